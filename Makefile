@@ -1,0 +1,100 @@
+# cvenv build. Plain GNU make: every source file under src/ is compiled, so a
+# new module or command needs no edit here. Out-of-tree builds: BUILD=dir.
+#
+#   make                 build $(BUILD)/cvenv
+#   make check           unit + integration tests, then again under ASan+UBSan
+#   make unit            cmocka unit tests only
+#   make integration     integration tests against real interpreters and shells
+#   make SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz            libFuzzer targets (clang)
+#   make docs            regenerate docs/cvenv.1 and completions from the option tables
+
+VERSION   := 0.1.0
+CC        ?= cc
+BUILD     ?= build
+PKGS      := jansson libcrypto libzip zlib
+TEST_PKGS := cmocka
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+TEST_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-unused-parameter
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS := -std=c17 $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) \
+              -DCVENV_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS  := $(PKG_LIBS)
+
+ifeq ($(SANITIZE),1)
+  SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  ALL_CFLAGS += $(SAN)
+  LDFLAGS += $(SAN)
+endif
+
+SRC      := $(sort $(wildcard src/*.c src/cmd/*.c src/core/*.c src/os/*.c src/util/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+EMBED    := $(sort $(wildcard templates/*)) $(sort $(wildcard src/core/*.py))
+OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all unit integration check check-plain check-asan valgrind fuzz docs clean install
+all: $(BUILD)/cvenv
+
+$(BUILD)/cvenv: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -Wall -Wextra -Werror -O1 -o $@ $<
+
+$(BUILD)/gen/embedded_data.c: $(BUILD)/tools/embed $(EMBED)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ $(EMBED)
+
+$(BUILD)/gen/embedded_data.o: $(BUILD)/gen/embedded_data.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) $(TEST_LIBS)
+
+unit: $(UNIT_BIN)
+	@sh tests/unit/run.sh $(UNIT_BIN)
+
+integration: $(BUILD)/cvenv
+	@CVENV_BIN=$(abspath $(BUILD)/cvenv) sh tests/integration/run.sh
+
+# The whole suite, plainly and then under ASan+UBSan (leak checking included).
+check: check-plain check-asan
+
+check-plain:
+	$(MAKE) unit integration
+
+check-asan:
+	$(MAKE) BUILD=build-asan SANITIZE=1 OPT=-O1 unit integration
+
+valgrind: $(BUILD)/cvenv
+	@CVENV_BIN=$(abspath $(BUILD)/cvenv) CVENV_WRAPPER="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+		sh tests/integration/run.sh $(VALGRIND_TESTS)
+
+docs: $(BUILD)/cvenv
+	$(BUILD)/cvenv help --man > docs/cvenv.1
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+PREFIX ?= /usr/local
+install: $(BUILD)/cvenv
+	install -Dm755 $(BUILD)/cvenv $(DESTDIR)$(PREFIX)/bin/cvenv
+	install -Dm644 docs/cvenv.1 $(DESTDIR)$(PREFIX)/share/man/man1/cvenv.1
+
+-include $(OBJ:.o=.d) $(LIB_OBJ:.o=.d)

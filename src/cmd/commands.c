@@ -1,0 +1,52 @@
+/* The one table of commands, and the helpers every command shares. Adding a
+ * command: write src/cmd/<name>.c defining command_<name>, then list it here. */
+#include "util/common.h"
+
+#include "cmd/cmd.h"
+#include "util/error.h"
+
+extern const struct command command_help;
+
+/* The one table of commands, in the order `cvenv --help` lists them. */
+const struct command *const commands[] = {
+	&command_help,
+	NULL,
+};
+
+const struct command *find_command(const char *name)
+{
+	for (int i = 0; commands[i]; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+int cmd_parse(const struct command *c, int argc, const char **argv, int *exit_code)
+{
+	int n = parse_options(argc, argv, c->usage, c->description, c->options);
+	if (n == PARSE_HELP) {
+		*exit_code = EXIT_OK;
+		return -1;
+	}
+	if (n == PARSE_ERROR) {
+		*exit_code = EXIT_USAGE;
+		return -1;
+	}
+	return n;
+}
+
+void print_main_help(FILE *f)
+{
+	fputs("usage: cvenv [-v | -q] [--version] [--help] <command> [<args>]\n\n"
+	      "cvenv creates Python virtual environments and manages the packages in them,\n"
+	      "natively and fast: a drop-in for `python -m venv`, virtualenv and pip's\n"
+	      "install/freeze workflow.\n\ncommands:\n",
+	      f);
+	for (int i = 0; commands[i]; i++)
+		if (!(commands[i]->flags & CMD_HIDDEN))
+			fprintf(f, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+	fputs("\nRun 'cvenv <command> --help' for a command's options, or 'man cvenv'.\n"
+	      "Exit status: 0 success, 1 failure, 2 usage error, 130 interrupted.\n",
+	      f);
+}
+

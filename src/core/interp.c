@@ -1,0 +1,135 @@
+#include "util/common.h"
+
+#include <jansson.h>
+
+#include "core/embedded.h"
+#include "core/interp.h"
+#include "os/fs.h"
+#include "os/spawn.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strvec.h"
+
+void interp_free(struct interp *ip)
+{
+	free(ip->executable);
+	free(ip->base_executable);
+	free(ip->realpath);
+	free(ip->implementation);
+	free(ip->version);
+	free(ip->prefix);
+	free(ip->base_prefix);
+	free(ip->ensurepip_dir);
+	free(ip->externally_managed);
+	if (ip->json)
+		json_decref(ip->json);
+	memset(ip, 0, sizeof(*ip));
+}
+
+static char *dup_field(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+	return s ? xstrdup(s) : NULL;
+}
+
+const char *interp_fact(const struct interp *ip, const char *dotted)
+{
+	json_t *cur = ip->json;
+	const char *p = dotted;
+	while (cur && *p) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		char *key = xstrndup(p, n);
+		cur = json_object_get(cur, key);
+		free(key);
+		p += n;
+		if (*p == '.')
+			p++;
+	}
+	return cur ? json_string_value(cur) : NULL;
+}
+
+int interp_from_json(const char *text, size_t len, const char *what, struct interp *ip)
+{
+	json_error_t jerr;
+	memset(ip, 0, sizeof(*ip));
+	json_t *root = json_loadb(text, len, 0, &jerr);
+	if (!root || !json_is_object(root)) {
+		if (root)
+			json_decref(root);
+		return error("cannot read the interpreter facts of '%s': %s", what,
+			     root ? "not a JSON object" : jerr.text);
+	}
+	ip->json = root;
+	json_t *vi = json_object_get(root, "version_info");
+	ip->executable = dup_field(root, "executable");
+	ip->base_executable = dup_field(root, "base_executable");
+	ip->realpath = dup_field(root, "realpath");
+	ip->implementation = dup_field(root, "implementation");
+	ip->version = dup_field(root, "version");
+	ip->prefix = dup_field(root, "prefix");
+	ip->base_prefix = dup_field(root, "base_prefix");
+	ip->ensurepip_dir = dup_field(root, "ensurepip");
+	ip->externally_managed = dup_field(root, "externally_managed");
+	ip->pointer_bits = (int)json_integer_value(json_object_get(root, "pointer_bits"));
+	if (!ip->executable || !ip->realpath || !ip->implementation || !ip->version ||
+	    !ip->prefix || !ip->base_prefix || !json_is_array(vi) || json_array_size(vi) < 3 ||
+	    !json_is_object(json_object_get(root, "venv_paths"))) {
+		interp_free(ip);
+		return error("cannot read the interpreter facts of '%s': the answer is incomplete",
+			     what);
+	}
+	ip->major = (int)json_integer_value(json_array_get(vi, 0));
+	ip->minor = (int)json_integer_value(json_array_get(vi, 1));
+	ip->micro = (int)json_integer_value(json_array_get(vi, 2));
+	ip->in_venv = strcmp(ip->prefix, ip->base_prefix) != 0;
+	if (!ip->base_executable)
+		ip->base_executable = xstrdup(ip->executable);
+	return 0;
+}
+
+int interp_query(const char *path, struct interp *ip)
+{
+	const struct embedded_file *script = embedded_get("interp_query.py");
+	if (!script)
+		BUG("interp_query.py is not embedded");
+	if (!os_exists(path))
+		return error("cannot use interpreter '%s': %s", path, strerror(ENOENT));
+	if (!os_is_executable(path))
+		return error("cannot use interpreter '%s': not an executable file", path);
+
+	/* -E -s rather than -I: Python 2.7 has no -I, and these two are what -I
+	 * means for the query (no PYTHON* variables, no user site). "-" reads the
+	 * script from stdin, so nothing is written to disk. */
+	const char *argv[] = { path, "-E", "-s", "-", NULL };
+	static const char *const drop[] = { "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP",
+					    "PYTHONEXECUTABLE", "__PYVENV_LAUNCHER__", NULL };
+	static const char *const add[] = { "PYTHONIOENCODING=utf-8", NULL };
+	struct strvec env = STRVEC_INIT;
+	os_env_without(&env, drop, add);
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct os_run_opts o = {
+		.env = (const char *const *)env.v,
+		.stdin_data = script->data,
+		.stdin_len = script->len,
+		.out = &out,
+		.err = &err,
+		.max_output = 4u << 20,
+	};
+	int status = 0;
+	int r = os_run(argv, &o, &status);
+	strvec_clear(&env);
+	if (r < 0) {
+		r = error("cannot run interpreter '%s': %s", path, strerror(errno));
+	} else if (status != 0 || out.len == 0 || out.ptr[0] != '{') {
+		buf_rtrim(&err, "\n");
+		const char *last = strrchr(err.ptr, '\n');
+		r = error("'%s' does not look like a Python interpreter: %s", path,
+			  err.len ? (last ? last + 1 : err.ptr) : "its answer to the query was not understood");
+	} else {
+		r = interp_from_json(out.ptr, out.len, path, ip);
+	}
+	buf_free(&out);
+	buf_free(&err);
+	return r;
+}

@@ -1,0 +1,147 @@
+# cvenv's interpreter query: prints, as one JSON object on stdout, everything
+# cvenv needs to know about the interpreter running it. cvenv runs it once per
+# interpreter (isolated: -I, or -E -s before 3.4) and caches the answer.
+#
+# It must run unchanged on every Python from 2.7 on, import as little as it can,
+# and never fail: a fact it cannot find is reported as null.
+import os
+import sys
+
+
+def safe(fn, default=None):
+    try:
+        return fn()
+    except Exception:
+        return default
+
+
+def main():
+    import sysconfig
+
+    vi = sys.version_info
+    impl = getattr(sys, "implementation", None)
+    impl_name = impl.name if impl else ("pypy" if "__pypy__" in sys.builtin_module_names else "cpython")
+    out = {
+        "query_version": 1,
+        "executable": sys.executable,
+        "base_executable": getattr(sys, "_base_executable", None) or sys.executable,
+        "realpath": os.path.realpath(sys.executable),
+        "implementation": impl_name,
+        "version_info": [vi[0], vi[1], vi[2], vi[3], vi[4]],
+        "version": "%d.%d.%d" % (vi[0], vi[1], vi[2]),
+        "prefix": sys.prefix,
+        "exec_prefix": sys.exec_prefix,
+        "base_prefix": getattr(sys, "base_prefix", sys.prefix),
+        "base_exec_prefix": getattr(sys, "base_exec_prefix", sys.exec_prefix),
+        "real_prefix": getattr(sys, "real_prefix", None),
+        "sys_path": list(sys.path),
+        "pointer_bits": 64 if sys.maxsize > 2 ** 32 else 32,
+        "os_name": os.name,
+        "sys_platform": sys.platform,
+        "byteorder": sys.byteorder,
+    }
+
+    # A venv built by this interpreter: where its paths go, relative to the env.
+    env = "/@cvenv-env@"
+    names = safe(sysconfig.get_scheme_names, ())
+    vars_ = {"base": env, "platbase": env, "installed_base": env, "installed_platbase": env}
+    if "venv" in names:
+        scheme = "venv"
+    elif impl_name == "pypy" and "pypy" in names and vi < (3, 0):
+        scheme = "pypy"
+    else:
+        scheme = "posix_prefix" if os.name == "posix" else "nt"
+    paths = safe(lambda: sysconfig.get_paths(scheme, vars=vars_), {})
+
+    def rel(p):
+        if p and p.startswith(env + "/"):
+            return p[len(env) + 1:]
+        return p
+
+    layout = dict((k, rel(v)) for k, v in paths.items())
+    if scheme != "venv" and os.name == "posix":
+        # Before 3.11 venv hard-coded these instead of asking sysconfig.
+        libdir = "%s%d.%d" % ("pypy" if impl_name == "pypy" else "python", vi[0], vi[1])
+        layout["purelib"] = layout["platlib"] = "lib/%s/site-packages" % libdir
+        layout["include"] = "include"
+        layout["scripts"] = "bin"
+    out["venv_scheme"] = scheme
+    out["venv_paths"] = layout
+
+    # The base install's own paths, for --system-site-packages and freeze.
+    out["paths"] = safe(sysconfig.get_paths, {})
+    cv = safe(sysconfig.get_config_vars, {})
+    keep = ("SOABI", "EXT_SUFFIX", "Py_DEBUG", "Py_ENABLE_SHARED", "WITH_PYMALLOC",
+            "Py_UNICODE_SIZE", "Py_GIL_DISABLED", "py_version_nodot", "MULTIARCH",
+            "LDLIBRARY", "LIBDIR", "abiflags", "BINDIR", "VERSION")
+    out["config_vars"] = dict((k, cv.get(k)) for k in keep)
+    out["platform"] = safe(sysconfig.get_platform)
+    out["abiflags"] = getattr(sys, "abiflags", "")
+
+    # Wheel tag facts: libc family and version, machine.
+    libc = None
+    try:
+        ver = os.confstr("CS_GNU_LIBC_VERSION")
+        if ver:
+            libc = ["glibc"] + ver.split()[1:2]
+    except (AttributeError, ValueError, OSError):
+        pass
+    out["libc"] = libc
+
+    import platform
+
+    out["markers"] = {
+        "os_name": os.name,
+        "sys_platform": sys.platform,
+        "platform_machine": safe(platform.machine, ""),
+        "platform_python_implementation": safe(platform.python_implementation, ""),
+        "platform_release": safe(platform.release, ""),
+        "platform_system": safe(platform.system, ""),
+        "platform_version": safe(platform.version, ""),
+        "python_version": "%d.%d" % (vi[0], vi[1]),
+        "python_full_version": safe(platform.python_version, ""),
+        "implementation_name": impl_name,
+        "implementation_version": (
+            "%d.%d.%d" % tuple(impl.version[:3])
+            + ("" if impl.version[3] == "final" else impl.version[3][0] + str(impl.version[4]))
+            if impl else "0"
+        ),
+    }
+    if impl_name == "pypy":
+        pv = getattr(sys, "pypy_version_info", None)
+        out["pypy_version"] = list(pv[:3]) if pv else None
+
+    # ensurepip: is it there, and which wheels does it bundle?
+    ep_dir = None
+    try:
+        import importlib.util as iu
+        spec = iu.find_spec("ensurepip")
+        if spec and spec.origin:
+            ep_dir = os.path.dirname(spec.origin)
+    except Exception:
+        try:
+            import imp
+            ep_dir = imp.find_module("ensurepip")[1]
+        except Exception:
+            ep_dir = None
+    out["ensurepip"] = ep_dir
+    bundled = []
+    if ep_dir:
+        bd = os.path.join(ep_dir, "_bundled")
+        if os.path.isdir(bd):
+            bundled = sorted(os.path.join(bd, f) for f in os.listdir(bd) if f.endswith(".whl"))
+    out["bundled_wheels"] = bundled
+    out["has_venv_module"] = safe(lambda: __import__("venv") is not None, False)
+
+    stdlib = out["paths"].get("stdlib") if out["paths"] else None
+    em = os.path.join(stdlib, "EXTERNALLY-MANAGED") if stdlib else None
+    out["externally_managed"] = em if em and os.path.isfile(em) else None
+    return out
+
+
+if __name__ == "__main__":
+    import json
+
+    result = main()
+    sys.stdout.write(json.dumps(result, sort_keys=True))
+    sys.stdout.write("\n")

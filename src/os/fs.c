@@ -1,0 +1,454 @@
+#include "util/common.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#include <linux/fs.h>
+#endif
+
+#include "os/fs.h"
+#include "util/buf.h"
+#include "util/strvec.h"
+
+int os_read_file(const char *path, size_t max, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char chunk[16384];
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (out->len + (size_t)n > max) {
+			close(fd);
+			errno = EFBIG;
+			return -1;
+		}
+		buf_add(out, chunk, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int os_write_atomic(const char *path, const void *data, size_t len, mode_t mode, bool durable)
+{
+	char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	int e = 0;
+	if (write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0) ||
+	    fchmod(fd, mode) < 0)
+		e = errno;
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) < 0)
+		e = errno;
+	if (e)
+		unlink(tmp);
+	free(tmp);
+	errno = e;
+	return e ? -1 : 0;
+}
+
+int os_mkdir(const char *path, mode_t mode)
+{
+	return mkdir(path, mode);
+}
+
+int os_mkdir_p(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return os_is_dir(path) ? 0 : (errno = ENOTDIR, -1);
+	if (errno != ENOENT)
+		return -1;
+	char *parent = os_dirname(path);
+	int r = strcmp(parent, path) ? os_mkdir_p(parent, mode) : -1;
+	free(parent);
+	if (r < 0)
+		return -1;
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int rm_one(const char *fpath, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	int r = (type == FTW_DP) ? rmdir(fpath) : unlink(fpath);
+	return (r < 0 && errno != ENOENT) ? -1 : 0;
+}
+
+int os_rm_rf(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+int os_symlink(const char *target, const char *linkpath)
+{
+	return symlink(target, linkpath);
+}
+
+int os_copy_file(const char *src, const char *dst, mode_t mode)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (out < 0) {
+		int e = errno;
+		close(in);
+		errno = e;
+		return -1;
+	}
+	int e = 0;
+	char chunk[65536];
+	for (;;) {
+		ssize_t n = read(in, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (write_all(out, chunk, (size_t)n) < 0) {
+			e = errno;
+			break;
+		}
+	}
+	if (!e && fchmod(out, mode) < 0)
+		e = errno;
+	if (close(out) < 0 && !e)
+		e = errno;
+	close(in);
+	if (e)
+		unlink(dst);
+	errno = e;
+	return e ? -1 : 0;
+}
+
+int os_rename(const char *from, const char *to)
+{
+	return rename(from, to);
+}
+
+int os_rename_noreplace(const char *from, const char *to)
+{
+#if defined(__linux__) && defined(SYS_renameat2) && defined(RENAME_NOREPLACE)
+	if (syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL)
+		return -1;
+#endif
+	/* Fallback: a hard-link-free check, racy only on kernels without renameat2. */
+	if (os_exists(to)) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+int os_rename_exchange(const char *a, const char *b)
+{
+#if defined(__linux__) && defined(SYS_renameat2) && defined(RENAME_EXCHANGE)
+	return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+#else
+	(void)a;
+	(void)b;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+int os_unlink(const char *path)
+{
+	return unlink(path);
+}
+
+int os_rmdir(const char *path)
+{
+	return rmdir(path);
+}
+
+int os_chmod(const char *path, mode_t mode)
+{
+	return chmod(path, mode);
+}
+
+bool os_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+bool os_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool os_is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool os_is_symlink(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+bool os_is_executable(const char *path)
+{
+	return os_is_file(path) && access(path, X_OK) == 0;
+}
+
+bool os_dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return false;
+	struct dirent *e;
+	bool empty = true;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			empty = false;
+			break;
+		}
+	}
+	closedir(d);
+	return empty;
+}
+
+int os_file_id(const char *path, struct os_file_id *id)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -1;
+	id->dev = (uint64_t)st.st_dev;
+	id->ino = (uint64_t)st.st_ino;
+	id->size = (uint64_t)st.st_size;
+	id->mtime_sec = (int64_t)st.st_mtim.tv_sec;
+	id->mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
+	id->ctime_sec = (int64_t)st.st_ctim.tv_sec;
+	id->ctime_nsec = (int64_t)st.st_ctim.tv_nsec;
+	return 0;
+}
+
+char *os_getcwd(void)
+{
+	size_t size = 256;
+	for (;;) {
+		char *b = xmalloc(size);
+		if (getcwd(b, size))
+			return b;
+		free(b);
+		if (errno != ERANGE)
+			return NULL;
+		size *= 2;
+	}
+}
+
+char *os_realpath(const char *path)
+{
+	char *r = realpath(path, NULL);
+	return r;
+}
+
+char *os_abspath(const char *path)
+{
+	struct buf in = BUF_INIT;
+	if (path[0] != '/') {
+		char *cwd = os_getcwd();
+		if (!cwd)
+			return NULL;
+		buf_addstr(&in, cwd);
+		buf_addch(&in, '/');
+		free(cwd);
+	}
+	buf_addstr(&in, path);
+
+	/* Fold the components: skip empty and ".", pop on "..". */
+	struct buf out = BUF_INIT;
+	const char *p = in.ptr;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *s = p;
+		while (*p && *p != '/')
+			p++;
+		size_t n = (size_t)(p - s);
+		if (n == 0 || (n == 1 && s[0] == '.'))
+			continue;
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			char *slash = strrchr(out.ptr, '/');
+			buf_setlen(&out, slash ? (size_t)(slash - out.ptr) : 0);
+			continue;
+		}
+		buf_addch(&out, '/');
+		buf_add(&out, s, n);
+	}
+	if (!out.len)
+		buf_addch(&out, '/');
+	buf_free(&in);
+	return buf_detach(&out);
+}
+
+char *os_readlink(const char *path)
+{
+	size_t size = 256;
+	for (;;) {
+		char *b = xmalloc(size);
+		ssize_t n = readlink(path, b, size);
+		if (n < 0) {
+			free(b);
+			return NULL;
+		}
+		if ((size_t)n < size) {
+			b[n] = '\0';
+			return b;
+		}
+		free(b);
+		size *= 2;
+	}
+}
+
+int os_list_dir(const char *path, struct strvec *names)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			strvec_push(names, e->d_name);
+	closedir(d);
+	strvec_sort(names);
+	return 0;
+}
+
+char *os_which(const char *name)
+{
+	if (strchr(name, '/'))
+		return os_is_executable(name) ? xstrdup(name) : NULL;
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t n = end ? (size_t)(end - path) : strlen(path);
+		char *dir = n ? xstrndup(path, n) : xstrdup(".");
+		char *cand = path_join(dir, name);
+		free(dir);
+		if (os_is_executable(cand))
+			return cand;
+		free(cand);
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return NULL;
+}
+
+char *os_mkdtemp_in(const char *dir, const char *prefix)
+{
+	char *tmpl = xstrfmt("%s/%sXXXXXX", dir, prefix);
+	if (!mkdtemp(tmpl)) {
+		int e = errno;
+		free(tmpl);
+		errno = e;
+		return NULL;
+	}
+	return tmpl;
+}
+
+char *os_basename(const char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	size_t s = n;
+	while (s > 0 && path[s - 1] != '/')
+		s--;
+	if (n == 1 && path[0] == '/')
+		return xstrdup("/");
+	return xstrndup(path + s, n - s);
+}
+
+char *os_dirname(const char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (n == 0)
+		return xstrdup(".");
+	return xstrndup(path, n);
+}
+
+bool os_can_write_near(const char *path)
+{
+	char *p = xstrdup(path);
+	for (;;) {
+		if (os_exists(p)) {
+			bool ok = access(p, W_OK) == 0;
+			free(p);
+			return ok;
+		}
+		char *d = os_dirname(p);
+		if (!strcmp(d, p)) {
+			free(d);
+			free(p);
+			return false;
+		}
+		free(p);
+		p = d;
+	}
+}

@@ -1,0 +1,72 @@
+/* The file-system seam: the only place (with os/spawn.c and os/lock.c) that
+ * calls the OS directly. Functions return 0 or a value on success and -1 with
+ * errno set on failure; they print nothing, so that callers can report the
+ * failure with the subject and context they know. Returned strings are
+ * malloc'd and owned by the caller. */
+#ifndef CVENV_OS_FS_H
+#define CVENV_OS_FS_H
+
+#include "util/common.h"
+#include <sys/types.h>
+
+struct buf;
+struct strvec;
+
+/* Reads a whole file; fails with EFBIG when it is larger than max bytes. */
+int os_read_file(const char *path, size_t max, struct buf *out);
+/* Writes path atomically: a temporary file beside it, fsync when durable,
+ * then rename over path. The file never exists half-written. */
+int os_write_atomic(const char *path, const void *data, size_t len, mode_t mode, bool durable);
+/* Creates path and missing parents; an existing directory is fine. */
+int os_mkdir_p(const char *path, mode_t mode);
+int os_mkdir(const char *path, mode_t mode);
+/* Removes a tree without following symbolic links; a missing path is fine. */
+int os_rm_rf(const char *path);
+int os_symlink(const char *target, const char *linkpath);
+/* Copies a regular file's bytes (copy_file_range where available), with mode. */
+int os_copy_file(const char *src, const char *dst, mode_t mode);
+int os_rename(const char *from, const char *to);
+/* Renames from onto to only if to does not exist (EEXIST otherwise),
+ * atomically where the kernel supports it. */
+int os_rename_noreplace(const char *from, const char *to);
+/* Atomically swaps two existing paths where supported (ENOSYS otherwise). */
+int os_rename_exchange(const char *a, const char *b);
+int os_unlink(const char *path);
+int os_rmdir(const char *path);
+int os_chmod(const char *path, mode_t mode);
+
+bool os_exists(const char *path);      /* anything, links not followed */
+bool os_is_dir(const char *path);      /* follows links */
+bool os_is_file(const char *path);     /* regular file, follows links */
+bool os_is_symlink(const char *path);
+bool os_is_executable(const char *path);
+/* True if the directory exists and has no entries. */
+bool os_dir_is_empty(const char *path);
+
+/* Identity of a file, for cache keys: device, inode, size, mtime, ctime. */
+struct os_file_id {
+	uint64_t dev, ino, size;
+	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+};
+int os_file_id(const char *path, struct os_file_id *id);
+
+char *os_getcwd(void);
+/* realpath(3): resolves links; NULL with errno on failure. */
+char *os_realpath(const char *path);
+/* Absolute and lexically normalised ("." and ".." folded, no link resolution),
+ * as Python's os.path.abspath. */
+char *os_abspath(const char *path);
+char *os_readlink(const char *path);
+/* Entries of a directory except "." and "..", sorted. */
+int os_list_dir(const char *path, struct strvec *names);
+/* First executable named `name` on $PATH, or NULL. */
+char *os_which(const char *name);
+/* Creates a new private directory named "<dir>/<prefix>XXXXXX". */
+char *os_mkdtemp_in(const char *dir, const char *prefix);
+/* The basename and dirname of a path, as new strings (no trailing slashes). */
+char *os_basename(const char *path);
+char *os_dirname(const char *path);
+/* access(path, W_OK) on the nearest existing ancestor. */
+bool os_can_write_near(const char *path);
+
+#endif

@@ -1,0 +1,28 @@
+/* Running other programs (the target interpreter, mostly). */
+#ifndef CVENV_OS_SPAWN_H
+#define CVENV_OS_SPAWN_H
+
+#include "util/common.h"
+
+struct buf;
+
+struct os_run_opts {
+	const char *const *env;   /* full environment, or NULL to inherit */
+	const char *stdin_data;   /* fed to the child's stdin; NULL = /dev/null */
+	size_t stdin_len;
+	struct buf *out;          /* captures stdout, or NULL to inherit */
+	struct buf *err;          /* captures stderr, or NULL to inherit */
+	size_t max_output;        /* cap for each captured stream (0 = 16 MiB) */
+};
+
+/* Runs argv[0] (a path, or a name looked up on PATH) and waits for it.
+ * Returns -1 with errno if it could not be started; otherwise 0 and sets
+ * *status to the exit code, or 128+signal when it was killed. */
+int os_run(const char *const *argv, const struct os_run_opts *opts, int *status);
+
+/* Builds an environment from the current one without the named variables
+ * (NULL-terminated list) and with the given NAME=VALUE entries added. */
+struct strvec;
+void os_env_without(struct strvec *out, const char *const *drop, const char *const *add);
+
+#endif

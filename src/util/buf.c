@@ -1,0 +1,195 @@
+#include "util/buf.h"
+
+char buf_empty_[1];
+
+static NORETURN void out_of_memory(size_t n)
+{
+	fprintf(stderr, "cvenv: fatal: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		out_of_memory(n * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		out_of_memory(n);
+	return q;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrfmt(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	return buf_detach(&b);
+}
+
+bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	if (!*b)
+		return xstrndup(a, la);
+	if (la == 1 && a[0] == '/')
+		return xstrfmt("/%s", b);
+	return xstrfmt("%.*s/%s", (int)la, a, b);
+}
+
+void buf_init(struct buf *b)
+{
+	b->ptr = buf_empty_;
+	b->len = b->cap = 0;
+}
+
+void buf_free(struct buf *b)
+{
+	if (b->cap)
+		free(b->ptr);
+	buf_init(b);
+}
+
+char *buf_detach(struct buf *b)
+{
+	char *p = b->cap ? b->ptr : xstrdup("");
+	buf_init(b);
+	return p;
+}
+
+void buf_reset(struct buf *b)
+{
+	buf_setlen(b, 0);
+}
+
+void buf_grow(struct buf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	size_t want = b->len + extra + 1;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap = cap * 2;
+	if (b->cap) {
+		b->ptr = xrealloc(b->ptr, cap);
+	} else {
+		b->ptr = xmalloc(cap);
+		b->ptr[0] = '\0';
+	}
+	b->cap = cap;
+}
+
+void buf_setlen(struct buf *b, size_t len)
+{
+	if (!b->cap) {
+		if (len == 0)
+			return;
+		buf_grow(b, len);
+	}
+	b->len = len;
+	b->ptr[len] = '\0';
+}
+
+void buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	buf_grow(b, len);
+	memmove(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+void buf_addstr(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_addch(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void buf_set(struct buf *b, const char *s)
+{
+	buf_reset(b);
+	buf_addstr(b, s);
+}
+
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0) {
+		fprintf(stderr, "cvenv: BUG: bad format '%s'\n", fmt);
+		abort();
+	}
+	buf_grow(b, (size_t)n);
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void buf_rtrim(struct buf *b, const char *chars)
+{
+	while (b->len && strchr(chars, b->ptr[b->len - 1]))
+		buf_setlen(b, b->len - 1);
+}
+
+bool buf_endswith(const struct buf *b, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	return b->len >= n && memcmp(b->ptr + b->len - n, suffix, n) == 0;
+}

@@ -1,0 +1,49 @@
+/* A growable, always NUL-terminated byte buffer (in the spirit of git's strbuf).
+ *
+ * Ownership: a struct buf owns its memory; buf_free() releases it and leaves an
+ * empty buffer; buf_detach() hands the memory to the caller. No function here
+ * takes ownership of its arguments. Allocation failure aborts the process
+ * (there is no sensible recovery for a command-line tool). */
+#ifndef CVENV_BUF_H
+#define CVENV_BUF_H
+
+#include "util/common.h"
+
+struct buf {
+	char *ptr; /* never NULL after buf_init: points at "" when empty */
+	size_t len;
+	size_t cap;
+};
+
+#define BUF_INIT { buf_empty_, 0, 0 }
+extern char buf_empty_[1];
+
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+char *buf_detach(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_grow(struct buf *b, size_t extra);
+void buf_setlen(struct buf *b, size_t len);
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_addstr(struct buf *b, const char *s);
+void buf_addch(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+void buf_set(struct buf *b, const char *s);
+/* Remove trailing bytes that are in `chars`. */
+void buf_rtrim(struct buf *b, const char *chars);
+bool buf_endswith(const struct buf *b, const char *suffix);
+
+/* Small string helpers used everywhere. xstrdup/xmalloc abort on failure. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xstrfmt(const char *fmt, ...) PRINTF_LIKE(1, 2);
+bool starts_with(const char *s, const char *prefix);
+bool ends_with(const char *s, const char *suffix);
+/* Join two path parts with exactly one '/'; returns a new string. */
+char *path_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,101 @@
+#include "util/error.h"
+#include "util/buf.h"
+
+#include <unistd.h>
+
+int verbosity;
+struct buf *error_capture;
+
+bool use_color(void)
+{
+	static int cached = -1;
+	if (cached < 0) {
+		const char *nc = getenv("NO_COLOR");
+		cached = isatty(STDERR_FILENO) && !(nc && *nc);
+	}
+	return cached;
+}
+
+static void emit(const char *prefix, const char *color, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+	if (error_capture == NULL && color && use_color())
+		buf_addf(&b, "cvenv: \033[%sm%s\033[0m", color, prefix);
+	else
+		buf_addf(&b, "cvenv: %s", prefix);
+	buf_vaddf(&b, fmt, ap);
+	buf_addch(&b, '\n');
+	if (error_capture) {
+		buf_add(error_capture, b.ptr, b.len);
+	} else {
+		fflush(stdout);
+		fputs(b.ptr, stderr);
+	}
+	buf_free(&b);
+}
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit("error: ", "1;31", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit("error: ", "1;31", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+	if (verbosity < 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	emit("warning: ", "1;33", fmt, ap);
+	va_end(ap);
+}
+
+void hint(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit("hint: ", "1;36", fmt, ap);
+	va_end(ap);
+}
+
+void info(int level, const char *fmt, ...)
+{
+	if (verbosity < level)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	emit("", NULL, fmt, ap);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit("fatal: ", "1;31", fmt, ap);
+	va_end(ap);
+	exit(EXIT_FAIL);
+}
+
+void bug_fl(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "cvenv: BUG: %s:%d: ", file, line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	abort();
+}

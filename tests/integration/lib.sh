@@ -1,0 +1,147 @@
+# Test library for integration tests, in the spirit of git's t/test-lib.sh.
+#
+# A test file sources this, declares tests with test_expect_success, and ends
+# with test_done. Each file runs in its own scratch directory with HOME and the
+# XDG directories pointed inside it, and with VIRTUAL_ENV, PYTHONPATH,
+# PYTHONHOME, PIP_* and CVENV_* (but CVENV_BIN/CVENV_WRAPPER) cleared, so no
+# test sees the developer's environment or another test's files.
+#
+#   test_expect_success 'what it checks' '
+#           cvenv create v &&
+#           test -f v/pyvenv.cfg
+#   '
+#
+# Helpers: cvenv (the binary under test, under $CVENV_WRAPPER if set),
+# test_skip REASON (skip the following tests of the file), test_require_cmd,
+# python_for VERSION (a real interpreter path or empty), expect_failure_code.
+
+set -u
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIR=$(cd "$(dirname "$0")" && pwd)
+SRC_ROOT=$(cd "$TEST_DIR/../.." && pwd)
+: "${CVENV_BIN:?set CVENV_BIN to the cvenv binary under test}"
+: "${CVENV_WRAPPER:=}"
+: "${TEST_VERBOSE:=}"
+ORIG_PYENV_ROOT=${PYENV_ROOT:-$HOME/.pyenv}
+REAL_HOME=$HOME
+
+SCRATCH_ROOT=${TEST_SCRATCH_ROOT:-${TMPDIR:-/tmp}/cvenv-tests.$(id -u)}
+TRASH="$SCRATCH_ROOT/$TEST_NAME"
+rm -rf "$TRASH"
+mkdir -p "$TRASH/home"
+cd "$TRASH" || exit 1
+
+export HOME="$TRASH/home"
+export XDG_CACHE_HOME="$HOME/.cache" XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
+export PYENV_ROOT="$ORIG_PYENV_ROOT"
+unset VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONPATH PYTHONHOME PYTHONSTARTUP PYTHONUSERBASE \
+	PYTHONNOUSERSITE PYTHONDONTWRITEBYTECODE CONDA_PREFIX PS1 _OLD_VIRTUAL_PATH \
+	_OLD_VIRTUAL_PS1 _OLD_VIRTUAL_PYTHONHOME 2>/dev/null
+for v in $(env | sed -n 's/^\(PIP_[A-Za-z0-9_]*\)=.*/\1/p; s/^\(CVENV_[A-Za-z0-9_]*\)=.*/\1/p'); do
+	case $v in CVENV_BIN|CVENV_WRAPPER) ;; *) unset "$v" ;; esac
+done
+export LC_ALL=C.UTF-8 NO_COLOR=1
+
+test_count=0 test_passed=0 test_failed=0 test_skipped=0
+skip_reason=
+
+cvenv() {
+	# shellcheck disable=SC2086
+	$CVENV_WRAPPER "$CVENV_BIN" "$@"
+}
+
+say() { printf '%s\n' "$*"; }
+
+# test_expect_success DESCRIPTION SCRIPT: runs SCRIPT in a subshell (so a test
+# cannot change the next one's directory or variables); passes when it exits 0.
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if [ -n "$skip_reason" ]; then
+		test_skipped=$((test_skipped + 1))
+		say "ok $test_count # skip $1 ($skip_reason)"
+		return 0
+	fi
+	local log="$TRASH/.test-$test_count.log"
+	( cd "$TRASH" && eval "$2" ) >"$log" 2>&1
+	local rc=$?
+	if [ $rc -eq 0 ]; then
+		test_passed=$((test_passed + 1))
+		say "ok $test_count - $1"
+		[ -n "$TEST_VERBOSE" ] && sed 's/^/#   /' "$log"
+	else
+		test_failed=$((test_failed + 1))
+		say "not ok $test_count - $1"
+		say "#   in $TEST_NAME.sh, exit status $rc; script:"
+		printf '%s\n' "$2" | sed 's/^/#     /'
+		say "#   output:"
+		tail -n 40 "$log" | sed 's/^/#   > /'
+	fi
+	return 0
+}
+
+# test_skip REASON: the rest of this file's tests are skipped with REASON.
+test_skip() { skip_reason=$1; }
+test_unskip() { skip_reason=; }
+
+test_require_cmd() {
+	command -v "$1" >/dev/null 2>&1 || test_skip "$1 is not installed"
+}
+
+# Fails (returns 1) unless COMMAND... exits with CODE. Output is shown.
+expect_code() {
+	local want=$1
+	shift
+	"$@"
+	local got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "expected exit code $want, got $got from: $*" >&2
+		return 1
+	fi
+}
+
+# Fails unless FILE contains the fixed string TEXT.
+expect_grep() {
+	if ! grep -qF -- "$1" "$2"; then
+		echo "expected '$1' in $2, which has:" >&2
+		cat "$2" >&2
+		return 1
+	fi
+}
+
+expect_equal() {
+	if [ "$1" != "$2" ]; then
+		printf 'expected: [%s]\n     got: [%s]\n' "$1" "$2" >&2
+		return 1
+	fi
+}
+
+# The real interpreters of this machine, by short name.
+# Prints the path of the interpreter, or nothing when it is absent.
+python_for() {
+	case $1 in
+	pypy3) command -v pypy3 ;;
+	debian3.11) [ -x /usr/bin/python3.11 ] && echo /usr/bin/python3.11 ;;
+	*)
+		local d
+		for d in "$PYENV_ROOT"/versions/"$1"*; do
+			[ -x "$d/bin/python${1%%.*}" ] && { echo "$d/bin/python${1%%.*}"; return 0; }
+		done
+		;;
+	esac
+	return 0
+}
+
+# The list of real interpreters that venv conformance is checked against.
+ALL_PYTHONS="3.7 3.8 3.9 3.10 3.11 3.12 3.13 debian3.11 pypy3"
+
+test_done() {
+	say "# $TEST_NAME: $test_passed passed, $test_failed failed, $test_skipped skipped"
+	if [ -n "${RESULTS_FILE:-}" ]; then
+		echo "$test_passed $test_failed $test_skipped" >>"$RESULTS_FILE"
+	fi
+	if [ "$test_failed" -eq 0 ] && [ -z "${KEEP_TRASH:-}" ]; then
+		cd / && rm -rf "$TRASH"
+	fi
+	[ "$test_failed" -eq 0 ]
+	exit $?
+}

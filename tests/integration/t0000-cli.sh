@@ -1,0 +1,56 @@
+#!/bin/bash
+# The command line itself: help, version, usage errors and their exit codes.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success '--version prints the version' '
+	cvenv --version >out &&
+	grep -E "^cvenv [0-9]+\.[0-9]+\.[0-9]+" out
+'
+
+test_expect_success '--help lists every command of the table' '
+	cvenv --help >out &&
+	expect_grep "usage: cvenv" out &&
+	expect_grep "  help " out
+'
+
+test_expect_success 'no command is a usage error (exit 2)' '
+	expect_code 2 cvenv 2>err &&
+	expect_grep "usage: cvenv" err
+'
+
+test_expect_success 'an unknown command is a usage error that names it' '
+	expect_code 2 cvenv frobnicate 2>err &&
+	expect_grep "cvenv: error: unknown command '\''frobnicate'\''" err
+'
+
+test_expect_success 'an unknown global option is a usage error that names it' '
+	expect_code 2 cvenv --frob 2>err &&
+	expect_grep "unknown option '\''--frob'\''" err
+'
+
+test_expect_success 'every command has --help, exits 0 and prints its usage' '
+	for c in $(cvenv --help | sed -n "s/^  \([a-z][a-z-]*\) .*/\1/p"); do
+		cvenv $c --help >out || return 1
+		grep -q "^usage: cvenv $c" out || { echo "no usage for $c"; cat out; return 1; }
+	done
+'
+
+test_expect_success 'an unknown command option is a usage error (exit 2) naming it' '
+	for c in $(cvenv --help | sed -n "s/^  \([a-z][a-z-]*\) .*/\1/p"); do
+		expect_code 2 cvenv $c --no-such-option 2>err || return 1
+		expect_grep "unknown option '\''--no-such-option'\''" err || return 1
+	done
+'
+
+test_expect_success 'the committed man page is what the option tables generate' '
+	cvenv help --man >man.1 &&
+	diff -u "$SRC_ROOT/docs/cvenv.1" man.1
+'
+
+test_expect_success 'a full stdout fails loudly' '
+	test -w /dev/full || exit 0
+	expect_code 1 cvenv --help >/dev/full 2>err &&
+	expect_grep "cannot write to standard output" err
+'
+
+test_done

@@ -1,0 +1,81 @@
+/* Unit tests for util/buf and util/strvec. */
+#include "unit.h"
+
+#include "util/buf.h"
+#include "util/strvec.h"
+
+static void test_buf_grows_and_formats(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	assert_string_equal(b.ptr, "");
+	for (int i = 0; i < 1000; i++)
+		buf_addf(&b, "%d,", i);
+	assert_true(b.len > 3000);
+	assert_true(starts_with(b.ptr, "0,1,2,"));
+	assert_true(buf_endswith(&b, "998,999,"));
+	buf_rtrim(&b, ",");
+	assert_true(buf_endswith(&b, "999"));
+	buf_setlen(&b, 1);
+	assert_string_equal(b.ptr, "0");
+	char *d = buf_detach(&b);
+	assert_string_equal(d, "0");
+	assert_int_equal(b.len, 0);
+	free(d);
+	buf_free(&b);
+}
+
+static void test_buf_embedded_nul(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	buf_add(&b, "a\0b", 3);
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.ptr, "a\0b", 3);
+	buf_free(&b);
+}
+
+static void test_path_join(void **state)
+{
+	(void)state;
+	char *p;
+	p = path_join("/a/", "/b");
+	assert_string_equal(p, "/a/b");
+	free(p);
+	p = path_join("/", "x");
+	assert_string_equal(p, "/x");
+	free(p);
+	p = path_join("rel", "");
+	assert_string_equal(p, "rel");
+	free(p);
+}
+
+static void test_strvec(void **state)
+{
+	(void)state;
+	struct strvec sv = STRVEC_INIT;
+	assert_null(sv.v[0]);
+	strvec_push(&sv, "b");
+	strvec_pushf(&sv, "%s", "a");
+	for (int i = 0; i < 20; i++)
+		strvec_pushf(&sv, "z%02d", i);
+	strvec_sort(&sv);
+	assert_string_equal(sv.v[0], "a");
+	assert_string_equal(sv.v[1], "b");
+	assert_true(strvec_contains(&sv, "z19"));
+	assert_false(strvec_contains(&sv, "z20"));
+	assert_null(sv.v[sv.n]);
+	strvec_clear(&sv);
+	assert_int_equal(sv.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_grows_and_formats),
+		cmocka_unit_test(test_buf_embedded_nul),
+		cmocka_unit_test(test_path_join),
+		cmocka_unit_test(test_strvec),
+	};
+	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
+}
