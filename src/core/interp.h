@@ -31,6 +31,13 @@ struct interp {
  * run, is not Python, or answers something unreadable. */
 int interp_query(const char *path, struct interp *ip);
 
+/* Finds and queries the interpreter a user request names: a path to an
+ * interpreter or env, a command on PATH ("python3.12", "pypy3"), a version
+ * ("3.12"), and more (see core/pyrequest.h once it exists). An interpreter
+ * inside a venv resolves to its base interpreter. Reports the error and returns
+ * -1 when nothing matches. */
+int interp_resolve(const char *request, struct interp *ip);
+
 /* Parses a query answer (JSON text) into *ip. Returns -1 (with error()) when
  * the text is not a complete answer; `what` names its source in messages. */
 int interp_from_json(const char *text, size_t len, const char *what, struct interp *ip);

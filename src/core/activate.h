@@ -1,0 +1,42 @@
+/* Activation scripts: rendering the templates in templates/ for one env, with
+ * every value quoted for the shell that will read it.
+ *
+ * The templates are real files embedded at build time (core/embedded.h). A
+ * value that no shell could carry safely (a newline or ':' in the env path,
+ * which would break PATH; control characters) is refused before anything is
+ * written. Nothing in a path or prompt can ever be executed by a shell that
+ * sources the scripts. */
+#ifndef CVENV_ACTIVATE_H
+#define CVENV_ACTIVATE_H
+
+#include "util/common.h"
+
+struct buf;
+
+struct activate_vars {
+	const char *env_dir;  /* absolute path of the env, as VIRTUAL_ENV will say */
+	const char *bin_name; /* "bin" */
+	const char *prompt;   /* the prompt name, undecorated: "myproj" (shown as "(myproj) ") */
+};
+
+/* Checks that env_dir and prompt can be carried by every shell. Reports the
+ * problem with error() (naming the subject and the character) and returns -1. */
+int activate_check(const struct activate_vars *v);
+
+/* Writes every activation script into bin_dir (which must exist), each file
+ * atomically. Returns -1 with error() on failure. */
+int activate_write_scripts(const char *bin_dir, const struct activate_vars *v);
+
+/* Renders one script (by template name, e.g. "activate.fish") into out. */
+int activate_render(const char *name, const struct activate_vars *v, struct buf *out);
+
+/* Per-shell quoting of one value as a complete literal word/string.
+ * Exposed for unit tests. */
+void quote_posix_sh(struct buf *out, const char *s);  /* bash, zsh, dash, ksh */
+void quote_fish(struct buf *out, const char *s);
+void quote_csh(struct buf *out, const char *s);
+void quote_powershell(struct buf *out, const char *s);
+void quote_nu(struct buf *out, const char *s);
+void quote_batch(struct buf *out, const char *s);
+
+#endif
