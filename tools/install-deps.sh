@@ -14,10 +14,13 @@ export DEBIAN_FRONTEND=noninteractive
 build_pkgs="build-essential pkg-config libjansson-dev libssl-dev libzip-dev zlib1g-dev python3 python3-venv"
 test_pkgs="libcmocka-dev bash zsh dash ksh fish tcsh pypy3 pypy3-venv python3-virtualenv \
 python3-pip-whl python3-setuptools-whl python3-wheel-whl hyperfine valgrind clang \
-libclang-rt-14-dev nodejs npm git"
+libclang-rt-14-dev git"
 
 pkgs=$build_pkgs
 [ -n "$want_test" ] && pkgs="$pkgs $test_pkgs"
+# Node.js (for nushell's npm package) may come from elsewhere with its own npm;
+# Debian's npm package conflicts with such a node, so only add it when absent.
+[ -n "$want_test" ] && ! command -v npm >/dev/null 2>&1 && pkgs="$pkgs nodejs npm"
 
 missing=
 for p in $pkgs; do
