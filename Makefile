@@ -2,7 +2,7 @@
 # new module or command needs no edit here. Out-of-tree builds: BUILD=dir.
 #
 #   make                 build $(BUILD)/cvenv
-#   make check           unit + integration tests, then again under ASan+UBSan
+#   make check           the whole suite (tests/check.sh): plain, ASan+UBSan, valgrind
 #   make unit            cmocka unit tests only
 #   make integration     integration tests against real interpreters and shells
 #   make SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
@@ -42,7 +42,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all unit integration check check-plain check-asan valgrind fuzz docs clean install
+.PHONY: all unit integration check valgrind fuzz docs clean install
 all: $(BUILD)/cvenv
 
 $(BUILD)/cvenv: $(OBJ)
@@ -73,14 +73,9 @@ unit: $(UNIT_BIN)
 integration: $(BUILD)/cvenv
 	@CVENV_BIN=$(abspath $(BUILD)/cvenv) sh tests/integration/run.sh
 
-# The whole suite, plainly and then under ASan+UBSan (leak checking included).
-check: check-plain check-asan
-
-check-plain:
-	$(MAKE) unit integration
-
-check-asan:
-	$(MAKE) BUILD=build-asan SANITIZE=1 OPT=-O1 unit integration
+# The whole suite: plainly, under ASan+UBSan (leaks included), some under valgrind.
+check:
+	@sh tests/check.sh
 
 valgrind: $(BUILD)/cvenv
 	@CVENV_BIN=$(abspath $(BUILD)/cvenv) CVENV_WRAPPER="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
@@ -88,6 +83,10 @@ valgrind: $(BUILD)/cvenv
 
 docs: $(BUILD)/cvenv
 	$(BUILD)/cvenv help --man > docs/cvenv.1
+	@mkdir -p docs/completions
+	$(BUILD)/cvenv completion bash > docs/completions/cvenv.bash
+	$(BUILD)/cvenv completion zsh > docs/completions/_cvenv
+	$(BUILD)/cvenv completion fish > docs/completions/cvenv.fish
 
 clean:
 	rm -rf build build-asan build-fuzz
@@ -96,5 +95,8 @@ PREFIX ?= /usr/local
 install: $(BUILD)/cvenv
 	install -Dm755 $(BUILD)/cvenv $(DESTDIR)$(PREFIX)/bin/cvenv
 	install -Dm644 docs/cvenv.1 $(DESTDIR)$(PREFIX)/share/man/man1/cvenv.1
+	install -Dm644 docs/completions/cvenv.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cvenv
+	install -Dm644 docs/completions/_cvenv $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cvenv
+	install -Dm644 docs/completions/cvenv.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/cvenv.fish
 
 -include $(OBJ:.o=.d) $(LIB_OBJ:.o=.d)

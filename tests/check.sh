@@ -1,0 +1,41 @@
+#!/bin/sh
+# The whole test suite, as `make check` runs it:
+#   1. unit and integration tests against the normal build (-O2);
+#   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer, with leak
+#      checking (any leak or UB report makes the cvenv run, and so its test, fail);
+#   3. a few integration files under valgrind (VALGRIND_TESTS; skipped if absent).
+# Every phase runs even when an earlier one failed, and the last line is the
+# total: "check: N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+RESULTS_FILE=$(mktemp)
+export RESULTS_FILE
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+MAKE=${MAKE:-make}
+status=0
+
+phase() {
+	echo "== $1"
+	shift
+	"$@" || status=1
+}
+
+phase "build" $MAKE -j2 all
+phase "unit tests" $MAKE --no-print-directory -j2 unit
+phase "integration tests" $MAKE --no-print-directory integration
+phase "build (ASan+UBSan)" $MAKE -j2 BUILD=build-asan SANITIZE=1 OPT=-O1 all
+phase "unit tests (ASan+UBSan)" $MAKE --no-print-directory -j2 BUILD=build-asan SANITIZE=1 OPT=-O1 unit
+phase "integration tests (ASan+UBSan)" $MAKE --no-print-directory BUILD=build-asan SANITIZE=1 OPT=-O1 integration
+if command -v valgrind >/dev/null 2>&1; then
+	phase "integration tests under valgrind: ${VALGRIND_TESTS:-t0000-cli.sh}" \
+		$MAKE --no-print-directory valgrind VALGRIND_TESTS="${VALGRIND_TESTS:-t0000-cli.sh}"
+else
+	echo "== valgrind is not installed: skipping the valgrind phase"
+fi
+
+set -- $(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$RESULTS_FILE")
+rm -f "$RESULTS_FILE"
+[ "$2" -gt 0 ] && status=1
+echo "check: $1 passed, $2 failed, $3 skipped"
+exit $status
