@@ -5,10 +5,12 @@
 #include "cmd/cmd.h"
 #include "util/error.h"
 
+extern const struct command command_create;
 extern const struct command command_help;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
+	&command_create,
 	&command_help,
 	NULL,
 };
