@@ -88,19 +88,18 @@ compare() {
 	fi
 }
 
+# The lines of one activate-deactivate cycle, each state dumped.
+CYCLE='source "$ENV_DIR/bin/activate.csh"
+set label = active
+source dump.csh
+deactivate
+set label = inactive
+source dump.csh'
+
 basic() {
 	local p
 	p="$(csh_prefix "$2")p> "
-	cat >s.csh <<-\EOF
-	set prompt = 'p> '
-	setenv PYTHONHOME /no/such/home
-	source "$ENV_DIR/bin/activate.csh"
-	set label = active
-	source dump.csh
-	deactivate
-	set label = inactive
-	source dump.csh
-	EOF
+	printf '%s\n' "set prompt = 'p> '" "setenv PYTHONHOME /no/such/home" "$CYCLE" >s.csh
 	compare "$(ENV_DIR=$1 run_csh s.csh)" \
 		"$(expect_state active "$1" "$2" "$p" /no/such/home; expect_state inactive "" "" "p> " /no/such/home)"
 }
@@ -110,14 +109,7 @@ test_expect_success 'tcsh -f: activate and deactivate every nasty name' '
 '
 
 no_prompt() {
-	cat >s.csh <<-\EOF
-	source "$ENV_DIR/bin/activate.csh"
-	set label = active
-	source dump.csh
-	deactivate
-	set label = inactive
-	source dump.csh
-	EOF
+	printf '%s\n' "$CYCLE" >s.csh
 	compare "$(ENV_DIR=$1 run_csh s.csh)" \
 		"$(expect_state active "$1" "$2" "" ""; expect_state inactive "" "" "" "")"
 }
@@ -164,16 +156,7 @@ test_expect_success 'deactivate nondestructive restores but keeps the alias' '
 second() {
 	local p
 	p="$(csh_prefix "$2")p> "
-	cat >s.csh <<-\EOF
-	set prompt = 'p> '
-	source "$OTHER_DIR/bin/activate.csh"
-	source "$ENV_DIR/bin/activate.csh"
-	set label = active
-	source dump.csh
-	deactivate
-	set label = inactive
-	source dump.csh
-	EOF
+	printf '%s\n' "set prompt = 'p> '" 'source "$OTHER_DIR/bin/activate.csh"' "$CYCLE" >s.csh
 	compare "$(ENV_DIR=$1 run_csh s.csh)" \
 		"$(expect_state active "$1" "$2" "$p" ""; expect_state inactive "" "" "p> " "")"
 }
