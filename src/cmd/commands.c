@@ -6,10 +6,12 @@
 #include "util/error.h"
 
 extern const struct command command_help;
+extern const struct command command_python;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
 	&command_help,
+	&command_python,
 	NULL,
 };
 

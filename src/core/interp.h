@@ -24,6 +24,8 @@ struct interp {
 	char *externally_managed; /* path of EXTERNALLY-MANAGED, or NULL */
 	int pointer_bits;
 	json_t *json;          /* the whole answer, for facts not copied above */
+	char *query_path;      /* the absolute path cvenv ran (the cache key), or NULL */
+	bool from_cache;       /* served from the cache or an env record, no process run */
 };
 
 /* Runs the query script in the interpreter at `path` and fills *ip.
@@ -31,16 +33,45 @@ struct interp {
  * run, is not Python, or answers something unreadable. */
 int interp_query(const char *path, struct interp *ip);
 
-/* Finds and queries the interpreter a user request names: a path to an
- * interpreter or env, a command on PATH ("python3.12", "pypy3"), a version
- * ("3.12"), and more (see core/pyrequest.h once it exists). An interpreter
- * inside a venv resolves to its base interpreter. Reports the error and returns
- * -1 when nothing matches. */
+/* Finds the interpreter a user request names (grammar: core/pyrequest.h;
+ * search order: core/discover.h) and fills *ip from the cache or one query.
+ * request NULL or "" means the default: $CVENV_PYTHON, then .python-version,
+ * then python3 on PATH. An interpreter inside a venv resolves to its base.
+ * Returns 0; -1 after reporting that nothing matches; -2 after reporting a
+ * malformed request (a usage error: exit 2). Defined in core/discover.c. */
 int interp_resolve(const char *request, struct interp *ip);
+
+/* The facts of the interpreter at path: from the cache when its entry is
+ * fresh (same file identity, same query script), else by interp_query(),
+ * and then cached. Starts no process on a cache hit. (core/interpcache.c) */
+int interp_get(const char *path, struct interp *ip);
+
+/* Cache location: $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv, else
+ * ~/.cache/cvenv; $CVENV_NO_CACHE (non-empty, not "0") turns it off. These
+ * override both for the rest of the run (dir NULL keeps the default). */
+void interp_cache_configure(const char *dir, bool disabled);
+/* The directory interpreter entries live in (new string), NULL if disabled. */
+char *interp_cache_dir(void);
+/* How many interpreter processes this run started (for -v and tests). */
+extern unsigned interp_queries_run;
+
+/* A venv records its interpreter's facts in <env>/.cvenv-interp.json so
+ * later commands on it start no Python: interp_record_env() writes them
+ * atomically (call it after the env is complete); interp_load_env() reads
+ * them back. The record is checked like a cache entry: when the base
+ * interpreter's file changed, it is refreshed from interp_get(). Returns 0,
+ * 1 when there is no usable record (nothing reported), -1 on error. */
+int interp_record_env(const char *env_dir, const struct interp *ip);
+int interp_load_env(const char *env_dir, struct interp *ip);
+
+/* The PEP 440 version including a pre-release ("3.13.0rc1"); new string. */
+char *interp_full_version(const struct interp *ip);
 
 /* Parses a query answer (JSON text) into *ip. Returns -1 (with error()) when
  * the text is not a complete answer; `what` names its source in messages. */
 int interp_from_json(const char *text, size_t len, const char *what, struct interp *ip);
+/* The same from a parsed answer; takes a new reference to root. */
+int interp_from_json_obj(json_t *root, const char *what, struct interp *ip);
 
 void interp_free(struct interp *ip);
 

@@ -1,0 +1,259 @@
+/* The interpreter cache: one query per interpreter, then its answer from disk.
+ *
+ * An entry is <cache>/interpreters/<sha256 of the path>.json:
+ *   {"cvenv_interp_cache": 1, "path": "/abs/python3", "script": "<sha256>",
+ *    "id": [dev, ino, size, mtime_s, mtime_ns, ctime_s, ctime_ns],
+ *    "facts": {...the answer of interp_query.py...}}
+ * It is trusted only when every field checks out: the same path (no hash
+ * collision), the same query script (a newer cvenv asks more), and the same
+ * file identity (an interpreter upgraded or replaced in place has a new inode,
+ * size or ctime). Anything else -- unreadable JSON, a truncated file, a field
+ * of the wrong type -- is ignored and the entry rewritten. Entries are written
+ * with os_write_atomic, so a concurrent reader sees the old entry or the new
+ * one, never half of one; two writers write the same answer.
+ *
+ * A venv's record (<env>/.cvenv-interp.json) has the same format, keyed by
+ * the base interpreter's path. */
+#include "util/common.h"
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "core/embedded.h"
+#include "core/interp.h"
+#include "os/fs.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#define CACHE_FORMAT 1
+#define ENTRY_MAX (8u << 20)
+#define ENV_RECORD ".cvenv-interp.json"
+
+static char *cfg_dir;
+static int cfg_disabled = -1; /* -1: from the environment */
+
+void interp_cache_configure(const char *dir, bool disabled)
+{
+	if (dir) {
+		free(cfg_dir);
+		cfg_dir = xstrdup(dir);
+	}
+	cfg_disabled = disabled;
+}
+
+static bool env_true(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") && strcmp(v, "false") && strcmp(v, "no");
+}
+
+char *interp_cache_dir(void)
+{
+	if (cfg_disabled == 1 || (cfg_disabled == -1 && env_true("CVENV_NO_CACHE")))
+		return NULL;
+	if (cfg_dir)
+		return path_join(cfg_dir, "interpreters");
+	const char *d = getenv("CVENV_CACHE_DIR");
+	if (d && *d)
+		return path_join(d, "interpreters");
+	d = getenv("XDG_CACHE_HOME");
+	if (d && *d == '/')
+		return xstrfmt("%s/cvenv/interpreters", d);
+	const char *home = getenv("HOME");
+	if (!home || !*home)
+		return NULL;
+	return xstrfmt("%s/.cache/cvenv/interpreters", home);
+}
+
+static void sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
+		BUG("sha256 failed");
+	for (unsigned i = 0; i < 32; i++) {
+		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* The query script's hash: entries made by another script are stale. */
+static const char *script_hash(void)
+{
+	static char hex[65];
+	if (!hex[0]) {
+		const struct embedded_file *f = embedded_get("interp_query.py");
+		if (!f)
+			BUG("interp_query.py is not embedded");
+		sha256_hex(f->data, f->len, hex);
+	}
+	return hex;
+}
+
+static char *entry_path(const char *dir, const char *key)
+{
+	char hex[65];
+	sha256_hex(key, strlen(key), hex);
+	hex[40] = '\0';
+	return xstrfmt("%s/%s.json", dir, hex);
+}
+
+static json_t *id_to_json(const struct os_file_id *id)
+{
+	return json_pack("[IIIIIII]", (json_int_t)id->dev, (json_int_t)id->ino,
+			 (json_int_t)id->size, (json_int_t)id->mtime_sec, (json_int_t)id->mtime_nsec,
+			 (json_int_t)id->ctime_sec, (json_int_t)id->ctime_nsec);
+}
+
+static bool id_matches(json_t *j, const struct os_file_id *id)
+{
+	json_t *want = id_to_json(id);
+	bool same = json_is_array(j) && json_equal(j, want);
+	json_decref(want);
+	return same;
+}
+
+/* Loads an entry for key; fills *ip and returns 0 only when it is fresh.
+ * 1: absent, stale or corrupt (the reason goes to -vv output). */
+static int load_entry(const char *file, const char *key, const struct os_file_id *id,
+		      struct interp *ip)
+{
+	struct buf text = BUF_INIT;
+	if (os_read_file(file, ENTRY_MAX, &text) < 0) {
+		if (errno != ENOENT)
+			info(2, "ignoring the cache entry '%s': %s", file, strerror(errno));
+		buf_free(&text);
+		return 1;
+	}
+	json_t *root = json_loadb(text.ptr, text.len, 0, NULL);
+	buf_free(&text);
+	const char *why = NULL;
+	if (!json_is_object(root))
+		why = "not a JSON object";
+	else if (json_integer_value(json_object_get(root, "cvenv_interp_cache")) != CACHE_FORMAT)
+		why = "another format";
+	else if (!json_is_string(json_object_get(root, "path")) ||
+		 strcmp(json_string_value(json_object_get(root, "path")), key))
+		why = "another path";
+	else if (!json_is_string(json_object_get(root, "script")) ||
+		 strcmp(json_string_value(json_object_get(root, "script")), script_hash()))
+		why = "made by another query script";
+	else if (!id_matches(json_object_get(root, "id"), id))
+		why = "the interpreter file changed";
+	if (!why) {
+		struct buf quiet = BUF_INIT;
+		struct buf *saved = error_capture;
+		error_capture = &quiet; /* a broken entry is ignored, not reported */
+		int r = interp_from_json_obj(json_object_get(root, "facts"), file, ip);
+		error_capture = saved;
+		buf_free(&quiet);
+		if (r < 0)
+			why = "incomplete facts";
+	}
+	if (root)
+		json_decref(root);
+	if (why) {
+		info(2, "ignoring the cache entry '%s': %s", file, why);
+		return 1;
+	}
+	ip->from_cache = true;
+	return 0;
+}
+
+static int store_entry(const char *file, const char *key, const struct os_file_id *id,
+		       const struct interp *ip)
+{
+	json_t *root = json_pack("{sisssssosO}", "cvenv_interp_cache", CACHE_FORMAT, "path", key,
+				 "script", script_hash(), "id", id_to_json(id), "facts", ip->json);
+	char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+	int r = -1;
+	if (text) {
+		char *dir = os_dirname(file);
+		r = os_mkdir_p(dir, 0755);
+		free(dir);
+		if (r == 0)
+			r = os_write_atomic(file, text, strlen(text), 0644, false);
+	} else {
+		errno = EINVAL;
+	}
+	free(text);
+	if (root)
+		json_decref(root);
+	return r;
+}
+
+int interp_get(const char *path, struct interp *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	char *key = os_abspath(path);
+	if (!key)
+		return error("cannot use interpreter '%s': %s", path, strerror(errno));
+	struct os_file_id id;
+	char *dir = interp_cache_dir();
+	char *file = dir ? entry_path(dir, key) : NULL;
+	bool have_id = os_file_id(key, &id) == 0;
+	int r;
+	if (file && have_id && load_entry(file, key, &id, ip) == 0) {
+		r = 0;
+	} else if ((r = interp_query(key, ip)) == 0 && file && have_id) {
+		/* A cache we cannot write only costs speed. */
+		if (store_entry(file, key, &id, ip) < 0)
+			info(1, "cannot write the cache entry '%s': %s", file, strerror(errno));
+	}
+	if (r == 0)
+		ip->query_path = xstrdup(key);
+	free(file);
+	free(dir);
+	free(key);
+	return r;
+}
+
+int interp_record_env(const char *env_dir, const struct interp *ip)
+{
+	const char *key = ip->query_path ? ip->query_path : ip->executable;
+	struct os_file_id id;
+	if (os_file_id(key, &id) < 0)
+		return error("cannot read '%s': %s", key, strerror(errno));
+	char *file = path_join(env_dir, ENV_RECORD);
+	int r = store_entry(file, key, &id, ip);
+	if (r < 0)
+		r = error("cannot write '%s': %s", file, strerror(errno));
+	free(file);
+	return r;
+}
+
+int interp_load_env(const char *env_dir, struct interp *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	char *file = path_join(env_dir, ENV_RECORD);
+	struct buf text = BUF_INIT;
+	char *key = NULL;
+	int r = 1;
+	if (os_read_file(file, ENTRY_MAX, &text) == 0) {
+		json_t *root = json_loadb(text.ptr, text.len, 0, NULL);
+		const char *p = json_string_value(json_object_get(root, "path"));
+		if (p)
+			key = xstrdup(p);
+		if (root)
+			json_decref(root);
+	}
+	buf_free(&text);
+	struct os_file_id id;
+	if (key && os_file_id(key, &id) == 0) {
+		if (load_entry(file, key, &id, ip) == 0) {
+			ip->query_path = xstrdup(key);
+			r = 0;
+		} else if (interp_get(key, ip) == 0) {
+			/* the base changed in place: refresh the record */
+			r = 0;
+			if (store_entry(file, key, &id, ip) < 0)
+				info(1, "cannot refresh '%s': %s", file, strerror(errno));
+		} else {
+			r = -1;
+		}
+	}
+	free(key);
+	free(file);
+	return r;
+}
