@@ -4,6 +4,7 @@
 #include "core/discover.h"
 #include "core/pep440.h"
 #include "core/pyrequest.h"
+#include "os/dirscan.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -370,19 +371,43 @@ static char *shims_root(const char *dir)
 	return root;
 }
 
+static bool is_interp_name(const char *name)
+{
+	const char *impl;
+	return (name[0] == 'p' && name[1] == 'y') && interp_name_version(name, &impl) != NULL;
+}
+
+/* A directory already scanned (PATH often names one twice, and /bin is
+ * /usr/bin on merged-/usr systems) is skipped. */
+static bool dir_seen(struct discovery *d, const char *dir)
+{
+	struct os_file_id id;
+	if (os_file_id(dir, &id) < 0)
+		return true;
+	char *key = xstrfmt("dir:%llu:%llu", (unsigned long long)id.dev,
+			    (unsigned long long)id.ino);
+	bool seen = strvec_contains(&d->seen, key);
+	if (seen)
+		free(key);
+	else
+		strvec_push_take(&d->seen, key);
+	return seen;
+}
+
 static void scan_dir(struct discovery *d, const char *dir, const char *source,
 		     const struct pyrequest *req, unsigned flags)
 {
 	struct strvec names = STRVEC_INIT;
-	if (os_list_dir(dir, &names) < 0)
+	if (dir_seen(d, dir) || os_scan_dir(dir, is_interp_name, &names) < 0) {
+		strvec_clear(&names);
 		return;
+	}
+	strvec_sort(&names);
 	char *root = shims_root(dir);
 	for (size_t i = 0; i < names.n; i++) {
 		struct hint h = { NULL, NULL };
 		h.version = interp_name_version(names.v[i], &h.impl);
-		if (!h.version)
-			continue;
-		if (!*h.version)
+		if (h.version && !*h.version)
 			h.version = NULL;
 		char *p = path_join(dir, names.v[i]);
 		if (root) {

@@ -1,7 +1,7 @@
 /* The interpreter cache: one query per interpreter, then its answer from disk.
  *
- * An entry is <cache>/interpreters/<sha256 of the path>.json:
- *   {"cvenv_interp_cache": 1, "path": "/abs/python3", "script": "<sha256>",
+ * An entry is <cache>/interpreters/<hash of the path>.json:
+ *   {"cvenv_interp_cache": 1, "path": "/abs/python3", "script": "<fingerprint>",
  *    "id": [dev, ino, size, mtime_s, mtime_ns, ctime_s, ctime_ns],
  *    "facts": {...the answer of interp_query.py...}}
  * It is trusted only when every field checks out: the same path (no hash
@@ -17,7 +17,6 @@
 #include "util/common.h"
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "core/embedded.h"
 #include "core/interp.h"
@@ -65,37 +64,37 @@ char *interp_cache_dir(void)
 	return xstrfmt("%s/.cache/cvenv/interpreters", home);
 }
 
-static void sha256_hex(const void *data, size_t len, char out[65])
+/* FNV-1a, 64 bits: names cache files and fingerprints the query script.
+ * Not a security boundary -- an entry also stores its full path, compared on
+ * load -- and much cheaper than starting libcrypto on every run. */
+static void fnv_hex(const void *data, size_t len, char out[17])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
-		BUG("sha256 failed");
-	for (unsigned i = 0; i < 32; i++) {
-		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-	}
-	out[64] = '\0';
+	uint64_t h = 0xcbf29ce484222325u;
+	for (const unsigned char *p = data; len--; p++)
+		h = (h ^ *p) * 0x100000001b3u;
+	for (int i = 15; i >= 0; i--, h >>= 4)
+		out[i] = "0123456789abcdef"[h & 15];
+	out[16] = '\0';
 }
 
 /* The query script's hash: entries made by another script are stale. */
 static const char *script_hash(void)
 {
-	static char hex[65];
+	static char hex[32];
 	if (!hex[0]) {
 		const struct embedded_file *f = embedded_get("interp_query.py");
 		if (!f)
 			BUG("interp_query.py is not embedded");
-		sha256_hex(f->data, f->len, hex);
+		fnv_hex(f->data, f->len, hex);
+		snprintf(hex + 16, sizeof(hex) - 16, "-%zu", f->len);
 	}
 	return hex;
 }
 
 static char *entry_path(const char *dir, const char *key)
 {
-	char hex[65];
-	sha256_hex(key, strlen(key), hex);
-	hex[40] = '\0';
+	char hex[17];
+	fnv_hex(key, strlen(key), hex);
 	return xstrfmt("%s/%s.json", dir, hex);
 }
 
