@@ -717,7 +717,7 @@ static int resolve_one(const char *request, const char *origin, struct interp *i
 int discover_resolve(const char *request, struct interp *ip, struct buf *why)
 {
 	memset(ip, 0, sizeof(*ip));
-	if (request && *request)
+	if (request)
 		return resolve_one(request, NULL, ip, why);
 	struct strvec reqs = STRVEC_INIT;
 	char *origin = NULL;

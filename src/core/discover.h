@@ -64,8 +64,8 @@ void discover_all(struct discovery *d, const struct pyrequest *req, unsigned fla
 /* The index in d of the best match for req, or -1. */
 long discover_pick(const struct discovery *d, const struct pyrequest *req);
 
-/* The full resolution behind interp_resolve(): request NULL or "" means the
- * default request. why, when not NULL, receives the reasons for -v. Returns
+/* The full resolution behind interp_resolve(): request NULL means the
+ * default request ("" is malformed). why, when not NULL, receives the reasons for -v. Returns
  * 0, -1 (nothing matches; reported) or -2 (malformed request; reported with
  * the grammar). */
 int discover_resolve(const char *request, struct interp *ip, struct buf *why);

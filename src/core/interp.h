@@ -35,7 +35,7 @@ int interp_query(const char *path, struct interp *ip);
 
 /* Finds the interpreter a user request names (grammar: core/pyrequest.h;
  * search order: core/discover.h) and fills *ip from the cache or one query.
- * request NULL or "" means the default: $CVENV_PYTHON, then .python-version,
+ * request NULL means the default: $CVENV_PYTHON, then .python-version,
  * then python3 on PATH. An interpreter inside a venv resolves to its base.
  * Returns 0; -1 after reporting that nothing matches; -2 after reporting a
  * malformed request (a usage error: exit 2). Defined in core/discover.c. */
