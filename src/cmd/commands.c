@@ -5,13 +5,17 @@
 #include "cmd/cmd.h"
 #include "util/error.h"
 
+extern const struct command command_create;
 extern const struct command command_help;
 extern const struct command command_python;
+extern const struct command command_render_activate;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
+	&command_create,
 	&command_help,
 	&command_python,
+	&command_render_activate,
 	NULL,
 };
 

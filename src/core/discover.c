@@ -4,6 +4,7 @@
 #include "core/discover.h"
 #include "core/pep440.h"
 #include "core/pyrequest.h"
+#include "core/pyvenvcfg.h"
 #include "os/dirscan.h"
 #include "os/fs.h"
 #include "util/buf.h"
@@ -43,34 +44,18 @@ static bool is_under(const char *path, const char *dir)
 /* "home = /usr/bin" from a pyvenv.cfg; NULL if absent. */
 static char *pyvenv_home(const char *prefix)
 {
-	char *cfg = path_join(prefix, "pyvenv.cfg");
+	char *cfg_path = path_join(prefix, "pyvenv.cfg");
 	struct buf text = BUF_INIT;
 	char *home = NULL;
-	if (os_read_file(cfg, 1u << 16, &text) == 0) {
-		for (char *line = text.ptr; line && *line && !home;) {
-			char *nl = strchr(line, '\n');
-			if (nl)
-				*nl = '\0';
-			char *eq = strchr(line, '=');
-			if (eq) {
-				char *k = line, *ke = eq, *v = eq + 1;
-				while (*k == ' ' || *k == '\t')
-					k++;
-				while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
-					ke--;
-				while (*v == ' ' || *v == '\t')
-					v++;
-				size_t vl = strlen(v);
-				while (vl && strchr(" \t\r", v[vl - 1]))
-					vl--;
-				if ((size_t)(ke - k) == 4 && !strncmp(k, "home", 4))
-					home = xstrndup(v, vl);
-			}
-			line = nl ? nl + 1 : NULL;
-		}
+	if (os_read_file(cfg_path, PYVENVCFG_MAX, &text) == 0) {
+		struct pyvenvcfg cfg = PYVENVCFG_INIT;
+		pyvenvcfg_parse(&cfg, text.ptr, text.len);
+		const char *h = pyvenvcfg_get(&cfg, "home");
+		home = h ? xstrdup(h) : NULL;
+		pyvenvcfg_free(&cfg);
 	}
 	buf_free(&text);
-	free(cfg);
+	free(cfg_path);
 	return home;
 }
 
