@@ -41,8 +41,7 @@ static bool is_under(const char *path, const char *dir)
 	return n && !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
-/* "home = /usr/bin" from a pyvenv.cfg; NULL if absent. */
-static char *pyvenv_home(const char *prefix)
+char *discover_pyvenv_home(const char *prefix)
 {
 	char *cfg_path = path_join(prefix, "pyvenv.cfg");
 	struct buf text = BUF_INIT;
@@ -66,7 +65,7 @@ char *discover_venv_base(const struct interp *ip)
 		return xstrdup(ip->base_executable);
 	if (ip->realpath && !is_under(ip->realpath, ip->prefix))
 		return xstrdup(ip->realpath);
-	char *home = pyvenv_home(ip->prefix);
+	char *home = discover_pyvenv_home(ip->prefix);
 	char *found = NULL;
 	if (home) {
 		char *name = os_basename(ip->executable);

@@ -75,6 +75,9 @@ int discover_resolve(const char *request, struct interp *ip, struct buf *why);
  * string) names where they came from. */
 void discover_default_requests(struct strvec *out, char **origin);
 
+/* "home" from <prefix>/pyvenv.cfg (new string), or NULL. */
+char *discover_pyvenv_home(const char *prefix);
+
 /* The base interpreter of a venv's python (facts in ip), or NULL. */
 char *discover_venv_base(const struct interp *ip);
 

@@ -55,12 +55,15 @@ char *interp_cache_dir(void);
 /* How many interpreter processes this run started (for -v and tests). */
 extern unsigned interp_queries_run;
 
-/* A venv records its interpreter's facts in <env>/.cvenv-interp.json so
- * later commands on it start no Python: interp_record_env() writes them
- * atomically (call it after the env is complete); interp_load_env() reads
- * them back. The record is checked like a cache entry: when the base
- * interpreter's file changed, it is refreshed from interp_get(). Returns 0,
- * 1 when there is no usable record (nothing reported), -1 on error. */
+/* A new venv records its interpreter's facts so later commands on it start
+ * no Python: interp_record_env() (call it once the env is complete) stores
+ * them in the cache, keyed by the env's path and checked against its
+ * pyvenv.cfg -- not in the env, whose files must be exactly venv's.
+ * interp_load_env() returns them: from the record when the base interpreter
+ * and pyvenv.cfg are unchanged, else from pyvenv.cfg's home through
+ * interp_get() (re-recording). interp_record_env never fails (a record only
+ * saves time); interp_load_env returns 0, 1 when the env names no usable
+ * interpreter (nothing reported), -1 after reporting an error. */
 int interp_record_env(const char *env_dir, const struct interp *ip);
 int interp_load_env(const char *env_dir, struct interp *ip);
 

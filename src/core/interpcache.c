@@ -12,12 +12,13 @@
  * with os_write_atomic, so a concurrent reader sees the old entry or the new
  * one, never half of one; two writers write the same answer.
  *
- * A venv's record (<env>/.cvenv-interp.json) has the same format, keyed by
- * the base interpreter's path. */
+ * A venv's record (env-<hash>.json, see interp_record_env) has the same
+ * format and two more fields: the env's path and its pyvenv.cfg identity. */
 #include "util/common.h"
 
 #include <jansson.h>
 
+#include "core/discover.h"
 #include "core/embedded.h"
 #include "core/interp.h"
 #include "os/fs.h"
@@ -26,7 +27,6 @@
 
 #define CACHE_FORMAT 1
 #define ENTRY_MAX (8u << 20)
-#define ENV_RECORD ".cvenv-interp.json"
 
 static char *cfg_dir;
 static int cfg_disabled = -1; /* -1: from the environment */
@@ -160,11 +160,14 @@ static int load_entry(const char *file, const char *key, const struct os_file_id
 	return 0;
 }
 
+/* extra (may be NULL): more fields for the entry; a reference is taken. */
 static int store_entry(const char *file, const char *key, const struct os_file_id *id,
-		       const struct interp *ip)
+		       const struct interp *ip, json_t *extra)
 {
 	json_t *root = json_pack("{sisssssosO}", "cvenv_interp_cache", CACHE_FORMAT, "path", key,
 				 "script", script_hash(), "id", id_to_json(id), "facts", ip->json);
+	if (root && extra)
+		json_object_update(root, extra);
 	char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
 	int r = -1;
 	if (text) {
@@ -197,7 +200,7 @@ int interp_get(const char *path, struct interp *ip)
 		r = 0;
 	} else if ((r = interp_query(key, ip)) == 0 && file && have_id) {
 		/* A cache we cannot write only costs speed. */
-		if (store_entry(file, key, &id, ip) < 0)
+		if (store_entry(file, key, &id, ip, NULL) < 0)
 			info(1, "cannot write the cache entry '%s': %s", file, strerror(errno));
 	}
 	if (r == 0)
@@ -208,51 +211,111 @@ int interp_get(const char *path, struct interp *ip)
 	return r;
 }
 
+/* The record of a venv lives in the cache, not in the env (whose files
+ * must be exactly what `python -m venv` makes): env-<hash of its path>.json,
+ * with the identity of its pyvenv.cfg, so an env deleted and re-made by
+ * another tool is not mistaken for the one recorded. */
+static char *env_record_path(const char *dir, const char *env_abs)
+{
+	char *name = xstrfmt("env:%s", env_abs);
+	char *p = entry_path(dir, name);
+	free(name);
+	return p;
+}
+
+static json_t *env_extra(const char *env_abs)
+{
+	char *cfg = path_join(env_abs, "pyvenv.cfg");
+	struct os_file_id cid;
+	json_t *extra = NULL;
+	if (os_file_id(cfg, &cid) == 0)
+		extra = json_pack("{ssso}", "env", env_abs, "cfg_id", id_to_json(&cid));
+	free(cfg);
+	return extra;
+}
+
 int interp_record_env(const char *env_dir, const struct interp *ip)
 {
+	char *dir = interp_cache_dir();
+	char *env_abs = os_abspath(env_dir);
 	const char *key = ip->query_path ? ip->query_path : ip->executable;
 	struct os_file_id id;
-	if (os_file_id(key, &id) < 0)
-		return error("cannot read '%s': %s", key, strerror(errno));
-	char *file = path_join(env_dir, ENV_RECORD);
-	int r = store_entry(file, key, &id, ip);
-	if (r < 0)
-		r = error("cannot write '%s': %s", file, strerror(errno));
-	free(file);
+	json_t *extra = env_abs ? env_extra(env_abs) : NULL;
+	if (dir && extra && os_file_id(key, &id) == 0) {
+		char *file = env_record_path(dir, env_abs);
+		/* a record only saves time: failing to write it is no failure */
+		if (store_entry(file, key, &id, ip, extra) < 0)
+			info(1, "cannot record the interpreter of '%s' in '%s': %s", env_dir, file,
+			     strerror(errno));
+		free(file);
+	}
+	if (extra)
+		json_decref(extra);
+	free(env_abs);
+	free(dir);
+	return 0;
+}
+
+/* The env's base from pyvenv.cfg's home, for an env without a record. */
+static int load_env_from_cfg(const char *env_abs, struct interp *ip)
+{
+	char *home = discover_pyvenv_home(env_abs);
+	static const char *const names[] = { "python3", "python", "pypy3", "pypy" };
+	int r = 1;
+	for (size_t i = 0; home && i < ARRAY_SIZE(names) && r == 1; i++) {
+		char *exe = path_join(home, names[i]);
+		if (os_is_executable(exe))
+			r = interp_get(exe, ip) == 0 ? 0 : -1;
+		free(exe);
+	}
+	free(home);
 	return r;
 }
 
 int interp_load_env(const char *env_dir, struct interp *ip)
 {
 	memset(ip, 0, sizeof(*ip));
-	char *file = path_join(env_dir, ENV_RECORD);
+	char *env_abs = os_abspath(env_dir);
+	char *dir = interp_cache_dir();
+	if (!env_abs) {
+		free(dir);
+		return 1;
+	}
+	char *file = dir ? env_record_path(dir, env_abs) : NULL;
 	struct buf text = BUF_INIT;
 	char *key = NULL;
-	int r = 1;
-	if (os_read_file(file, ENTRY_MAX, &text) == 0) {
+	bool env_ok = false;
+	if (file && os_read_file(file, ENTRY_MAX, &text) == 0) {
 		json_t *root = json_loadb(text.ptr, text.len, 0, NULL);
 		const char *p = json_string_value(json_object_get(root, "path"));
-		if (p)
+		const char *e = json_string_value(json_object_get(root, "env"));
+		json_t *extra = env_extra(env_abs);
+		env_ok = p && e && !strcmp(e, env_abs) && extra &&
+			 json_equal(json_object_get(root, "cfg_id"), json_object_get(extra, "cfg_id"));
+		if (env_ok)
 			key = xstrdup(p);
+		if (extra)
+			json_decref(extra);
 		if (root)
 			json_decref(root);
 	}
 	buf_free(&text);
 	struct os_file_id id;
-	if (key && os_file_id(key, &id) == 0) {
-		if (load_entry(file, key, &id, ip) == 0) {
-			ip->query_path = xstrdup(key);
-			r = 0;
-		} else if (interp_get(key, ip) == 0) {
-			/* the base changed in place: refresh the record */
-			r = 0;
-			if (store_entry(file, key, &id, ip) < 0)
-				info(1, "cannot refresh '%s': %s", file, strerror(errno));
-		} else {
-			r = -1;
-		}
+	int r;
+	if (key && os_file_id(key, &id) == 0 && load_entry(file, key, &id, ip) == 0) {
+		ip->query_path = xstrdup(key);
+		r = 0;
+	} else {
+		/* no record, or a stale one: pyvenv.cfg says where the base is */
+		r = key ? interp_get(key, ip) : load_env_from_cfg(env_abs, ip);
+		if (r < 0 && key)
+			r = load_env_from_cfg(env_abs, ip);
+		if (r == 0)
+			interp_record_env(env_abs, ip);
 	}
 	free(key);
 	free(file);
+	free(dir);
+	free(env_abs);
 	return r;
 }
