@@ -148,6 +148,12 @@ static bool hint_excludes(const struct pyrequest *req, const struct hint *h)
 	return false;
 }
 
+/* A path worth asking, noted in the first pass of discover_all. */
+struct pending {
+	char *path, *via;
+	const char *source;
+};
+
 static void add_candidate(struct discovery *d, const char *path, const char *source,
 			  const char *via, const struct pyrequest *req, const struct hint *h,
 			  unsigned flags)
@@ -168,42 +174,56 @@ static void add_candidate(struct discovery *d, const char *path, const char *sou
 		return;
 	}
 	strvec_push_take(&d->seen, real);
+	if (d->npending == d->cap_pending) {
+		d->cap_pending = d->cap_pending ? 2 * d->cap_pending : 16;
+		d->pending = xrealloc(d->pending, d->cap_pending * sizeof(*d->pending));
+	}
+	struct pending *p = &d->pending[d->npending++];
+	p->path = xstrdup(path);
+	p->via = via ? xstrdup(via) : NULL;
+	p->source = source;
+}
+
+/* Second pass: the facts of a candidate (from the cache, or one query); a
+ * venv stands for its base, counted once. */
+static void evaluate(struct discovery *d, const struct pending *p, struct strvec *taken,
+		     unsigned flags)
+{
 	struct py_found f;
 	memset(&f, 0, sizeof(f));
 	struct buf why = BUF_INIT;
 	struct buf *saved = error_capture;
 	error_capture = &why; /* one broken interpreter must not spoil the search */
 	char *base = NULL;
-	int r = get_base(path, &f.ip, &base);
+	int r = get_base(p->path, &f.ip, &base);
 	error_capture = saved;
 	if (r < 0) {
-		strvec_pushf(&d->problems, "%s: %s", via ? via : path, last_error(&why));
+		strvec_pushf(&d->problems, "%s: %s", p->via ? p->via : p->path, last_error(&why));
 		buf_free(&why);
 		free(base);
 		return;
 	}
 	buf_free(&why);
-	if (base) {
-		char *breal = os_realpath(base);
-		bool dup = breal && strvec_contains(&d->seen, breal);
-		if (breal && !dup)
-			strvec_push_take(&d->seen, breal);
-		else
-			free(breal);
-		if (dup) {
-			if (flags & DISCOVER_ALIASES)
-				strvec_pushf(&d->aliases, "%s\t%s", path, base);
-			interp_free(&f.ip);
-			free(base);
-			return;
-		}
-		f.path = base;
-		f.via = xstrdup(via ? via : path);
-	} else {
-		f.path = os_abspath(path);
-		f.via = via ? xstrdup(via) : NULL;
+	char *real = os_realpath(base ? base : p->path);
+	if (base && (!real || strvec_contains(&d->seen, real) || strvec_contains(taken, real))) {
+		/* the base is listed in its own right */
+		if (flags & DISCOVER_ALIASES)
+			strvec_pushf(&d->aliases, "%s\t%s", p->path, base);
+		interp_free(&f.ip);
+		free(base);
+		free(real);
+		return;
 	}
-	f.source = source;
+	if (real)
+		strvec_push_take(taken, real);
+	if (base) {
+		f.path = base;
+		f.via = xstrdup(p->via ? p->via : p->path);
+	} else {
+		f.path = os_abspath(p->path);
+		f.via = p->via ? xstrdup(p->via) : NULL;
+	}
+	f.source = p->source;
 	f.full_version = interp_full_version(&f.ip);
 	struct pep440_version v;
 	if (pep440_parse_str(f.full_version, &v) == 0) {
@@ -497,6 +517,24 @@ void discover_all(struct discovery *d, const struct pyrequest *req, unsigned fla
 		strvec_push(&d->looked, system_dirs[i]);
 		scan_dir(d, system_dirs[i], "system", req, flags);
 	}
+
+	/* Interpreters not in the cache yet are asked all at once. */
+	struct strvec paths = STRVEC_INIT;
+	for (size_t i = 0; i < d->npending; i++)
+		strvec_push(&paths, d->pending[i].path);
+	if (paths.n > 1)
+		interp_prefetch((const char *const *)paths.v, paths.n);
+	strvec_clear(&paths);
+	struct strvec taken = STRVEC_INIT;
+	for (size_t i = 0; i < d->npending; i++) {
+		evaluate(d, &d->pending[i], &taken, flags);
+		free(d->pending[i].path);
+		free(d->pending[i].via);
+	}
+	strvec_clear(&taken);
+	free(d->pending);
+	d->pending = NULL;
+	d->npending = d->cap_pending = 0;
 }
 
 static int cmp_found_version(const struct py_found *a, const struct py_found *b)
@@ -572,29 +610,37 @@ static int resolve_path(const char *path, struct interp *ip, struct buf *why)
 	return r;
 }
 
+/* A command on PATH, as the shell would find it -- except that a pyenv shim
+ * is resolved to the interpreter pyenv selects, and one that selects nothing
+ * installed ("system") lets the search go on down PATH. */
 static int resolve_name(const char *name, struct interp *ip, struct buf *why)
 {
-	char *p = os_which(name);
-	if (!p)
-		return error("no command '%s' on PATH", name);
-	char *dir = os_dirname(p);
-	char *root = shims_root(dir);
-	free(dir);
-	if (root) {
-		char *target = resolve_shim(root, name);
-		free(root);
-		if (!target) {
-			error("the pyenv shim '%s' selects no installed version", p);
-			free(p);
-			return -1;
+	const char *path = getenv("PATH");
+	char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
+	char *found = NULL;
+	for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *cand = path_join(*dir ? dir : ".", name);
+		if (!os_is_file(cand) || !os_is_executable(cand)) {
+			free(cand);
+			continue;
 		}
-		if (why)
-			buf_addf(why, "'%s' is a pyenv shim for %s\n", p, target);
-		free(p);
-		p = target;
+		char *root = shims_root(dir);
+		if (!root) {
+			found = cand;
+			break;
+		}
+		found = resolve_shim(root, name);
+		if (found && why)
+			buf_addf(why, "'%s' is a pyenv shim for %s\n", cand, found);
+		free(root);
+		free(cand);
 	}
-	int r = resolve_path(p, ip, why);
-	free(p);
+	free(copy);
+	if (!found)
+		return error("no command '%s' on PATH", name);
+	int r = resolve_path(found, ip, why);
+	free(found);
 	return r;
 }
 

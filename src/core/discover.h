@@ -28,6 +28,7 @@
 
 struct pyrequest;
 struct buf;
+struct pending;
 
 struct py_found {
 	char *path;          /* where it was found (absolute; a shim's target) */
@@ -45,6 +46,8 @@ struct discovery {
 	struct strvec aliases;  /* with DISCOVER_ALIASES: "path\treal path" of skipped duplicates */
 	struct strvec problems; /* "path: reason" for candidates that are not usable */
 	struct strvec seen;     /* real paths already considered */
+	struct pending *pending; /* discover_all's first pass */
+	size_t npending, cap_pending;
 };
 
 enum {

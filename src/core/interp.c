@@ -102,6 +102,14 @@ int interp_from_json_obj(json_t *root, const char *what, struct interp *ip)
 
 unsigned interp_queries_run;
 
+void interp_query_env(struct strvec *env)
+{
+	static const char *const drop[] = { "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP",
+					    "PYTHONEXECUTABLE", "__PYVENV_LAUNCHER__", NULL };
+	static const char *const add[] = { "PYTHONIOENCODING=utf-8", NULL };
+	os_env_without(env, drop, add);
+}
+
 char *interp_full_version(const struct interp *ip)
 {
 	json_t *vi = json_object_get(ip->json, "version_info");
@@ -130,11 +138,8 @@ int interp_query(const char *path, struct interp *ip)
 	 * means for the query (no PYTHON* variables, no user site). "-" reads the
 	 * script from stdin, so nothing is written to disk. */
 	const char *argv[] = { path, "-E", "-s", "-", NULL };
-	static const char *const drop[] = { "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP",
-					    "PYTHONEXECUTABLE", "__PYVENV_LAUNCHER__", NULL };
-	static const char *const add[] = { "PYTHONIOENCODING=utf-8", NULL };
 	struct strvec env = STRVEC_INIT;
-	os_env_without(&env, drop, add);
+	interp_query_env(&env);
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	struct os_run_opts o = {
 		.env = (const char *const *)env.v,

@@ -54,6 +54,14 @@ void interp_cache_configure(const char *dir, bool disabled);
 char *interp_cache_dir(void);
 /* How many interpreter processes this run started (for -v and tests). */
 extern unsigned interp_queries_run;
+/* Runs the queries of the interpreters at paths whose cache entries are not
+ * fresh, several at once, and caches the answers: a cold `python list` then
+ * waits for the slowest interpreter, not for all of them in turn. Failures
+ * are left for interp_get() to report. Nothing happens without a cache. */
+void interp_prefetch(const char *const *paths, size_t n);
+/* The environment queries run in: PYTHONPATH, PYTHONHOME and friends removed. */
+struct strvec;
+void interp_query_env(struct strvec *env);
 
 /* A new venv records its interpreter's facts so later commands on it start
  * no Python: interp_record_env() (call it once the env is complete) stores

@@ -22,8 +22,10 @@
 #include "core/embedded.h"
 #include "core/interp.h"
 #include "os/fs.h"
+#include "os/spawnbg.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/strvec.h"
 
 #define CACHE_FORMAT 1
 #define ENTRY_MAX (8u << 20)
@@ -318,4 +320,95 @@ int interp_load_env(const char *env_dir, struct interp *ip)
 	free(dir);
 	free(env_abs);
 	return r;
+}
+
+struct job {
+	long pid;
+	char *key, *file, *out;
+	struct os_file_id id;
+};
+
+/* Reads a finished job's answer and caches it; a failed query is left for
+ * interp_get to run again and report. */
+static void finish_job(struct job *j)
+{
+	int status = -1;
+	if (os_wait_child(j->pid, &status) == 0 && status == 0) {
+		struct buf out = BUF_INIT;
+		struct interp ip;
+		struct buf quiet = BUF_INIT;
+		struct buf *saved = error_capture;
+		error_capture = &quiet;
+		if (os_read_file(j->out, ENTRY_MAX, &out) == 0 &&
+		    interp_from_json(out.ptr, out.len, j->key, &ip) == 0) {
+			store_entry(j->file, j->key, &j->id, &ip, NULL);
+			interp_free(&ip);
+		}
+		error_capture = saved;
+		buf_free(&quiet);
+		buf_free(&out);
+	}
+	os_unlink(j->out);
+	free(j->key);
+	free(j->file);
+	free(j->out);
+}
+
+void interp_prefetch(const char *const *paths, size_t n)
+{
+	enum { MAX_JOBS = 8 };
+	char *dir = interp_cache_dir();
+	char *tmp = dir && os_mkdir_p(dir, 0755) == 0 ? os_mkdtemp_in(dir, "prefetch.") : NULL;
+	if (!tmp) {
+		free(dir);
+		return;
+	}
+	const struct embedded_file *script = embedded_get("interp_query.py");
+	struct strvec env = STRVEC_INIT;
+	interp_query_env(&env);
+	struct job jobs[MAX_JOBS];
+	size_t running = 0, first = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct job j = { 0 };
+		j.key = os_abspath(paths[i]);
+		if (!j.key || os_file_id(j.key, &j.id) < 0 || !os_is_executable(j.key)) {
+			free(j.key);
+			continue;
+		}
+		j.file = entry_path(dir, j.key);
+		struct interp ip;
+		if (load_entry(j.file, j.key, &j.id, &ip) == 0) {
+			interp_free(&ip);
+			free(j.key);
+			free(j.file);
+			continue;
+		}
+		if (running == MAX_JOBS) {
+			finish_job(&jobs[first]);
+			first = (first + 1) % MAX_JOBS;
+			running--;
+		}
+		j.out = xstrfmt("%s/%zu.out", tmp, i);
+		/* the script as -c rather than on stdin: no pipe to feed */
+		const char *argv[] = { j.key, "-E", "-s", "-c", script->data, NULL };
+		info(2, "querying the interpreter '%s' (in parallel)", j.key);
+		if (os_spawn_to_files(argv, (const char *const *)env.v, j.out, "/dev/null", &j.pid) < 0) {
+			free(j.key);
+			free(j.file);
+			free(j.out);
+			continue;
+		}
+		interp_queries_run++;
+		jobs[(first + running) % MAX_JOBS] = j;
+		running++;
+	}
+	while (running) {
+		finish_job(&jobs[first]);
+		first = (first + 1) % MAX_JOBS;
+		running--;
+	}
+	strvec_clear(&env);
+	os_rm_rf(tmp);
+	free(tmp);
+	free(dir);
 }

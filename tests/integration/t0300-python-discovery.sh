@@ -91,6 +91,14 @@ test_expect_success 'a pyenv shim on PATH is resolved to the version pyenv selec
 	rm "$PYENV_ROOT/version"
 '
 
+test_expect_success 'a shim that selects "system" lets the search go on down PATH' '
+	test -n "$deb" || exit 0
+	echo system >"$PYENV_ROOT/version" &&
+	PATH="$PYENV_ROOT/shims:$PATH" cvenv python find >out &&
+	rm "$PYENV_ROOT/version" &&
+	expect_equal "$(cat out)" /usr/bin/python3
+'
+
 test_expect_success '.python-version in a parent directory is the default request' '
 	mkdir -p proj/sub/deeper &&
 	printf "# pinned\n3.11.7\n" >proj/.python-version &&

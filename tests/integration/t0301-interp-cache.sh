@@ -142,4 +142,20 @@ test_expect_success 'concurrent cold runs agree and leave whole entries' '
 	! ls "$cache" | grep -v "\.json$"
 '
 
+test_expect_success 'broken interpreters are skipped (named with -v), never cached' '
+	printf "#!/bin/sh\necho not python\n" >"$TRASH/bin/python3.50" &&
+	printf "#!/bin/sh\nexit 3\n" >"$TRASH/bin/pypy3.50" &&
+	printf "#!/bin/sh\necho \"{\\\"half\\\": \"\n" >"$TRASH/bin/python3.51" &&
+	chmod +x "$TRASH/bin/python3.50" "$TRASH/bin/pypy3.50" "$TRASH/bin/python3.51" &&
+	cvenv -v python list >out 2>err &&
+	cat err &&
+	expect_grep "$PYENV_ROOT/versions/3.12.1/bin/python3" out &&
+	! grep "3\.5[01]" out &&
+	expect_grep "skipped $TRASH/bin/python3.50: " err &&
+	expect_grep "skipped $TRASH/bin/pypy3.50: " err &&
+	expect_grep "skipped $TRASH/bin/python3.51: " err &&
+	! grep -l "$TRASH/bin/py" "$cache"/*.json &&
+	rm "$TRASH/bin/python3.50" "$TRASH/bin/pypy3.50" "$TRASH/bin/python3.51"
+'
+
 test_done

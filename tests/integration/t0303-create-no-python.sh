@@ -12,7 +12,7 @@ fi
 
 wrapper() {
 	mkdir -p "$1"
-	printf '#!/bin/sh\necho "$0 $*" >>"%s/runs"\nexec "%s" "$@"\n' "$TRASH" "$3" >"$1/$2"
+	printf '#!/bin/sh\necho "$0" >>"%s/runs"\nexec "%s" "$@"\n' "$TRASH" "$3" >"$1/$2"
 	chmod +x "$1/$2"
 }
 runs() { if [ -f "$TRASH/runs" ]; then wc -l <"$TRASH/runs" | tr -d " "; else echo 0; fi; }
