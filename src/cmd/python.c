@@ -85,6 +85,8 @@ static int cmp_rows(const void *a, const void *b)
 	return r ? r : (i < j ? -1 : 1);
 }
 
+static int python_find(int n, const char **args, bool json, bool as_list);
+
 static int python_list(int n, const char **args, bool json)
 {
 	struct pyrequest req;
@@ -98,6 +100,11 @@ static int python_list(int n, const char **args, bool json)
 			return EXIT_USAGE;
 		}
 		buf_free(&err);
+		if (req.kind == PYREQ_PATH || req.kind == PYREQ_NAME) {
+			/* a path or a command names one interpreter: list just it */
+			pyrequest_free(&req);
+			return python_find(n, args, json, true);
+		}
 	}
 	struct discovery d;
 	discovery_init(&d);
@@ -143,7 +150,8 @@ static int python_list(int n, const char **args, bool json)
 	return code;
 }
 
-static int python_find(int n, const char **args, bool json)
+/* as_list: print the pick as `python list` prints a row (a JSON array). */
+static int python_find(int n, const char **args, bool json, bool as_list)
 {
 	if (n > 1) {
 		usage_error("'cvenv python find' takes one request, not %d", n);
@@ -161,17 +169,21 @@ static int python_find(int n, const char **args, bool json)
 		return r == -2 ? EXIT_USAGE : EXIT_FAIL;
 	int code = EXIT_OK;
 	const char *path = ip.query_path ? ip.query_path : ip.executable;
+	struct py_found f = { .path = (char *)path, .source = "request",
+			      .full_version = interp_full_version(&ip), .ip = ip };
 	if (json) {
-		struct py_found f = { .path = (char *)path, .source = "request",
-				      .full_version = interp_full_version(&ip), .ip = ip };
 		json_t *o = found_json(&f);
+		if (as_list)
+			o = json_pack("[o]", o);
 		if (print_json(o) < 0)
 			code = EXIT_FAIL;
 		json_decref(o);
-		free(f.full_version);
+	} else if (as_list) {
+		printf("%-10s %-8s %s\n", f.full_version, ip.implementation, path);
 	} else {
 		puts(path);
 	}
+	free(f.full_version);
 	info(1, "%s", ip.from_cache ? "facts from the cache: no interpreter was run"
 				   : "facts from running the interpreter (now cached)");
 	interp_free(&ip);
@@ -217,7 +229,7 @@ static int cmd_python(int argc, const char **argv)
 		}
 		return python_list(n, args, json);
 	}
-	return python_find(n, args, json);
+	return python_find(n, args, json, false);
 }
 
 const struct command command_python = {

@@ -181,6 +181,9 @@ test_expect_success 'python list: table and JSON, filtered by a request' '
 	head -n1 out | grep "^3\.13\.0 *cpython" &&
 	cvenv python list 3.12 >out12 &&
 	expect_equal "$(wc -l <out12 | tr -d " ")" 1 &&
+	cvenv python list "$PYENV_ROOT/versions/3.11.7" >outp &&
+	expect_equal "$(wc -l <outp | tr -d " ")" 1 &&
+	grep "^3\.11\.7 *cpython *$PYENV_ROOT/versions/3.11.7/bin/python3$" outp &&
 	cvenv python list --format=json >json &&
 	"$py312" -c "
 import json, sys
