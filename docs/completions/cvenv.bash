@@ -8,7 +8,7 @@ _cvenv() {
 		case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "create help completion --help --version --verbose --quiet" -- "$cur"))
+		COMPREPLY=($(compgen -W "create help python completion --help --version --verbose --quiet" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -23,6 +23,15 @@ _cvenv() {
 		case $prev in
 		esac
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--man -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	python)
+		case $prev in
+		--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--format) return ;;
+		esac
+		if [[ $cur != -* ]]; then COMPREPLY=($(compgen -W "list find " -- "$cur")); return; fi
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --only-installed --all-paths --cache-dir --no-cache -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	completion)

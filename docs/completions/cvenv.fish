@@ -18,6 +18,17 @@ complete -c cvenv -n '__fish_seen_subcommand_from help' -l man -d 'print the man
 complete -c cvenv -n '__fish_seen_subcommand_from help' -s v -l verbose -d 'say more about what is done (repeatable)'
 complete -c cvenv -n '__fish_seen_subcommand_from help' -s q -l quiet -d 'print only errors'
 complete -c cvenv -n '__fish_seen_subcommand_from help' -s h -l help -d 'show this help and exit'
+complete -c cvenv -n __fish_use_subcommand -a python -d 'list the Python interpreters cvenv finds, or find the one a request picks'
+complete -c cvenv -n '__fish_seen_subcommand_from python' -l format -r -d 'output format: text (default) or json'
+complete -c cvenv -n '__fish_seen_subcommand_from python' -l only-installed -d 'list only interpreters installed on this machine (the default: cvenv never downloads Python)'
+complete -c cvenv -n '__fish_seen_subcommand_from python' -l all-paths -d 'list: also show every other path that leads to an interpreter already listed (links, pyenv shims, venvs)'
+complete -c cvenv -n '__fish_seen_subcommand_from python' -l cache-dir -r -F -d 'keep interpreter facts under DIR (default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv)'
+complete -c cvenv -n '__fish_seen_subcommand_from python' -l no-cache -d 'neither read nor write the interpreter cache (also $CVENV_NO_CACHE=1)'
+complete -c cvenv -n '__fish_seen_subcommand_from python' -s v -l verbose -d 'say more about what is done (repeatable)'
+complete -c cvenv -n '__fish_seen_subcommand_from python' -s q -l quiet -d 'print only errors'
+complete -c cvenv -n '__fish_seen_subcommand_from python' -s h -l help -d 'show this help and exit'
+complete -c cvenv -n '__fish_seen_subcommand_from python' -a list
+complete -c cvenv -n '__fish_seen_subcommand_from python' -a find
 complete -c cvenv -n __fish_use_subcommand -a completion -d 'print a shell completion script (bash, zsh, fish)'
 complete -c cvenv -n '__fish_seen_subcommand_from completion' -s v -l verbose -d 'say more about what is done (repeatable)'
 complete -c cvenv -n '__fish_seen_subcommand_from completion' -s q -l quiet -d 'print only errors'

@@ -435,6 +435,7 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 		}
 	}
 	r = 0;
+	interp_record_env(dir, ip); /* later commands on it start no Python */
 out:
 	build_cleanup(&b, r < 0 && !committed);
 	layout_free(&l);
