@@ -156,19 +156,26 @@ out:
 }
 
 /* Makes the env's files under root (the build directory, or the env itself
- * when updating in place), for an env whose final path is env_dir. */
+ * when updating in place). pyvenv.cfg comes last: a directory becomes an env
+ * for other programs only once everything else is there. */
 static int populate(const char *root, const struct layout *l, const struct activate_vars *av,
 		    bool scripts)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (apply_item(root, &l->v[i]) < 0)
+	const struct layout_item *cfg = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		if (!strcmp(l->v[i].path, "pyvenv.cfg"))
+			cfg = &l->v[i];
+		else if (apply_item(root, &l->v[i]) < 0)
 			return -1;
-	if (!scripts)
-		return 0;
-	char *bin = path_join(root, l->bin_dir);
-	int r = activate_write_scripts(bin, av);
-	free(bin);
-	return r;
+	}
+	if (scripts) {
+		char *bin = path_join(root, l->bin_dir);
+		int r = activate_write_scripts(bin, av);
+		free(bin);
+		if (r < 0)
+			return -1;
+	}
+	return cfg ? apply_item(root, cfg) : 0;
 }
 
 int create_seed_pip(const struct interp *ip, const char *env_dir, const char *env_python)
@@ -204,7 +211,12 @@ int create_seed_pip(const struct interp *ip, const char *env_dir, const char *en
 	return r;
 }
 
-enum how { HOW_NEW, HOW_REPLACE_EMPTY, HOW_SWAP, HOW_IN_PLACE };
+/* NEW: build beside, rename in (no-replace). SWAP (--clear of an env): build
+ * beside, exchange. FILL_EMPTY: an existing empty directory is filled in
+ * place -- renaming over it would pull it from under a shell whose current
+ * directory it is, and fails on a mount point -- and emptied again on
+ * failure. IN_PLACE: an existing env or non-empty directory, updated. */
+enum how { HOW_NEW, HOW_FILL_EMPTY, HOW_SWAP, HOW_IN_PLACE };
 
 /* Decides how the target is made; refuses what must not be touched. */
 static int decide(const char *dir, const struct create_opts *o, enum how *how)
@@ -225,7 +237,7 @@ static int decide(const char *dir, const struct create_opts *o, enum how *how)
 		return 0;
 	}
 	if (empty) {
-		*how = HOW_REPLACE_EMPTY;
+		*how = HOW_FILL_EMPTY;
 		return 0;
 	}
 	if (o->clear) {
@@ -332,8 +344,6 @@ static int build_commit(struct build *b, const char *dir, enum how how)
 	int r;
 	if (how == HOW_NEW) {
 		r = os_rename_noreplace(b->root, dir);
-	} else if (how == HOW_REPLACE_EMPTY) {
-		r = os_rename(b->root, dir);
 	} else {
 		r = os_rename_exchange(b->root, dir);
 		if (r < 0 && (errno == ENOSYS || errno == EINVAL)) {
@@ -369,8 +379,7 @@ static void build_undo(struct build *b, const char *dir, enum how how)
 		return;
 	}
 	char *failed = path_join(b->tmp, "failed");
-	if (os_rename(dir, failed) == 0 && how == HOW_REPLACE_EMPTY)
-		os_mkdir(dir, 0777);
+	os_rename(dir, failed);
 	free(failed);
 }
 
@@ -412,11 +421,14 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 	     ip->base_executable);
 	/* venv leaves the scripts alone on --upgrade; a new env still gets them */
 	bool scripts = !o->upgrade || how != HOW_IN_PLACE;
-	if (how == HOW_IN_PLACE) {
-		if (o->clear && clear_contents(dir) < 0)
+	if (how == HOW_IN_PLACE || how == HOW_FILL_EMPTY) {
+		if (o->clear && how == HOW_IN_PLACE && clear_contents(dir) < 0)
 			goto out;
-		if (populate(dir, &l, &av, scripts) < 0)
+		if (populate(dir, &l, &av, scripts) < 0) {
+			if (how == HOW_FILL_EMPTY)
+				clear_contents(dir);
 			goto out;
+		}
 	} else {
 		if (build_begin(&b, dir) < 0 || populate(b.root, &l, &av, scripts) < 0 ||
 		    build_commit(&b, dir, how) < 0)
@@ -430,6 +442,8 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 		if (pr < 0) {
 			if (committed)
 				build_undo(&b, dir, how);
+			else if (how == HOW_FILL_EMPTY)
+				clear_contents(dir);
 			committed = false;
 			goto out;
 		}

@@ -94,6 +94,12 @@ test_expect_success 'a failing pip seeding takes the new env away again' '
 	expect_grep "ensurepip broke" err && ! test -e e7 && ! ls -a | grep -q cvenv-
 '
 
+test_expect_success 'a failing pip seeding in an empty directory leaves it empty' '
+	mkdir e9 &&
+	expect_code 1 cvenv create -p "$PWD/badep" e9 2>err &&
+	test -d e9 && expect_equal "$(ls -A e9)" ""
+'
+
 test_expect_success 'a failing pip seeding under --clear puts the old env back' '
 	cvenv create -p "$PY" --without-pip e8 && echo x >e8/marker &&
 	expect_code 1 cvenv create -p "$PWD/badep" --clear e8 2>err &&
