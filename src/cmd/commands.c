@@ -7,13 +7,11 @@
 
 extern const struct command command_create;
 extern const struct command command_help;
-extern const struct command command_render_activate;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
 	&command_create,
 	&command_help,
-	&command_render_activate,
 	NULL,
 };
 

@@ -230,13 +230,16 @@ test_expect_success 'interactive shells show "(name) " before the prompt, litera
 	for_each_name check_prompt_shown
 '
 
-test_expect_success 'with prompt_subst (zsh) and promptvars off (bash) too' '
+test_expect_success 'with prompt_subst, prompt_bang (zsh) and promptvars off (bash) too' '
 	check_opt_shells() {
 		local out
+		local o
 		if command -v zsh >/dev/null; then
-			out=$( (cd "$TRASH" && { echo "setopt prompt_subst"; cat interactive.txt; } |
-				env -i PATH="$CLEAN_PATH" LC_ALL=C.UTF-8 ENV_DIR="$1" zsh -f -i 2>&1) )
-			case $out in *"($2) p> "*) ;; *) echo "zsh prompt_subst: $out" >&2; return 1 ;; esac
+			for o in prompt_subst prompt_bang "prompt_subst prompt_bang"; do
+				out=$( (cd "$TRASH" && { echo "setopt $o"; cat interactive.txt; } |
+					env -i PATH="$CLEAN_PATH" LC_ALL=C.UTF-8 ENV_DIR="$1" zsh -f -i 2>&1) )
+				case $out in *"($2) p> "*) ;; *) echo "zsh $o: $out" >&2; return 1 ;; esac
+			done
 		fi
 		out=$( (cd "$TRASH" && { echo "shopt -u promptvars"; cat interactive.txt; } |
 			env -i PATH="$CLEAN_PATH" LC_ALL=C.UTF-8 ENV_DIR="$1" bash --norc --noprofile -i 2>&1) )
