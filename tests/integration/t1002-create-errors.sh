@@ -94,6 +94,11 @@ test_expect_success 'a failing pip seeding takes the new env away again' '
 	expect_grep "ensurepip broke" err && ! test -e e7 && ! ls -a | grep -q cvenv-
 '
 
+test_expect_success 'a failing create takes away the parent directories it made' '
+	expect_code 1 cvenv create -p "$PWD/badep" p1/p2/env 2>err &&
+	! test -e p1 && ! ls -a | grep -q cvenv-
+'
+
 test_expect_success 'a failing pip seeding in an empty directory leaves it empty' '
 	mkdir e9 &&
 	expect_code 1 cvenv create -p "$PWD/badep" e9 2>err &&
