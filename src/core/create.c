@@ -7,6 +7,7 @@
 #include "core/create.h"
 #include "core/interp.h"
 #include "core/layout.h"
+#include "core/pyvenvcfg.h"
 #include "core/venv.h"
 #include "os/fs.h"
 #include "os/spawn.h"
@@ -158,8 +159,16 @@ out:
 /* Makes the env's files under root (the build directory, or the env itself
  * when updating in place). pyvenv.cfg comes last: a directory becomes an env
  * for other programs only once everything else is there. */
+static const struct layout_item *cfg_item(const struct layout *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].path, "pyvenv.cfg"))
+			return &l->v[i];
+	return NULL;
+}
+
 static int populate(const char *root, const struct layout *l, const struct activate_vars *av,
-		    bool scripts)
+		    bool scripts, const char *cfg_text)
 {
 	const struct layout_item *cfg = NULL;
 	for (size_t i = 0; i < l->n; i++) {
@@ -175,7 +184,12 @@ static int populate(const char *root, const struct layout *l, const struct activ
 		if (r < 0)
 			return -1;
 	}
-	return cfg ? apply_item(root, cfg) : 0;
+	if (!cfg)
+		return 0;
+	struct layout_item first = *cfg;
+	if (cfg_text)
+		first.arg = (char *)cfg_text;
+	return apply_item(root, &first);
 }
 
 int create_seed_pip(const struct interp *ip, const char *env_dir, const char *env_python)
@@ -408,6 +422,7 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 	enum how how = HOW_NEW;
 	int r = -1;
 	bool committed = false;
+	char *pip_cfg = NULL;
 
 	facts_of(ip, &f);
 	if (activate_check(&av) < 0 || decide(dir, o, &how) < 0 || layout_plan(&f, &lo, &l) < 0)
@@ -419,18 +434,31 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 	av.bin_name = l.bin_dir;
 	info(1, "creating '%s' with %s %s (%s)", dir, ip->implementation, ip->version,
 	     ip->base_executable);
+	/* As venv (bpo-24875): pip goes in while the env cannot see the system
+	 * site-packages (or ensurepip would find the base's pip and install
+	 * nothing); the real pyvenv.cfg is written after. */
+	if (o->with_pip && o->system_site_packages) {
+		struct layout_opts lo_pip = lo;
+		struct pyvenvcfg cfg = PYVENVCFG_INIT;
+		struct buf text = BUF_INIT;
+		lo_pip.system_site_packages = false;
+		layout_pyvenvcfg(&f, &lo_pip, &cfg);
+		pyvenvcfg_format(&cfg, &text);
+		pyvenvcfg_free(&cfg);
+		pip_cfg = buf_detach(&text);
+	}
 	/* venv leaves the scripts alone on --upgrade; a new env still gets them */
 	bool scripts = !o->upgrade || how != HOW_IN_PLACE;
 	if (how == HOW_IN_PLACE || how == HOW_FILL_EMPTY) {
 		if (o->clear && how == HOW_IN_PLACE && clear_contents(dir) < 0)
 			goto out;
-		if (populate(dir, &l, &av, scripts) < 0) {
+		if (populate(dir, &l, &av, scripts, pip_cfg) < 0) {
 			if (how == HOW_FILL_EMPTY)
 				clear_contents(dir);
 			goto out;
 		}
 	} else {
-		if (build_begin(&b, dir) < 0 || populate(b.root, &l, &av, scripts) < 0 ||
+		if (build_begin(&b, dir) < 0 || populate(b.root, &l, &av, scripts, pip_cfg) < 0 ||
 		    build_commit(&b, dir, how) < 0)
 			goto out;
 		committed = true;
@@ -447,11 +475,14 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 			committed = false;
 			goto out;
 		}
+		if (pip_cfg && apply_item(dir, cfg_item(&l)) < 0)
+			goto out;
 	}
 	r = 0;
 out:
 	build_cleanup(&b, r < 0 && !committed);
 	layout_free(&l);
+	free(pip_cfg);
 	free(name);
 	free(dir);
 	return r;
