@@ -10,6 +10,7 @@
 #include "core/pyvenvcfg.h"
 #include "core/venv.h"
 #include "os/fs.h"
+#include "os/interrupt.h"
 #include "os/spawn.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -213,6 +214,8 @@ int create_seed_pip(const struct interp *ip, const char *env_dir, const char *en
 	int r = os_run(argv, &o, &status);
 	if (r < 0) {
 		r = error("cannot run '%s': %s", env_python, strerror(errno));
+	} else if (status != 0 && os_interrupted()) {
+		r = -1; /* the caller reports the interrupt */
 	} else if (status != 0) {
 		fputs(out.ptr, stderr);
 		r = error("cannot install pip into '%s': ensurepip of Python %s failed (exit %d)",
@@ -230,6 +233,15 @@ int create_seed_pip(const struct interp *ip, const char *env_dir, const char *en
  * place -- renaming over it would pull it from under a shell whose current
  * directory it is, and fails on a mount point -- and emptied again on
  * failure. IN_PLACE: an existing env or non-empty directory, updated. */
+/* Checked between steps: an interrupt undoes the env being made. */
+static bool interrupted(const char *dir)
+{
+	if (!os_interrupted())
+		return false;
+	error("interrupted: '%s' was not created", dir);
+	return true;
+}
+
 enum how { HOW_NEW, HOW_FILL_EMPTY, HOW_SWAP, HOW_IN_PLACE };
 
 /* Decides how the target is made; refuses what must not be touched. */
@@ -459,14 +471,16 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 		}
 	} else {
 		if (build_begin(&b, dir) < 0 || populate(b.root, &l, &av, scripts, pip_cfg) < 0 ||
-		    build_commit(&b, dir, how) < 0)
+		    interrupted(dir) || build_commit(&b, dir, how) < 0)
 			goto out;
 		committed = true;
 	}
 	if (o->with_pip) {
 		char *py = env_python(dir, &l);
-		int pr = create_seed_pip(ip, dir, py);
+		int pr = os_interrupted() ? -1 : create_seed_pip(ip, dir, py);
 		free(py);
+		if (interrupted(dir))
+			pr = -1;
 		if (pr < 0) {
 			if (committed)
 				build_undo(&b, dir, how);

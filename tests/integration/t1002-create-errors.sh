@@ -111,4 +111,20 @@ test_expect_success 'a failing pip seeding under --clear puts the old env back' 
 	test -f e8/marker && test -f e8/pyvenv.cfg && ! ls -a | grep -q cvenv-
 '
 
+test_expect_success 'an interrupt (SIGINT) while pip goes in: exit 130, nothing left' '
+	cat >intpy <<-EOF &&
+	#!/bin/bash
+	# A python during whose ensurepip the user presses Ctrl-C: cvenv (the
+	# parent) gets SIGINT, the interpreter stops.
+	case " \$* " in *" ensurepip "*) kill -INT \$PPID; exit 130 ;; esac
+	exec -a "\$0" "$PY" "\$@"
+	EOF
+	chmod +x intpy &&
+	expect_code 130 cvenv create -p "$PWD/intpy" e10 2>err &&
+	expect_grep "interrupted" err && ! test -e e10 && ! ls -a | grep -q cvenv- &&
+	cvenv create -p "$PY" --without-pip e11 && echo x >e11/marker &&
+	expect_code 130 cvenv create -p "$PWD/intpy" --clear e11 2>err &&
+	test -f e11/marker && test -f e11/pyvenv.cfg && ! ls -a | grep -q cvenv-
+'
+
 test_done
