@@ -81,6 +81,13 @@ test_expect_success 'an interpreter without ensurepip: says so and how to fix it
 	expect_grep "ensurepip" err && expect_grep "without-pip" err && ! test -e e6
 '
 
+test_expect_success 'Debian python without ensurepip: the hint names the package' '
+	deb=$(python_for debian3.11) && test -n "$deb" || exit 0
+	sed "s|$PY|$deb|" noep >noep-deb && chmod +x noep-deb &&
+	expect_code 1 cvenv create -p ./noep-deb e6 2>err &&
+	expect_grep "apt-get install python3.11-venv" err && ! test -e e6
+'
+
 test_expect_success 'a failing pip seeding takes the new env away again' '
 	cat >badep <<-EOF &&
 	#!/bin/bash
