@@ -73,12 +73,10 @@ static char *tmp_beside(const char *path)
 	return xstrfmt("%s.cvenv-tmp.%ld", path, (long)getpid());
 }
 
-/* Replaces whatever is at path by a symlink, atomically. */
-static int put_symlink(const char *target, const char *path)
+/* Finishes put_*(): renames the made tmp over path, or removes it. */
+static int rename_over(char *tmp, const char *path, int made)
 {
-	char *tmp = tmp_beside(path);
-	os_unlink(tmp);
-	int r = os_symlink(target, tmp);
+	int r = made;
 	if (r == 0 && (r = os_rename(tmp, path)) < 0) {
 		int e = errno;
 		os_unlink(tmp);
@@ -88,18 +86,20 @@ static int put_symlink(const char *target, const char *path)
 	return r;
 }
 
+/* Replaces whatever is at path by a symlink, atomically. */
+static int put_symlink(const char *target, const char *path)
+{
+	char *tmp = tmp_beside(path);
+	os_unlink(tmp);
+	return rename_over(tmp, path, os_symlink(target, tmp));
+}
+
+/* Replaces whatever is at path by a copy of src, atomically. */
 static int put_copy(const char *src, const char *path, unsigned mode)
 {
 	char *tmp = tmp_beside(path);
 	os_unlink(tmp);
-	int r = os_copy_file(src, tmp, mode);
-	if (r == 0 && (r = os_rename(tmp, path)) < 0) {
-		int e = errno;
-		os_unlink(tmp);
-		errno = e;
-	}
-	free(tmp);
-	return r;
+	return rename_over(tmp, path, os_copy_file(src, tmp, mode));
 }
 
 /* mkdir -p of rel under root (which exists), one mkdir per component from
@@ -157,9 +157,6 @@ out:
 	return r;
 }
 
-/* Makes the env's files under root (the build directory, or the env itself
- * when updating in place). pyvenv.cfg comes last: a directory becomes an env
- * for other programs only once everything else is there. */
 static const struct layout_item *cfg_item(const struct layout *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -168,16 +165,17 @@ static const struct layout_item *cfg_item(const struct layout *l)
 	return NULL;
 }
 
+/* Makes the env's files under root (the build directory, or the env itself
+ * when updating in place). pyvenv.cfg comes last -- a directory becomes an
+ * env for other programs only once everything else is there -- with
+ * cfg_text instead of the planned text when given. */
 static int populate(const char *root, const struct layout *l, const struct activate_vars *av,
 		    bool scripts, const char *cfg_text)
 {
-	const struct layout_item *cfg = NULL;
-	for (size_t i = 0; i < l->n; i++) {
-		if (!strcmp(l->v[i].path, "pyvenv.cfg"))
-			cfg = &l->v[i];
-		else if (apply_item(root, &l->v[i]) < 0)
+	const struct layout_item *cfg = cfg_item(l);
+	for (size_t i = 0; i < l->n; i++)
+		if (&l->v[i] != cfg && apply_item(root, &l->v[i]) < 0)
 			return -1;
-	}
 	if (scripts) {
 		char *bin = path_join(root, l->bin_dir);
 		int r = activate_write_scripts(bin, av);
@@ -228,11 +226,6 @@ int create_seed_pip(const struct interp *ip, const char *env_dir, const char *en
 	return r;
 }
 
-/* NEW: build beside, rename in (no-replace). SWAP (--clear of an env): build
- * beside, exchange. FILL_EMPTY: an existing empty directory is filled in
- * place -- renaming over it would pull it from under a shell whose current
- * directory it is, and fails on a mount point -- and emptied again on
- * failure. IN_PLACE: an existing env or non-empty directory, updated. */
 /* Checked between steps: an interrupt undoes the env being made. */
 static bool interrupted(const char *dir)
 {
@@ -242,6 +235,11 @@ static bool interrupted(const char *dir)
 	return true;
 }
 
+/* NEW: build beside, rename in (no-replace). SWAP (--clear of an env): build
+ * beside, exchange. FILL_EMPTY: an existing empty directory is filled in
+ * place -- renaming over it would pull it from under a shell whose current
+ * directory it is, and fails on a mount point -- and emptied again on
+ * failure. IN_PLACE: an existing env or non-empty directory, updated. */
 enum how { HOW_NEW, HOW_FILL_EMPTY, HOW_SWAP, HOW_IN_PLACE };
 
 /* Decides how the target is made; refuses what must not be touched. */
@@ -281,7 +279,8 @@ refuse:
 	return -1;
 }
 
-/* Empties a directory that is a link to an env (--clear through a link). */
+/* Empties a directory in place: --clear through a link to an env, or an
+ * empty directory we filled and must give back empty. */
 static int clear_contents(const char *dir)
 {
 	struct strvec names = STRVEC_INIT;
