@@ -248,6 +248,40 @@ test_expect_success 'with prompt_subst, prompt_bang (zsh) and promptvars off (ba
 	for_each_name check_opt_shells
 '
 
+# Side by side with the stdlib: for a plain name, every shell shows the same
+# prompts and variables with cvenv's script as with venv's own (3.13).
+cat >conform.txt <<'INPUT'
+PS1='p> '
+. "$ENV_DIR/bin/activate"
+printf '[%s] [%s] [%s]\n' "$VIRTUAL_ENV_PROMPT" "${PATH#"$ENV_DIR"}" "$(command -v python)"
+deactivate
+printf '[%s] [%s]\n' "${VIRTUAL_ENV-unset}" "$PATH"
+INPUT
+
+conform_run() {
+	(cd "$TRASH" && cat conform.txt | env -i PATH="$CLEAN_PATH" HOME="$HOME" LC_ALL=C.UTF-8 \
+		ENV=/dev/null ENV_DIR="$2" $1 2>&1 | sed "s|$2|ENV|g")
+}
+
+PY313=$(python_for 3.13)
+[ -n "$PY313" ] || test_skip "CPython 3.13 is not installed: no reference venv"
+test_expect_success 'the same prompts and variables as venv 3.13, in every shell' '
+	"$PY313" -m venv --without-pip --prompt same ref-env &&
+	make_env cv-env same &&
+	for sh in $shells; do
+		case $sh in
+		bash) cmd="bash --norc --noprofile -i" ;;
+		zsh) cmd="zsh -f -i" ;;
+		*) cmd="$sh -i" ;;
+		esac
+		want=$(conform_run "$cmd" "$TRASH/ref-env") &&
+		got=$(conform_run "$cmd" "$TRASH/cv-env") &&
+		case $want in *"(same) p> "*"[same] [/bin:"*) ;; *) echo "venv: $want"; return 1 ;; esac &&
+		expect_equal "$want" "$got" || { echo "in $sh"; return 1; }
+	done
+'
+test_unskip
+
 test_expect_success 'no name was ever executed (canary)' '
 	no_canary &&
 	test ! -e "$HOME/pwned" && test ! -e /tmp/pwned
