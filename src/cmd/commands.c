@@ -6,10 +6,14 @@
 #include "util/error.h"
 
 extern const struct command command_help;
+extern const struct command command_freeze;
+extern const struct command command_list;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
 	&command_help,
+	&command_freeze,
+	&command_list,
 	NULL,
 };
 
