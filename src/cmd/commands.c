@@ -5,12 +5,14 @@
 #include "cmd/cmd.h"
 #include "util/error.h"
 
+extern const struct command command_create;
 extern const struct command command_help;
 extern const struct command command_freeze;
 extern const struct command command_list;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
+	&command_create,
 	&command_help,
 	&command_freeze,
 	&command_list,
