@@ -9,6 +9,7 @@ extern const struct command command_create;
 extern const struct command command_help;
 extern const struct command command_freeze;
 extern const struct command command_list;
+extern const struct command command_render_activate;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
@@ -16,6 +17,7 @@ const struct command *const commands[] = {
 	&command_help,
 	&command_freeze,
 	&command_list,
+	&command_render_activate,
 	NULL,
 };
 
