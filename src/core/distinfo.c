@@ -461,9 +461,33 @@ static void user_site_paths(const struct venv *v, struct strvec *paths)
 	free(site);
 }
 
+/* The base interpreter's standard library directories, which come first on
+ * sys.path and may hold distributions too (PyPy ships cffi and greenlet
+ * there; Python 2.7 wsgiref). */
+static void stdlib_paths(const struct venv *v, struct strvec *paths)
+{
+	if (!v->home)
+		return;
+	char *prefix = os_dirname(v->home);
+	struct strvec dirs = STRVEC_INIT;
+	if (v->pypy) {
+		strvec_pushf(&dirs, "%s/lib/pypy%d.%d", prefix, v->major, v->minor);
+	} else {
+		strvec_pushf(&dirs, "%s/lib/python%d%d.zip", prefix, v->major, v->minor);
+		strvec_pushf(&dirs, "%s/lib/python%d.%d", prefix, v->major, v->minor);
+		strvec_pushf(&dirs, "%s/lib/python%d.%d/lib-dynload", prefix, v->major, v->minor);
+	}
+	for (size_t i = 0; i < dirs.n; i++)
+		if (os_is_dir(dirs.v[i]) && !strvec_contains(paths, dirs.v[i]))
+			strvec_push(paths, dirs.v[i]);
+	strvec_clear(&dirs);
+	free(prefix);
+}
+
 int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_env *env)
 {
 	struct strvec paths = STRVEC_INIT;
+	stdlib_paths(v, &paths);
 	distinfo_site_paths(v->purelib, &paths);
 	if (v->system_site_packages) {
 		user_site_paths(v, &paths);

@@ -38,11 +38,15 @@ def wheel(out, dist, version, meta_name=None, meta_version=None, requires=(), ex
 
 
 def project(out, name, version):
-    """A setuptools project for `pip install -e`."""
+    """A setuptools project for `pip install -e`: PEP 660 where setuptools
+    has it (64+), `setup.py develop` and an .egg-link where it has not."""
     os.makedirs(os.path.join(out, name.lower()), exist_ok=True)
     with open(os.path.join(out, "setup.py"), "w") as f:
         f.write("from setuptools import setup\nsetup(name=%r, version=%r, packages=[%r])\n"
                 % (name, version, name.lower()))
+    with open(os.path.join(out, "pyproject.toml"), "w") as f:
+        f.write('[build-system]\nrequires = ["setuptools"]\n'
+                'build-backend = "setuptools.build_meta"\n')
     with open(os.path.join(out, name.lower(), "__init__.py"), "w") as f:
         f.write("Y = 2\n")
 
