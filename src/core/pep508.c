@@ -517,8 +517,20 @@ void pep508_format(struct buf *out, const struct pep508_req *req)
 		buf_addch(out, ']');
 		strvec_clear(&ex);
 	}
-	if (req->spec.n)
-		pep440_specset_format(out, &req->spec);
+	if (req->spec.n) {
+		/* packaging writes the clauses sorted as strings. */
+		struct buf set = BUF_INIT;
+		struct strvec parts = STRVEC_INIT;
+		pep440_specset_format(&set, &req->spec);
+		char *save = NULL;
+		for (char *t = strtok_r(set.ptr, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			strvec_push(&parts, t);
+		strvec_sort(&parts);
+		for (size_t i = 0; i < parts.n; i++)
+			buf_addf(out, "%s%s", i ? "," : "", parts.v[i]);
+		strvec_clear(&parts);
+		buf_free(&set);
+	}
 	if (req->url) {
 		buf_addf(out, "@ %s", req->url);
 		if (req->marker)

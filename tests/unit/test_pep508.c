@@ -14,7 +14,7 @@ static void test_parse(void **state)
 		{ "requests", "requests" },
 		{ "  Foo_Bar.baz  ", "Foo_Bar.baz" },
 		{ "a[security,tests]>=2.8.1,==2.8.*; python_version < \"2.7\"",
-		  "a[security,tests]>=2.8.1,==2.8.*; python_version < \"2.7\"" },
+		  "a[security,tests]==2.8.*,>=2.8.1; python_version < \"2.7\"" },
 		{ "a [ z , b ] ( >= 1.0 )", "a[b,z]>=1.0" },
 		{ "name@http://foo.com", "name@ http://foo.com" },
 		{ "name @ file:///w/x.whl ; os_name=='posix'", "name@ file:///w/x.whl ; os_name == \"posix\"" },
