@@ -468,8 +468,9 @@ void pep508_env_from_interp(struct pep508_env *env, const struct interp *ip)
 
 static void format_operand(struct buf *out, int var, const char *s)
 {
+	/* packaging writes double quotes; a value holding one needs single. */
 	if (var == PEP508_LITERAL)
-		buf_addf(out, "\"%s\"", s);
+		buf_addf(out, strchr(s, '"') ? "'%s'" : "\"%s\"", s);
 	else
 		buf_addstr(out, var_names[var]);
 }
