@@ -6,6 +6,7 @@
 #include "core/distinfo.h"
 #include "core/freeze.h"
 #include "core/metadata.h"
+#include "core/vcs.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/strvec.h"
@@ -79,12 +80,21 @@ static void direct_reference(struct buf *b, const struct dist *d)
 		buf_addf(b, "%ssubdirectory=%s", sep, du->subdirectory);
 }
 
+/* pip's _get_editable_info: the project's VCS requirement, else its
+ * directory with a comment saying why. */
 static void editable_entry(struct buf *b, const struct dist *d)
 {
 	char *loc = os_abspath(d->editable_location);
-	buf_addstr(b, "# Editable install with no version control (");
-	name_version(b, d);
-	buf_addf(b, ")\n-e %s", loc ? loc : d->editable_location);
+	const char *where = loc ? loc : d->editable_location;
+	struct buf display = BUF_INIT, comments = BUF_INIT, req = BUF_INIT;
+	name_version(&display, d);
+	if (vcs_editable_requirement(where, d->name, display.ptr, &comments, &req))
+		buf_addf(b, "%s-e %s", comments.ptr, req.ptr);
+	else
+		buf_addf(b, "# Editable install with no version control (%s)\n-e %s", display.ptr, where);
+	buf_free(&display);
+	buf_free(&comments);
+	buf_free(&req);
 	free(loc);
 }
 

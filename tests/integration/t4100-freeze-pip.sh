@@ -83,6 +83,25 @@ for v in $PYS; do
 		same_freeze "env-$v" --exclude simple --exclude foo-bar-baz &&
 		same_freeze "env-$v" --local
 	'
+	test_expect_success "editable in a git checkout: no remote, https, scp-like, invalid, subdirectory ($v)" '
+		test -f "env-$v.has-editable" || exit 0
+		command -v git >/dev/null || exit 0
+		export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+		p="proj-env-$v" &&
+		(cd "$p" && git init -q && git add . && git commit -qm x) &&
+		same_freeze "env-$v" && grep -q "^# Editable Git install with no remote" cvenv.out &&
+		(cd "$p" && git remote add origin https://example.com/x/proj.git) &&
+		same_freeze "env-$v" && grep -q "^-e git+https://example.com/x/proj.git@" cvenv.out &&
+		(cd "$p" && git remote set-url origin git@example.com:x/proj.git) &&
+		same_freeze "env-$v" && grep -q "^-e git+ssh://git@example.com/x/proj.git@" cvenv.out &&
+		(cd "$p" && git remote set-url origin "bogus::x") &&
+		same_freeze "env-$v" && grep -q "invalid URI" cvenv.out &&
+		rm -rf "$p/.git" &&
+		git init -q && git add "$p" && git commit -qm x && git remote add up "$PWD" &&
+		same_freeze "env-$v" && grep -q "&subdirectory=$p$" cvenv.out &&
+		same_freeze "env-$v" --exclude-editable &&
+		rm -rf .git
+	'
 	test_expect_success "list = pip list, columns, freeze and json ($v)" '
 		same_list "env-$v" &&
 		{ ! test -f "env-$v.has-editable" || grep -q "Editable project location" cvenv.out; } &&
