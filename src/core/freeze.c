@@ -7,6 +7,7 @@
 #include "core/freeze.h"
 #include "core/metadata.h"
 #include "core/vcs.h"
+#include "core/venv.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/strvec.h"
@@ -324,4 +325,24 @@ void list_format(const struct dist_set *set, const struct dist_env *env, enum li
 	}
 	free(e);
 	free_entries(all, set->n);
+}
+
+int freeze_env(const char *venv_dir, bool list, enum list_format fmt, bool local,
+	       struct freeze_opts *fo, struct buf *out)
+{
+	struct venv v;
+	if (venv_find_and_open(venv_dir, &v) < 0)
+		return -1;
+	struct dist_set set = DIST_SET_INIT;
+	struct dist_env env;
+	distinfo_scan_venv(&v, &set, &env);
+	fo->local_prefix = local ? v.dir : NULL;
+	if (list)
+		list_format(&set, &env, fmt, fo->excludes, out);
+	else
+		freeze_format(&set, &env, fo, out);
+	fo->local_prefix = NULL;
+	dist_set_free(&set);
+	venv_close(&v);
+	return 0;
 }

@@ -43,22 +43,17 @@ fill() {
 	printf 'Metadata-Version: 1.1\nName: Legacy-Thing\nVersion: 1.5\n' >"$site/Legacy_Thing-1.5-py3.x.egg-info/PKG-INFO"
 }
 
-# same ENV ARGS...: pip freeze ARGS and cvenv freeze ARGS agree byte for byte.
-same_freeze() {
-	local env=$1
-	shift
-	"$env/bin/python" -m pip freeze "$@" >pip.out 2>/dev/null || return 1
-	cvenv freeze --venv "$env" "$@" >cvenv.out || return 1
+# same COMMAND ENV ARGS...: `pip COMMAND ARGS` (run by the env's python) and
+# `cvenv COMMAND --venv ENV ARGS` agree byte for byte.
+same() {
+	local cmd=$1 env=$2
+	shift 2
+	"$env/bin/python" -m pip "$cmd" "$@" >pip.out 2>/dev/null || return 1
+	cvenv "$cmd" --venv "$env" "$@" >cvenv.out || return 1
 	cmp pip.out cvenv.out || { diff -u pip.out cvenv.out; return 1; }
 }
-
-same_list() {
-	local env=$1
-	shift
-	"$env/bin/python" -m pip list "$@" >pip.out 2>/dev/null || return 1
-	cvenv list --venv "$env" "$@" >cvenv.out || return 1
-	cmp pip.out cvenv.out || { diff -u pip.out cvenv.out; return 1; }
-}
+same_freeze() { same freeze "$@"; }
+same_list() { same list "$@"; }
 
 test_expect_success 'setup: build the fixture wheels' '
 	python3 "$MK" wh && test -f wh/simple-1.0-py3-none-any.whl
