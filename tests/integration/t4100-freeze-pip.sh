@@ -6,7 +6,7 @@
 # The envs are built once per interpreter and reused by every comparison.
 . "$(dirname "$0")/lib.sh"
 
-PYS=${FREEZE_PYS:-"3.7 3.9 3.12 3.13 pypy3"}
+PYS=${FREEZE_PYS:-"3.7 3.9 3.11 debian3.11 3.12 3.13 pypy3"}
 MK="$TEST_DIR/freeze/mkwheels.py"
 SETUPTOOLS=$(ls /usr/share/python-wheels/setuptools-*.whl 2>/dev/null | head -n 1)
 WHEEL=$(ls /usr/share/python-wheels/wheel-*.whl 2>/dev/null | head -n 1)
@@ -36,11 +36,14 @@ fill() {
 	else
 		echo "note: no editable install in $env"
 	fi
-	# An old-style egg-info directory, as `setup.py install` leaves one.
+	# An old-style egg-info directory, as `setup.py install` leaves one, and
+	# a dist-info: both with a directory name whose version is spelled
+	# otherwise than METADATA's, which pip versions read differently.
 	local site
 	site=$(ls -d "$env"/lib/*/site-packages)
-	mkdir -p "$site/Legacy_Thing-1.5-py3.x.egg-info" &&
-	printf 'Metadata-Version: 1.1\nName: Legacy-Thing\nVersion: 1.5\n' >"$site/Legacy_Thing-1.5-py3.x.egg-info/PKG-INFO"
+	mkdir -p "$site/Legacy_Thing-1.5-py3.x.egg-info" "$site/Skew-2.0.dist-info" &&
+	printf 'Metadata-Version: 1.1\nName: Legacy-Thing\nVersion: 1.5.0\n' >"$site/Legacy_Thing-1.5-py3.x.egg-info/PKG-INFO" &&
+	printf 'Metadata-Version: 2.1\nName: Skew\nVersion: 2.0.0-final\n' >"$site/Skew-2.0.dist-info/METADATA"
 }
 
 # same COMMAND ENV ARGS...: `pip COMMAND ARGS` (run by the env's python) and
