@@ -13,7 +13,7 @@ static const char *format = "columns";
 static struct strvec excludes = STRVEC_INIT;
 
 static const char *const list_usage[] = {
-	"cvenv list [--venv DIR] [--format=columns|freeze|json] [--exclude NAME]...",
+	"cvenv list [-v] [--venv DIR] [--format=columns|freeze|json] [--exclude NAME]...",
 	NULL,
 };
 
@@ -64,7 +64,8 @@ const struct command command_list = {
 		"Lists the packages installed in the environment as the env's own `pip list` "
 		"does: a table of name and version (and editable project location when there "
 		"are editable installs), sorted by canonical name; --format=freeze writes "
-		"name==version lines and --format=json pip's JSON. Starts no Python process.",
+		"name==version lines and --format=json pip's JSON. With -v, as `pip list -v`: "
+		"each package's location and installer too. Starts no Python process.",
 	.options = list_options,
 	.flags = CMD_TAKES_VENV,
 };

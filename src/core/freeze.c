@@ -10,6 +10,7 @@
 #include "core/venv.h"
 #include "os/fs.h"
 #include "util/buf.h"
+#include "util/error.h"
 #include "util/strvec.h"
 
 static bool pip_at_least(const struct dist_env *env, int major, int minor)
@@ -195,52 +196,73 @@ static const char *list_version(const struct dist *d, const struct dist_env *env
 	return d->version ? d->version : d->raw_version;
 }
 
-static void put_cell(struct buf *out, const char *s, size_t width, bool last)
+/* pip's tabulate(): columns padded to their widest cell (in characters),
+ * joined by one space, trailing blanks removed; a dashed rule under the
+ * header. rows[r * ncol + c]. */
+static void tabulate(struct buf *out, const char *const *rows, size_t nrows, size_t ncol)
 {
-	buf_addstr(out, s);
-	if (!last)
-		for (size_t w = text_width(s); w < width; w++)
-			buf_addch(out, ' ');
+	size_t *width = xcalloc(ncol, sizeof(*width));
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncol; c++)
+			if (text_width(rows[r * ncol + c]) > width[c])
+				width[c] = text_width(rows[r * ncol + c]);
+	struct buf line = BUF_INIT;
+	for (size_t r = 0; r < nrows; r++) {
+		for (int rule = 0; rule <= (r == 0); rule++) {
+			buf_reset(&line);
+			for (size_t c = 0; c < ncol; c++) {
+				const char *cell = rows[r * ncol + c];
+				size_t w = rule ? 0 : text_width(cell);
+				if (c)
+					buf_addch(&line, ' ');
+				if (rule)
+					while (w++ < width[c])
+						buf_addch(&line, '-');
+				else
+					for (buf_addstr(&line, cell); w < width[c]; w++)
+						buf_addch(&line, ' ');
+			}
+			buf_rtrim(&line, " \t\n\r\f\v");
+			buf_add(out, line.ptr, line.len);
+			buf_addch(out, '\n');
+		}
+	}
+	buf_free(&line);
+	free(width);
 }
 
-static void list_columns(struct entry *e, size_t n, const struct dist_env *env, struct buf *out)
+/* pip list's columns: Package, Version, then Editable project location when
+ * there are editables, then Location and Installer with -v. */
+static void list_columns(struct entry *e, size_t n, const struct dist_env *env, bool verbose,
+			 struct buf *out)
 {
 	bool editables = false;
 	for (size_t i = 0; i < n; i++)
 		editables |= e[i].d->editable_location != NULL;
-	size_t ncol = editables ? 3 : 2;
-	size_t width[3] = { strlen("Package"), strlen("Version"), strlen("Editable project location") };
+	size_t ncol = 2 + editables + 2 * verbose;
+	const char **rows = xcalloc((n + 1) * ncol, sizeof(*rows));
+	size_t k = 0;
+	rows[k++] = "Package";
+	rows[k++] = "Version";
+	if (editables)
+		rows[k++] = "Editable project location";
+	if (verbose) {
+		rows[k++] = "Location";
+		rows[k++] = "Installer";
+	}
 	for (size_t i = 0; i < n; i++) {
-		const char *cells[3] = { e[i].d->name, list_version(e[i].d, env, true),
-					 e[i].d->editable_location ? e[i].d->editable_location : "" };
-		for (size_t c = 0; c < ncol; c++)
-			if (text_width(cells[c]) > width[c])
-				width[c] = text_width(cells[c]);
-	}
-	struct buf row = BUF_INIT;
-	const char *head[3] = { "Package", "Version", "Editable project location" };
-	for (size_t r = 0; r <= n + 1; r++) {
-		buf_reset(&row);
-		for (size_t c = 0; c < ncol; c++) {
-			if (c)
-				buf_addch(&row, ' ');
-			if (r == 1) {
-				for (size_t k = 0; k < width[c]; k++)
-					buf_addch(&row, '-');
-				continue;
-			}
-			const struct dist *d = r ? e[r - 2].d : NULL;
-			const char *cell = !d ? head[c]
-				: c == 0 ? d->name
-				: c == 1 ? list_version(d, env, true)
-				: (d->editable_location ? d->editable_location : "");
-			put_cell(&row, cell, width[c], false);
+		const struct dist *d = e[i].d;
+		rows[k++] = d->name;
+		rows[k++] = list_version(d, env, true);
+		if (editables)
+			rows[k++] = d->editable_location ? d->editable_location : "";
+		if (verbose) {
+			rows[k++] = d->location;
+			rows[k++] = d->installer;
 		}
-		buf_rtrim(&row, " \t\n\r\f\v");
-		buf_add(out, row.ptr, row.len);
-		buf_addch(out, '\n');
 	}
-	buf_free(&row);
+	tabulate(out, rows, n + 1, ncol);
+	free(rows);
 }
 
 void py_json_str(struct buf *out, const char *s)
@@ -294,7 +316,7 @@ void py_json_str(struct buf *out, const char *s)
 }
 
 void list_format(const struct dist_set *set, const struct dist_env *env, enum list_format fmt,
-		 const struct strvec *excludes, struct buf *out)
+		 const struct strvec *excludes, bool verbose, struct buf *out)
 {
 	struct entry *all = sorted_entries(set, true);
 	struct entry *e = xcalloc(set->n + 1, sizeof(*e));
@@ -303,10 +325,12 @@ void list_format(const struct dist_set *set, const struct dist_env *env, enum li
 		if (!excluded(excludes, all[i].d->canonical))
 			e[n++] = all[i];
 	if (fmt == LIST_COLUMNS && n) {
-		list_columns(e, n, env, out);
+		list_columns(e, n, env, verbose, out);
 	} else if (fmt == LIST_FREEZE) {
-		for (size_t i = 0; i < n; i++)
-			buf_addf(out, "%s==%s\n", e[i].d->name, list_version(e[i].d, env, false));
+		for (size_t i = 0; i < n; i++) {
+			buf_addf(out, "%s==%s", e[i].d->name, list_version(e[i].d, env, false));
+			buf_addf(out, verbose ? " (%s)\n" : "\n", e[i].d->location);
+		}
 	} else if (fmt == LIST_JSON) {
 		buf_addch(out, '[');
 		for (size_t i = 0; i < n; i++) {
@@ -315,6 +339,12 @@ void list_format(const struct dist_set *set, const struct dist_env *env, enum li
 			py_json_str(out, d->name);
 			buf_addstr(out, ", \"version\": ");
 			py_json_str(out, list_version(d, env, false));
+			if (verbose) {
+				buf_addstr(out, ", \"location\": ");
+				py_json_str(out, d->location);
+				buf_addstr(out, ", \"installer\": ");
+				py_json_str(out, d->installer);
+			}
 			if (d->editable_location) {
 				buf_addstr(out, ", \"editable_project_location\": ");
 				py_json_str(out, d->editable_location);
@@ -338,7 +368,7 @@ int freeze_env(const char *venv_dir, bool list, enum list_format fmt, bool local
 	distinfo_scan_venv(&v, &set, &env);
 	fo->local_prefix = local ? v.dir : NULL;
 	if (list)
-		list_format(&set, &env, fmt, fo->excludes, out);
+		list_format(&set, &env, fmt, fo->excludes, verbosity > 0, out);
 	else
 		freeze_format(&set, &env, fo, out);
 	fo->local_prefix = NULL;

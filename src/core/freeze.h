@@ -25,13 +25,15 @@ void freeze_format(const struct dist_set *set, const struct dist_env *env,
 
 enum list_format { LIST_COLUMNS, LIST_FREEZE, LIST_JSON };
 
-/* Appends `pip list --format=...` output. */
+/* Appends `pip list --format=...` output (verbose: pip list -v, with each
+ * package's location and installer). */
 void list_format(const struct dist_set *set, const struct dist_env *env, enum list_format fmt,
-		 const struct strvec *excludes, struct buf *out);
+		 const struct strvec *excludes, bool verbose, struct buf *out);
 
 /* Opens the env (--venv DIR, else $VIRTUAL_ENV, else ./.venv), scans it and
  * appends `pip freeze` output (when list is false; fo->local_prefix is set
- * to the env when `local`) or `pip list --format=fmt` output. Reports and
+ * to the env when `local`) or `pip list --format=fmt` output (with -v, as
+ * `pip list -v`). Reports and
  * returns -1 when there is no usable env. */
 int freeze_env(const char *venv_dir, bool list, enum list_format fmt, bool local,
 	       struct freeze_opts *fo, struct buf *out);

@@ -105,7 +105,10 @@ for v in $PYS; do
 		{ ! test -f "env-$v.has-editable" || grep -q "Editable project location" cvenv.out; } &&
 		same_list "env-$v" --format=freeze &&
 		same_list "env-$v" --format=json &&
-		same_list "env-$v" --format=json --exclude pip
+		same_list "env-$v" --format=json --exclude pip &&
+		same_list "env-$v" -v && grep -q "Installer" cvenv.out &&
+		same_list "env-$v" -v --format=json &&
+		same_list "env-$v" -v --format=freeze
 	'
 	test_unskip
 done
