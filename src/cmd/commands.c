@@ -9,6 +9,7 @@ extern const struct command command_create;
 extern const struct command command_help;
 extern const struct command command_freeze;
 extern const struct command command_list;
+extern const struct command command_python;
 extern const struct command command_render_activate;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
@@ -17,6 +18,7 @@ const struct command *const commands[] = {
 	&command_help,
 	&command_freeze,
 	&command_list,
+	&command_python,
 	&command_render_activate,
 	NULL,
 };
