@@ -10,7 +10,6 @@ extern const struct command command_help;
 extern const struct command command_freeze;
 extern const struct command command_list;
 extern const struct command command_python;
-extern const struct command command_render_activate;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
@@ -19,7 +18,6 @@ const struct command *const commands[] = {
 	&command_freeze,
 	&command_list,
 	&command_python,
-	&command_render_activate,
 	NULL,
 };
 

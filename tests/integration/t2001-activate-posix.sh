@@ -230,13 +230,16 @@ test_expect_success 'interactive shells show "(name) " before the prompt, litera
 	for_each_name check_prompt_shown
 '
 
-test_expect_success 'with prompt_subst (zsh) and promptvars off (bash) too' '
+test_expect_success 'with prompt_subst, prompt_bang (zsh) and promptvars off (bash) too' '
 	check_opt_shells() {
 		local out
+		local o
 		if command -v zsh >/dev/null; then
-			out=$( (cd "$TRASH" && { echo "setopt prompt_subst"; cat interactive.txt; } |
-				env -i PATH="$CLEAN_PATH" LC_ALL=C.UTF-8 ENV_DIR="$1" zsh -f -i 2>&1) )
-			case $out in *"($2) p> "*) ;; *) echo "zsh prompt_subst: $out" >&2; return 1 ;; esac
+			for o in prompt_subst prompt_bang "prompt_subst prompt_bang"; do
+				out=$( (cd "$TRASH" && { echo "setopt $o"; cat interactive.txt; } |
+					env -i PATH="$CLEAN_PATH" LC_ALL=C.UTF-8 ENV_DIR="$1" zsh -f -i 2>&1) )
+				case $out in *"($2) p> "*) ;; *) echo "zsh $o: $out" >&2; return 1 ;; esac
+			done
 		fi
 		out=$( (cd "$TRASH" && { echo "shopt -u promptvars"; cat interactive.txt; } |
 			env -i PATH="$CLEAN_PATH" LC_ALL=C.UTF-8 ENV_DIR="$1" bash --norc --noprofile -i 2>&1) )
@@ -244,6 +247,40 @@ test_expect_success 'with prompt_subst (zsh) and promptvars off (bash) too' '
 	}
 	for_each_name check_opt_shells
 '
+
+# Side by side with the stdlib: for a plain name, every shell shows the same
+# prompts and variables with cvenv's script as with venv's own (3.13).
+cat >conform.txt <<'INPUT'
+PS1='p> '
+. "$ENV_DIR/bin/activate"
+printf '[%s] [%s] [%s]\n' "$VIRTUAL_ENV_PROMPT" "${PATH#"$ENV_DIR"}" "$(command -v python)"
+deactivate
+printf '[%s] [%s]\n' "${VIRTUAL_ENV-unset}" "$PATH"
+INPUT
+
+conform_run() {
+	(cd "$TRASH" && cat conform.txt | env -i PATH="$CLEAN_PATH" HOME="$HOME" LC_ALL=C.UTF-8 \
+		ENV=/dev/null ENV_DIR="$2" $1 2>&1 | sed "s|$2|ENV|g")
+}
+
+PY313=$(python_for 3.13)
+[ -n "$PY313" ] || test_skip "CPython 3.13 is not installed: no reference venv"
+test_expect_success 'the same prompts and variables as venv 3.13, in every shell' '
+	"$PY313" -m venv --without-pip --prompt same ref-env &&
+	make_env cv-env same &&
+	for sh in $shells; do
+		case $sh in
+		bash) cmd="bash --norc --noprofile -i" ;;
+		zsh) cmd="zsh -f -i" ;;
+		*) cmd="$sh -i" ;;
+		esac
+		want=$(conform_run "$cmd" "$TRASH/ref-env") &&
+		got=$(conform_run "$cmd" "$TRASH/cv-env") &&
+		case $want in *"(same) p> "*"[same] [/bin:"*) ;; *) echo "venv: $want"; return 1 ;; esac &&
+		expect_equal "$want" "$got" || { echo "in $sh"; return 1; }
+	done
+'
+test_unskip
 
 test_expect_success 'no name was ever executed (canary)' '
 	no_canary &&
