@@ -509,6 +509,11 @@ int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_e
 		env->pip_major = (int)pv.release[0];
 		env->pip_minor = pv.nrelease > 1 ? (int)pv.release[1] : 0;
 		pep440_version_free(&pv);
+	} else {
+		/* No pip in the env (--without-pip): answer as the pip that
+		 * Python 3.13 bundles would. */
+		env->pip_major = 24;
+		env->pip_minor = 2;
 	}
 	/* pip uses importlib.metadata from Python 3.11 on (pip 22.3 and later;
 	 * _PIP_USE_IMPORTLIB_METADATA overrides, as in pip). */

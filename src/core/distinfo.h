@@ -83,7 +83,7 @@ struct venv;
 /* What freeze and list need to know about an env's pip. */
 struct dist_env {
 	enum dist_backend backend;
-	int pip_major, pip_minor; /* 0, 0 when pip is absent */
+	int pip_major, pip_minor; /* the env's pip; 24.2 when it has none */
 	int py_major, py_minor;
 };
 

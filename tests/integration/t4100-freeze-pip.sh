@@ -124,6 +124,20 @@ test_expect_success 'an env with system site packages lists the base ones too (3
 	grep -q "^simple==1.0$" cvenv.out && grep -q "^pip==" cvenv.out
 '
 
+test_expect_success 'an env without pip is listed as the newest bundled pip (24.2, on 3.13) would' '
+	py=$(python_for 3.13) && test -n "$py" || exit 0
+	"$py" -m pip --version | grep -q "^pip 24.2 " || exit 0
+	"$py" -m venv --without-pip np313 &&
+	site=np313/lib/python3.13/site-packages &&
+	"$py" -m pip install -q --no-index --find-links wh --target "$site" simple zeta &&
+	mkdir -p "$site/setuptools-99.0.dist-info" "$site/wheel-1.0.dist-info" &&
+	printf "Name: setuptools\nVersion: 99.0\n" >"$site/setuptools-99.0.dist-info/METADATA" &&
+	printf "Name: wheel\nVersion: 1.0\n" >"$site/wheel-1.0.dist-info/METADATA" &&
+	"$py" -m pip freeze --path "$site" >pip.out 2>/dev/null &&
+	cvenv freeze --venv np313 >cvenv.out &&
+	cmp pip.out cvenv.out && grep -q "^setuptools==99.0$" cvenv.out
+'
+
 test_expect_success 'freeze finds the env from VIRTUAL_ENV, then ./.venv' '
 	test -d env-3.12 || exit 0
 	VIRTUAL_ENV=$PWD/env-3.12 cvenv freeze >a.out &&
