@@ -81,6 +81,17 @@ for v in $PYS; do
 		same_freeze "env-$v" --exclude simple --exclude foo-bar-baz &&
 		same_freeze "env-$v" --local
 	'
+	test_expect_success "freeze -r keeps the files' order, comments and options ($v)" '
+		printf "# top\n\n-i https://x/simple\nsimple==0.9\nfoo-bar-baz  # why\n-r other.txt\nnot-installed>=1\npip\n./wh/zeta-1.0.0b1-py3-none-any.whl\n-e git+https://x/y#egg=Edit_Me\n" >r1.txt &&
+		printf "  camelcase\n--index-url=x\n-fwh\n# top\nhttps://x/Alpha.Pkg-3.0-py3-none-any.whl ; python_version < \"3\"\nfile:///x/s.tar.gz#egg=simple\n" >r2.txt &&
+		same_freeze "env-$v" -r r1.txt -r r2.txt &&
+		grep -q "^## The following requirements were added by pip freeze:$" cvenv.out &&
+		same_freeze "env-$v" -r r2.txt --all --exclude-editable &&
+		printf "simple\n-e ./no-such-dir\nzeta\n" >r3.txt &&
+		{ "env-$v/bin/python" -m pip freeze -r r3.txt >pip.out 2>/dev/null; test $? -ne 0; } &&
+		expect_code 1 cvenv freeze --venv "env-$v" -r r3.txt >cvenv.out 2>err &&
+		cmp pip.out cvenv.out && expect_grep "not a valid editable requirement" err
+	'
 	test_expect_success "editable in a git checkout: no remote, https, scp-like, invalid, subdirectory ($v)" '
 		test -f "env-$v.has-editable" || exit 0
 		command -v git >/dev/null || exit 0
