@@ -546,14 +546,19 @@ void py_json_str(struct buf *out, const char *s)
 }
 
 void list_format(const struct dist_set *set, const struct dist_env *env, enum list_format fmt,
-		 const struct strvec *excludes, bool verbose, struct buf *out)
+		 const struct freeze_opts *fo, bool verbose, struct buf *out)
 {
 	struct entry *all = sorted_entries(set, true);
 	struct entry *e = xcalloc(set->n + 1, sizeof(*e));
 	size_t n = 0;
-	for (size_t i = 0; i < set->n; i++)
-		if (!excluded(excludes, all[i].d->canonical))
-			e[n++] = all[i];
+	for (size_t i = 0; i < set->n; i++) {
+		const struct dist *d = all[i].d;
+		bool editable = d->editable_location != NULL;
+		if (excluded(fo->excludes, d->canonical) || !is_local(d, fo->local_prefix) ||
+		    (editable && fo->exclude_editable) || (!editable && fo->editable_only))
+			continue;
+		e[n++] = all[i];
+	}
 	if (fmt == LIST_COLUMNS && n) {
 		list_columns(e, n, env, verbose, out);
 	} else if (fmt == LIST_FREEZE) {
@@ -599,7 +604,7 @@ int freeze_env(const char *venv_dir, bool list, enum list_format fmt, bool local
 	fo->local_prefix = local ? v.dir : NULL;
 	int rc = 0;
 	if (list)
-		list_format(&set, &env, fmt, fo->excludes, verbosity > 0, out);
+		list_format(&set, &env, fmt, fo, verbosity > 0, out);
 	else
 		rc = freeze_format(&set, &env, fo, out);
 	fo->local_prefix = NULL;

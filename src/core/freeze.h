@@ -15,6 +15,7 @@ struct dist_env;
 struct freeze_opts {
 	bool all;                      /* --all: keep pip and the build backends */
 	bool exclude_editable;
+	bool editable_only;            /* list -e: only editable installs */
 	const char *local_prefix;      /* --local: only dists under this prefix */
 	const struct strvec *excludes; /* --exclude NAME (any spelling) */
 	const struct strvec *requirements; /* -r FILE: keep these files' order */
@@ -31,9 +32,10 @@ int freeze_format(const struct dist_set *set, const struct dist_env *env,
 enum list_format { LIST_COLUMNS, LIST_FREEZE, LIST_JSON };
 
 /* Appends `pip list --format=...` output (verbose: pip list -v, with each
- * package's location and installer). */
+ * package's location and installer), with fo's excludes, exclude_editable,
+ * editable_only and local_prefix (all and requirements do not apply). */
 void list_format(const struct dist_set *set, const struct dist_env *env, enum list_format fmt,
-		 const struct strvec *excludes, bool verbose, struct buf *out);
+		 const struct freeze_opts *fo, bool verbose, struct buf *out);
 
 /* Opens the env (--venv DIR, else $VIRTUAL_ENV, else ./.venv), scans it and
  * appends `pip freeze` output (when list is false; fo->local_prefix is set

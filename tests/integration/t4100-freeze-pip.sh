@@ -119,7 +119,10 @@ for v in $PYS; do
 		same_list "env-$v" --format=json --exclude pip &&
 		same_list "env-$v" -v && grep -q "Installer" cvenv.out &&
 		same_list "env-$v" -v --format=json &&
-		same_list "env-$v" -v --format=freeze
+		same_list "env-$v" -v --format=freeze &&
+		same_list "env-$v" --editable &&
+		same_list "env-$v" -e --format=json &&
+		same_list "env-$v" --exclude-editable --local --format=freeze
 	'
 	test_unskip
 done

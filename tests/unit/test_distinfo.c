@@ -145,10 +145,11 @@ static void test_scan_and_format(void **state)
 	assert_null(strstr(out.ptr, "-e "));
 
 	buf_reset(&out);
-	list_format(&set, &env, LIST_JSON, NULL, false, &out);
+	fo.exclude_editable = false;
+	list_format(&set, &env, LIST_JSON, &fo, false, &out);
 	assert_true(starts_with(out.ptr, "[{\"name\": \"A\", \"version\": \"2.0.0rc1\"}, {\"name\": \"B.Pkg\""));
 	buf_reset(&out);
-	list_format(&set, &env, LIST_COLUMNS, NULL, false, &out);
+	list_format(&set, &env, LIST_COLUMNS, &fo, false, &out);
 	assert_true(starts_with(out.ptr, "Package    Version       Editable project location\n"
 					 "---------- ------------- "));
 	buf_free(&out);
