@@ -8,7 +8,7 @@ _cvenv() {
 		case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "create help python completion --help --version --verbose --quiet" -- "$cur"))
+		COMPREPLY=($(compgen -W "create freeze list python help completion --help --version --verbose --quiet" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -19,10 +19,20 @@ _cvenv() {
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --prompt --without-scm-ignore-files -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
-	help)
+	freeze)
 		case $prev in
+		--venv|-r|--requirement) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--exclude) return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--man -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement --all -l --local --exclude-editable --exclude -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	list)
+		case $prev in
+		--venv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--format|--exclude) return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv --format -e --editable --exclude-editable -l --local --exclude -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	python)
@@ -32,6 +42,12 @@ _cvenv() {
 		esac
 		if [[ $cur != -* ]]; then COMPREPLY=($(compgen -W "list find " -- "$cur")); return; fi
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --only-installed --all-paths --cache-dir --no-cache -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	help)
+		case $prev in
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--man -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	completion)

@@ -7,14 +7,18 @@
 
 extern const struct command command_create;
 extern const struct command command_help;
+extern const struct command command_freeze;
+extern const struct command command_list;
 extern const struct command command_python;
 extern const struct command command_completion;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
 	&command_create,
-	&command_help,
+	&command_freeze,
+	&command_list,
 	&command_python,
+	&command_help,
 	&command_completion,
 	NULL,
 };
