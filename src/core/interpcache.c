@@ -389,8 +389,9 @@ void interp_prefetch(const char *const *paths, size_t n)
 			running--;
 		}
 		j.out = xstrfmt("%s/%zu.out", tmp, i);
-		/* the script as -c rather than on stdin: no pipe to feed */
-		const char *argv[] = { j.key, "-E", "-s", "-c", script->data, NULL };
+		/* the script as -c rather than on stdin: no pipe to feed; the
+		 * options as interp_query()'s */
+		const char *argv[] = { j.key, "-E", "-sS", "-c", script->data, NULL };
 		info(2, "querying the interpreter '%s' (in parallel)", j.key);
 		if (os_spawn_to_files(argv, (const char *const *)env.v, j.out, "/dev/null", &j.pid) < 0) {
 			free(j.key);
