@@ -5,11 +5,13 @@
 #include "cmd/cmd.h"
 #include "util/error.h"
 
+extern const struct command command_create;
 extern const struct command command_help;
 extern const struct command command_completion;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
+	&command_create,
 	&command_help,
 	&command_completion,
 	NULL,

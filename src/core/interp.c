@@ -4,6 +4,7 @@
 
 #include "core/embedded.h"
 #include "core/interp.h"
+#include "core/pyvenvcfg.h"
 #include "os/fs.h"
 #include "os/spawn.h"
 #include "util/buf.h"
@@ -190,6 +191,45 @@ static char *find_pyenv_version(const char *v)
 	return found;
 }
 
+static bool is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* The interpreter a venv's python stands for. sys._base_executable names it
+ * on 3.11+; before that (and on PyPy) it is the venv's own python, so take
+ * the link's real path, or else pyvenv.cfg's home with the same name. NULL
+ * when nothing outside the venv is found. */
+static char *venv_base_interpreter(const struct interp *ip)
+{
+	if (!is_under(ip->base_executable, ip->prefix))
+		return xstrdup(ip->base_executable);
+	if (ip->realpath && !is_under(ip->realpath, ip->prefix))
+		return xstrdup(ip->realpath);
+	char *cfg_path = path_join(ip->prefix, "pyvenv.cfg");
+	struct buf text = BUF_INIT;
+	char *found = NULL;
+	if (os_read_file(cfg_path, PYVENVCFG_MAX, &text) == 0) {
+		struct pyvenvcfg cfg = PYVENVCFG_INIT;
+		pyvenvcfg_parse(&cfg, text.ptr, text.len);
+		const char *home = pyvenvcfg_get(&cfg, "home");
+		if (home) {
+			char *name = os_basename(ip->executable);
+			char *cand = path_join(home, name);
+			if (os_is_executable(cand) && !is_under(cand, ip->prefix))
+				found = cand;
+			else
+				free(cand);
+			free(name);
+		}
+		pyvenvcfg_free(&cfg);
+	}
+	buf_free(&text);
+	free(cfg_path);
+	return found;
+}
+
 int interp_resolve(const char *request, struct interp *ip)
 {
 	char *path = NULL;
@@ -215,9 +255,12 @@ int interp_resolve(const char *request, struct interp *ip)
 	free(path);
 	if (r < 0)
 		return r;
-	if (ip->in_venv && strcmp(ip->base_executable, ip->executable)) {
-		/* Never base a new env on another env: use its base interpreter. */
-		char *base = xstrdup(ip->base_executable);
+	/* Never base a new env on another env: use its base interpreter. A venv
+	 * chain is at most a few deep; the bound guards against a loop. */
+	for (int depth = 0; r == 0 && ip->in_venv && depth < 8; depth++) {
+		char *base = venv_base_interpreter(ip);
+		if (!base)
+			break;
 		interp_free(ip);
 		r = interp_query(base, ip);
 		free(base);

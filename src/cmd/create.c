@@ -1,0 +1,121 @@
+/* cvenv create: `python -m venv`, natively. Options and their meaning follow
+ * venv's; the work is in core/create.c (on disk) and core/layout.c (what). */
+#include "util/common.h"
+
+#include "cmd/cmd.h"
+#include "core/create.h"
+#include "core/interp.h"
+#include "os/fs.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+extern const struct command command_create;
+
+static const char *opt_python;
+static const char *opt_prompt;
+static bool opt_system_site, opt_clear, opt_upgrade, opt_without_pip, opt_without_scm;
+static int opt_copies;
+
+static const char *const create_usage[] = {
+	"cvenv create [options] DIR...",
+	NULL,
+};
+
+static const struct opt create_options[] = {
+	OPT_STRING('p', "python", &opt_python, "SPEC",
+		   "the interpreter: a path, a command on PATH (python3.12, pypy3) or a version "
+		   "(3.12) found on PATH or under $PYENV_ROOT; default python3. An interpreter "
+		   "inside a venv means its base interpreter"),
+	OPT_BOOL(0, "system-site-packages", &opt_system_site,
+		 "give the environment access to the interpreter's own site-packages"),
+	OPT_SETINT(0, "symlinks", &opt_copies, 0,
+		   "link to the interpreter rather than copying it (the default)"),
+	OPT_SETINT(0, "copies", &opt_copies, 1,
+		   "copy the interpreter rather than linking to it"),
+	OPT_BOOL(0, "clear", &opt_clear,
+		 "replace an existing environment (a non-empty directory without pyvenv.cfg is "
+		 "refused)"),
+	OPT_BOOL(0, "upgrade", &opt_upgrade,
+		 "update an existing environment for an interpreter upgraded in place"),
+	OPT_BOOL(0, "without-pip", &opt_without_pip, "do not install pip into the environment"),
+	OPT_STRING(0, "prompt", &opt_prompt, "PROMPT",
+		   "the prompt prefix shown while the environment is active ('.' means the "
+		   "name of the current directory); default: the directory's name"),
+	OPT_BOOL(0, "without-scm-ignore-files", &opt_without_scm,
+		 "do not write a .gitignore into the environment (Python 3.13 and later write one)"),
+	OPT_END(),
+};
+
+static int cmd_create(int argc, const char **argv)
+{
+	int code = EXIT_FAIL;
+	opt_python = NULL;
+	opt_prompt = NULL;
+	opt_system_site = opt_clear = opt_upgrade = opt_without_pip = opt_without_scm = false;
+	opt_copies = 0;
+	int n = cmd_parse(&command_create, argc, argv, &code);
+	if (n < 0)
+		return code;
+	if (n == 0) {
+		usage_error("create needs at least one DIR");
+		hint("see 'cvenv create --help'");
+		return EXIT_USAGE;
+	}
+	if (opt_clear && opt_upgrade) {
+		usage_error("--clear and --upgrade cannot be used together");
+		return EXIT_USAGE;
+	}
+	char *prompt = NULL;
+	if (opt_prompt && !strcmp(opt_prompt, ".")) {
+		char *cwd = os_getcwd();
+		if (!cwd) {
+			error("cannot find the current directory: %s", strerror(errno));
+			return EXIT_FAIL;
+		}
+		prompt = os_basename(cwd);
+		free(cwd);
+	} else if (opt_prompt) {
+		prompt = xstrdup(opt_prompt);
+	}
+	char *self = os_readlink("/proc/self/exe");
+	struct create_opts o = {
+		.copies = opt_copies == 1,
+		.system_site_packages = opt_system_site,
+		.clear = opt_clear,
+		.upgrade = opt_upgrade,
+		.with_pip = !opt_without_pip,
+		.scm_ignore = !opt_without_scm,
+		.prompt = prompt,
+		.orig_prompt = opt_prompt,
+		.cvenv_exe = self ? self : "cvenv",
+	};
+	struct interp ip;
+	memset(&ip, 0, sizeof(ip));
+	code = EXIT_FAIL;
+	if (interp_resolve(opt_python ? opt_python : "python3", &ip) == 0 &&
+	    create_check_interp(&ip, &o) == 0) {
+		code = EXIT_OK;
+		for (int i = 0; i < n && code == EXIT_OK; i++)
+			if (create_env(&ip, &o, argv[i]) < 0)
+				code = EXIT_FAIL;
+	}
+	interp_free(&ip);
+	free(self);
+	free(prompt);
+	return code;
+}
+
+const struct command command_create = {
+	.name = "create",
+	.fn = cmd_create,
+	.summary = "create a virtual environment (like python -m venv)",
+	.usage = create_usage,
+	.description =
+		"Creates a virtual environment in each DIR, as the interpreter's own "
+		"`python -m venv` would: the same files, links and pyvenv.cfg, and pip "
+		"unless --without-pip. A new environment is built beside DIR and renamed "
+		"into place, so a failure leaves nothing behind; an existing one is "
+		"updated in place and keeps files it does not know.",
+	.options = create_options,
+	.flags = 0,
+};

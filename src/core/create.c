@@ -1,0 +1,421 @@
+/* Carrying out a venv layout on disk, atomically; see create.h. */
+#include "util/common.h"
+
+#include <unistd.h>
+
+#include "core/activate.h"
+#include "core/create.h"
+#include "core/interp.h"
+#include "core/layout.h"
+#include "core/venv.h"
+#include "os/fs.h"
+#include "os/spawn.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strvec.h"
+
+static void facts_of(const struct interp *ip, struct layout_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->implementation = ip->implementation;
+	f->major = ip->major;
+	f->minor = ip->minor;
+	f->micro = ip->micro;
+	f->base_executable = ip->base_executable;
+	f->executable_realpath = ip->realpath;
+	f->pointer_bits = ip->pointer_bits;
+	f->os_name = interp_fact(ip, "os_name");
+	f->sys_platform = interp_fact(ip, "sys_platform");
+	if (!f->os_name)
+		f->os_name = "posix";
+	if (!f->sys_platform)
+		f->sys_platform = "linux";
+	f->purelib = interp_fact(ip, "venv_paths.purelib");
+	f->include = interp_fact(ip, "venv_paths.include");
+	f->scripts = interp_fact(ip, "venv_paths.scripts");
+}
+
+int create_check_interp(const struct interp *ip, const struct create_opts *o)
+{
+	struct layout_facts f;
+	facts_of(ip, &f);
+	if (!layout_supported(&f)) {
+		error("cannot make an environment for Python %s ('%s'): pyvenv.cfg environments "
+		      "need Python 3.3 or later",
+		      ip->version, ip->executable);
+		hint("for Python 2.7 use virtualenv 20.21 or older: "
+		     "'virtualenv -p %s DIR'", ip->executable);
+		return -1;
+	}
+	if (o->with_pip && !ip->ensurepip_dir) {
+		error("cannot install pip with interpreter '%s': it has no ensurepip module",
+		      ip->executable);
+		if (starts_with(ip->executable, "/usr/bin/")) {
+			char *pkg = strcmp(ip->implementation, "pypy")
+					    ? xstrfmt("python%d.%d-venv", ip->major, ip->minor)
+					    : xstrdup("pypy3-venv");
+			hint("install it with 'apt-get install %s' (Debian/Ubuntu), or pass "
+			     "--without-pip", pkg);
+			free(pkg);
+		} else {
+			hint("pass --without-pip to make the environment without pip");
+		}
+		return -1;
+	}
+	return 0;
+}
+
+/* A name beside `path` for building its replacement, unique to this process. */
+static char *tmp_beside(const char *path)
+{
+	return xstrfmt("%s.cvenv-tmp.%ld", path, (long)getpid());
+}
+
+/* Replaces whatever is at path by a symlink, atomically. */
+static int put_symlink(const char *target, const char *path)
+{
+	char *tmp = tmp_beside(path);
+	os_unlink(tmp);
+	int r = os_symlink(target, tmp);
+	if (r == 0 && (r = os_rename(tmp, path)) < 0) {
+		int e = errno;
+		os_unlink(tmp);
+		errno = e;
+	}
+	free(tmp);
+	return r;
+}
+
+static int put_copy(const char *src, const char *path, unsigned mode)
+{
+	char *tmp = tmp_beside(path);
+	os_unlink(tmp);
+	int r = os_copy_file(src, tmp, mode);
+	if (r == 0 && (r = os_rename(tmp, path)) < 0) {
+		int e = errno;
+		os_unlink(tmp);
+		errno = e;
+	}
+	free(tmp);
+	return r;
+}
+
+static int apply_item(const char *root, const struct layout_item *it)
+{
+	char *path = path_join(root, it->path);
+	int r = 0;
+	if (it->only_if_missing && os_exists(path))
+		goto out;
+	switch (it->kind) {
+	case LAYOUT_DIR:
+		if (os_is_symlink(path) || (os_exists(path) && !os_is_dir(path))) {
+			r = error("cannot create directory '%s': a file of that name is in the way",
+				  path);
+			goto out;
+		}
+		r = os_mkdir_p(path, 0777);
+		break;
+	case LAYOUT_SYMLINK:
+		r = put_symlink(it->arg, path);
+		break;
+	case LAYOUT_COPY:
+		r = put_copy(it->arg, path, it->mode);
+		break;
+	case LAYOUT_FILE:
+		r = os_write_atomic(path, it->arg, strlen(it->arg), it->mode, false);
+		break;
+	}
+	if (r < 0)
+		r = error("cannot create '%s': %s", path, strerror(errno));
+out:
+	free(path);
+	return r;
+}
+
+/* Makes the env's files under root (the build directory, or the env itself
+ * when updating in place), for an env whose final path is env_dir. */
+static int populate(const char *root, const struct layout *l, const struct activate_vars *av,
+		    bool scripts)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (apply_item(root, &l->v[i]) < 0)
+			return -1;
+	if (!scripts)
+		return 0;
+	char *bin = path_join(root, l->bin_dir);
+	int r = activate_write_scripts(bin, av);
+	free(bin);
+	return r;
+}
+
+int create_seed_pip(const struct interp *ip, const char *env_dir, const char *env_python)
+{
+	const char *argv[] = { env_python, "-Im", "ensurepip", "--upgrade", "--default-pip", NULL };
+	static const char *const drop[] = { "PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV",
+					    "__PYVENV_LAUNCHER__", NULL };
+	char *venv_var = xstrfmt("VIRTUAL_ENV=%s", env_dir);
+	const char *add[] = { venv_var, NULL };
+	struct strvec env = STRVEC_INIT;
+	os_env_without(&env, drop, add);
+	struct buf out = BUF_INIT;
+	struct os_run_opts o = {
+		.env = (const char *const *)env.v,
+		.out = &out,
+		.err = &out,
+		.max_output = 1u << 20,
+	};
+	int status = 0;
+	info(1, "installing pip with '%s -Im ensurepip --upgrade --default-pip'", env_python);
+	int r = os_run(argv, &o, &status);
+	if (r < 0) {
+		r = error("cannot run '%s': %s", env_python, strerror(errno));
+	} else if (status != 0) {
+		fputs(out.ptr, stderr);
+		r = error("cannot install pip into '%s': ensurepip of Python %s failed (exit %d)",
+			  env_dir, ip->version, status);
+		hint("pass --without-pip to make the environment without pip");
+	}
+	buf_free(&out);
+	strvec_clear(&env);
+	free(venv_var);
+	return r;
+}
+
+enum how { HOW_NEW, HOW_REPLACE_EMPTY, HOW_SWAP, HOW_IN_PLACE };
+
+/* Decides how the target is made; refuses what must not be touched. */
+static int decide(const char *dir, const struct create_opts *o, enum how *how)
+{
+	if (!os_exists(dir)) {
+		*how = HOW_NEW;
+		return 0;
+	}
+	if (!os_is_dir(dir))
+		return error("cannot create environment '%s': it exists and is not a directory", dir);
+	bool is_env = venv_is_env(dir);
+	bool empty = os_dir_is_empty(dir);
+	if (os_is_symlink(dir)) {
+		/* Replacing a link to a directory would replace the link: work inside. */
+		if (o->clear && !is_env && !empty)
+			goto refuse;
+		*how = HOW_IN_PLACE;
+		return 0;
+	}
+	if (empty) {
+		*how = HOW_REPLACE_EMPTY;
+		return 0;
+	}
+	if (o->clear) {
+		if (!is_env)
+			goto refuse;
+		*how = HOW_SWAP;
+		return 0;
+	}
+	*how = HOW_IN_PLACE;
+	return 0;
+refuse:
+	error("refusing to clear '%s': it is not empty and not a virtual environment (no pyvenv.cfg)",
+	      dir);
+	hint("remove it yourself, or choose another directory");
+	return -1;
+}
+
+/* Empties a directory that is a link to an env (--clear through a link). */
+static int clear_contents(const char *dir)
+{
+	struct strvec names = STRVEC_INIT;
+	int r = os_list_dir(dir, &names);
+	for (size_t i = 0; r == 0 && i < names.n; i++) {
+		char *p = path_join(dir, names.v[i]);
+		if (os_rm_rf(p) < 0)
+			r = -1;
+		free(p);
+	}
+	if (r < 0)
+		r = error("cannot clear '%s': %s", dir, strerror(errno));
+	strvec_clear(&names);
+	return r;
+}
+
+/* The nearest missing ancestor of dir's parent that mkdir -p will create, so
+ * that a failure can take it away again; NULL if the parent exists. */
+static char *first_missing_parent(const char *dir)
+{
+	char *p = os_dirname(dir);
+	char *missing = NULL;
+	while (!os_exists(p)) {
+		free(missing);
+		missing = p;
+		p = os_dirname(missing);
+		if (!strcmp(p, missing))
+			break;
+	}
+	free(p);
+	return missing;
+}
+
+struct build {
+	char *tmp;   /* private directory beside the target */
+	char *root;  /* tmp/env: the env being built */
+	char *old;   /* tmp/old: what --clear swapped out */
+	char *made_parent;
+};
+
+static void build_cleanup(struct build *b, bool remove_parent)
+{
+	if (b->tmp)
+		os_rm_rf(b->tmp);
+	if (remove_parent && b->made_parent)
+		os_rm_rf(b->made_parent);
+	free(b->tmp);
+	free(b->root);
+	free(b->old);
+	free(b->made_parent);
+	memset(b, 0, sizeof(*b));
+}
+
+static int build_begin(struct build *b, const char *dir)
+{
+	memset(b, 0, sizeof(*b));
+	b->made_parent = first_missing_parent(dir);
+	char *parent = os_dirname(dir);
+	if (os_mkdir_p(parent, 0777) < 0) {
+		error("cannot create directory '%s': %s", parent, strerror(errno));
+		free(parent);
+		return -1;
+	}
+	char *base = os_basename(dir);
+	char *prefix = xstrfmt(".%s.cvenv-", base);
+	b->tmp = os_mkdtemp_in(parent, prefix);
+	int e = errno;
+	free(prefix);
+	free(base);
+	if (!b->tmp) {
+		error("cannot create environment '%s': %s", dir, strerror(e));
+		free(parent);
+		return -1;
+	}
+	free(parent);
+	b->root = path_join(b->tmp, "env");
+	b->old = path_join(b->tmp, "old");
+	if (os_mkdir(b->root, 0777) < 0)
+		return error("cannot create directory '%s': %s", b->root, strerror(errno));
+	return 0;
+}
+
+/* Moves the built env into place. */
+static int build_commit(struct build *b, const char *dir, enum how how)
+{
+	int r;
+	if (how == HOW_NEW) {
+		r = os_rename_noreplace(b->root, dir);
+	} else if (how == HOW_REPLACE_EMPTY) {
+		r = os_rename(b->root, dir);
+	} else {
+		r = os_rename_exchange(b->root, dir);
+		if (r < 0 && (errno == ENOSYS || errno == EINVAL)) {
+			r = os_rename(dir, b->old);
+			if (r == 0 && (r = os_rename(b->root, dir)) < 0) {
+				int e = errno;
+				os_rename(b->old, dir);
+				errno = e;
+			}
+		}
+	}
+	if (r == 0)
+		return 0;
+	if (errno == EEXIST || errno == ENOTEMPTY) {
+		error("cannot create environment '%s': another process made it meanwhile", dir);
+		hint("run the command again to update it");
+		return -1;
+	}
+	return error("cannot move the new environment into '%s': %s", dir, strerror(errno));
+}
+
+/* Takes a just-committed env away again (pip seeding failed). */
+static void build_undo(struct build *b, const char *dir, enum how how)
+{
+	if (how == HOW_SWAP) {
+		if (os_rename_exchange(b->root, dir) < 0 && os_is_dir(b->root)) {
+			/* exchanged by hand: the old env is at root's place */
+			char *failed = path_join(b->tmp, "failed");
+			if (os_rename(dir, failed) == 0)
+				os_rename(b->root, dir);
+			free(failed);
+		}
+		return;
+	}
+	char *failed = path_join(b->tmp, "failed");
+	if (os_rename(dir, failed) == 0 && how == HOW_REPLACE_EMPTY)
+		os_mkdir(dir, 0777);
+	free(failed);
+}
+
+static char *env_python(const char *dir, const struct layout *l)
+{
+	char *bin = path_join(dir, l->bin_dir);
+	char *py = path_join(bin, l->exe_name);
+	free(bin);
+	return py;
+}
+
+int create_env(const struct interp *ip, const struct create_opts *o, const char *dir_arg)
+{
+	char *dir = os_abspath(dir_arg);
+	char *name = os_basename(dir);
+	struct activate_vars av = { dir, "bin", o->prompt ? o->prompt : name };
+	struct layout_facts f;
+	struct layout_opts lo = {
+		.env_dir = dir, .copies = o->copies, .system_site_packages = o->system_site_packages,
+		.with_pip = o->with_pip, .clear = o->clear, .upgrade = o->upgrade,
+		.scm_ignore = o->scm_ignore, .prompt = o->prompt, .orig_prompt = o->orig_prompt,
+		.cvenv_exe = o->cvenv_exe,
+	};
+	struct layout l = LAYOUT_INIT;
+	struct build b = { 0 };
+	enum how how = HOW_NEW;
+	int r = -1;
+	bool committed = false;
+
+	facts_of(ip, &f);
+	if (activate_check(&av) < 0 || decide(dir, o, &how) < 0 || layout_plan(&f, &lo, &l) < 0)
+		goto out;
+	if (!os_can_write_near(dir)) {
+		error("cannot create environment '%s': %s", dir, strerror(EACCES));
+		goto out;
+	}
+	av.bin_name = l.bin_dir;
+	info(1, "creating '%s' with %s %s (%s)", dir, ip->implementation, ip->version,
+	     ip->base_executable);
+	/* venv leaves the scripts alone on --upgrade; a new env still gets them */
+	bool scripts = !o->upgrade || how != HOW_IN_PLACE;
+	if (how == HOW_IN_PLACE) {
+		if (o->clear && clear_contents(dir) < 0)
+			goto out;
+		if (populate(dir, &l, &av, scripts) < 0)
+			goto out;
+	} else {
+		if (build_begin(&b, dir) < 0 || populate(b.root, &l, &av, scripts) < 0 ||
+		    build_commit(&b, dir, how) < 0)
+			goto out;
+		committed = true;
+	}
+	if (o->with_pip) {
+		char *py = env_python(dir, &l);
+		int pr = create_seed_pip(ip, dir, py);
+		free(py);
+		if (pr < 0) {
+			if (committed)
+				build_undo(&b, dir, how);
+			committed = false;
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	build_cleanup(&b, r < 0 && !committed);
+	layout_free(&l);
+	free(name);
+	free(dir);
+	return r;
+}

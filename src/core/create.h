@@ -1,0 +1,48 @@
+/* Making a virtual environment on disk: `cvenv create` for one directory.
+ *
+ * The plan comes from core/layout.c; this module carries it out so that a
+ * failure loses nothing and leaves nothing half-made:
+ *   - a new env (or one replacing an empty directory, or --clear of an env) is
+ *     built in a private directory beside the target and renamed into place
+ *     (no-replace rename for a new one, an atomic exchange for --clear), so
+ *     another process sees either nothing or a complete env; two creates
+ *     racing for one directory: one wins, the other fails and removes its work;
+ *   - an existing env (or a non-empty directory, as venv allows) without
+ *     --clear is updated in place, keeping foreign files; every file and link
+ *     is replaced atomically;
+ *   - --clear refuses a non-empty directory that has no pyvenv.cfg.
+ * pip is seeded after the rename (its launchers must name the final path);
+ * if seeding fails, a newly made env is taken away again (and a --clear swap
+ * is undone). */
+#ifndef CVENV_CREATE_H
+#define CVENV_CREATE_H
+
+#include "util/common.h"
+
+struct interp;
+
+struct create_opts {
+	bool copies;
+	bool system_site_packages;
+	bool clear, upgrade;
+	bool with_pip;
+	bool scm_ignore;
+	const char *prompt;      /* after "." was replaced, or NULL */
+	const char *orig_prompt; /* as given, or NULL */
+	const char *cvenv_exe;   /* for pyvenv.cfg's "command" */
+};
+
+/* Checks, before anything is made, that envs can be made with this
+ * interpreter and these options (Python 3.3+, ensurepip when pip is wanted).
+ * Reports the problem and returns -1. */
+int create_check_interp(const struct interp *ip, const struct create_opts *o);
+
+/* Makes (or updates) the env at dir. Reports the problem and returns -1. */
+int create_env(const struct interp *ip, const struct create_opts *o, const char *dir);
+
+/* Puts pip into a finished env the way venv does for now (the env's python
+ * runs `-Im ensurepip --upgrade --default-pip`, offline). The one place a
+ * native seeder will replace. */
+int create_seed_pip(const struct interp *ip, const char *env_dir, const char *env_python);
+
+#endif
