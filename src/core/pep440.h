@@ -1,0 +1,96 @@
+/* PEP 440 versions and version specifiers (https://peps.python.org/pep-0440/).
+ *
+ * Parsing accepts every spelling the PEP's normalisation section allows
+ * (case, a leading "v", "alpha"/"preview"/"c"/"rev"/"r", "-", "_" and "."
+ * separators, implicit numbers, "1.0-1" post releases, surrounding
+ * whitespace) and stores the normalised parts; pep440_format() prints the
+ * canonical form. Ordering is the PEP's: epoch, release (trailing zeros do not
+ * count), then dev < a < b < rc < final < post, then local segments.
+ * Numbers larger than 2^64-1 are rejected rather than silently wrapped.
+ *
+ * Specifier sets are comma-separated clauses with ~=, ==, !=, <=, >=, <, >,
+ * === and the "==X.*"/"!=X.*" prefix forms, matched with the PEP's rules for
+ * local versions, pre-releases and post-releases.
+ *
+ * Ownership: a parsed version or specifier set owns its memory; the _free
+ * functions release it. No function takes ownership of its arguments. */
+#ifndef CVENV_PEP440_H
+#define CVENV_PEP440_H
+
+#include "util/common.h"
+
+struct buf;
+
+enum pep440_pre { PEP440_PRE_NONE = 0, PEP440_PRE_A = 1, PEP440_PRE_B = 2, PEP440_PRE_RC = 3 };
+
+struct pep440_version {
+	uint64_t epoch;
+	uint64_t *release; /* at least one component */
+	size_t nrelease;
+	enum pep440_pre pre;
+	uint64_t pre_n;
+	bool has_post, has_dev;
+	uint64_t post_n, dev_n;
+	char *local; /* normalised ("ubuntu.1"), or NULL */
+};
+
+/* Parses s[0..len); returns 0, or -1 when it is not a PEP 440 version (no
+ * message: callers know the context). *v is cleared first. */
+int pep440_parse(const char *s, size_t len, struct pep440_version *v);
+int pep440_parse_str(const char *s, struct pep440_version *v);
+void pep440_version_free(struct pep440_version *v);
+void pep440_version_copy(struct pep440_version *dst, const struct pep440_version *src);
+
+/* <0, 0, >0 like strcmp, in PEP 440 order. */
+int pep440_cmp(const struct pep440_version *a, const struct pep440_version *b);
+/* Appends the canonical form ("1!2.0rc1.post2.dev3+abc.4"). */
+void pep440_format(struct buf *out, const struct pep440_version *v);
+/* The canonical form as a new string; NULL if s is not a version. */
+char *pep440_normalize(const char *s);
+
+static inline bool pep440_is_prerelease(const struct pep440_version *v)
+{
+	return v->pre != PEP440_PRE_NONE || v->has_dev;
+}
+
+enum pep440_op {
+	PEP440_OP_COMPATIBLE, /* ~= */
+	PEP440_OP_EQ,         /* == */
+	PEP440_OP_NE,         /* != */
+	PEP440_OP_LE,         /* <= */
+	PEP440_OP_GE,         /* >= */
+	PEP440_OP_LT,         /* <  */
+	PEP440_OP_GT,         /* >  */
+	PEP440_OP_ARBITRARY,  /* === */
+};
+
+struct pep440_spec {
+	enum pep440_op op;
+	bool prefix;          /* "==1.2.*" / "!=1.2.*" */
+	struct pep440_version v; /* unset for === */
+	char *text;           /* the version text as written (=== compares it) */
+};
+
+struct pep440_specset {
+	struct pep440_spec *items;
+	size_t n;
+};
+
+/* Parses ">=3.10, <3.13" (an empty string is the empty set, which matches
+ * everything). On failure returns -1 and, if err is not NULL, appends a
+ * description of what is wrong to it. */
+int pep440_specset_parse(const char *s, struct pep440_specset *ss, struct buf *err);
+void pep440_specset_free(struct pep440_specset *ss);
+
+/* Whether pre-releases may match. DEFAULT is the PEP's rule: only when a
+ * clause of the set itself names a pre-release. */
+enum pep440_prereleases { PEP440_PRERELEASES_DEFAULT, PEP440_PRERELEASES_ALLOW,
+			  PEP440_PRERELEASES_DENY };
+
+bool pep440_spec_contains(const struct pep440_spec *sp, const struct pep440_version *v);
+bool pep440_specset_contains(const struct pep440_specset *ss, const struct pep440_version *v,
+			     enum pep440_prereleases pre);
+/* Appends the canonical text of the set ("<3.13,>=3.10" order as written). */
+void pep440_specset_format(struct buf *out, const struct pep440_specset *ss);
+
+#endif

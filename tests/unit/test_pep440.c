@@ -1,0 +1,372 @@
+/* Unit tests for core/pep440: normalisation, ordering, specifier matching.
+ * Cases follow the examples of PEP 440 itself (normalisation section, the
+ * ordering example list, the specifier examples). */
+#include "unit.h"
+
+#include "core/pep440.h"
+#include "util/buf.h"
+
+static const struct {
+	const char *in, *canonical; /* canonical NULL: must be rejected */
+} norm_cases[] = {
+	{ "1.0", "1.0" },
+	{ "  1.0\n", "1.0" },
+	{ "v1.0", "1.0" },
+	{ "V2.0.1", "2.0.1" },
+	{ "1!2.0", "1!2.0" },
+	{ "0!1.0", "1.0" },
+	{ "1.0a1", "1.0a1" },
+	{ "1.0A1", "1.0a1" },
+	{ "1.0alpha1", "1.0a1" },
+	{ "1.0-alpha.1", "1.0a1" },
+	{ "1.0_a_1", "1.0a1" },
+	{ "1.0.a1", "1.0a1" },
+	{ "1.0a", "1.0a0" },
+	{ "1.0beta2", "1.0b2" },
+	{ "1.0c3", "1.0rc3" },
+	{ "1.0pre4", "1.0rc4" },
+	{ "1.0preview5", "1.0rc5" },
+	{ "1.0RC1", "1.0rc1" },
+	{ "1.0-rc.1", "1.0rc1" },
+	{ "1.0.post1", "1.0.post1" },
+	{ "1.0post1", "1.0.post1" },
+	{ "1.0-post1", "1.0.post1" },
+	{ "1.0_post_1", "1.0.post1" },
+	{ "1.0.post", "1.0.post0" },
+	{ "1.0-1", "1.0.post1" },
+	{ "1.0.rev2", "1.0.post2" },
+	{ "1.0r3", "1.0.post3" },
+	{ "1.0-r3", "1.0.post3" },
+	{ "1.0.dev", "1.0.dev0" },
+	{ "1.0dev2", "1.0.dev2" },
+	{ "1.0-dev_3", "1.0.dev3" },
+	{ "1.0a.post1", "1.0a0.post1" },
+	{ "1.0rc1-1", "1.0rc1.post1" },
+	{ "1.0a1.post2.dev3", "1.0a1.post2.dev3" },
+	{ "1.0+abc", "1.0+abc" },
+	{ "1.0+ABC.1-x_Y", "1.0+abc.1.x.y" },
+	{ "1.0+0001.a", "1.0+1.a" },
+	{ "1.0+0", "1.0+0" },
+	{ "007.008", "7.8" },
+	{ "1.0.0.0.0", "1.0.0.0.0" },
+	{ "2012.10.3", "2012.10.3" },
+	{ "18446744073709551615", "18446744073709551615" },
+	/* rejected */
+	{ "", NULL },
+	{ "   ", NULL },
+	{ "v", NULL },
+	{ "1.", NULL },
+	{ ".1", NULL },
+	{ "1..0", NULL },
+	{ "1.0-", NULL },
+	{ "1.0a.", "1.0a0" },
+	{ "1.0.post.dev1", "1.0.post0.dev1" },
+	{ "1.0+", NULL },
+	{ "1.0+a..b", NULL },
+	{ "1.0+a!", NULL },
+	{ "1!", NULL },
+	{ "!1.0", NULL },
+	{ "1.0 a1", NULL },
+	{ "1.0.*", NULL },
+	{ "1.0alph", NULL },
+	{ "1.0foo", NULL },
+	{ "1.0.post1.post2", NULL },
+	{ "1.0dev1a1", NULL },
+	{ "18446744073709551616", NULL }, /* beyond 64 bits: refused, not wrapped */
+	{ "1.0+\xc3\xa9", NULL },
+	{ "cpython", NULL },
+};
+
+static void test_normalize(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(norm_cases); i++) {
+		char *got = pep440_normalize(norm_cases[i].in);
+		if (!norm_cases[i].canonical) {
+			if (got)
+				fail_msg("'%s' should be rejected, got '%s'", norm_cases[i].in, got);
+		} else {
+			if (!got)
+				fail_msg("'%s' was rejected", norm_cases[i].in);
+			if (strcmp(got, norm_cases[i].canonical))
+				fail_msg("'%s': want '%s', got '%s'", norm_cases[i].in,
+					 norm_cases[i].canonical, got);
+			/* the canonical form is a fixed point */
+			char *again = pep440_normalize(got);
+			assert_non_null(again);
+			assert_string_equal(again, got);
+			free(again);
+		}
+		free(got);
+	}
+}
+
+/* Strictly increasing, as in the PEP's summary of ordering. */
+static const char *const ordered[] = {
+	"1.0.dev456", "1.0a1", "1.0a2.dev456", "1.0a12.dev456", "1.0a12", "1.0b1.dev456",
+	"1.0b2", "1.0b2.post345.dev456", "1.0b2.post345", "1.0rc1.dev456", "1.0rc1",
+	"1.0", "1.0+abc.5", "1.0+abc.7", "1.0+5", "1.0.post456.dev34", "1.0.post456",
+	"1.0.15", "1.1.dev1", "1.1a1", "1.1", "1.2", "1.10", "2.0.dev0", "2.0",
+	"2.0.post1", "2.0.1", "2.1+a", "2.1+a.b", "2.1+a.1", "2.1+a.2", "2.1+1",
+	"10.0", "2024.1", "1!0.1", "1!1.0", "2!0.0.dev0",
+};
+
+static int cmp_str(const char *a, const char *b)
+{
+	struct pep440_version va, vb;
+	if (pep440_parse_str(a, &va) < 0)
+		fail_msg("cannot parse '%s'", a);
+	if (pep440_parse_str(b, &vb) < 0)
+		fail_msg("cannot parse '%s'", b);
+	int r = pep440_cmp(&va, &vb);
+	pep440_version_free(&va);
+	pep440_version_free(&vb);
+	return r;
+}
+
+static void test_ordering(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(ordered); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(ordered); j++) {
+			int r = cmp_str(ordered[i], ordered[j]);
+			int want = i < j ? -1 : i > j;
+			if (r != want)
+				fail_msg("cmp('%s', '%s') = %d, want %d", ordered[i], ordered[j], r, want);
+		}
+}
+
+static void test_equal_spellings(void **state)
+{
+	(void)state;
+	static const char *const same[][2] = {
+		{ "1.0", "1.0.0" }, { "1", "1.0.0.0" }, { "1.0a", "1.0a0" }, { "1.0-1", "1.0.post1" },
+		{ "0!1.0", "1.0" }, { "1.0+01", "1.0+1" }, { "1.0+a.b", "1.0+A-B" }, { "v1.2", "1.2.0" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(same); i++)
+		if (cmp_str(same[i][0], same[i][1]) != 0)
+			fail_msg("'%s' and '%s' should be equal", same[i][0], same[i][1]);
+}
+
+static const struct {
+	const char *spec, *version;
+	bool match; /* with the default pre-release rule */
+} match_cases[] = {
+	/* == and zero padding */
+	{ "==1.0", "1.0", true },
+	{ "==1.0", "1.0.0", true },
+	{ "==1.0.0", "1", true },
+	{ "==1.0", "1.0+local", true },
+	{ "==1.0+local", "1.0+local", true },
+	{ "==1.0+local", "1.0", false },
+	{ "==1.0+local", "1.0+other", false },
+	{ "==1.0", "1.0.post1", false },
+	{ "==1.0", "1.0.1", false },
+	/* prefix matching */
+	{ "==1.1.*", "1.1", true },
+	{ "==1.1.*", "1.1.0", true },
+	{ "==1.1.*", "1.1.5", true },
+	{ "==1.1.*", "1.1.post1", true },
+	{ "==1.1.*", "1.10", false },
+	{ "==1.1.*", "1.2", false },
+	{ "==1.1.*", "1", false },
+	{ "==1.0.*", "1", true },
+	{ "==1.1.*", "1.1a1", false }, /* pre-releases are excluded by default */
+	{ "==1.1.*,>=1.1a1", "1.1a1", true },
+	{ "==1.*", "1!1.0", false },
+	{ "==3.12.*", "3.12.1", true },
+	{ "==3.12.*", "3.13.0", false },
+	{ "!=3.12.*", "3.13.0", true },
+	{ "!=3.12.*", "3.12.9", false },
+	{ "==1.0rc1.*", "1.0rc1", true },
+	{ "==1.0rc1.*", "1.0rc1.post2", true },
+	{ "==1.0rc1.*", "1.0rc2", false },
+	{ "==1.0.post1.*", "1.0.post1.dev1", false }, /* a dev pre-release */
+	{ "==1.0.post1.*", "1.0.post1+x", true },
+	/* != */
+	{ "!=1.0", "1.1", true },
+	{ "!=1.0", "1.0.0", false },
+	{ "!=1.0", "1.0+loc", false },
+	/* ~= */
+	{ "~=2.2", "2.2", true },
+	{ "~=2.2", "2.3", true },
+	{ "~=2.2", "2.9.1", true },
+	{ "~=2.2", "3.0", false },
+	{ "~=2.2", "2.1", false },
+	{ "~=2.2.0", "2.2.5", true },
+	{ "~=2.2.0", "2.3", false },
+	{ "~=1.4.5a4", "1.4.5a4", true },
+	{ "~=1.4.5a4", "1.4.5", true },
+	{ "~=1.4.5a4", "1.4.6", true },
+	{ "~=1.4.5a4", "1.5", false },
+	{ "~=2.2.post3", "2.2.post3", true },
+	{ "~=2.2.post3", "2.2", false },
+	{ "~=2.2.post3", "2.3", true },
+	{ "~=1!2.2", "1!2.5", true },
+	{ "~=1!2.2", "2.5", false },
+	/* ordered comparisons, local ignored */
+	{ ">=1.0", "1.0", true },
+	{ ">=1.0", "1.0+local", true },
+	{ ">=1.0", "0.9", false },
+	{ "<=1.0", "1.0+local", true },
+	{ "<=1.0", "1.0.post1", false },
+	{ ">=3.10", "3.9.18", false },
+	{ ">=3.10", "3.10.0", true },
+	{ ">=3.10,<3.13", "3.12.1", true },
+	{ ">=3.10,<3.13", "3.13.0", false },
+	{ " >= 3.10 , < 3.13 ", "3.11.7", true },
+	/* < and pre-releases of the same version */
+	{ "<3.13", "3.13.0rc1", false },
+	{ "<3.13", "3.13.0a1", false },
+	{ "<3.13rc1", "3.13.0a1", false }, /* "<" does not opt in to pre-releases */
+	{ "<3.13rc1,>=3.13a1", "3.13.0a1", true },
+	{ "<1.0", "0.9", true },
+	{ "<1.0", "1.0", false },
+	{ "<1.0", "1.0+loc", false },
+	/* > and post-releases / local versions of the same version */
+	{ ">1.7", "1.7.post2", false },
+	{ ">1.7", "1.7+local", false },
+	{ ">1.7", "1.7.1", true },
+	{ ">1.7.post2", "1.7.post3", true },
+	{ ">1.7.post2", "1.7.1", true },
+	{ ">1.7", "1.7", false },
+	/* pre-releases: excluded unless a clause names one */
+	{ ">=1.0", "2.0a1", false },
+	{ ">=1.0a1", "2.0a1", true },
+	{ ">=1.0.dev1", "1.0.dev2", true },
+	{ "", "1.0", true },
+	{ "", "1.0a1", false },
+	{ "!=1.0a1", "1.0a2", false },
+	/* === */
+	{ "===1.0", "1.0", true },
+	{ "===1.0", "1.0.0", false },
+	{ "===1.0", "1.0+x", false },
+	{ "===foobar", "1.0", false },
+	{ "===1.0A1", "1.0a1", true },
+	/* epochs */
+	{ ">=2.0", "1!1.0", true },
+	{ "<2.0", "1!1.0", false },
+	{ "==1!1.0", "1!1.0", true },
+};
+
+static void test_contains(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(match_cases); i++) {
+		struct pep440_specset ss;
+		struct pep440_version v;
+		struct buf err = BUF_INIT;
+		if (pep440_specset_parse(match_cases[i].spec, &ss, &err) < 0)
+			fail_msg("cannot parse '%s': %s", match_cases[i].spec, err.ptr);
+		if (pep440_parse_str(match_cases[i].version, &v) < 0)
+			fail_msg("cannot parse '%s'", match_cases[i].version);
+		bool got = pep440_specset_contains(&ss, &v, PEP440_PRERELEASES_DEFAULT);
+		if (got != match_cases[i].match)
+			fail_msg("'%s' contains '%s': got %d, want %d", match_cases[i].spec,
+				 match_cases[i].version, got, match_cases[i].match);
+		pep440_specset_free(&ss);
+		pep440_version_free(&v);
+		buf_free(&err);
+	}
+}
+
+static void test_prerelease_policy(void **state)
+{
+	(void)state;
+	struct pep440_specset ss;
+	struct pep440_version v;
+	assert_int_equal(pep440_specset_parse(">=3.10", &ss, NULL), 0);
+	assert_int_equal(pep440_parse_str("3.14.0a1", &v), 0);
+	assert_false(pep440_specset_contains(&ss, &v, PEP440_PRERELEASES_DEFAULT));
+	assert_true(pep440_specset_contains(&ss, &v, PEP440_PRERELEASES_ALLOW));
+	pep440_specset_free(&ss);
+	assert_int_equal(pep440_specset_parse(">=3.14a1", &ss, NULL), 0);
+	assert_true(pep440_specset_contains(&ss, &v, PEP440_PRERELEASES_DEFAULT));
+	assert_false(pep440_specset_contains(&ss, &v, PEP440_PRERELEASES_DENY));
+	pep440_specset_free(&ss);
+	pep440_version_free(&v);
+}
+
+static const struct {
+	const char *spec, *canonical; /* NULL: rejected */
+} spec_cases[] = {
+	{ ">=3.10,<3.13", ">=3.10,<3.13" },
+	{ "  ~= 2.2 ,!=2.5.*", "~=2.2,!=2.5.*" },
+	{ "==1.0+Local-1", "==1.0+local.1" },
+	{ "===arbitrary-thing", "===arbitrary-thing" },
+	{ ">v1.0a", ">1.0a0" },
+	{ "", "" },
+	{ "1.0", NULL },
+	{ ">=", NULL },
+	{ ">=1.0,", NULL },
+	{ ",>=1.0", NULL },
+	{ ">=1.0,,<2", NULL },
+	{ "=>1.0", NULL },
+	{ "=1.0", NULL },
+	{ "~=1", NULL },
+	{ "~=1.0.*", NULL },
+	{ ">=1.0.*", NULL },
+	{ "<1.0+local", NULL },
+	{ "~=1.0+local", NULL },
+	{ "==1.0.dev1.*", NULL },
+	{ "==1.0+x.*", NULL },
+	{ "==1.*.0", NULL },
+	{ ">=3.10;", NULL },
+	{ "=== a b", NULL },
+	{ "== 1.0 2.0", NULL },
+	{ "==cpython", NULL },
+};
+
+static void test_spec_parse(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(spec_cases); i++) {
+		struct pep440_specset ss;
+		struct buf err = BUF_INIT, out = BUF_INIT;
+		int r = pep440_specset_parse(spec_cases[i].spec, &ss, &err);
+		if (!spec_cases[i].canonical) {
+			if (r == 0)
+				fail_msg("'%s' should be rejected", spec_cases[i].spec);
+			assert_true(err.len > 0);
+		} else {
+			if (r < 0)
+				fail_msg("'%s' rejected: %s", spec_cases[i].spec, err.ptr);
+			pep440_specset_format(&out, &ss);
+			if (strcmp(out.ptr, spec_cases[i].canonical))
+				fail_msg("'%s': want '%s', got '%s'", spec_cases[i].spec,
+					 spec_cases[i].canonical, out.ptr);
+			pep440_specset_free(&ss);
+		}
+		buf_free(&err);
+		buf_free(&out);
+	}
+}
+
+static void test_copy(void **state)
+{
+	(void)state;
+	struct pep440_version a, b;
+	assert_int_equal(pep440_parse_str("1!2.3.4rc5.post6.dev7+x.8", &a), 0);
+	pep440_version_copy(&b, &a);
+	pep440_version_free(&a);
+	struct buf out = BUF_INIT;
+	pep440_format(&out, &b);
+	assert_string_equal(out.ptr, "1!2.3.4rc5.post6.dev7+x.8");
+	assert_true(pep440_is_prerelease(&b));
+	buf_free(&out);
+	pep440_version_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_ordering),
+		cmocka_unit_test(test_equal_spellings),
+		cmocka_unit_test(test_contains),
+		cmocka_unit_test(test_prerelease_policy),
+		cmocka_unit_test(test_spec_parse),
+		cmocka_unit_test(test_copy),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
