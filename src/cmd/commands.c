@@ -8,12 +8,14 @@
 extern const struct command command_create;
 extern const struct command command_help;
 extern const struct command command_completion;
+extern const struct command command_render_activate;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
 	&command_create,
 	&command_help,
 	&command_completion,
+	&command_render_activate,
 	NULL,
 };
 

@@ -23,20 +23,23 @@ struct activate_vars {
  * problem with error() (naming the subject and the character) and returns -1. */
 int activate_check(const struct activate_vars *v);
 
-/* Writes every activation script into bin_dir (which must exist), each file
- * atomically. Returns -1 with error() on failure. */
+/* Writes every activation script (activate, activate.fish, activate.csh,
+ * Activate.ps1, activate.nu) into bin_dir (which must exist), each file
+ * atomically, mode 0644. Checks the values first. Returns -1 with error() on
+ * failure. */
 int activate_write_scripts(const char *bin_dir, const struct activate_vars *v);
 
-/* Renders one script (by template name, e.g. "activate.fish") into out. */
+/* Renders one script (by template name, e.g. "activate.fish"), appending it
+ * to out. Checks the values first (-1 with error() when refused). */
 int activate_render(const char *name, const struct activate_vars *v, struct buf *out);
 
-/* Per-shell quoting of one value as a complete literal word/string.
- * Exposed for unit tests. */
+/* Per-shell quoting of one value as a complete literal word/string that the
+ * shell reads back as exactly the bytes of s (s passed activate_check).
+ * Appended to out. Exposed for unit tests. */
 void quote_posix_sh(struct buf *out, const char *s);  /* bash, zsh, dash, ksh */
 void quote_fish(struct buf *out, const char *s);
 void quote_csh(struct buf *out, const char *s);
 void quote_powershell(struct buf *out, const char *s);
 void quote_nu(struct buf *out, const char *s);
-void quote_batch(struct buf *out, const char *s);
 
 #endif
