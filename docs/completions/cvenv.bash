@@ -8,14 +8,35 @@ _cvenv() {
 		case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "help completion --help --version --verbose --quiet" -- "$cur"))
+		COMPREPLY=($(compgen -W "create help install uninstall completion --help --version --verbose --quiet" -- "$cur"))
 		return
 	fi
 	case $cmd in
+	create)
+		case $prev in
+		-p|--python|--prompt) return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --prompt --without-scm-ignore-files -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
 	help)
 		case $prev in
 		esac
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--man -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	install)
+		case $prev in
+		--venv|-r|--requirement|-f|--find-links) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -f --find-links --no-deps --force-reinstall -U --upgrade -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	uninstall)
+		case $prev in
+		--venv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -y --yes -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	completion)

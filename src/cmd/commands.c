@@ -9,11 +9,15 @@ extern const struct command command_create;
 extern const struct command command_help;
 extern const struct command command_completion;
 extern const struct command command_render_activate;
+extern const struct command command_install;
+extern const struct command command_uninstall;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
 	&command_create,
 	&command_help,
+	&command_install,
+	&command_uninstall,
 	&command_completion,
 	&command_render_activate,
 	NULL,
