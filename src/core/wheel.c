@@ -152,7 +152,7 @@ bool wheel_member_name_safe(const char *name)
 	for (;;) {
 		const char *e = strchr(p, '/');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if (n == 0 && e) /* empty part: "a//b" */
+		if (n == 0) /* empty part: "a//b", "a/" */
 			return false;
 		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
 			return false;
