@@ -11,6 +11,7 @@ extern const struct command command_completion;
 extern const struct command command_render_activate;
 extern const struct command command_install;
 extern const struct command command_uninstall;
+extern const struct command command_debug_tags;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
@@ -18,6 +19,7 @@ const struct command *const commands[] = {
 	&command_help,
 	&command_install,
 	&command_uninstall,
+	&command_debug_tags,
 	&command_completion,
 	&command_render_activate,
 	NULL,
