@@ -893,7 +893,7 @@ static int stage_wheel(struct install_env *e, struct txn *t, const struct instal
 		free(b);
 		if (same) {
 			if (!o->quiet_skip)
-				info(0, "%s %s is already installed", w->meta_name, w->meta_version);
+				info(1, "%s %s is already installed", w->meta_name, w->meta_version);
 			return INSTALL_SKIPPED;
 		}
 	}
