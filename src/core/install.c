@@ -328,19 +328,21 @@ static void add_step(struct txn *t, enum step_kind k, const char *rel)
 	t->n++;
 }
 
-/* Undoes the steps, last first. Safe to repeat (after a crash in here). */
-static void undo_steps(const char *root, const char *newdir, const char *olddir,
+/* Undoes the steps, last first. Safe to repeat (after a crash in here).
+ * Returns the number of steps that could not be undone. */
+static int undo_steps(const char *root, const char *newdir, const char *olddir,
 		       struct step *steps, size_t n, struct strvec *dirs)
 {
+	int failed = 0;
 	for (size_t i = n; i-- > 0;) {
 		char *dst = path_join(root, steps[i].rel);
 		char *bak = path_join(olddir, steps[i].rel);
 		char *neu = path_join(newdir, steps[i].rel);
 		if (steps[i].kind == STEP_ADD) {
-			if (!os_exists(neu) && os_exists(dst))
-				os_unlink(dst);
-		} else if (os_exists(bak)) {
-			os_rename(bak, dst);
+			if (!os_exists(neu) && os_exists(dst) && os_unlink(dst) < 0)
+				failed++;
+		} else if (os_exists(bak) && os_rename(bak, dst) < 0) {
+			failed++;
 		}
 		free(dst);
 		free(bak);
@@ -351,6 +353,7 @@ static void undo_steps(const char *root, const char *newdir, const char *olddir,
 		os_rmdir(d);
 		free(d);
 	}
+	return failed;
 }
 
 static void mkdirs_for(struct txn *t, const char *rel)
@@ -465,8 +468,15 @@ static int txn_commit(struct txn *t)
 	if (!r && os_unlink(jp) < 0)
 		r = error("cannot remove '%s': %s", jp, strerror(errno));
 	if (r < 0) {
-		undo_steps(t->e->v.dir, t->newdir, t->olddir, t->steps, t->n, &t->dirs);
-		os_unlink(jp);
+		if (undo_steps(t->e->v.dir, t->newdir, t->olddir, t->steps, t->n, &t->dirs)) {
+			/* keep the journal and the stage: the next run finishes the undo */
+			error("cannot restore '%s' completely now", t->e->v.dir);
+			hint("the next cvenv command on this environment restores it");
+			free(t->stage);
+			t->stage = NULL;
+		} else {
+			os_unlink(jp);
+		}
 	} else {
 		prune_dirs(t->e, &t->dels);
 	}
@@ -505,14 +515,18 @@ static int recover(struct install_env *e)
 				steps[n++].rel = xstrdup(sp);
 			}
 		}
+		int failed = 0;
 		if (stage) {
 			warning("rolling back an interrupted change of '%s'", e->v.dir);
 			char *nd = path_join(stage, "new"), *od = path_join(stage, "old");
-			undo_steps(e->v.dir, nd, od, steps, n, &dirs);
+			failed = undo_steps(e->v.dir, nd, od, steps, n, &dirs);
 			free(nd);
 			free(od);
 		}
-		if (os_unlink(jp) < 0)
+		if (failed)
+			r = error("cannot roll back the interrupted change of '%s': %d files could "
+				  "not be restored from '%s'", e->v.dir, failed, stage);
+		else if (os_unlink(jp) < 0)
 			r = error("cannot remove '%s': %s", jp, strerror(errno));
 		for (size_t i = 0; i < n; i++)
 			free(steps[i].rel);
