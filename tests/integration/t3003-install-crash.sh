@@ -72,8 +72,9 @@ test_expect_success 'kill -9 at varied points: the next run leaves it as before 
 	cvenv install --venv v "$pipwhl" && snap v >with-pip &&
 	cvenv uninstall --venv v pip && snap v >without-pip &&
 	outcomes= &&
-	for delay in 0 0.01 0.02 0.05 0.08 0.1 0.15 0.2 0.3 0.5; do
-		cvenv install --venv v "$pipwhl" 2>/dev/null &
+	for delay in 0 0.02 0.05 0.1 0.15 0.2 0.25 0.3 0.35 0.4 0.45 0.5 0.6 0.8 1.2 2; do
+		# started directly (not through the cvenv function) so $! is cvenv itself
+		$CVENV_WRAPPER "$CVENV_BIN" install --venv v "$pipwhl" 2>/dev/null &
 		pid=$!
 		sleep $delay
 		kill -9 $pid 2>/dev/null
