@@ -8,7 +8,7 @@ _cvenv() {
 		case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "create help install uninstall completion --help --version --verbose --quiet" -- "$cur"))
+		COMPREPLY=($(compgen -W "create help install uninstall freeze list completion --help --version --verbose --quiet" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -37,6 +37,22 @@ _cvenv() {
 		--venv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		esac
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -y --yes -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	freeze)
+		case $prev in
+		--venv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--exclude) return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv --all -l --local --exclude-editable --exclude -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	list)
+		case $prev in
+		--venv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--format|--exclude) return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv --format --exclude -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	completion)

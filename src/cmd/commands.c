@@ -8,6 +8,8 @@
 extern const struct command command_create;
 extern const struct command command_help;
 extern const struct command command_completion;
+extern const struct command command_freeze;
+extern const struct command command_list;
 extern const struct command command_render_activate;
 extern const struct command command_install;
 extern const struct command command_uninstall;
@@ -19,6 +21,8 @@ const struct command *const commands[] = {
 	&command_help,
 	&command_install,
 	&command_uninstall,
+	&command_freeze,
+	&command_list,
 	&command_debug_tags,
 	&command_completion,
 	&command_render_activate,

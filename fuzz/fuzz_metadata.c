@@ -1,0 +1,36 @@
+/* libFuzzer target: core metadata (METADATA / PKG-INFO) and direct_url.json
+ * parsing, on any bytes. Build (no Makefile rule yet):
+ *   clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+ *     fuzz/fuzz_metadata.c src/core/metadata.c src/core/distinfo.c src/core/pep440.c \
+ *     src/core/venv.c src/core/pyvenvcfg.c src/os/fs.c src/util/buf.c src/util/strvec.c \
+ *     src/util/error.c -ljansson -o build-fuzz/fuzz_metadata */
+#include "util/common.h"
+
+#include "core/distinfo.h"
+#include "core/metadata.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct metadata md = METADATA_INIT;
+	metadata_parse(&md, (const char *)data, size);
+	size_t pos = 0;
+	while (metadata_next(&md, "Requires-Dist", &pos))
+		;
+	(void)metadata_description(&md);
+	const char *name = metadata_get(&md, "Name");
+	if (name) {
+		free(name_canonicalize(name));
+		free(name_safe(name));
+		free(name_distinfo_escape(name));
+		(void)name_is_valid(name);
+	}
+	metadata_free(&md);
+	struct direct_url du;
+	if (direct_url_parse((const char *)data, size, &du) == 0) {
+		free(file_url_to_path(du.url));
+		direct_url_free(&du);
+	}
+	return 0;
+}

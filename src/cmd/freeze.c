@@ -1,0 +1,81 @@
+/* cvenv freeze: the env's packages in requirements format, byte for byte what
+ * the env's own `pip freeze` prints (pip/_internal/operations/freeze.py),
+ * without starting Python. */
+#include "util/common.h"
+
+#include <strings.h>
+
+#include "cmd/cmd.h"
+#include "core/distinfo.h"
+#include "core/freeze.h"
+#include "core/venv.h"
+#include "os/fs.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strvec.h"
+
+static const char *venv_dir;
+static bool all, exclude_editable, local_only;
+static struct strvec excludes = STRVEC_INIT;
+
+static const char *const freeze_usage[] = {
+	"cvenv freeze [--venv DIR] [--all] [--local] [--exclude-editable] [--exclude NAME]...",
+	NULL,
+};
+
+static const struct opt freeze_options[] = {
+	OPT_STRING_F(0, "venv", &venv_dir, "DIR",
+		     "the environment (default: $VIRTUAL_ENV, else ./.venv)", OPT_DIRARG),
+	OPT_BOOL(0, "all", &all,
+		 "do not skip pip, nor setuptools, distribute and wheel where pip skips them"),
+	OPT_BOOL('l', "local", &local_only,
+		 "with include-system-site-packages, list only the env's own packages"),
+	OPT_BOOL(0, "exclude-editable", &exclude_editable, "leave editable installs out"),
+	OPT_LIST(0, "exclude", &excludes, "NAME", "leave this package out (repeatable)"),
+	OPT_END(),
+};
+
+extern const struct command command_freeze;
+
+static int cmd_freeze(int argc, const char **argv)
+{
+	int code;
+	if (cmd_parse(&command_freeze, argc, argv, &code) < 0)
+		return code;
+	struct venv v;
+	if (venv_find_and_open(venv_dir, &v) < 0)
+		return EXIT_FAIL;
+	struct dist_set set = DIST_SET_INIT;
+	struct dist_env env;
+	distinfo_scan_venv(&v, &set, &env);
+	struct freeze_opts fo = {
+		.all = all,
+		.exclude_editable = exclude_editable,
+		.local_prefix = local_only ? v.dir : NULL,
+		.excludes = &excludes,
+	};
+	struct buf out = BUF_INIT;
+	freeze_format(&set, &env, &fo, &out);
+	fwrite(out.ptr, 1, out.len, stdout);
+	buf_free(&out);
+	dist_set_free(&set);
+	venv_close(&v);
+	strvec_clear(&excludes);
+	return EXIT_OK;
+}
+
+const struct command command_freeze = {
+	.name = "freeze",
+	.fn = cmd_freeze,
+	.summary = "print the env's packages in requirements format, as pip freeze",
+	.usage = freeze_usage,
+	.description =
+		"Prints the packages installed in the environment in requirements format, "
+		"byte for byte as the env's own `pip freeze` would: names as their metadata "
+		"writes them, sorted case-insensitively; `name @ URL` for direct URL installs; "
+		"`-e DIR` with pip's comment for editable installs. Like pip, it skips pip "
+		"(and setuptools, distribute and wheel where that pip version skips them) "
+		"unless --all is given. Starts no Python process.",
+	.options = freeze_options,
+	.flags = CMD_TAKES_VENV,
+};

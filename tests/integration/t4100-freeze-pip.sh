@@ -1,0 +1,125 @@
+#!/bin/bash
+# cvenv freeze and cvenv list against the env's own pip freeze / pip list,
+# byte for byte, on envs that pip filled (python -m venv with ensurepip, then
+# pip install --no-index of wheels this test builds): odd names, capitals,
+# versions that normalise, epochs, direct file installs, editables, egg-info.
+# The envs are built once per interpreter and reused by every comparison.
+. "$(dirname "$0")/lib.sh"
+
+PYS=${FREEZE_PYS:-"3.7 3.9 3.12 3.13 pypy3"}
+MK="$TEST_DIR/freeze/mkwheels.py"
+SETUPTOOLS=$(ls /usr/share/python-wheels/setuptools-*.whl 2>/dev/null | head -n 1)
+WHEEL=$(ls /usr/share/python-wheels/wheel-*.whl 2>/dev/null | head -n 1)
+
+# fill ENV PYTHON: the fixture packages, installed by the env's own pip.
+fill() {
+	local env=$1 py=$2 pip="$1/bin/python -m pip"
+	"$py" -m venv "$env" >/dev/null || return 1
+	$pip --version >/dev/null 2>&1 || return 1
+	export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_WARN_SCRIPT_LOCATION=1
+	$pip install -q --no-index --find-links wh simple Foo_Bar.baz CamelCase zeta Alpha.Pkg epoch || return 1
+	$pip install -q --no-index ./wh/direct-0.5-py3-none-any.whl || return 1
+	# Editable installs need a build backend in the env: setuptools as the
+	# env has it, else Debian's wheel of it.
+	if ! "$env/bin/python" -c "import setuptools" 2>/dev/null; then
+		$pip install -q --no-index "$SETUPTOOLS" "$WHEEL" || return 1
+	fi
+	# PEP 660 (a dist-info and a .pth) with setuptools 64+; older ones get
+	# the legacy `setup.py develop` (an .egg-link), so both kinds are seen.
+	cp -r wh/proj "proj-$env" || return 1
+	"$env/bin/python" -c "import setuptools, sys; sys.exit(int(setuptools.__version__.split(\".\")[0]) < 64)" ||
+		rm "proj-$env/pyproject.toml"
+	# Debian's pypy setuptools cannot build it in the test's HOME: that env
+	# is then compared without an editable, and says so in the log.
+	if $pip install -q --no-index --no-build-isolation -e "./proj-$env"; then
+		touch "$env.has-editable"
+	else
+		echo "note: no editable install in $env"
+	fi
+	# An old-style egg-info directory, as `setup.py install` leaves one.
+	local site
+	site=$(ls -d "$env"/lib/*/site-packages)
+	mkdir -p "$site/Legacy_Thing-1.5-py3.x.egg-info" &&
+	printf 'Metadata-Version: 1.1\nName: Legacy-Thing\nVersion: 1.5\n' >"$site/Legacy_Thing-1.5-py3.x.egg-info/PKG-INFO"
+}
+
+# same ENV ARGS...: pip freeze ARGS and cvenv freeze ARGS agree byte for byte.
+same_freeze() {
+	local env=$1
+	shift
+	"$env/bin/python" -m pip freeze "$@" >pip.out 2>/dev/null || return 1
+	cvenv freeze --venv "$env" "$@" >cvenv.out || return 1
+	cmp pip.out cvenv.out || { diff -u pip.out cvenv.out; return 1; }
+}
+
+same_list() {
+	local env=$1
+	shift
+	"$env/bin/python" -m pip list "$@" >pip.out 2>/dev/null || return 1
+	cvenv list --venv "$env" "$@" >cvenv.out || return 1
+	cmp pip.out cvenv.out || { diff -u pip.out cvenv.out; return 1; }
+}
+
+test_expect_success 'setup: build the fixture wheels' '
+	python3 "$MK" wh && test -f wh/simple-1.0-py3-none-any.whl
+'
+
+for v in $PYS; do
+	py=$(python_for "$v")
+	if [ -z "$py" ]; then
+		test_skip "python $v is not installed"
+	fi
+	test_expect_success "setup: env for $v filled by pip" '
+		fill "env-$v" "$py"
+	'
+	test_expect_success "freeze = pip freeze ($v)" '
+		same_freeze "env-$v" &&
+		{ ! test -f "env-$v.has-editable" || grep -q "^-e " cvenv.out; } && grep -q "^Foo_Bar.baz==2.0$" cvenv.out &&
+		grep -q "^direct @ file://" cvenv.out
+	'
+	test_expect_success "freeze --all, --exclude-editable, --exclude, --local ($v)" '
+		same_freeze "env-$v" --all && grep -q "^pip==" cvenv.out &&
+		same_freeze "env-$v" --exclude-editable && ! grep -q "^-e" cvenv.out &&
+		same_freeze "env-$v" --exclude simple --exclude foo-bar-baz &&
+		same_freeze "env-$v" --local
+	'
+	test_expect_success "list = pip list, columns, freeze and json ($v)" '
+		same_list "env-$v" &&
+		{ ! test -f "env-$v.has-editable" || grep -q "Editable project location" cvenv.out; } &&
+		same_list "env-$v" --format=freeze &&
+		same_list "env-$v" --format=json &&
+		same_list "env-$v" --format=json --exclude pip
+	'
+	test_unskip
+done
+
+test_expect_success 'an env with system site packages lists the base ones too (3.12)' '
+	py=$(python_for 3.12) && test -n "$py" || exit 0
+	"$py" -m venv --system-site-packages --without-pip sys312 &&
+	sys312/bin/python -m pip install -q --no-index --find-links wh simple &&
+	test -d sys312/lib/python3.12/site-packages/simple-1.0.dist-info &&
+	sys312/bin/python -m pip freeze --all >pip.out 2>/dev/null &&
+	cvenv freeze --all --venv sys312 >cvenv.out &&
+	cmp pip.out cvenv.out &&
+	grep -q "^simple==1.0$" cvenv.out && grep -q "^pip==" cvenv.out
+'
+
+test_expect_success 'freeze finds the env from VIRTUAL_ENV, then ./.venv' '
+	test -d env-3.12 || exit 0
+	VIRTUAL_ENV=$PWD/env-3.12 cvenv freeze >a.out &&
+	ln -s env-3.12 .venv && cvenv freeze >b.out && rm .venv &&
+	cmp a.out b.out && grep -q "^simple==1.0$" a.out
+'
+
+test_expect_success 'freeze without an env is an error that says so' '
+	mkdir -p empty && cd empty &&
+	expect_code 1 cvenv freeze 2>err &&
+	grep -q "cvenv: error:" err
+'
+
+test_expect_success 'list --format=bogus is a usage error' '
+	expect_code 2 cvenv list --venv . --format=bogus 2>err &&
+	expect_grep "invalid format '\''bogus'\''" err
+'
+
+test_done
