@@ -5,6 +5,8 @@
 
 #include "cmd/cmd.h"
 #include "core/install.h"
+#include "core/plan.h"
+#include "core/requirements.h"
 #include "core/wheel.h"
 #include "os/fs.h"
 #include "util/buf.h"
@@ -41,59 +43,6 @@ static const struct opt install_options[] = {
 	OPT_END(),
 };
 
-struct job {
-	struct wheel **ws;
-	struct install_opts *opts;
-	size_t n;
-};
-
-static void job_free(struct job *j)
-{
-	for (size_t i = 0; i < j->n; i++) {
-		wheel_close(j->ws[i]);
-		free(j->ws[i]);
-		free((char *)j->opts[i].direct_url);
-	}
-	free(j->ws);
-	free(j->opts);
-}
-
-static int job_add(struct job *j, const char *path, bool direct)
-{
-	struct wheel *w = xcalloc(1, sizeof(*w));
-	if (wheel_open(path, w) < 0) {
-		free(w);
-		return -1;
-	}
-	for (size_t i = 0; i < j->n; i++) {
-		char *a = canonical_name(w->meta_name, strlen(w->meta_name));
-		char *b = canonical_name(j->ws[i]->meta_name, strlen(j->ws[i]->meta_name));
-		int same = !strcmp(a, b);
-		free(a);
-		free(b);
-		if (same) {
-			error("'%s' and '%s' are both wheels of '%s'", j->ws[i]->path, path,
-			      w->meta_name);
-			wheel_close(w);
-			free(w);
-			return -1;
-		}
-	}
-	j->ws = xrealloc(j->ws, (j->n + 1) * sizeof(*j->ws));
-	j->opts = xrealloc(j->opts, (j->n + 1) * sizeof(*j->opts));
-	struct install_opts *o = &j->opts[j->n];
-	memset(o, 0, sizeof(*o));
-	o->force_reinstall = opt_force;
-	o->requested = true;
-	if (direct) {
-		char *abs = os_abspath(path);
-		o->direct_url = install_file_url(abs);
-		free(abs);
-	}
-	j->ws[j->n++] = w;
-	return 0;
-}
-
 static int cmd_install(int argc, const char **argv)
 {
 	int code = EXIT_FAIL;
@@ -113,22 +62,46 @@ static int cmd_install(int argc, const char **argv)
 	struct install_env e;
 	if (install_env_open(opt_venv, &e) < 0)
 		goto done;
-	struct job j = { NULL, NULL, 0 };
+	struct plan p;
+	plan_init(&p, &e);
+	p.upgrade = opt_upgrade;
+	p.force = opt_force;
+	p.no_deps = opt_no_deps;
+	for (size_t i = 0; i < opt_find_links.n; i++)
+		strvec_push(&p.find_links, opt_find_links.v[i]);
 	int r = 0;
 	for (int i = 0; i < n && !r; i++) {
 		if (!ends_with(argv[i], ".whl")) {
 			r = error("cannot install '%s': only wheel files (.whl) can be installed", argv[i]);
-			hint("pinned requirements go in a file given with -r, with --find-links");
+			hint("put requirements in a file and give it with -r, with --find-links DIR");
 		} else {
-			r = job_add(&j, argv[i], true);
+			r = plan_add_wheel_file(&p, argv[i], true, NULL);
 		}
 	}
-	if (!r && opt_requirements.n)
-		r = error("-r is not supported yet");
+	for (size_t i = 0; i < opt_requirements.n && !r; i++) {
+		struct reqs reqs = REQS_INIT;
+		r = reqs_parse_file(opt_requirements.v[i], false, &reqs);
+		for (size_t k = 0; k < reqs.find_links.n; k++)
+			strvec_push(&p.find_links, reqs.find_links.v[k]);
+		for (size_t k = 0; k < reqs.n && !r; k++)
+			r = plan_add_requirement(&p, &reqs.v[k]);
+		reqs_free(&reqs);
+	}
 	if (!r)
-		r = install_wheels(&e, j.ws, j.n, j.opts) < 0 ? -1 : 0;
+		r = plan_check_deps(&p);
+	if (!r && p.n) {
+		struct wheel **ws = xcalloc(p.n, sizeof(*ws));
+		struct install_opts *os = xcalloc(p.n, sizeof(*os));
+		for (size_t i = 0; i < p.n; i++) {
+			ws[i] = p.v[i].w;
+			os[i] = p.v[i].opts;
+		}
+		r = install_wheels(&e, ws, p.n, os) < 0 ? -1 : 0;
+		free(ws);
+		free(os);
+	}
 	code = r < 0 ? EXIT_FAIL : EXIT_OK;
-	job_free(&j);
+	plan_free(&p);
 	install_env_close(&e);
 done:
 	strvec_clear(&opt_requirements);

@@ -149,7 +149,7 @@ static void pure_tags(const struct install_env *e, struct strvec *out)
 		strvec_pushf(out, "py%d%d-none-any", ma, m);
 }
 
-static int need_interp(struct install_env *e)
+int install_need_interp(struct install_env *e)
 {
 	if (e->have_interp)
 		return 0;
@@ -189,25 +189,32 @@ static int check_requires_python(const struct install_env *e, const struct wheel
 	return r;
 }
 
-int install_check_compatible(struct install_env *e, const struct wheel *w)
+long install_tag_rank(struct install_env *e, const struct wheel_name *wn)
 {
 	struct strvec pure = STRVEC_INIT;
 	pure_tags(e, &pure);
-	long rank = tags_wheel_rank(&pure, &w->wn);
+	long rank = tags_wheel_rank(&pure, wn);
 	strvec_clear(&pure);
+	if (rank >= 0)
+		return 100000 + rank; /* after every platform-specific tag */
+	if (install_need_interp(e) < 0)
+		return -2;
+	return tags_wheel_rank(&e->tags, wn);
+}
+
+int install_check_compatible(struct install_env *e, const struct wheel *w)
+{
+	long rank = install_tag_rank(e, &w->wn);
+	if (rank == -2)
+		return -1;
 	if (rank < 0) {
-		if (need_interp(e) < 0)
-			return -1;
-		if (tags_wheel_rank(&e->tags, &w->wn) < 0) {
-			struct buf t = BUF_INIT;
-			wheel_name_tags(&w->wn, &t);
-			error("wheel '%s' (tags %s) is not compatible with %s %s at '%s'", w->path,
-			      t.ptr, e->ip.implementation, e->ip.version, e->v.python);
-			hint("this interpreter's most preferred tag is %s",
-			     e->tags.n ? e->tags.v[0] : "(none)");
-			buf_free(&t);
-			return -1;
-		}
+		struct buf t = BUF_INIT;
+		wheel_name_tags(&w->wn, &t);
+		error("wheel '%s' (tags %s) is not compatible with %s %s at '%s'", w->path, t.ptr,
+		      e->ip.implementation, e->ip.version, e->v.python);
+		hint("this interpreter's most preferred tag is %s", e->tags.n ? e->tags.v[0] : "(none)");
+		buf_free(&t);
+		return -1;
 	}
 	return check_requires_python(e, w);
 }

@@ -25,6 +25,7 @@
 #include "os/link.h"
 
 struct wheel;
+struct wheel_name;
 
 struct install_env {
 	struct venv v;
@@ -66,6 +67,12 @@ const struct installed_dist *installed_find(const struct installed_dists *d, con
 /* Checks a wheel can go into the env: its tags against the interpreter's
  * (an error names both), and Requires-Python. */
 int install_check_compatible(struct install_env *e, const struct wheel *w);
+
+/* The rank of a wheel name's best tag for the env (0 is best), -1 when it is
+ * not compatible, -2 (reported) when the interpreter cannot be queried. */
+long install_tag_rank(struct install_env *e, const struct wheel_name *wn);
+/* The interpreter facts, queried on first use. */
+int install_need_interp(struct install_env *e);
 
 struct install_opts {
 	bool force_reinstall; /* reinstall even when that version is installed */
