@@ -18,7 +18,8 @@ extern const struct command command_install;
 static const char *opt_venv;
 static struct strvec opt_requirements = STRVEC_INIT;
 static struct strvec opt_find_links = STRVEC_INIT;
-static bool opt_no_deps, opt_force, opt_upgrade;
+static bool opt_no_deps, opt_force, opt_upgrade, opt_no_cache;
+static const char *opt_cache_dir, *opt_link_mode;
 
 static const char *const install_usage[] = {
 	"cvenv install [--venv DIR] [options] WHEEL...",
@@ -40,6 +41,13 @@ static const struct opt install_options[] = {
 		 "reinstall even when the same version is installed"),
 	OPT_BOOL('U', "upgrade", &opt_upgrade,
 		 "replace an installed version by the one given (the default for wheel files)"),
+	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
+		     "keep unpacked wheels in DIR; default $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
+		     OPT_DIRARG),
+	OPT_BOOL(0, "no-cache", &opt_no_cache, "extract wheels straight into the environment"),
+	OPT_STRING(0, "link-mode", &opt_link_mode, "MODE",
+		   "how files get from the cache into the environment: clone (reflink), "
+		   "hardlink or copy; default: clone, else hardlink, else copy"),
 	OPT_END(),
 };
 
@@ -47,7 +55,8 @@ static int cmd_install(int argc, const char **argv)
 {
 	int code = EXIT_FAIL;
 	opt_venv = NULL;
-	opt_no_deps = opt_force = opt_upgrade = false;
+	opt_no_deps = opt_force = opt_upgrade = opt_no_cache = false;
+	opt_cache_dir = opt_link_mode = NULL;
 	strvec_clear(&opt_requirements);
 	strvec_clear(&opt_find_links);
 	int n = cmd_parse(&command_install, argc, argv, &code);
@@ -62,6 +71,11 @@ static int cmd_install(int argc, const char **argv)
 	struct install_env e;
 	if (install_env_open(opt_venv, &e) < 0)
 		goto done;
+	if (install_env_set_cache(&e, opt_cache_dir, opt_no_cache, opt_link_mode) < 0) {
+		install_env_close(&e);
+		code = EXIT_USAGE;
+		goto done;
+	}
 	struct plan p;
 	plan_init(&p, &e);
 	p.upgrade = opt_upgrade;

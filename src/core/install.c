@@ -1,6 +1,7 @@
 /* Installing and uninstalling in an env, transactionally (see install.h). */
 #include "util/common.h"
 
+#include <openssl/evp.h>
 #include <zip.h>
 
 #include "core/install.h"
@@ -81,6 +82,38 @@ void install_env_close(struct install_env *e)
 	free(e->cache_dir);
 	memset(e, 0, sizeof(*e));
 	e->lock_fd = -1;
+}
+
+int install_env_set_cache(struct install_env *e, const char *dir, bool no_cache,
+			  const char *link_mode)
+{
+	e->link_mode = OS_LINK_AUTO;
+	if (link_mode) {
+		if (!strcmp(link_mode, "clone"))
+			e->link_mode = OS_LINK_CLONE;
+		else if (!strcmp(link_mode, "hardlink"))
+			e->link_mode = OS_LINK_HARDLINK;
+		else if (!strcmp(link_mode, "copy"))
+			e->link_mode = OS_LINK_COPY;
+		else
+			return usage_error("unknown --link-mode '%s' (clone, hardlink or copy)",
+					   link_mode);
+	}
+	free(e->cache_dir);
+	e->cache_dir = NULL;
+	if (no_cache)
+		return 0;
+	if (dir) {
+		e->cache_dir = os_abspath(dir);
+		return 0;
+	}
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && xdg[0] == '/')
+		e->cache_dir = path_join(xdg, "cvenv");
+	else if (home && home[0] == '/')
+		e->cache_dir = xstrfmt("%s/.cache/cvenv", home);
+	return 0;
 }
 
 /* ---- installed distributions ----------------------------------------- */
@@ -346,7 +379,9 @@ static int undo_steps(const char *root, const char *newdir, const char *olddir,
 		char *bak = path_join(olddir, steps[i].rel);
 		char *neu = path_join(newdir, steps[i].rel);
 		if (steps[i].kind == STEP_ADD) {
-			if (!os_exists(neu) && os_exists(dst) && os_unlink(dst) < 0)
+			/* a new file, or a whole new directory moved in at once */
+			if (!os_exists(neu) && os_exists(dst) &&
+			    ((os_is_dir(dst) && !os_is_symlink(dst)) ? os_rm_rf(dst) : os_unlink(dst)) < 0)
 				failed++;
 		} else if (os_exists(bak) && os_rename(bak, dst) < 0) {
 			failed++;
@@ -363,19 +398,40 @@ static int undo_steps(const char *root, const char *newdir, const char *olddir,
 	return failed;
 }
 
-static void mkdirs_for(struct txn *t, const char *rel)
+/* The highest directory of rel's parents that the env lacks (so the whole of
+ * it can be moved in with one rename), or NULL when rel's parent exists. */
+static char *new_unit(const struct txn *t, const char *rel)
 {
 	char *dir = os_dirname(rel);
-	if (strcmp(dir, ".")) {
-		char *abs = path_join(t->e->v.dir, dir);
-		if (!os_exists(abs)) {
-			mkdirs_for(t, dir);
-			if (!strvec_contains(&t->dirs, dir))
-				strvec_push(&t->dirs, dir);
-		}
-		free(abs);
+	char *abs = path_join(t->e->v.dir, dir);
+	bool exists = !strcmp(dir, ".") || os_is_dir(abs);
+	free(abs);
+	if (exists) {
+		free(dir);
+		return NULL;
 	}
-	free(dir);
+	for (;;) {
+		char *up = os_dirname(dir);
+		char *upabs = path_join(t->e->v.dir, up);
+		bool up_exists = !strcmp(up, ".") || os_is_dir(upabs);
+		free(upabs);
+		if (up_exists) {
+			free(up);
+			return dir;
+		}
+		free(dir);
+		dir = up;
+	}
+}
+
+static bool under_any(const struct strvec *units, const char *rel)
+{
+	for (size_t i = 0; i < units->n; i++) {
+		size_t n = strlen(units->v[i]);
+		if (!strncmp(rel, units->v[i], n) && rel[n] == '/')
+			return true;
+	}
+	return false;
 }
 
 static char *journal_path(const struct install_env *e)
@@ -454,12 +510,21 @@ static int txn_commit(struct txn *t)
 	for (size_t i = 0; i < t->dels.n; i++)
 		if (!strvec_contains(&t->adds, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
+	struct strvec units = STRVEC_INIT;
 	for (size_t i = 0; i < t->adds.n; i++) {
+		if (under_any(&units, t->adds.v[i]))
+			continue;
+		char *unit = new_unit(t, t->adds.v[i]);
+		if (unit) {
+			add_step(t, STEP_ADD, unit);
+			strvec_push_take(&units, unit);
+			continue;
+		}
 		char *dst = path_join(t->e->v.dir, t->adds.v[i]);
 		add_step(t, os_exists(dst) ? STEP_REPLACE : STEP_ADD, t->adds.v[i]);
 		free(dst);
-		mkdirs_for(t, t->adds.v[i]);
 	}
+	strvec_clear(&units);
 	if (write_journal(t) < 0)
 		return -1;
 	char *jp = journal_path(t->e);
@@ -565,7 +630,21 @@ struct staging {
 	struct wheel *w;
 	struct record out;     /* the RECORD being written */
 	char *dist_info_rel;   /* env-relative .dist-info of the new install */
+	char *last_dir;        /* see ensure_dir() */
 };
+
+/* os_mkdir_p, skipped when dir is the directory made last (members come
+ * grouped by directory, so this saves most of the calls). */
+static int ensure_dir(char **last, const char *dir)
+{
+	if (*last && !strcmp(*last, dir))
+		return 0;
+	if (os_mkdir_p(dir, 0755) < 0)
+		return -1;
+	free(*last);
+	*last = xstrdup(dir);
+	return 0;
+}
 
 /* Writes data to stage/new/rel, records it in RECORD and the txn. */
 static int stage_bytes(struct staging *s, const char *rel, const void *data, size_t len,
@@ -575,9 +654,10 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	char *dir = os_dirname(path);
 	int r = 0, fd = -1;
 	if (os_mkdir_p(dir, 0755) < 0 || (fd = os_create_file(path, mode)) < 0) {
-		r = error(errno == EEXIST ? "wheel '%s' installs '%s' twice"
-					  : "cannot create '%s/%s': %s",
-			  s->w->path, rel, strerror(errno));
+		if (errno == EEXIST)
+			r = error("wheel '%s' installs '%s' twice", s->w->path, rel);
+		else
+			r = error("cannot create '%s': %s", path, strerror(errno));
 	} else if (os_write_full(fd, data, len) < 0) {
 		r = error("cannot write '%s': %s", path, strerror(errno));
 		os_close_file(fd);
@@ -653,10 +733,13 @@ static mode_t member_mode(struct wheel *w, zip_int64_t idx)
 	return 0644;
 }
 
-/* Extracts one member, hashing on the way, and compares with RECORD. */
-static int stage_member(struct staging *s, const char *m)
+/* Extracts one member to a new file at path (or, with mem, into memory),
+ * hashing on the way, and compares hash and size with the wheel's RECORD.
+ * *total receives the size. Whatever was written stays for the caller to
+ * clean up (it is inside a stage or cache temp directory). */
+static int extract_verified(struct wheel *w, const char *m, const char *path, mode_t mode,
+			    struct buf *mem, size_t *total, char **last_dir)
 {
-	struct wheel *w = s->w;
 	const struct record_row *row = record_find(&w->record, m);
 	if (!row || !row->hash[0])
 		return error("wheel '%s' has a file '%s' that its RECORD does not list with a hash",
@@ -668,43 +751,33 @@ static int stage_member(struct staging *s, const char *m)
 	if (!h)
 		return error("wheel '%s' lists '%s' with an unsupported hash '%s'", w->path, m,
 			     row->hash);
-	bool is_script;
-	char *rel = member_dest(s, m, &is_script);
-	if (!rel) {
-		struct buf discard = BUF_INIT;
-		record_hash_finish(h, &discard);
-		buf_free(&discard);
-		return -1;
-	}
 	zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
-	mode_t mode = is_script ? 0755 : member_mode(w, idx);
 	zip_file_t *zf = idx >= 0 ? zip_fopen_index(w->zip, (zip_uint64_t)idx, 0) : NULL;
-	struct buf data = BUF_INIT, got = BUF_INIT;
-	char *path = path_join(s->t->newdir, rel);
+	struct buf got = BUF_INIT;
 	int r = 0, fd = -1;
-	size_t total = 0;
-	if (!zf) {
+	*total = 0;
+	if (!zf)
 		r = error("cannot read '%s' in wheel '%s': %s", m, w->path, zip_strerror(w->zip));
-		goto out;
-	}
-	if (!is_script) {
+	if (!r && !mem) {
 		char *dir = os_dirname(path);
-		if (os_mkdir_p(dir, 0755) < 0 || (fd = os_create_file(path, mode)) < 0)
-			r = error(errno == EEXIST ? "wheel '%s' installs '%s' twice"
-						  : "cannot create '%s/%s': %s",
-				  w->path, rel, strerror(errno));
+		if (ensure_dir(last_dir, dir) < 0 || (fd = os_create_file(path, mode)) < 0) {
+			if (errno == EEXIST)
+				r = error("wheel '%s' installs '%s' twice", w->path, m);
+			else
+				r = error("cannot create '%s': %s", path, strerror(errno));
+		}
 		free(dir);
 	}
 	char chunk[65536];
-	zip_int64_t n;
+	zip_int64_t n = 0;
 	while (!r && (n = zip_fread(zf, chunk, sizeof(chunk))) > 0) {
 		record_hash_update(h, chunk, (size_t)n);
-		total += (size_t)n;
-		if (is_script) {
-			if (total > MAX_SCRIPT)
-				r = error("script '%s' in wheel '%s' is too large", m, w->path);
+		*total += (size_t)n;
+		if (mem) {
+			if (*total > MAX_SCRIPT)
+				r = error("'%s' in wheel '%s' is too large", m, w->path);
 			else
-				buf_add(&data, chunk, (size_t)n);
+				buf_add(mem, chunk, (size_t)n);
 		} else if (os_write_full(fd, chunk, (size_t)n) < 0) {
 			r = error("cannot write '%s': %s", path, strerror(errno));
 		}
@@ -715,39 +788,183 @@ static int stage_member(struct staging *s, const char *m)
 	if (fd >= 0 && os_close_file(fd) < 0 && !r)
 		r = error("cannot write '%s': %s", path, strerror(errno));
 	record_hash_finish(h, &got);
-	h = NULL;
 	if (!r && strcmp(got.ptr, row->hash))
 		r = error("hash mismatch for '%s' in wheel '%s': RECORD says %s, the file has %s",
 			  m, w->path, row->hash, got.ptr);
-	if (!r && row->size[0] && strtoull(row->size, NULL, 10) != total)
+	if (!r && row->size[0] && strtoull(row->size, NULL, 10) != *total)
 		r = error("size mismatch for '%s' in wheel '%s': RECORD says %s, the file has %zu",
-			  m, w->path, row->size, total);
-	if (r)
-		goto out;
-	if (is_script) {
-		struct buf fixed = BUF_INIT;
-		if (script_rewrite_python(&fixed, s->e->v.python, data.ptr, data.len))
-			r = stage_bytes(s, rel, fixed.ptr, fixed.len, mode, NULL);
-		else
-			r = stage_bytes(s, rel, data.ptr, data.len, mode, got.ptr);
-		buf_free(&fixed);
-	} else {
-		char *rp = record_path(s->e, rel);
-		char *sz = xstrfmt("%zu", total);
-		record_add(&s->out, rp, got.ptr, sz);
-		strvec_push(&s->t->adds, rel);
-		free(rp);
-		free(sz);
-	}
-out:
-	if (h)
-		record_hash_finish(h, &got);
+			  m, w->path, row->size, *total);
 	if (zf)
 		zip_fclose(zf);
+	buf_free(&got);
+	return r;
+}
+
+/* Records a file placed at stage/new/rel under the wheel's own hash. */
+static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
+{
+	char *rp = record_path(s->e, rel);
+	char *sz = xstrfmt("%zu", size);
+	record_add(&s->out, rp, hash, sz);
+	strvec_push(&s->t->adds, rel);
+	free(rp);
+	free(sz);
+}
+
+/* Stages a script from .data/scripts: "#!python" becomes the env's python. */
+static int stage_script(struct staging *s, const char *rel, const char *hash, struct buf *data)
+{
+	struct buf fixed = BUF_INIT;
+	int r;
+	if (script_rewrite_python(&fixed, s->e->v.python, data->ptr, data->len))
+		r = stage_bytes(s, rel, fixed.ptr, fixed.len, 0755, NULL);
+	else
+		r = stage_bytes(s, rel, data->ptr, data->len, 0755, hash);
+	buf_free(&fixed);
+	return r;
+}
+
+/* Extracts one member into the stage, checked against RECORD. */
+static int stage_member(struct staging *s, const char *m)
+{
+	struct wheel *w = s->w;
+	bool is_script;
+	char *rel = member_dest(s, m, &is_script);
+	if (!rel)
+		return -1;
+	const struct record_row *row = record_find(&w->record, m);
+	zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
+	char *path = path_join(s->t->newdir, rel);
+	struct buf data = BUF_INIT;
+	size_t total = 0;
+	int r = extract_verified(w, m, path, member_mode(w, idx), is_script ? &data : NULL, &total,
+				 &s->last_dir);
+	if (!r && is_script)
+		r = stage_script(s, rel, row->hash, &data);
+	else if (!r)
+		note_file(s, rel, row->hash, total);
+	buf_free(&data);
 	free(path);
 	free(rel);
+	return r;
+}
+
+/* ---- the cache of unpacked wheels ------------------------------------- */
+
+/* The cache key: the wheel file's sha256, so that a changed file never
+ * meets a stale entry. */
+static int cache_key(const char *path, struct buf *key)
+{
+	struct buf data = BUF_INIT;
+	if (os_read_file(path, (size_t)1 << 32, &data) < 0) {
+		buf_free(&data);
+		return error("cannot read '%s': %s", path, strerror(errno));
+	}
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_Digest(data.ptr, data.len, d, &n, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < n; i++)
+		buf_addf(key, "%02x", d[i]);
 	buf_free(&data);
-	buf_free(&got);
+	return 0;
+}
+
+/* Makes sure the wheel is unpacked (and verified) in the cache: unpacked into
+ * a private temp directory, then renamed into place in one step, so that
+ * concurrent runs see a whole entry or none. Returns the entry's path, or
+ * NULL (reported) on failure. */
+static char *cache_entry(struct install_env *e, struct wheel *w)
+{
+	struct buf key = BUF_INIT;
+	if (cache_key(w->path, &key) < 0) {
+		buf_free(&key);
+		return NULL;
+	}
+	char *wheels = path_join(e->cache_dir, "wheels-v1");
+	char *entry = path_join(wheels, key.ptr);
+	buf_free(&key);
+	if (os_is_dir(entry)) {
+		free(wheels);
+		return entry;
+	}
+	char *tmp = NULL;
+	if (os_mkdir_p(wheels, 0755) < 0 || !(tmp = os_mkdtemp_in(wheels, ".tmp-"))) {
+		error("cannot create a cache entry in '%s': %s", wheels, strerror(errno));
+		free(wheels);
+		free(entry);
+		return NULL;
+	}
+	char *rec_member = xstrfmt("%s/RECORD", w->dist_info);
+	char *last_dir = NULL;
+	int r = 0;
+	for (size_t i = 0; i < w->members.n && !r; i++) {
+		const char *m = w->members.v[i];
+		if (!strcmp(m, rec_member))
+			continue;
+		zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
+		char *p = path_join(tmp, m);
+		size_t total;
+		r = extract_verified(w, m, p, member_mode(w, idx), NULL, &total, &last_dir);
+		free(p);
+	}
+	free(last_dir);
+	free(rec_member);
+	if (!r && os_rename(tmp, entry) < 0 && !os_is_dir(entry))
+		r = error("cannot add '%s' to the cache: %s", entry, strerror(errno));
+	os_rm_rf(tmp); /* lost a race, or failed: ours goes */
+	free(tmp);
+	free(wheels);
+	if (r) {
+		free(entry);
+		return NULL;
+	}
+	return entry;
+}
+
+/* Stages one member from a cache entry: linked (or copied) into the stage. */
+static int stage_member_cached(struct staging *s, const char *entry, const char *m)
+{
+	struct wheel *w = s->w;
+	bool is_script;
+	char *rel = member_dest(s, m, &is_script);
+	if (!rel)
+		return -1;
+	const struct record_row *row = record_find(&w->record, m);
+	char *src = path_join(entry, m);
+	char *dst = path_join(s->t->newdir, rel);
+	char *dir = os_dirname(dst);
+	struct os_file_id id;
+	int r = 0;
+	if (!row || !row->hash[0] || os_file_id(src, &id) < 0) {
+		r = error("cache entry '%s' lacks '%s'", entry, m);
+		hint("remove the cache directory '%s' or use --no-cache", s->e->cache_dir);
+	} else if (is_script) {
+		struct buf data = BUF_INIT;
+		if (os_read_file(src, MAX_SCRIPT, &data) < 0)
+			r = error("cannot read '%s': %s", src, strerror(errno));
+		else
+			r = stage_script(s, rel, row->hash, &data);
+		buf_free(&data);
+	} else {
+		enum os_link_mode used;
+		zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
+		if (ensure_dir(&s->last_dir, dir) < 0 ||
+		    os_link_file(src, dst, member_mode(w, idx), s->e->link_mode, &used) < 0) {
+			if (errno == EEXIST)
+				r = error("wheel '%s' installs '%s' twice", w->path, rel);
+			else
+				r = error("cannot link '%s' from the cache: %s", dst, strerror(errno));
+		} else {
+			note_file(s, rel, row->hash, (size_t)id.size);
+			/* a file system without reflinks: do not try again per file */
+			if (s->e->link_mode == OS_LINK_AUTO && used != OS_LINK_CLONE)
+				s->e->link_mode = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
+		}
+	}
+	free(dir);
+	free(dst);
+	free(src);
+	free(rel);
 	return r;
 }
 
@@ -918,16 +1135,22 @@ static int stage_wheel(struct install_env *e, struct txn *t, const struct instal
 			return INSTALL_SKIPPED;
 		}
 	}
-	struct staging s = { e, t, w, RECORD_INIT, NULL };
+	struct staging s = { e, t, w, RECORD_INIT, NULL, NULL };
 	s.dist_info_rel = xstrfmt("%s/%s", e->libdir, w->dist_info);
 	char *rec_member = xstrfmt("%s/RECORD", w->dist_info);
 	int r = 0;
+	char *entry = NULL;
+	if (e->cache_dir && !(entry = cache_entry(e, w)))
+		r = -1;
 	for (size_t i = 0; i < w->members.n && !r; i++) {
 		const char *m = w->members.v[i];
 		if (!strcmp(m, rec_member))
 			continue;
-		r = stage_member(&s, m);
+		r = entry ? stage_member_cached(&s, entry, m) : stage_member(&s, m);
 	}
+	free(entry);
+	free(s.last_dir);
+	s.last_dir = NULL;
 	if (!r)
 		r = stage_launchers(&s);
 	if (!r)
