@@ -42,7 +42,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all unit integration check valgrind fuzz docs clean install
+.PHONY: all unit integration check valgrind fuzz fuzz-targets docs clean install
 all: $(BUILD)/cvenv
 
 $(BUILD)/cvenv: $(OBJ)
@@ -80,6 +80,19 @@ check:
 valgrind: $(BUILD)/cvenv
 	@CVENV_BIN=$(abspath $(BUILD)/cvenv) CVENV_WRAPPER="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
 		sh tests/integration/run.sh $(VALGRIND_TESTS)
+
+# libFuzzer targets fuzz/fuzz_<name>.c, built with clang into build-fuzz and
+# linked with the library objects; run e.g. build-fuzz/fuzz_pep440 fuzz/corpus/pep440.
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+ifeq ($(FUZZ),1)
+  ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -Wno-format-nonliteral
+  LDFLAGS += -fsanitize=address,undefined
+endif
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 FUZZ=1 fuzz-targets
+fuzz-targets: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/%)
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
 docs: $(BUILD)/cvenv
 	$(BUILD)/cvenv help --man > docs/cvenv.1

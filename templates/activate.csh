@@ -3,7 +3,9 @@
 # Undo with: deactivate
 #
 # The env's path and prompt are assigned once, below, as quoted literals, and
-# only ever used through variables. The alias below is single-quoted, so
+# only ever used through variables; only the prompt prefix is a second literal,
+# escaped for tcsh's prompt when cvenv wrote it (csh has no safe way to do
+# that at run time). The alias below is single-quoted, so
 # nothing in it is expanded until deactivate runs; it uses `test ... &&`
 # because csh substitutes variables in a one-line `if` before testing it.
 
@@ -27,7 +29,7 @@ if (! $?VIRTUAL_ENV_DISABLE_PROMPT) then
     # A shell without a prompt is not interactive: leave it so.
     if ($?prompt) then
         set _OLD_VIRTUAL_PROMPT="${prompt:q}"
-        # The prefix has tcsh's prompt escapes ('%', '!') neutralised.
+        # The prefix has tcsh's prompt escapes ('%', '!', '\') neutralised.
         set prompt=__CVENV_PROMPT_PREFIX_CSH__"${prompt:q}"
     endif
 endif

@@ -11,24 +11,33 @@ export-env {
     let bin_dir = ($venv_dir | path join __CVENV_BIN_NU__)
     let is_windows = $nu.os-info.name == 'windows'
     let path_name = if $is_windows and ('Path' in $env) { 'Path' } else { 'PATH' }
-    let old_path = ($env | get $path_name)
+    # Activating over an active env (the same overlay, used again) starts
+    # from what was there before the first one.
+    let reactivating = ('VIRTUAL_ENV' in $env) and ('_OLD_VIRTUAL_PATH' in $env)
+    let old_path = if $reactivating { $env._OLD_VIRTUAL_PATH } else { $env | get $path_name }
     let old_path = if ($old_path | describe) == 'string' {
         $old_path | split row (char esep)
     } else {
         $old_path
+    }
+    let old_prompt = if $reactivating and ('_OLD_PROMPT_COMMAND' in $env) {
+        $env._OLD_PROMPT_COMMAND
+    } else {
+        $env.PROMPT_COMMAND? | default ''
     }
 
     load-env {
         $path_name: ($old_path | prepend $bin_dir)
         VIRTUAL_ENV: $venv_dir
         VIRTUAL_ENV_PROMPT: $venv_prompt
+        _OLD_VIRTUAL_PATH: $old_path
+        _OLD_PROMPT_COMMAND: $old_prompt
     }
     hide-env -i PYTHONHOME
 
     let disabled = ($env.VIRTUAL_ENV_DISABLE_PROMPT? | default '' | into string)
     if ($disabled | is-empty) {
-        let old_prompt = ($env.PROMPT_COMMAND? | default '')
-        let prefix = $'(char lparen)($venv_prompt)(char rparen) '
+        let prefix = '(' + $venv_prompt + ') '
         $env.PROMPT_COMMAND = if ($old_prompt | describe) =~ '^closure' {
             {|| $prefix + (do $old_prompt) }
         } else {

@@ -13,6 +13,8 @@ export RESULTS_FILE
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 MAKE=${MAKE:-make}
+# The files run once more under valgrind (memcheck, leaks): the CLI and create.
+valgrind_default="t0000-cli.sh t1001-create-options.sh t1002-create-errors.sh t1004-create-nested.sh"
 status=0
 
 phase() {
@@ -28,8 +30,8 @@ phase "build (ASan+UBSan)" $MAKE -j2 BUILD=build-asan SANITIZE=1 OPT=-O1 all
 phase "unit tests (ASan+UBSan)" $MAKE --no-print-directory -j2 BUILD=build-asan SANITIZE=1 OPT=-O1 unit
 phase "integration tests (ASan+UBSan)" $MAKE --no-print-directory BUILD=build-asan SANITIZE=1 OPT=-O1 integration
 if command -v valgrind >/dev/null 2>&1; then
-	phase "integration tests under valgrind: ${VALGRIND_TESTS:-t0000-cli.sh}" \
-		$MAKE --no-print-directory valgrind VALGRIND_TESTS="${VALGRIND_TESTS:-t0000-cli.sh}"
+	phase "integration tests under valgrind: ${VALGRIND_TESTS:-$valgrind_default}" \
+		$MAKE --no-print-directory valgrind VALGRIND_TESTS="${VALGRIND_TESTS:-$valgrind_default}"
 else
 	echo "== valgrind is not installed: skipping the valgrind phase"
 fi

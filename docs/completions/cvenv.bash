@@ -8,7 +8,7 @@ _cvenv() {
 		case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "create help install uninstall freeze list completion --help --version --verbose --quiet" -- "$cur"))
+		COMPREPLY=($(compgen -W "create help install uninstall freeze list python completion --help --version --verbose --quiet" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -27,9 +27,10 @@ _cvenv() {
 		;;
 	install)
 		case $prev in
-		--venv|-r|--requirement|-f|--find-links) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--venv|-r|--requirement|-f|--find-links|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--link-mode) return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -f --find-links --no-deps --force-reinstall -U --upgrade -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -f --find-links --no-deps --force-reinstall -U --upgrade --cache-dir --no-cache --link-mode -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	uninstall)
@@ -53,6 +54,15 @@ _cvenv() {
 		--format|--exclude) return ;;
 		esac
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv --format --exclude -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	python)
+		case $prev in
+		--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--format) return ;;
+		esac
+		if [[ $cur != -* ]]; then COMPREPLY=($(compgen -W "list find " -- "$cur")); return; fi
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --only-installed --all-paths --cache-dir --no-cache -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	completion)

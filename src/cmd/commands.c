@@ -7,10 +7,10 @@
 
 extern const struct command command_create;
 extern const struct command command_help;
+extern const struct command command_python;
 extern const struct command command_completion;
 extern const struct command command_freeze;
 extern const struct command command_list;
-extern const struct command command_render_activate;
 extern const struct command command_install;
 extern const struct command command_uninstall;
 extern const struct command command_debug_tags;
@@ -23,9 +23,9 @@ const struct command *const commands[] = {
 	&command_uninstall,
 	&command_freeze,
 	&command_list,
+	&command_python,
 	&command_debug_tags,
 	&command_completion,
-	&command_render_activate,
 	NULL,
 };
 

@@ -92,8 +92,11 @@ static int cmd_create(int argc, const char **argv)
 	struct interp ip;
 	memset(&ip, 0, sizeof(ip));
 	code = EXIT_FAIL;
-	if (interp_resolve(opt_python ? opt_python : "python3", &ip) == 0 &&
-	    create_check_interp(&ip, &o) == 0) {
+	/* no -p: $CVENV_PYTHON, .python-version, then python3 on PATH */
+	int rr = interp_resolve(opt_python, &ip);
+	if (rr == -2)
+		code = EXIT_USAGE;
+	if (rr == 0 && create_check_interp(&ip, &o) == 0) {
 		code = EXIT_OK;
 		for (int i = 0; i < n && code == EXIT_OK; i++)
 			if (create_env(&ip, &o, argv[i]) < 0)

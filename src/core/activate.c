@@ -242,32 +242,33 @@ int activate_check(const struct activate_vars *v)
 	return 0;
 }
 
-/* The value of one placeholder (the text between "__CVENV_" and "__"). */
+/* The placeholders of the templates ("__CVENV_<key>__"): which value, quoted
+ * how. BIN is written bare; activate_check keeps it to a plain name. */
+#define VAR(field) offsetof(struct activate_vars, field)
+static const struct {
+	const char *key;
+	void (*quote)(struct buf *, const char *);
+	size_t value;
+} placeholders[] = {
+	{ "ENV_SH", quote_posix_sh, VAR(env_dir) },   { "PROMPT_SH", quote_posix_sh, VAR(prompt) },
+	{ "ENV_FISH", quote_fish, VAR(env_dir) },     { "PROMPT_FISH", quote_fish, VAR(prompt) },
+	{ "ENV_CSH", quote_csh, VAR(env_dir) },       { "PROMPT_CSH", quote_csh, VAR(prompt) },
+	{ "PROMPT_PREFIX_CSH", csh_prompt_prefix, VAR(prompt) },
+	{ "ENV_PS", quote_powershell, VAR(env_dir) }, { "PROMPT_PS", quote_powershell, VAR(prompt) },
+	{ "BIN_PS", quote_powershell, VAR(bin_name) },
+	{ "ENV_NU", quote_nu, VAR(env_dir) },         { "PROMPT_NU", quote_nu, VAR(prompt) },
+	{ "BIN_NU", quote_nu, VAR(bin_name) },
+	{ "BIN", buf_addstr, VAR(bin_name) },
+};
+#undef VAR
+
 static int placeholder(const char *key, size_t len, const struct activate_vars *v, struct buf *out)
 {
-	static const struct {
-		const char *key;
-		void (*quote)(struct buf *, const char *);
-		int which; /* 0 env_dir, 1 prompt, 2 bin_name */
-	} table[] = {
-		{ "ENV_SH", quote_posix_sh, 0 },    { "PROMPT_SH", quote_posix_sh, 1 },
-		{ "ENV_FISH", quote_fish, 0 },      { "PROMPT_FISH", quote_fish, 1 },
-		{ "ENV_CSH", quote_csh, 0 },        { "PROMPT_CSH", quote_csh, 1 },
-		{ "ENV_PS", quote_powershell, 0 },  { "PROMPT_PS", quote_powershell, 1 },
-		{ "BIN_PS", quote_powershell, 2 },  { "ENV_NU", quote_nu, 0 },
-		{ "PROMPT_NU", quote_nu, 1 },       { "BIN_NU", quote_nu, 2 },
-		{ "BIN", buf_addstr, 2 },
-	};
-	if (len == strlen("PROMPT_PREFIX_CSH") && !strncmp(key, "PROMPT_PREFIX_CSH", len)) {
-		csh_prompt_prefix(out, v->prompt);
-		return 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
-		if (strlen(table[i].key) != len || strncmp(table[i].key, key, len))
+	for (size_t i = 0; i < ARRAY_SIZE(placeholders); i++) {
+		if (strlen(placeholders[i].key) != len || strncmp(placeholders[i].key, key, len))
 			continue;
-		const char *val = table[i].which == 0 ? v->env_dir
-				: table[i].which == 1 ? v->prompt : v->bin_name;
-		table[i].quote(out, val);
+		const char *value = *(const char *const *)((const char *)v + placeholders[i].value);
+		placeholders[i].quote(out, value);
 		return 0;
 	}
 	return -1;

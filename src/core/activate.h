@@ -1,7 +1,9 @@
 /* Activation scripts: rendering the templates in templates/ for one env, with
  * every value quoted for the shell that will read it.
  *
- * The templates are real files embedded at build time (core/embedded.h). A
+ * The templates are real files embedded at build time (core/embedded.h), with
+ * placeholders __CVENV_<VALUE>_<SHELL>__ (ENV_SH, PROMPT_FISH, ...; the list is
+ * in activate.c) that each stand for one value as a complete quoted literal. A
  * value that no shell could carry safely (a newline or ':' in the env path,
  * which would break PATH; control characters) is refused before anything is
  * written. Nothing in a path or prompt can ever be executed by a shell that

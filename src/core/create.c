@@ -100,6 +100,29 @@ static int put_copy(const char *src, const char *path, unsigned mode)
 	return r;
 }
 
+/* mkdir -p of rel under root (which exists), one mkdir per component from
+ * the top: no failed attempts from the bottom up as a generic mkdir -p makes,
+ * which matters on slow (overlay, network) file systems. */
+static int mkdir_under(const char *root, const char *rel)
+{
+	struct buf p = BUF_INIT;
+	buf_addstr(&p, root);
+	int r = 0;
+	for (const char *s = rel; *s && r == 0;) {
+		const char *slash = strchr(s, '/');
+		size_t n = slash ? (size_t)(slash - s) : strlen(s);
+		buf_addch(&p, '/');
+		buf_add(&p, s, n);
+		if (os_mkdir(p.ptr, 0777) < 0 && !(errno == EEXIST && os_is_dir(p.ptr)))
+			r = -1;
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	buf_free(&p);
+	return r;
+}
+
 static int apply_item(const char *root, const struct layout_item *it)
 {
 	char *path = path_join(root, it->path);
@@ -113,7 +136,7 @@ static int apply_item(const char *root, const struct layout_item *it)
 				  path);
 			goto out;
 		}
-		r = os_mkdir_p(path, 0777);
+		r = mkdir_under(root, it->path);
 		break;
 	case LAYOUT_SYMLINK:
 		r = put_symlink(it->arg, path);
@@ -412,6 +435,7 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 		}
 	}
 	r = 0;
+	interp_record_env(dir, ip); /* later commands on it start no Python */
 out:
 	build_cleanup(&b, r < 0 && !committed);
 	layout_free(&l);

@@ -4,7 +4,6 @@
 
 #include "core/embedded.h"
 #include "core/interp.h"
-#include "core/pyvenvcfg.h"
 #include "os/fs.h"
 #include "os/spawn.h"
 #include "util/buf.h"
@@ -22,6 +21,7 @@ void interp_free(struct interp *ip)
 	free(ip->base_prefix);
 	free(ip->ensurepip_dir);
 	free(ip->externally_managed);
+	free(ip->query_path);
 	if (ip->json)
 		json_decref(ip->json);
 	memset(ip, 0, sizeof(*ip));
@@ -61,6 +61,17 @@ int interp_from_json(const char *text, size_t len, const char *what, struct inte
 		return error("cannot read the interpreter facts of '%s': %s", what,
 			     root ? "not a JSON object" : jerr.text);
 	}
+	int r = interp_from_json_obj(root, what, ip);
+	json_decref(root);
+	return r;
+}
+
+int interp_from_json_obj(json_t *root, const char *what, struct interp *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (!json_is_object(root))
+		return error("cannot read the interpreter facts of '%s': not a JSON object", what);
+	json_incref(root);
 	ip->json = root;
 	json_t *vi = json_object_get(root, "version_info");
 	ip->executable = dup_field(root, "executable");
@@ -89,6 +100,30 @@ int interp_from_json(const char *text, size_t len, const char *what, struct inte
 	return 0;
 }
 
+unsigned interp_queries_run;
+
+void interp_query_env(struct strvec *env)
+{
+	static const char *const drop[] = { "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP",
+					    "PYTHONEXECUTABLE", "__PYVENV_LAUNCHER__", NULL };
+	static const char *const add[] = { "PYTHONIOENCODING=utf-8", NULL };
+	os_env_without(env, drop, add);
+}
+
+char *interp_full_version(const struct interp *ip)
+{
+	json_t *vi = json_object_get(ip->json, "version_info");
+	const char *level = json_string_value(json_array_get(vi, 3));
+	json_int_t serial = json_integer_value(json_array_get(vi, 4));
+	const char *tag = !level || !strcmp(level, "final") ? NULL
+			  : !strcmp(level, "alpha")         ? "a"
+			  : !strcmp(level, "beta")          ? "b"
+							    : "rc";
+	if (!tag)
+		return xstrdup(ip->version);
+	return xstrfmt("%s%s%lld", ip->version, tag, (long long)serial);
+}
+
 int interp_query(const char *path, struct interp *ip)
 {
 	const struct embedded_file *script = embedded_get("interp_query.py");
@@ -103,11 +138,8 @@ int interp_query(const char *path, struct interp *ip)
 	 * means for the query (no PYTHON* variables, no user site). "-" reads the
 	 * script from stdin, so nothing is written to disk. */
 	const char *argv[] = { path, "-E", "-s", "-", NULL };
-	static const char *const drop[] = { "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP",
-					    "PYTHONEXECUTABLE", "__PYVENV_LAUNCHER__", NULL };
-	static const char *const add[] = { "PYTHONIOENCODING=utf-8", NULL };
 	struct strvec env = STRVEC_INIT;
-	os_env_without(&env, drop, add);
+	interp_query_env(&env);
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	struct os_run_opts o = {
 		.env = (const char *const *)env.v,
@@ -118,6 +150,8 @@ int interp_query(const char *path, struct interp *ip)
 		.max_output = 4u << 20,
 	};
 	int status = 0;
+	info(2, "querying the interpreter '%s'", path);
+	interp_queries_run++;
 	int r = os_run(argv, &o, &status);
 	strvec_clear(&env);
 	if (r < 0) {
@@ -135,135 +169,3 @@ int interp_query(const char *path, struct interp *ip)
 	return r;
 }
 
-/* A first, simple resolver (a path, a command on PATH, or a bare X.Y version
- * looked up as pythonX.Y on PATH and under $PYENV_ROOT/versions). The
- * discovery module replaces it with the full request grammar and search order. */
-static bool looks_like_version(const char *s)
-{
-	if (!*s)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!(*p == '.' || (*p >= '0' && *p <= '9')))
-			return false;
-	return true;
-}
-
-static char *find_pyenv_version(const char *v)
-{
-	const char *root = getenv("PYENV_ROOT");
-	char *def = NULL;
-	if (!root || !*root) {
-		const char *home = getenv("HOME");
-		def = path_join(home ? home : "/", ".pyenv");
-		root = def;
-	}
-	char *versions = path_join(root, "versions");
-	struct strvec names = STRVEC_INIT;
-	char *found = NULL;
-	if (os_list_dir(versions, &names) == 0) {
-		/* newest last in lexical order is wrong for 3.9 vs 3.10, so compare */
-		int best[3] = { -1, -1, -1 };
-		for (size_t i = 0; i < names.n; i++) {
-			const char *n = names.v[i];
-			size_t lv = strlen(v);
-			if (strncmp(n, v, lv) || (n[lv] && n[lv] != '.'))
-				continue;
-			int a = -1, b = -1, c = -1;
-			if (sscanf(n, "%d.%d.%d", &a, &b, &c) < 2)
-				continue;
-			if (a > best[0] || (a == best[0] && (b > best[1] || (b == best[1] && c > best[2])))) {
-				char *dir = path_join(versions, n);
-				char *exe = xstrfmt("%s/bin/python%d", dir, a);
-				free(dir);
-				if (os_is_executable(exe)) {
-					free(found);
-					found = exe;
-					best[0] = a, best[1] = b, best[2] = c;
-				} else {
-					free(exe);
-				}
-			}
-		}
-	}
-	strvec_clear(&names);
-	free(versions);
-	free(def);
-	return found;
-}
-
-static bool is_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
-/* The interpreter a venv's python stands for. sys._base_executable names it
- * on 3.11+; before that (and on PyPy) it is the venv's own python, so take
- * the link's real path, or else pyvenv.cfg's home with the same name. NULL
- * when nothing outside the venv is found. */
-static char *venv_base_interpreter(const struct interp *ip)
-{
-	if (!is_under(ip->base_executable, ip->prefix))
-		return xstrdup(ip->base_executable);
-	if (ip->realpath && !is_under(ip->realpath, ip->prefix))
-		return xstrdup(ip->realpath);
-	char *cfg_path = path_join(ip->prefix, "pyvenv.cfg");
-	struct buf text = BUF_INIT;
-	char *found = NULL;
-	if (os_read_file(cfg_path, PYVENVCFG_MAX, &text) == 0) {
-		struct pyvenvcfg cfg = PYVENVCFG_INIT;
-		pyvenvcfg_parse(&cfg, text.ptr, text.len);
-		const char *home = pyvenvcfg_get(&cfg, "home");
-		if (home) {
-			char *name = os_basename(ip->executable);
-			char *cand = path_join(home, name);
-			if (os_is_executable(cand) && !is_under(cand, ip->prefix))
-				found = cand;
-			else
-				free(cand);
-			free(name);
-		}
-		pyvenvcfg_free(&cfg);
-	}
-	buf_free(&text);
-	free(cfg_path);
-	return found;
-}
-
-int interp_resolve(const char *request, struct interp *ip)
-{
-	char *path = NULL;
-	if (strchr(request, '/')) {
-		path = xstrdup(request);
-		if (os_is_dir(path)) {
-			char *exe = path_join(path, "bin/python");
-			free(path);
-			path = exe;
-		}
-	} else if (looks_like_version(request)) {
-		char *name = xstrfmt("python%s", request);
-		path = os_which(name);
-		free(name);
-		if (!path)
-			path = find_pyenv_version(request);
-	} else {
-		path = os_which(request);
-	}
-	if (!path)
-		return error("no interpreter found for '%s'", request);
-	int r = interp_query(path, ip);
-	free(path);
-	if (r < 0)
-		return r;
-	/* Never base a new env on another env: use its base interpreter. A venv
-	 * chain is at most a few deep; the bound guards against a loop. */
-	for (int depth = 0; r == 0 && ip->in_venv && depth < 8; depth++) {
-		char *base = venv_base_interpreter(ip);
-		if (!base)
-			break;
-		interp_free(ip);
-		r = interp_query(base, ip);
-		free(base);
-	}
-	return r;
-}

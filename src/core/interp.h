@@ -24,6 +24,8 @@ struct interp {
 	char *externally_managed; /* path of EXTERNALLY-MANAGED, or NULL */
 	int pointer_bits;
 	json_t *json;          /* the whole answer, for facts not copied above */
+	char *query_path;      /* the absolute path cvenv ran (the cache key), or NULL */
+	bool from_cache;       /* served from the cache or an env record, no process run */
 };
 
 /* Runs the query script in the interpreter at `path` and fills *ip.
@@ -31,16 +33,56 @@ struct interp {
  * run, is not Python, or answers something unreadable. */
 int interp_query(const char *path, struct interp *ip);
 
-/* Finds and queries the interpreter a user request names: a path to an
- * interpreter or env, a command on PATH ("python3.12", "pypy3"), a version
- * ("3.12"), and more (see core/pyrequest.h once it exists). An interpreter
- * inside a venv resolves to its base interpreter. Reports the error and returns
- * -1 when nothing matches. */
+/* Finds the interpreter a user request names (grammar: core/pyrequest.h;
+ * search order: core/discover.h) and fills *ip from the cache or one query.
+ * request NULL means the default: $CVENV_PYTHON, then .python-version,
+ * then python3 on PATH. An interpreter inside a venv resolves to its base.
+ * Returns 0; -1 after reporting that nothing matches; -2 after reporting a
+ * malformed request (a usage error: exit 2). Defined in core/discover.c. */
 int interp_resolve(const char *request, struct interp *ip);
+
+/* The facts of the interpreter at path: from the cache when its entry is
+ * fresh (same file identity, same query script), else by interp_query(),
+ * and then cached. Starts no process on a cache hit. (core/interpcache.c) */
+int interp_get(const char *path, struct interp *ip);
+
+/* Cache location: $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv, else
+ * ~/.cache/cvenv; $CVENV_NO_CACHE (non-empty, not "0") turns it off. These
+ * override both for the rest of the run (dir NULL keeps the default). */
+void interp_cache_configure(const char *dir, bool disabled);
+/* The directory interpreter entries live in (new string), NULL if disabled. */
+char *interp_cache_dir(void);
+/* How many interpreter processes this run started (for -v and tests). */
+extern unsigned interp_queries_run;
+/* Runs the queries of the interpreters at paths whose cache entries are not
+ * fresh, several at once, and caches the answers: a cold `python list` then
+ * waits for the slowest interpreter, not for all of them in turn. Failures
+ * are left for interp_get() to report. Nothing happens without a cache. */
+void interp_prefetch(const char *const *paths, size_t n);
+/* The environment queries run in: PYTHONPATH, PYTHONHOME and friends removed. */
+struct strvec;
+void interp_query_env(struct strvec *env);
+
+/* A new venv records its interpreter's facts so later commands on it start
+ * no Python: interp_record_env() (call it once the env is complete) stores
+ * them in the cache, keyed by the env's path and checked against its
+ * pyvenv.cfg -- not in the env, whose files must be exactly venv's.
+ * interp_load_env() returns them: from the record when the base interpreter
+ * and pyvenv.cfg are unchanged, else from pyvenv.cfg's home through
+ * interp_get() (re-recording). interp_record_env never fails (a record only
+ * saves time); interp_load_env returns 0, 1 when the env names no usable
+ * interpreter (nothing reported), -1 after reporting an error. */
+int interp_record_env(const char *env_dir, const struct interp *ip);
+int interp_load_env(const char *env_dir, struct interp *ip);
+
+/* The PEP 440 version including a pre-release ("3.13.0rc1"); new string. */
+char *interp_full_version(const struct interp *ip);
 
 /* Parses a query answer (JSON text) into *ip. Returns -1 (with error()) when
  * the text is not a complete answer; `what` names its source in messages. */
 int interp_from_json(const char *text, size_t len, const char *what, struct interp *ip);
+/* The same from a parsed answer; takes a new reference to root. */
+int interp_from_json_obj(json_t *root, const char *what, struct interp *ip);
 
 void interp_free(struct interp *ip);
 

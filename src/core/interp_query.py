@@ -4,6 +4,11 @@
 #
 # It must run unchanged on every Python from 2.7 on, import as little as it can,
 # and never fail: a fact it cannot find is reported as null.
+#
+# It runs (uncached) on every `cvenv create`, so it avoids the slow imports:
+# no json (a small encoder below), no platform (os.uname on POSIX), no
+# importlib or venv import to learn whether a module exists (a file check on
+# sys.path first). Each of those costs more than starting the interpreter.
 import os
 import sys
 
@@ -13,6 +18,79 @@ def safe(fn, default=None):
         return fn()
     except Exception:
         return default
+
+
+def find_package(name):
+    """The directory of a top-level package, without importing it: a file
+    check along sys.path, then (for zipped or unusual stdlibs) importlib."""
+    for d in sys.path:
+        p = os.path.join(d or os.curdir, name)
+        if os.path.isfile(os.path.join(p, "__init__.py")):
+            return os.path.abspath(p)
+    try:
+        import importlib.util as iu
+
+        spec = iu.find_spec(name)
+        if spec and spec.origin:
+            return os.path.dirname(spec.origin)
+        return None
+    except Exception:
+        pass
+    try:
+        import imp
+
+        return imp.find_module(name)[1]
+    except Exception:
+        return None
+
+
+def to_json(x, out):
+    """JSON text of x (dict keys sorted, ASCII only), as json.dumps(x,
+    sort_keys=True) gives, without importing json (and re)."""
+    if x is None:
+        out.append("null")
+    elif x is True:
+        out.append("true")
+    elif x is False:
+        out.append("false")
+    elif isinstance(x, (int, float)) or type(x).__name__ == "long":
+        out.append(repr(x).rstrip("L"))
+    elif isinstance(x, dict):
+        out.append("{")
+        for i, k in enumerate(sorted(x)):
+            if i:
+                out.append(", ")
+            to_json(str(k), out)
+            out.append(": ")
+            to_json(x[k], out)
+        out.append("}")
+    elif isinstance(x, (list, tuple)):
+        out.append("[")
+        for i, v in enumerate(x):
+            if i:
+                out.append(", ")
+            to_json(v, out)
+        out.append("]")
+    else:
+        if isinstance(x, bytes) and not isinstance(x, str):
+            x = x.decode("utf-8", "replace")
+        elif not isinstance(x, type(u"")):
+            x = str(x)
+            if isinstance(x, bytes):
+                x = x.decode("utf-8", "replace")
+        out.append('"')
+        for c in x:
+            o = ord(c)
+            if c == '"' or c == "\\":
+                out.append("\\" + c)
+            elif 0x20 <= o < 0x7f:
+                out.append(c)
+            elif o > 0xFFFF:
+                o -= 0x10000
+                out.append("\\u%04x\\u%04x" % (0xD800 | (o >> 10), 0xDC00 | (o & 0x3FF)))
+            else:
+                out.append("\\u%04x" % o)
+        out.append('"')
 
 
 def main():
@@ -88,18 +166,33 @@ def main():
         pass
     out["libc"] = libc
 
-    import platform
+    un = safe(os.uname) if hasattr(os, "uname") else None
+    if un is not None:
+        machine, release, system, version = un[4], un[2], un[0], un[3]
+    else:
+        import platform
+
+        machine = safe(platform.machine, "")
+        release = safe(platform.release, "")
+        system = safe(platform.system, "")
+        version = safe(platform.version, "")
+    impl_display = {"cpython": "CPython", "pypy": "PyPy", "ironpython": "IronPython",
+                    "jython": "Jython"}.get(impl_name)
+    if impl_display is None:
+        import platform
+
+        impl_display = safe(platform.python_implementation, "")
 
     out["markers"] = {
         "os_name": os.name,
         "sys_platform": sys.platform,
-        "platform_machine": safe(platform.machine, ""),
-        "platform_python_implementation": safe(platform.python_implementation, ""),
-        "platform_release": safe(platform.release, ""),
-        "platform_system": safe(platform.system, ""),
-        "platform_version": safe(platform.version, ""),
+        "platform_machine": machine,
+        "platform_python_implementation": impl_display,
+        "platform_release": release,
+        "platform_system": system,
+        "platform_version": version,
         "python_version": "%d.%d" % (vi[0], vi[1]),
-        "python_full_version": safe(platform.python_version, ""),
+        "python_full_version": sys.version.split()[0],
         "implementation_name": impl_name,
         "implementation_version": (
             "%d.%d.%d" % tuple(impl.version[:3])
@@ -112,18 +205,7 @@ def main():
         out["pypy_version"] = list(pv[:3]) if pv else None
 
     # ensurepip: is it there, and which wheels does it bundle?
-    ep_dir = None
-    try:
-        import importlib.util as iu
-        spec = iu.find_spec("ensurepip")
-        if spec and spec.origin:
-            ep_dir = os.path.dirname(spec.origin)
-    except Exception:
-        try:
-            import imp
-            ep_dir = imp.find_module("ensurepip")[1]
-        except Exception:
-            ep_dir = None
+    ep_dir = find_package("ensurepip")
     out["ensurepip"] = ep_dir
     bundled = []
     if ep_dir:
@@ -131,7 +213,7 @@ def main():
         if os.path.isdir(bd):
             bundled = sorted(os.path.join(bd, f) for f in os.listdir(bd) if f.endswith(".whl"))
     out["bundled_wheels"] = bundled
-    out["has_venv_module"] = safe(lambda: __import__("venv") is not None, False)
+    out["has_venv_module"] = find_package("venv") is not None
 
     stdlib = out["paths"].get("stdlib") if out["paths"] else None
     em = os.path.join(stdlib, "EXTERNALLY-MANAGED") if stdlib else None
@@ -140,8 +222,11 @@ def main():
 
 
 if __name__ == "__main__":
-    import json
-
-    result = main()
-    sys.stdout.write(json.dumps(result, sort_keys=True))
+    parts = []
+    to_json(main(), parts)
+    sys.stdout.write("".join(parts))
     sys.stdout.write("\n")
+    sys.stdout.flush()
+    # The answer is out: skip the interpreter's teardown (a few ms of the
+    # total on every uncached query).
+    os._exit(0)

@@ -156,6 +156,39 @@ void format_opt_synopsis(struct buf *out, const struct opt *o)
 		buf_addf(out, " %s", o->argh ? o->argh : "VALUE");
 }
 
+/* Appends text word-wrapped to `width` columns; continuation lines (and, when
+ * the current line already holds `col` characters, nothing more) start with
+ * `indent` spaces. Explicit newlines in text are kept. */
+static void add_wrapped(struct buf *out, const char *text, size_t col, size_t indent, size_t width)
+{
+	const char *p = text;
+	while (*p) {
+		if (*p == '\n') {
+			buf_addch(out, '\n');
+			for (size_t i = 0; i < indent; i++)
+				buf_addch(out, ' ');
+			col = indent;
+			p++;
+			continue;
+		}
+		size_t w = strcspn(p, " \n");
+		if (col > indent && col + 1 + w > width) {
+			buf_addch(out, '\n');
+			for (size_t i = 0; i < indent; i++)
+				buf_addch(out, ' ');
+			col = indent;
+		} else if (col > indent) {
+			buf_addch(out, ' ');
+			col++;
+		}
+		buf_add(out, p, w);
+		col += w;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 static void format_table(struct buf *out, const struct opt *opts)
 {
 	for (const struct opt *o = opts; o->kind != OPT_KIND_END; o++) {
@@ -170,7 +203,7 @@ static void format_table(struct buf *out, const struct opt *opts)
 		}
 		for (; w < 28; w++)
 			buf_addch(out, ' ');
-		buf_addstr(out, o->help);
+		add_wrapped(out, o->help, 28, 28, 79);
 		buf_addch(out, '\n');
 	}
 }
@@ -180,8 +213,11 @@ void format_help(struct buf *out, const char *const *usage, const char *descript
 {
 	for (int i = 0; usage[i]; i++)
 		buf_addf(out, "%s%s\n", i ? "   or: " : "usage: ", usage[i]);
-	if (description)
-		buf_addf(out, "\n%s\n", description);
+	if (description) {
+		buf_addch(out, '\n');
+		add_wrapped(out, description, 0, 0, 79);
+		buf_addch(out, '\n');
+	}
 	if (opts && opts->kind != OPT_KIND_END) {
 		buf_addstr(out, "\noptions:\n");
 		format_table(out, opts);

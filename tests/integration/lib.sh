@@ -26,7 +26,7 @@ ORIG_PYENV_ROOT=${PYENV_ROOT:-$HOME/.pyenv}
 REAL_HOME=$HOME
 
 SCRATCH_ROOT=${TEST_SCRATCH_ROOT:-${TMPDIR:-/tmp}/cvenv-tests.$(id -u)}
-TRASH="$SCRATCH_ROOT/$TEST_NAME"
+TRASH="$SCRATCH_ROOT/$TEST_NAME.$$"
 rm -rf "$TRASH"
 mkdir -p "$TRASH/home"
 cd "$TRASH" || exit 1

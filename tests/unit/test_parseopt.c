@@ -106,6 +106,28 @@ static void test_help_text(void **state)
 	buf_free(&b);
 }
 
+static const struct opt long_help_opts[] = {
+	OPT_BOOL(0, "wordy", &flag,
+		 "a help text long enough that it cannot fit on one line of a terminal eighty columns wide, so it wraps"),
+	OPT_END(),
+};
+
+static void test_help_wraps_at_79_columns(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	format_help(&b, usage, "A description that is long enough to need wrapping because it goes on and on past the edge.", long_help_opts);
+	assert_non_null(strstr(b.ptr, "      --wordy               a help text long enough that it cannot fit on one\n"
+				      "                            line of a terminal eighty columns wide, so it wraps\n"));
+	assert_non_null(strstr(b.ptr, "\nA description that is long enough to need wrapping because it goes on and on\npast the edge.\n"));
+	for (const char *line = b.ptr; *line;) {
+		size_t n = strcspn(line, "\n");
+		assert_true(n <= 79);
+		line += n + (line[n] == '\n');
+	}
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +135,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_separate_value_and_common, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_name_the_option, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help_wraps_at_79_columns, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("parseopt", tests, NULL, NULL);
 }

@@ -1,0 +1,414 @@
+/* The interpreter cache: one query per interpreter, then its answer from disk.
+ *
+ * An entry is <cache>/interpreters/<hash of the path>.json:
+ *   {"cvenv_interp_cache": 1, "path": "/abs/python3", "script": "<fingerprint>",
+ *    "id": [dev, ino, size, mtime_s, mtime_ns, ctime_s, ctime_ns],
+ *    "facts": {...the answer of interp_query.py...}}
+ * It is trusted only when every field checks out: the same path (no hash
+ * collision), the same query script (a newer cvenv asks more), and the same
+ * file identity (an interpreter upgraded or replaced in place has a new inode,
+ * size or ctime). Anything else -- unreadable JSON, a truncated file, a field
+ * of the wrong type -- is ignored and the entry rewritten. Entries are written
+ * with os_write_atomic, so a concurrent reader sees the old entry or the new
+ * one, never half of one; two writers write the same answer.
+ *
+ * A venv's record (env-<hash>.json, see interp_record_env) has the same
+ * format and two more fields: the env's path and its pyvenv.cfg identity. */
+#include "util/common.h"
+
+#include <jansson.h>
+
+#include "core/discover.h"
+#include "core/embedded.h"
+#include "core/interp.h"
+#include "os/fs.h"
+#include "os/spawnbg.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strvec.h"
+
+#define CACHE_FORMAT 1
+#define ENTRY_MAX (8u << 20)
+
+static char *cfg_dir;
+static int cfg_disabled = -1; /* -1: from the environment */
+
+void interp_cache_configure(const char *dir, bool disabled)
+{
+	if (dir) {
+		free(cfg_dir);
+		cfg_dir = xstrdup(dir);
+	}
+	cfg_disabled = disabled;
+}
+
+static bool env_true(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") && strcmp(v, "false") && strcmp(v, "no");
+}
+
+char *interp_cache_dir(void)
+{
+	if (cfg_disabled == 1 || (cfg_disabled == -1 && env_true("CVENV_NO_CACHE")))
+		return NULL;
+	if (cfg_dir)
+		return path_join(cfg_dir, "interpreters");
+	const char *d = getenv("CVENV_CACHE_DIR");
+	if (d && *d)
+		return path_join(d, "interpreters");
+	d = getenv("XDG_CACHE_HOME");
+	if (d && *d == '/')
+		return xstrfmt("%s/cvenv/interpreters", d);
+	const char *home = getenv("HOME");
+	if (!home || !*home)
+		return NULL;
+	return xstrfmt("%s/.cache/cvenv/interpreters", home);
+}
+
+/* FNV-1a, 64 bits: names cache files and fingerprints the query script.
+ * Not a security boundary -- an entry also stores its full path, compared on
+ * load -- and much cheaper than starting libcrypto on every run. */
+static void fnv_hex(const void *data, size_t len, char out[17])
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (const unsigned char *p = data; len--; p++)
+		h = (h ^ *p) * 0x100000001b3u;
+	for (int i = 15; i >= 0; i--, h >>= 4)
+		out[i] = "0123456789abcdef"[h & 15];
+	out[16] = '\0';
+}
+
+/* The query script's hash: entries made by another script are stale. */
+static const char *script_hash(void)
+{
+	static char hex[32];
+	if (!hex[0]) {
+		const struct embedded_file *f = embedded_get("interp_query.py");
+		if (!f)
+			BUG("interp_query.py is not embedded");
+		fnv_hex(f->data, f->len, hex);
+		snprintf(hex + 16, sizeof(hex) - 16, "-%zu", f->len);
+	}
+	return hex;
+}
+
+static char *entry_path(const char *dir, const char *key)
+{
+	char hex[17];
+	fnv_hex(key, strlen(key), hex);
+	return xstrfmt("%s/%s.json", dir, hex);
+}
+
+static json_t *id_to_json(const struct os_file_id *id)
+{
+	return json_pack("[IIIIIII]", (json_int_t)id->dev, (json_int_t)id->ino,
+			 (json_int_t)id->size, (json_int_t)id->mtime_sec, (json_int_t)id->mtime_nsec,
+			 (json_int_t)id->ctime_sec, (json_int_t)id->ctime_nsec);
+}
+
+static bool id_matches(json_t *j, const struct os_file_id *id)
+{
+	json_t *want = id_to_json(id);
+	bool same = json_is_array(j) && json_equal(j, want);
+	json_decref(want);
+	return same;
+}
+
+/* Loads an entry for key; fills *ip and returns 0 only when it is fresh.
+ * 1: absent, stale or corrupt (the reason goes to -vv output). */
+static int load_entry(const char *file, const char *key, const struct os_file_id *id,
+		      struct interp *ip)
+{
+	struct buf text = BUF_INIT;
+	if (os_read_file(file, ENTRY_MAX, &text) < 0) {
+		if (errno != ENOENT)
+			info(2, "ignoring the cache entry '%s': %s", file, strerror(errno));
+		buf_free(&text);
+		return 1;
+	}
+	json_t *root = json_loadb(text.ptr, text.len, 0, NULL);
+	buf_free(&text);
+	const char *why = NULL;
+	if (!json_is_object(root))
+		why = "not a JSON object";
+	else if (json_integer_value(json_object_get(root, "cvenv_interp_cache")) != CACHE_FORMAT)
+		why = "another format";
+	else if (!json_is_string(json_object_get(root, "path")) ||
+		 strcmp(json_string_value(json_object_get(root, "path")), key))
+		why = "another path";
+	else if (!json_is_string(json_object_get(root, "script")) ||
+		 strcmp(json_string_value(json_object_get(root, "script")), script_hash()))
+		why = "made by another query script";
+	else if (!id_matches(json_object_get(root, "id"), id))
+		why = "the interpreter file changed";
+	if (!why) {
+		struct buf quiet = BUF_INIT;
+		struct buf *saved = error_capture;
+		error_capture = &quiet; /* a broken entry is ignored, not reported */
+		int r = interp_from_json_obj(json_object_get(root, "facts"), file, ip);
+		error_capture = saved;
+		buf_free(&quiet);
+		if (r < 0)
+			why = "incomplete facts";
+	}
+	if (root)
+		json_decref(root);
+	if (why) {
+		info(2, "ignoring the cache entry '%s': %s", file, why);
+		return 1;
+	}
+	ip->from_cache = true;
+	return 0;
+}
+
+/* extra (may be NULL): more fields for the entry; a reference is taken. */
+static int store_entry(const char *file, const char *key, const struct os_file_id *id,
+		       const struct interp *ip, json_t *extra)
+{
+	json_t *root = json_pack("{sisssssosO}", "cvenv_interp_cache", CACHE_FORMAT, "path", key,
+				 "script", script_hash(), "id", id_to_json(id), "facts", ip->json);
+	if (root && extra)
+		json_object_update(root, extra);
+	char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+	int r = -1;
+	if (text) {
+		char *dir = os_dirname(file);
+		r = os_mkdir_p(dir, 0755);
+		free(dir);
+		if (r == 0)
+			r = os_write_atomic(file, text, strlen(text), 0644, false);
+	} else {
+		errno = EINVAL;
+	}
+	free(text);
+	if (root)
+		json_decref(root);
+	return r;
+}
+
+int interp_get(const char *path, struct interp *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	char *key = os_abspath(path);
+	if (!key)
+		return error("cannot use interpreter '%s': %s", path, strerror(errno));
+	struct os_file_id id;
+	char *dir = interp_cache_dir();
+	char *file = dir ? entry_path(dir, key) : NULL;
+	bool have_id = os_file_id(key, &id) == 0;
+	int r;
+	if (file && have_id && load_entry(file, key, &id, ip) == 0) {
+		r = 0;
+	} else if ((r = interp_query(key, ip)) == 0 && file && have_id) {
+		/* A cache we cannot write only costs speed. */
+		if (store_entry(file, key, &id, ip, NULL) < 0)
+			info(1, "cannot write the cache entry '%s': %s", file, strerror(errno));
+	}
+	if (r == 0)
+		ip->query_path = xstrdup(key);
+	free(file);
+	free(dir);
+	free(key);
+	return r;
+}
+
+/* The record of a venv lives in the cache, not in the env (whose files
+ * must be exactly what `python -m venv` makes): env-<hash of its path>.json,
+ * with the identity of its pyvenv.cfg, so an env deleted and re-made by
+ * another tool is not mistaken for the one recorded. */
+static char *env_record_path(const char *dir, const char *env_abs)
+{
+	char *name = xstrfmt("env:%s", env_abs);
+	char *p = entry_path(dir, name);
+	free(name);
+	return p;
+}
+
+static json_t *env_extra(const char *env_abs)
+{
+	char *cfg = path_join(env_abs, "pyvenv.cfg");
+	struct os_file_id cid;
+	json_t *extra = NULL;
+	if (os_file_id(cfg, &cid) == 0)
+		extra = json_pack("{ssso}", "env", env_abs, "cfg_id", id_to_json(&cid));
+	free(cfg);
+	return extra;
+}
+
+int interp_record_env(const char *env_dir, const struct interp *ip)
+{
+	char *dir = interp_cache_dir();
+	char *env_abs = os_abspath(env_dir);
+	const char *key = ip->query_path ? ip->query_path : ip->executable;
+	struct os_file_id id;
+	json_t *extra = env_abs ? env_extra(env_abs) : NULL;
+	if (dir && extra && os_file_id(key, &id) == 0) {
+		char *file = env_record_path(dir, env_abs);
+		/* a record only saves time: failing to write it is no failure */
+		if (store_entry(file, key, &id, ip, extra) < 0)
+			info(1, "cannot record the interpreter of '%s' in '%s': %s", env_dir, file,
+			     strerror(errno));
+		free(file);
+	}
+	if (extra)
+		json_decref(extra);
+	free(env_abs);
+	free(dir);
+	return 0;
+}
+
+/* The env's base from pyvenv.cfg's home, for an env without a record. */
+static int load_env_from_cfg(const char *env_abs, struct interp *ip)
+{
+	char *home = discover_pyvenv_home(env_abs);
+	static const char *const names[] = { "python3", "python", "pypy3", "pypy" };
+	int r = 1;
+	for (size_t i = 0; home && i < ARRAY_SIZE(names) && r == 1; i++) {
+		char *exe = path_join(home, names[i]);
+		if (os_is_executable(exe))
+			r = interp_get(exe, ip) == 0 ? 0 : -1;
+		free(exe);
+	}
+	free(home);
+	return r;
+}
+
+int interp_load_env(const char *env_dir, struct interp *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	char *env_abs = os_abspath(env_dir);
+	char *dir = interp_cache_dir();
+	if (!env_abs) {
+		free(dir);
+		return 1;
+	}
+	char *file = dir ? env_record_path(dir, env_abs) : NULL;
+	struct buf text = BUF_INIT;
+	char *key = NULL;
+	bool env_ok = false;
+	if (file && os_read_file(file, ENTRY_MAX, &text) == 0) {
+		json_t *root = json_loadb(text.ptr, text.len, 0, NULL);
+		const char *p = json_string_value(json_object_get(root, "path"));
+		const char *e = json_string_value(json_object_get(root, "env"));
+		json_t *extra = env_extra(env_abs);
+		env_ok = p && e && !strcmp(e, env_abs) && extra &&
+			 json_equal(json_object_get(root, "cfg_id"), json_object_get(extra, "cfg_id"));
+		if (env_ok)
+			key = xstrdup(p);
+		if (extra)
+			json_decref(extra);
+		if (root)
+			json_decref(root);
+	}
+	buf_free(&text);
+	struct os_file_id id;
+	int r;
+	if (key && os_file_id(key, &id) == 0 && load_entry(file, key, &id, ip) == 0) {
+		ip->query_path = xstrdup(key);
+		r = 0;
+	} else {
+		/* no record, or a stale one: pyvenv.cfg says where the base is */
+		r = key ? interp_get(key, ip) : load_env_from_cfg(env_abs, ip);
+		if (r < 0 && key)
+			r = load_env_from_cfg(env_abs, ip);
+		if (r == 0)
+			interp_record_env(env_abs, ip);
+	}
+	free(key);
+	free(file);
+	free(dir);
+	free(env_abs);
+	return r;
+}
+
+struct job {
+	long pid;
+	char *key, *file, *out;
+	struct os_file_id id;
+};
+
+/* Reads a finished job's answer and caches it; a failed query is left for
+ * interp_get to run again and report. */
+static void finish_job(struct job *j)
+{
+	int status = -1;
+	if (os_wait_child(j->pid, &status) == 0 && status == 0) {
+		struct buf out = BUF_INIT;
+		struct interp ip;
+		struct buf quiet = BUF_INIT;
+		struct buf *saved = error_capture;
+		error_capture = &quiet;
+		if (os_read_file(j->out, ENTRY_MAX, &out) == 0 &&
+		    interp_from_json(out.ptr, out.len, j->key, &ip) == 0) {
+			store_entry(j->file, j->key, &j->id, &ip, NULL);
+			interp_free(&ip);
+		}
+		error_capture = saved;
+		buf_free(&quiet);
+		buf_free(&out);
+	}
+	os_unlink(j->out);
+	free(j->key);
+	free(j->file);
+	free(j->out);
+}
+
+void interp_prefetch(const char *const *paths, size_t n)
+{
+	enum { MAX_JOBS = 8 };
+	char *dir = interp_cache_dir();
+	char *tmp = dir && os_mkdir_p(dir, 0755) == 0 ? os_mkdtemp_in(dir, "prefetch.") : NULL;
+	if (!tmp) {
+		free(dir);
+		return;
+	}
+	const struct embedded_file *script = embedded_get("interp_query.py");
+	struct strvec env = STRVEC_INIT;
+	interp_query_env(&env);
+	struct job jobs[MAX_JOBS];
+	size_t running = 0, first = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct job j = { 0 };
+		j.key = os_abspath(paths[i]);
+		if (!j.key || os_file_id(j.key, &j.id) < 0 || !os_is_executable(j.key)) {
+			free(j.key);
+			continue;
+		}
+		j.file = entry_path(dir, j.key);
+		struct interp ip;
+		if (load_entry(j.file, j.key, &j.id, &ip) == 0) {
+			interp_free(&ip);
+			free(j.key);
+			free(j.file);
+			continue;
+		}
+		if (running == MAX_JOBS) {
+			finish_job(&jobs[first]);
+			first = (first + 1) % MAX_JOBS;
+			running--;
+		}
+		j.out = xstrfmt("%s/%zu.out", tmp, i);
+		/* the script as -c rather than on stdin: no pipe to feed */
+		const char *argv[] = { j.key, "-E", "-s", "-c", script->data, NULL };
+		info(2, "querying the interpreter '%s' (in parallel)", j.key);
+		if (os_spawn_to_files(argv, (const char *const *)env.v, j.out, "/dev/null", &j.pid) < 0) {
+			free(j.key);
+			free(j.file);
+			free(j.out);
+			continue;
+		}
+		interp_queries_run++;
+		jobs[(first + running) % MAX_JOBS] = j;
+		running++;
+	}
+	while (running) {
+		finish_job(&jobs[first]);
+		first = (first + 1) % MAX_JOBS;
+		running--;
+	}
+	strvec_clear(&env);
+	os_rm_rf(tmp);
+	free(tmp);
+	free(dir);
+}

@@ -1,0 +1,165 @@
+/* Unit tests for core/interpcache: interp_get's cache, and a venv's record
+ * (interp_record_env / interp_load_env). The facts come from running a real
+ * interpreter of this machine (python3 on PATH); without one the tests skip. */
+#include "unit.h"
+
+#include "core/interp.h"
+#include "os/fs.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strvec.h"
+
+static char *tmp, *python;
+
+static int setup(void **state)
+{
+	(void)state;
+	python = os_which("python3");
+	const char *root = getenv("TEST_SCRATCH_ROOT");
+	char *base = xstrdup(root && *root ? root : "/tmp");
+	os_mkdir_p(base, 0755);
+	tmp = os_mkdtemp_in(base, "interpcache.");
+	free(base);
+	assert_non_null(tmp);
+	char *cache = path_join(tmp, "cache");
+	setenv("CVENV_CACHE_DIR", cache, 1);
+	unsetenv("CVENV_NO_CACHE");
+	free(cache);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	os_rm_rf(tmp);
+	free(tmp);
+	free(python);
+	return 0;
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char *p = path_join(dir, name);
+	assert_int_equal(os_write_atomic(p, text, strlen(text), 0644, false), 0);
+	free(p);
+}
+
+static void test_get_caches(void **state)
+{
+	(void)state;
+	if (!python)
+		skip();
+	struct interp a, b;
+	unsigned before = interp_queries_run;
+	assert_int_equal(interp_get(python, &a), 0);
+	assert_int_equal(interp_queries_run, before + 1);
+	assert_false(a.from_cache);
+	assert_int_equal(interp_get(python, &b), 0);
+	assert_int_equal(interp_queries_run, before + 1);
+	assert_true(b.from_cache);
+	assert_string_equal(a.version, b.version);
+	assert_string_equal(a.implementation, b.implementation);
+	assert_string_equal(a.query_path, b.query_path);
+	interp_free(&a);
+	interp_free(&b);
+}
+
+static void test_env_record(void **state)
+{
+	(void)state;
+	if (!python)
+		skip();
+	struct interp ip, got;
+	assert_int_equal(interp_get(python, &ip), 0);
+	char *env = path_join(tmp, "env");
+	assert_int_equal(os_mkdir_p(env, 0755), 0);
+	char *home = os_dirname(python);
+	char *cfg = xstrfmt("home = %s\ninclude-system-site-packages = false\n", home);
+	write_file(env, "pyvenv.cfg", cfg);
+
+	/* recorded: served without a query */
+	assert_int_equal(interp_record_env(env, &ip), 0);
+	unsigned before = interp_queries_run;
+	assert_int_equal(interp_load_env(env, &got), 0);
+	assert_int_equal(interp_queries_run, before);
+	assert_true(got.from_cache);
+	assert_string_equal(got.version, ip.version);
+	assert_string_equal(got.query_path, ip.query_path);
+	interp_free(&got);
+
+	/* pyvenv.cfg rewritten by another tool: the record is not trusted, the
+	 * base comes from home (from the cache: still no query) */
+	write_file(env, "pyvenv.cfg", cfg);
+	assert_int_equal(interp_load_env(env, &got), 0);
+	assert_int_equal(interp_queries_run, before);
+	assert_string_equal(got.version, ip.version);
+	interp_free(&got);
+
+	/* an env whose pyvenv.cfg names no interpreter */
+	write_file(env, "pyvenv.cfg", "home = /nonexistent\n");
+	assert_int_equal(interp_load_env(env, &got), 1);
+	interp_free(&got);
+	char *none = path_join(tmp, "no-env");
+	assert_int_equal(interp_load_env(none, &got), 1);
+	interp_free(&got);
+
+	free(none);
+	free(cfg);
+	free(home);
+	free(env);
+	interp_free(&ip);
+}
+
+static void test_corrupt_entries(void **state)
+{
+	(void)state;
+	if (!python)
+		skip();
+	struct interp ip;
+	assert_int_equal(interp_get(python, &ip), 0);
+	interp_free(&ip);
+	char *dir = interp_cache_dir();
+	struct strvec names = STRVEC_INIT;
+	assert_int_equal(os_list_dir(dir, &names), 0);
+	assert_true(names.n > 0);
+	static const char *const bad[] = { "", "{", "[]", "{\"cvenv_interp_cache\": 1}", "\xff\xfe" };
+	for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
+		for (size_t i = 0; i < names.n; i++)
+			write_file(dir, names.v[i], bad[k]);
+		unsigned before = interp_queries_run;
+		assert_int_equal(interp_get(python, &ip), 0);
+		assert_int_equal(interp_queries_run, before + 1);
+		assert_false(ip.from_cache);
+		interp_free(&ip);
+		/* rewritten: the next one is a hit */
+		assert_int_equal(interp_get(python, &ip), 0);
+		assert_true(ip.from_cache);
+		interp_free(&ip);
+	}
+	strvec_clear(&names);
+	free(dir);
+}
+
+static void test_disabled(void **state)
+{
+	(void)state;
+	setenv("CVENV_NO_CACHE", "1", 1);
+	char *dir = interp_cache_dir();
+	assert_null(dir);
+	setenv("CVENV_NO_CACHE", "0", 1);
+	dir = interp_cache_dir();
+	assert_non_null(dir);
+	free(dir);
+	unsetenv("CVENV_NO_CACHE");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_get_caches),
+		cmocka_unit_test(test_env_record),
+		cmocka_unit_test(test_corrupt_entries),
+		cmocka_unit_test(test_disabled),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
