@@ -6,6 +6,7 @@
 #include "core/create.h"
 #include "core/interp.h"
 #include "os/fs.h"
+#include "os/interrupt.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -98,9 +99,10 @@ static int cmd_create(int argc, const char **argv)
 		code = EXIT_USAGE;
 	if (rr == 0 && create_check_interp(&ip, &o) == 0) {
 		code = EXIT_OK;
+		os_defer_interrupts();
 		for (int i = 0; i < n && code == EXIT_OK; i++)
 			if (create_env(&ip, &o, argv[i]) < 0)
-				code = EXIT_FAIL;
+				code = os_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL;
 	}
 	interp_free(&ip);
 	free(self);

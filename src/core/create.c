@@ -7,8 +7,10 @@
 #include "core/create.h"
 #include "core/interp.h"
 #include "core/layout.h"
+#include "core/pyvenvcfg.h"
 #include "core/venv.h"
 #include "os/fs.h"
+#include "os/interrupt.h"
 #include "os/spawn.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -71,12 +73,10 @@ static char *tmp_beside(const char *path)
 	return xstrfmt("%s.cvenv-tmp.%ld", path, (long)getpid());
 }
 
-/* Replaces whatever is at path by a symlink, atomically. */
-static int put_symlink(const char *target, const char *path)
+/* Finishes put_*(): renames the made tmp over path, or removes it. */
+static int rename_over(char *tmp, const char *path, int made)
 {
-	char *tmp = tmp_beside(path);
-	os_unlink(tmp);
-	int r = os_symlink(target, tmp);
+	int r = made;
 	if (r == 0 && (r = os_rename(tmp, path)) < 0) {
 		int e = errno;
 		os_unlink(tmp);
@@ -86,18 +86,20 @@ static int put_symlink(const char *target, const char *path)
 	return r;
 }
 
+/* Replaces whatever is at path by a symlink, atomically. */
+static int put_symlink(const char *target, const char *path)
+{
+	char *tmp = tmp_beside(path);
+	os_unlink(tmp);
+	return rename_over(tmp, path, os_symlink(target, tmp));
+}
+
+/* Replaces whatever is at path by a copy of src, atomically. */
 static int put_copy(const char *src, const char *path, unsigned mode)
 {
 	char *tmp = tmp_beside(path);
 	os_unlink(tmp);
-	int r = os_copy_file(src, tmp, mode);
-	if (r == 0 && (r = os_rename(tmp, path)) < 0) {
-		int e = errno;
-		os_unlink(tmp);
-		errno = e;
-	}
-	free(tmp);
-	return r;
+	return rename_over(tmp, path, os_copy_file(src, tmp, mode));
 }
 
 /* mkdir -p of rel under root (which exists), one mkdir per component from
@@ -155,20 +157,38 @@ out:
 	return r;
 }
 
-/* Makes the env's files under root (the build directory, or the env itself
- * when updating in place), for an env whose final path is env_dir. */
-static int populate(const char *root, const struct layout *l, const struct activate_vars *av,
-		    bool scripts)
+static const struct layout_item *cfg_item(const struct layout *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (apply_item(root, &l->v[i]) < 0)
+		if (!strcmp(l->v[i].path, "pyvenv.cfg"))
+			return &l->v[i];
+	return NULL;
+}
+
+/* Makes the env's files under root (the build directory, or the env itself
+ * when updating in place). pyvenv.cfg comes last -- a directory becomes an
+ * env for other programs only once everything else is there -- with
+ * cfg_text instead of the planned text when given. */
+static int populate(const char *root, const struct layout *l, const struct activate_vars *av,
+		    bool scripts, const char *cfg_text)
+{
+	const struct layout_item *cfg = cfg_item(l);
+	for (size_t i = 0; i < l->n; i++)
+		if (&l->v[i] != cfg && apply_item(root, &l->v[i]) < 0)
 			return -1;
-	if (!scripts)
+	if (scripts) {
+		char *bin = path_join(root, l->bin_dir);
+		int r = activate_write_scripts(bin, av);
+		free(bin);
+		if (r < 0)
+			return -1;
+	}
+	if (!cfg)
 		return 0;
-	char *bin = path_join(root, l->bin_dir);
-	int r = activate_write_scripts(bin, av);
-	free(bin);
-	return r;
+	struct layout_item first = *cfg;
+	if (cfg_text)
+		first.arg = (char *)cfg_text;
+	return apply_item(root, &first);
 }
 
 int create_seed_pip(const struct interp *ip, const char *env_dir, const char *env_python)
@@ -192,6 +212,8 @@ int create_seed_pip(const struct interp *ip, const char *env_dir, const char *en
 	int r = os_run(argv, &o, &status);
 	if (r < 0) {
 		r = error("cannot run '%s': %s", env_python, strerror(errno));
+	} else if (status != 0 && os_interrupted()) {
+		r = -1; /* the caller reports the interrupt */
 	} else if (status != 0) {
 		fputs(out.ptr, stderr);
 		r = error("cannot install pip into '%s': ensurepip of Python %s failed (exit %d)",
@@ -204,7 +226,21 @@ int create_seed_pip(const struct interp *ip, const char *env_dir, const char *en
 	return r;
 }
 
-enum how { HOW_NEW, HOW_REPLACE_EMPTY, HOW_SWAP, HOW_IN_PLACE };
+/* Checked between steps: an interrupt undoes the env being made. */
+static bool interrupted(const char *dir)
+{
+	if (!os_interrupted())
+		return false;
+	error("interrupted: '%s' was not created", dir);
+	return true;
+}
+
+/* NEW: build beside, rename in (no-replace). SWAP (--clear of an env): build
+ * beside, exchange. FILL_EMPTY: an existing empty directory is filled in
+ * place -- renaming over it would pull it from under a shell whose current
+ * directory it is, and fails on a mount point -- and emptied again on
+ * failure. IN_PLACE: an existing env or non-empty directory, updated. */
+enum how { HOW_NEW, HOW_FILL_EMPTY, HOW_SWAP, HOW_IN_PLACE };
 
 /* Decides how the target is made; refuses what must not be touched. */
 static int decide(const char *dir, const struct create_opts *o, enum how *how)
@@ -225,7 +261,7 @@ static int decide(const char *dir, const struct create_opts *o, enum how *how)
 		return 0;
 	}
 	if (empty) {
-		*how = HOW_REPLACE_EMPTY;
+		*how = HOW_FILL_EMPTY;
 		return 0;
 	}
 	if (o->clear) {
@@ -243,7 +279,8 @@ refuse:
 	return -1;
 }
 
-/* Empties a directory that is a link to an env (--clear through a link). */
+/* Empties a directory in place: --clear through a link to an env, or an
+ * empty directory we filled and must give back empty. */
 static int clear_contents(const char *dir)
 {
 	struct strvec names = STRVEC_INIT;
@@ -332,8 +369,6 @@ static int build_commit(struct build *b, const char *dir, enum how how)
 	int r;
 	if (how == HOW_NEW) {
 		r = os_rename_noreplace(b->root, dir);
-	} else if (how == HOW_REPLACE_EMPTY) {
-		r = os_rename(b->root, dir);
 	} else {
 		r = os_rename_exchange(b->root, dir);
 		if (r < 0 && (errno == ENOSYS || errno == EINVAL)) {
@@ -369,8 +404,7 @@ static void build_undo(struct build *b, const char *dir, enum how how)
 		return;
 	}
 	char *failed = path_join(b->tmp, "failed");
-	if (os_rename(dir, failed) == 0 && how == HOW_REPLACE_EMPTY)
-		os_mkdir(dir, 0777);
+	os_rename(dir, failed);
 	free(failed);
 }
 
@@ -399,6 +433,7 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 	enum how how = HOW_NEW;
 	int r = -1;
 	bool committed = false;
+	char *pip_cfg = NULL;
 
 	facts_of(ip, &f);
 	if (activate_check(&av) < 0 || decide(dir, o, &how) < 0 || layout_plan(&f, &lo, &l) < 0)
@@ -410,35 +445,58 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 	av.bin_name = l.bin_dir;
 	info(1, "creating '%s' with %s %s (%s)", dir, ip->implementation, ip->version,
 	     ip->base_executable);
+	/* As venv (bpo-24875): pip goes in while the env cannot see the system
+	 * site-packages (or ensurepip would find the base's pip and install
+	 * nothing); the real pyvenv.cfg is written after. */
+	if (o->with_pip && o->system_site_packages) {
+		struct layout_opts lo_pip = lo;
+		struct pyvenvcfg cfg = PYVENVCFG_INIT;
+		struct buf text = BUF_INIT;
+		lo_pip.system_site_packages = false;
+		layout_pyvenvcfg(&f, &lo_pip, &cfg);
+		pyvenvcfg_format(&cfg, &text);
+		pyvenvcfg_free(&cfg);
+		pip_cfg = buf_detach(&text);
+	}
 	/* venv leaves the scripts alone on --upgrade; a new env still gets them */
 	bool scripts = !o->upgrade || how != HOW_IN_PLACE;
-	if (how == HOW_IN_PLACE) {
-		if (o->clear && clear_contents(dir) < 0)
+	if (how == HOW_IN_PLACE || how == HOW_FILL_EMPTY) {
+		if (o->clear && how == HOW_IN_PLACE && clear_contents(dir) < 0)
 			goto out;
-		if (populate(dir, &l, &av, scripts) < 0)
+		if (populate(dir, &l, &av, scripts, pip_cfg) < 0) {
+			if (how == HOW_FILL_EMPTY)
+				clear_contents(dir);
 			goto out;
+		}
 	} else {
-		if (build_begin(&b, dir) < 0 || populate(b.root, &l, &av, scripts) < 0 ||
-		    build_commit(&b, dir, how) < 0)
+		if (build_begin(&b, dir) < 0 || populate(b.root, &l, &av, scripts, pip_cfg) < 0 ||
+		    interrupted(dir) || build_commit(&b, dir, how) < 0)
 			goto out;
 		committed = true;
 	}
 	if (o->with_pip) {
 		char *py = env_python(dir, &l);
-		int pr = create_seed_pip(ip, dir, py);
+		int pr = os_interrupted() ? -1 : create_seed_pip(ip, dir, py);
 		free(py);
+		if (interrupted(dir))
+			pr = -1;
 		if (pr < 0) {
 			if (committed)
 				build_undo(&b, dir, how);
+			else if (how == HOW_FILL_EMPTY)
+				clear_contents(dir);
 			committed = false;
 			goto out;
 		}
+		if (pip_cfg && apply_item(dir, cfg_item(&l)) < 0)
+			goto out;
 	}
 	r = 0;
 	interp_record_env(dir, ip); /* later commands on it start no Python */
 out:
 	build_cleanup(&b, r < 0 && !committed);
 	layout_free(&l);
+	free(pip_cfg);
 	free(name);
 	free(dir);
 	return r;

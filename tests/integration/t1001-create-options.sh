@@ -49,8 +49,15 @@ test_expect_success 'create into an existing non-env directory fills it, as venv
 	test -f proj/pyvenv.cfg && expect_equal "$(cat proj/setup.py)" keep
 '
 
-test_expect_success 'create into an existing empty directory' '
-	mkdir empty && cvenv create -p "$PY" --without-pip empty && test -f empty/pyvenv.cfg
+test_expect_success 'create into an existing empty directory fills that directory' '
+	mkdir empty && before=$(stat -c %i empty) &&
+	cvenv create -p "$PY" --without-pip empty && test -f empty/pyvenv.cfg &&
+	expect_equal "$(stat -c %i empty)" "$before"
+'
+
+test_expect_success 'create . from inside an empty directory: the shell stays in the env' '
+	mkdir here && cd here && cvenv create -p "$PY" --without-pip . &&
+	test -f pyvenv.cfg && test -x bin/python && ./bin/python -c "import sys; assert sys.prefix != sys.base_prefix"
 '
 
 test_expect_success '--clear replaces an env: foreign files go' '

@@ -81,6 +81,13 @@ test_expect_success 'an interpreter without ensurepip: says so and how to fix it
 	expect_grep "ensurepip" err && expect_grep "without-pip" err && ! test -e e6
 '
 
+test_expect_success 'Debian python without ensurepip: the hint names the package' '
+	deb=$(python_for debian3.11) && test -n "$deb" || exit 0
+	sed "s|$PY|$deb|" noep >noep-deb && chmod +x noep-deb &&
+	expect_code 1 cvenv create -p ./noep-deb e6 2>err &&
+	expect_grep "apt-get install python3.11-venv" err && ! test -e e6
+'
+
 test_expect_success 'a failing pip seeding takes the new env away again' '
 	cat >badep <<-EOF &&
 	#!/bin/bash
@@ -94,10 +101,37 @@ test_expect_success 'a failing pip seeding takes the new env away again' '
 	expect_grep "ensurepip broke" err && ! test -e e7 && ! ls -a | grep -q cvenv-
 '
 
+test_expect_success 'a failing create takes away the parent directories it made' '
+	expect_code 1 cvenv create -p "$PWD/badep" p1/p2/env 2>err &&
+	! test -e p1 && ! ls -a | grep -q cvenv-
+'
+
+test_expect_success 'a failing pip seeding in an empty directory leaves it empty' '
+	mkdir e9 &&
+	expect_code 1 cvenv create -p "$PWD/badep" e9 2>err &&
+	test -d e9 && expect_equal "$(ls -A e9)" ""
+'
+
 test_expect_success 'a failing pip seeding under --clear puts the old env back' '
 	cvenv create -p "$PY" --without-pip e8 && echo x >e8/marker &&
 	expect_code 1 cvenv create -p "$PWD/badep" --clear e8 2>err &&
 	test -f e8/marker && test -f e8/pyvenv.cfg && ! ls -a | grep -q cvenv-
+'
+
+test_expect_success 'an interrupt (SIGINT) while pip goes in: exit 130, nothing left' '
+	cat >intpy <<-EOF &&
+	#!/bin/bash
+	# A python during whose ensurepip the user presses Ctrl-C: cvenv (the
+	# parent) gets SIGINT, the interpreter stops.
+	case " \$* " in *" ensurepip "*) kill -INT \$PPID; exit 130 ;; esac
+	exec -a "\$0" "$PY" "\$@"
+	EOF
+	chmod +x intpy &&
+	expect_code 130 cvenv create -p "$PWD/intpy" e10 2>err &&
+	expect_grep "interrupted" err && ! test -e e10 && ! ls -a | grep -q cvenv- &&
+	cvenv create -p "$PY" --without-pip e11 && echo x >e11/marker &&
+	expect_code 130 cvenv create -p "$PWD/intpy" --clear e11 2>err &&
+	test -f e11/marker && test -f e11/pyvenv.cfg && ! ls -a | grep -q cvenv-
 '
 
 test_done
