@@ -3,13 +3,8 @@
  * without starting Python. */
 #include "util/common.h"
 
-#include <strings.h>
-
 #include "cmd/cmd.h"
-#include "core/distinfo.h"
 #include "core/freeze.h"
-#include "core/venv.h"
-#include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"
@@ -42,26 +37,17 @@ static int cmd_freeze(int argc, const char **argv)
 	int code;
 	if (cmd_parse(&command_freeze, argc, argv, &code) < 0)
 		return code;
-	struct venv v;
-	if (venv_find_and_open(venv_dir, &v) < 0)
-		return EXIT_FAIL;
-	struct dist_set set = DIST_SET_INIT;
-	struct dist_env env;
-	distinfo_scan_venv(&v, &set, &env);
 	struct freeze_opts fo = {
 		.all = all,
 		.exclude_editable = exclude_editable,
-		.local_prefix = local_only ? v.dir : NULL,
 		.excludes = &excludes,
 	};
 	struct buf out = BUF_INIT;
-	freeze_format(&set, &env, &fo, &out);
+	int rc = freeze_env(venv_dir, false, LIST_FREEZE, local_only, &fo, &out);
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_free(&out);
-	dist_set_free(&set);
-	venv_close(&v);
 	strvec_clear(&excludes);
-	return EXIT_OK;
+	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
 const struct command command_freeze = {

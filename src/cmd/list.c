@@ -3,9 +3,7 @@
 #include "util/common.h"
 
 #include "cmd/cmd.h"
-#include "core/distinfo.h"
 #include "core/freeze.h"
-#include "core/venv.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"
@@ -48,22 +46,13 @@ static int cmd_list(int argc, const char **argv)
 		strvec_clear(&excludes);
 		return EXIT_USAGE;
 	}
-	struct venv v;
-	if (venv_find_and_open(venv_dir, &v) < 0) {
-		strvec_clear(&excludes);
-		return EXIT_FAIL;
-	}
-	struct dist_set set = DIST_SET_INIT;
-	struct dist_env env;
-	distinfo_scan_venv(&v, &set, &env);
+	struct freeze_opts fo = { .excludes = &excludes };
 	struct buf out = BUF_INIT;
-	list_format(&set, &env, fmt, &excludes, &out);
+	int rc = freeze_env(venv_dir, true, fmt, false, &fo, &out);
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_free(&out);
-	dist_set_free(&set);
-	venv_close(&v);
 	strvec_clear(&excludes);
-	return EXIT_OK;
+	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
 const struct command command_list = {

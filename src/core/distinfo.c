@@ -415,11 +415,15 @@ int distinfo_scan(const struct strvec *paths, struct dist_set *set)
 	return 0;
 }
 
-void distinfo_set_versions(struct dist_set *set, enum dist_backend backend)
+void distinfo_set_versions(struct dist_set *set, enum dist_backend backend, bool dir_versions)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		struct dist *d = &set->v[i];
-		bool dirv = d->dir_version && (!d->egg_info || backend == DIST_BACKEND_PKG_RESOURCES);
+		/* pkg_resources takes an egg-info's version from its metadata
+		 * when there is one (EggInfoDistribution._reload_version). */
+		bool dirv = d->dir_version &&
+			    (d->egg_info ? backend == DIST_BACKEND_PKG_RESOURCES && !*d->raw_version
+					 : backend == DIST_BACKEND_PKG_RESOURCES || dir_versions);
 		free(d->version);
 		d->version = pep440_normalize(dirv ? d->dir_version : d->raw_version);
 	}
@@ -514,6 +518,7 @@ int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_e
 	if (force && *force)
 		importlib = strchr("yYtT1", force[0]) || !strcasecmp(force, "on");
 	env->backend = importlib ? DIST_BACKEND_IMPORTLIB : DIST_BACKEND_PKG_RESOURCES;
-	distinfo_set_versions(set, env->backend);
+	bool pip241 = env->pip_major > 24 || (env->pip_major == 24 && env->pip_minor >= 1);
+	distinfo_set_versions(set, env->backend, pip241);
 	return rc;
 }

@@ -72,10 +72,12 @@ void distinfo_site_paths(const char *site, struct strvec *out);
  * as Python skips them. Returns 0, or -1 after reporting a real I/O error. */
 int distinfo_scan(const struct strvec *paths, struct dist_set *set);
 
-/* Sets each dist's version as the given backend reads it: the directory
- * name's version for .dist-info (and, with pkg_resources, .egg-info), else
- * METADATA's; normalised per PEP 440, NULL when it is not a valid version. */
-void distinfo_set_versions(struct dist_set *set, enum dist_backend backend);
+/* Sets each dist's version as pip reads it: for .dist-info the directory
+ * name's version with pkg_resources and, from pip 24.1, with importlib
+ * (dir_versions); for .egg-info METADATA's (pkg_resources falls back to the
+ * name's); else METADATA's. Normalised per
+ * PEP 440; NULL when it is not a valid version. */
+void distinfo_set_versions(struct dist_set *set, enum dist_backend backend, bool dir_versions);
 
 struct venv;
 /* What freeze and list need to know about an env's pip. */

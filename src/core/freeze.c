@@ -6,6 +6,8 @@
 #include "core/distinfo.h"
 #include "core/freeze.h"
 #include "core/metadata.h"
+#include "core/vcs.h"
+#include "core/venv.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/strvec.h"
@@ -79,12 +81,21 @@ static void direct_reference(struct buf *b, const struct dist *d)
 		buf_addf(b, "%ssubdirectory=%s", sep, du->subdirectory);
 }
 
+/* pip's _get_editable_info: the project's VCS requirement, else its
+ * directory with a comment saying why. */
 static void editable_entry(struct buf *b, const struct dist *d)
 {
 	char *loc = os_abspath(d->editable_location);
-	buf_addstr(b, "# Editable install with no version control (");
-	name_version(b, d);
-	buf_addf(b, ")\n-e %s", loc ? loc : d->editable_location);
+	const char *where = loc ? loc : d->editable_location;
+	struct buf display = BUF_INIT, comments = BUF_INIT, req = BUF_INIT;
+	name_version(&display, d);
+	if (vcs_editable_requirement(where, d->name, display.ptr, &comments, &req))
+		buf_addf(b, "%s-e %s", comments.ptr, req.ptr);
+	else
+		buf_addf(b, "# Editable install with no version control (%s)\n-e %s", display.ptr, where);
+	buf_free(&display);
+	buf_free(&comments);
+	buf_free(&req);
 	free(loc);
 }
 
@@ -314,4 +325,24 @@ void list_format(const struct dist_set *set, const struct dist_env *env, enum li
 	}
 	free(e);
 	free_entries(all, set->n);
+}
+
+int freeze_env(const char *venv_dir, bool list, enum list_format fmt, bool local,
+	       struct freeze_opts *fo, struct buf *out)
+{
+	struct venv v;
+	if (venv_find_and_open(venv_dir, &v) < 0)
+		return -1;
+	struct dist_set set = DIST_SET_INIT;
+	struct dist_env env;
+	distinfo_scan_venv(&v, &set, &env);
+	fo->local_prefix = local ? v.dir : NULL;
+	if (list)
+		list_format(&set, &env, fmt, fo->excludes, out);
+	else
+		freeze_format(&set, &env, fo, out);
+	fo->local_prefix = NULL;
+	dist_set_free(&set);
+	venv_close(&v);
+	return 0;
 }

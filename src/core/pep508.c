@@ -193,48 +193,39 @@ static int parse_atom(struct cur *c, struct pep508_marker **out, int depth)
 	return 0;
 }
 
-static int parse_and(struct cur *c, struct pep508_marker **out, int depth)
+/* marker_or: marker_and ('or' marker_and)*; marker_and: atom ('and' atom)*.
+ * `kind` says which of the two levels is being read. */
+static int parse_binary(struct cur *c, struct pep508_marker **out, int depth, enum pep508_node kind)
 {
-	if (parse_atom(c, out, depth) < 0)
-		return -1;
-	for (;;) {
-		skip_ws(c);
-		if (!word_at(c->p, "and"))
-			return 0;
-		c->p += 3;
-		struct pep508_marker *r;
-		if (parse_atom(c, &r, depth) < 0) {
-			pep508_marker_free(*out);
+	const char *word = kind == PEP508_OR ? "or" : "and";
+	for (struct pep508_marker *l = NULL;;) {
+		struct pep508_marker *r = NULL;
+		int rc = kind == PEP508_OR ? parse_binary(c, &r, depth, PEP508_AND)
+					   : parse_atom(c, &r, depth);
+		if (rc < 0) {
+			pep508_marker_free(l);
 			*out = NULL;
 			return -1;
 		}
-		struct pep508_marker *m = node(PEP508_AND);
-		m->left = *out;
-		m->right = r;
-		*out = m;
+		if (l) {
+			struct pep508_marker *m = node(kind);
+			m->left = l;
+			m->right = r;
+			r = m;
+		}
+		l = r;
+		skip_ws(c);
+		if (!word_at(c->p, word)) {
+			*out = l;
+			return 0;
+		}
+		c->p += strlen(word);
 	}
 }
 
 static int parse_or(struct cur *c, struct pep508_marker **out, int depth)
 {
-	if (parse_and(c, out, depth) < 0)
-		return -1;
-	for (;;) {
-		skip_ws(c);
-		if (!word_at(c->p, "or"))
-			return 0;
-		c->p += 2;
-		struct pep508_marker *r;
-		if (parse_and(c, &r, depth) < 0) {
-			pep508_marker_free(*out);
-			*out = NULL;
-			return -1;
-		}
-		struct pep508_marker *m = node(PEP508_OR);
-		m->left = *out;
-		m->right = r;
-		*out = m;
-	}
+	return parse_binary(c, out, depth, PEP508_OR);
 }
 
 static int marker_at(struct cur *c, struct pep508_marker **out)

@@ -6,7 +6,7 @@
 # The envs are built once per interpreter and reused by every comparison.
 . "$(dirname "$0")/lib.sh"
 
-PYS=${FREEZE_PYS:-"3.7 3.9 3.12 3.13 pypy3"}
+PYS=${FREEZE_PYS:-"3.7 3.9 3.11 debian3.11 3.12 3.13 pypy3"}
 MK="$TEST_DIR/freeze/mkwheels.py"
 SETUPTOOLS=$(ls /usr/share/python-wheels/setuptools-*.whl 2>/dev/null | head -n 1)
 WHEEL=$(ls /usr/share/python-wheels/wheel-*.whl 2>/dev/null | head -n 1)
@@ -36,29 +36,27 @@ fill() {
 	else
 		echo "note: no editable install in $env"
 	fi
-	# An old-style egg-info directory, as `setup.py install` leaves one.
+	# An old-style egg-info directory, as `setup.py install` leaves one, and
+	# a dist-info: both with a directory name whose version is spelled
+	# otherwise than METADATA's, which pip versions read differently.
 	local site
 	site=$(ls -d "$env"/lib/*/site-packages)
-	mkdir -p "$site/Legacy_Thing-1.5-py3.x.egg-info" &&
-	printf 'Metadata-Version: 1.1\nName: Legacy-Thing\nVersion: 1.5\n' >"$site/Legacy_Thing-1.5-py3.x.egg-info/PKG-INFO"
+	mkdir -p "$site/Legacy_Thing-1.5-py3.x.egg-info" "$site/Skew-2.0.dist-info" &&
+	printf 'Metadata-Version: 1.1\nName: Legacy-Thing\nVersion: 1.5.0\n' >"$site/Legacy_Thing-1.5-py3.x.egg-info/PKG-INFO" &&
+	printf 'Metadata-Version: 2.1\nName: Skew\nVersion: 2.0.0-final\n' >"$site/Skew-2.0.dist-info/METADATA"
 }
 
-# same ENV ARGS...: pip freeze ARGS and cvenv freeze ARGS agree byte for byte.
-same_freeze() {
-	local env=$1
-	shift
-	"$env/bin/python" -m pip freeze "$@" >pip.out 2>/dev/null || return 1
-	cvenv freeze --venv "$env" "$@" >cvenv.out || return 1
+# same COMMAND ENV ARGS...: `pip COMMAND ARGS` (run by the env's python) and
+# `cvenv COMMAND --venv ENV ARGS` agree byte for byte.
+same() {
+	local cmd=$1 env=$2
+	shift 2
+	"$env/bin/python" -m pip "$cmd" "$@" >pip.out 2>/dev/null || return 1
+	cvenv "$cmd" --venv "$env" "$@" >cvenv.out || return 1
 	cmp pip.out cvenv.out || { diff -u pip.out cvenv.out; return 1; }
 }
-
-same_list() {
-	local env=$1
-	shift
-	"$env/bin/python" -m pip list "$@" >pip.out 2>/dev/null || return 1
-	cvenv list --venv "$env" "$@" >cvenv.out || return 1
-	cmp pip.out cvenv.out || { diff -u pip.out cvenv.out; return 1; }
-}
+same_freeze() { same freeze "$@"; }
+same_list() { same list "$@"; }
 
 test_expect_success 'setup: build the fixture wheels' '
 	python3 "$MK" wh && test -f wh/simple-1.0-py3-none-any.whl
@@ -82,6 +80,25 @@ for v in $PYS; do
 		same_freeze "env-$v" --exclude-editable && ! grep -q "^-e" cvenv.out &&
 		same_freeze "env-$v" --exclude simple --exclude foo-bar-baz &&
 		same_freeze "env-$v" --local
+	'
+	test_expect_success "editable in a git checkout: no remote, https, scp-like, invalid, subdirectory ($v)" '
+		test -f "env-$v.has-editable" || exit 0
+		command -v git >/dev/null || exit 0
+		export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+		p="proj-env-$v" &&
+		(cd "$p" && git init -q && git add . && git commit -qm x) &&
+		same_freeze "env-$v" && grep -q "^# Editable Git install with no remote" cvenv.out &&
+		(cd "$p" && git remote add origin https://example.com/x/proj.git) &&
+		same_freeze "env-$v" && grep -q "^-e git+https://example.com/x/proj.git@" cvenv.out &&
+		(cd "$p" && git remote set-url origin git@example.com:x/proj.git) &&
+		same_freeze "env-$v" && grep -q "^-e git+ssh://git@example.com/x/proj.git@" cvenv.out &&
+		(cd "$p" && git remote set-url origin "bogus::x") &&
+		same_freeze "env-$v" && grep -q "invalid URI" cvenv.out &&
+		rm -rf "$p/.git" &&
+		git init -q && git add "$p" && git commit -qm x && git remote add up "$PWD" &&
+		same_freeze "env-$v" && grep -q "&subdirectory=$p$" cvenv.out &&
+		same_freeze "env-$v" --exclude-editable &&
+		rm -rf .git
 	'
 	test_expect_success "list = pip list, columns, freeze and json ($v)" '
 		same_list "env-$v" &&

@@ -87,6 +87,7 @@ static void test_scan_and_format(void **state)
 	put(site, "b_pkg-1.0.dist-info/INSTALLER", "\n  pip \n");
 	put(site, "b_pkg-1.0.dist-info/REQUESTED", "");
 	put(site, "a-2.0-py3.9.egg-info/PKG-INFO", "Name: A\nVersion: 2.0.0-rc1\n");
+	put(site, "skew-2.0.dist-info/METADATA", "Name: skew\nVersion: 2.0.0\n");
 	put(site, "old.egg-info", "Name: Old\nVersion: weird version\n");
 	put(site, "~broken-1.0.dist-info/METADATA", "Name: ~broken\nVersion: 1\n");
 	put(site, "d-1.dist-info/METADATA", "Name: D\nVersion: 1\n");
@@ -108,15 +109,18 @@ static void test_scan_and_format(void **state)
 	assert_int_equal(paths.n, 2);
 	struct dist_set set = DIST_SET_INIT;
 	assert_int_equal(distinfo_scan(&paths, &set), 0);
-	distinfo_set_versions(&set, DIST_BACKEND_PKG_RESOURCES);
+	distinfo_set_versions(&set, DIST_BACKEND_PKG_RESOURCES, false);
 	const struct dist *b = dist_set_find(&set, "b-pkg");
 	assert_non_null(b);
 	assert_string_equal(b->version, "1.0");
 	assert_string_equal(b->installer, "pip");
 	assert_true(b->requested);
 	assert_null(dist_set_find(&set, "~broken"));
-	assert_string_equal(dist_set_find(&set, "a")->version, "2.0");
-	distinfo_set_versions(&set, DIST_BACKEND_IMPORTLIB);
+	assert_string_equal(dist_set_find(&set, "a")->version, "2.0.0rc1");
+	assert_string_equal(dist_set_find(&set, "skew")->version, "2.0");
+	distinfo_set_versions(&set, DIST_BACKEND_IMPORTLIB, false);
+	assert_string_equal(dist_set_find(&set, "skew")->version, "2.0.0");
+	distinfo_set_versions(&set, DIST_BACKEND_IMPORTLIB, true);
 	assert_string_equal(dist_set_find(&set, "a")->version, "2.0.0rc1");
 	assert_null(dist_set_find(&set, "old")->version);
 	assert_non_null(dist_set_find(&set, "dev")->editable_location);
@@ -128,7 +132,7 @@ static void test_scan_and_format(void **state)
 	char *want = xstrfmt("A==2.0.0rc1\nB.Pkg==1.0\nC==3\nD @ file:///w/d-1-py3-none-any.whl#sha256=ff\n"
 			     "# Editable install with no version control (Dev==0.5)\n-e %s/devproj\n"
 			     "# Editable install with no version control (E==0.1)\n-e /src/e x\n"
-			     "Old===weird version\nsetuptools==1\n", tmp);
+			     "Old===weird version\nsetuptools==1\nskew==2.0\n", tmp);
 	assert_string_equal(out.ptr, want);
 	free(want);
 
