@@ -14,9 +14,10 @@ _cvenv() {
 	case $cmd in
 	create)
 		case $prev in
-		-p|--python|--prompt) return ;;
+		--seed-wheels|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		-p|--python|--link-mode|--prompt) return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --prompt --without-scm-ignore-files -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --seed-wheels --cache-dir --no-cache --link-mode --prompt --without-scm-ignore-files -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	help)
