@@ -3,12 +3,14 @@
  * gone to files whose path contains FAULT_WRITE_PATH (and from then on: a full
  * disk stays full); rename() fails with EIO for the one rename, after
  * FAULT_RENAME_AFTER others, whose destination contains FAULT_RENAME_PATH --
- * or for all of them from then on with FAULT_RENAME_STICKY=1. Unset variables
- * disable that fault. */
+ * or for all of them from then on with FAULT_RENAME_STICKY=1; SIGINT is
+ * raised (once) at the first write to a path containing FAULT_SIGINT_PATH,
+ * as if the user pressed Ctrl-C then. Unset variables disable that fault. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +29,20 @@ ssize_t write(int fd, const void *buf, size_t n)
 	static long seen;
 	if (!real)
 		real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+	static bool signalled;
 	const char *want = getenv("FAULT_WRITE_PATH");
-	if (want && fd > 2) {
+	const char *sig = getenv("FAULT_SIGINT_PATH");
+	if ((want || sig) && fd > 2) {
 		char link[64], path[PATH_MAX];
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 		ssize_t l = readlink(link, path, sizeof(path) - 1);
 		if (l > 0) {
 			path[l] = '\0';
-			if (strstr(path, want) && seen++ >= counter("FAULT_WRITE_AFTER")) {
+			if (sig && !signalled && strstr(path, sig)) {
+				signalled = true;
+				raise(SIGINT);
+			}
+			if (want && strstr(path, want) && seen++ >= counter("FAULT_WRITE_AFTER")) {
 				errno = ENOSPC;
 				return -1;
 			}
