@@ -2,7 +2,9 @@
 # Side-by-side: making an env without pip, with cvenv, the same interpreter's
 # `python -m venv`, and Debian's virtualenv (--no-seed), in ONE hyperfine run;
 # then the ratios, and the peak memory of each (GNU time; for cvenv it
-# includes the one interpreter query it runs).
+# includes the one interpreter query it runs). cvenv runs twice: warm (the
+# interpreter's facts cached: no Python process starts) and cold
+# (CVENV_NO_CACHE=1: cvenv must ask the interpreter about itself).
 #
 #   sh bench/create.sh [PYTHON] [RUNS]      default: /usr/bin/python3.11, 30
 #   CVENV=path/to/cvenv sh bench/create.sh
@@ -25,6 +27,7 @@ echo
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/result.json" \
 	--prepare "rm -rf $W/env" \
 	-n "cvenv create --without-pip" "$CVENV create -p $PY --without-pip $W/env" \
+	-n "cvenv create --without-pip (cold: CVENV_NO_CACHE=1)" "env CVENV_NO_CACHE=1 $CVENV create -p $PY --without-pip $W/env" \
 	-n "python -m venv --without-pip" "$PY -m venv --without-pip $W/env" \
 	-n "virtualenv --no-seed" "$VE --no-seed --no-periodic-update -p $PY $W/env"
 
@@ -34,7 +37,7 @@ r = json.load(open(sys.argv[1]))["results"]
 base = r[0]["mean"]
 print("\nmean times and ratios to cvenv:")
 for x in r:
-    print("  %-30s %8.1f ms  %6.2fx" % (x["command"], x["mean"] * 1000, x["mean"] / base))
+    print("  %-52s %8.1f ms  %6.2fx" % (x["command"], x["mean"] * 1000, x["mean"] / base))
 PY
 
 peak() {
@@ -45,6 +48,7 @@ peak() {
 echo
 echo "peak resident memory (largest process of the run):"
 echo "  cvenv create --without-pip    $(peak "$CVENV" create -p "$PY" --without-pip "$W/env")"
+echo "  ... cold (CVENV_NO_CACHE=1)   $(peak env CVENV_NO_CACHE=1 "$CVENV" create -p "$PY" --without-pip "$W/env")"
 echo "  python -m venv --without-pip  $(peak "$PY" -m venv --without-pip "$W/env")"
 echo "  virtualenv --no-seed          $(peak $VE --no-seed --no-periodic-update -p "$PY" "$W/env")"
 echo "  (the interpreter alone: $(peak "$PY" -E -s -c pass))"
