@@ -1,9 +1,6 @@
 /* libFuzzer target: core metadata (METADATA / PKG-INFO) and direct_url.json
- * parsing, on any bytes. Build (no Makefile rule yet):
- *   clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *     fuzz/fuzz_metadata.c src/core/metadata.c src/core/distinfo.c src/core/pep440.c \
- *     src/core/venv.c src/core/pyvenvcfg.c src/os/fs.c src/util/buf.c src/util/strvec.c \
- *     src/util/error.c -ljansson -o build-fuzz/fuzz_metadata */
+ * parsing, on any bytes.
+ * Built by `make fuzz`; run build-fuzz/fuzz_metadata fuzz/corpus/metadata. */
 #include "util/common.h"
 
 #include "core/distinfo.h"

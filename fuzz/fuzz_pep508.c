@@ -1,6 +1,6 @@
 /* libFuzzer target: PEP 508 requirement parsing, formatting and marker
- * evaluation on any text. Build: see fuzz/fuzz_metadata.c (add
- * src/core/pep508.c src/core/interp.c src/os/spawn.c). */
+ * evaluation on any text.
+ * Built by `make fuzz`; run build-fuzz/fuzz_pep508 fuzz/corpus/pep508. */
 #include "util/common.h"
 
 #include "core/pep508.h"

@@ -1,7 +1,6 @@
 /* libFuzzer target: requirements.txt parsing on any text (includes of
- * other files fail harmlessly: the names do not exist). Build: see
- * fuzz/fuzz_metadata.c (add src/core/requirements.c src/core/pep508.c
- * src/core/interp.c src/os/spawn.c). */
+ * other files fail harmlessly: the names do not exist). Built by
+ * `make fuzz`; run build-fuzz/fuzz_requirements fuzz/corpus/requirements. */
 #include "util/common.h"
 
 #include "core/requirements.h"

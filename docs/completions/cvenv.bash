@@ -43,10 +43,10 @@ _cvenv() {
 		;;
 	freeze)
 		case $prev in
-		--venv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--venv|-r|--requirement) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		--exclude) return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv --all -l --local --exclude-editable --exclude -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement --all -l --local --exclude-editable --exclude -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	list)
@@ -54,7 +54,7 @@ _cvenv() {
 		--venv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		--format|--exclude) return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv --format --exclude -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv --format -e --editable --exclude-editable -l --local --exclude -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	python)

@@ -12,15 +12,19 @@
 static const char *venv_dir;
 static bool all, exclude_editable, local_only;
 static struct strvec excludes = STRVEC_INIT;
+static struct strvec requirements = STRVEC_INIT;
 
 static const char *const freeze_usage[] = {
-	"cvenv freeze [--venv DIR] [--all] [--local] [--exclude-editable] [--exclude NAME]...",
+	"cvenv freeze [--venv DIR] [-r FILE]... [--all] [--local] [--exclude-editable] [--exclude NAME]...",
 	NULL,
 };
 
 static const struct opt freeze_options[] = {
 	OPT_STRING_F(0, "venv", &venv_dir, "DIR",
 		     "the environment (default: $VIRTUAL_ENV, else ./.venv)", OPT_DIRARG),
+	OPT_LIST_F('r', "requirement", &requirements, "FILE",
+		   "list the packages this requirements file names first, in its order, "
+		   "with its comments and options (repeatable)", OPT_FILEARG),
 	OPT_BOOL(0, "all", &all,
 		 "do not skip pip, nor setuptools, distribute and wheel where pip skips them"),
 	OPT_BOOL('l', "local", &local_only,
@@ -41,12 +45,14 @@ static int cmd_freeze(int argc, const char **argv)
 		.all = all,
 		.exclude_editable = exclude_editable,
 		.excludes = &excludes,
+		.requirements = &requirements,
 	};
 	struct buf out = BUF_INIT;
 	int rc = freeze_env(venv_dir, false, LIST_FREEZE, local_only, &fo, &out);
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_free(&out);
 	strvec_clear(&excludes);
+	strvec_clear(&requirements);
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 

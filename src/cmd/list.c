@@ -11,9 +11,10 @@
 static const char *venv_dir;
 static const char *format = "columns";
 static struct strvec excludes = STRVEC_INIT;
+static bool editable_only, exclude_editable, local_only;
 
 static const char *const list_usage[] = {
-	"cvenv list [--venv DIR] [--format=columns|freeze|json] [--exclude NAME]...",
+	"cvenv list [-v] [-e | --exclude-editable] [-l] [--format=FORMAT] [--venv DIR] [--exclude NAME]...",
 	NULL,
 };
 
@@ -22,6 +23,10 @@ static const struct opt list_options[] = {
 		     "the environment (default: $VIRTUAL_ENV, else ./.venv)", OPT_DIRARG),
 	OPT_STRING(0, "format", &format, "FORMAT",
 		   "columns (default), freeze or json, as pip list writes them"),
+	OPT_BOOL('e', "editable", &editable_only, "list only editable installs"),
+	OPT_BOOL(0, "exclude-editable", &exclude_editable, "leave editable installs out"),
+	OPT_BOOL('l', "local", &local_only,
+		 "with include-system-site-packages, list only the env's own packages"),
 	OPT_LIST(0, "exclude", &excludes, "NAME", "leave this package out (repeatable)"),
 	OPT_END(),
 };
@@ -46,9 +51,13 @@ static int cmd_list(int argc, const char **argv)
 		strvec_clear(&excludes);
 		return EXIT_USAGE;
 	}
-	struct freeze_opts fo = { .excludes = &excludes };
+	struct freeze_opts fo = {
+		.excludes = &excludes,
+		.exclude_editable = exclude_editable,
+		.editable_only = editable_only,
+	};
 	struct buf out = BUF_INIT;
-	int rc = freeze_env(venv_dir, true, fmt, false, &fo, &out);
+	int rc = freeze_env(venv_dir, true, fmt, local_only, &fo, &out);
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_free(&out);
 	strvec_clear(&excludes);
@@ -64,7 +73,8 @@ const struct command command_list = {
 		"Lists the packages installed in the environment as the env's own `pip list` "
 		"does: a table of name and version (and editable project location when there "
 		"are editable installs), sorted by canonical name; --format=freeze writes "
-		"name==version lines and --format=json pip's JSON. Starts no Python process.",
+		"name==version lines and --format=json pip's JSON. With -v, as `pip list -v`: "
+		"each package's location and installer too. Starts no Python process.",
 	.options = list_options,
 	.flags = CMD_TAKES_VENV,
 };

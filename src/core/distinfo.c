@@ -509,6 +509,11 @@ int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_e
 		env->pip_major = (int)pv.release[0];
 		env->pip_minor = pv.nrelease > 1 ? (int)pv.release[1] : 0;
 		pep440_version_free(&pv);
+	} else {
+		/* No pip in the env (--without-pip): answer as the pip that
+		 * Python 3.13 bundles would. */
+		env->pip_major = 24;
+		env->pip_minor = 2;
 	}
 	/* pip uses importlib.metadata from Python 3.11 on (pip 22.3 and later;
 	 * _PIP_USE_IMPORTLIB_METADATA overrides, as in pip). */
@@ -518,7 +523,8 @@ int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_e
 	if (force && *force)
 		importlib = strchr("yYtT1", force[0]) || !strcasecmp(force, "on");
 	env->backend = importlib ? DIST_BACKEND_IMPORTLIB : DIST_BACKEND_PKG_RESOURCES;
-	bool pip241 = env->pip_major > 24 || (env->pip_major == 24 && env->pip_minor >= 1);
-	distinfo_set_versions(set, env->backend, pip241);
+	/* pip 24.2 (pypa/pip#12656) reads a dist-info's version from its name. */
+	bool pip242 = env->pip_major > 24 || (env->pip_major == 24 && env->pip_minor >= 2);
+	distinfo_set_versions(set, env->backend, pip242);
 	return rc;
 }

@@ -68,12 +68,12 @@ char *file_url_to_path(const char *url);
 void distinfo_site_paths(const char *site, struct strvec *out);
 
 /* Scans the locations in order and adds what it finds to *set (first
- * distribution per canonical name wins). Unreadable locations are skipped,
- * as Python skips them. Returns 0, or -1 after reporting a real I/O error. */
+ * distribution per canonical name wins). Unreadable locations and files are
+ * skipped, as Python and pip skip them; returns 0. */
 int distinfo_scan(const struct strvec *paths, struct dist_set *set);
 
 /* Sets each dist's version as pip reads it: for .dist-info the directory
- * name's version with pkg_resources and, from pip 24.1, with importlib
+ * name's version with pkg_resources and, from pip 24.2, with importlib
  * (dir_versions); for .egg-info METADATA's (pkg_resources falls back to the
  * name's); else METADATA's. Normalised per
  * PEP 440; NULL when it is not a valid version. */
@@ -83,7 +83,7 @@ struct venv;
 /* What freeze and list need to know about an env's pip. */
 struct dist_env {
 	enum dist_backend backend;
-	int pip_major, pip_minor; /* 0, 0 when pip is absent */
+	int pip_major, pip_minor; /* the env's pip; 24.2 when it has none */
 	int py_major, py_minor;
 };
 

@@ -2,14 +2,17 @@
 #include "util/common.h"
 
 #include <ctype.h>
+#include <strings.h>
 
 #include "core/distinfo.h"
 #include "core/freeze.h"
 #include "core/metadata.h"
+#include "core/pep508.h"
 #include "core/vcs.h"
 #include "core/venv.h"
 #include "os/fs.h"
 #include "util/buf.h"
+#include "util/error.h"
 #include "util/strvec.h"
 
 static bool pip_at_least(const struct dist_env *env, int major, int minor)
@@ -150,30 +153,258 @@ static bool is_local(const struct dist *d, const char *prefix)
 	return !strncmp(d->location, prefix, n) && (d->location[n] == '/' || !d->location[n]);
 }
 
-void freeze_format(const struct dist_set *set, const struct dist_env *env,
-		   const struct freeze_opts *fo, struct buf *out)
+static void render(const struct dist *d, struct buf *line)
+{
+	if (d->editable_location)
+		editable_entry(line, d);
+	else if (d->durl.kind != DIRECT_URL_NONE)
+		direct_reference(line, d);
+	else
+		name_version(line, d);
+	buf_rtrim(line, " \t\n\r\f\v");
+	buf_addch(line, '\n');
+}
+
+/* pip's COMMENT_RE.sub("", line).strip(). */
+static char *strip_comment(const char *line)
+{
+	size_t n = strlen(line), i = 0;
+	for (; i < n; i++)
+		if (line[i] == '#' && (i == 0 || isspace((unsigned char)line[i - 1])))
+			break;
+	while (i > 0 && isspace((unsigned char)line[i - 1]))
+		i--;
+	const char *s = line;
+	while (s < line + i && isspace((unsigned char)*s))
+		s++;
+	return xstrndup(s, (size_t)(line + i - s));
+}
+
+/* The "#egg=NAME" fragment of a URL, or NULL. */
+static char *egg_fragment(const char *s)
+{
+	const char *e = strstr(s, "#egg=");
+	if (!e)
+		e = strstr(s, "&egg=");
+	if (!e)
+		return NULL;
+	e += 5;
+	size_t n = strcspn(e, "&# \t;");
+	return n ? xstrndup(e, n) : NULL;
+}
+
+/* The project a requirements line names, as pip freeze -r reads it:
+ * PEP 508, a wheel path or URL (its file name), #egg=; NULL when it is not
+ * clear (a directory, an sdist without #egg). -1 after reporting a line pip
+ * refuses too. */
+static int line_name(const char *s, bool editable, char **name)
+{
+	*name = egg_fragment(s);
+	if (*name)
+		return 0;
+	if (editable) {
+		if (os_is_dir(s))
+			return 0;
+		static const char *const vcs[] = { "git+", "hg+", "svn+", "bzr+" };
+		for (size_t i = 0; i < ARRAY_SIZE(vcs); i++)
+			if (!strncasecmp(s, vcs[i], strlen(vcs[i])))
+				return error("cannot detect the requirement name for '%s'", s),
+				       hint("name it with #egg=NAME"), -1;
+		return error("'%s' is not a valid editable requirement: neither a directory "
+			     "nor a VCS URL (git+, hg+, svn+, bzr+)", s);
+	}
+	struct pep508_req r;
+	struct buf err = BUF_INIT;
+	if (pep508_parse(s, &r, &err) == 0) {
+		*name = xstrdup(r.name);
+		pep508_req_free(&r);
+		buf_free(&err);
+		return 0;
+	}
+	if (strchr(s, '/') || s[0] == '.') {
+		size_t n = strcspn(s, "#; \t");
+		char *target = xstrndup(s, n);
+		if (ends_with(target, ".whl")) {
+			const char *base = strrchr(target, '/');
+			base = base ? base + 1 : target;
+			*name = xstrndup(base, strcspn(base, "-"));
+		}
+		free(target);
+		buf_free(&err);
+		return 0;
+	}
+	error("invalid requirement '%s': %s", s, err.ptr);
+	buf_free(&err);
+	return -1;
+}
+
+struct file_count {
+	char *name;
+	struct strvec files;
+};
+
+/* Lines pip freeze -r copies through as they are, once. */
+static bool passthrough(const char *line)
+{
+	static const char *const prefixes[] = {
+		"-r", "--requirement", "-f", "--find-links", "-i", "--index-url", "--pre",
+		"--trusted-host", "--process-dependency-links", "--extra-index-url", "--use-feature",
+	};
+	const char *s = line;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s || *s == '#')
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (starts_with(line, prefixes[i]))
+			return true;
+	return false;
+}
+
+static struct file_count *count_for(struct file_count **v, size_t *n, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].name, name))
+			return &(*v)[i];
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	struct file_count *c = &(*v)[(*n)++];
+	c->name = xstrdup(name);
+	strvec_init(&c->files);
+	return c;
+}
+
+/* One requirements line: emitted as is, or replaced by the installed
+ * package it names (marked done). */
+static int one_line(const char *file, const char *raw, struct entry *e, size_t n, bool *keep,
+		    struct strvec *emitted, struct file_count **counts, size_t *ncounts,
+		    struct buf *out)
+{
+	if (passthrough(raw)) {
+		struct buf l = BUF_INIT;
+		buf_addstr(&l, raw);
+		buf_rtrim(&l, " \t\r\f\v");
+		if (!strvec_contains(emitted, l.ptr)) {
+			strvec_push(emitted, l.ptr);
+			buf_addf(out, "%s\n", l.ptr);
+		}
+		buf_free(&l);
+		return 0;
+	}
+	bool editable = starts_with(raw, "-e") || starts_with(raw, "--editable");
+	char *s;
+	if (editable) {
+		const char *v = raw + (raw[1] == 'e' ? 2 : strlen("--editable"));
+		while (isspace((unsigned char)*v) || (raw[1] == '-' && *v == '='))
+			v++;
+		s = strip_comment(v);
+	} else {
+		s = strip_comment(raw);
+	}
+	char *name;
+	if (line_name(s, editable, &name) < 0) {
+		free(s);
+		return -1;
+	}
+	if (name) {
+		char *canon = name_canonicalize(name);
+		struct file_count *c = count_for(counts, ncounts, name);
+		size_t i = 0;
+		while (i < n && !(keep[i] && !strcmp(e[i].d->canonical, canon)))
+			i++;
+		if (i == n) {
+			if (!c->files.n)
+				warning("requirement file '%s' contains '%s', but package '%s' is not installed",
+					file, s, name);
+			else
+				strvec_push(&c->files, file);
+		} else {
+			render(e[i].d, out);
+			keep[i] = false;
+			strvec_push(&c->files, file);
+		}
+		free(canon);
+		free(name);
+	}
+	free(s);
+	return 0;
+}
+
+/* pip freeze -r FILE...: the files' lines in their order, each naming an
+ * installed package replaced by its freeze line. */
+static int requirement_files(const struct strvec *files, struct entry *e, size_t n, bool *keep,
+			     struct buf *out)
+{
+	struct strvec emitted = STRVEC_INIT;
+	struct file_count *counts = NULL;
+	size_t ncounts = 0;
+	int rc = 0;
+	for (size_t f = 0; f < files->n && rc == 0; f++) {
+		struct buf text = BUF_INIT;
+		if (os_read_file(files->v[f], 16u << 20, &text) < 0) {
+			rc = error("cannot read requirements file '%s': %s", files->v[f], strerror(errno));
+			buf_free(&text);
+			break;
+		}
+		char *save = NULL, *p = text.ptr;
+		/* Universal newlines, as Python's text mode. */
+		for (char *q = p; *q; q++)
+			if (*q == '\r')
+				*q = q[1] == '\n' ? ' ' : '\n';
+		for (char *line = p; line && *line && rc == 0; line = save) {
+			char *nl = strchr(line, '\n');
+			save = nl ? nl + 1 : NULL;
+			if (nl)
+				*nl = '\0';
+			rc = one_line(files->v[f], line, e, n, keep, &emitted, &counts, &ncounts, out);
+		}
+		buf_free(&text);
+	}
+	for (size_t i = 0; i < ncounts; i++) {
+		if (rc == 0 && counts[i].files.n > 1) {
+			struct strvec uniq = STRVEC_INIT;
+			for (size_t j = 0; j < counts[i].files.n; j++)
+				if (!strvec_contains(&uniq, counts[i].files.v[j]))
+					strvec_push(&uniq, counts[i].files.v[j]);
+			strvec_sort(&uniq);
+			struct buf list = BUF_INIT;
+			for (size_t j = 0; j < uniq.n; j++)
+				buf_addf(&list, "%s%s", j ? ", " : "", uniq.v[j]);
+			warning("requirement '%s' included multiple times [%s]", counts[i].name, list.ptr);
+			buf_free(&list);
+			strvec_clear(&uniq);
+		}
+		free(counts[i].name);
+		strvec_clear(&counts[i].files);
+	}
+	free(counts);
+	strvec_clear(&emitted);
+	if (rc == 0)
+		buf_addstr(out, "## The following requirements were added by pip freeze:\n");
+	return rc;
+}
+
+int freeze_format(const struct dist_set *set, const struct dist_env *env,
+		  const struct freeze_opts *fo, struct buf *out)
 {
 	struct entry *e = sorted_entries(set, false);
+	bool *keep = xcalloc(set->n + 1, sizeof(*keep));
 	for (size_t i = 0; i < set->n; i++) {
 		const struct dist *d = e[i].d;
-		bool editable = d->editable_location != NULL;
-		if ((editable && fo->exclude_editable) || !is_local(d, fo->local_prefix))
-			continue;
-		if (excluded(fo->excludes, d->canonical) || (!fo->all && dev_pkg(env, d->canonical)))
-			continue;
-		struct buf line = BUF_INIT;
-		if (editable)
-			editable_entry(&line, d);
-		else if (d->durl.kind != DIRECT_URL_NONE)
-			direct_reference(&line, d);
-		else
-			name_version(&line, d);
-		buf_rtrim(&line, " \t\n\r\f\v");
-		buf_add(out, line.ptr, line.len);
-		buf_addch(out, '\n');
-		buf_free(&line);
+		keep[i] = !(d->editable_location && fo->exclude_editable) && is_local(d, fo->local_prefix);
 	}
+	int rc = 0;
+	if (fo->requirements && fo->requirements->n)
+		rc = requirement_files(fo->requirements, e, set->n, keep, out);
+	for (size_t i = 0; i < set->n && rc == 0; i++) {
+		const struct dist *d = e[i].d;
+		if (!keep[i] || excluded(fo->excludes, d->canonical) ||
+		    (!fo->all && dev_pkg(env, d->canonical)))
+			continue;
+		render(d, out);
+	}
+	free(keep);
 	free_entries(e, set->n);
+	return rc;
 }
 
 /* Width in characters of UTF-8 text, as Python's len(). */
@@ -195,52 +426,73 @@ static const char *list_version(const struct dist *d, const struct dist_env *env
 	return d->version ? d->version : d->raw_version;
 }
 
-static void put_cell(struct buf *out, const char *s, size_t width, bool last)
+/* pip's tabulate(): columns padded to their widest cell (in characters),
+ * joined by one space, trailing blanks removed; a dashed rule under the
+ * header. rows[r * ncol + c]. */
+static void tabulate(struct buf *out, const char *const *rows, size_t nrows, size_t ncol)
 {
-	buf_addstr(out, s);
-	if (!last)
-		for (size_t w = text_width(s); w < width; w++)
-			buf_addch(out, ' ');
+	size_t *width = xcalloc(ncol, sizeof(*width));
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncol; c++)
+			if (text_width(rows[r * ncol + c]) > width[c])
+				width[c] = text_width(rows[r * ncol + c]);
+	struct buf line = BUF_INIT;
+	for (size_t r = 0; r < nrows; r++) {
+		for (int rule = 0; rule <= (r == 0); rule++) {
+			buf_reset(&line);
+			for (size_t c = 0; c < ncol; c++) {
+				const char *cell = rows[r * ncol + c];
+				size_t w = rule ? 0 : text_width(cell);
+				if (c)
+					buf_addch(&line, ' ');
+				if (rule)
+					while (w++ < width[c])
+						buf_addch(&line, '-');
+				else
+					for (buf_addstr(&line, cell); w < width[c]; w++)
+						buf_addch(&line, ' ');
+			}
+			buf_rtrim(&line, " \t\n\r\f\v");
+			buf_add(out, line.ptr, line.len);
+			buf_addch(out, '\n');
+		}
+	}
+	buf_free(&line);
+	free(width);
 }
 
-static void list_columns(struct entry *e, size_t n, const struct dist_env *env, struct buf *out)
+/* pip list's columns: Package, Version, then Editable project location when
+ * there are editables, then Location and Installer with -v. */
+static void list_columns(struct entry *e, size_t n, const struct dist_env *env, bool verbose,
+			 struct buf *out)
 {
 	bool editables = false;
 	for (size_t i = 0; i < n; i++)
 		editables |= e[i].d->editable_location != NULL;
-	size_t ncol = editables ? 3 : 2;
-	size_t width[3] = { strlen("Package"), strlen("Version"), strlen("Editable project location") };
+	size_t ncol = 2 + editables + 2 * verbose;
+	const char **rows = xcalloc((n + 1) * ncol, sizeof(*rows));
+	size_t k = 0;
+	rows[k++] = "Package";
+	rows[k++] = "Version";
+	if (editables)
+		rows[k++] = "Editable project location";
+	if (verbose) {
+		rows[k++] = "Location";
+		rows[k++] = "Installer";
+	}
 	for (size_t i = 0; i < n; i++) {
-		const char *cells[3] = { e[i].d->name, list_version(e[i].d, env, true),
-					 e[i].d->editable_location ? e[i].d->editable_location : "" };
-		for (size_t c = 0; c < ncol; c++)
-			if (text_width(cells[c]) > width[c])
-				width[c] = text_width(cells[c]);
-	}
-	struct buf row = BUF_INIT;
-	const char *head[3] = { "Package", "Version", "Editable project location" };
-	for (size_t r = 0; r <= n + 1; r++) {
-		buf_reset(&row);
-		for (size_t c = 0; c < ncol; c++) {
-			if (c)
-				buf_addch(&row, ' ');
-			if (r == 1) {
-				for (size_t k = 0; k < width[c]; k++)
-					buf_addch(&row, '-');
-				continue;
-			}
-			const struct dist *d = r ? e[r - 2].d : NULL;
-			const char *cell = !d ? head[c]
-				: c == 0 ? d->name
-				: c == 1 ? list_version(d, env, true)
-				: (d->editable_location ? d->editable_location : "");
-			put_cell(&row, cell, width[c], false);
+		const struct dist *d = e[i].d;
+		rows[k++] = d->name;
+		rows[k++] = list_version(d, env, true);
+		if (editables)
+			rows[k++] = d->editable_location ? d->editable_location : "";
+		if (verbose) {
+			rows[k++] = d->location;
+			rows[k++] = d->installer;
 		}
-		buf_rtrim(&row, " \t\n\r\f\v");
-		buf_add(out, row.ptr, row.len);
-		buf_addch(out, '\n');
 	}
-	buf_free(&row);
+	tabulate(out, rows, n + 1, ncol);
+	free(rows);
 }
 
 void py_json_str(struct buf *out, const char *s)
@@ -294,19 +546,26 @@ void py_json_str(struct buf *out, const char *s)
 }
 
 void list_format(const struct dist_set *set, const struct dist_env *env, enum list_format fmt,
-		 const struct strvec *excludes, struct buf *out)
+		 const struct freeze_opts *fo, bool verbose, struct buf *out)
 {
 	struct entry *all = sorted_entries(set, true);
 	struct entry *e = xcalloc(set->n + 1, sizeof(*e));
 	size_t n = 0;
-	for (size_t i = 0; i < set->n; i++)
-		if (!excluded(excludes, all[i].d->canonical))
-			e[n++] = all[i];
+	for (size_t i = 0; i < set->n; i++) {
+		const struct dist *d = all[i].d;
+		bool editable = d->editable_location != NULL;
+		if (excluded(fo->excludes, d->canonical) || !is_local(d, fo->local_prefix) ||
+		    (editable && fo->exclude_editable) || (!editable && fo->editable_only))
+			continue;
+		e[n++] = all[i];
+	}
 	if (fmt == LIST_COLUMNS && n) {
-		list_columns(e, n, env, out);
+		list_columns(e, n, env, verbose, out);
 	} else if (fmt == LIST_FREEZE) {
-		for (size_t i = 0; i < n; i++)
-			buf_addf(out, "%s==%s\n", e[i].d->name, list_version(e[i].d, env, false));
+		for (size_t i = 0; i < n; i++) {
+			buf_addf(out, "%s==%s", e[i].d->name, list_version(e[i].d, env, false));
+			buf_addf(out, verbose ? " (%s)\n" : "\n", e[i].d->location);
+		}
 	} else if (fmt == LIST_JSON) {
 		buf_addch(out, '[');
 		for (size_t i = 0; i < n; i++) {
@@ -315,6 +574,12 @@ void list_format(const struct dist_set *set, const struct dist_env *env, enum li
 			py_json_str(out, d->name);
 			buf_addstr(out, ", \"version\": ");
 			py_json_str(out, list_version(d, env, false));
+			if (verbose) {
+				buf_addstr(out, ", \"location\": ");
+				py_json_str(out, d->location);
+				buf_addstr(out, ", \"installer\": ");
+				py_json_str(out, d->installer);
+			}
 			if (d->editable_location) {
 				buf_addstr(out, ", \"editable_project_location\": ");
 				py_json_str(out, d->editable_location);
@@ -337,12 +602,13 @@ int freeze_env(const char *venv_dir, bool list, enum list_format fmt, bool local
 	struct dist_env env;
 	distinfo_scan_venv(&v, &set, &env);
 	fo->local_prefix = local ? v.dir : NULL;
+	int rc = 0;
 	if (list)
-		list_format(&set, &env, fmt, fo->excludes, out);
+		list_format(&set, &env, fmt, fo, verbosity > 0, out);
 	else
-		freeze_format(&set, &env, fo, out);
+		rc = freeze_format(&set, &env, fo, out);
 	fo->local_prefix = NULL;
 	dist_set_free(&set);
 	venv_close(&v);
-	return 0;
+	return rc;
 }

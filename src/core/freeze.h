@@ -15,24 +15,33 @@ struct dist_env;
 struct freeze_opts {
 	bool all;                      /* --all: keep pip and the build backends */
 	bool exclude_editable;
+	bool editable_only;            /* list -e: only editable installs */
 	const char *local_prefix;      /* --local: only dists under this prefix */
 	const struct strvec *excludes; /* --exclude NAME (any spelling) */
+	const struct strvec *requirements; /* -r FILE: keep these files' order */
 };
 
-/* Appends the freeze lines, each ending in "\n". */
-void freeze_format(const struct dist_set *set, const struct dist_env *env,
-		   const struct freeze_opts *fo, struct buf *out);
+/* Appends the freeze lines, each ending in "\n". With requirement files
+ * (pip freeze -r), first their lines in order, those naming an installed
+ * package replaced by its line, then "## The following requirements were
+ * added by pip freeze:" and the rest. Returns -1 after reporting a line pip
+ * refuses too (what was appended until then stays, as pip prints it). */
+int freeze_format(const struct dist_set *set, const struct dist_env *env,
+		  const struct freeze_opts *fo, struct buf *out);
 
 enum list_format { LIST_COLUMNS, LIST_FREEZE, LIST_JSON };
 
-/* Appends `pip list --format=...` output. */
+/* Appends `pip list --format=...` output (verbose: pip list -v, with each
+ * package's location and installer), with fo's excludes, exclude_editable,
+ * editable_only and local_prefix (all and requirements do not apply). */
 void list_format(const struct dist_set *set, const struct dist_env *env, enum list_format fmt,
-		 const struct strvec *excludes, struct buf *out);
+		 const struct freeze_opts *fo, bool verbose, struct buf *out);
 
 /* Opens the env (--venv DIR, else $VIRTUAL_ENV, else ./.venv), scans it and
  * appends `pip freeze` output (when list is false; fo->local_prefix is set
- * to the env when `local`) or `pip list --format=fmt` output. Reports and
- * returns -1 when there is no usable env. */
+ * to the env when `local`) or `pip list --format=fmt` output (with -v, as
+ * `pip list -v`). Reports and
+ * returns -1 when there is no usable env or a bad requirements line. */
 int freeze_env(const char *venv_dir, bool list, enum list_format fmt, bool local,
 	       struct freeze_opts *fo, struct buf *out);
 

@@ -81,6 +81,17 @@ for v in $PYS; do
 		same_freeze "env-$v" --exclude simple --exclude foo-bar-baz &&
 		same_freeze "env-$v" --local
 	'
+	test_expect_success "freeze -r keeps the files' order, comments and options ($v)" '
+		printf "# top\n\n-i https://x/simple\nsimple==0.9\nfoo-bar-baz  # why\n-r other.txt\nnot-installed>=1\npip\n./wh/zeta-1.0.0b1-py3-none-any.whl\n-e git+https://x/y#egg=Edit_Me\n" >r1.txt &&
+		printf "  camelcase\n--index-url=x\n-fwh\n# top\nhttps://x/Alpha.Pkg-3.0-py3-none-any.whl ; python_version < \"3\"\nfile:///x/s.tar.gz#egg=simple\n" >r2.txt &&
+		same_freeze "env-$v" -r r1.txt -r r2.txt &&
+		grep -q "^## The following requirements were added by pip freeze:$" cvenv.out &&
+		same_freeze "env-$v" -r r2.txt --all --exclude-editable &&
+		printf "simple\n-e ./no-such-dir\nzeta\n" >r3.txt &&
+		{ "env-$v/bin/python" -m pip freeze -r r3.txt >pip.out 2>/dev/null; test $? -ne 0; } &&
+		expect_code 1 cvenv freeze --venv "env-$v" -r r3.txt >cvenv.out 2>err &&
+		cmp pip.out cvenv.out && expect_grep "not a valid editable requirement" err
+	'
 	test_expect_success "editable in a git checkout: no remote, https, scp-like, invalid, subdirectory ($v)" '
 		test -f "env-$v.has-editable" || exit 0
 		command -v git >/dev/null || exit 0
@@ -105,7 +116,13 @@ for v in $PYS; do
 		{ ! test -f "env-$v.has-editable" || grep -q "Editable project location" cvenv.out; } &&
 		same_list "env-$v" --format=freeze &&
 		same_list "env-$v" --format=json &&
-		same_list "env-$v" --format=json --exclude pip
+		same_list "env-$v" --format=json --exclude pip &&
+		same_list "env-$v" -v && grep -q "Installer" cvenv.out &&
+		same_list "env-$v" -v --format=json &&
+		same_list "env-$v" -v --format=freeze &&
+		same_list "env-$v" --editable &&
+		same_list "env-$v" -e --format=json &&
+		same_list "env-$v" --exclude-editable --local --format=freeze
 	'
 	test_unskip
 done
@@ -119,6 +136,20 @@ test_expect_success 'an env with system site packages lists the base ones too (3
 	cvenv freeze --all --venv sys312 >cvenv.out &&
 	cmp pip.out cvenv.out &&
 	grep -q "^simple==1.0$" cvenv.out && grep -q "^pip==" cvenv.out
+'
+
+test_expect_success 'an env without pip is listed as the newest bundled pip (24.2, on 3.13) would' '
+	py=$(python_for 3.13) && test -n "$py" || exit 0
+	"$py" -m pip --version | grep -q "^pip 24.2 " || exit 0
+	"$py" -m venv --without-pip np313 &&
+	site=np313/lib/python3.13/site-packages &&
+	"$py" -m pip install -q --no-index --find-links wh --target "$site" simple zeta &&
+	mkdir -p "$site/setuptools-99.0.dist-info" "$site/wheel-1.0.dist-info" &&
+	printf "Name: setuptools\nVersion: 99.0\n" >"$site/setuptools-99.0.dist-info/METADATA" &&
+	printf "Name: wheel\nVersion: 1.0\n" >"$site/wheel-1.0.dist-info/METADATA" &&
+	"$py" -m pip freeze --path "$site" >pip.out 2>/dev/null &&
+	cvenv freeze --venv np313 >cvenv.out &&
+	cmp pip.out cvenv.out && grep -q "^setuptools==99.0$" cvenv.out
 '
 
 test_expect_success 'freeze finds the env from VIRTUAL_ENV, then ./.venv' '

@@ -126,7 +126,7 @@ static void test_scan_and_format(void **state)
 	assert_non_null(dist_set_find(&set, "dev")->editable_location);
 
 	struct dist_env env = { DIST_BACKEND_IMPORTLIB, 23, 2, 3, 12 };
-	struct freeze_opts fo = { false, false, NULL, NULL };
+	struct freeze_opts fo = { .all = false };
 	struct buf out = BUF_INIT;
 	freeze_format(&set, &env, &fo, &out);
 	char *want = xstrfmt("A==2.0.0rc1\nB.Pkg==1.0\nC==3\nD @ file:///w/d-1-py3-none-any.whl#sha256=ff\n"
@@ -145,10 +145,11 @@ static void test_scan_and_format(void **state)
 	assert_null(strstr(out.ptr, "-e "));
 
 	buf_reset(&out);
-	list_format(&set, &env, LIST_JSON, NULL, &out);
+	fo.exclude_editable = false;
+	list_format(&set, &env, LIST_JSON, &fo, false, &out);
 	assert_true(starts_with(out.ptr, "[{\"name\": \"A\", \"version\": \"2.0.0rc1\"}, {\"name\": \"B.Pkg\""));
 	buf_reset(&out);
-	list_format(&set, &env, LIST_COLUMNS, NULL, &out);
+	list_format(&set, &env, LIST_COLUMNS, &fo, false, &out);
 	assert_true(starts_with(out.ptr, "Package    Version       Editable project location\n"
 					 "---------- ------------- "));
 	buf_free(&out);

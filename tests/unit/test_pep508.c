@@ -2,8 +2,13 @@
  * with a column), and evaluating markers the way packaging does. */
 #include "unit.h"
 
+#include "core/interp.h"
 #include "core/pep508.h"
 #include "util/buf.h"
+
+#ifndef DATA_DIR
+#define DATA_DIR "tests/data"
+#endif
 
 static void test_parse(void **state)
 {
@@ -108,11 +113,42 @@ static void test_eval(void **state)
 	assert_true(res);
 }
 
+/* Marker values come from an interpreter's facts ("markers.*"). */
+static void test_env_from_interp(void **state)
+{
+	(void)state;
+	FILE *f = fopen(DATA_DIR "/interp-3.12.json", "r");
+	assert_non_null(f);
+	struct buf text = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&text, chunk, n);
+	fclose(f);
+	struct interp ip;
+	memset(&ip, 0, sizeof(ip));
+	assert_int_equal(interp_from_json(text.ptr, text.len, "test", &ip), 0);
+	struct pep508_env env;
+	pep508_env_from_interp(&env, &ip);
+	assert_string_equal(env.v[PEP508_PYTHON_VERSION], "3.12");
+	assert_string_equal(env.v[PEP508_SYS_PLATFORM], "linux");
+	assert_null(env.v[PEP508_EXTRA]);
+	struct pep508_marker *m;
+	assert_int_equal(pep508_marker_parse("python_version >= '3.8' and platform_system == 'Linux'", &m, NULL), 0);
+	bool res = false;
+	assert_int_equal(pep508_marker_eval(m, &env, &res, NULL), 0);
+	assert_true(res);
+	pep508_marker_free(m);
+	interp_free(&ip);
+	buf_free(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_eval),
+		cmocka_unit_test(test_env_from_interp),
 	};
 	return cmocka_run_group_tests_name("pep508", tests, NULL, NULL);
 }
