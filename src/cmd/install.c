@@ -10,6 +10,7 @@
 #include "core/wheel.h"
 #include "os/fs.h"
 #include "util/buf.h"
+#include "os/interrupt.h"
 #include "util/error.h"
 #include "util/strvec.h"
 
@@ -68,6 +69,7 @@ static int cmd_install(int argc, const char **argv)
 		code = EXIT_USAGE;
 		goto done;
 	}
+	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
 	struct install_env e;
 	if (install_env_open(opt_venv, &e) < 0)
 		goto done;
@@ -114,7 +116,7 @@ static int cmd_install(int argc, const char **argv)
 		free(ws);
 		free(os);
 	}
-	code = r < 0 ? EXIT_FAIL : EXIT_OK;
+	code = r < 0 ? (os_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL) : EXIT_OK;
 	plan_free(&p);
 	install_env_close(&e);
 done:

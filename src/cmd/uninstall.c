@@ -4,6 +4,7 @@
 
 #include "cmd/cmd.h"
 #include "core/install.h"
+#include "os/interrupt.h"
 #include "util/error.h"
 
 extern const struct command command_uninstall;
@@ -37,6 +38,7 @@ static int cmd_uninstall(int argc, const char **argv)
 		hint("see 'cvenv uninstall --help'");
 		return EXIT_USAGE;
 	}
+	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
 	struct install_env e;
 	if (install_env_open(opt_venv, &e) < 0)
 		return EXIT_FAIL;
@@ -49,7 +51,7 @@ static int cmd_uninstall(int argc, const char **argv)
 			warning("skipping '%s': it is not installed", argv[i]);
 	}
 	install_env_close(&e);
-	return code;
+	return code == EXIT_FAIL && os_interrupted() ? EXIT_INTERRUPTED : code;
 }
 
 const struct command command_uninstall = {

@@ -11,6 +11,7 @@
 #include "core/tags.h"
 #include "core/wheel.h"
 #include "os/fs.h"
+#include "os/interrupt.h"
 #include "os/link.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -1044,6 +1045,19 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o)
 	return r;
 }
 
+/* Files of the env itself, never removed whatever a RECORD lists: its
+ * pyvenv.cfg, interpreters and activation scripts. */
+static bool env_owned(const char *rel)
+{
+	if (!strcmp(rel, "pyvenv.cfg"))
+		return true;
+	if (!starts_with(rel, "bin/") || strchr(rel + 4, '/'))
+		return false;
+	const char *n = rel + 4;
+	return starts_with(n, "python") || starts_with(n, "pypy") || starts_with(n, "activate") ||
+	       !strcmp(n, "Activate.ps1");
+}
+
 /* Adds every file an installed distribution owns (by its RECORD, plus the
  * bytecode of its modules and its whole .dist-info) to the removals. */
 static int plan_removal(struct install_env *e, const struct installed_dist *d, struct txn *t)
@@ -1060,7 +1074,7 @@ static int plan_removal(struct install_env *e, const struct installed_dist *d, s
 	char *base = os_dirname(d->dist_info);
 	for (size_t i = 0; i < rec.n && !r; i++) {
 		char *rel = env_rel(base, rec.rows[i].path);
-		if (!rel || strchr(rel, '\n') || !strcmp(rel, "pyvenv.cfg")) {
+		if (!rel || strchr(rel, '\n') || env_owned(rel)) {
 			warning("not removing '%s' listed by '%s': it is outside the environment",
 				rec.rows[i].path, rp);
 			free(rel);
@@ -1182,6 +1196,9 @@ int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
 		else if (s == INSTALL_DONE)
 			done++;
 	}
+	/* an interrupt before the commit leaves the env as it was */
+	if (!r && os_interrupted())
+		r = error("interrupted: nothing was installed");
 	if (!r && done)
 		r = txn_commit(&t);
 	for (size_t i = 0; i < n && !r; i++)
@@ -1205,6 +1222,8 @@ int install_uninstall(struct install_env *e, const char *name)
 	int r = txn_begin(e, &t);
 	if (!r)
 		r = plan_removal(e, d, &t);
+	if (!r && os_interrupted())
+		r = error("interrupted: '%s' was not uninstalled", d->name);
 	if (!r)
 		r = txn_commit(&t);
 	if (!r)

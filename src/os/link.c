@@ -11,6 +11,7 @@
 #endif
 
 #include "os/fs.h"
+#include "os/interrupt.h"
 #include "os/link.h"
 
 int os_create_file(const char *path, mode_t mode)
@@ -97,7 +98,7 @@ int os_lock(const char *path)
 	if (fd < 0)
 		return -1;
 	while (flock(fd, LOCK_EX) < 0) {
-		if (errno == EINTR)
+		if (errno == EINTR && !os_interrupted())
 			continue;
 		int e = errno;
 		close(fd);

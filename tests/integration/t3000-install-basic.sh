@@ -103,6 +103,16 @@ test_expect_success 'uninstall removes bytecode and leaves no empty directories'
 	! test -e v/$SP/demo && ! test -e v/$SP/__pycache__/demo_extra.cpython-312.pyc
 '
 
+test_expect_success 'uninstall never removes files of the env itself, or outside it' '
+	cvenv install --venv v wh/demo-1.0-py3-none-any.whl &&
+	touch outside.txt &&
+	printf "../../../bin/python,,\r\n../../../pyvenv.cfg,,\r\n../../../bin/activate,,\r\n../../../../outside.txt,,\r\n" >>v/$SP/demo-1.0.dist-info/RECORD &&
+	cvenv uninstall --venv v demo 2>err &&
+	test -e v/bin/python && test -f v/pyvenv.cfg && test -f v/bin/activate && test -f outside.txt &&
+	expect_grep "outside the environment" err &&
+	! test -e v/$SP/demo
+'
+
 test -z "$pipwhl" && test_skip "no bundled pip wheel for 3.12"
 
 test_expect_success 'setup: pip installed by cvenv' '

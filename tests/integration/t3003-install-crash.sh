@@ -76,6 +76,14 @@ test_expect_success 'an I/O error during uninstall rolls back too' '
 	expect_unchanged before v
 '
 
+test_expect_success 'Ctrl-C (SIGINT) while extracting: exit 130, the env is unchanged' '
+	snap v >before &&
+	FAULT_SIGINT_PATH=/.cvenv/stage- LD_PRELOAD=$PWD/shim.so \
+		expect_code 130 cvenv install --venv v --no-cache wh/demo-2.0-py3-none-any.whl 2>err &&
+	expect_grep "interrupted" err &&
+	expect_unchanged before v
+'
+
 test_expect_success 'kill -9 at varied points: the next run leaves it as before or complete' '
 	test -n "$pipwhl" || { echo "no pip wheel"; exit 0; }
 	cvenv install --venv v "$pipwhl" && snap v >with-pip &&
