@@ -631,19 +631,20 @@ struct staging {
 	struct wheel *w;
 	struct record out;     /* the RECORD being written */
 	char *dist_info_rel;   /* env-relative .dist-info of the new install */
-	char *last_dir;        /* see ensure_dir() */
+	struct strvec made;    /* see ensure_dir() */
 };
 
-/* os_mkdir_p, skipped when dir is the directory made last (members come
- * grouped by directory, so this saves most of the calls). */
-static int ensure_dir(char **last, const char *dir)
+/* os_mkdir_p, skipped for directories this run has made already (on a slow
+ * file system every failing mkdir costs as much as a file). Recent ones are
+ * looked at first: members come grouped by directory. */
+static int ensure_dir(struct strvec *made, const char *dir)
 {
-	if (*last && !strcmp(*last, dir))
-		return 0;
+	for (size_t i = made->n; i-- > 0;)
+		if (!strcmp(made->v[i], dir))
+			return 0;
 	if (os_mkdir_p(dir, 0755) < 0)
 		return -1;
-	free(*last);
-	*last = xstrdup(dir);
+	strvec_push(made, dir);
 	return 0;
 }
 
@@ -654,7 +655,7 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	char *path = path_join(s->t->newdir, rel);
 	char *dir = os_dirname(path);
 	int r = 0, fd = -1;
-	if (os_mkdir_p(dir, 0755) < 0 || (fd = os_create_file(path, mode)) < 0) {
+	if (ensure_dir(&s->made, dir) < 0 || (fd = os_create_file(path, mode)) < 0) {
 		if (errno == EEXIST)
 			r = error("wheel '%s' installs '%s' twice", s->w->path, rel);
 		else
@@ -739,7 +740,7 @@ static mode_t member_mode(struct wheel *w, zip_int64_t idx)
  * *total receives the size. Whatever was written stays for the caller to
  * clean up (it is inside a stage or cache temp directory). */
 static int extract_verified(struct wheel *w, const char *m, const char *path, mode_t mode,
-			    struct buf *mem, size_t *total, char **last_dir)
+			    struct buf *mem, size_t *total, struct strvec *made)
 {
 	const struct record_row *row = record_find(&w->record, m);
 	if (!row || !row->hash[0])
@@ -761,7 +762,7 @@ static int extract_verified(struct wheel *w, const char *m, const char *path, mo
 		r = error("cannot read '%s' in wheel '%s': %s", m, w->path, zip_strerror(w->zip));
 	if (!r && !mem) {
 		char *dir = os_dirname(path);
-		if (ensure_dir(last_dir, dir) < 0 || (fd = os_create_file(path, mode)) < 0) {
+		if (ensure_dir(made, dir) < 0 || (fd = os_create_file(path, mode)) < 0) {
 			if (errno == EEXIST)
 				r = error("wheel '%s' installs '%s' twice", w->path, m);
 			else
@@ -839,7 +840,7 @@ static int stage_member(struct staging *s, const char *m)
 	struct buf data = BUF_INIT;
 	size_t total = 0;
 	int r = extract_verified(w, m, path, member_mode(w, idx), is_script ? &data : NULL, &total,
-				 &s->last_dir);
+				 &s->made);
 	if (!r && is_script)
 		r = stage_script(s, rel, row->hash, &data);
 	else if (!r)
@@ -896,7 +897,7 @@ static char *cache_entry(struct install_env *e, struct wheel *w)
 		return NULL;
 	}
 	char *rec_member = xstrfmt("%s/RECORD", w->dist_info);
-	char *last_dir = NULL;
+	struct strvec made = STRVEC_INIT;
 	int r = 0;
 	for (size_t i = 0; i < w->members.n && !r; i++) {
 		const char *m = w->members.v[i];
@@ -905,10 +906,10 @@ static char *cache_entry(struct install_env *e, struct wheel *w)
 		zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
 		char *p = path_join(tmp, m);
 		size_t total;
-		r = extract_verified(w, m, p, member_mode(w, idx), NULL, &total, &last_dir);
+		r = extract_verified(w, m, p, member_mode(w, idx), NULL, &total, &made);
 		free(p);
 	}
-	free(last_dir);
+	strvec_clear(&made);
 	free(rec_member);
 	if (!r && os_rename(tmp, entry) < 0 && !os_is_dir(entry))
 		r = error("cannot add '%s' to the cache: %s", entry, strerror(errno));
@@ -949,7 +950,7 @@ static int stage_member_cached(struct staging *s, const char *entry, const char 
 	} else {
 		enum os_link_mode used;
 		zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
-		if (ensure_dir(&s->last_dir, dir) < 0 ||
+		if (ensure_dir(&s->made, dir) < 0 ||
 		    os_link_file(src, dst, member_mode(w, idx), s->e->link_mode, &used) < 0) {
 			if (errno == EEXIST)
 				r = error("wheel '%s' installs '%s' twice", w->path, rel);
@@ -1149,7 +1150,7 @@ static int stage_wheel(struct install_env *e, struct txn *t, const struct instal
 			return INSTALL_SKIPPED;
 		}
 	}
-	struct staging s = { e, t, w, RECORD_INIT, NULL, NULL };
+	struct staging s = { e, t, w, RECORD_INIT, NULL, STRVEC_INIT };
 	s.dist_info_rel = xstrfmt("%s/%s", e->libdir, w->dist_info);
 	char *rec_member = xstrfmt("%s/RECORD", w->dist_info);
 	int r = 0;
@@ -1163,12 +1164,11 @@ static int stage_wheel(struct install_env *e, struct txn *t, const struct instal
 		r = entry ? stage_member_cached(&s, entry, m) : stage_member(&s, m);
 	}
 	free(entry);
-	free(s.last_dir);
-	s.last_dir = NULL;
 	if (!r)
 		r = stage_launchers(&s);
 	if (!r)
 		r = stage_metadata_files(&s, o);
+	strvec_clear(&s.made);
 	if (!r && old)
 		r = plan_removal(e, old, t);
 	free(rec_member);
