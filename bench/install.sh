@@ -6,7 +6,8 @@
 #     `pip install --no-index --find-links wh -r req.txt` in the env's pip;
 #  2. making an env with pip: `cvenv create` (warm cache) vs the same
 #     interpreter's `python -m venv` and Debian's virtualenv (default seeding).
-# Then the ratios.
+# Each run starts after `sync`, so that writeback of the previous run does
+# not land in the next one. Then the ratios.
 #
 #   sh bench/install.sh [PYTHON] [RUNS]    default: pyenv 3.12, 5 runs
 # The create comparison uses CREATE_PY (default /usr/bin/python3.11): Debian's
@@ -46,18 +47,18 @@ CV="$CVENV install --venv $W/env -r $W/req.txt --find-links $W/wh"
 rm -rf "$W/tpl-bare/.cvenv" "$W/tpl-bare/lib"/*/site-packages/pkg* "$W/tpl-bare/bin"/pkg*
 
 hyperfine -N --runs "$RUNS" --export-json "$W/install.json" \
-	-n "cvenv install (cold cache)" --prepare "sh -c 'rm -rf $W/env $W/cold && cp -a $W/tpl-bare $W/env'" \
+	-n "cvenv install (cold cache)" --prepare "sh -c 'rm -rf $W/env $W/cold && cp -a $W/tpl-bare $W/env && sync'" \
 	"$CV --cache-dir $W/cold" \
-	-n "cvenv install (warm cache)" --prepare "sh -c 'rm -rf $W/env && cp -a $W/tpl-bare $W/env'" \
+	-n "cvenv install (warm cache)" --prepare "sh -c 'rm -rf $W/env && cp -a $W/tpl-bare $W/env && sync'" \
 	"$CV --cache-dir $W/warm" \
-	-n "pip install --no-index" --prepare "sh -c 'rm -rf $W/env && cp -a $W/tpl-pip $W/env'" \
+	-n "pip install --no-index" --prepare "sh -c 'rm -rf $W/env && cp -a $W/tpl-pip $W/env && sync'" \
 	"$PIP"
 
 CPY=${CREATE_PY:-/usr/bin/python3.11}
 [ -x "$CPY" ] || CPY=$PY
 echo "create: $CPY, $($VE --version 2>/dev/null | cut -d' ' -f1-2)"
 hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$W/create.json" \
-	--prepare "rm -rf $W/env" \
+	--prepare "sh -c 'rm -rf $W/env && sync'" \
 	-n "cvenv create (pip seeded)" "$CVENV create -p $CPY $W/env" \
 	-n "python -m venv" "$CPY -m venv $W/env" \
 	-n "virtualenv (app-data seeding)" "$VE --no-periodic-update -p $CPY $W/env"
