@@ -8,15 +8,37 @@ _cvenv() {
 		case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "create freeze list python help completion --help --version --verbose --quiet" -- "$cur"))
+		COMPREPLY=($(compgen -W "create help install uninstall freeze list python completion --help --version --verbose --quiet" -- "$cur"))
 		return
 	fi
 	case $cmd in
 	create)
 		case $prev in
-		-p|--python|--prompt) return ;;
+		--seed-wheels|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		-p|--python|--link-mode|--prompt) return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --prompt --without-scm-ignore-files -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --seed-wheels --cache-dir --no-cache --link-mode --prompt --without-scm-ignore-files -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	help)
+		case $prev in
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--man -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	install)
+		case $prev in
+		--venv|-r|--requirement|-f|--find-links|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--link-mode) return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -f --find-links --no-deps --force-reinstall -U --upgrade --cache-dir --no-cache --link-mode -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	uninstall)
+		case $prev in
+		--venv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -y --yes -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	freeze)
@@ -42,12 +64,6 @@ _cvenv() {
 		esac
 		if [[ $cur != -* ]]; then COMPREPLY=($(compgen -W "list find " -- "$cur")); return; fi
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --only-installed --all-paths --cache-dir --no-cache -v --verbose -q --quiet -h --help" -- "$cur"));
-		else COMPREPLY=($(compgen -d -- "$cur")); fi
-		;;
-	help)
-		case $prev in
-		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--man -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	completion)

@@ -7,18 +7,24 @@
 
 extern const struct command command_create;
 extern const struct command command_help;
-extern const struct command command_freeze;
-extern const struct command command_list;
 extern const struct command command_python;
 extern const struct command command_completion;
+extern const struct command command_freeze;
+extern const struct command command_list;
+extern const struct command command_install;
+extern const struct command command_uninstall;
+extern const struct command command_debug_tags;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
 	&command_create,
+	&command_help,
+	&command_install,
+	&command_uninstall,
 	&command_freeze,
 	&command_list,
 	&command_python,
-	&command_help,
+	&command_debug_tags,
 	&command_completion,
 	NULL,
 };

@@ -16,6 +16,8 @@ static const char *opt_python;
 static const char *opt_prompt;
 static bool opt_system_site, opt_clear, opt_upgrade, opt_without_pip, opt_without_scm;
 static int opt_copies;
+static const char *opt_seed_wheels, *opt_cache_dir, *opt_link_mode;
+static bool opt_no_cache;
 
 static const char *const create_usage[] = {
 	"cvenv create [options] DIR...",
@@ -39,6 +41,16 @@ static const struct opt create_options[] = {
 	OPT_BOOL(0, "upgrade", &opt_upgrade,
 		 "update an existing environment for an interpreter upgraded in place"),
 	OPT_BOOL(0, "without-pip", &opt_without_pip, "do not install pip into the environment"),
+	OPT_STRING_F(0, "seed-wheels", &opt_seed_wheels, "DIR",
+		     "take the pip (and setuptools) wheels to install from DIR rather than the "
+		     "interpreter's ensurepip or /usr/share/python-wheels", OPT_DIRARG),
+	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
+		     "keep unpacked wheels in DIR; default $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
+		     OPT_DIRARG),
+	OPT_BOOL(0, "no-cache", &opt_no_cache, "extract the seed wheels straight into the environment"),
+	OPT_STRING(0, "link-mode", &opt_link_mode, "MODE",
+		   "how files get from the cache into the environment: clone (reflink), "
+		   "hardlink or copy; default: clone, else hardlink, else copy"),
 	OPT_STRING(0, "prompt", &opt_prompt, "PROMPT",
 		   "the prompt prefix shown while the environment is active ('.' means the "
 		   "name of the current directory); default: the directory's name"),
@@ -54,6 +66,8 @@ static int cmd_create(int argc, const char **argv)
 	opt_prompt = NULL;
 	opt_system_site = opt_clear = opt_upgrade = opt_without_pip = opt_without_scm = false;
 	opt_copies = 0;
+	opt_seed_wheels = opt_cache_dir = opt_link_mode = NULL;
+	opt_no_cache = false;
 	int n = cmd_parse(&command_create, argc, argv, &code);
 	if (n < 0)
 		return code;
@@ -89,6 +103,10 @@ static int cmd_create(int argc, const char **argv)
 		.prompt = prompt,
 		.orig_prompt = opt_prompt,
 		.cvenv_exe = self ? self : "cvenv",
+		.seed_wheels = opt_seed_wheels,
+		.cache_dir = opt_cache_dir,
+		.no_cache = opt_no_cache,
+		.link_mode = opt_link_mode,
 	};
 	struct interp ip;
 	memset(&ip, 0, sizeof(ip));

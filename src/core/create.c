@@ -5,6 +5,7 @@
 
 #include "core/activate.h"
 #include "core/create.h"
+#include "core/seed.h"
 #include "core/interp.h"
 #include "core/layout.h"
 #include "core/pyvenvcfg.h"
@@ -49,10 +50,13 @@ int create_check_interp(const struct interp *ip, const struct create_opts *o)
 		     "'virtualenv -p %s DIR'", ip->executable);
 		return -1;
 	}
-	if (o->with_pip && !ip->ensurepip_dir) {
-		error("cannot install pip with interpreter '%s': it has no ensurepip module",
-		      ip->executable);
-		if (starts_with(ip->executable, "/usr/bin/")) {
+	struct strvec seeds = STRVEC_INIT;
+	int found = o->with_pip ? seed_find_wheels(ip, o->seed_wheels, &seeds) : 0;
+	strvec_clear(&seeds);
+	if (found < 0) {
+		if (o->seed_wheels) {
+			hint("put pip's wheel into '%s', or pass --without-pip", o->seed_wheels);
+		} else if (starts_with(ip->executable, "/usr/bin/")) {
 			char *pkg = strcmp(ip->implementation, "pypy")
 					    ? xstrfmt("python%d.%d-venv", ip->major, ip->minor)
 					    : xstrdup("pypy3-venv");
@@ -191,39 +195,16 @@ static int populate(const char *root, const struct layout *l, const struct activ
 	return apply_item(root, &first);
 }
 
-int create_seed_pip(const struct interp *ip, const char *env_dir, const char *env_python)
+int create_seed_pip(const struct interp *ip, const char *env_dir, const struct create_opts *o)
 {
-	const char *argv[] = { env_python, "-Im", "ensurepip", "--upgrade", "--default-pip", NULL };
-	static const char *const drop[] = { "PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV",
-					    "__PYVENV_LAUNCHER__", NULL };
-	char *venv_var = xstrfmt("VIRTUAL_ENV=%s", env_dir);
-	const char *add[] = { venv_var, NULL };
-	struct strvec env = STRVEC_INIT;
-	os_env_without(&env, drop, add);
-	struct buf out = BUF_INIT;
-	struct os_run_opts o = {
-		.env = (const char *const *)env.v,
-		.out = &out,
-		.err = &out,
-		.max_output = 1u << 20,
+	struct seed_opts so = {
+		.wheel_dir = o->seed_wheels,
+		.cache_dir = o->cache_dir,
+		.no_cache = o->no_cache,
+		.link_mode = o->link_mode,
 	};
-	int status = 0;
-	info(1, "installing pip with '%s -Im ensurepip --upgrade --default-pip'", env_python);
-	int r = os_run(argv, &o, &status);
-	if (r < 0) {
-		r = error("cannot run '%s': %s", env_python, strerror(errno));
-	} else if (status != 0 && os_interrupted()) {
-		r = -1; /* the caller reports the interrupt */
-	} else if (status != 0) {
-		fputs(out.ptr, stderr);
-		r = error("cannot install pip into '%s': ensurepip of Python %s failed (exit %d)",
-			  env_dir, ip->version, status);
-		hint("pass --without-pip to make the environment without pip");
-	}
-	buf_free(&out);
-	strvec_clear(&env);
-	free(venv_var);
-	return r;
+	info(1, "installing pip into '%s'", env_dir);
+	return seed_install(ip, env_dir, &so);
 }
 
 /* Checked between steps: an interrupt undoes the env being made. */
@@ -408,14 +389,6 @@ static void build_undo(struct build *b, const char *dir, enum how how)
 	free(failed);
 }
 
-static char *env_python(const char *dir, const struct layout *l)
-{
-	char *bin = path_join(dir, l->bin_dir);
-	char *py = path_join(bin, l->exe_name);
-	free(bin);
-	return py;
-}
-
 int create_env(const struct interp *ip, const struct create_opts *o, const char *dir_arg)
 {
 	char *dir = os_abspath(dir_arg);
@@ -475,9 +448,7 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 		committed = true;
 	}
 	if (o->with_pip) {
-		char *py = env_python(dir, &l);
-		int pr = os_interrupted() ? -1 : create_seed_pip(ip, dir, py);
-		free(py);
+		int pr = os_interrupted() ? -1 : create_seed_pip(ip, dir, o);
 		if (interrupted(dir))
 			pr = -1;
 		if (pr < 0) {

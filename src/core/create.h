@@ -32,6 +32,11 @@ struct create_opts {
 	const char *prompt;      /* after "." was replaced, or NULL */
 	const char *orig_prompt; /* as given, or NULL */
 	const char *cvenv_exe;   /* for pyvenv.cfg's "command" */
+	/* pip seeding (core/seed.h) */
+	const char *seed_wheels; /* --seed-wheels DIR, or NULL */
+	const char *cache_dir;   /* --cache-dir, or NULL */
+	bool no_cache;
+	const char *link_mode;   /* --link-mode, or NULL */
 };
 
 /* Checks, before anything is made, that envs can be made with this
@@ -42,9 +47,8 @@ int create_check_interp(const struct interp *ip, const struct create_opts *o);
 /* Makes (or updates) the env at dir. Reports the problem and returns -1. */
 int create_env(const struct interp *ip, const struct create_opts *o, const char *dir);
 
-/* Puts pip into a finished env the way venv does for now (the env's python
- * runs `-Im ensurepip --upgrade --default-pip`, offline). The one place a
- * native seeder will replace. */
-int create_seed_pip(const struct interp *ip, const char *env_dir, const char *env_python);
+/* Puts pip (and setuptools before 3.12) into a finished env natively, as
+ * venv's ensurepip would (core/seed.c): no Python process is started. */
+int create_seed_pip(const struct interp *ip, const char *env_dir, const struct create_opts *o);
 
 #endif

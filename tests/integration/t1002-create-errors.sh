@@ -66,71 +66,58 @@ test_expect_success 'a failure leaves no parent directories behind' '
 	! test -e deep
 '
 
-test_expect_success 'an interpreter without ensurepip: says so and how to fix it' '
-	cat >noep <<-EOF &&
-	#!/bin/sh
-	# A real python whose query answer says it has no ensurepip, as Debian
-	# without python3.X-venv.
-	if [ "\$1" = -E ] && [ "\$3" = - ]; then
-		exec "$PY" "\$@" | sed "s/\"ensurepip\": \"[^\"]*\"/\"ensurepip\": null/"
-	fi
-	exec "$PY" "\$@"
-	EOF
-	chmod +x noep &&
-	expect_code 1 cvenv create -p ./noep e6 2>err &&
-	expect_grep "ensurepip" err && expect_grep "without-pip" err && ! test -e e6
+# Seeding is native (core/seed.c): no ensurepip runs. Its failures are made
+# with --seed-wheels directories holding no pip, or a broken pip wheel, and
+# the interrupt with the fault shim raising SIGINT while a file is written.
+test_expect_success 'no pip wheel to seed from: says so and how to fix it' '
+	mkdir nowheels &&
+	expect_code 1 cvenv create -p "$PY" --seed-wheels nowheels e6 2>err &&
+	expect_grep "no pip wheel in nowheels" err && expect_grep "without-pip" err &&
+	! test -e e6
 '
 
-test_expect_success 'Debian python without ensurepip: the hint names the package' '
+test_expect_success 'Debian python seeds from /usr/share/python-wheels' '
 	deb=$(python_for debian3.11) && test -n "$deb" || exit 0
-	sed "s|$PY|$deb|" noep >noep-deb && chmod +x noep-deb &&
-	expect_code 1 cvenv create -p ./noep-deb e6 2>err &&
-	expect_grep "apt-get install python3.11-venv" err && ! test -e e6
+	test -d /usr/share/python-wheels || exit 0
+	cvenv -v create -p "$deb" e6 2>err &&
+	expect_grep "seeding from /usr/share/python-wheels" err &&
+	e6/bin/pip --version && rm -rf e6
 '
 
 test_expect_success 'a failing pip seeding takes the new env away again' '
-	cat >badep <<-EOF &&
-	#!/bin/bash
-	# A python whose ensurepip fails (exec -a: it is its own sys.executable,
-	# so the env links to this script).
-	case " \$* " in *" ensurepip "*) echo "ensurepip broke" >&2; exit 3 ;; esac
-	exec -a "\$0" "$PY" "\$@"
-	EOF
-	chmod +x badep &&
-	expect_code 1 cvenv create -p "$PWD/badep" e7 2>err &&
-	expect_grep "ensurepip broke" err && ! test -e e7 && ! ls -a | grep -q cvenv-
+	mkdir badwheels &&
+	printf "not a zip" >badwheels/pip-99.0-py3-none-any.whl &&
+	expect_code 1 cvenv create -p "$PY" --seed-wheels badwheels e7 2>err &&
+	expect_grep "cannot open wheel" err && ! test -e e7 && ! ls -a | grep -q cvenv-
 '
 
 test_expect_success 'a failing create takes away the parent directories it made' '
-	expect_code 1 cvenv create -p "$PWD/badep" p1/p2/env 2>err &&
+	expect_code 1 cvenv create -p "$PY" --seed-wheels badwheels p1/p2/env 2>err &&
 	! test -e p1 && ! ls -a | grep -q cvenv-
 '
 
 test_expect_success 'a failing pip seeding in an empty directory leaves it empty' '
 	mkdir e9 &&
-	expect_code 1 cvenv create -p "$PWD/badep" e9 2>err &&
+	expect_code 1 cvenv create -p "$PY" --seed-wheels badwheels e9 2>err &&
 	test -d e9 && expect_equal "$(ls -A e9)" ""
 '
 
 test_expect_success 'a failing pip seeding under --clear puts the old env back' '
 	cvenv create -p "$PY" --without-pip e8 && echo x >e8/marker &&
-	expect_code 1 cvenv create -p "$PWD/badep" --clear e8 2>err &&
+	expect_code 1 cvenv create -p "$PY" --seed-wheels badwheels --clear e8 2>err &&
 	test -f e8/marker && test -f e8/pyvenv.cfg && ! ls -a | grep -q cvenv-
 '
 
 test_expect_success 'an interrupt (SIGINT) while pip goes in: exit 130, nothing left' '
-	cat >intpy <<-EOF &&
-	#!/bin/bash
-	# A python during whose ensurepip the user presses Ctrl-C: cvenv (the
-	# parent) gets SIGINT, the interpreter stops.
-	case " \$* " in *" ensurepip "*) kill -INT \$PPID; exit 130 ;; esac
-	exec -a "\$0" "$PY" "\$@"
-	EOF
-	chmod +x intpy &&
-	expect_code 130 cvenv create -p "$PWD/intpy" e10 2>err &&
+	command -v cc >/dev/null || exit 0
+	cc -shared -fPIC -o shim.so "$TEST_DIR/fault_shim.c" -ldl &&
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 &&
+	FAULT_SIGINT_PATH=/.cvenv/stage- LD_PRELOAD=$PWD/shim.so \
+		expect_code 130 cvenv create -p "$PY" --no-cache e10 2>err &&
 	expect_grep "interrupted" err && ! test -e e10 && ! ls -a | grep -q cvenv- &&
 	cvenv create -p "$PY" --without-pip e11 && echo x >e11/marker &&
-	expect_code 130 cvenv create -p "$PWD/intpy" --clear e11 2>err &&
+	FAULT_SIGINT_PATH=/.cvenv/stage- LD_PRELOAD=$PWD/shim.so \
+		expect_code 130 cvenv create -p "$PY" --no-cache --clear e11 2>err &&
 	test -f e11/marker && test -f e11/pyvenv.cfg && ! ls -a | grep -q cvenv-
 '
 

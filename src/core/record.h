@@ -1,0 +1,52 @@
+/* RECORD files (the list of installed files with their hashes and sizes), read
+ * and written as Python's csv module does with pip's settings: comma separated,
+ * fields quoted with '"' when they contain a comma, quote or line break, rows
+ * ended by "\r\n". Hashes are "<algo>=<urlsafe base64 without padding>".
+ *
+ * Ownership: a struct record owns its rows; record_free() releases them. */
+#ifndef CVENV_RECORD_H
+#define CVENV_RECORD_H
+
+#include "util/common.h"
+
+struct buf;
+
+struct record_row {
+	char *path;
+	char *hash; /* "" when absent */
+	char *size; /* "" when absent */
+};
+
+struct record {
+	struct record_row *rows;
+	size_t n, cap;
+};
+
+#define RECORD_INIT { NULL, 0, 0 }
+
+/* Parses RECORD text. Rows with 1 to 3 fields are accepted (missing fields are
+ * empty); more fields, an unterminated quote or an empty path are errors
+ * reported with error() naming `what`. */
+int record_parse(const char *text, size_t len, const char *what, struct record *out);
+void record_add(struct record *r, const char *path, const char *hash, const char *size);
+void record_free(struct record *r);
+/* The row for path, or NULL. */
+const struct record_row *record_find(const struct record *r, const char *path);
+/* Sorts rows by path (byte order, as Python sorts str rows). */
+void record_sort(struct record *r);
+/* Appends the CSV text of all rows. */
+void record_format(const struct record *r, struct buf *out);
+
+/* Incremental hashing for RECORD entries (OpenSSL EVP). */
+struct record_hash;
+/* Starts a hash for a RECORD hash field ("sha256=..."); only sha224/256/384/512
+ * are accepted (pip refuses weaker ones too). NULL when the algorithm is not
+ * acceptable. */
+struct record_hash *record_hash_new(const char *algo);
+void record_hash_update(struct record_hash *h, const void *data, size_t len);
+/* Finishes: appends "<algo>=<urlsafe b64 nopad>" to out and frees h. */
+void record_hash_finish(struct record_hash *h, struct buf *out);
+/* Convenience: "sha256=..." of a whole buffer, appended to out. */
+void record_hash_data(const void *data, size_t len, struct buf *out);
+
+#endif

@@ -1,0 +1,28 @@
+/* Seeding a new env with pip natively, as `python -m venv` does through
+ * ensurepip but without starting Python: the newest pip wheel (and setuptools
+ * for the versions whose venv installs it: before 3.12) from --seed-wheels
+ * DIR, else the interpreter's own ensurepip/_bundled, else Debian's
+ * /usr/share/python-wheels, installed by core/install.c (through the
+ * unpacked-wheel cache). */
+#ifndef CVENV_SEED_H
+#define CVENV_SEED_H
+
+#include "util/common.h"
+
+struct interp;
+struct strvec;
+
+struct seed_opts {
+	const char *wheel_dir;  /* --seed-wheels, or NULL */
+	const char *cache_dir;  /* --cache-dir, or NULL for the default */
+	bool no_cache;
+	const char *link_mode;  /* --link-mode, or NULL */
+};
+
+/* Appends the wheels to seed for ip. Returns -1 (reported, with a hint)
+ * when there is no pip wheel to be found. */
+int seed_find_wheels(const struct interp *ip, const char *wheel_dir, struct strvec *out);
+/* Installs them into the finished env at env_dir. */
+int seed_install(const struct interp *ip, const char *env_dir, const struct seed_opts *o);
+
+#endif

@@ -1,0 +1,35 @@
+/* Compatibility tags (PEP 425 and the platform tag specs): the tags an
+ * interpreter supports, most preferred first, in the order pip's vendored
+ * packaging.tags.sys_tags() yields them, and the match of a wheel against them.
+ *
+ * Ownership: tag_facts points into the interp it was filled from (it owns
+ * nothing); the strvec filled by tags_supported owns its strings. */
+#ifndef CVENV_TAGS_H
+#define CVENV_TAGS_H
+
+#include "util/common.h"
+
+struct interp;
+struct strvec;
+struct wheel_name;
+
+struct tag_facts {
+	const char *impl;        /* "cpython", "pypy", ... */
+	int major, minor;
+	const char *nodot;       /* config var py_version_nodot, or NULL */
+	bool debug, pymalloc, gil_disabled;
+	const char *ext_suffix;  /* ".cpython-312-x86_64-linux-gnu.so" */
+	const char *platform;    /* sysconfig.get_platform(): "linux-x86_64" */
+	int glibc_major, glibc_minor; /* 0 when not glibc */
+	bool is32;               /* a 32-bit interpreter */
+};
+
+/* Fills facts from the interpreter's query answer. */
+void tag_facts_from_interp(const struct interp *ip, struct tag_facts *f);
+/* Appends every supported "python-abi-platform" tag, best first. */
+void tags_supported(const struct tag_facts *f, struct strvec *out);
+/* The rank (index in supported) of the best tag of the wheel's expanded tag
+ * sets, or -1 when none is supported. */
+long tags_wheel_rank(const struct strvec *supported, const struct wheel_name *wn);
+
+#endif

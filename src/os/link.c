@@ -1,0 +1,115 @@
+/* Writing, linking and locking files for installs (see os/link.h). */
+#include "util/common.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <linux/fs.h>
+#endif
+
+#include "os/fs.h"
+#include "os/interrupt.h"
+#include "os/link.h"
+
+int os_create_file(const char *path, mode_t mode)
+{
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+}
+
+int os_write_full(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int os_close_file(int fd)
+{
+	return close(fd);
+}
+
+static int clone_file(const char *src, const char *dst, mode_t mode)
+{
+#ifdef FICLONE
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (out < 0) {
+		int e = errno;
+		close(in);
+		errno = e;
+		return -1;
+	}
+	int r = ioctl(out, FICLONE, in);
+	int e = errno;
+	close(in);
+	close(out);
+	if (r < 0) {
+		unlink(dst);
+		errno = e;
+		return -1;
+	}
+	return chmod(dst, mode);
+#else
+	errno = EOPNOTSUPP;
+	return -1;
+#endif
+}
+
+int os_link_file(const char *src, const char *dst, mode_t mode, enum os_link_mode how,
+		 enum os_link_mode *used)
+{
+	if (how == OS_LINK_AUTO || how == OS_LINK_CLONE) {
+		if (clone_file(src, dst, mode) == 0) {
+			*used = OS_LINK_CLONE;
+			return 0;
+		}
+		if (how == OS_LINK_CLONE)
+			return -1;
+	}
+	if (how == OS_LINK_AUTO || how == OS_LINK_HARDLINK) {
+		if (link(src, dst) == 0) {
+			*used = OS_LINK_HARDLINK;
+			return 0;
+		}
+		if (errno != EXDEV && errno != EPERM && errno != EMLINK && errno != ENOTSUP)
+			return -1;
+	}
+	*used = OS_LINK_COPY;
+	return os_copy_file(src, dst, mode);
+}
+
+int os_lock(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno == EINTR && !os_interrupted())
+			continue;
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+void os_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}

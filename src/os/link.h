@@ -1,0 +1,34 @@
+/* Writing and linking files for installs: the OS side of extracting a wheel
+ * (create exclusively, write fully, close) and of placing a cached file into an
+ * env (reflink, hard link or copy). Same conventions as os/fs.h: -1 with errno
+ * set, nothing printed. */
+#ifndef CVENV_OS_LINK_H
+#define CVENV_OS_LINK_H
+
+#include "util/common.h"
+#include <sys/types.h>
+
+/* Creates a new file (O_EXCL) for writing; returns the descriptor. */
+int os_create_file(const char *path, mode_t mode);
+/* Writes all of data (retrying short writes and EINTR). */
+int os_write_full(int fd, const void *data, size_t len);
+/* Closes fd; a failed close (NFS, disk full) is reported. */
+int os_close_file(int fd);
+
+enum os_link_mode {
+	OS_LINK_AUTO,     /* reflink, else hard link, else copy */
+	OS_LINK_CLONE,    /* reflink (FICLONE) only */
+	OS_LINK_HARDLINK, /* hard link, else copy */
+	OS_LINK_COPY,
+};
+/* Places src at dst (which must not exist) by the mode; *used receives the
+ * mode that worked. */
+int os_link_file(const char *src, const char *dst, mode_t mode, enum os_link_mode how,
+		 enum os_link_mode *used);
+
+/* An exclusive advisory lock (flock) on path, created if needed; blocks until
+ * it is free. Returns the descriptor to pass to os_unlock. */
+int os_lock(const char *path);
+void os_unlock(int fd);
+
+#endif

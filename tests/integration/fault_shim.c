@@ -1,0 +1,68 @@
+/* LD_PRELOAD fault injection for the install tests (after jq's trick):
+ * write() fails with ENOSPC once FAULT_WRITE_AFTER writes (default 0) have
+ * gone to files whose path contains FAULT_WRITE_PATH (and from then on: a full
+ * disk stays full); rename() fails with EIO for the one rename, after
+ * FAULT_RENAME_AFTER others, whose destination contains FAULT_RENAME_PATH --
+ * or for all of them from then on with FAULT_RENAME_STICKY=1; SIGINT is
+ * raised (once) at the first write to a path containing FAULT_SIGINT_PATH,
+ * as if the user pressed Ctrl-C then. Unset variables disable that fault. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static long counter(const char *name)
+{
+	const char *v = getenv(name);
+	return v ? atol(v) : 0;
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	static ssize_t (*real)(int, const void *, size_t);
+	static long seen;
+	if (!real)
+		real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+	static bool signalled;
+	const char *want = getenv("FAULT_WRITE_PATH");
+	const char *sig = getenv("FAULT_SIGINT_PATH");
+	if ((want || sig) && fd > 2) {
+		char link[64], path[PATH_MAX];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		ssize_t l = readlink(link, path, sizeof(path) - 1);
+		if (l > 0) {
+			path[l] = '\0';
+			if (sig && !signalled && strstr(path, sig)) {
+				signalled = true;
+				raise(SIGINT);
+			}
+			if (want && strstr(path, want) && seen++ >= counter("FAULT_WRITE_AFTER")) {
+				errno = ENOSPC;
+				return -1;
+			}
+		}
+	}
+	return real(fd, buf, n);
+}
+
+int rename(const char *from, const char *to)
+{
+	static int (*real)(const char *, const char *);
+	static long seen;
+	if (!real)
+		real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+	const char *want = getenv("FAULT_RENAME_PATH");
+	long after = counter("FAULT_RENAME_AFTER");
+	bool sticky = counter("FAULT_RENAME_STICKY") != 0;
+	if (want && strstr(to, want) && (sticky ? seen++ >= after : seen++ == after)) {
+		errno = EIO;
+		return -1;
+	}
+	return real(from, to);
+}

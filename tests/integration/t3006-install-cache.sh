@@ -1,0 +1,52 @@
+#!/bin/bash
+# The unpacked-wheel cache: files linked into envs by --link-mode, no cache
+# with --no-cache, and several runs filling one cache at once.
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIR/install_lib.sh"
+
+py=$(python_for 3.12)
+[ -z "$py" ] && test_skip "no Python 3.12"
+SP=lib/python3.12/site-packages
+
+test_expect_success 'setup' '
+	mkdir wh && mkwheel wh demo 1.0 --console demo=demo:main \
+		--data "scripts/s=#!python\nprint(1)\n" >/dev/null &&
+	for i in 1 2 3 4; do cvenv create --without-pip -p "$py" e$i || return 1; done
+'
+
+test_expect_success 'the default cache is under $XDG_CACHE_HOME/cvenv; hard links by default here' '
+	cvenv install --venv e1 wh/demo-1.0-py3-none-any.whl &&
+	test -d "$XDG_CACHE_HOME/cvenv/wheels-v1" &&
+	cvenv install --venv e2 --link-mode=hardlink wh/demo-1.0-py3-none-any.whl &&
+	test "$(stat -c %h e2/$SP/demo/__init__.py)" -ge 2 &&
+	test "$(stat -c %a e2/bin/s)" = 755 &&
+	head -1 e2/bin/s | grep -qx "#!$PWD/e2/bin/python"
+'
+
+test_expect_success '--link-mode=copy makes private copies; --no-cache touches no cache' '
+	cvenv install --venv e3 --link-mode=copy wh/demo-1.0-py3-none-any.whl &&
+	test "$(stat -c %h e3/$SP/demo/__init__.py)" = 1 &&
+	cvenv install --venv e4 --no-cache --cache-dir nocache wh/demo-1.0-py3-none-any.whl &&
+	! test -e nocache &&
+	cmp e3/$SP/demo/__init__.py e4/$SP/demo/__init__.py
+'
+
+test_expect_success 'an unknown --link-mode is a usage error' '
+	expect_code 2 cvenv install --venv e4 --link-mode=teleport wh/demo-1.0-py3-none-any.whl 2>err &&
+	expect_grep "teleport" err
+'
+
+test_expect_success 'runs sharing a cold cache at once: all succeed, one whole entry' '
+	for i in 1 2 3 4; do cvenv uninstall --venv e$i demo || return 1; done &&
+	for i in 1 2 3 4; do cvenv install --venv e$i --cache-dir shared wh/demo-1.0-py3-none-any.whl & done; wait &&
+	for i in 1 2 3 4; do e$i/bin/demo | grep -q "demo 1.0" || return 1; done &&
+	test "$(ls -A shared/wheels-v1 | wc -l)" = 1
+'
+
+test_expect_success 'uninstall of a linked install leaves the cache intact' '
+	cvenv uninstall --venv e1 demo &&
+	cvenv install --venv e1 --cache-dir shared wh/demo-1.0-py3-none-any.whl &&
+	e1/bin/demo | grep -q "demo 1.0"
+'
+
+test_done

@@ -1,0 +1,119 @@
+/* Unit tests for core/record: CSV reading as Python's csv module reads pip's
+ * RECORD files, writing it back byte for byte as pip does, and the hashes. */
+#include "unit.h"
+
+#include "core/record.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+static struct buf captured = BUF_INIT;
+
+static int setup(void **state)
+{
+	error_capture = &captured;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	error_capture = NULL;
+	buf_free(&captured);
+	return 0;
+}
+
+static void test_parse_basic(void **state)
+{
+	const char text[] = "pip/__init__.py,sha256=abc,123\r\n"
+			    "pip-1.0.dist-info/RECORD,,\n"
+			    "\n"
+			    "\"a,b.py\",sha256=x,1\n"
+			    "\"q\"\"uote\",,\n"
+			    "only-path\n"
+			    "last,sha256=y,2";
+	struct record r = RECORD_INIT;
+	assert_int_equal(record_parse(text, sizeof(text) - 1, "t", &r), 0);
+	assert_int_equal(r.n, 6);
+	assert_string_equal(r.rows[0].path, "pip/__init__.py");
+	assert_string_equal(r.rows[0].hash, "sha256=abc");
+	assert_string_equal(r.rows[0].size, "123");
+	assert_string_equal(r.rows[1].hash, "");
+	assert_string_equal(r.rows[2].path, "a,b.py");
+	assert_string_equal(r.rows[3].path, "q\"uote");
+	assert_string_equal(r.rows[4].path, "only-path");
+	assert_string_equal(r.rows[4].size, "");
+	assert_string_equal(r.rows[5].size, "2");
+	assert_non_null(record_find(&r, "a,b.py"));
+	assert_null(record_find(&r, "nope"));
+	record_free(&r);
+}
+
+static void test_parse_bad(void **state)
+{
+	static const char *const bad[] = { "a,b,c,d\n", "\"unterminated,,\n", ",sha256=x,1\n" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct record r = RECORD_INIT;
+		if (record_parse(bad[i], strlen(bad[i]), "t", &r) == 0)
+			fail_msg("accepted %s", bad[i]);
+		record_free(&r);
+	}
+	struct record r = RECORD_INIT;
+	const char nul[] = "a\0b,,\n";
+	assert_int_equal(record_parse(nul, sizeof(nul) - 1, "t", &r), -1);
+	record_free(&r);
+}
+
+static void test_format_roundtrip(void **state)
+{
+	struct record r = RECORD_INIT;
+	record_add(&r, "z.py", "sha256=1", "5");
+	record_add(&r, "../../../bin/tool", "sha256=2", "7");
+	record_add(&r, "a,b", "", "");
+	record_add(&r, "pkg-1.dist-info/RECORD", "", "");
+	record_sort(&r);
+	struct buf out = BUF_INIT;
+	record_format(&r, &out);
+	assert_string_equal(out.ptr, "../../../bin/tool,sha256=2,7\r\n"
+				     "\"a,b\",,\r\n"
+				     "pkg-1.dist-info/RECORD,,\r\n"
+				     "z.py,sha256=1,5\r\n");
+	struct record back = RECORD_INIT;
+	assert_int_equal(record_parse(out.ptr, out.len, "t", &back), 0);
+	assert_int_equal(back.n, 4);
+	assert_string_equal(back.rows[1].path, "a,b");
+	record_free(&back);
+	record_free(&r);
+	buf_free(&out);
+}
+
+static void test_hashes(void **state)
+{
+	struct buf h = BUF_INIT;
+	/* python3 -c "import hashlib,base64;print(base64.urlsafe_b64encode(
+	 *   hashlib.sha256(b'').digest()).rstrip(b'='))" */
+	record_hash_data("", 0, &h);
+	assert_string_equal(h.ptr, "sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU");
+	buf_reset(&h);
+	record_hash_data("hello\n", 6, &h);
+	assert_string_equal(h.ptr, "sha256=WJG1tSLV3whtD_CxEPvZ0hu0_HFjrzTQgoai6Eb2vgM");
+	buf_reset(&h);
+	struct record_hash *x = record_hash_new("sha512");
+	assert_non_null(x);
+	record_hash_update(x, "a", 1);
+	record_hash_finish(x, &h);
+	assert_true(starts_with(h.ptr, "sha512="));
+	assert_int_equal(h.len, 7 + 86);
+	assert_null(record_hash_new("md5"));
+	assert_null(record_hash_new("sha1"));
+	buf_free(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_basic),
+		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_format_roundtrip),
+		cmocka_unit_test(test_hashes),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,139 @@
+/* Unit tests for core/wheel: file names (build tags, compressed tag sets, bad
+ * names), member name safety, header parsing and name normalisation. */
+#include "unit.h"
+
+#include "core/wheel.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+static struct buf captured = BUF_INIT;
+
+static int setup(void **state)
+{
+	error_capture = &captured;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	error_capture = NULL;
+	buf_free(&captured);
+	return 0;
+}
+
+static const struct {
+	const char *file;
+	const char *name, *version, *build, *tags; /* name NULL: rejected */
+} name_cases[] = {
+	{ "pip-23.2.1-py3-none-any.whl", "pip", "23.2.1", NULL, "py3-none-any" },
+	{ "/a/b/six-1.16.0-py2.py3-none-any.whl", "six", "1.16.0", NULL, "py2.py3-none-any" },
+	{ "foo_bar-1.0-1-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", "foo_bar",
+	  "1.0", "1", "cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64" },
+	{ "x-2.0-12abc-py3-none-any.whl", "x", "2.0", "12abc", "py3-none-any" },
+	{ "numpy-1.26.0-cp39-abi3-linux_x86_64.whl", "numpy", "1.26.0", NULL,
+	  "cp39-abi3-linux_x86_64" },
+	{ "Pkg-1.0+local.1-py3-none-any.whl", "Pkg", "1.0+local.1", NULL, "py3-none-any" },
+	{ "pkg-1.0-py3-none-any.zip", NULL, NULL, NULL, NULL },
+	{ "pkg-1.0-none-any.whl", NULL, NULL, NULL, NULL },
+	{ "pkg-1.0-x-y-py3-none-any.whl", NULL, NULL, NULL, NULL },
+	{ "pkg-1.0-abc-py3-none-any.whl", NULL, NULL, NULL, NULL }, /* build must start with digit */
+	{ "pkg-1.0-py3..py2-none-any.whl", NULL, NULL, NULL, NULL },
+	{ "pkg-1.0-py3-none-.whl", NULL, NULL, NULL, NULL },
+	{ "-1.0-py3-none-any.whl", NULL, NULL, NULL, NULL },
+	{ ".whl", NULL, NULL, NULL, NULL },
+	{ "pk g-1.0-py3-none-any.whl", NULL, NULL, NULL, NULL },
+};
+
+static void test_names(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(name_cases); i++) {
+		struct wheel_name wn;
+		int r = wheel_name_parse(name_cases[i].file, &wn);
+		if (!name_cases[i].name) {
+			if (r == 0)
+				fail_msg("accepted %s", name_cases[i].file);
+			continue;
+		}
+		if (r < 0)
+			fail_msg("rejected %s", name_cases[i].file);
+		assert_string_equal(wn.name, name_cases[i].name);
+		assert_string_equal(wn.version, name_cases[i].version);
+		if (name_cases[i].build)
+			assert_string_equal(wn.build, name_cases[i].build);
+		else
+			assert_null(wn.build);
+		struct buf t = BUF_INIT;
+		wheel_name_tags(&wn, &t);
+		assert_string_equal(t.ptr, name_cases[i].tags);
+		buf_free(&t);
+		wheel_name_free(&wn);
+	}
+}
+
+static void test_expanded_sets(void **state)
+{
+	struct wheel_name wn;
+	assert_int_equal(wheel_name_parse("a-1-py2.py3-none-any.whl", &wn), 0);
+	assert_int_equal(wn.pythons.n, 2);
+	assert_string_equal(wn.pythons.v[1], "py3");
+	assert_int_equal(wn.abis.n, 1);
+	wheel_name_free(&wn);
+}
+
+static void test_member_safety(void **state)
+{
+	static const char *const ok[] = { "a", "a/b.py", "a.dist-info/RECORD", "..a", "a..", ".x" };
+	static const char *const bad[] = { "", "/etc/passwd", "../x", "a/../../x", "a/./b", "a//b",
+					   "a\\b", "..", ".", "a/..", "a\nb", "a/" };
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
+		if (!wheel_member_name_safe(ok[i]))
+			fail_msg("refused '%s'", ok[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		if (wheel_member_name_safe(bad[i]))
+			fail_msg("accepted '%s'", bad[i]);
+}
+
+static void test_canonical(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "Foo_Bar", "foo-bar" }, { "foo.-_bar", "foo-bar" }, { "PIP", "pip" },
+		{ "a__b", "a-b" }, { "zope.interface", "zope-interface" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *c = canonical_name(cases[i][0], strlen(cases[i][0]));
+		assert_string_equal(c, cases[i][1]);
+		free(c);
+	}
+	char *e = wheel_escaped_name("Foo.Bar-baz");
+	assert_string_equal(e, "foo_bar_baz");
+	free(e);
+}
+
+static int collect(const char *k, const char *v, void *data)
+{
+	buf_addf(data, "[%s=%s]", k, v);
+	return 0;
+}
+
+static void test_headers(void **state)
+{
+	const char text[] = "Wheel-Version: 1.0\r\nRoot-Is-Purelib:true\nTag: py3-none-any\n"
+			    "Description: a\n  b\n\nBody: not a header\n";
+	struct buf out = BUF_INIT;
+	assert_int_equal(parse_headers(text, sizeof(text) - 1, collect, &out), 0);
+	assert_string_equal(out.ptr, "[Wheel-Version=1.0][Root-Is-Purelib=true][Tag=py3-none-any]"
+				     "[Description=a\n  b]");
+	buf_free(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_expanded_sets),
+		cmocka_unit_test(test_member_safety),
+		cmocka_unit_test(test_canonical),
+		cmocka_unit_test(test_headers),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
