@@ -13,8 +13,8 @@ export RESULTS_FILE
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 MAKE=${MAKE:-make}
-# The files run once more under valgrind (memcheck, leaks): the CLI and create.
-valgrind_default="t0000-cli.sh t1001-create-options.sh t1002-create-errors.sh t1004-create-nested.sh"
+# The files run once more under valgrind (memcheck, leaks): the CLI, create, install.
+valgrind_default="t0000-cli.sh t1001-create-options.sh t1002-create-errors.sh t1004-create-nested.sh t3000-install-basic.sh"
 status=0
 
 phase() {

@@ -8,7 +8,7 @@ _cvenv() {
 		case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "create help install uninstall freeze list python completion --help --version --verbose --quiet" -- "$cur"))
+		COMPREPLY=($(compgen -W "create install uninstall freeze list python help completion --help --version --verbose --quiet" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -18,12 +18,6 @@ _cvenv() {
 		-p|--python|--link-mode|--prompt) return ;;
 		esac
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --seed-wheels --cache-dir --no-cache --link-mode --prompt --without-scm-ignore-files -v --verbose -q --quiet -h --help" -- "$cur"));
-		else COMPREPLY=($(compgen -d -- "$cur")); fi
-		;;
-	help)
-		case $prev in
-		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--man -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	install)
@@ -64,6 +58,12 @@ _cvenv() {
 		esac
 		if [[ $cur != -* ]]; then COMPREPLY=($(compgen -W "list find " -- "$cur")); return; fi
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --only-installed --all-paths --cache-dir --no-cache -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	help)
+		case $prev in
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--man -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	completion)

@@ -17,11 +17,6 @@ complete -c cvenv -n '__fish_seen_subcommand_from create' -l without-scm-ignore-
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s v -l verbose -d 'say more about what is done (repeatable)'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s q -l quiet -d 'print only errors'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s h -l help -d 'show this help and exit'
-complete -c cvenv -n __fish_use_subcommand -a help -d 'show help for cvenv or one of its commands'
-complete -c cvenv -n '__fish_seen_subcommand_from help' -l man -d 'print the manual page (roff) generated from the option tables'
-complete -c cvenv -n '__fish_seen_subcommand_from help' -s v -l verbose -d 'say more about what is done (repeatable)'
-complete -c cvenv -n '__fish_seen_subcommand_from help' -s q -l quiet -d 'print only errors'
-complete -c cvenv -n '__fish_seen_subcommand_from help' -s h -l help -d 'show this help and exit'
 complete -c cvenv -n __fish_use_subcommand -a install -d 'install wheels into an environment'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -l venv -r -F -d 'the environment to install into; default $VIRTUAL_ENV, else ./.venv'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -s r -l requirement -r -F -d 'install the pinned requirements (name==version) listed in FILE; repeatable'
@@ -72,6 +67,11 @@ complete -c cvenv -n '__fish_seen_subcommand_from python' -s q -l quiet -d 'prin
 complete -c cvenv -n '__fish_seen_subcommand_from python' -s h -l help -d 'show this help and exit'
 complete -c cvenv -n '__fish_seen_subcommand_from python' -a list
 complete -c cvenv -n '__fish_seen_subcommand_from python' -a find
+complete -c cvenv -n __fish_use_subcommand -a help -d 'show help for cvenv or one of its commands'
+complete -c cvenv -n '__fish_seen_subcommand_from help' -l man -d 'print the manual page (roff) generated from the option tables'
+complete -c cvenv -n '__fish_seen_subcommand_from help' -s v -l verbose -d 'say more about what is done (repeatable)'
+complete -c cvenv -n '__fish_seen_subcommand_from help' -s q -l quiet -d 'print only errors'
+complete -c cvenv -n '__fish_seen_subcommand_from help' -s h -l help -d 'show this help and exit'
 complete -c cvenv -n __fish_use_subcommand -a completion -d 'print a shell completion script (bash, zsh, fish)'
 complete -c cvenv -n '__fish_seen_subcommand_from completion' -s v -l verbose -d 'say more about what is done (repeatable)'
 complete -c cvenv -n '__fish_seen_subcommand_from completion' -s q -l quiet -d 'print only errors'

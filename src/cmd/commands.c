@@ -18,14 +18,14 @@ extern const struct command command_debug_tags;
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
 	&command_create,
-	&command_help,
 	&command_install,
 	&command_uninstall,
 	&command_freeze,
 	&command_list,
 	&command_python,
-	&command_debug_tags,
+	&command_help,
 	&command_completion,
+	&command_debug_tags,
 	NULL,
 };
 

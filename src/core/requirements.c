@@ -93,15 +93,6 @@ static void expand_env(struct buf *line)
 	buf_free(&out);
 }
 
-static char *trimmed(const char *s, size_t n)
-{
-	while (n && isspace((unsigned char)*s))
-		s++, n--;
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	return xstrndup(s, n);
-}
-
 /* Splits a logical line into whitespace-separated tokens (pip splits on
  * spaces; tabs count too here). */
 static void tokenize(const char *s, struct strvec *tok)
@@ -325,7 +316,7 @@ static int requirement_line(struct ctx *cx, const char *args, struct strvec *opt
 		if (!semi)
 			semi = strstr(args, " ;");
 		size_t n = semi ? (size_t)(semi - args) : strlen(args);
-		char *target = trimmed(args, n);
+		char *target = xstrndup_trim(args, n);
 		e->path_or_url = strstr(target, "://") ? xstrdup(target) : relative_to(file, target);
 		free(target);
 		if (semi) {
@@ -338,7 +329,7 @@ static int requirement_line(struct ctx *cx, const char *args, struct strvec *opt
 				return -1;
 			}
 			pep508_marker_free(m);
-			e->marker_text = trimmed(mt, strlen(mt));
+			e->marker_text = xstrndup_trim(mt, strlen(mt));
 		}
 	} else {
 		error("%s:%d: invalid requirement '%s': %s", file, line, args, err.ptr);
@@ -404,7 +395,7 @@ static int parse_text(struct ctx *cx, const char *text, size_t len, const char *
 		size_t c = comment_start(logical.ptr, logical.len);
 		buf_setlen(&logical, c);
 		expand_env(&logical);
-		char *s = trimmed(logical.ptr, logical.len);
+		char *s = xstrndup_trim(logical.ptr, logical.len);
 		if (*s)
 			rc = logical_line(cx, s, file, first, constraint);
 		free(s);

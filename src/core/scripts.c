@@ -131,15 +131,6 @@ void entry_points_free(struct entry_points *eps)
 	eps->n = 0;
 }
 
-static char *trimmed(const char *s, size_t n)
-{
-	while (n && isspace((unsigned char)*s))
-		s++, n--;
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	return xstrndup(s, n);
-}
-
 static bool valid_dotted(const char *s, bool allow_empty)
 {
 	if (!*s)
@@ -157,18 +148,18 @@ static int parse_entry(const char *line, size_t n, bool gui, const char *what,
 	const char *eq = memchr(line, '=', n);
 	if (!eq)
 		return error("invalid entry point '%.*s' in '%s'", (int)n, line, what);
-	char *name = trimmed(line, (size_t)(eq - line));
-	char *value = trimmed(eq + 1, (size_t)(line + n - eq - 1));
+	char *name = xstrndup_trim(line, (size_t)(eq - line));
+	char *value = xstrndup_trim(eq + 1, (size_t)(line + n - eq - 1));
 	char *br = strchr(value, '[');
 	if (br) {
 		*br = '\0';
-		char *t = trimmed(value, strlen(value));
+		char *t = xstrndup_trim(value, strlen(value));
 		free(value);
 		value = t;
 	}
 	char *colon = strchr(value, ':');
-	char *module = trimmed(value, colon ? (size_t)(colon - value) : strlen(value));
-	char *attr = colon ? trimmed(colon + 1, strlen(colon + 1)) : xstrdup("");
+	char *module = xstrndup_trim(value, colon ? (size_t)(colon - value) : strlen(value));
+	char *attr = colon ? xstrndup_trim(colon + 1, strlen(colon + 1)) : xstrdup("");
 	int ret = 0;
 	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
 	    !valid_dotted(module, false) || !valid_dotted(attr, false))
@@ -196,7 +187,7 @@ int entry_points_parse(const char *text, size_t len, const char *what, struct en
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
-		char *line = trimmed(p, (size_t)(le - p));
+		char *line = xstrndup_trim(p, (size_t)(le - p));
 		int ret = 0;
 		if (!*line || line[0] == '#' || line[0] == ';') {
 			/* comment or blank */

@@ -45,7 +45,7 @@ int os_read_file(const char *path, size_t max, struct buf *out)
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int os_write_full(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	while (len) {
@@ -70,7 +70,7 @@ int os_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		return -1;
 	}
 	int e = 0;
-	if (write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0) ||
+	if (os_write_full(fd, data, len) < 0 || (durable && fsync(fd) < 0) ||
 	    fchmod(fd, mode) < 0)
 		e = errno;
 	if (close(fd) < 0 && !e)
@@ -154,7 +154,7 @@ int os_copy_file(const char *src, const char *dst, mode_t mode)
 		}
 		if (n == 0)
 			break;
-		if (write_all(out, chunk, (size_t)n) < 0) {
+		if (os_write_full(out, chunk, (size_t)n) < 0) {
 			e = errno;
 			break;
 		}

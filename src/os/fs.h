@@ -17,6 +17,8 @@ int os_read_file(const char *path, size_t max, struct buf *out);
 /* Writes path atomically: a temporary file beside it, fsync when durable,
  * then rename over path. The file never exists half-written. */
 int os_write_atomic(const char *path, const void *data, size_t len, mode_t mode, bool durable);
+/* Writes all len bytes to fd, retrying short writes and EINTR. */
+int os_write_full(int fd, const void *data, size_t len);
 /* Creates path and missing parents; an existing directory is fine. */
 int os_mkdir_p(const char *path, mode_t mode);
 int os_mkdir(const char *path, mode_t mode);

@@ -11,7 +11,6 @@
 /* Creates a new file (O_EXCL) for writing; returns the descriptor. */
 int os_create_file(const char *path, mode_t mode);
 /* Writes all of data (retrying short writes and EINTR). */
-int os_write_full(int fd, const void *data, size_t len);
 /* Closes fd; a failed close (NFS, disk full) is reported. */
 int os_close_file(int fd);
 

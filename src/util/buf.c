@@ -1,5 +1,7 @@
 #include "util/buf.h"
 
+#include <ctype.h>
+
 char buf_empty_[1];
 
 static NORETURN void out_of_memory(size_t n)
@@ -38,6 +40,15 @@ char *xstrndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+char *xstrndup_trim(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return xstrndup(s, n);
 }
 
 char *xstrdup(const char *s)

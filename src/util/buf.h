@@ -41,6 +41,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xstrfmt(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* s[0..n) without leading and trailing white space, as a new string. */
+char *xstrndup_trim(const char *s, size_t n);
 bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
 /* Join two path parts with exactly one '/'; returns a new string. */
