@@ -871,6 +871,87 @@ static int cache_key(const char *path, struct buf *key)
 	return 0;
 }
 
+/* ---- the index: a wheel file's identity -> its cache key ---------------
+ *
+ * Hashing a wheel on every install costs a read of the whole file (and
+ * loading libcrypto's configuration); the index makes a warm install skip
+ * that. One small file per wheel path, <cache>/wheel-index-v1/<fnv1a of the
+ * absolute path>, holds the path, the file's identity (device, inode, size,
+ * mtime, ctime) when it was hashed, and the key. It is used only when the
+ * path and the whole identity match what the file has now (a wheel replaced
+ * or rewritten in place changes its ctime at least), and the entry it names
+ * exists and holds the wheel's .dist-info; anything else, including a file
+ * that does not parse, is ignored and rewritten after hashing. The identity
+ * is taken before hashing, so a change during the hash only makes the next
+ * lookup miss. */
+#define INDEX_MAGIC "cvenv-wheel-index 1"
+
+static void index_format(struct buf *b, const char *abs, const struct os_file_id *id,
+			 const char *key)
+{
+	buf_addf(b, "%s\n%s\n%llu %llu %llu %lld %lld %lld %lld\n%s\n", INDEX_MAGIC, abs,
+		 (unsigned long long)id->dev, (unsigned long long)id->ino,
+		 (unsigned long long)id->size, (long long)id->mtime_sec,
+		 (long long)id->mtime_nsec, (long long)id->ctime_sec, (long long)id->ctime_nsec,
+		 key);
+}
+
+static char *index_path(const struct install_env *e, const char *abs)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *p = (const unsigned char *)abs; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return xstrfmt("%s/wheel-index-v1/%016llx", e->cache_dir, (unsigned long long)h);
+}
+
+static bool is_key(const char *k, size_t n)
+{
+	if (n != 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'a' && k[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* The key the index holds for this wheel file, when it is still valid. */
+static bool index_lookup(const struct install_env *e, const char *abs,
+			 const struct os_file_id *id, struct buf *key)
+{
+	char *ip = index_path(e, abs);
+	struct buf text = BUF_INIT, want = BUF_INIT;
+	bool ok = false;
+	if (os_read_file(ip, 1 << 16, &text) == 0) {
+		/* the expected text with the key left off: what precedes it must match */
+		index_format(&want, abs, id, "");
+		size_t n = want.len - 1;
+		if (text.len == n + 65 && !memcmp(text.ptr, want.ptr, n) &&
+		    text.ptr[text.len - 1] == '\n' && is_key(text.ptr + n, 64)) {
+			buf_add(key, text.ptr + n, 64);
+			ok = true;
+		}
+	}
+	buf_free(&want);
+	buf_free(&text);
+	free(ip);
+	return ok;
+}
+
+/* Best effort: a cache that cannot take the index only stays slower. */
+static void index_store(const struct install_env *e, const char *abs,
+			const struct os_file_id *id, const char *key)
+{
+	char *ip = index_path(e, abs);
+	char *dir = os_dirname(ip);
+	struct buf text = BUF_INIT;
+	index_format(&text, abs, id, key);
+	if (os_mkdir_p(dir, 0755) == 0)
+		(void)os_write_atomic(ip, text.ptr, text.len, 0644, false);
+	buf_free(&text);
+	free(dir);
+	free(ip);
+}
+
 /* Makes sure the wheel is unpacked (and verified) in the cache: unpacked into
  * a private temp directory, then renamed into place in one step, so that
  * concurrent runs see a whole entry or none. Returns the entry's path, or
@@ -878,20 +959,43 @@ static int cache_key(const char *path, struct buf *key)
 static char *cache_entry(struct install_env *e, struct wheel *w)
 {
 	struct buf key = BUF_INIT;
+	char *abs = os_abspath(w->path);
+	struct os_file_id id;
+	bool have_id = abs && os_file_id(abs, &id) == 0;
+	if (have_id && index_lookup(e, abs, &id, &key)) {
+		char *entry = xstrfmt("%s/wheels-v1/%s", e->cache_dir, key.ptr);
+		char *di = path_join(entry, w->dist_info);
+		bool ok = os_is_dir(di);
+		free(di);
+		if (ok) {
+			free(abs);
+			buf_free(&key);
+			return entry;
+		}
+		free(entry);
+		buf_reset(&key);
+	}
 	if (cache_key(w->path, &key) < 0) {
+		free(abs);
 		buf_free(&key);
 		return NULL;
 	}
 	char *wheels = path_join(e->cache_dir, "wheels-v1");
 	char *entry = path_join(wheels, key.ptr);
-	buf_free(&key);
+	/* the index names only entries that exist */
 	if (os_is_dir(entry)) {
+		if (have_id)
+			index_store(e, abs, &id, key.ptr);
+		free(abs);
+		buf_free(&key);
 		free(wheels);
 		return entry;
 	}
 	char *tmp = NULL;
 	if (os_mkdir_p(wheels, 0755) < 0 || !(tmp = os_mkdtemp_in(wheels, ".tmp-"))) {
 		error("cannot create a cache entry in '%s': %s", wheels, strerror(errno));
+		free(abs);
+		buf_free(&key);
 		free(wheels);
 		free(entry);
 		return NULL;
@@ -914,6 +1018,10 @@ static char *cache_entry(struct install_env *e, struct wheel *w)
 	if (!r && os_rename(tmp, entry) < 0 && !os_is_dir(entry))
 		r = error("cannot add '%s' to the cache: %s", entry, strerror(errno));
 	os_rm_rf(tmp); /* lost a race, or failed: ours goes */
+	if (!r && have_id)
+		index_store(e, abs, &id, key.ptr);
+	free(abs);
+	buf_free(&key);
 	free(tmp);
 	free(wheels);
 	if (r) {
@@ -921,6 +1029,13 @@ static char *cache_entry(struct install_env *e, struct wheel *w)
 		return NULL;
 	}
 	return entry;
+}
+
+static int cache_lacks(struct staging *s, const char *entry, const char *m)
+{
+	int r = error("cache entry '%s' lacks '%s'", entry, m);
+	hint("remove the cache directory '%s' or use --no-cache", s->e->cache_dir);
+	return r;
 }
 
 /* Stages one member from a cache entry: linked (or copied) into the stage. */
@@ -936,10 +1051,14 @@ static int stage_member_cached(struct staging *s, const char *entry, const char 
 	char *dst = path_join(s->t->newdir, rel);
 	char *dir = os_dirname(dst);
 	struct os_file_id id;
+	/* the entry was verified against RECORD when it was made, so RECORD's
+	 * size is the file's: no stat per file on the warm path */
+	char *end = NULL;
+	unsigned long long size = row && row->size[0] ? strtoull(row->size, &end, 10) : 0;
+	bool sized = end && !*end;
 	int r = 0;
-	if (!row || !row->hash[0] || os_file_id(src, &id) < 0) {
-		r = error("cache entry '%s' lacks '%s'", entry, m);
-		hint("remove the cache directory '%s' or use --no-cache", s->e->cache_dir);
+	if (!row || !row->hash[0] || (!sized && os_file_id(src, &id) < 0)) {
+		r = cache_lacks(s, entry, m);
 	} else if (is_script) {
 		struct buf data = BUF_INIT;
 		if (os_read_file(src, MAX_SCRIPT, &data) < 0)
@@ -952,12 +1071,14 @@ static int stage_member_cached(struct staging *s, const char *entry, const char 
 		zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
 		if (ensure_dir(&s->made, dir) < 0 ||
 		    os_link_file(src, dst, member_mode(w, idx), s->e->link_mode, &used) < 0) {
-			if (errno == EEXIST)
+			if (errno == ENOENT && !os_exists(src))
+				r = cache_lacks(s, entry, m);
+			else if (errno == EEXIST)
 				r = error("wheel '%s' installs '%s' twice", w->path, rel);
 			else
 				r = error("cannot link '%s' from the cache: %s", dst, strerror(errno));
 		} else {
-			note_file(s, rel, row->hash, (size_t)id.size);
+			note_file(s, rel, row->hash, sized ? (size_t)size : (size_t)id.size);
 			/* a file system without reflinks: do not try again per file */
 			if (s->e->link_mode == OS_LINK_AUTO && used != OS_LINK_CLONE)
 				s->e->link_mode = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;

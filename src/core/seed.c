@@ -9,6 +9,7 @@
 #include "core/seed.h"
 #include "core/wheel.h"
 #include "os/fs.h"
+#include "os/link.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"
@@ -110,6 +111,7 @@ int seed_install(const struct interp *ip, const char *env_dir, const struct seed
 	struct install_opts opts[2];
 	memset(opts, 0, sizeof(opts));
 	size_t n = 0;
+	bool tz = os_tz_pin();
 	for (size_t i = 0; i < paths.n && i < 2 && !r; i++) {
 		ws[i] = xcalloc(1, sizeof(*ws[i]));
 		if (wheel_open(paths.v[i], ws[i]) < 0) {
@@ -127,6 +129,7 @@ int seed_install(const struct interp *ip, const char *env_dir, const struct seed
 		wheel_close(ws[i]);
 		free(ws[i]);
 	}
+	os_tz_unpin(tz);
 	char *state = xstrdup(e.state);
 	install_env_close(&e);
 	/* a new env needs no lock file: leave it as venv would */

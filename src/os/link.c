@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -96,4 +97,15 @@ void os_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+bool os_tz_pin(void)
+{
+	return !getenv("TZ") && setenv("TZ", ":/etc/localtime", 0) == 0;
+}
+
+void os_tz_unpin(bool pinned)
+{
+	if (pinned)
+		unsetenv("TZ");
 }

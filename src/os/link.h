@@ -25,6 +25,15 @@ enum os_link_mode {
 int os_link_file(const char *src, const char *dst, mode_t mode, enum os_link_mode how,
 		 enum os_link_mode *used);
 
+/* glibc's mktime() stats /etc/localtime on every call while TZ is unset,
+ * and libzip calls it for every member of an archive it opens (a thousand
+ * stat calls for pip). os_tz_pin() sets TZ to ":/etc/localtime" -- what an
+ * unset TZ means -- so that the zone is read once; it returns whether it set
+ * TZ, to pass to os_tz_unpin(), which unsets it again, so that no child
+ * process sees a changed environment. */
+bool os_tz_pin(void);
+void os_tz_unpin(bool pinned);
+
 /* An exclusive advisory lock (flock) on path, created if needed; blocks until
  * it is free. Returns the descriptor to pass to os_unlock. */
 int os_lock(const char *path);

@@ -49,4 +49,47 @@ test_expect_success 'uninstall of a linked install leaves the cache intact' '
 	e1/bin/demo | grep -q "demo 1.0"
 '
 
+# record_ok ENV FILE: FILE is listed in the env's RECORD with its own hash
+record_ok() {
+	python3 - "$1/$SP" "$2" <<-\EOF
+	import base64, csv, glob, hashlib, sys
+	sp, rel = sys.argv[1], sys.argv[2]
+	data = open(f"{sp}/{rel}", "rb").read()
+	h = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+	rows = [r for f in glob.glob(f"{sp}/*.dist-info/RECORD") for r in csv.reader(open(f))]
+	sys.exit(0 if [rel, h, str(len(data))] in rows else 1)
+	EOF
+}
+
+test_expect_success 'a wheel rewritten in place (same path, same size) is noticed' '
+	mkdir ix ix2 &&
+	mkwheel ix idx 1.0 --file idx/v.py=A >/dev/null &&
+	mkwheel ix2 idx 1.0 --file idx/v.py=B >/dev/null &&
+	cvenv create --without-pip -p "$py" f1 &&
+	cvenv install --venv f1 --cache-dir ic ix/idx-1.0-py3-none-any.whl &&
+	test "$(ls ic/wheel-index-v1 | wc -l)" = 1 &&
+	test "$(cat f1/$SP/idx/v.py)" = A &&
+	cat ix2/idx-1.0-py3-none-any.whl >ix/idx-1.0-py3-none-any.whl &&
+	cvenv create --without-pip -p "$py" f2 &&
+	cvenv install --venv f2 --cache-dir ic ix/idx-1.0-py3-none-any.whl &&
+	test "$(cat f2/$SP/idx/v.py)" = B &&
+	record_ok f2 idx/v.py &&
+	test "$(ls ic/wheels-v1 | wc -l)" = 2
+'
+
+test_expect_success 'a corrupt or wrong index entry is ignored and rewritten' '
+	for f in ic/wheel-index-v1/*; do printf "garbage\n" >"$f" || return 1; done &&
+	cvenv create --without-pip -p "$py" f3 &&
+	cvenv install --venv f3 --cache-dir ic ix/idx-1.0-py3-none-any.whl &&
+	test "$(cat f3/$SP/idx/v.py)" = B && record_ok f3 idx/v.py &&
+	! grep -q garbage ic/wheel-index-v1/* &&
+	for f in ic/wheel-index-v1/*; do
+		sed -i "\$s/.*/$(printf "%064d" 0)/" "$f" || return 1
+	done &&
+	cvenv create --without-pip -p "$py" f4 &&
+	cvenv install --venv f4 --cache-dir ic ix/idx-1.0-py3-none-any.whl &&
+	test "$(cat f4/$SP/idx/v.py)" = B && record_ok f4 idx/v.py &&
+	! grep -qx "$(printf "%064d" 0)" ic/wheel-index-v1/*
+'
+
 test_done
