@@ -130,18 +130,26 @@ int os_symlink(const char *target, const char *linkpath)
 	return symlink(target, linkpath);
 }
 
-int os_copy_file(const char *src, const char *dst, mode_t mode)
+int os_open_copy_pair(const char *src, const char *dst, mode_t mode, int *in, int *out)
 {
-	int in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
+	*in = open(src, O_RDONLY | O_CLOEXEC);
+	if (*in < 0)
 		return -1;
-	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (out < 0) {
+	*out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (*out < 0) {
 		int e = errno;
-		close(in);
+		close(*in);
 		errno = e;
 		return -1;
 	}
+	return 0;
+}
+
+int os_copy_file(const char *src, const char *dst, mode_t mode)
+{
+	int in, out;
+	if (os_open_copy_pair(src, dst, mode, &in, &out) < 0)
+		return -1;
 	int e = 0;
 	char chunk[65536];
 	for (;;) {

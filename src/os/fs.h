@@ -25,6 +25,9 @@ int os_mkdir(const char *path, mode_t mode);
 /* Removes a tree without following symbolic links; a missing path is fine. */
 int os_rm_rf(const char *path);
 int os_symlink(const char *target, const char *linkpath);
+/* Opens src for reading and creates dst (which must not exist) for writing
+ * with mode; on failure nothing is left open and errno tells why. */
+int os_open_copy_pair(const char *src, const char *dst, mode_t mode, int *in, int *out);
 /* Copies a regular file's bytes (copy_file_range where available), with mode. */
 int os_copy_file(const char *src, const char *dst, mode_t mode);
 int os_rename(const char *from, const char *to);

@@ -28,16 +28,9 @@ int os_close_file(int fd)
 static int clone_file(const char *src, const char *dst, mode_t mode)
 {
 #ifdef FICLONE
-	int in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
+	int in, out;
+	if (os_open_copy_pair(src, dst, mode, &in, &out) < 0)
 		return -1;
-	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (out < 0) {
-		int e = errno;
-		close(in);
-		errno = e;
-		return -1;
-	}
 	int r = ioctl(out, FICLONE, in);
 	int e = errno;
 	close(in);

@@ -6,20 +6,9 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-static struct buf captured = BUF_INIT;
-
-static int setup(void **state)
-{
-	error_capture = &captured;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	error_capture = NULL;
-	buf_free(&captured);
-	return 0;
-}
+/* Error messages go to `unit_errors` during each test (see unit.h). */
+#define setup capture_errors_setup
+#define teardown capture_errors_teardown
 
 static const struct {
 	const char *file;

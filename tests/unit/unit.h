@@ -7,4 +7,26 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "util/buf.h"
+#include "util/error.h"
+
+/* Tests that check error messages use these as cmocka setup/teardown: the
+ * messages of each test are appended to `unit_errors` instead of stderr. */
+static struct buf unit_errors __attribute__((unused)) = BUF_INIT;
+
+static inline int capture_errors_setup(void **state)
+{
+	(void)state;
+	error_capture = &unit_errors;
+	return 0;
+}
+
+static inline int capture_errors_teardown(void **state)
+{
+	(void)state;
+	error_capture = NULL;
+	buf_free(&unit_errors);
+	return 0;
+}
+
 #endif
