@@ -399,24 +399,29 @@ static int undo_steps(const char *root, const char *newdir, const char *olddir,
 	return failed;
 }
 
+/* Whether the env has the directory rel ("." is the env itself). */
+static bool env_has_dir(const struct txn *t, const char *rel)
+{
+	if (!strcmp(rel, "."))
+		return true;
+	char *abs = path_join(t->e->v.dir, rel);
+	bool r = os_is_dir(abs);
+	free(abs);
+	return r;
+}
+
 /* The highest directory of rel's parents that the env lacks (so the whole of
  * it can be moved in with one rename), or NULL when rel's parent exists. */
 static char *new_unit(const struct txn *t, const char *rel)
 {
 	char *dir = os_dirname(rel);
-	char *abs = path_join(t->e->v.dir, dir);
-	bool exists = !strcmp(dir, ".") || os_is_dir(abs);
-	free(abs);
-	if (exists) {
+	if (env_has_dir(t, dir)) {
 		free(dir);
 		return NULL;
 	}
 	for (;;) {
 		char *up = os_dirname(dir);
-		char *upabs = path_join(t->e->v.dir, up);
-		bool up_exists = !strcmp(up, ".") || os_is_dir(upabs);
-		free(upabs);
-		if (up_exists) {
+		if (env_has_dir(t, up)) {
 			free(up);
 			return dir;
 		}
