@@ -16,7 +16,15 @@ PKGS      := jansson libcrypto libzip zlib
 TEST_PKGS := cmocka
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+# libzip and libcrypto are loaded on first use (src/os/lazylib.c), by the
+# SONAME of the library pkg-config points at: not linked, so a run that opens
+# no wheel does not pay for loading them.
+LAZY_PKGS  := libzip libcrypto
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
+soname      = $(shell readelf -d "$$(pkg-config --variable=libdir $(1))/$(1).so" 2>/dev/null | \
+                sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+LIBZIP_SONAME    := $(call soname,libzip)
+LIBCRYPTO_SONAME := $(call soname,libcrypto)
 TEST_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
@@ -25,7 +33,8 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS := -std=c17 $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) \
-              -DCVENV_VERSION='"$(VERSION)"' -MMD -MP
+              -DCVENV_VERSION='"$(VERSION)"' -MMD -MP \
+              -DCVENV_LIBZIP_SONAME='"$(LIBZIP_SONAME)"' -DCVENV_LIBCRYPTO_SONAME='"$(LIBCRYPTO_SONAME)"'
 LDLIBS  := $(PKG_LIBS)
 
 ifeq ($(SANITIZE),1)

@@ -2,9 +2,15 @@
 # Side-by-side: making an env without pip, with cvenv, the same interpreter's
 # `python -m venv`, and Debian's virtualenv (--no-seed), in ONE hyperfine run;
 # then the ratios, and the peak memory of each (GNU time; for cvenv it
-# includes the one interpreter query it runs). cvenv runs twice: warm (the
-# interpreter's facts cached: no Python process starts) and cold
-# (CVENV_NO_CACHE=1: cvenv must ask the interpreter about itself).
+# includes the one interpreter query it runs). cvenv runs three ways, with a
+# private cache directory:
+#   warm   the interpreter's facts are cached: no Python process starts;
+#   cold   the facts are not cached (the entries are removed before each run):
+#          cvenv must ask the interpreter about itself, as on its first meeting
+#          with an interpreter; the query script's bytecode, kept in the cache
+#          by the interpreter the first time it ran, is reused;
+#   nocache  CVENV_NO_CACHE=1: no cache at all, the query script is sent on
+#          stdin and compiled on every run (the very first run on a machine).
 #
 #   sh bench/create.sh [PYTHON] [RUNS]      default: /usr/bin/python3.11, 30
 #   CVENV=path/to/cvenv sh bench/create.sh
@@ -24,20 +30,31 @@ echo "interpreter: $PY ($("$PY" -c 'import sys; print(sys.version.split()[0])'))
 echo "virtualenv: $($VE --version 2>/dev/null | cut -d' ' -f1-2)"
 echo
 
+export CVENV_CACHE_DIR="$W/cache"
+"$CVENV" python find "$PY" >/dev/null # the query module and its bytecode
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/result.json" \
 	--prepare "rm -rf $W/env" \
-	-n "cvenv create --without-pip" "$CVENV create -p $PY --without-pip $W/env" \
-	-n "cvenv create --without-pip (cold: CVENV_NO_CACHE=1)" "env CVENV_NO_CACHE=1 $CVENV create -p $PY --without-pip $W/env" \
+	-n "cvenv create --without-pip (warm)" "$CVENV create -p $PY --without-pip $W/env" \
+	--prepare "sh -c 'rm -rf $W/env $W/cache/interpreters/*.json'" \
+	-n "cvenv create --without-pip (cold: facts not cached)" "$CVENV create -p $PY --without-pip $W/env" \
+	--prepare "rm -rf $W/env" \
+	-n "cvenv create --without-pip (CVENV_NO_CACHE=1)" "env CVENV_NO_CACHE=1 $CVENV create -p $PY --without-pip $W/env" \
+	--prepare "rm -rf $W/env" \
 	-n "python -m venv --without-pip" "$PY -m venv --without-pip $W/env" \
+	--prepare "rm -rf $W/env" \
 	-n "virtualenv --no-seed" "$VE --no-seed --no-periodic-update -p $PY $W/env"
 
 python3 - "$W/result.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 base = r[0]["mean"]
-print("\nmean times and ratios to cvenv:")
+print("\nmean times, and how many times faster each cvenv run is than the others:")
 for x in r:
-    print("  %-52s %8.1f ms  %6.2fx" % (x["command"], x["mean"] * 1000, x["mean"] / base))
+    print("  %-52s %8.1f ms" % (x["command"], x["mean"] * 1000))
+for c in r[:3]:
+    print("  %s:" % c["command"])
+    for x in r[3:]:
+        print("      %6.2fx faster than %s" % (x["mean"] / c["mean"], x["command"]))
 PY
 
 peak() {
@@ -48,7 +65,8 @@ peak() {
 echo
 echo "peak resident memory (largest process of the run):"
 echo "  cvenv create --without-pip    $(peak "$CVENV" create -p "$PY" --without-pip "$W/env")"
-echo "  ... cold (CVENV_NO_CACHE=1)   $(peak env CVENV_NO_CACHE=1 "$CVENV" create -p "$PY" --without-pip "$W/env")"
+echo "  ... cold (facts not cached)   $(rm -f "$W"/cache/interpreters/*.json; peak "$CVENV" create -p "$PY" --without-pip "$W/env")"
+echo "  ... CVENV_NO_CACHE=1          $(peak env CVENV_NO_CACHE=1 "$CVENV" create -p "$PY" --without-pip "$W/env")"
 echo "  python -m venv --without-pip  $(peak "$PY" -m venv --without-pip "$W/env")"
 echo "  virtualenv --no-seed          $(peak $VE --no-seed --no-periodic-update -p "$PY" "$W/env")"
 echo "  (the interpreter alone: $(peak "$PY" -E -s -c pass))"

@@ -94,15 +94,24 @@ static int cmd_install(int argc, const char **argv)
 			r = plan_add_wheel_file(&p, argv[i], true, NULL);
 		}
 	}
-	for (size_t i = 0; i < opt_requirements.n && !r; i++) {
-		struct reqs reqs = REQS_INIT;
-		r = reqs_parse_file(opt_requirements.v[i], false, &reqs);
-		for (size_t k = 0; k < reqs.find_links.n; k++)
-			strvec_push(&p.find_links, reqs.find_links.v[k]);
-		for (size_t k = 0; k < reqs.n && !r; k++)
-			r = plan_add_requirement(&p, &reqs.v[k]);
-		reqs_free(&reqs);
+	/* every file read first: a constraint applies wherever it is written */
+	size_t nfiles = opt_requirements.n;
+	struct reqs *files = xcalloc(nfiles ? nfiles : 1, sizeof(*files));
+	for (size_t i = 0; i < nfiles; i++)
+		files[i] = (struct reqs)REQS_INIT;
+	for (size_t i = 0; i < nfiles && !r; i++) {
+		r = reqs_parse_file(opt_requirements.v[i], false, &files[i]);
+		for (size_t k = 0; k < files[i].find_links.n; k++)
+			strvec_push(&p.find_links, files[i].find_links.v[k]);
 	}
+	for (size_t i = 0; i < nfiles && !r; i++)
+		for (size_t k = 0; k < files[i].n && !r; k++)
+			if (files[i].v[k].constraint)
+				r = plan_add_constraint(&p, &files[i].v[k]);
+	for (size_t i = 0; i < nfiles && !r; i++)
+		for (size_t k = 0; k < files[i].n && !r; k++)
+			if (!files[i].v[k].constraint)
+				r = plan_add_requirement(&p, &files[i].v[k]);
 	if (!r)
 		r = plan_check_deps(&p);
 	if (!r && p.n) {
@@ -118,6 +127,9 @@ static int cmd_install(int argc, const char **argv)
 	}
 	code = r < 0 ? (os_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL) : EXIT_OK;
 	plan_free(&p);
+	for (size_t i = 0; i < nfiles; i++)
+		reqs_free(&files[i]);
+	free(files);
 	install_env_close(&e);
 done:
 	strvec_clear(&opt_requirements);

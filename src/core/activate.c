@@ -298,7 +298,7 @@ int activate_render(const char *name, const struct activate_vars *v, struct buf 
 	return 0;
 }
 
-int activate_write_scripts(const char *bin_dir, const struct activate_vars *v)
+int activate_write_scripts(const char *bin_dir, const struct activate_vars *v, bool fresh)
 {
 	if (activate_check(v) < 0)
 		return -1;
@@ -309,7 +309,8 @@ int activate_write_scripts(const char *bin_dir, const struct activate_vars *v)
 		buf_reset(&text);
 		if (activate_render(script_names[i], v, &text) < 0)
 			ret = -1;
-		else if (os_write_atomic(path, text.ptr, text.len, 0644, false) < 0)
+		else if ((fresh ? os_write_new(path, text.ptr, text.len, 0644)
+			        : os_write_atomic(path, text.ptr, text.len, 0644, false)) < 0)
 			ret = error("cannot write '%s': %s", path, strerror(errno));
 		free(path);
 	}

@@ -27,9 +27,10 @@ int activate_check(const struct activate_vars *v);
 
 /* Writes every activation script (activate, activate.fish, activate.csh,
  * Activate.ps1, activate.nu) into bin_dir (which must exist), each file
- * atomically, mode 0644. Checks the values first. Returns -1 with error() on
+ * atomically, mode 0644 -- or, when fresh (bin_dir is new and private to
+ * this run), directly. Checks the values first. Returns -1 with error() on
  * failure. */
-int activate_write_scripts(const char *bin_dir, const struct activate_vars *v);
+int activate_write_scripts(const char *bin_dir, const struct activate_vars *v, bool fresh);
 
 /* Renders one script (by template name, e.g. "activate.fish"), appending it
  * to out. Checks the values first (-1 with error() when refused). */

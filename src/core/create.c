@@ -129,18 +129,38 @@ static int mkdir_under(const char *root, const char *rel)
 	return r;
 }
 
-static int apply_item(const char *root, const struct layout_item *it)
+/* Makes one planned item under root. fresh: root is a new directory private to
+ * this run (the build directory), so nothing can be in the way and nobody can
+ * see a file half-written: no existence checks, no temporary and rename. */
+static int apply_item(const char *root, const struct layout_item *it, bool fresh)
 {
 	char *path = path_join(root, it->path);
 	int r = 0;
-	if (it->only_if_missing && os_exists(path))
+	if (fresh) {
+		switch (it->kind) {
+		case LAYOUT_DIR:
+			r = mkdir_under(root, it->path);
+			break;
+		case LAYOUT_SYMLINK:
+			r = os_symlink(it->arg, path);
+			break;
+		case LAYOUT_COPY:
+			r = os_copy_file(it->arg, path, it->mode);
+			break;
+		case LAYOUT_FILE:
+			r = os_write_new(path, it->arg, strlen(it->arg), it->mode);
+			break;
+		}
 		goto out;
+	}
+	if (it->only_if_missing && os_exists(path))
+		goto done;
 	switch (it->kind) {
 	case LAYOUT_DIR:
 		if (os_is_symlink(path) || (os_exists(path) && !os_is_dir(path))) {
 			r = error("cannot create directory '%s': a file of that name is in the way",
 				  path);
-			goto out;
+			goto done;
 		}
 		r = mkdir_under(root, it->path);
 		break;
@@ -154,9 +174,10 @@ static int apply_item(const char *root, const struct layout_item *it)
 		r = os_write_atomic(path, it->arg, strlen(it->arg), it->mode, false);
 		break;
 	}
+out:
 	if (r < 0)
 		r = error("cannot create '%s': %s", path, strerror(errno));
-out:
+done:
 	free(path);
 	return r;
 }
@@ -173,16 +194,16 @@ static const struct layout_item *cfg_item(const struct layout *l)
  * when updating in place). pyvenv.cfg comes last -- a directory becomes an
  * env for other programs only once everything else is there -- with
  * cfg_text instead of the planned text when given. */
-static int populate(const char *root, const struct layout *l, const struct activate_vars *av,
-		    bool scripts, const char *cfg_text)
+static int populate(const char *root, bool fresh, const struct layout *l,
+		    const struct activate_vars *av, bool scripts, const char *cfg_text)
 {
 	const struct layout_item *cfg = cfg_item(l);
 	for (size_t i = 0; i < l->n; i++)
-		if (&l->v[i] != cfg && apply_item(root, &l->v[i]) < 0)
+		if (&l->v[i] != cfg && apply_item(root, &l->v[i], fresh) < 0)
 			return -1;
 	if (scripts) {
 		char *bin = path_join(root, l->bin_dir);
-		int r = activate_write_scripts(bin, av);
+		int r = activate_write_scripts(bin, av, fresh);
 		free(bin);
 		if (r < 0)
 			return -1;
@@ -192,7 +213,7 @@ static int populate(const char *root, const struct layout *l, const struct activ
 	struct layout_item first = *cfg;
 	if (cfg_text)
 		first.arg = (char *)cfg_text;
-	return apply_item(root, &first);
+	return apply_item(root, &first, fresh);
 }
 
 int create_seed_pip(const struct interp *ip, const char *env_dir, const struct create_opts *o)
@@ -436,13 +457,13 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 	if (how == HOW_IN_PLACE || how == HOW_FILL_EMPTY) {
 		if (o->clear && how == HOW_IN_PLACE && clear_contents(dir) < 0)
 			goto out;
-		if (populate(dir, &l, &av, scripts, pip_cfg) < 0) {
+		if (populate(dir, false, &l, &av, scripts, pip_cfg) < 0) {
 			if (how == HOW_FILL_EMPTY)
 				clear_contents(dir);
 			goto out;
 		}
 	} else {
-		if (build_begin(&b, dir) < 0 || populate(b.root, &l, &av, scripts, pip_cfg) < 0 ||
+		if (build_begin(&b, dir) < 0 || populate(b.root, true, &l, &av, scripts, pip_cfg) < 0 ||
 		    interrupted(dir) || build_commit(&b, dir, how) < 0)
 			goto out;
 		committed = true;
@@ -459,7 +480,7 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 			committed = false;
 			goto out;
 		}
-		if (pip_cfg && apply_item(dir, cfg_item(&l)) < 0)
+		if (pip_cfg && apply_item(dir, cfg_item(&l), false) < 0)
 			goto out;
 	}
 	r = 0;

@@ -124,6 +124,38 @@ char *interp_full_version(const struct interp *ip)
 	return xstrfmt("%s%s%lld", ip->version, tag, (long long)serial);
 }
 
+/* -E -s rather than -I: Python 2.7 has no -I, and these two are what -I means
+ * for the query (no PYTHON* variables, no user site). -S: the script does
+ * site's work itself, without running the import lines of .pth files (they
+ * cost more than the rest of the query); joined to -s so the argument list
+ * keeps its shape for wrappers that look for the query. With a module
+ * directory the script is imported from there (its bytecode kept by the
+ * interpreter), the directory taken off sys.path again before it runs; else
+ * "-" reads it from stdin. */
+void interp_query_argv(const char *python, const char *qdir, const char *argv[7])
+{
+	static const char import_code[] =
+		"import sys\n"
+		"sys.path.insert(0, sys.argv.pop(1))\n"
+		"try:\n"
+		"    import cvenv_query\n"
+		"finally:\n"
+		"    del sys.path[0]\n"
+		"cvenv_query.run()\n";
+	size_t n = 0;
+	argv[n++] = python;
+	argv[n++] = "-E";
+	argv[n++] = "-sS";
+	if (qdir) {
+		argv[n++] = "-c";
+		argv[n++] = import_code;
+		argv[n++] = qdir;
+	} else {
+		argv[n++] = "-";
+	}
+	argv[n] = NULL;
+}
+
 int interp_query(const char *path, struct interp *ip)
 {
 	const struct embedded_file *script = embedded_get("interp_query.py");
@@ -134,21 +166,16 @@ int interp_query(const char *path, struct interp *ip)
 	if (!os_is_executable(path))
 		return error("cannot use interpreter '%s': not an executable file", path);
 
-	/* -E -s rather than -I: Python 2.7 has no -I, and these two are what -I
-	 * means for the query (no PYTHON* variables, no user site). -S: the
-	 * script does site's work itself, without running the import lines of
-	 * .pth files (they cost more than the rest of the query); joined to -s
-	 * so the argument list keeps its shape for wrappers that look for the
-	 * query (tests do). "-" reads the script from stdin, so nothing is
-	 * written to disk. */
-	const char *argv[] = { path, "-E", "-sS", "-", NULL };
+	char *qdir = interp_query_module_dir();
+	const char *argv[7];
+	interp_query_argv(path, qdir, argv);
 	struct strvec env = STRVEC_INIT;
 	interp_query_env(&env);
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	struct os_run_opts o = {
 		.env = (const char *const *)env.v,
-		.stdin_data = script->data,
-		.stdin_len = script->len,
+		.stdin_data = qdir ? NULL : script->data,
+		.stdin_len = qdir ? 0 : script->len,
 		.out = &out,
 		.err = &err,
 		.max_output = 4u << 20,
@@ -158,6 +185,7 @@ int interp_query(const char *path, struct interp *ip)
 	interp_queries_run++;
 	int r = os_run(argv, &o, &status);
 	strvec_clear(&env);
+	free(qdir);
 	if (r < 0) {
 		r = error("cannot run interpreter '%s': %s", path, strerror(errno));
 	} else if (status != 0 || out.len == 0 || out.ptr[0] != '{') {

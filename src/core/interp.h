@@ -59,6 +59,12 @@ extern unsigned interp_queries_run;
  * waits for the slowest interpreter, not for all of them in turn. Failures
  * are left for interp_get() to report. Nothing happens without a cache. */
 void interp_prefetch(const char *const *paths, size_t n);
+/* The directory holding the query script as a module (written on first use;
+ * new string), NULL without a cache. (core/interpcache.c) */
+char *interp_query_module_dir(void);
+/* The query's command line for python: the module in qdir imported and run,
+ * or (qdir NULL) the script read from stdin. (core/interp.c) */
+void interp_query_argv(const char *python, const char *qdir, const char *argv[7]);
 /* The environment queries run in: PYTHONPATH, PYTHONHOME and friends removed. */
 struct strvec;
 void interp_query_env(struct strvec *env);

@@ -6,7 +6,7 @@
 # It must run unchanged on every Python from 2.7 on, import as little as it can,
 # and never fail: a fact it cannot find is reported as null.
 #
-# It runs (uncached) on every `cvenv create`, so it avoids the slow imports:
+# It runs (uncached) on every cold `cvenv create`, so it avoids the slow imports:
 # no json (a small encoder below), no platform (os.uname on POSIX), no
 # importlib or venv import to learn whether a module exists (a file check on
 # sys.path first). Each of those costs more than starting the interpreter.
@@ -288,7 +288,7 @@ def main():
     return out
 
 
-if __name__ == "__main__":
+def run():
     parts = []
     to_json(main(), parts)
     sys.stdout.write("".join(parts))
@@ -297,3 +297,9 @@ if __name__ == "__main__":
     # The answer is out: skip the interpreter's teardown (a few ms of the
     # total on every uncached query).
     os._exit(0)
+
+
+# cvenv imports this file as a module from its cache (so the interpreter keeps
+# the compiled code) and calls run(); without a cache it sends it on stdin.
+if __name__ == "__main__":
+    run()

@@ -93,6 +93,41 @@ static const char *script_hash(void)
 	return hex;
 }
 
+/* The query as an importable module in the cache, so that each interpreter
+ * compiles it once and keeps the bytecode in __pycache__ beside it: compiling
+ * the script costs about 1.5 ms of a 10 ms cold query (3.11 here). The
+ * directory is named after the script's hash, so a newer cvenv never runs an
+ * older script; the file is written atomically, and rewritten whenever it is
+ * not exactly the embedded script. NULL
+ * when there is no cache (the caller then sends the script on stdin). */
+char *interp_query_module_dir(void)
+{
+	char *dir = interp_cache_dir();
+	if (!dir)
+		return NULL;
+	char *qdir = xstrfmt("%s/query-%s", dir, script_hash());
+	char *file = path_join(qdir, "cvenv_query.py");
+	free(dir);
+	/* Read back and compared, not only found: the interpreter will execute
+	 * it (11 KB: microseconds against the query's milliseconds). */
+	const struct embedded_file *f = embedded_get("interp_query.py");
+	struct buf have = BUF_INIT;
+	bool same = os_read_file(file, f->len + 1, &have) == 0 && have.len == f->len &&
+		    !memcmp(have.ptr, f->data, f->len);
+	buf_free(&have);
+	if (!same) {
+		if (os_mkdir_p(qdir, 0755) < 0 ||
+		    os_write_atomic(file, f->data, f->len, 0644, false) < 0) {
+			info(2, "cannot write the query module '%s': %s", file, strerror(errno));
+			free(file);
+			free(qdir);
+			return NULL;
+		}
+	}
+	free(file);
+	return qdir;
+}
+
 static char *entry_path(const char *dir, const char *key)
 {
 	char hex[17];
@@ -364,6 +399,7 @@ void interp_prefetch(const char *const *paths, size_t n)
 		return;
 	}
 	const struct embedded_file *script = embedded_get("interp_query.py");
+	char *qdir = interp_query_module_dir();
 	struct strvec env = STRVEC_INIT;
 	interp_query_env(&env);
 	struct job jobs[MAX_JOBS];
@@ -389,9 +425,14 @@ void interp_prefetch(const char *const *paths, size_t n)
 			running--;
 		}
 		j.out = xstrfmt("%s/%zu.out", tmp, i);
-		/* the script as -c rather than on stdin: no pipe to feed; the
-		 * options as interp_query()'s */
-		const char *argv[] = { j.key, "-E", "-sS", "-c", script->data, NULL };
+		/* without the module, the script as -c: no pipe to feed here */
+		const char *argv[7];
+		interp_query_argv(j.key, qdir, argv);
+		if (!qdir) {
+			argv[3] = "-c";
+			argv[4] = script->data;
+			argv[5] = NULL;
+		}
 		info(2, "querying the interpreter '%s' (in parallel)", j.key);
 		if (os_spawn_to_files(argv, (const char *const *)env.v, j.out, "/dev/null", &j.pid) < 0) {
 			free(j.key);
@@ -411,5 +452,6 @@ void interp_prefetch(const char *const *paths, size_t n)
 	strvec_clear(&env);
 	os_rm_rf(tmp);
 	free(tmp);
+	free(qdir);
 	free(dir);
 }

@@ -44,6 +44,7 @@ void plan_free(struct plan *p)
 		pep440_version_free(&p->cands[i].v);
 	}
 	free(p->cands);
+	free(p->cons);
 	strvec_clear(&p->find_links);
 	memset(p, 0, sizeof(*p));
 }
@@ -158,17 +159,30 @@ static int scan(struct plan *p)
 	return 0;
 }
 
-/* The best wheel in the wheelhouses for name and spec: the highest version,
- * then the best tag. NULL when there is none. */
+/* The first constraint on name that version v breaks, or NULL. */
+static const struct req_entry *broken_constraint(const struct plan *p, const char *name,
+						 const struct pep440_version *v)
+{
+	for (size_t i = 0; i < p->ncons; i++)
+		if (same_name(p->cons[i]->req.name, name) &&
+		    !pep440_specset_contains(&p->cons[i]->req.spec, v, PEP440_PRERELEASES_ALLOW))
+			return p->cons[i];
+	return NULL;
+}
+
+/* The best wheel in the wheelhouses for name and spec (and the constraints):
+ * the highest version, then the best tag. NULL when there is none. */
 static const struct candidate *best_candidate(struct plan *p, const char *name,
-					      const struct pep440_specset *spec)
+					      const struct pep440_specset *spec, bool constrained)
 {
 	char *cn = canonical_name(name, strlen(name));
 	struct candidate *best = NULL;
 	struct buf quiet = BUF_INIT;
 	for (size_t i = 0; i < p->ncands; i++) {
 		struct candidate *c = &p->cands[i];
-		if (strcmp(c->cname, cn) || !pep440_specset_contains(spec, &c->v, PEP440_PRERELEASES_DEFAULT))
+		if (strcmp(c->cname, cn) ||
+		    !pep440_specset_contains(spec, &c->v, PEP440_PRERELEASES_DEFAULT) ||
+		    (constrained && broken_constraint(p, name, &c->v)))
 			continue;
 		if (c->rank == -3) {
 			struct wheel_name wn;
@@ -201,7 +215,8 @@ static bool installed_satisfies(struct plan *p, const char *name, const struct p
 		const struct installed_dist *d = installed_find(&have, name);
 		struct pep440_version v;
 		if (d && pep440_parse_str(d->version, &v) == 0) {
-			ok = pep440_specset_contains(spec, &v, PEP440_PRERELEASES_ALLOW);
+			ok = pep440_specset_contains(spec, &v, PEP440_PRERELEASES_ALLOW) &&
+			     !broken_constraint(p, name, &v);
 			pep440_version_free(&v);
 		}
 	}
@@ -250,7 +265,17 @@ static int add_from_wheelhouse(struct plan *p, const struct pep508_req *req, boo
 {
 	if (scan(p) < 0)
 		return -1;
-	const struct candidate *c = best_candidate(p, req->name, &req->spec);
+	const struct candidate *c = best_candidate(p, req->name, &req->spec, true);
+	const struct candidate *unc = c || !p->ncons ? NULL
+						     : best_candidate(p, req->name, &req->spec, false);
+	if (unc) {
+		const struct req_entry *con = broken_constraint(p, req->name, &unc->v);
+		char *in = where ? xstrfmt(" (%s)", where) : xstrdup("");
+		error("no wheel for '%s%s'%s satisfies the constraint '%s' (%s:%d)", req->name,
+		      req->spec_text ? req->spec_text : "", in, con->text, con->file, con->line);
+		free(in);
+		return -1;
+	}
 	if (!c) {
 		char *in = where ? xstrfmt(" (%s)", where) : xstrdup("");
 		error("no compatible wheel for '%s%s' in the find-links directories%s", req->name,
@@ -265,6 +290,40 @@ static int add_from_wheelhouse(struct plan *p, const struct pep508_req *req, boo
 	return open_and_add(p, c->path, requested, false, &req->extras);
 }
 
+int plan_add_constraint(struct plan *p, const struct req_entry *r)
+{
+	if (!r->is_pep508 || r->req.url) {
+		warning("%s:%d: ignoring the constraint '%s': only a name with version "
+			"specifiers constrains", r->file, r->line, r->text);
+		return 0;
+	}
+	bool holds = true;
+	if (marker_holds(p, r->req.marker, NULL, &holds) < 0)
+		return -1;
+	if (holds) {
+		p->cons = xrealloc(p->cons, (p->ncons + 1) * sizeof(*p->cons));
+		p->cons[p->ncons++] = r;
+	}
+	return 0;
+}
+
+/* Every wheel of the plan within the constraints. */
+static int check_constraints(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct wheel *w = p->v[i].w;
+		struct pep440_version v;
+		if (!p->ncons || pep440_parse_str(w->meta_version, &v) < 0)
+			continue;
+		const struct req_entry *c = broken_constraint(p, w->meta_name, &v);
+		pep440_version_free(&v);
+		if (c)
+			return error("'%s %s' does not satisfy the constraint '%s' (%s:%d)",
+				     w->meta_name, w->meta_version, c->text, c->file, c->line);
+	}
+	return 0;
+}
+
 int plan_add_requirement(struct plan *p, const struct req_entry *r)
 {
 	char *where = xstrfmt("%s:%d", r->file, r->line);
@@ -273,6 +332,8 @@ int plan_add_requirement(struct plan *p, const struct req_entry *r)
 		goto out;
 	if (r->editable) {
 		ret = error("%s: editable requirements (-e) cannot be installed by cvenv", where);
+		hint("building a project needs its build backend: make a wheel of it "
+		     "(pip wheel --no-deps -w DIR PATH) and install that, or use pip install -e");
 		goto out;
 	}
 	if (!r->is_pep508) {
@@ -294,6 +355,8 @@ int plan_add_requirement(struct plan *p, const struct req_entry *r)
 		if (!starts_with(path, "file://") || !ends_with(path, ".whl")) {
 			ret = error("%s: cannot install '%s': only local wheel files can be installed",
 				    where, r->req.url);
+			hint("download the wheel and name the file, or put it in a --find-links "
+			     "directory and require it by name");
 			goto out;
 		}
 		path += 7;
@@ -373,7 +436,7 @@ static int dep_satisfied(struct plan *p, const struct pep508_req *req, bool *ok)
 int plan_check_deps(struct plan *p)
 {
 	if (p->no_deps)
-		return 0;
+		return check_constraints(p);
 	/* the plan grows while it is walked: dependencies of dependencies */
 	for (size_t i = 0; i < p->n; i++) {
 		struct wheel *w = p->v[i].w;
@@ -416,5 +479,5 @@ int plan_check_deps(struct plan *p)
 				return -1;
 		}
 	}
-	return 0;
+	return check_constraints(p);
 }

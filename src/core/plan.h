@@ -4,8 +4,9 @@
  * checked), and -- unless --no-deps -- every Requires-Dist of those wheels
  * whose marker holds, satisfied by what is installed, by another wheel of the
  * plan, or else by a wheel found in the wheelhouses; a dependency found
- * nowhere is an error naming it. This is a greedy, pip-like first pass, not a
- * backtracking resolver.
+ * nowhere is an error naming it. Constraints (-c files) narrow the versions
+ * chosen from the wheelhouses, and every wheel of the plan must satisfy them.
+ * This is a greedy, pip-like first pass, not a backtracking resolver.
  *
  * Ownership: a plan owns its wheels and strings; plan_free() releases them. */
 #ifndef CVENV_PLAN_H
@@ -32,6 +33,8 @@ struct plan {
 	size_t n;
 	struct strvec find_links;
 	bool upgrade, force, no_deps;
+	const struct req_entry **cons; /* constraints (not owned) */
+	size_t ncons;
 	struct candidate *cands; /* wheels in the find-links directories */
 	size_t ncands;
 	bool scanned;
@@ -43,10 +46,15 @@ void plan_free(struct plan *p);
 /* Adds a wheel file (direct: it gets a direct_url.json). */
 int plan_add_wheel_file(struct plan *p, const char *path, bool direct,
 			const struct strvec *extras);
-/* Adds one entry of a requirements file. Returns 0 also when the entry is
+/* Records a constraint (an entry of a -c file) whose marker holds; the entry
+ * must outlive the plan. Add every constraint before any requirement. */
+int plan_add_constraint(struct plan *p, const struct req_entry *r);
+/* Adds one entry of a requirements file (constraints are left to
+ * plan_add_constraint). Returns 0 also when the entry is
  * skipped (marker false, already satisfied). */
 int plan_add_requirement(struct plan *p, const struct req_entry *r);
-/* Checks (and completes from the wheelhouses) the dependencies. */
+/* Checks (and completes from the wheelhouses) the dependencies, then that
+ * every wheel satisfies the constraints. */
 int plan_check_deps(struct plan *p);
 
 #endif

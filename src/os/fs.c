@@ -84,6 +84,22 @@ int os_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	return e ? -1 : 0;
 }
 
+int os_write_new(const char *path, const void *data, size_t len, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -1;
+	int e = 0;
+	if (os_write_full(fd, data, len) < 0 || fchmod(fd, mode) < 0)
+		e = errno;
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (e)
+		unlink(path);
+	errno = e;
+	return e ? -1 : 0;
+}
+
 int os_mkdir(const char *path, mode_t mode)
 {
 	return mkdir(path, mode);

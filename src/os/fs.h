@@ -17,6 +17,10 @@ int os_read_file(const char *path, size_t max, struct buf *out);
 /* Writes path atomically: a temporary file beside it, fsync when durable,
  * then rename over path. The file never exists half-written. */
 int os_write_atomic(const char *path, const void *data, size_t len, mode_t mode, bool durable);
+/* Writes a file that must not exist yet (O_EXCL), with mode: for files in a
+ * directory no other program knows about, where a temporary and a rename
+ * would only cost time. A failed write leaves no file behind. */
+int os_write_new(const char *path, const void *data, size_t len, mode_t mode);
 /* Writes all len bytes to fd, retrying short writes and EINTR. */
 int os_write_full(int fd, const void *data, size_t len);
 /* Creates path and missing parents; an existing directory is fine. */

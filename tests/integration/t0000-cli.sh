@@ -47,6 +47,18 @@ test_expect_success 'the committed man page is what the option tables generate' 
 	diff -u "$SRC_ROOT/docs/cvenv.1" man.1
 '
 
+test_expect_success 'libzip and libcrypto are loaded only by the commands that use them' '
+	py=$(command -v python3) &&
+	LD_DEBUG=files cvenv create --without-pip -p "$py" e 2>ld.create &&
+	! grep -e "file=libzip" -e "file=libcrypto" ld.create &&
+	grep -q "file=libjansson" ld.create &&
+	whl=$(ls /usr/share/python-wheels/wheel-*.whl "$(dirname "$(dirname "$(python_for 3.12)")")"/lib/python3.12/ensurepip/_bundled/pip-*.whl 2>/dev/null | head -1) &&
+	test -n "$whl" &&
+	LD_DEBUG=files cvenv install --venv e --no-cache "$whl" 2>ld.install &&
+	grep -q "file=libzip.* dynamically loaded by" ld.install &&
+	grep -q "file=libcrypto" ld.install
+'
+
 test_expect_success 'a full stdout fails loudly' '
 	test -w /dev/full || exit 0
 	expect_code 1 cvenv --help >/dev/full 2>err &&

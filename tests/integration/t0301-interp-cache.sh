@@ -103,6 +103,23 @@ for f in sys.argv[1:]:
 	expect_equal "$(runs)" 2
 '
 
+test_expect_success 'the query runs as a module from the cache, its bytecode kept' '
+	rm -rf "$cache" runs &&
+	cvenv python find 3.12 >out &&
+	expect_equal "$(runs)" 1 &&
+	cmp "$cache"/query-*/cvenv_query.py "$SRC_ROOT/src/core/interp_query.py" &&
+	test -f "$cache"/query-*/__pycache__/cvenv_query.cpython-312.pyc
+'
+
+test_expect_success 'a changed query module is put back before it runs' '
+	rm -f runs "$cache"/*.json &&
+	echo "raise SystemExit(7)" >"$(echo "$cache"/query-*/cvenv_query.py)" &&
+	cvenv python find 3.12 >out &&
+	expect_equal "$(cat out)" "$PYENV_ROOT/versions/3.12.1/bin/python3" &&
+	expect_equal "$(runs)" 1 &&
+	cmp "$cache"/query-*/cvenv_query.py "$SRC_ROOT/src/core/interp_query.py"
+'
+
 test_expect_success 'CVENV_NO_CACHE and --no-cache neither read nor write' '
 	rm -rf "$cache" runs &&
 	CVENV_NO_CACHE=1 cvenv python list >/dev/null &&
@@ -139,7 +156,8 @@ test_expect_success 'concurrent cold runs agree and leave whole entries' '
 	for i in 2 3 4 5 6; do diff -u par.1 par.$i || return 1; done &&
 	test ! -s par.err.1 &&
 	"$py312" -c "import json,sys; [json.load(open(f)) for f in sys.argv[1:]]" "$cache"/*.json &&
-	! ls "$cache" | grep -v "\.json$"
+	! ls "$cache" | grep -v -e "\.json$" -e "^query-" &&
+	test -z "$(find "$cache"/query-* -name "*.tmp*")"
 '
 
 test_expect_success 'broken interpreters are skipped (named with -v), never cached' '

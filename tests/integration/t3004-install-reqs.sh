@@ -92,6 +92,50 @@ test_expect_success 'no wheel for a requirement: an error naming it and the file
 	expect_grep "r4.txt:1" err
 '
 
+test_expect_success 'constraints (-c) narrow the versions chosen, wherever they are written' '
+	cvenv create --without-pip -p "$py12" c &&
+	echo "base<2.0" >cons.txt &&
+	printf -- "-c cons.txt\nbase\n" >rc1.txt &&
+	cvenv install --venv c -r rc1.txt -f house &&
+	cvenv freeze --venv c >f && expect_equal "$(cat f)" "base==1.0" &&
+	cvenv uninstall --venv c base &&
+	echo base >rc2.txt && printf -- "-c cons.txt\n" >rc3.txt &&
+	cvenv install --venv c -r rc2.txt -r rc3.txt -f house &&
+	cvenv freeze --venv c >f && expect_equal "$(cat f)" "base==1.0" &&
+	cvenv uninstall --venv c base &&
+	cvenv install --venv c -r rc3.txt -f house house/app-1.0-py3-none-any.whl &&
+	cvenv freeze --venv c | grep -qx "base==1.0" &&
+	! test -e c/$SP/base-1.0.dist-info/REQUESTED
+'
+
+test_expect_success 'a wheel outside the constraints is an error naming it; nothing changes' '
+	cvenv create --without-pip -p "$py12" d &&
+	snap d >before &&
+	printf -- "-c cons.txt\nbase==2.0\n" >rc4.txt &&
+	expect_code 1 cvenv install --venv d -r rc4.txt -f house 2>err &&
+	expect_grep "no wheel for '\''base==2.0'\'' (rc4.txt:2) satisfies the constraint '\''base<2.0'\'' (" err && expect_grep "cons.txt:1)" err &&
+	expect_code 1 cvenv install --venv d -r rc3.txt house/base-2.0-py3-none-any.whl 2>err &&
+	expect_grep "'\''base 2.0'\'' does not satisfy the constraint '\''base<2.0'\'' (" err &&
+	expect_unchanged before d &&
+	printf "base<2.0; python_version < \"3\"\n" >cons2.txt &&
+	printf -- "-c cons2.txt\nbase\n" >rc5.txt &&
+	cvenv install --venv d -r rc5.txt -f house &&
+	cvenv freeze --venv d | grep -qx "base==2.0"
+'
+
+test_expect_success 'editables and remote URLs are refused with a way out; nothing changes' '
+	snap d >before &&
+	printf -- "-e ./proj\n" >re.txt &&
+	expect_code 1 cvenv install --venv d -r re.txt 2>err &&
+	expect_grep "re.txt:1: editable requirements (-e) cannot be installed" err &&
+	expect_grep "(pip wheel --no-deps -w DIR PATH)" err &&
+	echo "base @ https://example.invalid/base-1.0-py3-none-any.whl" >ru.txt &&
+	expect_code 1 cvenv install --venv d -r ru.txt 2>err &&
+	expect_grep "only local wheel files can be installed" err &&
+	expect_grep "hint: download the wheel" err &&
+	expect_unchanged before d
+'
+
 test_expect_success 'round trip: freeze of an env on 3.12 rebuilds the same env on 3.11' '
 	cvenv create --without-pip -p "$py12" ra &&
 	cvenv install --venv ra -f house house/app-1.0-py3-none-any.whl &&

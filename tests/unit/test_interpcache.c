@@ -125,7 +125,8 @@ static void test_corrupt_entries(void **state)
 	static const char *const bad[] = { "", "{", "[]", "{\"cvenv_interp_cache\": 1}", "\xff\xfe" };
 	for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
 		for (size_t i = 0; i < names.n; i++)
-			write_file(dir, names.v[i], bad[k]);
+			if (strstr(names.v[i], ".json")) /* not the query module's directory */
+				write_file(dir, names.v[i], bad[k]);
 		unsigned before = interp_queries_run;
 		assert_int_equal(interp_get(python, &ip), 0);
 		assert_int_equal(interp_queries_run, before + 1);
