@@ -6,29 +6,24 @@
 #include "os/readhead.h"
 #include "util/buf.h"
 
+/* One pread of max bytes: a regular file returns fewer only at its end (or
+ * when a signal cuts the read short, which costs a header, not correctness:
+ * the caller's parser sees a truncated image and says so). */
 int os_read_head(const char *path, size_t max, struct buf *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	char chunk[16384];
-	size_t got = 0;
-	while (got < max) {
-		size_t want = max - got < sizeof(chunk) ? max - got : sizeof(chunk);
-		ssize_t n = read(fd, chunk, want);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		buf_add(out, chunk, (size_t)n);
-		got += (size_t)n;
-	}
+	buf_grow(out, max);
+	ssize_t n;
+	while ((n = pread(fd, out->ptr + out->len, max, 0)) < 0 && errno == EINTR)
+		;
+	int e = errno;
 	close(fd);
+	if (n < 0) {
+		errno = e;
+		return -1;
+	}
+	buf_setlen(out, out->len + (size_t)n);
 	return 0;
 }

@@ -19,6 +19,14 @@ static char *run(const unsigned char *data, size_t len)
 	return r;
 }
 
+/* Fails the test unless got (freed here) is want (NULL: no interpreter). */
+static void expect_interp(const char *what, char *got, const char *want)
+{
+	if (!want != !got || (got && strcmp(got, want)))
+		fail_msg("%s: want %s, got %s", what, want ? want : "NULL", got ? got : "NULL");
+	free(got);
+}
+
 #define MUSL "/lib/ld-musl-x86_64.so.1"
 #define GLIBC "/lib64/ld-linux-x86-64.so.2"
 
@@ -68,11 +76,7 @@ static void test_built_images(void **state)
 	unsigned char img[8192];
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		size_t len = elf_build(&cases[i].im, img, sizeof(img));
-		char *got = run(img, len);
-		if (!cases[i].want != !got || (got && strcmp(got, cases[i].want)))
-			fail_msg("%s: want %s, got %s", cases[i].name,
-				 cases[i].want ? cases[i].want : "NULL", got ? got : "NULL");
-		free(got);
+		expect_interp(cases[i].name, run(img, len), cases[i].want);
 	}
 }
 
@@ -159,11 +163,8 @@ static void test_real_files(void **state)
 		}
 		assert_true(head.len <= ELF_HEAD_MAX);
 		seen++;
-		char *got = run((const unsigned char *)head.ptr, head.len);
-		if (!real[i].want != !got || (got && strcmp(got, real[i].want)))
-			fail_msg("%s: want %s, got %s", real[i].path,
-				 real[i].want ? real[i].want : "NULL", got ? got : "NULL");
-		free(got);
+		expect_interp(real[i].path, run((const unsigned char *)head.ptr, head.len),
+			      real[i].want);
 		buf_free(&head);
 	}
 	assert_true(seen >= 3);

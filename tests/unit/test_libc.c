@@ -72,12 +72,7 @@ static char *tmp;
 
 static int setup(void **state)
 {
-	const char *root = getenv("TEST_SCRATCH_ROOT");
-	char *base = xstrdup(root && *root ? root : "/tmp");
-	os_mkdir_p(base, 0755);
-	tmp = os_mkdtemp_in(base, "libc.");
-	free(base);
-	assert_non_null(tmp);
+	tmp = unit_scratch_dir("libc.");
 	return 0;
 }
 
