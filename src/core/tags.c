@@ -4,8 +4,8 @@
  * on every platform, the interpreter with any platform, and pyXY-none-any.
  * Platforms for glibc Linux are manylinux_2_N from the interpreter's glibc down
  * to the architecture's oldest, each legacy alias (manylinux2014/2010/1) right
- * after its 2_N twin; for musl Linux musllinux_1_N from the interpreter's musl
- * down to musllinux_1_0 (PEP 656); then linux_<arch>. A 32-bit ARM
+ * after its 2_N twin; for musl Linux musllinux_M_N for the interpreter's musl
+ * M.x, N from x down to 0 (PEP 656); then linux_<arch>. A 32-bit ARM
  * interpreter on a 64-bit kernel (armv8l) takes armv7l wheels too: each of
  * these groups lists armv8l, then armv7l. */
 #include "util/common.h"
