@@ -4,6 +4,7 @@
 
 #include "core/embedded.h"
 #include "core/interp.h"
+#include "core/libc.h"
 #include "os/fs.h"
 #include "os/spawn.h"
 #include "util/buf.h"
@@ -156,6 +157,24 @@ void interp_query_argv(const char *python, const char *qdir, const char *argv[7]
 	argv[n] = NULL;
 }
 
+/* Only Linux without glibc pays for this (one read of the executable's
+ * head, and a loader run for a musl one); the glibc path returns at once. */
+void interp_add_native_facts(struct interp *ip, const char *path)
+{
+	json_t *libc = json_object_get(ip->json, "libc");
+	const char *plat = interp_fact(ip, "sys_platform");
+	if ((libc && !json_is_null(libc)) || !plat || !starts_with(plat, "linux"))
+		return;
+	/* packaging reads sys.executable, not a wrapper that started it */
+	const char *exe = ip->executable[0] ? ip->executable : path;
+	int major, minor;
+	if (libc_musl_version(exe, &major, &minor) != 0)
+		return;
+	char *ver = xstrfmt("%d.%d", major, minor);
+	json_object_set_new(ip->json, "libc", json_pack("[ss]", "musl", ver));
+	free(ver);
+}
+
 int interp_query(const char *path, struct interp *ip)
 {
 	const struct embedded_file *script = embedded_get("interp_query.py");
@@ -193,8 +212,8 @@ int interp_query(const char *path, struct interp *ip)
 		const char *last = strrchr(err.ptr, '\n');
 		r = error("'%s' does not look like a Python interpreter: %s", path,
 			  err.len ? (last ? last + 1 : err.ptr) : "its answer to the query was not understood");
-	} else {
-		r = interp_from_json(out.ptr, out.len, path, ip);
+	} else if ((r = interp_from_json(out.ptr, out.len, path, ip)) == 0) {
+		interp_add_native_facts(ip, path);
 	}
 	buf_free(&out);
 	buf_free(&err);

@@ -84,6 +84,12 @@ int interp_load_env(const char *env_dir, struct interp *ip);
 /* The PEP 440 version including a pre-release ("3.13.0rc1"); new string. */
 char *interp_full_version(const struct interp *ip);
 
+/* Adds to a fresh query answer (before it is cached) the facts the script
+ * leaves to cvenv: on Linux without glibc, "libc": ["musl", "1.2"] when the
+ * executable (sys.executable, else path) is linked against musl (core/libc.h).
+ * Changes nothing for other interpreters; never fails. */
+void interp_add_native_facts(struct interp *ip, const char *path);
+
 /* Parses a query answer (JSON text) into *ip. Returns -1 (with error()) when
  * the text is not a complete answer; `what` names its source in messages. */
 int interp_from_json(const char *text, size_t len, const char *what, struct interp *ip);

@@ -3,7 +3,7 @@
  * An entry is <cache>/interpreters/<hash of the path>.json:
  *   {"cvenv_interp_cache": 1, "path": "/abs/python3", "script": "<fingerprint>",
  *    "id": [dev, ino, size, mtime_s, mtime_ns, ctime_s, ctime_ns],
- *    "facts": {...the answer of interp_query.py...}}
+ *    "facts": {...the answer of interp_query.py, with interp_add_native_facts...}}
  * It is trusted only when every field checks out: the same path (no hash
  * collision), the same query script (a newer cvenv asks more), and the same
  * file identity (an interpreter upgraded or replaced in place has a new inode,
@@ -376,6 +376,7 @@ static void finish_job(struct job *j)
 		error_capture = &quiet;
 		if (os_read_file(j->out, ENTRY_MAX, &out) == 0 &&
 		    interp_from_json(out.ptr, out.len, j->key, &ip) == 0) {
+			interp_add_native_facts(&ip, j->key);
 			store_entry(j->file, j->key, &j->id, &ip, NULL);
 			interp_free(&ip);
 		}

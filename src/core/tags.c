@@ -4,7 +4,10 @@
  * on every platform, the interpreter with any platform, and pyXY-none-any.
  * Platforms for glibc Linux are manylinux_2_N from the interpreter's glibc down
  * to the architecture's oldest, each legacy alias (manylinux2014/2010/1) right
- * after its 2_N twin, then linux_<arch>. */
+ * after its 2_N twin; for musl Linux musllinux_M_N for the interpreter's musl
+ * M.x, N from x down to 0 (PEP 656); then linux_<arch>. A 32-bit ARM
+ * interpreter on a 64-bit kernel (armv8l) takes armv7l wheels too: each of
+ * these groups lists armv8l, then armv7l. */
 #include "util/common.h"
 
 #include <ctype.h>
@@ -44,9 +47,16 @@ void tag_facts_from_interp(const struct interp *ip, struct tag_facts *f)
 	json_t *libc = json_object_get(ip->json, "libc");
 	const char *fam = json_string_value(json_array_get(libc, 0));
 	const char *ver = json_string_value(json_array_get(libc, 1));
-	if (fam && ver && !strcmp(fam, "glibc") &&
-	    sscanf(ver, "%d.%d", &f->glibc_major, &f->glibc_minor) != 2)
-		f->glibc_major = f->glibc_minor = 0;
+	int *major = NULL, *minor = NULL;
+	if (fam && !strcmp(fam, "glibc")) {
+		major = &f->glibc_major;
+		minor = &f->glibc_minor;
+	} else if (fam && !strcmp(fam, "musl")) {
+		major = &f->musl_major;
+		minor = &f->musl_minor;
+	}
+	if (major && (!ver || sscanf(ver, "%d.%d", major, minor) != 2 || *minor < 0))
+		*major = *minor = 0;
 	f->is32 = ip->pointer_bits == 32;
 }
 
@@ -103,6 +113,9 @@ static void platforms(const struct tag_facts *f, struct strvec *out)
 				strvec_pushf(out, "%s_%s", legacy, archs[a]);
 		}
 	}
+	for (int a = 0; a < 2 && archs[a] && f->musl_major > 0; a++)
+		for (int m = f->musl_minor; m >= 0; m--)
+			strvec_pushf(out, "musllinux_%d_%d_%s", f->musl_major, m, archs[a]);
 	for (int a = 0; a < 2 && archs[a]; a++)
 		strvec_pushf(out, "linux_%s", archs[a]);
 	free(plat);

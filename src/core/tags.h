@@ -21,6 +21,7 @@ struct tag_facts {
 	const char *ext_suffix;  /* ".cpython-312-x86_64-linux-gnu.so" */
 	const char *platform;    /* sysconfig.get_platform(): "linux-x86_64" */
 	int glibc_major, glibc_minor; /* 0 when not glibc */
+	int musl_major, musl_minor;   /* 0 when not musl */
 	bool is32;               /* a 32-bit interpreter */
 };
 

@@ -15,12 +15,7 @@ static int setup(void **state)
 {
 	(void)state;
 	python = os_which("python3");
-	const char *root = getenv("TEST_SCRATCH_ROOT");
-	char *base = xstrdup(root && *root ? root : "/tmp");
-	os_mkdir_p(base, 0755);
-	tmp = os_mkdtemp_in(base, "interpcache.");
-	free(base);
-	assert_non_null(tmp);
+	tmp = unit_scratch_dir("interpcache.");
 	char *cache = path_join(tmp, "cache");
 	setenv("CVENV_CACHE_DIR", cache, 1);
 	unsetenv("CVENV_NO_CACHE");

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -27,6 +28,19 @@ static inline int capture_errors_teardown(void **state)
 	error_capture = NULL;
 	buf_free(&unit_errors);
 	return 0;
+}
+
+/* A new directory under $TEST_SCRATCH_ROOT (else /tmp) named prefixXXXXXX;
+ * the caller removes it (os_rm_rf) and frees the string. */
+static inline char *unit_scratch_dir(const char *prefix)
+{
+	const char *root = getenv("TEST_SCRATCH_ROOT");
+	char *base = xstrdup(root && *root ? root : "/tmp");
+	os_mkdir_p(base, 0755);
+	char *dir = os_mkdtemp_in(base, prefix);
+	free(base);
+	assert_non_null(dir);
+	return dir;
 }
 
 #endif
