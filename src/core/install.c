@@ -187,7 +187,11 @@ int install_need_interp(struct install_env *e)
 {
 	if (e->have_interp)
 		return 0;
-	if (interp_query(e->v.python, &e->ip) < 0)
+	/* the facts the env recorded when it was made, or its base's from the
+	 * cache (no Python started); the env's own python is asked only when
+	 * neither can be had (an env another tool made, on a moved base) */
+	int r = interp_load_env(e->v.dir, &e->ip);
+	if (r < 0 || (r == 1 && interp_query(e->v.python, &e->ip) < 0))
 		return -1;
 	e->have_interp = true;
 	struct tag_facts f;

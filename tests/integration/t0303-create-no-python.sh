@@ -53,6 +53,18 @@ test_expect_success 'warm: create --without-pip executes no program at all (stra
 	! grep -E "clone3|vfork|fork\\(" trace
 '
 
+test_expect_success 'install into a new env learns the tags from its record: no Python run' '
+	arch=$(uname -m) &&
+	python3 "$TEST_DIR/mkwheel.py" . natx 1.0 --platlib --tag "cp312-cp312-manylinux_2_17_$arch" >/dev/null &&
+	rm -f runs &&
+	cvenv install --venv e1 "natx-1.0-cp312-cp312-manylinux_2_17_$arch.whl" &&
+	expect_equal "$(runs)" 0 &&
+	./e1/bin/python -c "import sys; import natx" &&
+	rm -f runs &&
+	cvenv freeze --venv e1 >f && cvenv list --venv e1 >l && cvenv uninstall --venv e1 natx &&
+	expect_equal "$(runs)" 0
+'
+
 test_expect_success 'a venv given as -p is replaced by its base, still without a run' '
 	rm -f runs &&
 	cvenv create -p ./e1 --without-pip e5 &&
