@@ -11,6 +11,8 @@
 #          by the interpreter the first time it ran, is reused;
 #   nocache  CVENV_NO_CACHE=1: no cache at all, the query script is sent on
 #          stdin and compiled on every run (the very first run on a machine).
+# Beside them, bench/fsfloor.c: only the file-system calls a new env needs,
+# with no program logic -- the floor under any create on this disk.
 #
 #   sh bench/create.sh [PYTHON] [RUNS]      default: /usr/bin/python3.11, 30
 #   CVENV=path/to/cvenv sh bench/create.sh
@@ -30,6 +32,8 @@ echo "interpreter: $PY ($("$PY" -c 'import sys; print(sys.version.split()[0])'))
 echo "virtualenv: $($VE --version 2>/dev/null | cut -d' ' -f1-2)"
 echo
 
+cc -O2 -o "$W/fsfloor" "$ROOT/bench/fsfloor.c"
+VER=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 export CVENV_CACHE_DIR="$W/cache"
 "$CVENV" python find "$PY" >/dev/null # the query module and its bytecode
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/result.json" \
@@ -41,6 +45,8 @@ hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/result.json" \
 	-n "cvenv create --without-pip (CVENV_NO_CACHE=1)" "env CVENV_NO_CACHE=1 $CVENV create -p $PY --without-pip $W/env" \
 	--prepare "rm -rf $W/env" \
 	-n "python -m venv --without-pip" "$PY -m venv --without-pip $W/env" \
+	--prepare "rm -rf $W/env $W/record" \
+	-n "file-system floor (bench/fsfloor.c)" "$W/fsfloor $W/env $VER $PY $W/record" \
 	--prepare "rm -rf $W/env" \
 	-n "virtualenv --no-seed" "$VE --no-seed --no-periodic-update -p $PY $W/env"
 
@@ -51,10 +57,14 @@ base = r[0]["mean"]
 print("\nmean times, and how many times faster each cvenv run is than the others:")
 for x in r:
     print("  %-52s %8.1f ms" % (x["command"], x["mean"] * 1000))
+floor = r[4]
 for c in r[:3]:
     print("  %s:" % c["command"])
-    for x in r[3:]:
+    for x in r[3:4] + r[5:]:
         print("      %6.2fx faster than %s" % (x["mean"] / c["mean"], x["command"]))
+print("  the file-system floor: %.1f ms, %.2fx faster than python -m venv --without-pip;"
+      % (floor["mean"] * 1000, r[3]["mean"] / floor["mean"]))
+print("      warm cvenv spends %.1f ms above it" % ((r[0]["mean"] - floor["mean"]) * 1000))
 PY
 
 peak() {

@@ -325,7 +325,7 @@ struct build {
 
 static void build_cleanup(struct build *b, bool remove_parent)
 {
-	if (b->tmp)
+	if (b->tmp && os_rmdir(b->tmp) < 0) /* empty once the env moved out */
 		os_rm_rf(b->tmp);
 	if (remove_parent && b->made_parent)
 		os_rm_rf(b->made_parent);

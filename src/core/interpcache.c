@@ -208,11 +208,14 @@ static int store_entry(const char *file, const char *key, const struct os_file_i
 	char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
 	int r = -1;
 	if (text) {
-		char *dir = os_dirname(file);
-		r = os_mkdir_p(dir, 0755);
-		free(dir);
-		if (r == 0)
-			r = os_write_atomic(file, text, strlen(text), 0644, false);
+		r = os_write_atomic(file, text, strlen(text), 0644, false);
+		if (r < 0 && errno == ENOENT) { /* the first entry: make the directory */
+			char *dir = os_dirname(file);
+			r = os_mkdir_p(dir, 0755);
+			free(dir);
+			if (r == 0)
+				r = os_write_atomic(file, text, strlen(text), 0644, false);
+		}
 	} else {
 		errno = EINVAL;
 	}
