@@ -136,28 +136,11 @@ static int apply_item(const char *root, const struct layout_item *it, bool fresh
 {
 	char *path = path_join(root, it->path);
 	int r = 0;
-	if (fresh) {
-		switch (it->kind) {
-		case LAYOUT_DIR:
-			r = mkdir_under(root, it->path);
-			break;
-		case LAYOUT_SYMLINK:
-			r = os_symlink(it->arg, path);
-			break;
-		case LAYOUT_COPY:
-			r = os_copy_file(it->arg, path, it->mode);
-			break;
-		case LAYOUT_FILE:
-			r = os_write_new(path, it->arg, strlen(it->arg), it->mode);
-			break;
-		}
-		goto out;
-	}
-	if (it->only_if_missing && os_exists(path))
+	if (!fresh && it->only_if_missing && os_exists(path))
 		goto done;
 	switch (it->kind) {
 	case LAYOUT_DIR:
-		if (os_is_symlink(path) || (os_exists(path) && !os_is_dir(path))) {
+		if (!fresh && (os_is_symlink(path) || (os_exists(path) && !os_is_dir(path)))) {
 			r = error("cannot create directory '%s': a file of that name is in the way",
 				  path);
 			goto done;
@@ -165,16 +148,16 @@ static int apply_item(const char *root, const struct layout_item *it, bool fresh
 		r = mkdir_under(root, it->path);
 		break;
 	case LAYOUT_SYMLINK:
-		r = put_symlink(it->arg, path);
+		r = fresh ? os_symlink(it->arg, path) : put_symlink(it->arg, path);
 		break;
 	case LAYOUT_COPY:
-		r = put_copy(it->arg, path, it->mode);
+		r = fresh ? os_copy_file(it->arg, path, it->mode) : put_copy(it->arg, path, it->mode);
 		break;
 	case LAYOUT_FILE:
-		r = os_write_atomic(path, it->arg, strlen(it->arg), it->mode, false);
+		r = fresh ? os_write_new(path, it->arg, strlen(it->arg), it->mode)
+			  : os_write_atomic(path, it->arg, strlen(it->arg), it->mode, false);
 		break;
 	}
-out:
 	if (r < 0)
 		r = error("cannot create '%s': %s", path, strerror(errno));
 done:
