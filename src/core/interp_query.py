@@ -95,13 +95,14 @@ def to_json(x, out):
 
 
 def emulate_site():
-    """What site would have done at start-up, minus the import lines of .pth
-    files. cvenv runs the query with -S: those lines run arbitrary code (on
-    some machines they import certifi or setuptools' shims) and cost more than
-    the rest of the query, yet change none of the facts below. site's own
-    main() does the rest (venv detection from pyvenv.cfg, site-packages,
-    .pth path lines, sitecustomize), so sys.prefix and sys.path are what a
-    normal start gives."""
+    """What site would have done at start-up, minus the code it would run:
+    the import lines of .pth files and sitecustomize. cvenv runs the query
+    with -S: that code is arbitrary (on some machines it imports certifi,
+    setuptools' shims or a crash reporter -- Debian's sitecustomize looks for
+    apport along all of sys.path) and costs more than the rest of the query,
+    yet changes none of the facts below. site's own main() does the rest
+    (venv detection from pyvenv.cfg, site-packages, .pth path lines), so
+    sys.prefix and sys.path are what a normal start gives."""
     if not sys.flags.no_site:
         return
     # site runs before the interpreter puts the script's directory ("" for
@@ -112,12 +113,16 @@ def emulate_site():
         import site  # on Python 2 this runs all of site.main(), .pth lines too
 
         if sys.version_info[0] >= 3:
-            # site's own .pth reader, with exec() shadowed in its namespace
+            # site's own .pth reader, with exec() shadowed in its namespace,
+            # and no sitecustomize (usercustomize is off with -s anyway)
             setattr(site, "exec", lambda *args: None)
+            saved = site.execsitecustomize
+            site.execsitecustomize = lambda: None
             try:
                 site.main()
             finally:
                 delattr(site, "exec")
+                site.execsitecustomize = saved
     finally:
         if first is not None:
             sys.path.insert(0, first)

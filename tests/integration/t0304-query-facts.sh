@@ -4,9 +4,9 @@
 # it starts normally: for every real interpreter on this machine, and for
 # venvs made by some of them, the facts cvenv caches equal a reference computed
 # here by the same interpreter started with site, straight from the stdlib
-# (sys, sysconfig, platform, importlib/imp, json). Both the single query
-# (`python find`, script on stdin) and the parallel one (`python list`,
-# script as -c) are checked.
+# (sys, sysconfig, platform, importlib/imp, json). The single query (`python
+# find`), the parallel one (`python list`), both running the script as a
+# module from the cache, and the script on stdin (no cache) are checked.
 . "$(dirname "$0")/lib.sh"
 
 # The reference: the interpreter's own answers, Python 2.7 to 3.13 and PyPy.
@@ -207,6 +207,26 @@ test_expect_success 'a .pth path line reaches sys.path; its import lines are not
 	! test -e ran &&
 	"$host" compare.py refs c4/interpreters/*.json &&
 	grep -q "\"$TRASH/extra\"" c4/interpreters/*.json
+'
+
+test_expect_success 'sitecustomize is not run by the query; the facts are still right' '
+	p=$(python_for 3.12) &&
+	sp=$(echo pthenv/lib/python3.12/site-packages) &&
+	rm -f "$sp/b.pth" ran &&
+	echo "open(\"$TRASH/ran\", \"w\")" >"$sp/sitecustomize.py" &&
+	rm -rf c4 &&
+	cvenv python find --cache-dir c4 "$TRASH/pthenv/bin/python" >/dev/null &&
+	! test -e ran &&
+	"$host" compare.py refs c4/interpreters/*.json &&
+	pthenv/bin/python -c pass && test -e ran
+'
+
+test_expect_success 'without a cache (the script on stdin) the answer is the same' '
+	p=$(python_for 3.12) &&
+	cvenv python find --format=json --cache-dir c5 "$p" >cached.json &&
+	cvenv python find --format=json --no-cache "$p" >nocache.json &&
+	test -s cached.json &&
+	diff -u cached.json nocache.json
 '
 
 test_done

@@ -3,6 +3,8 @@
  * interpreter of this machine (python3 on PATH); without one the tests skip. */
 #include "unit.h"
 
+#include <jansson.h>
+
 #include "core/interp.h"
 #include "os/fs.h"
 #include "util/buf.h"
@@ -136,6 +138,28 @@ static void test_corrupt_entries(void **state)
 	free(dir);
 }
 
+/* The script imported from the cache and the script on stdin (no cache) are
+ * the same query: the same answer, byte for byte once parsed. */
+static void test_module_and_stdin_agree(void **state)
+{
+	(void)state;
+	if (!python)
+		skip();
+	struct interp a, b;
+	char *qdir = interp_query_module_dir();
+	assert_non_null(qdir);
+	free(qdir);
+	assert_int_equal(interp_query(python, &a), 0);
+	setenv("CVENV_NO_CACHE", "1", 1);
+	qdir = interp_query_module_dir();
+	assert_null(qdir);
+	assert_int_equal(interp_query(python, &b), 0);
+	unsetenv("CVENV_NO_CACHE");
+	assert_true(json_equal(a.json, b.json));
+	interp_free(&a);
+	interp_free(&b);
+}
+
 static void test_disabled(void **state)
 {
 	(void)state;
@@ -155,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_get_caches),
 		cmocka_unit_test(test_env_record),
 		cmocka_unit_test(test_corrupt_entries),
+		cmocka_unit_test(test_module_and_stdin_agree),
 		cmocka_unit_test(test_disabled),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
