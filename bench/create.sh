@@ -37,6 +37,8 @@ VER=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 export CVENV_CACHE_DIR="$W/cache"
 "$CVENV" python find "$PY" >/dev/null # the query module and its bytecode
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/result.json" \
+	--prepare "rm -rf $W/env $W/record" \
+	-n "file-system floor (bench/fsfloor.c)" "$W/fsfloor $W/env $VER $PY $W/record" \
 	--prepare "rm -rf $W/env" \
 	-n "cvenv create --without-pip (warm)" "$CVENV create -p $PY --without-pip $W/env" \
 	--prepare "sh -c 'rm -rf $W/env $W/cache/interpreters/*.json'" \
@@ -45,26 +47,27 @@ hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/result.json" \
 	-n "cvenv create --without-pip (CVENV_NO_CACHE=1)" "env CVENV_NO_CACHE=1 $CVENV create -p $PY --without-pip $W/env" \
 	--prepare "rm -rf $W/env" \
 	-n "python -m venv --without-pip" "$PY -m venv --without-pip $W/env" \
-	--prepare "rm -rf $W/env $W/record" \
-	-n "file-system floor (bench/fsfloor.c)" "$W/fsfloor $W/env $VER $PY $W/record" \
 	--prepare "rm -rf $W/env" \
 	-n "virtualenv --no-seed" "$VE --no-seed --no-periodic-update -p $PY $W/env"
 
 python3 - "$W/result.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-base = r[0]["mean"]
+by = dict((x["command"], x) for x in r)
+floor = r[0]
+cvenv = [x for x in r if x["command"].startswith("cvenv")]
+others = [x for x in r[1:] if not x["command"].startswith("cvenv")]
 print("\nmean times, and how many times faster each cvenv run is than the others:")
 for x in r:
     print("  %-52s %8.1f ms" % (x["command"], x["mean"] * 1000))
-floor = r[4]
-for c in r[:3]:
+for c in cvenv:
     print("  %s:" % c["command"])
-    for x in r[3:4] + r[5:]:
+    for x in others:
         print("      %6.2fx faster than %s" % (x["mean"] / c["mean"], x["command"]))
+venv = by["python -m venv --without-pip"]
 print("  the file-system floor: %.1f ms, %.2fx faster than python -m venv --without-pip;"
-      % (floor["mean"] * 1000, r[3]["mean"] / floor["mean"]))
-print("      warm cvenv spends %.1f ms above it" % ((r[0]["mean"] - floor["mean"]) * 1000))
+      % (floor["mean"] * 1000, venv["mean"] / floor["mean"]))
+print("      warm cvenv spends %.1f ms above it" % ((cvenv[0]["mean"] - floor["mean"]) * 1000))
 PY
 
 peak() {

@@ -128,40 +128,60 @@ def emulate_site():
             sys.path.insert(0, first)
 
 
+def with_stand_ins(names, fn, **attrs):
+    """fn() with the modules in names (not imported yet) replaced by
+    stand-ins: an attribute given in attrs, or else the real module's,
+    imported the first time one is looked up. For stdlib modules that import
+    a heavy module they do not use here. Needs module __getattr__ (3.7)."""
+    names = [n for n in names if n not in sys.modules]
+    if sys.version_info < (3, 7) or not names:
+        return fn()
+    stubs = {}
+    for name in names:
+        stub = type(sys)(name)
+
+        def real(attr, name=name, stub=stub):
+            if attr.startswith("__"):
+                # the import system probing (__path__, __spec__): not a use
+                raise AttributeError(attr)
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+            return getattr(__import__(name), attr)
+
+        for k, v in attrs.items():
+            setattr(stub, k, v)
+        stub.__getattr__ = real
+        stubs[name] = sys.modules[name] = stub
+    try:
+        return fn()
+    finally:
+        for name, stub in stubs.items():
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+
+
+class NoLock(object):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 def import_sysconfig():
     """sysconfig without threading: from 3.12 sysconfig imports threading
     (and with it functools and collections: 3-4 ms, a quarter of the query's
-    time on 3.12) only to make one RLock that a single-threaded query never contends for. A
-    stand-in module gives it a do-nothing lock; anything else is looked up
-    in the real threading module."""
-    if sys.version_info < (3, 12) or "threading" in sys.modules:
+    time on 3.12) only to make one RLock that a single-threaded query never
+    contends for. The stand-in gives it a do-nothing lock."""
+
+    def load():
         import sysconfig
 
         return sysconfig
 
-    class RLock(object):
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-    stub = type(sys)("threading")
-
-    def real(name):
-        if sys.modules.get("threading") is stub:
-            del sys.modules["threading"]
-        return getattr(__import__("threading"), name)
-
-    stub.RLock = RLock
-    stub.__getattr__ = real
-    sys.modules["threading"] = stub
-    try:
-        import sysconfig
-    finally:
-        if sys.modules.get("threading") is stub:
-            del sys.modules["threading"]
-    return sysconfig
+    if sys.version_info < (3, 12):
+        return load()
+    return with_stand_ins(["threading"], load, RLock=NoLock)
 
 
 def main():
@@ -193,6 +213,12 @@ def main():
 
     # A venv built by this interpreter: where its paths go, relative to the env.
     env = "/@cvenv-env@"
+    # PyPy's _sysconfigdata imports platform (and with it subprocess) for
+    # macOS only, and shutil (with bz2, lzma, fnmatch) for which("gcc"), which
+    # only picks the CC variables this query does not report: 15 to 25 ms on
+    # PyPy 3.9, most of its query. Stand-ins meanwhile (which finds nothing).
+    safe(lambda: with_stand_ins(["platform", "shutil"], sysconfig.get_config_vars,
+                                which=lambda *args, **kwargs: None))
     names = safe(sysconfig.get_scheme_names, ())
     vars_ = {"base": env, "platbase": env, "installed_base": env, "installed_platbase": env}
     if "venv" in names:

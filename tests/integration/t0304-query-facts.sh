@@ -221,6 +221,31 @@ test_expect_success 'sitecustomize is not run by the query; the facts are still 
 	pthenv/bin/python -c pass && test -e ran
 '
 
+# What the query keeps out of the interpreter: each of these costs more than
+# the rest of the query, and none is needed for a fact (t0304's comparisons
+# above prove the facts right without them).
+test_expect_success 'the query imports no heavy module it does not need' '
+	mkdir -p qmod && cp "$SRC_ROOT/src/core/interp_query.py" qmod/cvenv_query.py &&
+	n=0 &&
+	for v in 3.11 3.12 3.13 debian3.11 pypy3; do
+		p=$(python_for "$v")
+		[ -n "$p" ] || continue
+		"$p" -B -E -sS -c "
+import sys
+sys.path.insert(0, sys.argv[1])
+import cvenv_query
+del sys.path[0]
+cvenv_query.main()
+heavy = [m for m in (\"threading\", \"platform\", \"subprocess\", \"shutil\", \"json\", \"re\") if m in sys.modules]
+print(\" \".join(heavy))
+" qmod >mods &&
+		echo "$v: $(cat mods)" &&
+		test -z "$(cat mods)" || return 1
+		n=$((n + 1))
+	done &&
+	test $n -ge 3
+'
+
 test_expect_success 'without a cache (the script on stdin) the answer is the same' '
 	p=$(python_for 3.12) &&
 	cvenv python find --format=json --cache-dir c5 "$p" >cached.json &&
