@@ -93,6 +93,29 @@ static const char *script_hash(void)
 	return hex;
 }
 
+/* A new cvenv's first query: the directories older versions' scripts left
+ * are removed (a still installed older cvenv writes its own again when it
+ * next runs). */
+static void prune_old_query_dirs(const char *keep)
+{
+	char *dir = os_dirname(keep);
+	char *mine = os_basename(keep);
+	struct strvec names = STRVEC_INIT;
+	if (os_list_dir(dir, &names) == 0) {
+		for (size_t i = 0; i < names.n; i++) {
+			if (!starts_with(names.v[i], "query-") || !strcmp(names.v[i], mine))
+				continue;
+			char *old = path_join(dir, names.v[i]);
+			info(2, "removing the old query module '%s'", old);
+			os_rm_rf(old);
+			free(old);
+		}
+	}
+	strvec_clear(&names);
+	free(mine);
+	free(dir);
+}
+
 /* The query as an importable module in the cache, so that each interpreter
  * compiles it once and keeps the bytecode in __pycache__ beside it: compiling
  * the script costs about 1.5 ms of a 10 ms cold query (3.11 here). The
@@ -116,6 +139,7 @@ char *interp_query_module_dir(void)
 		    !memcmp(have.ptr, f->data, f->len);
 	buf_free(&have);
 	if (!same) {
+		bool fresh = !os_exists(qdir);
 		if (os_mkdir_p(qdir, 0755) < 0 ||
 		    os_write_atomic(file, f->data, f->len, 0644, false) < 0) {
 			info(2, "cannot write the query module '%s': %s", file, strerror(errno));
@@ -123,6 +147,8 @@ char *interp_query_module_dir(void)
 			free(qdir);
 			return NULL;
 		}
+		if (fresh)
+			prune_old_query_dirs(qdir);
 	}
 	free(file);
 	return qdir;

@@ -120,6 +120,20 @@ test_expect_success 'a changed query module is put back before it runs' '
 	cmp "$cache"/query-*/cvenv_query.py "$SRC_ROOT/src/core/interp_query.py"
 '
 
+test_expect_success 'a new query module replaces the ones older versions left' '
+	cur=$(cd "$cache" && echo query-*) &&
+	test -d "$cache/$cur" &&
+	old=query-0123456789abcdef-100 &&
+	mkdir -p "$cache/$old/__pycache__" && echo old >"$cache/$old/cvenv_query.py" &&
+	rm -f "$cache"/*.json &&
+	cvenv python find 3.12 >/dev/null &&
+	test -d "$cache/$old" && test -d "$cache/$cur" &&
+	rm -rf "$cache/$cur" "$cache"/*.json &&
+	cvenv python find 3.12 >/dev/null &&
+	expect_equal "$(cd "$cache" && echo query-*)" "$cur" &&
+	cmp "$cache/$cur/cvenv_query.py" "$SRC_ROOT/src/core/interp_query.py"
+'
+
 test_expect_success 'CVENV_NO_CACHE and --no-cache neither read nor write' '
 	rm -rf "$cache" runs &&
 	CVENV_NO_CACHE=1 cvenv python list >/dev/null &&
