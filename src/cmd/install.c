@@ -147,7 +147,9 @@ const struct command command_install = {
 		"RECORD, INSTALLER, REQUESTED, direct_url.json), checking every file against the "
 		"wheel's RECORD hashes and the wheel's tags and Requires-Python against the "
 		"interpreter. All the wheels of one command are installed in one transaction: "
-		"on any error, or if cvenv is killed, the environment is left as it was. An "
+		"on any error the environment is left as it was, and if cvenv is killed, as it "
+		"was or completely changed (moving the files into place finishes in a process "
+		"of its own). An "
 		"installed version of the same project is replaced. Concurrent runs on one "
 		"environment wait for each other.",
 	.options = install_options,

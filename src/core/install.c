@@ -13,6 +13,7 @@
 #include "os/fs.h"
 #include "os/interrupt.h"
 #include "os/link.h"
+#include "os/spawn.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -514,6 +515,42 @@ static int do_step(struct txn *t, struct step *s)
 	return r;
 }
 
+static int commit_steps(struct txn *t);
+
+/* In the child of os_run_shielded: 0 committed, 1 failed and undone, 2 failed
+ * with the undo left to the next run. */
+static int commit_child(void *arg)
+{
+	struct txn *t = arg;
+	if (commit_steps(t) == 0)
+		return 0;
+	return t->stage ? 1 : 2;
+}
+
+/* The commit runs in a child process that a kill -9 of cvenv (or Ctrl-C)
+ * does not stop: from the journal to its removal the moves take
+ * microseconds to milliseconds, and whatever happens to cvenv meanwhile, the
+ * env ends up either as it was or completely changed, without waiting for
+ * the next cvenv command's recovery. Only a kill of the child itself (or a
+ * power cut) leaves the journal for that recovery. */
+static int commit_shielded(struct txn *t)
+{
+	int code = os_run_shielded(commit_child, t);
+	if (code < 0) /* no process to be had: the commit runs here */
+		code = commit_child(t);
+	if (code == 0)
+		return 0;
+	if (code != 1) { /* the child kept the stage for the recovery */
+		free(t->stage);
+		t->stage = NULL;
+	}
+	if (code == 127) {
+		error("the process moving files into '%s' was killed", t->e->v.dir);
+		hint("the next cvenv command on this environment restores it");
+	}
+	return -1;
+}
+
 /* Moves everything into place; on failure undoes it all. */
 static int txn_commit(struct txn *t)
 {
@@ -535,6 +572,14 @@ static int txn_commit(struct txn *t)
 		free(dst);
 	}
 	strvec_clear(&units);
+	return commit_shielded(t);
+}
+
+/* The commit proper: the journal, the moves, the journal's removal (the
+ * commit point), or on failure the undo. Sets t->stage to NULL when the undo
+ * could not finish (the next run's recovery needs the stage). */
+static int commit_steps(struct txn *t)
+{
 	if (write_journal(t) < 0)
 		return -1;
 	char *jp = journal_path(t->e);

@@ -8,10 +8,15 @@
  * too. Only then is a journal written (<env>/.cvenv/journal) that lists every
  * path about to change, and the files are renamed into place, each existing
  * file (the old version's, or one being overwritten) first renamed into the
- * stage's backup tree. Removing the journal is the commit. Any failure before
- * that point, in this run or (after kill -9) found by the next run that takes
- * the env lock, undoes the journal's steps in reverse, so the env is exactly
- * as before. Uninstall is the same transaction with removals only.
+ * stage's backup tree. Removing the journal is the commit. That part -- from
+ * writing the journal to removing it -- runs in a child process of its own
+ * session that ignores Ctrl-C and outlives cvenv (os_run_shielded): a kill -9
+ * of cvenv cannot stop it half-way, and the env is as before or completely
+ * changed as soon as the child is done (it holds the env lock until then).
+ * Any failure before the commit point undoes the journal's steps in reverse;
+ * if the child itself dies (killed directly, a power cut), the next run that
+ * takes the env lock does that undo. Uninstall is the same transaction with
+ * removals only.
  *
  * Ownership: an install_env owns its venv, facts and lock; close releases
  * them. Functions never take ownership of arguments. */

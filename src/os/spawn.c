@@ -157,3 +157,30 @@ fail:
 	errno = e;
 	return -1;
 }
+
+int os_run_shielded(int (*fn)(void *), void *arg)
+{
+	fflush(NULL); /* or the child would write the buffered output again */
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* its own session: not in the group a terminal's Ctrl-C or a
+		 * `kill -- -PGID` reaches; and no signal that ends it half-way */
+		setsid();
+		static const int quiet[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP };
+		for (size_t i = 0; i < ARRAY_SIZE(quiet); i++)
+			signal(quiet[i], SIG_IGN);
+		int r = fn(arg);
+		fflush(NULL);
+		_exit(r >= 0 && r < 127 ? r : 126);
+	}
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	if (WIFEXITED(ws))
+		return WEXITSTATUS(ws);
+	return 127; /* killed all the same (SIGKILL to it, the OOM killer) */
+}

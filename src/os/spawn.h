@@ -20,6 +20,15 @@ struct os_run_opts {
  * *status to the exit code, or 128+signal when it was killed. */
 int os_run(const char *const *argv, const struct os_run_opts *opts, int *status);
 
+/* Runs fn(arg) in a child process made to outlive this one: in a session of
+ * its own, ignoring SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE and SIGTSTP, so
+ * that neither Ctrl-C nor a kill -9 of this process stops a short critical
+ * step half-way (moving an install's files into place). Waits for it and
+ * returns fn's result (fn returns 0 to 125; anything else becomes 126), 127
+ * when the child was killed all the same (SIGKILL sent to it, the OOM
+ * killer), or -1 with errno when no child could be made. */
+int os_run_shielded(int (*fn)(void *), void *arg);
+
 /* Builds an environment from the current one without the named variables
  * (NULL-terminated list) and with the given NAME=VALUE entries added. */
 struct strvec;

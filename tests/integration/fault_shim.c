@@ -5,7 +5,10 @@
  * FAULT_RENAME_AFTER others, whose destination contains FAULT_RENAME_PATH --
  * or for all of them from then on with FAULT_RENAME_STICKY=1; SIGINT is
  * raised (once) at the first write to a path containing FAULT_SIGINT_PATH,
- * as if the user pressed Ctrl-C then. Unset variables disable that fault. */
+ * as if the user pressed Ctrl-C then; each rename whose destination contains
+ * FAULT_RENAME_SLOW_PATH first sleeps FAULT_RENAME_SLOW_MS milliseconds (a
+ * commit slow enough to be killed half-way on purpose). Unset variables
+ * disable that fault. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -64,5 +67,8 @@ int rename(const char *from, const char *to)
 		errno = EIO;
 		return -1;
 	}
+	const char *slow = getenv("FAULT_RENAME_SLOW_PATH");
+	if (slow && strstr(to, slow))
+		usleep((useconds_t)counter("FAULT_RENAME_SLOW_MS") * 1000);
 	return real(from, to);
 }
