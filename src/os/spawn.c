@@ -178,7 +178,7 @@ int os_run_shielded(int (*fn)(void *), void *arg)
 	int ws;
 	while (waitpid(pid, &ws, 0) < 0) {
 		if (errno != EINTR)
-			return -1;
+			return 127; /* its end unknown (SIGCHLD ignored?): as if killed */
 	}
 	if (WIFEXITED(ws))
 		return WEXITSTATUS(ws);

@@ -26,7 +26,8 @@ int os_run(const char *const *argv, const struct os_run_opts *opts, int *status)
  * step half-way (moving an install's files into place). Waits for it and
  * returns fn's result (fn returns 0 to 125; anything else becomes 126), 127
  * when the child was killed all the same (SIGKILL sent to it, the OOM
- * killer), or -1 with errno when no child could be made. */
+ * killer) or when its end cannot be learnt, and -1 with errno only when no
+ * child could be made (fn has not run: the caller may run it itself). */
 int os_run_shielded(int (*fn)(void *), void *arg);
 
 /* Builds an environment from the current one without the named variables
