@@ -79,16 +79,22 @@ static void fnv_hex(const void *data, size_t len, char out[17])
 	out[16] = '\0';
 }
 
-/* The query script's hash: entries made by another script are stale. */
+/* What cvenv adds to the script's answer itself (interp_add_native_facts):
+ * raise it when that changes, so entries made without the new facts are
+ * stale (1: musl's version). */
+#define NATIVE_FACTS 1
+
+/* The query script's hash, and the native facts' version: entries made by
+ * another script, or completed by another cvenv, are stale. */
 static const char *script_hash(void)
 {
-	static char hex[32];
+	static char hex[48];
 	if (!hex[0]) {
 		const struct embedded_file *f = embedded_get("interp_query.py");
 		if (!f)
 			BUG("interp_query.py is not embedded");
 		fnv_hex(f->data, f->len, hex);
-		snprintf(hex + 16, sizeof(hex) - 16, "-%zu", f->len);
+		snprintf(hex + 16, sizeof(hex) - 16, "-%zu-n%d", f->len, NATIVE_FACTS);
 	}
 	return hex;
 }
