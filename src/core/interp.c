@@ -132,8 +132,9 @@ char *interp_full_version(const struct interp *ip)
  * keeps its shape for wrappers that look for the query. With a module
  * directory the script is imported from there (its bytecode kept by the
  * interpreter), the directory taken off sys.path again before it runs; else
- * "-" reads it from stdin. */
-void interp_query_argv(const char *python, const char *qdir, const char *argv[7])
+ * the script itself is given with -c (inline) or "-" reads it from stdin. */
+void interp_query_argv(const char *python, const char *qdir, const char *inline_script,
+		       const char *argv[7])
 {
 	static const char import_code[] =
 		"import sys\n"
@@ -151,6 +152,9 @@ void interp_query_argv(const char *python, const char *qdir, const char *argv[7]
 		argv[n++] = "-c";
 		argv[n++] = import_code;
 		argv[n++] = qdir;
+	} else if (inline_script) {
+		argv[n++] = "-c";
+		argv[n++] = inline_script;
 	} else {
 		argv[n++] = "-";
 	}
@@ -187,7 +191,7 @@ int interp_query(const char *path, struct interp *ip)
 
 	char *qdir = interp_query_module_dir();
 	const char *argv[7];
-	interp_query_argv(path, qdir, argv);
+	interp_query_argv(path, qdir, NULL, argv);
 	struct strvec env = STRVEC_INIT;
 	interp_query_env(&env);
 	struct buf out = BUF_INIT, err = BUF_INIT;

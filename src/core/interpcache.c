@@ -463,12 +463,7 @@ void interp_prefetch(const char *const *paths, size_t n)
 		j.out = xstrfmt("%s/%zu.out", tmp, i);
 		/* without the module, the script as -c: no pipe to feed here */
 		const char *argv[7];
-		interp_query_argv(j.key, qdir, argv);
-		if (!qdir) {
-			argv[3] = "-c";
-			argv[4] = script->data;
-			argv[5] = NULL;
-		}
+		interp_query_argv(j.key, qdir, script->data, argv);
 		info(2, "querying the interpreter '%s' (in parallel)", j.key);
 		if (os_spawn_to_files(argv, (const char *const *)env.v, j.out, "/dev/null", &j.pid) < 0) {
 			free(j.key);

@@ -134,6 +134,17 @@ python_for() {
 # The list of real interpreters that venv conformance is checked against.
 ALL_PYTHONS="3.7 3.8 3.9 3.10 3.11 3.12 3.13 debian3.11 pypy3"
 
+# wrapper DIR NAME REAL: a program DIR/NAME that logs each run to $TRASH/runs
+# and execs REAL (written beside and renamed in: it may replace a running one).
+# runs: how many runs the wrappers logged.
+wrapper() {
+	mkdir -p "$1"
+	printf '#!/bin/sh\necho "$0" >>"%s/runs"\nexec "%s" "$@"\n' "$TRASH" "$3" >"$1/$2.new"
+	chmod +x "$1/$2.new"
+	mv "$1/$2.new" "$1/$2"
+}
+runs() { if [ -f "$TRASH/runs" ]; then wc -l <"$TRASH/runs" | tr -d " "; else echo 0; fi; }
+
 test_done() {
 	say "# $TEST_NAME: $test_passed passed, $test_failed failed, $test_skipped skipped"
 	if [ -n "${RESULTS_FILE:-}" ]; then

@@ -13,13 +13,6 @@ if [ -z "$py310" ] || [ -z "$py311" ] || [ -z "$py312" ] || [ -z "$py313" ]; the
 	test_skip "CPython 3.10 to 3.13 under $PYENV_ROOT are needed"
 fi
 
-# wrapper DIR NAME REAL: a program DIR/NAME that counts its runs and execs REAL.
-wrapper() {
-	mkdir -p "$1"
-	printf '#!/bin/sh\necho "$0" >>"%s/runs"\nexec "%s" "$@"\n' "$TRASH" "$3" >"$1/$2"
-	chmod +x "$1/$2"
-}
-
 export PYENV_ROOT="$TRASH/pyenv"
 wrapper "$PYENV_ROOT/versions/3.11.7/bin" python3 "$py311"
 wrapper "$PYENV_ROOT/versions/3.12.1/bin" python3 "$py312"

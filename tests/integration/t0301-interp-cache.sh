@@ -10,15 +10,8 @@ if [ -z "$py312" ] || [ -z "$py313" ]; then
 	test_skip "CPython 3.12 and 3.13 under $PYENV_ROOT are needed"
 fi
 
-wrapper() {
-	mkdir -p "$1"
-	printf '#!/bin/sh\necho "$0" >>"%s/runs"\nexec "%s" "$@"\n' "$TRASH" "$3" >"$1/$2.new"
-	chmod +x "$1/$2.new"
-	mv "$1/$2.new" "$1/$2"
-}
 # The cache entries of the fake interpreters (/usr/bin is always searched too).
 entries() { grep -l "$PYENV_ROOT" "$1"/*.json 2>/dev/null; }
-runs() { if [ -f "$TRASH/runs" ]; then wc -l <"$TRASH/runs" | tr -d " "; else echo 0; fi; }
 
 # Only the fake tree is searched: an empty PATH directory and pyenv root.
 export PYENV_ROOT="$TRASH/pyenv" PATH="$TRASH/bin:/bin"

@@ -10,13 +10,6 @@ if [ -z "$py312" ] || [ -z "$py311" ]; then
 	test_skip "CPython 3.11 and 3.12 under $PYENV_ROOT are needed"
 fi
 
-wrapper() {
-	mkdir -p "$1"
-	printf '#!/bin/sh\necho "$0" >>"%s/runs"\nexec "%s" "$@"\n' "$TRASH" "$3" >"$1/$2"
-	chmod +x "$1/$2"
-}
-runs() { if [ -f "$TRASH/runs" ]; then wc -l <"$TRASH/runs" | tr -d " "; else echo 0; fi; }
-
 export PYENV_ROOT="$TRASH/pyenv" PATH="$TRASH/bin:/usr/bin:/bin"
 mkdir -p "$TRASH/bin"
 wrapper "$PYENV_ROOT/versions/3.12.1/bin" python3 "$py312"
