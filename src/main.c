@@ -2,10 +2,12 @@
  * (src/cmd/commands.c), and the mapping of a command's result to the exit code. */
 #include "util/common.h"
 
+#include <jansson.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -59,5 +61,11 @@ int main(int argc, char **argv_)
 		hint("see 'cvenv --help' for the list of commands");
 		return EXIT_USAGE;
 	}
+	/* jansson's hash seed (against colliding keys in JSON from the network)
+	 * from one getrandom(2) rather than its own open/read/close of
+	 * /dev/urandom at the first object */
+	uint32_t seed;
+	os_random(&seed, sizeof(seed));
+	json_object_seed(seed ? seed : 1);
 	return check_stdout(c->fn(argc - i, argv + i));
 }

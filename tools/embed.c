@@ -36,19 +36,22 @@ int main(int argc, char **argv)
 		fprintf(out, "static const unsigned char data_%d[] = {", i);
 		int c;
 		long n = 0;
+		unsigned long long h = 0xcbf29ce484222325ull; /* FNV-1a, 64 bits */
 		while ((c = fgetc(in)) != EOF) {
 			if (n++ % 16 == 0)
 				fputs("\n\t", out);
 			fprintf(out, "0x%02x,", c);
+			h = (h ^ (unsigned char)c) * 0x100000001b3ull;
 		}
 		fputs(" 0x00\n};\n", out);
+		fprintf(out, "#define HASH_%d 0x%016llxull\n", i, h);
 		fclose(in);
 	}
 	fputs("\nconst struct embedded_file embedded_files[] = {\n", out);
 	for (int i = 2; i < argc; i++)
-		fprintf(out, "\t{ \"%s\", (const char *)data_%d, sizeof(data_%d) - 1 },\n",
-			base(argv[i]), i, i);
-	fputs("\t{ 0, 0, 0 },\n};\n", out);
+		fprintf(out, "\t{ \"%s\", (const char *)data_%d, sizeof(data_%d) - 1, HASH_%d },\n",
+			base(argv[i]), i, i, i);
+	fputs("\t{ 0, 0, 0, 0 },\n};\n", out);
 	if (fclose(out) != 0) {
 		fprintf(stderr, "embed: cannot write '%s': %s\n", argv[1], strerror(errno));
 		return 1;

@@ -111,17 +111,27 @@ static int cmd_create(int argc, const char **argv)
 	struct interp ip;
 	memset(&ip, 0, sizeof(ip));
 	code = EXIT_FAIL;
+	/* the first env is built while an uncached interpreter answers */
+	struct create_head *head = create_head_new(&o, argv[0]);
+	interp_set_query_companion(create_head_start, head);
 	/* no -p: $CVENV_PYTHON, .python-version, then python3 on PATH */
 	int rr = interp_resolve(opt_python, &ip);
+	interp_set_query_companion(NULL, NULL);
 	if (rr == -2)
 		code = EXIT_USAGE;
-	if (rr == 0 && create_check_interp(&ip, &o) == 0) {
+	if (rr == 0 && os_interrupted()) {
+		error("interrupted: '%s' was not created", argv[0]);
+		code = EXIT_INTERRUPTED;
+	} else if (rr == 0 && create_check_interp(&ip, &o) == 0) {
 		code = EXIT_OK;
 		os_defer_interrupts();
 		for (int i = 0; i < n && code == EXIT_OK; i++)
-			if (create_env(&ip, &o, argv[i]) < 0)
+			if (create_env(&ip, &o, argv[i], i == 0 ? head : NULL) < 0)
 				code = os_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL;
+	} else if (rr == -1 && os_interrupted()) {
+		code = EXIT_INTERRUPTED;
 	}
+	create_head_free(head);
 	interp_free(&ip);
 	free(self);
 	free(prompt);

@@ -1,6 +1,7 @@
 /* Carrying out a venv layout on disk, atomically; see create.h. */
 #include "util/common.h"
 
+#include <ctype.h>
 #include <unistd.h>
 
 #include "core/activate.h"
@@ -153,10 +154,12 @@ static int apply_item(const char *root, const struct layout_item *it, bool fresh
 	case LAYOUT_COPY:
 		r = fresh ? os_copy_file(it->arg, path, it->mode) : put_copy(it->arg, path, it->mode);
 		break;
-	case LAYOUT_FILE:
-		r = fresh ? os_write_new(path, it->arg, strlen(it->arg), it->mode)
-			  : os_write_atomic(path, it->arg, strlen(it->arg), it->mode, false);
+	case LAYOUT_FILE: {
+		mode_t mode = it->mode ? (mode_t)it->mode : OS_MODE_UMASK;
+		r = fresh ? os_write_new(path, it->arg, strlen(it->arg), mode)
+			  : os_write_atomic(path, it->arg, strlen(it->arg), mode, false);
 		break;
+	}
 	}
 	if (r < 0)
 		r = error("cannot create '%s': %s", path, strerror(errno));
@@ -174,11 +177,9 @@ static const struct layout_item *cfg_item(const struct layout *l)
 }
 
 /* Makes the env's files under root (the build directory, or the env itself
- * when updating in place). pyvenv.cfg comes last -- a directory becomes an
- * env for other programs only once everything else is there -- with
- * cfg_text instead of the planned text when given. */
-static int populate(const char *root, bool fresh, const struct layout *l,
-		    const struct activate_vars *av, bool scripts, const char *cfg_text)
+ * when updating in place), all but pyvenv.cfg. */
+static int populate_body(const char *root, bool fresh, const struct layout *l,
+			 const struct activate_vars *av, bool scripts)
 {
 	const struct layout_item *cfg = cfg_item(l);
 	for (size_t i = 0; i < l->n; i++)
@@ -191,12 +192,29 @@ static int populate(const char *root, bool fresh, const struct layout *l,
 		if (r < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* pyvenv.cfg, with cfg_text instead of the planned text when given. */
+static int populate_cfg(const char *root, bool fresh, const struct layout *l, const char *cfg_text)
+{
+	const struct layout_item *cfg = cfg_item(l);
 	if (!cfg)
 		return 0;
 	struct layout_item first = *cfg;
 	if (cfg_text)
 		first.arg = (char *)cfg_text;
 	return apply_item(root, &first, fresh);
+}
+
+/* Makes the env's files under root. pyvenv.cfg comes last -- a directory
+ * becomes an env for other programs only once everything else is there. */
+static int populate(const char *root, bool fresh, const struct layout *l,
+		    const struct activate_vars *av, bool scripts, const char *cfg_text)
+{
+	if (populate_body(root, fresh, l, av, scripts) < 0)
+		return -1;
+	return populate_cfg(root, fresh, l, cfg_text);
 }
 
 int create_seed_pip(const struct interp *ip, const char *env_dir, const struct create_opts *o)
@@ -299,20 +317,27 @@ static char *first_missing_parent(const char *dir)
 	return missing;
 }
 
+/* A new env is built in a directory of its own beside the target, made with
+ * the target's future mode (a plain mkdir: umask, default ACLs), and renamed
+ * into place: no temporary parent to make and remove (on this ext4 an rmdir
+ * of even an empty directory costs more than three mkdirs). */
 struct build {
-	char *tmp;   /* private directory beside the target */
-	char *root;  /* tmp/env: the env being built */
-	char *old;   /* tmp/old: what --clear swapped out */
+	char *root;  /* the env being built: <parent>/.<name>.cvenv-XXXXXX */
+	char *old;   /* <root>-old: where a --clear swap without RENAME_EXCHANGE
+			puts the env it replaces */
+	bool root_live; /* root holds something to remove at the end: the env
+			   under construction, or what it replaced, or a failed one */
 	char *made_parent;
 };
 
 static void build_cleanup(struct build *b, bool remove_parent)
 {
-	if (b->tmp && os_rmdir(b->tmp) < 0) /* empty once the env moved out */
-		os_rm_rf(b->tmp);
+	if (b->root && b->root_live)
+		os_rm_rf(b->root);
+	if (b->old && os_is_dir(b->old) && !os_is_symlink(b->old))
+		os_rm_rf(b->old);
 	if (remove_parent && b->made_parent)
 		os_rm_rf(b->made_parent);
-	free(b->tmp);
 	free(b->root);
 	free(b->old);
 	free(b->made_parent);
@@ -331,20 +356,15 @@ static int build_begin(struct build *b, const char *dir)
 	}
 	char *base = os_basename(dir);
 	char *prefix = xstrfmt(".%s.cvenv-", base);
-	b->tmp = os_mkdtemp_in(parent, prefix);
+	b->root = os_mkdir_unique(parent, prefix);
 	int e = errno;
 	free(prefix);
 	free(base);
-	if (!b->tmp) {
-		error("cannot create environment '%s': %s", dir, strerror(e));
-		free(parent);
-		return -1;
-	}
 	free(parent);
-	b->root = path_join(b->tmp, "env");
-	b->old = path_join(b->tmp, "old");
-	if (os_mkdir(b->root, 0777) < 0)
-		return error("cannot create directory '%s': %s", b->root, strerror(errno));
+	if (!b->root)
+		return error("cannot create environment '%s': %s", dir, strerror(e));
+	b->root_live = true;
+	b->old = xstrfmt("%s-old", b->root);
 	return 0;
 }
 
@@ -365,8 +385,11 @@ static int build_commit(struct build *b, const char *dir, enum how how)
 			}
 		}
 	}
-	if (r == 0)
+	if (r == 0) {
+		/* a swap left the replaced env at root (or at old) */
+		b->root_live = how != HOW_NEW && os_exists(b->root);
 		return 0;
+	}
 	if (errno == EEXIST || errno == ENOTEMPTY) {
 		error("cannot create environment '%s': another process made it meanwhile", dir);
 		hint("run the command again to update it");
@@ -379,32 +402,199 @@ static int build_commit(struct build *b, const char *dir, enum how how)
 static void build_undo(struct build *b, const char *dir, enum how how)
 {
 	if (how == HOW_SWAP) {
-		if (os_rename_exchange(b->root, dir) < 0 && os_is_dir(b->root)) {
-			/* exchanged by hand: the old env is at root's place */
-			char *failed = path_join(b->tmp, "failed");
-			if (os_rename(dir, failed) == 0)
-				os_rename(b->root, dir);
-			free(failed);
+		if (os_rename_exchange(b->root, dir) < 0 && os_is_dir(b->old)) {
+			/* swapped by hand: the old env waits at old */
+			os_rm_rf(b->root);
+			if (os_rename(dir, b->root) == 0)
+				os_rename(b->old, dir);
 		}
+		b->root_live = true;
 		return;
 	}
-	char *failed = path_join(b->tmp, "failed");
-	os_rename(dir, failed);
-	free(failed);
+	if (os_rename(dir, b->root) == 0)
+		b->root_live = true;
 }
 
-int create_env(const struct interp *ip, const struct create_opts *o, const char *dir_arg)
+static void layout_opts_of(const struct create_opts *o, const char *dir, struct layout_opts *lo)
 {
-	char *dir = os_abspath(dir_arg);
-	char *name = os_basename(dir);
-	struct activate_vars av = { dir, "bin", o->prompt ? o->prompt : name };
-	struct layout_facts f;
-	struct layout_opts lo = {
+	*lo = (struct layout_opts){
 		.env_dir = dir, .copies = o->copies, .system_site_packages = o->system_site_packages,
 		.with_pip = o->with_pip, .clear = o->clear, .upgrade = o->upgrade,
 		.scm_ignore = o->scm_ignore, .prompt = o->prompt, .orig_prompt = o->orig_prompt,
 		.cvenv_exe = o->cvenv_exe,
 	};
+}
+
+/* ---- The head start ----
+ * On a first meeting with an interpreter its query is most of a create's
+ * time. Meanwhile (interp_set_query_companion) the first env, when it is a
+ * new directory, is built from a guess of the facts that shape it: the
+ * version and implementation in the interpreter's file name (or its link
+ * target's: python3 -> python3.11, pypy3 -> pypy3.9), the path as given for
+ * the base executable, this program's word size, venv's paths for that
+ * version. Everything but pyvenv.cfg (which needs the exact version) is
+ * made. When the answer comes, create_env plans with the real facts; only
+ * if that plan equals the guessed one item for item does it keep the build
+ * and add pyvenv.cfg, else the build is removed and the env made as usual.
+ * A wrong guess costs time, never correctness. */
+struct create_head {
+	const struct create_opts *o;
+	char *dir;
+	struct build b;     /* root_live: the guessed env, less pyvenv.cfg */
+	struct layout plan; /* the guessed plan */
+	struct strvec keep; /* strings the guessed facts point into */
+};
+
+struct create_head *create_head_new(const struct create_opts *o, const char *dir)
+{
+	struct create_head *h = xcalloc(1, sizeof(*h));
+	h->o = o;
+	h->dir = os_abspath(dir);
+	strvec_init(&h->keep);
+	return h;
+}
+
+void create_head_free(struct create_head *h)
+{
+	if (!h)
+		return;
+	build_cleanup(&h->b, true);
+	layout_free(&h->plan);
+	strvec_clear(&h->keep);
+	free(h->dir);
+	free(h);
+}
+
+/* "python3.11" -> cpython 3 11, "pypy3.9" -> pypy 3 9; nothing else (a
+ * suffix such as the free-threaded "t" changes the paths: no guess). */
+static bool version_from_name(const char *name, const char **impl, int *major, int *minor)
+{
+	const char *p;
+	if (starts_with(name, "python"))
+		*impl = "cpython", p = name + 6;
+	else if (starts_with(name, "pypy"))
+		*impl = "pypy", p = name + 4;
+	else
+		return false;
+	char *end;
+	long a = strtol(p, &end, 10);
+	if (end == p || *end != '.' || !isdigit((unsigned char)end[1]))
+		return false;
+	long b = strtol(end + 1, &end, 10);
+	if (*end || a < 3 || a > 9 || b < 0 || b > 99)
+		return false;
+	*major = (int)a;
+	*minor = (int)b;
+	return true;
+}
+
+static bool guess_facts(const char *python, struct layout_facts *f, struct strvec *keep)
+{
+	memset(f, 0, sizeof(*f));
+#if defined(__linux__)
+	f->sys_platform = "linux";
+#else
+	return false; /* venv's paths differ (macOS framework builds): no guess */
+#endif
+	char *abs = os_abspath(python);
+	char *real = abs ? os_realpath(abs) : NULL;
+	if (!abs || !real) {
+		free(abs);
+		free(real);
+		return false;
+	}
+	strvec_push(keep, abs);
+	strvec_push(keep, real);
+	char *names[2] = { os_basename(abs), os_basename(real) };
+	bool ok = false;
+	for (int i = 0; i < 2 && !ok; i++)
+		ok = version_from_name(names[i], &f->implementation, &f->major, &f->minor);
+	free(names[0]);
+	free(names[1]);
+	free(abs);
+	free(real);
+	if (!ok)
+		return false;
+	f->base_executable = keep->v[keep->n - 2];
+	f->executable_realpath = keep->v[keep->n - 1];
+	f->pointer_bits = (int)(sizeof(void *) * 8);
+	f->os_name = "posix";
+	bool pypy = !strcmp(f->implementation, "pypy");
+	char *purelib = xstrfmt("lib/%s%d.%d/site-packages", pypy ? "pypy" : "python", f->major,
+				f->minor);
+	/* the "venv" scheme from 3.11 puts include/ one level down */
+	char *include = !pypy && (f->major > 3 || f->minor >= 11)
+				? xstrfmt("include/python%d.%d", f->major, f->minor)
+				: xstrdup("include");
+	strvec_push(keep, purelib);
+	strvec_push(keep, include);
+	free(purelib);
+	free(include);
+	f->purelib = keep->v[keep->n - 2];
+	f->include = keep->v[keep->n - 1];
+	f->scripts = "bin";
+	return true;
+}
+
+void create_head_start(const char *python, void *arg)
+{
+	struct create_head *h = arg;
+	struct layout_facts f;
+	struct layout_opts lo;
+	enum how how;
+	struct buf quiet = BUF_INIT;
+	struct buf *saved = error_capture;
+	error_capture = &quiet; /* a failed guess is silent: create_env redoes it all */
+	if (h->dir && !h->b.root && guess_facts(python, &f, &h->keep) && layout_supported(&f)) {
+		char *name = os_basename(h->dir);
+		layout_opts_of(h->o, h->dir, &lo);
+		struct activate_vars av = { h->dir, "bin", h->o->prompt ? h->o->prompt : name };
+		/* from here a Ctrl-C must not leave the build behind */
+		os_defer_interrupts();
+		if (activate_check(&av) == 0 && decide(h->dir, h->o, &how) == 0 && how == HOW_NEW &&
+		    layout_plan(&f, &lo, &h->plan) == 0 && os_can_write_near(h->dir)) {
+			av.bin_name = h->plan.bin_dir;
+			if (build_begin(&h->b, h->dir) < 0 ||
+			    populate_body(h->b.root, true, &h->plan, &av, true) < 0)
+				build_cleanup(&h->b, true);
+		}
+		free(name);
+	}
+	error_capture = saved;
+	buf_free(&quiet);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Whether the env a head start built is the env plan l makes, pyvenv.cfg
+ * aside. */
+static bool head_fits(const struct create_head *h, const char *dir, const struct layout *l)
+{
+	if (!h || !h->b.root || !h->b.root_live || strcmp(h->dir, dir) ||
+	    !same_str(h->plan.bin_dir, l->bin_dir) || h->plan.n != l->n)
+		return false;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct layout_item *a = &h->plan.v[i], *b = &l->v[i];
+		if (!strcmp(b->path, "pyvenv.cfg") && !strcmp(a->path, "pyvenv.cfg"))
+			continue;
+		if (a->kind != b->kind || !same_str(a->path, b->path) || !same_str(a->arg, b->arg) ||
+		    a->mode != b->mode || a->only_if_missing != b->only_if_missing)
+			return false;
+	}
+	return true;
+}
+
+int create_env(const struct interp *ip, const struct create_opts *o, const char *dir_arg,
+	       struct create_head *head)
+{
+	char *dir = os_abspath(dir_arg);
+	char *name = os_basename(dir);
+	struct activate_vars av = { dir, "bin", o->prompt ? o->prompt : name };
+	struct layout_facts f;
+	struct layout_opts lo;
 	struct layout l = LAYOUT_INIT;
 	struct build b = { 0 };
 	enum how how = HOW_NEW;
@@ -413,6 +603,7 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 	char *pip_cfg = NULL;
 
 	facts_of(ip, &f);
+	layout_opts_of(o, dir, &lo);
 	if (activate_check(&av) < 0 || decide(dir, o, &how) < 0 || layout_plan(&f, &lo, &l) < 0)
 		goto out;
 	if (!os_can_write_near(dir)) {
@@ -446,8 +637,30 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 			goto out;
 		}
 	} else {
-		if (build_begin(&b, dir) < 0 || populate(b.root, true, &l, &av, scripts, pip_cfg) < 0 ||
-		    interrupted(dir) || build_commit(&b, dir, how) < 0)
+		if (how == HOW_NEW && head_fits(head, dir, &l)) {
+			info(2, "the env was built while the interpreter answered");
+			b = head->b; /* the head start's build is this env's now */
+			memset(&head->b, 0, sizeof(head->b));
+			if (populate_cfg(b.root, true, &l, pip_cfg) < 0)
+				goto out;
+		} else {
+			/* a head start that does not fit goes; the parent
+			 * directories it made are this build's to remove on failure */
+			char *made_parent = NULL;
+			if (head) {
+				made_parent = head->b.made_parent;
+				head->b.made_parent = NULL;
+				build_cleanup(&head->b, false);
+			}
+			int br = build_begin(&b, dir);
+			if (made_parent) {
+				free(b.made_parent);
+				b.made_parent = made_parent;
+			}
+			if (br < 0 || populate(b.root, true, &l, &av, scripts, pip_cfg) < 0)
+				goto out;
+		}
+		if (interrupted(dir) || build_commit(&b, dir, how) < 0)
 			goto out;
 		committed = true;
 	}

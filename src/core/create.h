@@ -44,8 +44,20 @@ struct create_opts {
  * Reports the problem and returns -1. */
 int create_check_interp(const struct interp *ip, const struct create_opts *o);
 
-/* Makes (or updates) the env at dir. Reports the problem and returns -1. */
-int create_env(const struct interp *ip, const struct create_opts *o, const char *dir);
+/* A head start on a new env while the interpreter is queried (see
+ * create.c): create_head_new() for the first DIR, create_head_start() as the
+ * query's companion (interp_set_query_companion), the head passed to
+ * create_env(), and create_head_free() at the end, which removes a build
+ * that was not used. */
+struct create_head;
+struct create_head *create_head_new(const struct create_opts *o, const char *dir);
+void create_head_start(const char *python, void *head);
+void create_head_free(struct create_head *h);
+
+/* Makes (or updates) the env at dir, taking over head's build when it fits
+ * (head may be NULL). Reports the problem and returns -1. */
+int create_env(const struct interp *ip, const struct create_opts *o, const char *dir,
+	       struct create_head *head);
 
 /* Puts pip (and setuptools before 3.12) into a finished env natively, as
  * venv's ensurepip would (core/seed.c): no Python process is started. */

@@ -9,6 +9,7 @@ struct embedded_file {
 	const char *name; /* base name, e.g. "activate.fish" */
 	const char *data;
 	size_t len;
+	unsigned long long fnv1a; /* FNV-1a (64 bits) of the data, for cache keys */
 };
 
 extern const struct embedded_file embedded_files[];

@@ -23,6 +23,7 @@ void interp_free(struct interp *ip)
 	free(ip->ensurepip_dir);
 	free(ip->externally_managed);
 	free(ip->query_path);
+	free(ip->json_text);
 	if (ip->json)
 		json_decref(ip->json);
 	memset(ip, 0, sizeof(*ip));
@@ -64,6 +65,8 @@ int interp_from_json(const char *text, size_t len, const char *what, struct inte
 	}
 	int r = interp_from_json_obj(root, what, ip);
 	json_decref(root);
+	if (r == 0)
+		ip->json_text = xstrndup(text, len);
 	return r;
 }
 
@@ -177,6 +180,27 @@ void interp_add_native_facts(struct interp *ip, const char *path)
 	char *ver = xstrfmt("%d.%d", major, minor);
 	json_object_set_new(ip->json, "libc", json_pack("[ss]", "musl", ver));
 	free(ver);
+	free(ip->json_text); /* no longer what json holds */
+	ip->json_text = NULL;
+}
+
+static void (*companion_fn)(const char *, void *);
+static void *companion_arg;
+static const char *companion_python;
+
+void interp_set_query_companion(void (*fn)(const char *python, void *arg), void *arg)
+{
+	companion_fn = fn;
+	companion_arg = arg;
+}
+
+static void run_companion(void *unused)
+{
+	(void)unused;
+	void (*fn)(const char *, void *) = companion_fn;
+	companion_fn = NULL;
+	if (fn)
+		fn(companion_python, companion_arg);
 }
 
 int interp_query(const char *path, struct interp *ip)
@@ -202,7 +226,12 @@ int interp_query(const char *path, struct interp *ip)
 		.out = &out,
 		.err = &err,
 		.max_output = 4u << 20,
+		.meanwhile = companion_fn ? run_companion : NULL,
+		/* the answer is one JSON object, complete or unreadable: no need
+		 * to wait for the interpreter to be gone */
+		.no_wait_after_eof = true,
 	};
+	companion_python = path;
 	int status = 0;
 	info(2, "querying the interpreter '%s'", path);
 	interp_queries_run++;
@@ -211,7 +240,7 @@ int interp_query(const char *path, struct interp *ip)
 	free(qdir);
 	if (r < 0) {
 		r = error("cannot run interpreter '%s': %s", path, strerror(errno));
-	} else if (status != 0 || out.len == 0 || out.ptr[0] != '{') {
+	} else if ((status != 0 && status != -1) || out.len == 0 || out.ptr[0] != '{') {
 		buf_rtrim(&err, "\n");
 		const char *last = strrchr(err.ptr, '\n');
 		r = error("'%s' does not look like a Python interpreter: %s", path,

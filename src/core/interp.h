@@ -24,6 +24,9 @@ struct interp {
 	char *externally_managed; /* path of EXTERNALLY-MANAGED, or NULL */
 	int pointer_bits;
 	json_t *json;          /* the whole answer, for facts not copied above */
+	char *json_text;       /* the answer as the interpreter wrote it, while it is
+				  still exactly json (NULL once changed, or when read
+				  from the cache): cached without serialising again */
 	char *query_path;      /* the absolute path cvenv ran (the cache key), or NULL */
 	bool from_cache;       /* served from the cache or an env record, no process run */
 };
@@ -32,6 +35,12 @@ struct interp {
  * Reports the error (naming path) and returns -1 when the program cannot be
  * run, is not Python, or answers something unreadable. */
 int interp_query(const char *path, struct interp *ip);
+
+/* Work to do while the next query's interpreter starts and answers (once:
+ * the hook is cleared when it runs, and by interp_set_query_companion(NULL,
+ * NULL)): `cvenv create` prepares the env meanwhile. fn gets the path of the
+ * interpreter being asked, to guess from. */
+void interp_set_query_companion(void (*fn)(const char *python, void *arg), void *arg);
 
 /* Finds the interpreter a user request names (grammar: core/pyrequest.h;
  * search order: core/discover.h) and fills *ip from the cache or one query.
@@ -71,15 +80,16 @@ void interp_query_argv(const char *python, const char *qdir, const char *inline_
 struct strvec;
 void interp_query_env(struct strvec *env);
 
-/* A new venv records its interpreter's facts so later commands on it start
- * no Python: interp_record_env() (call it once the env is complete) stores
- * them in the cache, keyed by the env's path and checked against its
+/* A new venv records which interpreter made it, so later commands on it start
+ * no Python: interp_record_env() (call it once the env is complete) writes a
+ * small record in the cache, keyed by the env's path and checked against its
  * pyvenv.cfg -- not in the env, whose files must be exactly venv's.
- * interp_load_env() returns them: from the record when the base interpreter
- * and pyvenv.cfg are unchanged, else from pyvenv.cfg's home through
- * interp_get() (re-recording). interp_record_env never fails (a record only
- * saves time); interp_load_env returns 0, 1 when the env names no usable
- * interpreter (nothing reported), -1 after reporting an error. */
+ * interp_load_env() returns that interpreter's facts through interp_get()
+ * (its cache entry, or a query when the entry is gone or stale); without a
+ * valid record, the base that pyvenv.cfg's home names (re-recording).
+ * interp_record_env never fails (a record only saves time); interp_load_env
+ * returns 0, 1 when the env names no usable interpreter (nothing reported),
+ * -1 after reporting an error. */
 int interp_record_env(const char *env_dir, const struct interp *ip);
 int interp_load_env(const char *env_dir, struct interp *ip);
 

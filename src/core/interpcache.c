@@ -12,8 +12,8 @@
  * with os_write_atomic, so a concurrent reader sees the old entry or the new
  * one, never half of one; two writers write the same answer.
  *
- * A venv's record (env-<hash>.json, see interp_record_env) has the same
- * format and two more fields: the env's path and its pyvenv.cfg identity. */
+ * A venv's record (see interp_record_env) is a small file beside them that
+ * names the interpreter the env was made with. */
 #include "util/common.h"
 
 #include <jansson.h>
@@ -93,8 +93,7 @@ static const char *script_hash(void)
 		const struct embedded_file *f = embedded_get("interp_query.py");
 		if (!f)
 			BUG("interp_query.py is not embedded");
-		fnv_hex(f->data, f->len, hex);
-		snprintf(hex + 16, sizeof(hex) - 16, "-%zu-n%d", f->len, NATIVE_FACTS);
+		snprintf(hex, sizeof(hex), "%016llx-%zu-n%d", f->fnv1a, f->len, NATIVE_FACTS);
 	}
 	return hex;
 }
@@ -229,31 +228,66 @@ static int load_entry(const char *file, const char *key, const struct os_file_id
 	return 0;
 }
 
-/* extra (may be NULL): more fields for the entry; a reference is taken. */
-static int store_entry(const char *file, const char *key, const struct os_file_id *id,
-		       const struct interp *ip, json_t *extra)
+/* Writes a cache file atomically, making the cache directory on first use. */
+static int write_text(const char *file, const char *text, size_t len)
 {
-	json_t *root = json_pack("{sisssssosO}", "cvenv_interp_cache", CACHE_FORMAT, "path", key,
-				 "script", script_hash(), "id", id_to_json(id), "facts", ip->json);
-	if (root && extra)
-		json_object_update(root, extra);
+	int r = os_write_atomic(file, text, len, 0644, false);
+	if (r < 0 && errno == ENOENT) { /* the first entry: make the directory */
+		char *dir = os_dirname(file);
+		r = os_mkdir_p(dir, 0755);
+		free(dir);
+		if (r == 0)
+			r = os_write_atomic(file, text, len, 0644, false);
+	}
+	return r;
+}
+
+static int write_json(const char *file, json_t *root)
+{
 	char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
 	int r = -1;
-	if (text) {
-		r = os_write_atomic(file, text, strlen(text), 0644, false);
-		if (r < 0 && errno == ENOENT) { /* the first entry: make the directory */
-			char *dir = os_dirname(file);
-			r = os_mkdir_p(dir, 0755);
-			free(dir);
-			if (r == 0)
-				r = os_write_atomic(file, text, strlen(text), 0644, false);
-		}
-	} else {
+	if (text)
+		r = write_text(file, text, strlen(text));
+	else
 		errno = EINVAL;
-	}
 	free(text);
-	if (root)
-		json_decref(root);
+	return r;
+}
+
+static int store_entry(const char *file, const char *key, const struct os_file_id *id,
+		       const struct interp *ip)
+{
+	if (!ip->json_text) {
+		json_t *root = json_pack("{sisssssosO}", "cvenv_interp_cache", CACHE_FORMAT, "path",
+					 key, "script", script_hash(), "id", id_to_json(id), "facts",
+					 ip->json);
+		int r = write_json(file, root);
+		if (root)
+			json_decref(root);
+		return r;
+	}
+	/* A fresh answer goes in as the interpreter wrote it (jansson has read
+	 * it, so it is one valid JSON object): only the few header fields are
+	 * serialised, not the whole answer again. */
+	json_t *head = json_pack("{sisssssoss}", "cvenv_interp_cache", CACHE_FORMAT, "path", key,
+				 "script", script_hash(), "id", id_to_json(id), "facts", "");
+	char *text = head ? json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	if (head)
+		json_decref(head);
+	static const char tail[] = "\"facts\":\"\"}";
+	size_t n = text ? strlen(text) : 0;
+	if (!text || n < sizeof(tail) - 1 || strcmp(text + n - (sizeof(tail) - 1), tail)) {
+		free(text);
+		errno = EINVAL;
+		return -1;
+	}
+	struct buf b = BUF_INIT;
+	buf_add(&b, text, n - 3); /* up to and including "facts": */
+	buf_addstr(&b, ip->json_text);
+	buf_addch(&b, '}');
+	free(text);
+	int r = write_text(file, b.ptr, b.len);
+	buf_free(&b);
 	return r;
 }
 
@@ -272,7 +306,7 @@ int interp_get(const char *path, struct interp *ip)
 		r = 0;
 	} else if ((r = interp_query(key, ip)) == 0 && file && have_id) {
 		/* A cache we cannot write only costs speed. */
-		if (store_entry(file, key, &id, ip, NULL) < 0)
+		if (store_entry(file, key, &id, ip) < 0)
 			info(1, "cannot write the cache entry '%s': %s", file, strerror(errno));
 	}
 	if (r == 0)
@@ -285,8 +319,14 @@ int interp_get(const char *path, struct interp *ip)
 
 /* The record of a venv lives in the cache, not in the env (whose files
  * must be exactly what `python -m venv` makes): env-<hash of its path>.json,
- * with the identity of its pyvenv.cfg, so an env deleted and re-made by
- * another tool is not mistaken for the one recorded. */
+ *   {"cvenv_env_record": 1, "env": "/abs/env", "cfg_id": [...identity of its
+ *    pyvenv.cfg...], "interpreter": "/path/the/env/was/made/with"}
+ * It names the interpreter whose cache entry holds the facts rather than
+ * copying them (a few hundred bytes to write, not the whole answer), and
+ * carries pyvenv.cfg's identity so that an env deleted and re-made by another
+ * tool is not mistaken for the one recorded. */
+#define RECORD_FORMAT 1
+
 static char *env_record_path(const char *dir, const char *env_abs)
 {
 	char *name = xstrfmt("env:%s", env_abs);
@@ -295,15 +335,13 @@ static char *env_record_path(const char *dir, const char *env_abs)
 	return p;
 }
 
-static json_t *env_extra(const char *env_abs)
+static json_t *cfg_id_of(const char *env_abs)
 {
 	char *cfg = path_join(env_abs, "pyvenv.cfg");
 	struct os_file_id cid;
-	json_t *extra = NULL;
-	if (os_file_id(cfg, &cid) == 0)
-		extra = json_pack("{ssso}", "env", env_abs, "cfg_id", id_to_json(&cid));
+	json_t *j = os_file_id(cfg, &cid) == 0 ? id_to_json(&cid) : NULL;
 	free(cfg);
-	return extra;
+	return j;
 }
 
 int interp_record_env(const char *env_dir, const struct interp *ip)
@@ -311,21 +349,52 @@ int interp_record_env(const char *env_dir, const struct interp *ip)
 	char *dir = interp_cache_dir();
 	char *env_abs = os_abspath(env_dir);
 	const char *key = ip->query_path ? ip->query_path : ip->executable;
-	struct os_file_id id;
-	json_t *extra = env_abs ? env_extra(env_abs) : NULL;
-	if (dir && extra && os_file_id(key, &id) == 0) {
+	json_t *cfg_id = env_abs ? cfg_id_of(env_abs) : NULL;
+	json_t *root = dir && cfg_id ? json_pack("{sisssOss}", "cvenv_env_record", RECORD_FORMAT,
+						 "env", env_abs, "cfg_id", cfg_id,
+						 "interpreter", key)
+				     : NULL;
+	if (root) {
 		char *file = env_record_path(dir, env_abs);
 		/* a record only saves time: failing to write it is no failure */
-		if (store_entry(file, key, &id, ip, extra) < 0)
+		if (write_json(file, root) < 0)
 			info(1, "cannot record the interpreter of '%s' in '%s': %s", env_dir, file,
 			     strerror(errno));
 		free(file);
 	}
-	if (extra)
-		json_decref(extra);
+	if (root)
+		json_decref(root);
+	if (cfg_id)
+		json_decref(cfg_id);
 	free(env_abs);
 	free(dir);
 	return 0;
+}
+
+/* The interpreter an env's record names, when the record is for this very
+ * env (same path, same pyvenv.cfg); NULL otherwise. */
+static char *recorded_interpreter(const char *file, const char *env_abs)
+{
+	struct buf text = BUF_INIT;
+	char *key = NULL;
+	if (os_read_file(file, ENTRY_MAX, &text) == 0) {
+		json_t *root = json_loadb(text.ptr, text.len, 0, NULL);
+		const char *e = json_string_value(json_object_get(root, "env"));
+		const char *k = json_string_value(json_object_get(root, "interpreter"));
+		json_t *cfg_id = NULL;
+		if (json_integer_value(json_object_get(root, "cvenv_env_record")) == RECORD_FORMAT &&
+		    e && k && !strcmp(e, env_abs) && (cfg_id = cfg_id_of(env_abs)) &&
+		    json_equal(json_object_get(root, "cfg_id"), cfg_id))
+			key = xstrdup(k);
+		else
+			info(2, "ignoring the record '%s': not this environment's", file);
+		if (cfg_id)
+			json_decref(cfg_id);
+		if (root)
+			json_decref(root);
+	}
+	buf_free(&text);
+	return key;
 }
 
 /* The env's base from pyvenv.cfg's home, for an env without a record. */
@@ -354,34 +423,15 @@ int interp_load_env(const char *env_dir, struct interp *ip)
 		return 1;
 	}
 	char *file = dir ? env_record_path(dir, env_abs) : NULL;
-	struct buf text = BUF_INIT;
-	char *key = NULL;
-	bool env_ok = false;
-	if (file && os_read_file(file, ENTRY_MAX, &text) == 0) {
-		json_t *root = json_loadb(text.ptr, text.len, 0, NULL);
-		const char *p = json_string_value(json_object_get(root, "path"));
-		const char *e = json_string_value(json_object_get(root, "env"));
-		json_t *extra = env_extra(env_abs);
-		env_ok = p && e && !strcmp(e, env_abs) && extra &&
-			 json_equal(json_object_get(root, "cfg_id"), json_object_get(extra, "cfg_id"));
-		if (env_ok)
-			key = xstrdup(p);
-		if (extra)
-			json_decref(extra);
-		if (root)
-			json_decref(root);
-	}
-	buf_free(&text);
-	struct os_file_id id;
-	int r;
-	if (key && os_file_id(key, &id) == 0 && load_entry(file, key, &id, ip) == 0) {
-		ip->query_path = xstrdup(key);
-		r = 0;
-	} else {
-		/* no record, or a stale one: pyvenv.cfg says where the base is */
-		r = key ? interp_get(key, ip) : load_env_from_cfg(env_abs, ip);
-		if (r < 0 && key)
-			r = load_env_from_cfg(env_abs, ip);
+	char *key = file ? recorded_interpreter(file, env_abs) : NULL;
+	/* the recorded interpreter's facts come from its own cache entry (a
+	 * query if that is gone or stale); without a record, or when the
+	 * recorded interpreter is gone, pyvenv.cfg says where the base is */
+	int r = key && os_exists(key) ? interp_get(key, ip) : 1;
+	if (r != 0) {
+		interp_free(ip);
+		memset(ip, 0, sizeof(*ip));
+		r = load_env_from_cfg(env_abs, ip);
 		if (r == 0)
 			interp_record_env(env_abs, ip);
 	}
@@ -412,7 +462,7 @@ static void finish_job(struct job *j)
 		if (os_read_file(j->out, ENTRY_MAX, &out) == 0 &&
 		    interp_from_json(out.ptr, out.len, j->key, &ip) == 0) {
 			interp_add_native_facts(&ip, j->key);
-			store_entry(j->file, j->key, &j->id, &ip, NULL);
+			store_entry(j->file, j->key, &j->id, &ip);
 			interp_free(&ip);
 		}
 		error_capture = saved;

@@ -108,7 +108,8 @@ int layout_plan(const struct layout_facts *f, const struct layout_opts *o, struc
 	if (f->major > 3 || (f->major == 3 && f->minor >= 13))
 		if (o->scm_ignore)
 			add(l, LAYOUT_FILE, xstrdup(".gitignore"),
-			    xstrdup("# Created by cvenv; see https://docs.python.org/3/library/venv.html\n*\n"));
+			    xstrdup("# Created by cvenv; see https://docs.python.org/3/library/venv.html\n*\n"))
+				->mode = 0;
 	add(l, LAYOUT_DIR, xstrdup(f->include), NULL);
 	add(l, LAYOUT_DIR, xstrdup(f->purelib), NULL);
 	if (f->pointer_bits > 32 && !strcmp(f->os_name, "posix") &&
@@ -121,7 +122,7 @@ int layout_plan(const struct layout_facts *f, const struct layout_opts *o, struc
 	layout_pyvenvcfg(f, o, &cfg);
 	pyvenvcfg_format(&cfg, &text);
 	pyvenvcfg_free(&cfg);
-	add(l, LAYOUT_FILE, xstrdup("pyvenv.cfg"), buf_detach(&text));
+	add(l, LAYOUT_FILE, xstrdup("pyvenv.cfg"), buf_detach(&text))->mode = 0; /* as venv: open() */
 
 	plan_interpreter(f, o, l);
 	return 0;

@@ -60,7 +60,8 @@ struct layout_item {
 	enum layout_kind kind;
 	char *path;          /* relative to the env */
 	char *arg;
-	unsigned mode;       /* for copies and files */
+	unsigned mode;       /* for copies and files; 0: what open() gives
+				(0666 less the umask), as venv writes its own files */
 	bool only_if_missing; /* venv leaves an existing one alone */
 };
 

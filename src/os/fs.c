@@ -6,8 +6,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <linux/fs.h>
 #endif
@@ -61,9 +63,37 @@ int os_write_full(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* The process's umask, read once (cvenv never changes it). */
+static mode_t current_umask(void)
+{
+	static int cached = -1;
+	if (cached < 0) {
+		mode_t m = umask(022);
+		umask(m);
+		cached = (int)m;
+	}
+	return (mode_t)cached;
+}
+
+/* Whether a file just opened with `mode` needs an fchmod to have it exactly:
+ * only when the umask took some of its bits away. */
+static bool needs_fchmod(mode_t mode)
+{
+	return mode != OS_MODE_UMASK && (mode & current_umask()) != 0;
+}
+
+static mode_t open_mode(mode_t mode)
+{
+	return mode == OS_MODE_UMASK ? 0666 : mode;
+}
+
 int os_write_atomic(const char *path, const void *data, size_t len, mode_t mode, bool durable)
 {
 	char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
+	/* exact even when a stale temporary of that name exists (O_TRUNC keeps
+	 * its mode) */
+	if (mode == OS_MODE_UMASK)
+		mode = 0666 & ~current_umask();
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0) {
 		free(tmp);
@@ -86,11 +116,11 @@ int os_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 
 int os_write_new(const char *path, const void *data, size_t len, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, open_mode(mode));
 	if (fd < 0)
 		return -1;
 	int e = 0;
-	if (os_write_full(fd, data, len) < 0 || fchmod(fd, mode) < 0)
+	if (os_write_full(fd, data, len) < 0 || (needs_fchmod(mode) && fchmod(fd, mode) < 0))
 		e = errno;
 	if (close(fd) < 0 && !e)
 		e = errno;
@@ -428,6 +458,66 @@ char *os_mkdtemp_in(const char *dir, const char *prefix)
 		return NULL;
 	}
 	return tmpl;
+}
+
+void os_random(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+	size_t got = 0;
+#if defined(__linux__)
+	while (got < n) {
+		ssize_t r = getrandom(p + got, n - got, GRND_NONBLOCK);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+#endif
+	if (got < n) {
+		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t r;
+			while (got < n && (r = read(fd, p + got, n - got)) > 0)
+				got += (size_t)r;
+			close(fd);
+		}
+	}
+	if (got < n) {
+		static uint64_t counter;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		uint64_t x = ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)ts.tv_nsec ^
+			     ((uint64_t)getpid() << 16) ^ ++counter;
+		for (; got < n; got++) {
+			x ^= x << 13; /* xorshift64 */
+			x ^= x >> 7;
+			x ^= x << 17;
+			p[got] = (unsigned char)x;
+		}
+	}
+}
+
+char *os_mkdir_unique(const char *dir, const char *prefix)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned char r[6];
+		char suffix[7];
+		os_random(r, sizeof(r));
+		for (size_t i = 0; i < sizeof(r); i++)
+			suffix[i] = chars[r[i] % (sizeof(chars) - 1)];
+		suffix[6] = '\0';
+		char *path = xstrfmt("%s/%s%s", dir, prefix, suffix);
+		if (mkdir(path, 0777) == 0)
+			return path;
+		int e = errno;
+		free(path);
+		if (e != EEXIST) {
+			errno = e;
+			return NULL;
+		}
+	}
+	errno = EEXIST;
+	return NULL;
 }
 
 char *os_basename(const char *path)

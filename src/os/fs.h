@@ -14,10 +14,15 @@ struct strvec;
 
 /* Reads a whole file; fails with EFBIG when it is larger than max bytes. */
 int os_read_file(const char *path, size_t max, struct buf *out);
+/* As the mode of a new file: what open(2) gives (0666 less the umask), as a
+ * Python program's open() makes it, rather than an exact mode. */
+#define OS_MODE_UMASK ((mode_t)-1)
+
 /* Writes path atomically: a temporary file beside it, fsync when durable,
- * then rename over path. The file never exists half-written. */
+ * then rename over path. The file never exists half-written. mode: exact
+ * (whatever the umask), or OS_MODE_UMASK. */
 int os_write_atomic(const char *path, const void *data, size_t len, mode_t mode, bool durable);
-/* Writes a file that must not exist yet (O_EXCL), with mode: for files in a
+/* Writes a file that must not exist yet (O_EXCL), with mode (as above): for files in a
  * directory no other program knows about, where a temporary and a rename
  * would only cost time. A failed write leaves no file behind. */
 int os_write_new(const char *path, const void *data, size_t len, mode_t mode);
@@ -72,6 +77,13 @@ int os_list_dir(const char *path, struct strvec *names);
 char *os_which(const char *name);
 /* Creates a new private directory named "<dir>/<prefix>XXXXXX". */
 char *os_mkdtemp_in(const char *dir, const char *prefix);
+/* Creates a new directory "<dir>/<prefix>XXXXXX" (a random, unused name) with
+ * mkdir's usual mode (0777 less the umask, or the parent's default ACL): for
+ * a directory that becomes something public by a rename. NULL with errno. */
+char *os_mkdir_unique(const char *dir, const char *prefix);
+/* Fills buf with random bytes (getrandom(2), else /dev/urandom, else a mix
+ * of the clock and the pid: names, hash seeds, never keys). */
+void os_random(void *buf, size_t n);
 /* The basename and dirname of a path, as new strings (no trailing slashes). */
 char *os_basename(const char *path);
 char *os_dirname(const char *path);

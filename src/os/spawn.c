@@ -39,6 +39,30 @@ static void close_pair(int p[2])
 		close(p[1]);
 }
 
+static pid_t *reap_pids;
+static size_t reap_n, reap_cap;
+
+static void reap_all(void)
+{
+	for (size_t i = 0; i < reap_n; i++)
+		while (waitpid(reap_pids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	free(reap_pids);
+	reap_pids = NULL;
+	reap_n = reap_cap = 0;
+}
+
+void os_reap_later(long pid)
+{
+	if (reap_n == reap_cap) {
+		if (!reap_cap)
+			atexit(reap_all);
+		reap_cap = reap_cap ? 2 * reap_cap : 4;
+		reap_pids = xrealloc(reap_pids, reap_cap * sizeof(*reap_pids));
+	}
+	reap_pids[reap_n++] = (pid_t)pid;
+}
+
 int os_run(const char *const *argv, const struct os_run_opts *opts, int *status)
 {
 	static const struct os_run_opts none;
@@ -90,7 +114,12 @@ int os_run(const char *const *argv, const struct os_run_opts *opts, int *status)
 	size_t feed_left = opts->stdin_len;
 	if (in[1] >= 0 && feed_left == 0) { close(in[1]); in[1] = -1; }
 	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+	void (*meanwhile)(void *) = opts->meanwhile;
 	while (out[0] >= 0 || err[0] >= 0 || in[1] >= 0) {
+		if (meanwhile && in[1] < 0) {
+			meanwhile(opts->meanwhile_arg);
+			meanwhile = NULL;
+		}
 		struct pollfd p[3];
 		int np = 0, io = -1, ie = -1, ii = -1;
 		if (out[0] >= 0) { io = np; p[np].fd = out[0]; p[np++].events = POLLIN; }
@@ -134,11 +163,19 @@ int os_run(const char *const *argv, const struct os_run_opts *opts, int *status)
 		}
 	}
 	signal(SIGPIPE, old_pipe);
+	if (meanwhile) /* a child that closed its output at once */
+		meanwhile(opts->meanwhile_arg);
 
 	int ws;
-	while (waitpid(pid, &ws, 0) < 0) {
+	pid_t w;
+	while ((w = waitpid(pid, &ws, opts->no_wait_after_eof ? WNOHANG : 0)) < 0) {
 		if (errno != EINTR)
 			return -1;
+	}
+	if (w == 0) { /* still on its way out */
+		os_reap_later(pid);
+		*status = -1;
+		return 0;
 	}
 	if (WIFEXITED(ws))
 		*status = WEXITSTATUS(ws);

@@ -13,7 +13,19 @@ struct os_run_opts {
 	struct buf *out;          /* captures stdout, or NULL to inherit */
 	struct buf *err;          /* captures stderr, or NULL to inherit */
 	size_t max_output;        /* cap for each captured stream (0 = 16 MiB) */
+	/* Called once while the child runs, as soon as it has all its stdin:
+	 * work of the caller's that does not need the child's answer. */
+	void (*meanwhile)(void *arg);
+	void *meanwhile_arg;
+	/* Once the child has closed its stdout and stderr, do not wait for it
+	 * to be gone: if it has not exited yet, *status is -1 and the child is
+	 * reaped when this program exits (os_reap_later). For a child whose
+	 * output says by itself whether it is complete. */
+	bool no_wait_after_eof;
 };
+
+/* Waits, when this program exits, for a child it no longer needs. */
+void os_reap_later(long pid);
 
 /* Runs argv[0] (a path, or a name looked up on PATH) and waits for it.
  * Returns -1 with errno if it could not be started; otherwise 0 and sets

@@ -73,6 +73,20 @@ test_expect_success '--clear leaves no temporary directory behind' '
 	! ls -a | grep -q "cvenv-"
 '
 
+test_expect_success 'the new env and its directories get the modes python -m venv gives under the umask' '
+	for m in 022 077 002; do
+		(umask $m && cvenv create -p "$PY" --without-pip "um$m" && "$PY" -m venv --without-pip "vm$m") &&
+		for p in . bin lib include lib/python3.12/site-packages pyvenv.cfg bin/activate; do
+			expect_equal "$(stat -c %a "um$m/$p")" "$(stat -c %a "vm$m/$p")" || return 1
+		done
+	done &&
+	py313=$(python_for 3.13) &&
+	if [ -n "$py313" ]; then
+		(umask 007 && cvenv create -p "$py313" --without-pip g13 && "$py313" -m venv --without-pip v13) &&
+		expect_equal "$(stat -c %a g13/.gitignore)" "$(stat -c %a v13/.gitignore)"
+	fi
+'
+
 test_expect_success '--upgrade updates an env in place and keeps its files' '
 	cvenv create -p "$PY" --without-pip up && echo x >up/lib/python3.12/site-packages/keep.py &&
 	rm up/bin/python3.12 &&

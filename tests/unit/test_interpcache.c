@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "core/embedded.h"
 #include "core/interp.h"
 #include "os/fs.h"
 #include "util/buf.h"
@@ -84,6 +85,37 @@ static void test_env_record(void **state)
 	assert_string_equal(got.query_path, ip.query_path);
 	interp_free(&got);
 
+	/* the record names the interpreter, whose own entry holds the facts:
+	 * with that entry gone, one query (and the entry is back) */
+	char *cdir = interp_cache_dir();
+	struct strvec names = STRVEC_INIT;
+	assert_int_equal(os_list_dir(cdir, &names), 0);
+	size_t removed = 0;
+	for (size_t i = 0; i < names.n; i++) {
+		char *p = path_join(cdir, names.v[i]);
+		struct buf text = BUF_INIT;
+		if (strstr(names.v[i], ".json") && os_read_file(p, 1 << 20, &text) == 0 &&
+		    strstr(text.ptr, "\"cvenv_interp_cache\"")) {
+			assert_int_equal(os_unlink(p), 0);
+			removed++;
+		}
+		buf_free(&text);
+		free(p);
+	}
+	assert_true(removed > 0);
+	strvec_clear(&names);
+	free(cdir);
+	assert_int_equal(interp_load_env(env, &got), 0);
+	assert_int_equal(interp_queries_run, before + 1);
+	assert_false(got.from_cache);
+	assert_string_equal(got.query_path, ip.query_path);
+	interp_free(&got);
+	assert_int_equal(interp_load_env(env, &got), 0);
+	assert_int_equal(interp_queries_run, before + 1);
+	assert_true(got.from_cache);
+	interp_free(&got);
+	before = interp_queries_run;
+
 	/* pyvenv.cfg rewritten by another tool: the record is not trusted, the
 	 * base comes from home (from the cache: still no query) */
 	write_file(env, "pyvenv.cfg", cfg);
@@ -105,6 +137,24 @@ static void test_env_record(void **state)
 	free(home);
 	free(env);
 	interp_free(&ip);
+}
+
+/* tools/embed.c computes each embedded file's hash at build time (the cache
+ * key of the query script): it must be FNV-1a of the very bytes embedded. */
+static void test_embedded_hash(void **state)
+{
+	(void)state;
+	const struct embedded_file *f = embedded_get("interp_query.py");
+	assert_non_null(f);
+	unsigned long long h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < f->len; i++)
+		h = (h ^ (unsigned char)f->data[i]) * 0x100000001b3ull;
+	assert_true(h == f->fnv1a);
+	assert_true(f->len > 1000);
+	/* and two different files have different ones */
+	const struct embedded_file *g = embedded_get("activate");
+	assert_non_null(g);
+	assert_true(g->fnv1a != f->fnv1a);
 }
 
 static void test_corrupt_entries(void **state)
@@ -178,6 +228,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_caches),
 		cmocka_unit_test(test_env_record),
+		cmocka_unit_test(test_embedded_hash),
 		cmocka_unit_test(test_corrupt_entries),
 		cmocka_unit_test(test_module_and_stdin_agree),
 		cmocka_unit_test(test_disabled),

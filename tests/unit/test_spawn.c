@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "os/spawn.h"
@@ -29,6 +30,43 @@ static void test_run_captures(void **state)
 
 	const char *missing[] = { "/nonexistent/program", NULL };
 	assert_int_equal(os_run(missing, NULL, &status), -1);
+}
+
+static void note_meanwhile(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/* meanwhile runs once, while the child runs (after its stdin is fed); with
+ * no_wait_after_eof a child that closed its output but lingers is not waited
+ * for (status -1, reaped at exit), one that is gone has its real status. */
+static void test_run_meanwhile_and_no_wait(void **state)
+{
+	(void)state;
+	struct buf out = BUF_INIT;
+	int calls = 0, status = 0;
+	const char *linger[] = { "/bin/sh", "-c", "read x; echo \"$x\"; exec >&- 2>&-; sleep 2", NULL };
+	struct os_run_opts o = { .stdin_data = "answer\n", .stdin_len = 7, .out = &out,
+				 .meanwhile = note_meanwhile, .meanwhile_arg = &calls,
+				 .no_wait_after_eof = true };
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(os_run(linger, &o, &status), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(status, -1);
+	assert_string_equal(out.ptr, "answer\n");
+	assert_int_equal(calls, 1);
+	/* it did not wait for the sleep (2 s; the test waits for it at exit) */
+	double took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(took < 1.5);
+	buf_free(&out);
+
+	const char *quick[] = { "/bin/sh", "-c", "echo done; exit 4", NULL };
+	struct os_run_opts q = { .out = &out, .meanwhile = note_meanwhile, .meanwhile_arg = &calls };
+	assert_int_equal(os_run(quick, &q, &status), 0);
+	assert_int_equal(status, 4);
+	assert_int_equal(calls, 2);
+	buf_free(&out);
 }
 
 struct probe {
@@ -92,6 +130,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_captures),
+		cmocka_unit_test(test_run_meanwhile_and_no_wait),
 		cmocka_unit_test(test_shielded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
