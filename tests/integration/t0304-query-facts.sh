@@ -61,9 +61,8 @@ except (AttributeError, ValueError, OSError):
 stdlib = sysconfig.get_paths().get("stdlib")
 em = stdlib and os.path.join(stdlib, "EXTERNALLY-MANAGED")
 iv = sys.implementation.version if hasattr(sys, "implementation") else None
-keep = ("SOABI", "EXT_SUFFIX", "Py_DEBUG", "Py_ENABLE_SHARED", "WITH_PYMALLOC",
-        "Py_UNICODE_SIZE", "Py_GIL_DISABLED", "py_version_nodot", "MULTIARCH",
-        "LDLIBRARY", "LIBDIR", "abiflags", "BINDIR", "VERSION")
+keep = ("EXT_SUFFIX", "Py_DEBUG", "Py_GIL_DISABLED", "py_version_nodot", "abiflags",
+        "VERSION") + (("WITH_PYMALLOC",) if vi < (3, 8) else ())
 facts = {
     "query_version": 1,
     "executable": sys.executable,
@@ -241,6 +240,30 @@ print(\" \".join(heavy))
 " qmod >mods &&
 		echo "$v: $(cat mods)" &&
 		test -z "$(cat mods)" || return 1
+		n=$((n + 1))
+	done &&
+	test $n -ge 3
+'
+
+# CPython 3.10+: the configuration the paths and tags need comes from sys and
+# _imp (the comparisons above prove it equal), so sysconfig never loads the
+# build's variables (_sysconfigdata), which costs more than a ms.
+test_expect_success 'the query does not load sysconfig'"'"'s build variables on CPython 3.10+' '
+	n=0 &&
+	for v in 3.10 3.11 3.12 3.13 debian3.11; do
+		p=$(python_for "$v")
+		[ -n "$p" ] || continue
+		"$p" -B -E -sS -c "
+import sys
+sys.path.insert(0, sys.argv[1])
+import cvenv_query
+del sys.path[0]
+facts = cvenv_query.main()
+import sysconfig
+print(sysconfig._CONFIG_VARS is None, [m for m in sys.modules if m.startswith(\"_sysconfigdata\")], bool(facts[\"venv_paths\"]))
+" qmod >loaded &&
+		echo "$v: $(cat loaded)" &&
+		expect_equal "True [] True" "$(cat loaded)" || return 1
 		n=$((n + 1))
 	done &&
 	test $n -ge 3
