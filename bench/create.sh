@@ -37,8 +37,8 @@ VER=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 export CVENV_CACHE_DIR="$W/cache"
 "$CVENV" python find "$PY" >/dev/null # the query module and its bytecode
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/result.json" \
-	--prepare "rm -rf $W/env $W/record" \
-	-n "file-system floor (bench/fsfloor.c)" "$W/fsfloor $W/env $VER $PY $W/record" \
+	--prepare "rm -rf $W/env" \
+	-n "file-system floor (bench/fsfloor.c)" "$W/fsfloor $W/env $VER $PY" \
 	--prepare "rm -rf $W/env" \
 	-n "cvenv create --without-pip (warm)" "$CVENV create -p $PY --without-pip $W/env" \
 	--prepare "sh -c 'rm -rf $W/env $W/cache/interpreters/*.json'" \

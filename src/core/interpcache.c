@@ -318,7 +318,8 @@ int interp_get(const char *path, struct interp *ip)
 }
 
 /* The record of a venv lives in the cache, not in the env (whose files
- * must be exactly what `python -m venv` makes): env-<hash of its path>.json,
+ * must be exactly what `python -m venv` makes), and only when the env's own
+ * links do not already name the interpreter: env-<hash of its path>.json,
  *   {"cvenv_env_record": 1, "env": "/abs/env", "cfg_id": [...identity of its
  *    pyvenv.cfg...], "interpreter": "/path/the/env/was/made/with"}
  * It names the interpreter whose cache entry holds the facts rather than
@@ -344,28 +345,68 @@ static json_t *cfg_id_of(const char *env_abs)
 	return j;
 }
 
+/* The interpreter an env's own links lead to: bin/python (or bin/python3)
+ * followed while the links stay inside bin/, up to the first absolute target
+ * -- the base executable venv (and cvenv) linked. NULL for copies. */
+static char *env_link_target(const char *env_abs)
+{
+	static const char *const names[] = { "python", "python3" };
+	char *bin = path_join(env_abs, "bin");
+	char *found = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(names) && !found; i++) {
+		char *p = path_join(bin, names[i]);
+		for (int hops = 0; hops < 8 && p; hops++) {
+			char *t = os_readlink(p);
+			free(p);
+			p = NULL;
+			if (!t)
+				break;
+			if (t[0] == '/') {
+				found = t;
+				break;
+			}
+			if (strchr(t, '/')) { /* leaves bin/: not venv's shape */
+				free(t);
+				break;
+			}
+			p = path_join(bin, t);
+			free(t);
+		}
+		free(p);
+	}
+	free(bin);
+	return found;
+}
+
 int interp_record_env(const char *env_dir, const struct interp *ip)
 {
 	char *dir = interp_cache_dir();
 	char *env_abs = os_abspath(env_dir);
 	const char *key = ip->query_path ? ip->query_path : ip->executable;
-	json_t *cfg_id = env_abs ? cfg_id_of(env_abs) : NULL;
-	json_t *root = dir && cfg_id ? json_pack("{sisssOss}", "cvenv_env_record", RECORD_FORMAT,
-						 "env", env_abs, "cfg_id", cfg_id,
-						 "interpreter", key)
-				     : NULL;
-	if (root) {
-		char *file = env_record_path(dir, env_abs);
+	char *file = dir && env_abs ? env_record_path(dir, env_abs) : NULL;
+	/* When the env's own links lead to the interpreter cvenv asked (the
+	 * usual case), they are the record: nothing to write. A record is for
+	 * the others -- copies, a wrapper or a link name that differs from the
+	 * interpreter's own idea of its path. */
+	char *linked = file ? env_link_target(env_abs) : NULL;
+	if (linked && !strcmp(linked, key)) {
+		os_unlink(file); /* an older env's record at this path */
+	} else if (file) {
+		json_t *cfg_id = cfg_id_of(env_abs);
+		json_t *root = cfg_id ? json_pack("{sisssOss}", "cvenv_env_record", RECORD_FORMAT,
+						  "env", env_abs, "cfg_id", cfg_id, "interpreter", key)
+				      : NULL;
 		/* a record only saves time: failing to write it is no failure */
-		if (write_json(file, root) < 0)
+		if (root && write_json(file, root) < 0)
 			info(1, "cannot record the interpreter of '%s' in '%s': %s", env_dir, file,
 			     strerror(errno));
-		free(file);
+		if (root)
+			json_decref(root);
+		if (cfg_id)
+			json_decref(cfg_id);
 	}
-	if (root)
-		json_decref(root);
-	if (cfg_id)
-		json_decref(cfg_id);
+	free(linked);
+	free(file);
 	free(env_abs);
 	free(dir);
 	return 0;
@@ -424,6 +465,8 @@ int interp_load_env(const char *env_dir, struct interp *ip)
 	}
 	char *file = dir ? env_record_path(dir, env_abs) : NULL;
 	char *key = file ? recorded_interpreter(file, env_abs) : NULL;
+	if (!key)
+		key = env_link_target(env_abs);
 	/* the recorded interpreter's facts come from its own cache entry (a
 	 * query if that is gone or stale); without a record, or when the
 	 * recorded interpreter is gone, pyvenv.cfg says where the base is */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # With a warm interpreter cache, `cvenv create --without-pip` starts no
 # Python process: the interpreters here are wrappers that log each run and
-# exec a real interpreter. Also: a venv's record serves later commands, and
+# exec a real interpreter. Also: a venv's links (or its record) serve later commands, and
 # `create -p` takes the whole request grammar.
 . "$(dirname "$0")/lib.sh"
 
@@ -46,7 +46,7 @@ test_expect_success 'warm: create --without-pip executes no program at all (stra
 	! grep -E "clone3|vfork|fork\\(" trace
 '
 
-test_expect_success 'install into a new env learns the tags from its record: no Python run' '
+test_expect_success 'install into a new env learns the tags from its links: no Python run' '
 	arch=$(uname -m) &&
 	python3 "$TEST_DIR/mkwheel.py" . natx 1.0 --platlib --tag "cp312-cp312-manylinux_2_17_$arch" >/dev/null &&
 	rm -f runs &&

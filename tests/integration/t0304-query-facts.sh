@@ -245,12 +245,12 @@ print(\" \".join(heavy))
 	test $n -ge 3
 '
 
-# CPython 3.10+: the configuration the paths and tags need comes from sys and
+# CPython 3.10+, PyPy 3.9+: the configuration the paths and tags need comes from sys and
 # _imp (the comparisons above prove it equal), so sysconfig never loads the
 # build's variables (_sysconfigdata), which costs more than a ms.
-test_expect_success 'the query does not load sysconfig'"'"'s build variables on CPython 3.10+' '
+test_expect_success 'the query does not load sysconfig'"'"'s build variables on CPython 3.10+, PyPy 3.9+' '
 	n=0 &&
-	for v in 3.10 3.11 3.12 3.13 debian3.11; do
+	for v in 3.10 3.11 3.12 3.13 debian3.11 pypy3; do
 		p=$(python_for "$v")
 		[ -n "$p" ] || continue
 		"$p" -B -E -sS -c "

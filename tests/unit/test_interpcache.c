@@ -139,6 +139,64 @@ static void test_env_record(void **state)
 	interp_free(&ip);
 }
 
+/* An env whose bin/ links lead to the interpreter it was made with (venv's
+ * shape) needs no record: none is written, and it loads all the same. */
+static void test_env_links_are_the_record(void **state)
+{
+	(void)state;
+	if (!python)
+		skip();
+	struct interp ip, got;
+	assert_int_equal(interp_get(python, &ip), 0);
+	char *env = path_join(tmp, "linked-env");
+	char *bin = path_join(env, "bin");
+	assert_int_equal(os_mkdir_p(bin, 0755), 0);
+	char *home = os_dirname(python);
+	char *cfg = xstrfmt("home = %s\ninclude-system-site-packages = false\n", home);
+	write_file(env, "pyvenv.cfg", cfg);
+	char *l1 = path_join(bin, "python"), *l2 = path_join(bin, "python3");
+	assert_int_equal(os_symlink("python3", l1), 0);
+	assert_int_equal(os_symlink(ip.query_path, l2), 0);
+
+	char *dir = interp_cache_dir();
+	struct strvec before = STRVEC_INIT, after = STRVEC_INIT;
+	assert_int_equal(os_list_dir(dir, &before), 0);
+	assert_int_equal(interp_record_env(env, &ip), 0);
+	assert_int_equal(os_list_dir(dir, &after), 0);
+	assert_int_equal(after.n, before.n); /* no record file */
+	unsigned q = interp_queries_run;
+	assert_int_equal(interp_load_env(env, &got), 0);
+	assert_int_equal(interp_queries_run, q);
+	assert_true(got.from_cache);
+	assert_string_equal(got.query_path, ip.query_path);
+	interp_free(&got);
+
+	/* links that leave bin/ by a relative path are not venv's shape: a
+	 * record is written */
+	assert_int_equal(os_unlink(l2), 0);
+	char *rel = xstrfmt("..%s", ip.query_path); /* bin/../<abs path>: leaves bin/ */
+	assert_int_equal(os_symlink(rel, l2), 0);
+	strvec_clear(&after);
+	assert_int_equal(interp_record_env(env, &ip), 0);
+	assert_int_equal(os_list_dir(dir, &after), 0);
+	assert_int_equal(after.n, before.n + 1);
+	assert_int_equal(interp_load_env(env, &got), 0);
+	assert_int_equal(interp_queries_run, q);
+	interp_free(&got);
+
+	free(rel);
+	strvec_clear(&before);
+	strvec_clear(&after);
+	free(dir);
+	free(l1);
+	free(l2);
+	free(cfg);
+	free(home);
+	free(bin);
+	free(env);
+	interp_free(&ip);
+}
+
 /* tools/embed.c computes each embedded file's hash at build time (the cache
  * key of the query script): it must be FNV-1a of the very bytes embedded. */
 static void test_embedded_hash(void **state)
@@ -228,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_caches),
 		cmocka_unit_test(test_env_record),
+		cmocka_unit_test(test_env_links_are_the_record),
 		cmocka_unit_test(test_embedded_hash),
 		cmocka_unit_test(test_corrupt_entries),
 		cmocka_unit_test(test_module_and_stdin_agree),
