@@ -133,28 +133,20 @@ char *interp_full_version(const struct interp *ip)
  * site's work itself, without running the import lines of .pth files (they
  * cost more than the rest of the query); joined to -s so the argument list
  * keeps its shape for wrappers that look for the query. With a module
- * directory the script is imported from there (its bytecode kept by the
- * interpreter), the directory taken off sys.path again before it runs; else
- * the script itself is given with -c (inline) or "-" reads it from stdin. */
+ * directory the runner script there is started (a file, not -c: 3.13 imports
+ * linecache for a -c source), which imports the query beside it as a module
+ * (its bytecode kept by the interpreter); else the script itself is given
+ * with -c (inline) or "-" reads it from stdin. */
 void interp_query_argv(const char *python, const char *qdir, const char *inline_script,
-		       const char *argv[7])
+		       const char *argv[7], char **owned)
 {
-	static const char import_code[] =
-		"import sys\n"
-		"sys.path.insert(0, sys.argv.pop(1))\n"
-		"try:\n"
-		"    import cvenv_query\n"
-		"finally:\n"
-		"    del sys.path[0]\n"
-		"cvenv_query.run()\n";
 	size_t n = 0;
+	*owned = NULL;
 	argv[n++] = python;
 	argv[n++] = "-E";
 	argv[n++] = "-sS";
 	if (qdir) {
-		argv[n++] = "-c";
-		argv[n++] = import_code;
-		argv[n++] = qdir;
+		argv[n++] = *owned = path_join(qdir, "cvenv_query_run.py");
 	} else if (inline_script) {
 		argv[n++] = "-c";
 		argv[n++] = inline_script;
@@ -215,7 +207,8 @@ int interp_query(const char *path, struct interp *ip)
 
 	char *qdir = interp_query_module_dir();
 	const char *argv[7];
-	interp_query_argv(path, qdir, NULL, argv);
+	char *owned;
+	interp_query_argv(path, qdir, NULL, argv, &owned);
 	struct strvec env = STRVEC_INIT;
 	interp_query_env(&env);
 	struct buf out = BUF_INIT, err = BUF_INIT;
@@ -237,6 +230,7 @@ int interp_query(const char *path, struct interp *ip)
 	interp_queries_run++;
 	int r = os_run(argv, &o, &status);
 	strvec_clear(&env);
+	free(owned);
 	free(qdir);
 	if (r < 0) {
 		r = error("cannot run interpreter '%s': %s", path, strerror(errno));

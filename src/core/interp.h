@@ -71,11 +71,12 @@ void interp_prefetch(const char *const *paths, size_t n);
 /* The directory holding the query script as a module (written on first use;
  * new string), NULL without a cache. (core/interpcache.c) */
 char *interp_query_module_dir(void);
-/* The query's command line for python: the module in qdir imported and run,
- * or (qdir NULL) the script given inline (-c inline_script), or with
- * inline_script NULL read from stdin. (core/interp.c) */
+/* The query's command line for python: qdir's runner script, which imports
+ * the module beside it, or (qdir NULL) the script given inline (-c
+ * inline_script), or with inline_script NULL read from stdin. *owned gets a
+ * string argv points into, for the caller to free (or NULL). (core/interp.c) */
 void interp_query_argv(const char *python, const char *qdir, const char *inline_script,
-		       const char *argv[7]);
+		       const char *argv[7], char **owned);
 /* The environment queries run in: PYTHONPATH, PYTHONHOME and friends removed. */
 struct strvec;
 void interp_query_env(struct strvec *env);

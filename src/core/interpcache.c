@@ -128,34 +128,49 @@ static void prune_old_query_dirs(const char *keep)
  * older script; the file is written atomically, and rewritten whenever it is
  * not exactly the embedded script. NULL
  * when there is no cache (the caller then sends the script on stdin). */
+/* Makes path hold exactly the embedded file's bytes (read back and compared,
+ * not only found: the interpreter will execute it). 1 if it was written. */
+static int put_query_file(const char *path, const char *name)
+{
+	const struct embedded_file *f = embedded_get(name);
+	if (!f)
+		BUG("%s is not embedded", name);
+	struct buf have = BUF_INIT;
+	bool same = os_read_file(path, f->len + 1, &have) == 0 && have.len == f->len &&
+		    !memcmp(have.ptr, f->data, f->len);
+	buf_free(&have);
+	if (same)
+		return 0;
+	if (os_write_atomic(path, f->data, f->len, 0644, false) < 0) {
+		info(2, "cannot write the query module '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	return 1;
+}
+
 char *interp_query_module_dir(void)
 {
 	char *dir = interp_cache_dir();
 	if (!dir)
 		return NULL;
 	char *qdir = xstrfmt("%s/query-%s", dir, script_hash());
-	char *file = path_join(qdir, "cvenv_query.py");
+	char *module = path_join(qdir, "cvenv_query.py");
+	char *runner = path_join(qdir, "cvenv_query_run.py");
 	free(dir);
-	/* Read back and compared, not only found: the interpreter will execute
-	 * it (11 KB: microseconds against the query's milliseconds). */
-	const struct embedded_file *f = embedded_get("interp_query.py");
-	struct buf have = BUF_INIT;
-	bool same = os_read_file(file, f->len + 1, &have) == 0 && have.len == f->len &&
-		    !memcmp(have.ptr, f->data, f->len);
-	buf_free(&have);
-	if (!same) {
-		bool fresh = !os_exists(qdir);
-		if (os_mkdir_p(qdir, 0755) < 0 ||
-		    os_write_atomic(file, f->data, f->len, 0644, false) < 0) {
-			info(2, "cannot write the query module '%s': %s", file, strerror(errno));
-			free(file);
-			free(qdir);
-			return NULL;
-		}
-		if (fresh)
-			prune_old_query_dirs(qdir);
+	bool fresh = !os_exists(qdir);
+	int r = fresh && os_mkdir_p(qdir, 0755) < 0 ? -1 : 0;
+	if (r == 0)
+		r = put_query_file(module, "interp_query.py");
+	if (r >= 0)
+		r = put_query_file(runner, "interp_query_run.py");
+	if (r >= 0 && fresh)
+		prune_old_query_dirs(qdir);
+	free(module);
+	free(runner);
+	if (r < 0) {
+		free(qdir);
+		return NULL;
 	}
-	free(file);
 	return qdir;
 }
 
@@ -556,9 +571,12 @@ void interp_prefetch(const char *const *paths, size_t n)
 		j.out = xstrfmt("%s/%zu.out", tmp, i);
 		/* without the module, the script as -c: no pipe to feed here */
 		const char *argv[7];
-		interp_query_argv(j.key, qdir, script->data, argv);
+		char *owned;
+		interp_query_argv(j.key, qdir, script->data, argv, &owned);
 		info(2, "querying the interpreter '%s' (in parallel)", j.key);
-		if (os_spawn_to_files(argv, (const char *const *)env.v, j.out, "/dev/null", &j.pid) < 0) {
+		int sr = os_spawn_to_files(argv, (const char *const *)env.v, j.out, "/dev/null", &j.pid);
+		free(owned);
+		if (sr < 0) {
 			free(j.key);
 			free(j.file);
 			free(j.out);

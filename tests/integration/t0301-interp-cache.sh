@@ -101,7 +101,16 @@ test_expect_success 'the query runs as a module from the cache, its bytecode kep
 	cvenv python find 3.12 >out &&
 	expect_equal "$(runs)" 1 &&
 	cmp "$cache"/query-*/cvenv_query.py "$SRC_ROOT/src/core/interp_query.py" &&
+	cmp "$cache"/query-*/cvenv_query_run.py "$SRC_ROOT/src/core/interp_query_run.py" &&
 	test -f "$cache"/query-*/__pycache__/cvenv_query.cpython-312.pyc
+'
+
+test_expect_success 'a changed query runner is put back before it runs' '
+	rm -f runs "$cache"/*.json &&
+	echo "raise SystemExit(7)" >"$(echo "$cache"/query-*/cvenv_query_run.py)" &&
+	cvenv python find 3.12 >out &&
+	expect_equal "$(cat out)" "$PYENV_ROOT/versions/3.12.1/bin/python3" &&
+	cmp "$cache"/query-*/cvenv_query_run.py "$SRC_ROOT/src/core/interp_query_run.py"
 '
 
 test_expect_success 'a changed query module is put back before it runs' '
