@@ -42,10 +42,14 @@ static void close_pair(int p[2])
 static pid_t *reap_pids;
 static size_t reap_n, reap_cap;
 
+/* At exit: each child left for later is reaped if it is gone; one still on
+ * its way out (the kernel freeing an interpreter's memory takes most of a
+ * ms) is not waited for: it has closed its output and is past its last
+ * instruction, and when this process ends it passes to init, which reaps it. */
 static void reap_all(void)
 {
 	for (size_t i = 0; i < reap_n; i++)
-		while (waitpid(reap_pids[i], NULL, 0) < 0 && errno == EINTR)
+		while (waitpid(reap_pids[i], NULL, WNOHANG) < 0 && errno == EINTR)
 			;
 	free(reap_pids);
 	reap_pids = NULL;

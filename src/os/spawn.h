@@ -19,12 +19,13 @@ struct os_run_opts {
 	void *meanwhile_arg;
 	/* Once the child has closed its stdout and stderr, do not wait for it
 	 * to be gone: if it has not exited yet, *status is -1 and the child is
-	 * reaped when this program exits (os_reap_later). For a child whose
-	 * output says by itself whether it is complete. */
+	 * left to os_reap_later. For a child whose output says by itself
+	 * whether it is complete, and that exits right after closing it. */
 	bool no_wait_after_eof;
 };
 
-/* Waits, when this program exits, for a child it no longer needs. */
+/* A child this program no longer needs, which has closed its output and is
+ * exiting: reaped at exit if it is gone by then, else left to init. */
 void os_reap_later(long pid);
 
 /* Runs argv[0] (a path, or a name looked up on PATH) and waits for it.

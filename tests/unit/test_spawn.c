@@ -56,7 +56,7 @@ static void test_run_meanwhile_and_no_wait(void **state)
 	assert_int_equal(status, -1);
 	assert_string_equal(out.ptr, "answer\n");
 	assert_int_equal(calls, 1);
-	/* it did not wait for the sleep (2 s; the test waits for it at exit) */
+	/* it did not wait for the sleep (2 s; at exit the sleeper is left to init) */
 	double took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	assert_true(took < 1.5);
 	buf_free(&out);
