@@ -1,8 +1,9 @@
 #!/bin/sh
 # Side-by-side: making an env without pip, with cvenv, the same interpreter's
 # `python -m venv`, and Debian's virtualenv (--no-seed), in ONE hyperfine run;
-# then the ratios, and the peak memory of each (GNU time; for cvenv it
-# includes the one interpreter query it runs). cvenv runs three ways, with a
+# then the ratios, and the peak memory of each (GNU time: cvenv's own, and
+# separately the bare interpreter's, which a cold cvenv runs once for its
+# query but does not wait for while it exits). cvenv runs three ways, with a
 # private cache directory:
 #   warm   the interpreter's facts are cached: no Python process starts;
 #   cold   the facts are not cached (the entries are removed before each run):
@@ -76,7 +77,9 @@ peak() {
 	echo "$(cat "$W/mem") KiB"
 }
 echo
-echo "peak resident memory (largest process of the run):"
+echo "peak resident memory (largest process of the run; a cold cvenv does not wait"
+echo "for the interpreter it asked to be gone, so its figure is cvenv's own and the"
+echo "interpreter's is the last line):"
 echo "  cvenv create --without-pip    $(peak "$CVENV" create -p "$PY" --without-pip "$W/env")"
 echo "  ... cold (facts not cached)   $(rm -f "$W"/cache/interpreters/*.json; peak "$CVENV" create -p "$PY" --without-pip "$W/env")"
 echo "  ... CVENV_NO_CACHE=1          $(peak env CVENV_NO_CACHE=1 "$CVENV" create -p "$PY" --without-pip "$W/env")"
