@@ -503,16 +503,14 @@ static bool guess_facts(const char *python, struct layout_facts *f, struct strve
 		free(real);
 		return false;
 	}
-	strvec_push(keep, abs);
-	strvec_push(keep, real);
+	strvec_push_take(keep, abs);
+	strvec_push_take(keep, real);
 	char *names[2] = { os_basename(abs), os_basename(real) };
 	bool ok = false;
 	for (int i = 0; i < 2 && !ok; i++)
 		ok = version_from_name(names[i], &f->implementation, &f->major, &f->minor);
 	free(names[0]);
 	free(names[1]);
-	free(abs);
-	free(real);
 	if (!ok)
 		return false;
 	f->base_executable = keep->v[keep->n - 2];
@@ -526,10 +524,8 @@ static bool guess_facts(const char *python, struct layout_facts *f, struct strve
 	char *include = !pypy && (f->major > 3 || f->minor >= 11)
 				? xstrfmt("include/python%d.%d", f->major, f->minor)
 				: xstrdup("include");
-	strvec_push(keep, purelib);
-	strvec_push(keep, include);
-	free(purelib);
-	free(include);
+	strvec_push_take(keep, purelib);
+	strvec_push_take(keep, include);
 	f->purelib = keep->v[keep->n - 2];
 	f->include = keep->v[keep->n - 1];
 	f->scripts = "bin";
