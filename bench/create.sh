@@ -33,22 +33,26 @@ echo "interpreter: $PY ($("$PY" -c 'import sys; print(sys.version.split()[0])'))
 echo "virtualenv: $($VE --version 2>/dev/null | cut -d' ' -f1-2)"
 echo
 
-cc -O2 -o "$W/fsfloor" "$ROOT/bench/fsfloor.c"
+cc -O2 -static -o "$W/fsfloor" "$ROOT/bench/fsfloor.c" 2>/dev/null || cc -O2 -o "$W/fsfloor" "$ROOT/bench/fsfloor.c"
+# Between runs the last run's env (and for a cold run the cached facts) is
+# moved aside, not deleted (bench/set-aside.sh says why); all is deleted at
+# the end.
+SA="sh $ROOT/bench/set-aside.sh $W/trash"
 VER=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 export CVENV_CACHE_DIR="$W/cache"
 "$CVENV" python find "$PY" >/dev/null # the query module and its bytecode
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/result.json" \
-	--prepare "rm -rf $W/env" \
+	--prepare "$SA $W/env" \
 	-n "file-system floor (bench/fsfloor.c)" "$W/fsfloor $W/env $VER $PY" \
-	--prepare "rm -rf $W/env" \
+	--prepare "$SA $W/env" \
 	-n "cvenv create --without-pip (warm)" "$CVENV create -p $PY --without-pip $W/env" \
-	--prepare "sh -c 'rm -rf $W/env $W/cache/interpreters/*.json'" \
+	--prepare "sh -c '$SA $W/env $W/cache/interpreters/*.json'" \
 	-n "cvenv create --without-pip (cold: facts not cached)" "$CVENV create -p $PY --without-pip $W/env" \
-	--prepare "rm -rf $W/env" \
+	--prepare "$SA $W/env" \
 	-n "cvenv create --without-pip (CVENV_NO_CACHE=1)" "env CVENV_NO_CACHE=1 $CVENV create -p $PY --without-pip $W/env" \
-	--prepare "rm -rf $W/env" \
+	--prepare "$SA $W/env" \
 	-n "python -m venv --without-pip" "$PY -m venv --without-pip $W/env" \
-	--prepare "rm -rf $W/env" \
+	--prepare "$SA $W/env" \
 	-n "virtualenv --no-seed" "$VE --no-seed --no-periodic-update -p $PY $W/env"
 
 python3 - "$W/result.json" <<'PY'
@@ -72,7 +76,7 @@ print("      warm cvenv spends %.1f ms above it" % ((cvenv[0]["mean"] - floor["m
 PY
 
 peak() {
-	rm -rf "$W/env"
+	$SA "$W/env"
 	/usr/bin/time -f "%M" -o "$W/mem" "$@" >/dev/null 2>&1
 	echo "$(cat "$W/mem") KiB"
 }

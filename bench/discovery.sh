@@ -41,21 +41,23 @@ uv_cmd=
 if command -v uv >/dev/null; then uv_cmd="uv python list --only-installed"; fi
 
 "$CVENV" python list >/dev/null # warm the cache for the warm commands
+# Each run's output is moved aside, not deleted (bench/set-aside.sh says why).
+SA="sh $ROOT/bench/set-aside.sh $W/trash"
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/list.json" \
-	-n "cvenv python list (cold)" --prepare "rm -rf $W/cold" \
+	-n "cvenv python list (cold)" --prepare "$SA $W/cold" \
 	"env CVENV_CACHE_DIR=$W/cold $CVENV python list" \
 	-n "cvenv python list (warm)" "$CVENV python list" \
 	${uv_cmd:+-n "$uv_cmd" "$uv_cmd"}
 echo; echo "python list:"; ratios "$W/list.json"; echo
 
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/find.json" \
-	-n "cvenv python find 3.12 (cold)" --prepare "rm -rf $W/cold" \
+	-n "cvenv python find 3.12 (cold)" --prepare "$SA $W/cold" \
 	"env CVENV_CACHE_DIR=$W/cold $CVENV python find 3.12" \
 	-n "cvenv python find 3.12 (warm)" "$CVENV python find 3.12"
 echo; echo "python find:"; ratios "$W/find.json"; echo
 
 "$CVENV" python find "$PY" >/dev/null
-hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/create.json" --prepare "rm -rf $W/env" \
+hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$W/create.json" --prepare "$SA $W/env" \
 	-n "cvenv create --without-pip (warm)" "$CVENV create -p $PY --without-pip $W/env" \
 	-n "python -m venv --without-pip" "$PY -m venv --without-pip $W/env"
 echo; echo "create (interpreter $PY):"; ratios "$W/create.json"

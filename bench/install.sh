@@ -46,19 +46,21 @@ CV="$CVENV install --venv $W/env -r $W/req.txt --find-links $W/wh"
 "$CVENV" install --venv "$W/tpl-bare" --cache-dir "$W/warm" -r "$W/req.txt" --find-links "$W/wh" # fills the warm cache
 rm -rf "$W/tpl-bare/.cvenv" "$W/tpl-bare/lib"/*/site-packages/pkg* "$W/tpl-bare/bin"/pkg*
 
+# Each run's env is moved aside, not deleted (bench/set-aside.sh says why).
+SA="sh $ROOT/bench/set-aside.sh $W/trash"
 hyperfine -N --runs "$RUNS" --export-json "$W/install.json" \
-	-n "cvenv install (cold cache)" --prepare "sh -c 'rm -rf $W/env $W/cold && cp -a $W/tpl-bare $W/env && sync'" \
+	-n "cvenv install (cold cache)" --prepare "sh -c '$SA $W/env $W/cold && cp -a $W/tpl-bare $W/env && sync'" \
 	"$CV --cache-dir $W/cold" \
-	-n "cvenv install (warm cache)" --prepare "sh -c 'rm -rf $W/env && cp -a $W/tpl-bare $W/env && sync'" \
+	-n "cvenv install (warm cache)" --prepare "sh -c '$SA $W/env && cp -a $W/tpl-bare $W/env && sync'" \
 	"$CV --cache-dir $W/warm" \
-	-n "pip install --no-index" --prepare "sh -c 'rm -rf $W/env && cp -a $W/tpl-pip $W/env && sync'" \
+	-n "pip install --no-index" --prepare "sh -c '$SA $W/env && cp -a $W/tpl-pip $W/env && sync'" \
 	"$PIP"
 
 CPY=${CREATE_PY:-/usr/bin/python3.11}
 [ -x "$CPY" ] || CPY=$PY
 echo "create: $CPY, $($VE --version 2>/dev/null | cut -d' ' -f1-2)"
 hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$W/create.json" \
-	--prepare "sh -c 'rm -rf $W/env && sync'" \
+	--prepare "sh -c '$SA $W/env && sync'" \
 	-n "cvenv create (pip seeded)" "$CVENV create -p $CPY $W/env" \
 	-n "python -m venv" "$CPY -m venv $W/env" \
 	-n "virtualenv (app-data seeding)" "$VE --no-periodic-update -p $CPY $W/env"

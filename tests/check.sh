@@ -1,9 +1,13 @@
 #!/bin/sh
 # The whole test suite, as `make check` runs it:
-#   1. unit and integration tests against the normal build (-O2);
+#   1. unit and integration tests against the normal build (-O2; a static
+#      cvenv, and the same objects linked dynamically for the LD_PRELOAD and
+#      LD_DEBUG tests);
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer, with leak
 #      checking (any leak or UB report makes the cvenv run, and so its test, fail);
-#   3. a few integration files under valgrind (VALGRIND_TESTS; skipped if absent).
+#   3. a few integration files under valgrind (VALGRIND_TESTS; skipped if
+#      absent), against the dynamic link (valgrind cannot follow malloc in a
+#      static program).
 # Every phase runs even when an earlier one failed, and the last line is the
 # total: "check: N passed, N failed, N skipped".
 set -u

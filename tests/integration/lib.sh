@@ -3,7 +3,7 @@
 # A test file sources this, declares tests with test_expect_success, and ends
 # with test_done. Each file runs in its own scratch directory with HOME and the
 # XDG directories pointed inside it, and with VIRTUAL_ENV, PYTHONPATH,
-# PYTHONHOME, PIP_* and CVENV_* (but CVENV_BIN/CVENV_WRAPPER) cleared, so no
+# PYTHONHOME, PIP_* and CVENV_* (but CVENV_BIN/CVENV_DYNAMIC_BIN/CVENV_WRAPPER) cleared, so no
 # test sees the developer's environment or another test's files.
 #
 #   test_expect_success 'what it checks' '
@@ -11,7 +11,9 @@
 #           test -f v/pyvenv.cfg
 #   '
 #
-# Helpers: cvenv (the binary under test, under $CVENV_WRAPPER if set),
+# Helpers: cvenv (the binary under test, under $CVENV_WRAPPER if set; with
+# LD_PRELOAD or LD_DEBUG set, the same objects linked dynamically, since a
+# static program ignores both),
 # test_skip REASON (skip the following tests of the file), test_require_cmd,
 # python_for VERSION (a real interpreter path or empty), expect_failure_code.
 
@@ -21,6 +23,7 @@ TEST_DIR=$(cd "$(dirname "$0")" && pwd)
 SRC_ROOT=$(cd "$TEST_DIR/../.." && pwd)
 : "${CVENV_BIN:?set CVENV_BIN to the cvenv binary under test}"
 : "${CVENV_WRAPPER:=}"
+: "${CVENV_DYNAMIC_BIN:=$CVENV_BIN}"
 : "${TEST_VERBOSE:=}"
 ORIG_PYENV_ROOT=${PYENV_ROOT:-$HOME/.pyenv}
 REAL_HOME=$HOME
@@ -38,7 +41,7 @@ unset VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONPATH PYTHONHOME PYTHONSTARTUP PYTHONU
 	PYTHONNOUSERSITE PYTHONDONTWRITEBYTECODE CONDA_PREFIX PS1 _OLD_VIRTUAL_PATH \
 	_OLD_VIRTUAL_PS1 _OLD_VIRTUAL_PYTHONHOME 2>/dev/null
 for v in $(env | sed -n 's/^\(PIP_[A-Za-z0-9_]*\)=.*/\1/p; s/^\(CVENV_[A-Za-z0-9_]*\)=.*/\1/p'); do
-	case $v in CVENV_BIN|CVENV_WRAPPER) ;; *) unset "$v" ;; esac
+	case $v in CVENV_BIN|CVENV_DYNAMIC_BIN|CVENV_WRAPPER) ;; *) unset "$v" ;; esac
 done
 export LC_ALL=C.UTF-8 NO_COLOR=1
 
@@ -46,8 +49,13 @@ test_count=0 test_passed=0 test_failed=0 test_skipped=0
 skip_reason=
 
 cvenv() {
-	# shellcheck disable=SC2086
-	$CVENV_WRAPPER "$CVENV_BIN" "$@"
+	if [ -n "${LD_PRELOAD-}${LD_DEBUG-}" ]; then
+		# shellcheck disable=SC2086
+		$CVENV_WRAPPER "$CVENV_DYNAMIC_BIN" "$@"
+	else
+		# shellcheck disable=SC2086
+		$CVENV_WRAPPER "$CVENV_BIN" "$@"
+	fi
 }
 
 say() { printf '%s\n' "$*"; }

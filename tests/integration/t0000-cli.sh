@@ -59,6 +59,21 @@ test_expect_success 'libzip and libcrypto are loaded only by the commands that u
 	grep -q "file=libcrypto" ld.install
 '
 
+test_expect_success 'the static build opens no shared object until a wheel needs one' '
+	test "$CVENV_BIN" != "$CVENV_DYNAMIC_BIN" || exit 0 # LINK=dynamic or SANITIZE=1
+	test_require_cmd strace
+	py=$(command -v python3) &&
+	cvenv python find "$py" >/dev/null &&
+	strace -f -qq -e trace=open,openat -o trace.create "$CVENV_BIN" create --without-pip -p "$py" s &&
+	test -f s/pyvenv.cfg &&
+	! grep "\.so" trace.create &&
+	whl=$(ls /usr/share/python-wheels/wheel-*.whl "$(dirname "$(dirname "$(python_for 3.12)")")"/lib/python3.12/ensurepip/_bundled/pip-*.whl 2>/dev/null | head -1) &&
+	test -n "$whl" &&
+	strace -f -qq -e trace=open,openat -o trace.install "$CVENV_BIN" install --venv s --no-cache "$whl" &&
+	grep -q "libzip\.so" trace.install &&
+	s/bin/python -c "import sys; assert sys.prefix != sys.base_prefix"
+'
+
 test_expect_success 'a full stdout fails loudly' '
 	test -w /dev/full || exit 0
 	expect_code 1 cvenv --help >/dev/full 2>err &&

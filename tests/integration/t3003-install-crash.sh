@@ -91,7 +91,7 @@ test_expect_success 'kill -9 half-way through moving files into place: the move 
 	! test -e v/.cvenv/journal || exit 1
 	# every move into site-packages/demo* takes 150 ms: kill -9 lands half-way
 	FAULT_RENAME_SLOW_PATH=/site-packages/demo FAULT_RENAME_SLOW_MS=150 LD_PRELOAD=$PWD/shim.so \
-		$CVENV_WRAPPER "$CVENV_BIN" install --venv v wh/demo-2.0-py3-none-any.whl 2>err &
+		$CVENV_WRAPPER "$CVENV_DYNAMIC_BIN" install --venv v wh/demo-2.0-py3-none-any.whl 2>err &
 	pid=$! &&
 	i=0 && while ! test -f v/.cvenv/journal && test $i -lt 400; do sleep 0.05; i=$((i + 1)); done &&
 	test -f v/.cvenv/journal &&
