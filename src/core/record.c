@@ -31,11 +31,16 @@ void record_free(struct record *r)
 	r->n = r->cap = 0;
 }
 
-const struct record_row *record_find(const struct record *r, const char *path)
+const struct record_row *record_find(struct record *r, const char *path)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->rows[i].path, path))
+	for (size_t k = 0, i = r->next < r->n ? r->next : 0; k < r->n; k++) {
+		if (!strcmp(r->rows[i].path, path)) {
+			r->next = i + 1;
 			return &r->rows[i];
+		}
+		if (++i == r->n)
+			i = 0;
+	}
 	return NULL;
 }
 

@@ -36,6 +36,32 @@ static void test_parse_basic(void **state)
 	record_free(&r);
 }
 
+/* record_find starts after its last find and wraps: every row is found
+ * whatever the order of the questions, a missing path is NULL from anywhere,
+ * and the rows stay right after a sort moves them. */
+static void test_find_any_order(void **state)
+{
+	struct record r = RECORD_INIT;
+	const char *names[] = { "a", "b", "c", "d", "e" };
+	for (size_t i = 0; i < 5; i++)
+		record_add(&r, names[i], "sha256=h", "1");
+	const size_t order[] = { 0, 1, 2, 3, 4, 4, 3, 1, 0, 2, 2, 4, 0 };
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const struct record_row *row = record_find(&r, names[order[i]]);
+		assert_non_null(row);
+		assert_string_equal(row->path, names[order[i]]);
+		assert_null(record_find(&r, "zz"));
+		assert_null(record_find(&r, ""));
+	}
+	record_sort(&r);
+	assert_string_equal(record_find(&r, "e")->path, "e");
+	assert_string_equal(record_find(&r, "a")->path, "a");
+	record_free(&r);
+	assert_null(record_find(&r, "a")); /* an emptied record has no rows */
+	struct record empty = RECORD_INIT;
+	assert_null(record_find(&empty, "a"));
+}
+
 static void test_parse_bad(void **state)
 {
 	static const char *const bad[] = { "a,b,c,d\n", "\"unterminated,,\n", ",sha256=x,1\n" };
@@ -101,6 +127,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_basic),
 		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_find_any_order),
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_hashes),
 	};
