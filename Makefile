@@ -86,15 +86,11 @@ $(BUILD)/link-settings: FORCE
 	@echo '$(LINK_SETTINGS)' | cmp -s - $@ || echo '$(LINK_SETTINGS)' >$@
 FORCE:
 
-ifeq ($(LINK),static)
+# cvenv-dynamic is only a target of its own when cvenv is static.
 $(BUILD)/cvenv: $(OBJ) $(BUILD)/link-settings
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(STATIC_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(if $(STATIC_LIBS),$(STATIC_LIBS),$(LDLIBS))
 $(BUILD)/cvenv-dynamic: $(OBJ) $(BUILD)/link-settings
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
-else
-$(BUILD)/cvenv: $(OBJ) $(BUILD)/link-settings
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
-endif
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
