@@ -62,9 +62,9 @@ else ifneq ($(LINK),dynamic)
   $(error LINK must be static or dynamic, not '$(LINK)')
 endif
 
-SRC      := $(sort $(wildcard src/*.c src/cmd/*.c src/core/*.c src/os/*.c src/util/*.c))
+SRC      := $(sort $(wildcard src/*.c src/cmd/*.c src/core/*/*.c src/os/*.c src/util/*.c))
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
-EMBED    := $(sort $(wildcard templates/*)) $(sort $(wildcard src/core/*.py))
+EMBED    := $(sort $(wildcard templates/*)) $(sort $(wildcard src/core/interp/*.py))
 OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

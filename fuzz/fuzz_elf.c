@@ -3,8 +3,8 @@
  * fuzz/corpus/elf (real executables' first bytes make good ones too). */
 #include "util/common.h"
 
-#include "core/elf.h"
-#include "core/libc.h"
+#include "core/interp/elf.h"
+#include "core/interp/libc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,8 +3,8 @@
  * Built by `make fuzz`; run build-fuzz/fuzz_metadata fuzz/corpus/metadata. */
 #include "util/common.h"
 
-#include "core/distinfo.h"
-#include "core/metadata.h"
+#include "core/pkg/distinfo.h"
+#include "core/std/metadata.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,7 +3,7 @@
  * fixed point that compares equal, and matching never crashes. */
 #include "util/common.h"
 
-#include "core/pep440.h"
+#include "core/std/pep440.h"
 #include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -3,7 +3,7 @@
  * Built by `make fuzz`; run build-fuzz/fuzz_pep508 fuzz/corpus/pep508. */
 #include "util/common.h"
 
-#include "core/pep508.h"
+#include "core/std/pep508.h"
 #include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

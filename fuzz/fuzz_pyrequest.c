@@ -3,7 +3,7 @@
  * parsed request never crashes. */
 #include "util/common.h"
 
-#include "core/pyrequest.h"
+#include "core/interp/pyrequest.h"
 #include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

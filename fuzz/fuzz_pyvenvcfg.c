@@ -4,7 +4,7 @@
  * value never crashes. */
 #include "util/common.h"
 
-#include "core/pyvenvcfg.h"
+#include "core/env/pyvenvcfg.h"
 #include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -3,8 +3,8 @@
  * "#!python" rewriting must not crash. Build: make fuzz (build-fuzz/fuzz_record). */
 #include "util/common.h"
 
-#include "core/record.h"
-#include "core/scripts.h"
+#include "core/pkg/record.h"
+#include "core/pkg/scripts.h"
 #include "util/buf.h"
 #include "util/error.h"
 

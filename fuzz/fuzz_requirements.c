@@ -3,7 +3,7 @@
  * `make fuzz`; run build-fuzz/fuzz_requirements fuzz/corpus/requirements. */
 #include "util/common.h"
 
-#include "core/requirements.h"
+#include "core/pkg/requirements.h"
 #include "util/buf.h"
 #include "util/error.h"
 

@@ -2,8 +2,8 @@
  * matching on any text. Build: make fuzz (build-fuzz/fuzz_wheelname). */
 #include "util/common.h"
 
-#include "core/tags.h"
-#include "core/wheel.h"
+#include "core/std/tags.h"
+#include "core/pkg/wheel.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"

@@ -3,8 +3,8 @@
 #include "util/common.h"
 
 #include "cmd/cmd.h"
-#include "core/create.h"
-#include "core/interp.h"
+#include "core/env/create.h"
+#include "core/interp/interp.h"
 #include "os/fs.h"
 #include "os/interrupt.h"
 #include "util/buf.h"

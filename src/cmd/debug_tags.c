@@ -4,8 +4,8 @@
 #include "util/common.h"
 
 #include "cmd/cmd.h"
-#include "core/interp.h"
-#include "core/tags.h"
+#include "core/interp/interp.h"
+#include "core/std/tags.h"
 #include "util/error.h"
 #include "util/strvec.h"
 

@@ -4,7 +4,7 @@
 #include "util/common.h"
 
 #include "cmd/cmd.h"
-#include "core/freeze.h"
+#include "core/pkg/freeze.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"

@@ -5,10 +5,10 @@
 #include <jansson.h>
 
 #include "cmd/cmd.h"
-#include "core/discover.h"
-#include "core/interp.h"
-#include "core/pep440.h"
-#include "core/pyrequest.h"
+#include "core/interp/discover.h"
+#include "core/interp/interp.h"
+#include "core/std/pep440.h"
+#include "core/interp/pyrequest.h"
 #include "util/buf.h"
 #include "util/error.h"
 

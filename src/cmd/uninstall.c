@@ -3,7 +3,7 @@
 #include "util/common.h"
 
 #include "cmd/cmd.h"
-#include "core/install.h"
+#include "core/pkg/install.h"
 #include "os/interrupt.h"
 #include "util/error.h"
 

@@ -100,8 +100,8 @@ test_expect_success 'the query runs as a module from the cache, its bytecode kep
 	rm -rf "$cache" runs &&
 	cvenv python find 3.12 >out &&
 	expect_equal "$(runs)" 1 &&
-	cmp "$cache"/query-*/cvenv_query.py "$SRC_ROOT/src/core/interp_query.py" &&
-	cmp "$cache"/query-*/cvenv_query_run.py "$SRC_ROOT/src/core/interp_query_run.py" &&
+	cmp "$cache"/query-*/cvenv_query.py "$SRC_ROOT/src/core/interp/interp_query.py" &&
+	cmp "$cache"/query-*/cvenv_query_run.py "$SRC_ROOT/src/core/interp/interp_query_run.py" &&
 	test -f "$cache"/query-*/__pycache__/cvenv_query.cpython-312.pyc
 '
 
@@ -110,7 +110,7 @@ test_expect_success 'a changed query runner is put back before it runs' '
 	echo "raise SystemExit(7)" >"$(echo "$cache"/query-*/cvenv_query_run.py)" &&
 	cvenv python find 3.12 >out &&
 	expect_equal "$(cat out)" "$PYENV_ROOT/versions/3.12.1/bin/python3" &&
-	cmp "$cache"/query-*/cvenv_query_run.py "$SRC_ROOT/src/core/interp_query_run.py"
+	cmp "$cache"/query-*/cvenv_query_run.py "$SRC_ROOT/src/core/interp/interp_query_run.py"
 '
 
 test_expect_success 'a changed query module is put back before it runs' '
@@ -119,7 +119,7 @@ test_expect_success 'a changed query module is put back before it runs' '
 	cvenv python find 3.12 >out &&
 	expect_equal "$(cat out)" "$PYENV_ROOT/versions/3.12.1/bin/python3" &&
 	expect_equal "$(runs)" 1 &&
-	cmp "$cache"/query-*/cvenv_query.py "$SRC_ROOT/src/core/interp_query.py"
+	cmp "$cache"/query-*/cvenv_query.py "$SRC_ROOT/src/core/interp/interp_query.py"
 '
 
 test_expect_success 'a new query module replaces the ones older versions left' '
@@ -133,7 +133,7 @@ test_expect_success 'a new query module replaces the ones older versions left' '
 	rm -rf "$cache/$cur" "$cache"/*.json &&
 	cvenv python find 3.12 >/dev/null &&
 	expect_equal "$(cd "$cache" && echo query-*)" "$cur" &&
-	cmp "$cache/$cur/cvenv_query.py" "$SRC_ROOT/src/core/interp_query.py"
+	cmp "$cache/$cur/cvenv_query.py" "$SRC_ROOT/src/core/interp/interp_query.py"
 '
 
 test_expect_success 'CVENV_NO_CACHE and --no-cache neither read nor write' '

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The interpreter query (src/core/interp_query.py, run by cvenv with -E -s -S
+# The interpreter query (src/core/interp/interp_query.py, run by cvenv with -E -s -S
 # and doing site's work itself) reports exactly what the interpreter gives when
 # it starts normally: for every real interpreter on this machine, and for
 # venvs made by some of them, the facts cvenv caches equal a reference computed
@@ -224,7 +224,7 @@ test_expect_success 'sitecustomize is not run by the query; the facts are still 
 # the rest of the query, and none is needed for a fact (t0304's comparisons
 # above prove the facts right without them).
 test_expect_success 'the query imports no heavy module it does not need' '
-	mkdir -p qmod && cp "$SRC_ROOT/src/core/interp_query.py" qmod/cvenv_query.py &&
+	mkdir -p qmod && cp "$SRC_ROOT/src/core/interp/interp_query.py" qmod/cvenv_query.py &&
 	n=0 &&
 	for v in 3.11 3.12 3.13 debian3.11 pypy3; do
 		p=$(python_for "$v")

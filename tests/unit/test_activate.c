@@ -6,7 +6,7 @@
  * run here). */
 #include "unit.h"
 
-#include "core/activate.h"
+#include "core/env/activate.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"

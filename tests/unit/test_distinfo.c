@@ -2,8 +2,8 @@
  * hand-made site-packages) and core/freeze (pip's output rules). */
 #include "unit.h"
 
-#include "core/distinfo.h"
-#include "core/freeze.h"
+#include "core/pkg/distinfo.h"
+#include "core/pkg/freeze.h"
 #include "os/fs.h"
 #include "util/buf.h"
 

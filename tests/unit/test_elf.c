@@ -5,7 +5,7 @@
 
 #include <sys/utsname.h>
 
-#include "core/elf.h"
+#include "core/interp/elf.h"
 #include "elf_image.h"
 #include "os/readhead.h"
 

@@ -5,8 +5,8 @@
 
 #include <jansson.h>
 
-#include "core/embedded.h"
-#include "core/interp.h"
+#include "util/embedded.h"
+#include "core/interp/interp.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"

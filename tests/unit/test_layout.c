@@ -3,8 +3,8 @@
  * tests/integration/t1000-create-conformance.sh). */
 #include "unit.h"
 
-#include "core/layout.h"
-#include "core/pyvenvcfg.h"
+#include "core/env/layout.h"
+#include "core/env/pyvenvcfg.h"
 #include "util/buf.h"
 #include "util/error.h"
 

@@ -6,9 +6,9 @@
 
 #include <jansson.h>
 
-#include "core/interp.h"
-#include "core/libc.h"
-#include "core/tags.h"
+#include "core/interp/interp.h"
+#include "core/interp/libc.h"
+#include "core/std/tags.h"
 #include "elf_image.h"
 #include "os/fs.h"
 

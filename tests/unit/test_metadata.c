@@ -2,7 +2,7 @@
  * reads METADATA, and the project-name rules. */
 #include "unit.h"
 
-#include "core/metadata.h"
+#include "core/std/metadata.h"
 
 static void test_headers_and_body(void **state)
 {

@@ -3,7 +3,7 @@
  * ordering example list, the specifier examples). */
 #include "unit.h"
 
-#include "core/pep440.h"
+#include "core/std/pep440.h"
 #include "util/buf.h"
 
 static const struct {

@@ -2,8 +2,8 @@
  * with a column), and evaluating markers the way packaging does. */
 #include "unit.h"
 
-#include "core/interp.h"
-#include "core/pep508.h"
+#include "core/interp/interp.h"
+#include "core/std/pep508.h"
 #include "util/buf.h"
 
 #ifndef DATA_DIR

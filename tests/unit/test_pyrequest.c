@@ -1,7 +1,7 @@
 /* Unit tests for core/pyrequest: the request grammar, table-driven. */
 #include "unit.h"
 
-#include "core/pyrequest.h"
+#include "core/interp/pyrequest.h"
 #include "util/buf.h"
 
 static const struct {

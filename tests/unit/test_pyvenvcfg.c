@@ -2,7 +2,7 @@
  * give each text, the writer's format, and Python's repr() of prompts. */
 #include "unit.h"
 
-#include "core/pyvenvcfg.h"
+#include "core/env/pyvenvcfg.h"
 #include "util/buf.h"
 
 /* Each case: input text, then the entries it must give as "key=value|" pairs

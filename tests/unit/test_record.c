@@ -2,7 +2,7 @@
  * RECORD files, writing it back byte for byte as pip does, and the hashes. */
 #include "unit.h"
 
-#include "core/record.h"
+#include "core/pkg/record.h"
 #include "util/buf.h"
 #include "util/error.h"
 

@@ -2,7 +2,7 @@
  * three-line style), and -r/-c includes between real files. */
 #include "unit.h"
 
-#include "core/requirements.h"
+#include "core/pkg/requirements.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"

@@ -3,7 +3,7 @@
  * pip gives pip's own launchers, and entry_points.txt parsing. */
 #include "unit.h"
 
-#include "core/scripts.h"
+#include "core/pkg/scripts.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"

@@ -3,8 +3,8 @@
  * packaging.tags for every real interpreter.) */
 #include "unit.h"
 
-#include "core/tags.h"
-#include "core/wheel.h"
+#include "core/std/tags.h"
+#include "core/pkg/wheel.h"
 #include "util/strvec.h"
 
 static long index_of(const struct strvec *sv, const char *s)

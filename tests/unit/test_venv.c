@@ -4,7 +4,7 @@
 
 #include <unistd.h>
 
-#include "core/venv.h"
+#include "core/env/venv.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"

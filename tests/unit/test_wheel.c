@@ -2,7 +2,7 @@
  * names), member name safety, header parsing and name normalisation. */
 #include "unit.h"
 
-#include "core/wheel.h"
+#include "core/pkg/wheel.h"
 #include "util/buf.h"
 #include "util/error.h"
 

@@ -1,0 +1,142 @@
+/* Native pip seeding (see seed.h). */
+#include "util/common.h"
+
+#include <jansson.h>
+
+#include "core/pkg/install.h"
+#include "core/interp/interp.h"
+#include "core/std/pep440.h"
+#include "core/env/seed.h"
+#include "core/pkg/wheel.h"
+#include "os/fs.h"
+#include "os/link.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strvec.h"
+
+#define DEBIAN_WHEELS "/usr/share/python-wheels"
+
+/* The newest wheel of `project` among paths, or NULL. */
+static const char *newest(const struct strvec *paths, const char *project)
+{
+	const char *best = NULL;
+	struct pep440_version bv = { 0 };
+	for (size_t i = 0; i < paths->n; i++) {
+		struct wheel_name wn;
+		struct buf *saved = error_capture;
+		struct buf quiet = BUF_INIT;
+		error_capture = &quiet;
+		int bad = wheel_name_parse(paths->v[i], &wn);
+		error_capture = saved;
+		buf_free(&quiet);
+		if (bad < 0)
+			continue;
+		char *cn = canonical_name(wn.name, strlen(wn.name));
+		struct pep440_version v;
+		if (!strcmp(cn, project) && pep440_parse_str(wn.version, &v) == 0) {
+			if (!best || pep440_cmp(&v, &bv) > 0) {
+				pep440_version_free(&bv);
+				bv = v;
+				best = paths->v[i];
+			} else {
+				pep440_version_free(&v);
+			}
+		}
+		free(cn);
+		wheel_name_free(&wn);
+	}
+	pep440_version_free(&bv);
+	return best;
+}
+
+static void list_wheels(const char *dir, struct strvec *out)
+{
+	struct strvec names = STRVEC_INIT;
+	if (os_list_dir(dir, &names) == 0)
+		for (size_t i = 0; i < names.n; i++)
+			if (ends_with(names.v[i], ".whl"))
+				strvec_push_take(out, path_join(dir, names.v[i]));
+	strvec_clear(&names);
+}
+
+int seed_find_wheels(const struct interp *ip, const char *wheel_dir, struct strvec *out)
+{
+	struct strvec all = STRVEC_INIT;
+	const char *where;
+	if (wheel_dir) {
+		list_wheels(wheel_dir, &all);
+		where = wheel_dir;
+	} else {
+		json_t *b = json_object_get(ip->json, "bundled_wheels");
+		for (size_t i = 0; i < json_array_size(b); i++)
+			if (json_is_string(json_array_get(b, i)))
+				strvec_push(&all, json_string_value(json_array_get(b, i)));
+		where = "ensurepip/_bundled";
+		if (!newest(&all, "pip")) {
+			strvec_clear(&all);
+			list_wheels(DEBIAN_WHEELS, &all);
+			where = DEBIAN_WHEELS;
+		}
+	}
+	const char *pip = newest(&all, "pip");
+	if (!pip) {
+		strvec_clear(&all);
+		error("cannot install pip with interpreter '%s': no pip wheel in %s", ip->executable,
+		      wheel_dir ? wheel_dir : "its ensurepip/_bundled or " DEBIAN_WHEELS);
+		return -1;
+	}
+	strvec_push(out, pip);
+	/* venv installs setuptools beside pip before 3.12 (gh-95299) */
+	bool setuptools = ip->major == 3 && ip->minor < 12;
+	const char *st = setuptools ? newest(&all, "setuptools") : NULL;
+	if (st)
+		strvec_push(out, st);
+	info(1, "seeding from %s: %s%s%s", where, pip, st ? ", " : "", st ? st : "");
+	strvec_clear(&all);
+	return 0;
+}
+
+int seed_install(const struct interp *ip, const char *env_dir, const struct seed_opts *o)
+{
+	struct strvec paths = STRVEC_INIT;
+	if (seed_find_wheels(ip, o->wheel_dir, &paths) < 0)
+		return -1;
+	struct install_env e;
+	if (install_env_open_dir(env_dir, &e) < 0) {
+		strvec_clear(&paths);
+		return -1;
+	}
+	int r = install_env_set_cache(&e, o->cache_dir, o->no_cache, o->link_mode);
+	struct wheel *ws[2] = { NULL, NULL };
+	struct install_opts opts[2];
+	memset(opts, 0, sizeof(opts));
+	size_t n = 0;
+	bool tz = os_tz_pin();
+	for (size_t i = 0; i < paths.n && i < 2 && !r; i++) {
+		ws[i] = xcalloc(1, sizeof(*ws[i]));
+		if (wheel_open(paths.v[i], ws[i]) < 0) {
+			free(ws[i]);
+			ws[i] = NULL;
+			r = -1;
+			break;
+		}
+		opts[i].requested = true; /* as `pip install pip setuptools` in ensurepip */
+		n++;
+	}
+	if (!r)
+		r = install_wheels(&e, ws, n, opts) < 0 ? -1 : 0;
+	for (size_t i = 0; i < n; i++) {
+		wheel_close(ws[i]);
+		free(ws[i]);
+	}
+	os_tz_unpin(tz);
+	char *state = xstrdup(e.state);
+	install_env_close(&e);
+	/* a new env needs no lock file: leave it as venv would */
+	os_rm_rf(state);
+	free(state);
+	strvec_clear(&paths);
+	if (r < 0)
+		hint("pass --without-pip to make the environment without pip");
+	return r;
+}

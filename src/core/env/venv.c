@@ -1,0 +1,180 @@
+/* Finding and opening an existing env (see venv.h). */
+#include "util/common.h"
+
+#include "core/env/venv.h"
+#include "os/fs.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strvec.h"
+
+bool venv_is_env(const char *dir)
+{
+	char *cfg = path_join(dir, "pyvenv.cfg");
+	bool r = os_is_file(cfg);
+	free(cfg);
+	return r;
+}
+
+int venv_locate(const char *explicit_dir, char **dir)
+{
+	*dir = NULL;
+	if (explicit_dir && *explicit_dir) {
+		if (!os_is_dir(explicit_dir))
+			return error("cannot use environment '%s': %s", explicit_dir,
+				     os_exists(explicit_dir) ? "not a directory" : strerror(ENOENT));
+		*dir = os_abspath(explicit_dir);
+		return 0;
+	}
+	const char *active = getenv("VIRTUAL_ENV");
+	if (active && *active) {
+		if (!os_is_dir(active)) {
+			error("cannot use the active environment '%s' ($VIRTUAL_ENV): %s", active,
+			      strerror(ENOENT));
+			hint("run 'deactivate', or name an environment with --venv DIR");
+			return -1;
+		}
+		*dir = os_abspath(active);
+		return 0;
+	}
+	if (os_is_dir(".venv")) {
+		*dir = os_abspath(".venv");
+		return 0;
+	}
+	error("no virtual environment found: no --venv, no $VIRTUAL_ENV and no '.venv' here");
+	hint("create one with 'cvenv create .venv', or name one with --venv DIR");
+	return -1;
+}
+
+/* "3.11.2" or virtualenv's "3.11.2.final.0". */
+static void parse_version(const char *s, int *major, int *minor, int *micro)
+{
+	int a = 0, b = 0, c = 0;
+	if (s && sscanf(s, "%d.%d.%d", &a, &b, &c) >= 2) {
+		*major = a;
+		*minor = b;
+		*micro = c;
+	}
+}
+
+/* lib/<python|pypy>X.Y/site-packages: by the version when known, else the
+ * only such directory under lib/. */
+static char *find_purelib(struct venv *v)
+{
+	static const char *const impls[] = { "python", "pypy" };
+	if (v->major) {
+		for (size_t i = 0; i < ARRAY_SIZE(impls); i++) {
+			char *p = xstrfmt("%s/lib/%s%d.%d/site-packages", v->dir, impls[i], v->major,
+					  v->minor);
+			if (os_is_dir(p)) {
+				v->pypy = (i == 1);
+				return p;
+			}
+			free(p);
+		}
+		return NULL;
+	}
+	char *lib = path_join(v->dir, "lib");
+	struct strvec names = STRVEC_INIT;
+	char *found = NULL;
+	if (os_list_dir(lib, &names) == 0) {
+		for (size_t i = 0; i < names.n && !found; i++) {
+			const char *n = names.v[i];
+			if (!starts_with(n, "python") && !starts_with(n, "pypy"))
+				continue;
+			char *p = xstrfmt("%s/%s/site-packages", lib, n);
+			if (os_is_dir(p)) {
+				found = p;
+				v->pypy = starts_with(n, "pypy");
+				parse_version(n + (v->pypy ? 4 : 6), &v->major, &v->minor, &v->micro);
+			} else {
+				free(p);
+			}
+		}
+	}
+	strvec_clear(&names);
+	free(lib);
+	return found;
+}
+
+static char *find_python(const struct venv *v)
+{
+	char *names[3] = { xstrdup("python"), xstrdup("python3"),
+			   xstrfmt("python%d.%d", v->major, v->minor) };
+	char *found = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		char *p = path_join(v->bin_dir, names[i]);
+		if (!found && os_is_executable(p))
+			found = p;
+		else
+			free(p);
+		free(names[i]);
+	}
+	return found;
+}
+
+int venv_open(const char *dir, struct venv *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->dir = os_abspath(dir);
+	v->cfg_path = path_join(v->dir, "pyvenv.cfg");
+	struct buf text = BUF_INIT;
+	if (os_read_file(v->cfg_path, PYVENVCFG_MAX, &text) < 0) {
+		int e = errno;
+		if (e == ENOENT)
+			error("'%s' is not a virtual environment: it has no pyvenv.cfg", v->dir);
+		else
+			error("cannot read '%s': %s", v->cfg_path, strerror(e));
+		buf_free(&text);
+		venv_close(v);
+		return -1;
+	}
+	pyvenvcfg_parse(&v->cfg, text.ptr, text.len);
+	buf_free(&text);
+	const char *home = pyvenvcfg_get(&v->cfg, "home");
+	v->home = home ? xstrdup(home) : NULL;
+	const char *ver = pyvenvcfg_get(&v->cfg, "version");
+	if (!ver)
+		ver = pyvenvcfg_get(&v->cfg, "version_info");
+	parse_version(ver, &v->major, &v->minor, &v->micro);
+	v->system_site_packages =
+		pyvenvcfg_is_true(pyvenvcfg_get(&v->cfg, "include-system-site-packages"));
+	v->bin_dir = path_join(v->dir, "bin");
+	v->purelib = find_purelib(v);
+	if (!v->purelib) {
+		error("environment '%s' has no site-packages directory under lib/", v->dir);
+		hint("recreate it with 'cvenv create --clear %s'", v->dir);
+		venv_close(v);
+		return -1;
+	}
+	v->python = find_python(v);
+	if (!v->python) {
+		error("environment '%s' has no python in '%s'", v->dir, v->bin_dir);
+		hint("recreate it with 'cvenv create --clear %s'", v->dir);
+		venv_close(v);
+		return -1;
+	}
+	return 0;
+}
+
+int venv_find_and_open(const char *explicit_dir, struct venv *v)
+{
+	char *dir = NULL;
+	memset(v, 0, sizeof(*v));
+	if (venv_locate(explicit_dir, &dir) < 0)
+		return -1;
+	int r = venv_open(dir, v);
+	free(dir);
+	return r;
+}
+
+void venv_close(struct venv *v)
+{
+	free(v->dir);
+	free(v->cfg_path);
+	pyvenvcfg_free(&v->cfg);
+	free(v->bin_dir);
+	free(v->python);
+	free(v->purelib);
+	free(v->home);
+	memset(v, 0, sizeof(*v));
+}

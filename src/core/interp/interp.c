@@ -1,0 +1,249 @@
+#include "util/common.h"
+
+#include <jansson.h>
+
+#include "util/embedded.h"
+#include "core/interp/interp.h"
+#include "core/interp/libc.h"
+#include "os/fs.h"
+#include "os/spawn.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strvec.h"
+
+void interp_free(struct interp *ip)
+{
+	free(ip->executable);
+	free(ip->base_executable);
+	free(ip->realpath);
+	free(ip->implementation);
+	free(ip->version);
+	free(ip->prefix);
+	free(ip->base_prefix);
+	free(ip->ensurepip_dir);
+	free(ip->externally_managed);
+	free(ip->query_path);
+	free(ip->json_text);
+	if (ip->json)
+		json_decref(ip->json);
+	memset(ip, 0, sizeof(*ip));
+}
+
+static char *dup_field(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+	return s ? xstrdup(s) : NULL;
+}
+
+const char *interp_fact(const struct interp *ip, const char *dotted)
+{
+	json_t *cur = ip->json;
+	const char *p = dotted;
+	while (cur && *p) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		char *key = xstrndup(p, n);
+		cur = json_object_get(cur, key);
+		free(key);
+		p += n;
+		if (*p == '.')
+			p++;
+	}
+	return cur ? json_string_value(cur) : NULL;
+}
+
+int interp_from_json(const char *text, size_t len, const char *what, struct interp *ip)
+{
+	json_error_t jerr;
+	memset(ip, 0, sizeof(*ip));
+	json_t *root = json_loadb(text, len, 0, &jerr);
+	if (!root || !json_is_object(root)) {
+		if (root)
+			json_decref(root);
+		return error("cannot read the interpreter facts of '%s': %s", what,
+			     root ? "not a JSON object" : jerr.text);
+	}
+	int r = interp_from_json_obj(root, what, ip);
+	json_decref(root);
+	if (r == 0)
+		ip->json_text = xstrndup(text, len);
+	return r;
+}
+
+int interp_from_json_obj(json_t *root, const char *what, struct interp *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (!json_is_object(root))
+		return error("cannot read the interpreter facts of '%s': not a JSON object", what);
+	json_incref(root);
+	ip->json = root;
+	json_t *vi = json_object_get(root, "version_info");
+	ip->executable = dup_field(root, "executable");
+	ip->base_executable = dup_field(root, "base_executable");
+	ip->realpath = dup_field(root, "realpath");
+	ip->implementation = dup_field(root, "implementation");
+	ip->version = dup_field(root, "version");
+	ip->prefix = dup_field(root, "prefix");
+	ip->base_prefix = dup_field(root, "base_prefix");
+	ip->ensurepip_dir = dup_field(root, "ensurepip");
+	ip->externally_managed = dup_field(root, "externally_managed");
+	ip->pointer_bits = (int)json_integer_value(json_object_get(root, "pointer_bits"));
+	if (!ip->executable || !ip->realpath || !ip->implementation || !ip->version ||
+	    !ip->prefix || !ip->base_prefix || !json_is_array(vi) || json_array_size(vi) < 3 ||
+	    !json_is_object(json_object_get(root, "venv_paths"))) {
+		interp_free(ip);
+		return error("cannot read the interpreter facts of '%s': the answer is incomplete",
+			     what);
+	}
+	ip->major = (int)json_integer_value(json_array_get(vi, 0));
+	ip->minor = (int)json_integer_value(json_array_get(vi, 1));
+	ip->micro = (int)json_integer_value(json_array_get(vi, 2));
+	ip->in_venv = strcmp(ip->prefix, ip->base_prefix) != 0;
+	if (!ip->base_executable)
+		ip->base_executable = xstrdup(ip->executable);
+	return 0;
+}
+
+unsigned interp_queries_run;
+
+void interp_query_env(struct strvec *env)
+{
+	static const char *const drop[] = { "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP",
+					    "PYTHONEXECUTABLE", "__PYVENV_LAUNCHER__", NULL };
+	static const char *const add[] = { "PYTHONIOENCODING=utf-8", NULL };
+	os_env_without(env, drop, add);
+}
+
+char *interp_full_version(const struct interp *ip)
+{
+	json_t *vi = json_object_get(ip->json, "version_info");
+	const char *level = json_string_value(json_array_get(vi, 3));
+	json_int_t serial = json_integer_value(json_array_get(vi, 4));
+	const char *tag = !level || !strcmp(level, "final") ? NULL
+			  : !strcmp(level, "alpha")         ? "a"
+			  : !strcmp(level, "beta")          ? "b"
+							    : "rc";
+	if (!tag)
+		return xstrdup(ip->version);
+	return xstrfmt("%s%s%lld", ip->version, tag, (long long)serial);
+}
+
+/* -E -s rather than -I: Python 2.7 has no -I, and these two are what -I means
+ * for the query (no PYTHON* variables, no user site). -S: the script does
+ * site's work itself, without running the import lines of .pth files (they
+ * cost more than the rest of the query); joined to -s so the argument list
+ * keeps its shape for wrappers that look for the query. With a module
+ * directory the runner script there is started (a file, not -c: 3.13 imports
+ * linecache for a -c source), which imports the query beside it as a module
+ * (its bytecode kept by the interpreter); else the script itself is given
+ * with -c (inline) or "-" reads it from stdin. */
+void interp_query_argv(const char *python, const char *qdir, const char *inline_script,
+		       const char *argv[7], char **owned)
+{
+	size_t n = 0;
+	*owned = NULL;
+	argv[n++] = python;
+	argv[n++] = "-E";
+	argv[n++] = "-sS";
+	if (qdir) {
+		argv[n++] = *owned = path_join(qdir, "cvenv_query_run.py");
+	} else if (inline_script) {
+		argv[n++] = "-c";
+		argv[n++] = inline_script;
+	} else {
+		argv[n++] = "-";
+	}
+	argv[n] = NULL;
+}
+
+/* Only Linux without glibc pays for this (one read of the executable's
+ * head, and a loader run for a musl one); the glibc path returns at once. */
+void interp_add_native_facts(struct interp *ip, const char *path)
+{
+	json_t *libc = json_object_get(ip->json, "libc");
+	const char *plat = interp_fact(ip, "sys_platform");
+	if ((libc && !json_is_null(libc)) || !plat || !starts_with(plat, "linux"))
+		return;
+	/* packaging reads sys.executable, not a wrapper that started it */
+	const char *exe = ip->executable[0] ? ip->executable : path;
+	int major, minor;
+	if (libc_musl_version(exe, &major, &minor) != 0)
+		return;
+	char *ver = xstrfmt("%d.%d", major, minor);
+	json_object_set_new(ip->json, "libc", json_pack("[ss]", "musl", ver));
+	free(ver);
+	free(ip->json_text); /* no longer what json holds */
+	ip->json_text = NULL;
+}
+
+static void (*companion_fn)(const char *, void *);
+static void *companion_arg;
+static const char *companion_python;
+
+void interp_set_query_companion(void (*fn)(const char *python, void *arg), void *arg)
+{
+	companion_fn = fn;
+	companion_arg = arg;
+}
+
+static void run_companion(void *unused)
+{
+	(void)unused;
+	void (*fn)(const char *, void *) = companion_fn;
+	companion_fn = NULL;
+	if (fn)
+		fn(companion_python, companion_arg);
+}
+
+int interp_query(const char *path, struct interp *ip)
+{
+	const struct embedded_file *script = embedded_get("interp_query.py");
+	if (!script)
+		BUG("interp_query.py is not embedded");
+	if (!os_exists(path))
+		return error("cannot use interpreter '%s': %s", path, strerror(ENOENT));
+	if (!os_is_executable(path))
+		return error("cannot use interpreter '%s': not an executable file", path);
+
+	char *qdir = interp_query_module_dir();
+	const char *argv[7];
+	char *owned;
+	interp_query_argv(path, qdir, NULL, argv, &owned);
+	struct strvec env = STRVEC_INIT;
+	interp_query_env(&env);
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct os_run_opts o = {
+		.env = (const char *const *)env.v,
+		.stdin_data = qdir ? NULL : script->data,
+		.stdin_len = qdir ? 0 : script->len,
+		.out = &out,
+		.err = &err,
+		.max_output = 4u << 20,
+		.meanwhile = companion_fn ? run_companion : NULL,
+		/* the answer is one JSON object, complete or unreadable: no need
+		 * to wait for the interpreter to be gone */
+		.no_wait_after_eof = true,
+	};
+	companion_python = path;
+	int status = 0;
+	info(2, "querying the interpreter '%s'", path);
+	interp_queries_run++;
+	int r = os_run(argv, &o, &status);
+	strvec_clear(&env);
+	free(owned);
+	free(qdir);
+	if (r < 0) {
+		r = error("cannot run interpreter '%s': %s", path, strerror(errno));
+	} else if ((status != 0 && status != -1) || out.len == 0 || out.ptr[0] != '{') {
+		buf_rtrim(&err, "\n");
+		const char *last = strrchr(err.ptr, '\n');
+		r = error("'%s' does not look like a Python interpreter: %s", path,
+			  err.len ? (last ? last + 1 : err.ptr) : "its answer to the query was not understood");
+	} else if ((r = interp_from_json(out.ptr, out.len, path, ip)) == 0) {
+		interp_add_native_facts(ip, path);
+	}
+	buf_free(&out);
+	buf_free(&err);
+	return r;
+}
+

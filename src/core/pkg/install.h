@@ -1,0 +1,113 @@
+/* Installing wheels into an env and uninstalling distributions, so that the
+ * env is always either as it was before or completely changed.
+ *
+ * An install extracts the whole wheel into a stage directory inside the env
+ * (<env>/.cvenv/stage-XXXXXX: the same file system, so renames are atomic),
+ * checking every member against the wheel's RECORD on the way; launchers,
+ * INSTALLER, REQUESTED, direct_url.json and the new RECORD are written there
+ * too. Only then is a journal written (<env>/.cvenv/journal) that lists every
+ * path about to change, and the files are renamed into place, each existing
+ * file (the old version's, or one being overwritten) first renamed into the
+ * stage's backup tree. Removing the journal is the commit. That part -- from
+ * writing the journal to removing it -- runs in a child process of its own
+ * session that ignores Ctrl-C and outlives cvenv (os_run_shielded): a kill -9
+ * of cvenv cannot stop it half-way, and the env is as before or completely
+ * changed as soon as the child is done (it holds the env lock until then).
+ * Any failure before the commit point undoes the journal's steps in reverse;
+ * if the child itself dies (killed directly, a power cut), the next run that
+ * takes the env lock does that undo. Uninstall is the same transaction with
+ * removals only.
+ *
+ * Ownership: an install_env owns its venv, facts and lock; close releases
+ * them. Functions never take ownership of arguments. */
+#ifndef CVENV_INSTALL_H
+#define CVENV_INSTALL_H
+
+#include "util/common.h"
+#include "util/strvec.h"
+#include "core/interp/interp.h"
+#include "core/env/venv.h"
+#include "os/link.h"
+
+struct wheel;
+struct wheel_name;
+
+struct install_env {
+	struct venv v;
+	char *libdir;      /* site-packages, relative to v.dir ("lib/python3.12/site-packages") */
+	char *bindir;      /* "bin" */
+	char *state;       /* <env>/.cvenv */
+	int lock_fd;
+	bool have_interp;  /* facts are queried only when a wheel needs them */
+	struct interp ip;
+	struct strvec tags;
+	/* the unpacked-wheel cache (NULL: none) and how files are placed */
+	char *cache_dir;
+	enum os_link_mode link_mode;
+};
+
+/* Locates (--venv, $VIRTUAL_ENV, ./.venv) and opens the env, takes its lock
+ * and finishes (rolls back) any transaction an interrupted run left. */
+int install_env_open(const char *explicit_dir, struct install_env *e);
+/* The same for a known env directory. */
+int install_env_open_dir(const char *dir, struct install_env *e);
+void install_env_close(struct install_env *e);
+
+/* Chooses the unpacked-wheel cache: dir if given, else $XDG_CACHE_HOME/cvenv
+ * (~/.cache/cvenv); none with no_cache. link_mode is "clone", "hardlink",
+ * "copy" or NULL (clone, else hardlink, else copy). Returns -1 (reported as a
+ * usage error) for an unknown mode. */
+int install_env_set_cache(struct install_env *e, const char *dir, bool no_cache,
+			  const char *link_mode);
+
+struct installed_dist {
+	char *name;      /* canonical (PEP 503) */
+	char *version;   /* from the .dist-info directory name */
+	char *dist_info; /* relative to the env: "lib/.../foo-1.0.dist-info" */
+};
+
+struct installed_dists {
+	struct installed_dist *v;
+	size_t n;
+};
+
+/* Lists the .dist-info directories of site-packages. */
+int install_list(const struct install_env *e, struct installed_dists *out);
+void installed_dists_free(struct installed_dists *d);
+const struct installed_dist *installed_find(const struct installed_dists *d, const char *name);
+
+/* Checks a wheel can go into the env: its tags against the interpreter's
+ * (an error names both), and Requires-Python. */
+int install_check_compatible(struct install_env *e, const struct wheel *w);
+
+/* The rank of a wheel name's best tag for the env (0 is best), -1 when it is
+ * not compatible, -2 (reported) when the interpreter cannot be queried. */
+long install_tag_rank(struct install_env *e, const struct wheel_name *wn);
+/* The interpreter facts, queried on first use. */
+int install_need_interp(struct install_env *e);
+
+struct install_opts {
+	bool force_reinstall; /* reinstall even when that version is installed */
+	bool requested;       /* the user asked for it: write REQUESTED */
+	const char *direct_url; /* file:// URL for direct_url.json, or NULL */
+	bool quiet_skip;
+};
+
+enum { INSTALL_DONE = 0, INSTALL_SKIPPED = 1 };
+
+/* Installs opened wheels (opts[i] for ws[i]) in one transaction, replacing
+ * installed versions of their projects; a wheel whose version is installed
+ * already is skipped unless force_reinstall. Returns the number installed, or
+ * -1 after reporting the error, with the env unchanged. */
+int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
+		   const struct install_opts *opts);
+
+/* Removes an installed distribution: the files its RECORD lists inside the
+ * env, their bytecode, and the directories left empty. Returns 0, 1 when it
+ * is not installed, or -1 (env unchanged). */
+int install_uninstall(struct install_env *e, const char *name);
+
+/* "file:///abs/path" with the characters pip quotes percent-encoded. */
+char *install_file_url(const char *abs_path);
+
+#endif

@@ -1,0 +1,483 @@
+/* Requirements and dependencies to wheels (see plan.h). */
+#include "util/common.h"
+
+#include <openssl/evp.h>
+#include <strings.h>
+
+#include "core/std/pep440.h"
+#include "core/std/pep508.h"
+#include "core/pkg/plan.h"
+#include "core/pkg/requirements.h"
+#include "core/pkg/wheel.h"
+#include "os/fs.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#define MAX_WHEEL_HASHED (4ull << 30)
+
+struct candidate {
+	char *path;
+	char *cname;
+	struct pep440_version v;
+	long rank; /* -3: not computed yet */
+};
+
+void plan_init(struct plan *p, struct install_env *e)
+{
+	memset(p, 0, sizeof(*p));
+	p->e = e;
+	strvec_init(&p->find_links);
+}
+
+void plan_free(struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		wheel_close(p->v[i].w);
+		free(p->v[i].w);
+		free((char *)p->v[i].opts.direct_url);
+		strvec_clear(&p->v[i].extras);
+	}
+	free(p->v);
+	for (size_t i = 0; i < p->ncands; i++) {
+		free(p->cands[i].path);
+		free(p->cands[i].cname);
+		pep440_version_free(&p->cands[i].v);
+	}
+	free(p->cands);
+	free(p->cons);
+	strvec_clear(&p->find_links);
+	memset(p, 0, sizeof(*p));
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	char *x = canonical_name(a, strlen(a)), *y = canonical_name(b, strlen(b));
+	bool r = !strcmp(x, y);
+	free(x);
+	free(y);
+	return r;
+}
+
+static struct plan_item *find_item(struct plan *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (same_name(p->v[i].w->meta_name, name))
+			return &p->v[i];
+	return NULL;
+}
+
+static int add_opened(struct plan *p, struct wheel *w, bool requested, const char *direct_url,
+		      const struct strvec *extras)
+{
+	struct plan_item *dup = find_item(p, w->meta_name);
+	if (dup) {
+		int r = error("'%s' and '%s' are both wheels of '%s'", dup->w->path, w->path,
+			      w->meta_name);
+		wheel_close(w);
+		free(w);
+		return r;
+	}
+	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	struct plan_item *it = &p->v[p->n++];
+	memset(it, 0, sizeof(*it));
+	it->w = w;
+	it->opts.force_reinstall = p->force;
+	it->opts.requested = requested;
+	it->opts.direct_url = direct_url ? xstrdup(direct_url) : NULL;
+	strvec_init(&it->extras);
+	if (extras)
+		for (size_t i = 0; i < extras->n; i++)
+			strvec_push(&it->extras, extras->v[i]);
+	return 0;
+}
+
+static int open_and_add(struct plan *p, const char *path, bool requested, bool direct,
+			const struct strvec *extras)
+{
+	struct wheel *w = xcalloc(1, sizeof(*w));
+	if (wheel_open(path, w) < 0) {
+		free(w);
+		return -1;
+	}
+	char *url = NULL;
+	if (direct) {
+		char *abs = os_abspath(path);
+		url = install_file_url(abs);
+		free(abs);
+	}
+	int r = add_opened(p, w, requested, url, extras);
+	free(url);
+	return r;
+}
+
+int plan_add_wheel_file(struct plan *p, const char *path, bool direct, const struct strvec *extras)
+{
+	return open_and_add(p, path, true, direct, extras);
+}
+
+/* Lists the wheels of the find-links directories once. */
+static int scan(struct plan *p)
+{
+	if (p->scanned)
+		return 0;
+	p->scanned = true;
+	struct buf quiet = BUF_INIT;
+	for (size_t d = 0; d < p->find_links.n; d++) {
+		const char *dir = p->find_links.v[d];
+		if (starts_with(dir, "file://"))
+			dir += 7;
+		struct strvec names = STRVEC_INIT;
+		if (os_list_dir(dir, &names) < 0) {
+			strvec_clear(&names);
+			buf_free(&quiet);
+			return error("cannot read find-links directory '%s': %s", dir, strerror(errno));
+		}
+		for (size_t i = 0; i < names.n; i++) {
+			if (!ends_with(names.v[i], ".whl"))
+				continue;
+			struct wheel_name wn;
+			struct buf *saved = error_capture;
+			error_capture = &quiet; /* a stray badly named file is not an error */
+			int bad = wheel_name_parse(names.v[i], &wn);
+			error_capture = saved;
+			if (bad < 0)
+				continue;
+			struct pep440_version v;
+			if (pep440_parse_str(wn.version, &v) == 0) {
+				p->cands = xrealloc(p->cands, (p->ncands + 1) * sizeof(*p->cands));
+				struct candidate *c = &p->cands[p->ncands++];
+				c->path = path_join(dir, names.v[i]);
+				c->cname = canonical_name(wn.name, strlen(wn.name));
+				c->v = v;
+				c->rank = -3;
+			}
+			wheel_name_free(&wn);
+		}
+		strvec_clear(&names);
+	}
+	buf_free(&quiet);
+	return 0;
+}
+
+/* The first constraint on name that version v breaks, or NULL. */
+static const struct req_entry *broken_constraint(const struct plan *p, const char *name,
+						 const struct pep440_version *v)
+{
+	for (size_t i = 0; i < p->ncons; i++)
+		if (same_name(p->cons[i]->req.name, name) &&
+		    !pep440_specset_contains(&p->cons[i]->req.spec, v, PEP440_PRERELEASES_ALLOW))
+			return p->cons[i];
+	return NULL;
+}
+
+/* The best wheel in the wheelhouses for name and spec (and the constraints):
+ * the highest version, then the best tag. NULL when there is none. */
+static const struct candidate *best_candidate(struct plan *p, const char *name,
+					      const struct pep440_specset *spec, bool constrained)
+{
+	char *cn = canonical_name(name, strlen(name));
+	struct candidate *best = NULL;
+	struct buf quiet = BUF_INIT;
+	for (size_t i = 0; i < p->ncands; i++) {
+		struct candidate *c = &p->cands[i];
+		if (strcmp(c->cname, cn) ||
+		    !pep440_specset_contains(spec, &c->v, PEP440_PRERELEASES_DEFAULT) ||
+		    (constrained && broken_constraint(p, name, &c->v)))
+			continue;
+		if (c->rank == -3) {
+			struct wheel_name wn;
+			struct buf *saved = error_capture;
+			error_capture = &quiet;
+			c->rank = wheel_name_parse(c->path, &wn) < 0 ? -1 : install_tag_rank(p->e, &wn);
+			error_capture = saved;
+			wheel_name_free(&wn);
+		}
+		if (c->rank < 0)
+			continue;
+		int cmp = best ? pep440_cmp(&c->v, &best->v) : 1;
+		if (cmp > 0 || (cmp == 0 && c->rank < best->rank))
+			best = c;
+	}
+	buf_free(&quiet);
+	free(cn);
+	return best;
+}
+
+static int marker_holds(struct plan *p, const struct pep508_marker *m, const struct strvec *extras,
+			bool *holds);
+
+/* True if an installed distribution (not being replaced) satisfies spec. */
+static bool installed_satisfies(struct plan *p, const char *name, const struct pep440_specset *spec)
+{
+	struct installed_dists have = { NULL, 0 };
+	bool ok = false;
+	if (install_list(p->e, &have) == 0) {
+		const struct installed_dist *d = installed_find(&have, name);
+		struct pep440_version v;
+		if (d && pep440_parse_str(d->version, &v) == 0) {
+			ok = pep440_specset_contains(spec, &v, PEP440_PRERELEASES_ALLOW) &&
+			     !broken_constraint(p, name, &v);
+			pep440_version_free(&v);
+		}
+	}
+	installed_dists_free(&have);
+	return ok;
+}
+
+/* --hash=sha256:HEX options: the wheel file must match one of them. */
+static int check_hashes(const char *path, const struct strvec *hashes, const char *where)
+{
+	if (!hashes->n)
+		return 0;
+	struct buf data = BUF_INIT;
+	if (os_read_file(path, MAX_WHEEL_HASHED, &data) < 0) {
+		buf_free(&data);
+		return error("cannot read '%s': %s", path, strerror(errno));
+	}
+	int r = -1;
+	struct buf hex = BUF_INIT;
+	for (size_t i = 0; i < hashes->n && r; i++) {
+		const char *colon = strchr(hashes->v[i], ':');
+		if (!colon)
+			continue;
+		char *algo = xstrndup(hashes->v[i], (size_t)(colon - hashes->v[i]));
+		const EVP_MD *md = EVP_get_digestbyname(algo);
+		free(algo);
+		unsigned char d[EVP_MAX_MD_SIZE];
+		unsigned int n = 0;
+		if (!md || EVP_Digest(data.ptr, data.len, d, &n, md, NULL) != 1)
+			continue;
+		buf_reset(&hex);
+		for (unsigned int k = 0; k < n; k++)
+			buf_addf(&hex, "%02x", d[k]);
+		if (!strcasecmp(hex.ptr, colon + 1))
+			r = 0;
+	}
+	if (r)
+		error("'%s' does not match any --hash given for it (%s)", path, where);
+	buf_free(&hex);
+	buf_free(&data);
+	return r;
+}
+
+static int add_from_wheelhouse(struct plan *p, const struct pep508_req *req, bool requested,
+			       const struct strvec *hashes, const char *where)
+{
+	if (scan(p) < 0)
+		return -1;
+	const struct candidate *c = best_candidate(p, req->name, &req->spec, true);
+	const struct candidate *unc = c || !p->ncons ? NULL
+						     : best_candidate(p, req->name, &req->spec, false);
+	if (unc) {
+		const struct req_entry *con = broken_constraint(p, req->name, &unc->v);
+		char *in = where ? xstrfmt(" (%s)", where) : xstrdup("");
+		error("no wheel for '%s%s'%s satisfies the constraint '%s' (%s:%d)", req->name,
+		      req->spec_text ? req->spec_text : "", in, con->text, con->file, con->line);
+		free(in);
+		return -1;
+	}
+	if (!c) {
+		char *in = where ? xstrfmt(" (%s)", where) : xstrdup("");
+		error("no compatible wheel for '%s%s' in the find-links directories%s", req->name,
+		      req->spec_text ? req->spec_text : "", in);
+		free(in);
+		hint(p->find_links.n ? "add a directory with that wheel with --find-links"
+				     : "give the directory of the wheels with --find-links DIR");
+		return -1;
+	}
+	if (check_hashes(c->path, hashes, where ? where : req->name) < 0)
+		return -1;
+	return open_and_add(p, c->path, requested, false, &req->extras);
+}
+
+int plan_add_constraint(struct plan *p, const struct req_entry *r)
+{
+	if (!r->is_pep508 || r->req.url) {
+		warning("%s:%d: ignoring the constraint '%s': only a name with version "
+			"specifiers constrains", r->file, r->line, r->text);
+		return 0;
+	}
+	bool holds = true;
+	if (marker_holds(p, r->req.marker, NULL, &holds) < 0)
+		return -1;
+	if (holds) {
+		p->cons = xrealloc(p->cons, (p->ncons + 1) * sizeof(*p->cons));
+		p->cons[p->ncons++] = r;
+	}
+	return 0;
+}
+
+/* Every wheel of the plan within the constraints. */
+static int check_constraints(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct wheel *w = p->v[i].w;
+		struct pep440_version v;
+		if (!p->ncons || pep440_parse_str(w->meta_version, &v) < 0)
+			continue;
+		const struct req_entry *c = broken_constraint(p, w->meta_name, &v);
+		pep440_version_free(&v);
+		if (c)
+			return error("'%s %s' does not satisfy the constraint '%s' (%s:%d)",
+				     w->meta_name, w->meta_version, c->text, c->file, c->line);
+	}
+	return 0;
+}
+
+int plan_add_requirement(struct plan *p, const struct req_entry *r)
+{
+	char *where = xstrfmt("%s:%d", r->file, r->line);
+	int ret = 0;
+	if (r->constraint)
+		goto out;
+	if (r->editable) {
+		ret = error("%s: editable requirements (-e) cannot be installed by cvenv", where);
+		hint("building a project needs its build backend: make a wheel of it "
+		     "(pip wheel --no-deps -w DIR PATH) and install that, or use pip install -e");
+		goto out;
+	}
+	if (!r->is_pep508) {
+		const char *path = r->path_or_url;
+		if (starts_with(path, "file://"))
+			path += 7;
+		if (!ends_with(path, ".whl") || strstr(path, "://"))
+			ret = error("%s: cannot install '%s': only wheel files can be installed",
+				    where, r->path_or_url);
+		else if (!(ret = check_hashes(path, &r->hashes, where)))
+			ret = open_and_add(p, path, true, true, NULL);
+		goto out;
+	}
+	bool holds = true;
+	if ((ret = marker_holds(p, r->req.marker, NULL, &holds)) < 0 || !holds)
+		goto out;
+	if (r->req.url) {
+		const char *path = r->req.url;
+		if (!starts_with(path, "file://") || !ends_with(path, ".whl")) {
+			ret = error("%s: cannot install '%s': only local wheel files can be installed",
+				    where, r->req.url);
+			hint("download the wheel and name the file, or put it in a --find-links "
+			     "directory and require it by name");
+			goto out;
+		}
+		path += 7;
+		/* file:///abs/path or file://localhost/abs/path */
+		if (starts_with(path, "localhost/"))
+			path += 9;
+		if (!(ret = check_hashes(path, &r->hashes, where)))
+			ret = open_and_add(p, path, true, true, &r->req.extras);
+		goto out;
+	}
+	if (!p->upgrade && !p->force && installed_satisfies(p, r->req.name, &r->req.spec))
+		goto out; /* already satisfied, as pip says */
+	ret = add_from_wheelhouse(p, &r->req, true, &r->hashes, where);
+out:
+	free(where);
+	return ret;
+}
+
+static bool marker_needs_interp(const struct pep508_marker *m)
+{
+	if (!m)
+		return false;
+	if (m->kind != PEP508_CMP)
+		return marker_needs_interp(m->left) || marker_needs_interp(m->right);
+	return (m->lvar != PEP508_LITERAL && m->lvar != PEP508_EXTRA) ||
+	       (m->rvar != PEP508_LITERAL && m->rvar != PEP508_EXTRA);
+}
+
+/* A marker holds if it is true with no extra or with any of the extras. */
+static int marker_holds(struct plan *p, const struct pep508_marker *m, const struct strvec *extras,
+			bool *holds)
+{
+	*holds = true;
+	if (!m)
+		return 0;
+	struct pep508_env env;
+	memset(&env, 0, sizeof(env));
+	if (marker_needs_interp(m)) {
+		if (install_need_interp(p->e) < 0)
+			return -1;
+		pep508_env_from_interp(&env, &p->e->ip);
+	}
+	struct buf err = BUF_INIT;
+	size_t n = extras ? extras->n : 0;
+	*holds = false;
+	for (size_t i = 0; i <= n && !*holds; i++) {
+		env.v[PEP508_EXTRA] = i < n ? extras->v[i] : NULL;
+		bool r = false;
+		if (pep508_marker_eval(m, &env, &r, &err) < 0) {
+			warning("cannot evaluate a marker: %s", err.ptr);
+			r = false;
+		}
+		*holds = r;
+	}
+	buf_free(&err);
+	return 0;
+}
+
+/* Whether name is satisfied after the plan: by a wheel of the plan, or by
+ * what is installed. */
+static int dep_satisfied(struct plan *p, const struct pep508_req *req, bool *ok)
+{
+	struct plan_item *it = find_item(p, req->name);
+	if (it) {
+		struct pep440_version v;
+		*ok = false;
+		if (pep440_parse_str(it->w->meta_version, &v) == 0) {
+			*ok = pep440_specset_contains(&req->spec, &v, PEP440_PRERELEASES_ALLOW);
+			pep440_version_free(&v);
+		}
+		return 0;
+	}
+	*ok = installed_satisfies(p, req->name, &req->spec);
+	return 0;
+}
+
+int plan_check_deps(struct plan *p)
+{
+	if (p->no_deps)
+		return check_constraints(p);
+	/* the plan grows while it is walked: dependencies of dependencies */
+	for (size_t i = 0; i < p->n; i++) {
+		struct wheel *w = p->v[i].w;
+		for (size_t k = 0; k < w->requires_dist.n; k++) {
+			struct pep508_req req;
+			struct buf err = BUF_INIT;
+			if (pep508_parse(w->requires_dist.v[k], &req, &err) < 0) {
+				warning("ignoring the invalid requirement '%s' of '%s': %s",
+					w->requires_dist.v[k], w->path, err.ptr);
+				buf_free(&err);
+				continue;
+			}
+			buf_free(&err);
+			bool holds = true, ok = true;
+			int r = marker_holds(p, req.marker, &p->v[i].extras, &holds);
+			if (!r && holds)
+				r = dep_satisfied(p, &req, &ok);
+			if (!r && holds && !ok) {
+				struct plan_item *clash = find_item(p, req.name);
+				if (clash) {
+					r = error("'%s %s' requires '%s', but the wheel given is '%s %s'",
+						  w->meta_name, w->meta_version, w->requires_dist.v[k],
+						  clash->w->meta_name, clash->w->meta_version);
+				} else if (!p->find_links.n) {
+					r = error("'%s %s' requires '%s', which is not installed",
+						  w->meta_name, w->meta_version, w->requires_dist.v[k]);
+					hint("install it too, give --find-links DIR, or use --no-deps");
+				} else {
+					r = add_from_wheelhouse(p, &req, false, &(struct strvec)STRVEC_INIT,
+								NULL);
+					if (r < 0)
+						error("'%s %s' requires '%s'", w->meta_name,
+						      w->meta_version, w->requires_dist.v[k]);
+				}
+				/* p->v may have moved */
+				w = p->v[i].w;
+			}
+			pep508_req_free(&req);
+			if (r < 0)
+				return -1;
+		}
+	}
+	return check_constraints(p);
+}

@@ -1,0 +1,60 @@
+/* What one `cvenv install` will install: wheel files named on the command
+ * line, requirements from -r files resolved against --find-links wheelhouses
+ * (the newest version the specifier and the interpreter's tags allow, --hash
+ * checked), and -- unless --no-deps -- every Requires-Dist of those wheels
+ * whose marker holds, satisfied by what is installed, by another wheel of the
+ * plan, or else by a wheel found in the wheelhouses; a dependency found
+ * nowhere is an error naming it. Constraints (-c files) narrow the versions
+ * chosen from the wheelhouses, and every wheel of the plan must satisfy them.
+ * This is a greedy, pip-like first pass, not a backtracking resolver.
+ *
+ * Ownership: a plan owns its wheels and strings; plan_free() releases them. */
+#ifndef CVENV_PLAN_H
+#define CVENV_PLAN_H
+
+#include "util/common.h"
+#include "util/strvec.h"
+#include "core/pkg/install.h"
+
+struct wheel;
+struct req_entry;
+
+struct plan_item {
+	struct wheel *w;
+	struct install_opts opts;
+	struct strvec extras; /* extras asked for, for Requires-Dist markers */
+};
+
+struct candidate;
+
+struct plan {
+	struct install_env *e;
+	struct plan_item *v;
+	size_t n;
+	struct strvec find_links;
+	bool upgrade, force, no_deps;
+	const struct req_entry **cons; /* constraints (not owned) */
+	size_t ncons;
+	struct candidate *cands; /* wheels in the find-links directories */
+	size_t ncands;
+	bool scanned;
+};
+
+void plan_init(struct plan *p, struct install_env *e);
+void plan_free(struct plan *p);
+
+/* Adds a wheel file (direct: it gets a direct_url.json). */
+int plan_add_wheel_file(struct plan *p, const char *path, bool direct,
+			const struct strvec *extras);
+/* Records a constraint (an entry of a -c file) whose marker holds; the entry
+ * must outlive the plan. Add every constraint before any requirement. */
+int plan_add_constraint(struct plan *p, const struct req_entry *r);
+/* Adds one entry of a requirements file (constraints are left to
+ * plan_add_constraint). Returns 0 also when the entry is
+ * skipped (marker false, already satisfied). */
+int plan_add_requirement(struct plan *p, const struct req_entry *r);
+/* Checks (and completes from the wheelhouses) the dependencies, then that
+ * every wheel satisfies the constraints. */
+int plan_check_deps(struct plan *p);
+
+#endif

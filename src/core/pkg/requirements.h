@@ -1,0 +1,57 @@
+/* requirements.txt, read as pip reads it (pip/_internal/req/req_file.py) for
+ * what `pip freeze` writes and what people write by hand: '#' comments,
+ * backslash continuations, ${VAR} expansion, requirement lines with
+ * per-requirement options (--hash, several), -r/--requirement and
+ * -c/--constraint (recursive, relative to the including file), -e/--editable,
+ * and the global options -i/--index-url, --extra-index-url, --no-index,
+ * -f/--find-links, --pre, --trusted-host, --require-hashes, --prefer-binary,
+ * --only-binary, --no-binary. Errors name file:line.
+ *
+ * Ownership: a struct reqs owns its entries and strings; reqs_free()
+ * releases them. */
+#ifndef CVENV_CORE_REQUIREMENTS_H
+#define CVENV_CORE_REQUIREMENTS_H
+
+#include "util/common.h"
+#include "core/std/pep508.h"
+#include "util/strvec.h"
+
+struct req_entry {
+	char *text;             /* the requirement as written (options removed) */
+	bool editable;          /* from -e / --editable: text is a path or URL */
+	bool constraint;        /* from a -c file */
+	bool is_pep508;         /* req holds the parsed requirement */
+	struct pep508_req req;
+	char *path_or_url;      /* a wheel path, directory or URL line (not PEP 508) */
+	char *marker_text;      /* "; marker" after a path or URL, else NULL */
+	struct strvec hashes;   /* "sha256:hex", per --hash */
+	char *file;             /* where it was written */
+	int line;
+};
+
+struct reqs {
+	struct req_entry *v;
+	size_t n, cap;
+	char *index_url;              /* last -i, or NULL */
+	struct strvec extra_index_urls;
+	struct strvec find_links;     /* relative ones resolved against their file */
+	struct strvec trusted_hosts;
+	struct strvec only_binary, no_binary;
+	bool no_index, pre, require_hashes, prefer_binary;
+};
+
+#define REQS_INIT { NULL, 0, 0, NULL, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, false, false, false, false }
+
+/* Largest requirements file read. */
+#define REQS_FILE_MAX (16u << 20)
+
+/* Reads a requirements file (and those it includes) into *out. Reports the
+ * first problem as "FILE:LINE: ..." and returns -1. */
+int reqs_parse_file(const char *path, bool constraint, struct reqs *out);
+/* The same for text already in memory; `file` names it in messages and is
+ * the base for relative -r/-c/-f paths. */
+int reqs_parse_text(const char *text, size_t len, const char *file, bool constraint,
+		    struct reqs *out);
+void reqs_free(struct reqs *r);
+
+#endif

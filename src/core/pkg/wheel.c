@@ -1,0 +1,422 @@
+/* Wheel file names and archive validation (see wheel.h). */
+#include "util/common.h"
+
+#include <ctype.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <zip.h>
+
+#include "core/pkg/wheel.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/* Limits for what is read from an archive into memory. */
+#define MAX_META (16u << 20)
+
+char *canonical_name(const char *name, size_t len)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (c == '-' || c == '_' || c == '.') {
+			while (i + 1 < len && (name[i + 1] == '-' || name[i + 1] == '_' || name[i + 1] == '.'))
+				i++;
+			buf_addch(&b, '-');
+		} else {
+			buf_addch(&b, (char)tolower((unsigned char)c));
+		}
+	}
+	return buf_detach(&b);
+}
+
+char *wheel_escaped_name(const char *name)
+{
+	char *s = canonical_name(name, strlen(name));
+	for (char *p = s; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return s;
+}
+
+static bool valid_name_part(const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(isalnum(c) || c == '_' || c == '.' || c == '+' || c == '!'))
+			return false;
+	}
+	return true;
+}
+
+/* One tag part: a '.'-separated set of non-empty alphanumeric/underscore tags. */
+static int split_tags(const char *s, size_t n, struct strvec *out)
+{
+	size_t i = 0;
+	while (i <= n) {
+		size_t j = i;
+		while (j < n && s[j] != '.')
+			j++;
+		if (j == i)
+			return -1;
+		for (size_t k = i; k < j; k++)
+			if (!isalnum((unsigned char)s[k]) && s[k] != '_')
+				return -1;
+		strvec_push_take(out, xstrndup(s + i, j - i));
+		i = j + 1;
+	}
+	return 0;
+}
+
+void wheel_name_free(struct wheel_name *wn)
+{
+	free(wn->name);
+	free(wn->version);
+	free(wn->build);
+	strvec_clear(&wn->pythons);
+	strvec_clear(&wn->abis);
+	strvec_clear(&wn->platforms);
+	memset(wn, 0, sizeof(*wn));
+}
+
+int wheel_name_parse(const char *filename, struct wheel_name *out)
+{
+	const char *base = strrchr(filename, '/');
+	base = base ? base + 1 : filename;
+	memset(out, 0, sizeof(*out));
+	strvec_init(&out->pythons);
+	strvec_init(&out->abis);
+	strvec_init(&out->platforms);
+
+	size_t len = strlen(base);
+	if (len < 4 || strcmp(base + len - 4, ".whl"))
+		return error("invalid wheel file name '%s': it does not end in .whl", base);
+	len -= 4;
+	const char *part[7];
+	size_t plen[7];
+	int n = 0;
+	for (size_t i = 0, s = 0; i <= len; i++) {
+		if (i == len || base[i] == '-') {
+			if (n == 6)
+				return error("invalid wheel file name '%s': too many '-' separated parts", base);
+			part[n] = base + s;
+			plen[n++] = i - s;
+			s = i + 1;
+		}
+	}
+	if (n != 5 && n != 6)
+		return error("invalid wheel file name '%s': expected "
+			     "name-version[-build]-python-abi-platform.whl", base);
+	if (!valid_name_part(part[0], plen[0]) || !valid_name_part(part[1], plen[1]))
+		return error("invalid wheel file name '%s': bad name or version", base);
+	if (n == 6 && (!plen[2] || !isdigit((unsigned char)part[2][0]) ||
+		       !valid_name_part(part[2], plen[2])))
+		return error("invalid wheel file name '%s': a build tag must start with a digit", base);
+	int t = n - 3;
+	if (split_tags(part[t], plen[t], &out->pythons) < 0 ||
+	    split_tags(part[t + 1], plen[t + 1], &out->abis) < 0 ||
+	    split_tags(part[t + 2], plen[t + 2], &out->platforms) < 0) {
+		wheel_name_free(out);
+		return error("invalid wheel file name '%s': bad compatibility tags", base);
+	}
+	out->name = xstrndup(part[0], plen[0]);
+	out->version = xstrndup(part[1], plen[1]);
+	out->build = n == 6 ? xstrndup(part[2], plen[2]) : NULL;
+	return 0;
+}
+
+static void add_set(struct buf *out, const struct strvec *sv)
+{
+	for (size_t i = 0; i < sv->n; i++) {
+		if (i)
+			buf_addch(out, '.');
+		buf_addstr(out, sv->v[i]);
+	}
+}
+
+void wheel_name_tags(const struct wheel_name *wn, struct buf *out)
+{
+	add_set(out, &wn->pythons);
+	buf_addch(out, '-');
+	add_set(out, &wn->abis);
+	buf_addch(out, '-');
+	add_set(out, &wn->platforms);
+}
+
+bool wheel_member_name_safe(const char *name)
+{
+	if (!*name || name[0] == '/')
+		return false;
+	const char *p = name;
+	for (;;) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 0) /* empty part: "a//b", "a/" */
+			return false;
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)p[i] < 0x20 || p[i] == '\\' || p[i] == 0x7f)
+				return false;
+		if (!e)
+			return true;
+		p = e + 1;
+	}
+}
+
+int parse_headers(const char *text, size_t len,
+		  int (*fn)(const char *key, const char *value, void *data), void *data)
+{
+	const char *p = text, *end = text + len;
+	struct buf key = BUF_INIT, val = BUF_INIT;
+	int ret = 0;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *le = eol ? eol : end;
+		size_t n = (size_t)(le - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			break; /* the body starts */
+		if ((p[0] == ' ' || p[0] == '\t') && key.len) {
+			buf_addch(&val, '\n');
+			buf_add(&val, p, n);
+		} else {
+			if (key.len && (ret = fn(key.ptr, val.ptr, data)) < 0)
+				goto out;
+			buf_reset(&key);
+			buf_reset(&val);
+			const char *colon = memchr(p, ':', n);
+			if (colon) {
+				buf_add(&key, p, (size_t)(colon - p));
+				const char *v = colon + 1;
+				while (v < p + n && (*v == ' ' || *v == '\t'))
+					v++;
+				buf_add(&val, v, (size_t)(p + n - v));
+			}
+		}
+		p = eol ? eol + 1 : end;
+	}
+	if (key.len)
+		ret = fn(key.ptr, val.ptr, data);
+out:
+	buf_free(&key);
+	buf_free(&val);
+	return ret < 0 ? -1 : 0;
+}
+
+/* Symbolic links are stored as Unix mode bits in the external attributes. */
+static bool member_is_symlink(zip_t *za, zip_uint64_t i)
+{
+	zip_uint8_t opsys;
+	zip_uint32_t attr;
+	if (zip_file_get_external_attributes(za, i, 0, &opsys, &attr) < 0)
+		return false;
+	return opsys == ZIP_OPSYS_UNIX && S_ISLNK((attr >> 16) & 0170000);
+}
+
+int wheel_read_member(const struct wheel *w, const char *member, size_t max, struct buf *out)
+{
+	zip_stat_t st;
+	if (zip_stat(w->zip, member, ZIP_FL_ENC_GUESS, &st) < 0)
+		return error("cannot find '%s' in wheel '%s'", member, w->path);
+	if ((st.valid & ZIP_STAT_SIZE) && st.size > max)
+		return error("'%s' in wheel '%s' is too large", member, w->path);
+	zip_file_t *zf = zip_fopen(w->zip, member, 0);
+	if (!zf)
+		return error("cannot read '%s' in wheel '%s': %s", member, w->path,
+			     zip_strerror(w->zip));
+	char chunk[16384];
+	zip_int64_t n;
+	while ((n = zip_fread(zf, chunk, sizeof(chunk))) > 0) {
+		if (out->len + (size_t)n > max) {
+			zip_fclose(zf);
+			return error("'%s' in wheel '%s' is too large", member, w->path);
+		}
+		buf_add(out, chunk, (size_t)n);
+	}
+	int bad = n < 0;
+	if (bad)
+		error("cannot read '%s' in wheel '%s': %s", member, w->path, zip_file_strerror(zf));
+	zip_fclose(zf);
+	return bad ? -1 : 0;
+}
+
+static int on_wheel_field(const char *key, const char *value, void *data)
+{
+	struct wheel *w = data;
+	if (!strcmp(key, "Wheel-Version")) {
+		int ma = -1, mi = -1;
+		char tail;
+		if (sscanf(value, "%d.%d%c", &ma, &mi, &tail) != 2 || ma < 0 || mi < 0)
+			return error("invalid Wheel-Version '%s' in wheel '%s'", value, w->path);
+		w->wheel_version[0] = ma;
+		w->wheel_version[1] = mi;
+	} else if (!strcmp(key, "Root-Is-Purelib")) {
+		w->root_is_purelib = !strcasecmp(value, "true");
+	}
+	return 0;
+}
+
+static int on_metadata_field(const char *key, const char *value, void *data)
+{
+	struct wheel *w = data;
+	if (!strcasecmp(key, "Name") && !w->meta_name)
+		w->meta_name = xstrdup(value);
+	else if (!strcasecmp(key, "Version") && !w->meta_version)
+		w->meta_version = xstrdup(value);
+	else if (!strcasecmp(key, "Requires-Python") && !w->requires_python)
+		w->requires_python = xstrdup(value);
+	else if (!strcasecmp(key, "Requires-Dist"))
+		strvec_push(&w->requires_dist, value);
+	return 0;
+}
+
+/* Lists members, checks names, and finds the single top-level .dist-info. */
+static int scan_members(struct wheel *w)
+{
+	zip_int64_t n = zip_get_num_entries(w->zip, 0);
+	struct strvec dist_infos = STRVEC_INIT;
+	int ret = 0;
+	for (zip_int64_t i = 0; i < n && !ret; i++) {
+		const char *name = zip_get_name(w->zip, (zip_uint64_t)i, ZIP_FL_ENC_GUESS);
+		if (!name) {
+			ret = error("cannot read wheel '%s': %s", w->path, zip_strerror(w->zip));
+			break;
+		}
+		size_t len = strlen(name);
+		bool is_dir = len && name[len - 1] == '/';
+		char *check = xstrndup(name, is_dir ? len - 1 : len);
+		if (!wheel_member_name_safe(check)) {
+			ret = error("wheel '%s' has an unsafe member name '%s'", w->path, name);
+		} else if (member_is_symlink(w->zip, (zip_uint64_t)i)) {
+			ret = error("wheel '%s' has a symbolic link '%s'", w->path, name);
+		} else {
+			const char *slash = strchr(check, '/');
+			size_t top = slash ? (size_t)(slash - check) : strlen(check);
+			if (top > 10 && !strncmp(check + top - 10, ".dist-info", 10) && (slash || is_dir)) {
+				char *d = xstrndup(check, top);
+				if (!strvec_contains(&dist_infos, d))
+					strvec_push(&dist_infos, d);
+				free(d);
+			}
+			if (!is_dir) {
+				if (strvec_contains(&w->members, name))
+					ret = error("wheel '%s' has member '%s' twice", w->path, name);
+				strvec_push(&w->members, name);
+			}
+		}
+		free(check);
+	}
+	if (!ret && dist_infos.n != 1)
+		ret = error("wheel '%s' has %s .dist-info directory", w->path,
+			    dist_infos.n ? "more than one" : "no");
+	if (!ret)
+		w->dist_info = xstrdup(dist_infos.v[0]);
+	strvec_clear(&dist_infos);
+	return ret;
+}
+
+/* The .dist-info name must belong to the project the file name says. */
+static int check_dist_info_name(struct wheel *w)
+{
+	const char *dash = strchr(w->dist_info, '-');
+	size_t n = dash ? (size_t)(dash - w->dist_info) : strlen(w->dist_info) - 10;
+	char *a = canonical_name(w->dist_info, n);
+	char *b = canonical_name(w->wn.name, strlen(w->wn.name));
+	int ret = 0;
+	if (strcmp(a, b))
+		ret = error("wheel '%s' has .dist-info directory '%s' for another project",
+			    w->path, w->dist_info);
+	free(a);
+	free(b);
+	w->data_dir = xstrfmt("%.*s.data", (int)(strlen(w->dist_info) - 10), w->dist_info);
+	return ret;
+}
+
+static int read_dist_files(struct wheel *w)
+{
+	struct buf b = BUF_INIT;
+	char *m = xstrfmt("%s/WHEEL", w->dist_info);
+	int ret = wheel_read_member(w, m, MAX_META, &b);
+	free(m);
+	w->wheel_version[0] = -1;
+	if (!ret)
+		ret = parse_headers(b.ptr, b.len, on_wheel_field, w);
+	if (!ret && w->wheel_version[0] < 0)
+		ret = error("wheel '%s' has no Wheel-Version in its WHEEL file", w->path);
+	if (!ret && w->wheel_version[0] != 1)
+		ret = error("wheel '%s' has Wheel-Version %d.%d; only version 1 is supported",
+			    w->path, w->wheel_version[0], w->wheel_version[1]);
+	if (!ret && w->wheel_version[1] > 0)
+		warning("wheel '%s' has Wheel-Version %d.%d, newer than 1.0", w->path,
+			w->wheel_version[0], w->wheel_version[1]);
+
+	m = xstrfmt("%s/METADATA", w->dist_info);
+	if (!ret && !(ret = wheel_read_member(w, m, MAX_META, w->metadata)))
+		ret = parse_headers(w->metadata->ptr, w->metadata->len, on_metadata_field, w);
+	free(m);
+	if (!ret && (!w->meta_name || !w->meta_version))
+		ret = error("wheel '%s' has no Name or Version in its METADATA", w->path);
+
+	buf_reset(&b);
+	m = xstrfmt("%s/RECORD", w->dist_info);
+	if (!ret && !strvec_contains(&w->members, m))
+		ret = error("wheel '%s' has no RECORD file", w->path);
+	if (!ret && !(ret = wheel_read_member(w, m, MAX_META, &b)))
+		ret = record_parse(b.ptr, b.len, w->path, &w->record);
+	free(m);
+	buf_free(&b);
+	return ret;
+}
+
+int wheel_open(const char *path, struct wheel *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->path = xstrdup(path);
+	strvec_init(&w->members);
+	strvec_init(&w->requires_dist);
+	w->metadata = xcalloc(1, sizeof(*w->metadata));
+	buf_init(w->metadata);
+	if (wheel_name_parse(path, &w->wn) < 0) {
+		wheel_close(w);
+		return -1;
+	}
+	int zerr = 0;
+	w->zip = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	if (!w->zip) {
+		zip_error_t ze;
+		zip_error_init_with_code(&ze, zerr);
+		error("cannot open wheel '%s': %s", path, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		wheel_close(w);
+		return -1;
+	}
+	if (scan_members(w) < 0 || check_dist_info_name(w) < 0 || read_dist_files(w) < 0) {
+		wheel_close(w);
+		return -1;
+	}
+	return 0;
+}
+
+void wheel_close(struct wheel *w)
+{
+	if (w->zip)
+		zip_discard(w->zip);
+	wheel_name_free(&w->wn);
+	free(w->path);
+	free(w->dist_info);
+	free(w->data_dir);
+	if (w->metadata) {
+		buf_free(w->metadata);
+		free(w->metadata);
+	}
+	free(w->meta_name);
+	free(w->meta_version);
+	free(w->requires_python);
+	strvec_clear(&w->requires_dist);
+	strvec_clear(&w->members);
+	record_free(&w->record);
+	memset(w, 0, sizeof(*w));
+}

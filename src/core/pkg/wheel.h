@@ -1,0 +1,78 @@
+/* Wheels (the binary distribution format): file names, and the checks made on
+ * an archive before anything of it is installed.
+ *
+ * A wheel file name is {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl
+ * where each tag part may be a compressed set ("py2.py3"). wheel_open() reads
+ * the archive with libzip, refuses unsafe member names (absolute, "..", symbolic
+ * links, backslashes, NUL), finds the one .dist-info directory, and reads WHEEL,
+ * METADATA and RECORD.
+ *
+ * Ownership: struct wheel_name and struct wheel own all their strings; the
+ * _free functions release them. No function takes ownership of arguments. */
+#ifndef CVENV_WHEEL_H
+#define CVENV_WHEEL_H
+
+#include "util/common.h"
+#include "util/strvec.h"
+#include "core/pkg/record.h"
+
+struct buf;
+
+struct wheel_name {
+	char *name;    /* as in the file name ("foo_bar") */
+	char *version;
+	char *build;   /* NULL when absent; starts with a digit */
+	struct strvec pythons, abis, platforms; /* the expanded tag sets */
+};
+
+/* Parses a wheel file name (a basename, or a path whose basename is used).
+ * Reports what is wrong with error() and returns -1 on a bad name. */
+int wheel_name_parse(const char *filename, struct wheel_name *out);
+void wheel_name_free(struct wheel_name *wn);
+/* Appends the tag triple text "py3-none-any" (compressed sets as written). */
+void wheel_name_tags(const struct wheel_name *wn, struct buf *out);
+
+/* PEP 503 normalised project name: lower case, runs of "-_." become "-". */
+char *canonical_name(const char *name, size_t len);
+/* The name as wheel file names and .dist-info directories spell it:
+ * canonical, with "_" for "-". */
+char *wheel_escaped_name(const char *name);
+
+struct zip;
+
+struct wheel {
+	char *path;             /* the archive's path, as given */
+	struct wheel_name wn;
+	struct zip *zip;        /* open archive (libzip), read only */
+	char *dist_info;        /* "foo-1.0.dist-info" */
+	char *data_dir;         /* "foo-1.0.data" */
+	bool root_is_purelib;
+	int wheel_version[2];   /* Wheel-Version: major, minor */
+	struct buf *metadata;   /* METADATA text */
+	char *meta_name, *meta_version, *requires_python; /* from METADATA */
+	struct strvec requires_dist;
+	struct record record;   /* RECORD as the wheel ships it */
+	struct strvec members;  /* file members (no directory entries), in archive order */
+};
+
+/* Opens and validates a wheel: every member name safe, exactly one .dist-info
+ * whose name matches the file name, a readable WHEEL of major version 1 (a
+ * newer minor version warns), METADATA and RECORD present. Reports the first
+ * problem (naming the wheel) and returns -1; *w is then already freed. */
+int wheel_open(const char *path, struct wheel *w);
+void wheel_close(struct wheel *w);
+
+/* Reads one member into out (at most max bytes). */
+int wheel_read_member(const struct wheel *w, const char *member, size_t max, struct buf *out);
+
+/* Checks one archive member name: relative, no "." or ".." parts, no empty
+ * parts, no backslash or control characters. Returns false when unsafe. */
+bool wheel_member_name_safe(const char *name);
+
+/* Reads "Key: value" header lines of an RFC 822 style file (WHEEL, METADATA)
+ * up to the first blank line: calls fn for each field (continuation lines are
+ * folded in). Returns -1 if fn does. */
+int parse_headers(const char *text, size_t len,
+		  int (*fn)(const char *key, const char *value, void *data), void *data);
+
+#endif

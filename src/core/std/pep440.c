@@ -1,0 +1,646 @@
+/* PEP 440 versions and specifiers: a cursor parser over a slice, the PEP's
+ * ordering, and specifier matching. See pep440.h. */
+#include "util/common.h"
+
+#include <inttypes.h>
+
+#include "core/std/pep440.h"
+#include "util/buf.h"
+
+struct cur {
+	const char *s;
+	size_t i, n;
+};
+
+static int lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+static bool is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alnum(int c)
+{
+	c = lower(c);
+	return is_digit(c) || (c >= 'a' && c <= 'z');
+}
+
+static bool is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int peek(const struct cur *c)
+{
+	return c->i < c->n ? (unsigned char)c->s[c->i] : -1;
+}
+
+/* Case-insensitive keyword; advances on a match. */
+static bool eat_word(struct cur *c, const char *w)
+{
+	size_t k = strlen(w);
+	if (c->n - c->i < k)
+		return false;
+	for (size_t j = 0; j < k; j++)
+		if (lower((unsigned char)c->s[c->i + j]) != w[j])
+			return false;
+	c->i += k;
+	return true;
+}
+
+static bool eat_sep(struct cur *c)
+{
+	int ch = peek(c);
+	if (ch == '-' || ch == '_' || ch == '.') {
+		c->i++;
+		return true;
+	}
+	return false;
+}
+
+/* Digits into *out; false when there are none. *bad is set on overflow. */
+static bool eat_num(struct cur *c, uint64_t *out, bool *bad)
+{
+	if (!is_digit(peek(c)))
+		return false;
+	uint64_t v = 0;
+	while (is_digit(peek(c))) {
+		unsigned d = (unsigned)(c->s[c->i++] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			*bad = true;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+/* An optional "[-_.]?digits" after a label; the PEP's grammar accepts the
+ * separator even without digits ("1.0a." is 1.0a0). */
+static uint64_t label_number(struct cur *c, bool *bad)
+{
+	uint64_t n = 0;
+	eat_sep(c);
+	eat_num(c, &n, bad);
+	return n;
+}
+
+static void push_release(struct pep440_version *v, uint64_t n, size_t *cap)
+{
+	if (v->nrelease == *cap) {
+		*cap = *cap ? *cap * 2 : 4;
+		v->release = xrealloc(v->release, *cap * sizeof(*v->release));
+	}
+	v->release[v->nrelease++] = n;
+}
+
+static bool parse_pre(struct cur *c, struct pep440_version *v, bool *bad)
+{
+	static const struct { const char *w; enum pep440_pre k; } labels[] = {
+		{ "alpha", PEP440_PRE_A }, { "a", PEP440_PRE_A }, { "beta", PEP440_PRE_B },
+		{ "b", PEP440_PRE_B }, { "preview", PEP440_PRE_RC }, { "pre", PEP440_PRE_RC },
+		{ "rc", PEP440_PRE_RC }, { "c", PEP440_PRE_RC },
+	};
+	size_t save = c->i;
+	eat_sep(c);
+	for (size_t j = 0; j < ARRAY_SIZE(labels); j++) {
+		if (eat_word(c, labels[j].w)) {
+			v->pre = labels[j].k;
+			v->pre_n = label_number(c, bad);
+			return true;
+		}
+	}
+	c->i = save;
+	return false;
+}
+
+static bool parse_post(struct cur *c, struct pep440_version *v, bool *bad)
+{
+	size_t save = c->i;
+	if (peek(c) == '-') {
+		c->i++;
+		if (eat_num(c, &v->post_n, bad)) {
+			v->has_post = true;
+			return true;
+		}
+		c->i = save;
+	}
+	eat_sep(c);
+	if (eat_word(c, "post") || eat_word(c, "rev") || eat_word(c, "r")) {
+		v->has_post = true;
+		v->post_n = label_number(c, bad);
+		return true;
+	}
+	c->i = save;
+	return false;
+}
+
+static bool parse_dev(struct cur *c, struct pep440_version *v, bool *bad)
+{
+	size_t save = c->i;
+	eat_sep(c);
+	if (eat_word(c, "dev")) {
+		v->has_dev = true;
+		v->dev_n = label_number(c, bad);
+		return true;
+	}
+	c->i = save;
+	return false;
+}
+
+/* "+abc.01-x" -> "abc.1.x": lower case, '.' separators, numeric segments
+ * without leading zeros (they compare as integers). */
+static bool parse_local(struct cur *c, struct pep440_version *v)
+{
+	if (peek(c) != '+')
+		return true;
+	c->i++;
+	struct buf b = BUF_INIT;
+	for (;;) {
+		size_t start = c->i;
+		bool numeric = true;
+		while (is_alnum(peek(c))) {
+			numeric = numeric && is_digit(peek(c));
+			c->i++;
+		}
+		if (c->i == start) {
+			buf_free(&b);
+			return false;
+		}
+		size_t k = start;
+		if (numeric)
+			while (k + 1 < c->i && c->s[k] == '0')
+				k++;
+		for (; k < c->i; k++)
+			buf_addch(&b, (char)lower((unsigned char)c->s[k]));
+		int ch = peek(c);
+		if (ch != '-' && ch != '_' && ch != '.')
+			break;
+		c->i++;
+		buf_addch(&b, '.');
+	}
+	v->local = buf_detach(&b);
+	return true;
+}
+
+/* The version grammar from the cursor's position; leaves the cursor after it. */
+static bool parse_version_at(struct cur *c, struct pep440_version *v)
+{
+	bool bad = false;
+	size_t cap = 0;
+	uint64_t n;
+	if (lower(peek(c)) == 'v')
+		c->i++;
+	if (!eat_num(c, &n, &bad))
+		return false;
+	if (peek(c) == '!') {
+		c->i++;
+		v->epoch = n;
+		if (!eat_num(c, &n, &bad))
+			return false;
+	}
+	push_release(v, n, &cap);
+	while (peek(c) == '.' && c->i + 1 < c->n && is_digit((unsigned char)c->s[c->i + 1])) {
+		c->i++;
+		eat_num(c, &n, &bad);
+		push_release(v, n, &cap);
+	}
+	parse_pre(c, v, &bad);
+	parse_post(c, v, &bad);
+	parse_dev(c, v, &bad);
+	if (!parse_local(c, v))
+		return false;
+	return !bad;
+}
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && is_space((unsigned char)**s))
+		(*s)++, (*len)--;
+	while (*len && is_space((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
+int pep440_parse(const char *s, size_t len, struct pep440_version *v)
+{
+	memset(v, 0, sizeof(*v));
+	trim(&s, &len);
+	struct cur c = { s, 0, len };
+	if (!parse_version_at(&c, v) || c.i != c.n) {
+		pep440_version_free(v);
+		return -1;
+	}
+	return 0;
+}
+
+int pep440_parse_str(const char *s, struct pep440_version *v)
+{
+	return pep440_parse(s, strlen(s), v);
+}
+
+void pep440_version_free(struct pep440_version *v)
+{
+	free(v->release);
+	free(v->local);
+	memset(v, 0, sizeof(*v));
+}
+
+void pep440_version_copy(struct pep440_version *dst, const struct pep440_version *src)
+{
+	*dst = *src;
+	dst->release = xmalloc(src->nrelease * sizeof(*src->release));
+	memcpy(dst->release, src->release, src->nrelease * sizeof(*src->release));
+	dst->local = src->local ? xstrdup(src->local) : NULL;
+}
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_release(const struct pep440_version *a, const struct pep440_version *b)
+{
+	size_t n = a->nrelease > b->nrelease ? a->nrelease : b->nrelease;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = i < a->nrelease ? a->release[i] : 0;
+		uint64_t y = i < b->nrelease ? b->release[i] : 0;
+		if (x != y)
+			return cmp_u64(x, y);
+	}
+	return 0;
+}
+
+/* Where the pre-release part sorts: a dev release of a final version comes
+ * before its alphas; a version without pre-release after all of them. */
+static int pre_rank(const struct pep440_version *v)
+{
+	if (v->pre != PEP440_PRE_NONE)
+		return (int)v->pre;
+	return (!v->has_post && v->has_dev) ? 0 : 4;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]))
+			return false;
+	return n > 0;
+}
+
+/* Local segments: numbers compare as integers (they carry no leading zeros
+ * once normalised) and sort after alphanumeric segments. */
+static int cmp_local(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !a && !b ? 0 : (a ? 1 : -1);
+	while (*a && *b) {
+		size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+		bool na = all_digits(a, la), nb = all_digits(b, lb);
+		int r;
+		if (na && nb)
+			r = la != lb ? (la < lb ? -1 : 1) : memcmp(a, b, la);
+		else if (na != nb)
+			r = na ? 1 : -1;
+		else {
+			r = memcmp(a, b, la < lb ? la : lb);
+			if (!r)
+				r = la < lb ? -1 : la > lb;
+		}
+		if (r)
+			return r < 0 ? -1 : 1;
+		a += la + (a[la] == '.');
+		b += lb + (b[lb] == '.');
+	}
+	return *a ? 1 : (*b ? -1 : 0);
+}
+
+int pep440_cmp(const struct pep440_version *a, const struct pep440_version *b)
+{
+	int r;
+	if ((r = cmp_u64(a->epoch, b->epoch)) || (r = cmp_release(a, b)))
+		return r;
+	int pa = pre_rank(a), pb = pre_rank(b);
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	if (a->pre != PEP440_PRE_NONE && (r = cmp_u64(a->pre_n, b->pre_n)))
+		return r;
+	if (a->has_post != b->has_post)
+		return a->has_post ? 1 : -1;
+	if ((r = cmp_u64(a->post_n, b->post_n)))
+		return r;
+	if (a->has_dev != b->has_dev)
+		return a->has_dev ? -1 : 1;
+	if ((r = cmp_u64(a->dev_n, b->dev_n)))
+		return r;
+	return cmp_local(a->local, b->local);
+}
+
+void pep440_format(struct buf *out, const struct pep440_version *v)
+{
+	static const char *const pre[] = { "", "a", "b", "rc" };
+	if (v->epoch)
+		buf_addf(out, "%" PRIu64 "!", v->epoch);
+	for (size_t i = 0; i < v->nrelease; i++)
+		buf_addf(out, "%s%" PRIu64, i ? "." : "", v->release[i]);
+	if (v->pre)
+		buf_addf(out, "%s%" PRIu64, pre[v->pre], v->pre_n);
+	if (v->has_post)
+		buf_addf(out, ".post%" PRIu64, v->post_n);
+	if (v->has_dev)
+		buf_addf(out, ".dev%" PRIu64, v->dev_n);
+	if (v->local)
+		buf_addf(out, "+%s", v->local);
+}
+
+char *pep440_normalize(const char *s)
+{
+	struct pep440_version v;
+	if (pep440_parse_str(s, &v) < 0)
+		return NULL;
+	struct buf b = BUF_INIT;
+	pep440_format(&b, &v);
+	pep440_version_free(&v);
+	return buf_detach(&b);
+}
+
+/* ---- specifiers ---- */
+
+static const struct {
+	const char *text;
+	enum pep440_op op;
+} ops[] = {
+	/* longest first, so "===" is not read as "==" */
+	{ "===", PEP440_OP_ARBITRARY }, { "~=", PEP440_OP_COMPATIBLE }, { "==", PEP440_OP_EQ },
+	{ "!=", PEP440_OP_NE }, { "<=", PEP440_OP_LE }, { ">=", PEP440_OP_GE },
+	{ "<", PEP440_OP_LT }, { ">", PEP440_OP_GT },
+};
+
+static const char *op_text(enum pep440_op op)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
+		if (ops[i].op == op)
+			return ops[i].text;
+	return "?";
+}
+
+static void spec_free(struct pep440_spec *sp)
+{
+	pep440_version_free(&sp->v);
+	free(sp->text);
+}
+
+/* One clause (already trimmed); the reason for a failure goes to err. */
+static int parse_clause(const char *s, size_t len, struct pep440_spec *sp, struct buf *err)
+{
+	memset(sp, 0, sizeof(*sp));
+	size_t k = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ops) && !k; i++) {
+		size_t l = strlen(ops[i].text);
+		if (len >= l && !memcmp(s, ops[i].text, l)) {
+			sp->op = ops[i].op;
+			k = l;
+		}
+	}
+	const char *what = NULL;
+	if (!k) {
+		what = "no comparison operator (one of ~= == != <= >= < > ===)";
+		goto fail;
+	}
+	s += k, len -= k;
+	trim(&s, &len);
+	if (!len) {
+		what = "no version after the operator";
+		goto fail;
+	}
+	sp->text = xstrndup(s, len);
+	if (sp->op == PEP440_OP_ARBITRARY) {
+		for (size_t i = 0; i < len; i++)
+			if (is_space((unsigned char)s[i]) || s[i] == ';' || s[i] == ')') {
+				what = "=== takes a single word";
+				goto fail;
+			}
+		return 0;
+	}
+	if (len >= 2 && s[len - 2] == '.' && s[len - 1] == '*') {
+		if (sp->op != PEP440_OP_EQ && sp->op != PEP440_OP_NE) {
+			what = "a '.*' suffix is only allowed with == and !=";
+			goto fail;
+		}
+		sp->prefix = true;
+		len -= 2;
+	}
+	if (pep440_parse(s, len, &sp->v) < 0) {
+		what = "not a valid PEP 440 version";
+		goto fail;
+	}
+	if (sp->prefix && (sp->v.has_dev || sp->v.local)) {
+		what = "a prefix match cannot name a dev or local release";
+		goto fail;
+	}
+	if (sp->v.local && sp->op != PEP440_OP_EQ && sp->op != PEP440_OP_NE) {
+		what = "a local version is only allowed with == and !=";
+		goto fail;
+	}
+	if (sp->op == PEP440_OP_COMPATIBLE && sp->v.nrelease < 2) {
+		what = "~= needs at least two release numbers, as in ~=3.10";
+		goto fail;
+	}
+	return 0;
+fail:
+	if (err)
+		buf_addstr(err, what);
+	spec_free(sp);
+	return -1;
+}
+
+int pep440_specset_parse(const char *s, struct pep440_specset *ss, struct buf *err)
+{
+	memset(ss, 0, sizeof(*ss));
+	size_t len = strlen(s);
+	trim(&s, &len);
+	if (!len)
+		return 0;
+	const char *end = s + len;
+	size_t cap = 0;
+	for (const char *p = s;;) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma ? comma : end;
+		const char *q = p;
+		size_t l = (size_t)(stop - p);
+		trim(&q, &l);
+		if (ss->n == cap) {
+			cap = cap ? cap * 2 : 4;
+			ss->items = xrealloc(ss->items, cap * sizeof(*ss->items));
+		}
+		struct buf why = BUF_INIT;
+		if (!l || parse_clause(q, l, &ss->items[ss->n], &why) < 0) {
+			if (err)
+				buf_addf(err, "'%.*s': %s", (int)l, q, l ? why.ptr : "empty clause");
+			buf_free(&why);
+			pep440_specset_free(ss);
+			return -1;
+		}
+		buf_free(&why);
+		ss->n++;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+void pep440_specset_free(struct pep440_specset *ss)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		spec_free(&ss->items[i]);
+	free(ss->items);
+	memset(ss, 0, sizeof(*ss));
+}
+
+/* The version without its local part (a view: shares the release array). */
+static struct pep440_version public_of(const struct pep440_version *v)
+{
+	struct pep440_version p = *v;
+	p.local = NULL;
+	return p;
+}
+
+static bool same_base(const struct pep440_version *a, const struct pep440_version *b)
+{
+	return a->epoch == b->epoch && cmp_release(a, b) == 0;
+}
+
+/* "==1.2.*": the candidate's release, padded with zeros, starts with the
+ * spec's; a pre or post release named in the prefix must follow it exactly. */
+static bool prefix_match(const struct pep440_version *sp, const struct pep440_version *v)
+{
+	if (sp->epoch != v->epoch)
+		return false;
+	if (sp->pre == PEP440_PRE_NONE && !sp->has_post) {
+		for (size_t i = 0; i < sp->nrelease; i++)
+			if (sp->release[i] != (i < v->nrelease ? v->release[i] : 0))
+				return false;
+		return true;
+	}
+	if (cmp_release(sp, v) != 0 || sp->pre != v->pre)
+		return false;
+	if (sp->pre && sp->pre_n != v->pre_n)
+		return false;
+	return !sp->has_post || (v->has_post && v->post_n == sp->post_n);
+}
+
+static bool compatible(const struct pep440_version *sp, const struct pep440_version *v)
+{
+	struct pep440_version pub = public_of(v);
+	if (pep440_cmp(&pub, sp) < 0)
+		return false;
+	struct pep440_version prefix = { .epoch = sp->epoch, .release = sp->release,
+					 .nrelease = sp->nrelease - 1 };
+	return prefix_match(&prefix, v);
+}
+
+static bool equal(const struct pep440_spec *sp, const struct pep440_version *v)
+{
+	if (sp->prefix)
+		return prefix_match(&sp->v, v);
+	if (sp->v.local)
+		return pep440_cmp(v, &sp->v) == 0;
+	struct pep440_version pub = public_of(v);
+	return pep440_cmp(&pub, &sp->v) == 0;
+}
+
+bool pep440_spec_contains(const struct pep440_spec *sp, const struct pep440_version *v)
+{
+	struct pep440_version pub = public_of(v);
+	switch (sp->op) {
+	case PEP440_OP_COMPATIBLE:
+		return compatible(&sp->v, v);
+	case PEP440_OP_EQ:
+		return equal(sp, v);
+	case PEP440_OP_NE:
+		return !equal(sp, v);
+	case PEP440_OP_LE:
+		return pep440_cmp(&pub, &sp->v) <= 0;
+	case PEP440_OP_GE:
+		return pep440_cmp(&pub, &sp->v) >= 0;
+	case PEP440_OP_LT:
+		/* <3.13 must not admit 3.13.0rc1 unless the spec is a pre-release */
+		if (pep440_cmp(v, &sp->v) >= 0)
+			return false;
+		return pep440_is_prerelease(&sp->v) || !pep440_is_prerelease(v) ||
+		       !same_base(v, &sp->v);
+	case PEP440_OP_GT:
+		/* >1.7 must not admit 1.7.post1 or 1.7+local */
+		if (pep440_cmp(v, &sp->v) <= 0)
+			return false;
+		if (!sp->v.has_post && v->has_post && same_base(v, &sp->v))
+			return false;
+		return !(v->local && same_base(v, &sp->v));
+	case PEP440_OP_ARBITRARY: {
+		struct buf b = BUF_INIT;
+		pep440_format(&b, v);
+		bool r = strlen(sp->text) == b.len;
+		for (size_t i = 0; r && i < b.len; i++)
+			r = lower((unsigned char)sp->text[i]) == lower((unsigned char)b.ptr[i]);
+		buf_free(&b);
+		return r;
+	}
+	}
+	return false;
+}
+
+/* A clause that names a pre-release with an inclusive operator lets
+ * pre-releases match the whole set (PEP 440, "Handling of pre-releases"). */
+static bool spec_wants_prereleases(const struct pep440_spec *sp)
+{
+	switch (sp->op) {
+	case PEP440_OP_EQ:
+	case PEP440_OP_GE:
+	case PEP440_OP_LE:
+	case PEP440_OP_COMPATIBLE:
+		return pep440_is_prerelease(&sp->v);
+	case PEP440_OP_ARBITRARY: {
+		struct pep440_version v;
+		if (pep440_parse_str(sp->text, &v) < 0)
+			return false;
+		bool r = pep440_is_prerelease(&v);
+		pep440_version_free(&v);
+		return r;
+	}
+	default:
+		return false;
+	}
+}
+
+bool pep440_specset_contains(const struct pep440_specset *ss, const struct pep440_version *v,
+			     enum pep440_prereleases pre)
+{
+	if (pep440_is_prerelease(v)) {
+		bool allow = pre == PEP440_PRERELEASES_ALLOW;
+		for (size_t i = 0; pre == PEP440_PRERELEASES_DEFAULT && i < ss->n && !allow; i++)
+			allow = spec_wants_prereleases(&ss->items[i]);
+		if (!allow)
+			return false;
+	}
+	for (size_t i = 0; i < ss->n; i++)
+		if (!pep440_spec_contains(&ss->items[i], v))
+			return false;
+	return true;
+}
+
+void pep440_specset_format(struct buf *out, const struct pep440_specset *ss)
+{
+	for (size_t i = 0; i < ss->n; i++) {
+		const struct pep440_spec *sp = &ss->items[i];
+		buf_addf(out, "%s%s", i ? "," : "", op_text(sp->op));
+		if (sp->op == PEP440_OP_ARBITRARY) {
+			buf_addstr(out, sp->text);
+			continue;
+		}
+		pep440_format(out, &sp->v);
+		if (sp->prefix)
+			buf_addstr(out, ".*");
+	}
+}

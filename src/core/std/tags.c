@@ -1,0 +1,272 @@
+/* Supported compatibility tags, in pip's priority order (see tags.h). The
+ * order follows packaging.tags: the interpreter's own ABI on every platform,
+ * then abi3, then none, then older abi3 versions; then the generic pyXY tags
+ * on every platform, the interpreter with any platform, and pyXY-none-any.
+ * Platforms for glibc Linux are manylinux_2_N from the interpreter's glibc down
+ * to the architecture's oldest, each legacy alias (manylinux2014/2010/1) right
+ * after its 2_N twin; for musl Linux musllinux_M_N for the interpreter's musl
+ * M.x, N from x down to 0 (PEP 656); then linux_<arch>. A 32-bit ARM
+ * interpreter on a 64-bit kernel (armv8l) takes armv7l wheels too: each of
+ * these groups lists armv8l, then armv7l. */
+#include "util/common.h"
+
+#include <ctype.h>
+#include <jansson.h>
+
+#include "core/interp/interp.h"
+#include "core/std/tags.h"
+#include "core/pkg/wheel.h"
+#include "util/buf.h"
+#include "util/strvec.h"
+
+static bool json_truthy(json_t *v)
+{
+	if (json_is_integer(v))
+		return json_integer_value(v) != 0;
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	if (json_is_string(v))
+		return json_string_value(v)[0] && strcmp(json_string_value(v), "0");
+	return false;
+}
+
+void tag_facts_from_interp(const struct interp *ip, struct tag_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	json_t *cv = json_object_get(ip->json, "config_vars");
+	f->impl = ip->implementation;
+	f->major = ip->major;
+	f->minor = ip->minor;
+	f->nodot = json_string_value(json_object_get(cv, "py_version_nodot"));
+	f->debug = json_truthy(json_object_get(cv, "Py_DEBUG"));
+	json_t *pm = json_object_get(cv, "WITH_PYMALLOC");
+	f->pymalloc = !pm || json_is_null(pm) || json_truthy(pm);
+	f->gil_disabled = json_truthy(json_object_get(cv, "Py_GIL_DISABLED"));
+	f->ext_suffix = json_string_value(json_object_get(cv, "EXT_SUFFIX"));
+	f->platform = interp_fact(ip, "platform");
+	json_t *libc = json_object_get(ip->json, "libc");
+	const char *fam = json_string_value(json_array_get(libc, 0));
+	const char *ver = json_string_value(json_array_get(libc, 1));
+	int *major = NULL, *minor = NULL;
+	if (fam && !strcmp(fam, "glibc")) {
+		major = &f->glibc_major;
+		minor = &f->glibc_minor;
+	} else if (fam && !strcmp(fam, "musl")) {
+		major = &f->musl_major;
+		minor = &f->musl_minor;
+	}
+	if (major && (!ver || sscanf(ver, "%d.%d", major, minor) != 2 || *minor < 0))
+		*major = *minor = 0;
+	f->is32 = ip->pointer_bits == 32;
+}
+
+/* packaging's _normalize_string: lower case, '-' and '.' become '_'. */
+static char *normalize(const char *s)
+{
+	char *r = xstrdup(s);
+	for (char *p = r; *p; p++) {
+		*p = (char)tolower((unsigned char)*p);
+		if (*p == '-' || *p == '.' || *p == ' ')
+			*p = '_';
+	}
+	return r;
+}
+
+/* The glibc version pairs that have a legacy manylinux name. */
+static const char *legacy_alias(int major, int minor)
+{
+	if (major != 2)
+		return NULL;
+	switch (minor) {
+	case 17: return "manylinux2014";
+	case 12: return "manylinux2010";
+	case 5: return "manylinux1";
+	default: return NULL;
+	}
+}
+
+static void platforms(const struct tag_facts *f, struct strvec *out)
+{
+	char *plat = normalize(f->platform ? f->platform : "any");
+	if (strncmp(plat, "linux_", 6)) {
+		strvec_push_take(out, plat);
+		return;
+	}
+	if (f->is32 && !strcmp(plat, "linux_x86_64")) {
+		free(plat);
+		plat = xstrdup("linux_i686");
+	} else if (f->is32 && !strcmp(plat, "linux_aarch64")) {
+		free(plat);
+		plat = xstrdup("linux_armv8l");
+	}
+	const char *arch = plat + 6;
+	const char *archs[2] = { arch, NULL };
+	if (!strcmp(arch, "armv8l"))
+		archs[1] = "armv7l";
+	bool old_x86 = !strcmp(arch, "x86_64") || !strcmp(arch, "i686");
+	for (int a = 0; a < 2 && archs[a] && f->glibc_major == 2; a++) {
+		int lowest = old_x86 ? 5 : 17;
+		for (int m = f->glibc_minor; m >= lowest; m--) {
+			strvec_pushf(out, "manylinux_2_%d_%s", m, archs[a]);
+			const char *legacy = legacy_alias(2, m);
+			if (legacy)
+				strvec_pushf(out, "%s_%s", legacy, archs[a]);
+		}
+	}
+	for (int a = 0; a < 2 && archs[a] && f->musl_major > 0; a++)
+		for (int m = f->musl_minor; m >= 0; m--)
+			strvec_pushf(out, "musllinux_%d_%d_%s", f->musl_major, m, archs[a]);
+	for (int a = 0; a < 2 && archs[a]; a++)
+		strvec_pushf(out, "linux_%s", archs[a]);
+	free(plat);
+}
+
+static void cross(struct strvec *out, const char *py, const char *abi, const struct strvec *plats)
+{
+	for (size_t i = 0; i < plats->n; i++)
+		strvec_pushf(out, "%s-%s-%s", py, abi, plats->v[i]);
+}
+
+static void cpython_tags(const struct tag_facts *f, const struct strvec *plats,
+			 struct strvec *out)
+{
+	char *interp = xstrfmt("cp%d%d", f->major, f->minor);
+	const char *t = f->major == 3 && f->minor >= 13 && f->gil_disabled ? "t" : "";
+	struct strvec abis = STRVEC_INIT;
+	bool old = f->major < 3 || (f->major == 3 && f->minor < 8);
+	strvec_pushf(&abis, "cp%d%d%s%s%s", f->major, f->minor, t, f->debug ? "d" : "",
+		     old && f->pymalloc ? "m" : "");
+	if (!old && f->debug)
+		strvec_pushf(&abis, "cp%d%d%s", f->major, f->minor, t);
+	for (size_t i = 0; i < abis.n; i++)
+		cross(out, interp, abis.v[i], plats);
+	bool abi3 = f->major == 3 && f->minor >= 2 && !*t;
+	if (abi3)
+		cross(out, interp, "abi3", plats);
+	cross(out, interp, "none", plats);
+	for (int m = f->minor - 1; abi3 && m > 1; m--) {
+		char *older = xstrfmt("cp%d%d", f->major, m);
+		cross(out, older, "abi3", plats);
+		free(older);
+	}
+	strvec_clear(&abis);
+	free(interp);
+}
+
+/* packaging's _generic_abi: the ABI part of EXT_SUFFIX. */
+static char *generic_abi(const char *ext_suffix)
+{
+	if (!ext_suffix || ext_suffix[0] != '.')
+		return NULL;
+	const char *s = ext_suffix + 1;
+	const char *dot = strchr(s, '.');
+	if (!dot || dot == s)
+		return NULL;
+	char *soabi = xstrndup(s, (size_t)(dot - s));
+	char *abi = NULL;
+	int dashes = 0;
+	if (starts_with(soabi, "cpython")) {
+		char *d = strchr(soabi, '-');
+		if (d) {
+			char *e = strchr(d + 1, '-');
+			abi = xstrfmt("cp%.*s", (int)(e ? e - d - 1 : (long)strlen(d + 1)), d + 1);
+		}
+	} else if (starts_with(soabi, "cp")) {
+		dashes = 1;
+	} else if (starts_with(soabi, "pypy")) {
+		dashes = 2;
+	} else if (starts_with(soabi, "graalpy")) {
+		dashes = 3;
+	} else {
+		abi = xstrdup(soabi);
+	}
+	if (dashes) {
+		char *p = soabi;
+		for (int i = 0; i < dashes && p; i++) {
+			p = strchr(p, '-');
+			if (p && i + 1 < dashes)
+				p++;
+		}
+		abi = p ? xstrndup(soabi, (size_t)(p - soabi)) : xstrdup(soabi);
+	}
+	free(soabi);
+	if (!abi)
+		return NULL;
+	char *n = normalize(abi);
+	free(abi);
+	return n;
+}
+
+static const char *short_name(const char *impl)
+{
+	static const char *const map[][2] = {
+		{ "python", "py" }, { "cpython", "cp" }, { "pypy", "pp" },
+		{ "ironpython", "ip" }, { "jython", "jy" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (!strcmp(impl, map[i][0]))
+			return map[i][1];
+	return impl;
+}
+
+void tags_supported(const struct tag_facts *f, struct strvec *out)
+{
+	struct strvec plats = STRVEC_INIT;
+	platforms(f, &plats);
+	const char *sn = short_name(f->impl ? f->impl : "cpython");
+	char *interp;
+	if (!strcmp(sn, "cp")) {
+		cpython_tags(f, &plats, out);
+		interp = xstrfmt("cp%s", f->nodot ? f->nodot : "");
+		if (!f->nodot) {
+			free(interp);
+			interp = xstrfmt("cp%d%d", f->major, f->minor);
+		}
+	} else {
+		char *gi = f->nodot ? xstrfmt("%s%s", sn, f->nodot)
+				    : xstrfmt("%s%d%d", sn, f->major, f->minor);
+		char *abi = generic_abi(f->ext_suffix);
+		if (abi && strcmp(abi, "none"))
+			cross(out, gi, abi, &plats);
+		cross(out, gi, "none", &plats);
+		free(abi);
+		free(gi);
+		interp = !strcmp(sn, "pp") ? xstrfmt("pp%d", f->major) : NULL;
+	}
+	/* compatible_tags: pyXY/pyX/older with each platform, then any */
+	struct strvec pys = STRVEC_INIT;
+	strvec_pushf(&pys, "py%d%d", f->major, f->minor);
+	strvec_pushf(&pys, "py%d", f->major);
+	for (int m = f->minor - 1; m >= 0; m--)
+		strvec_pushf(&pys, "py%d%d", f->major, m);
+	for (size_t i = 0; i < pys.n; i++)
+		cross(out, pys.v[i], "none", &plats);
+	if (interp)
+		strvec_pushf(out, "%s-none-any", interp);
+	for (size_t i = 0; i < pys.n; i++)
+		strvec_pushf(out, "%s-none-any", pys.v[i]);
+	free(interp);
+	strvec_clear(&pys);
+	strvec_clear(&plats);
+}
+
+long tags_wheel_rank(const struct strvec *supported, const struct wheel_name *wn)
+{
+	long best = -1;
+	struct buf t = BUF_INIT;
+	for (size_t a = 0; a < wn->pythons.n; a++)
+		for (size_t b = 0; b < wn->abis.n; b++)
+			for (size_t c = 0; c < wn->platforms.n; c++) {
+				buf_reset(&t);
+				buf_addf(&t, "%s-%s-%s", wn->pythons.v[a], wn->abis.v[b],
+					 wn->platforms.v[c]);
+				for (size_t i = 0; i < supported->n; i++)
+					if (!strcmp(supported->v[i], t.ptr)) {
+						if (best < 0 || (long)i < best)
+							best = (long)i;
+						break;
+					}
+			}
+	buf_free(&t);
+	return best;
+}
