@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <zip.h>
 
+#include "core/env/envlock.h"
 #include "core/pkg/install.h"
 #include "core/std/pep440.h"
 #include "core/pkg/record.h"
@@ -42,16 +43,7 @@ int install_env_open_dir(const char *dir, struct install_env *e)
 	e->libdir = rel_to(e->v.dir, e->v.purelib);
 	e->bindir = xstrdup("bin");
 	e->state = path_join(e->v.dir, ".cvenv");
-	if (os_mkdir_p(e->state, 0755) < 0) {
-		error("cannot create '%s': %s", e->state, strerror(errno));
-		install_env_close(e);
-		return -1;
-	}
-	char *lock = path_join(e->state, "lock");
-	e->lock_fd = os_lock(lock);
-	if (e->lock_fd < 0)
-		error("cannot lock '%s': %s", lock, strerror(errno));
-	free(lock);
+	e->lock_fd = env_lock(e->v.dir);
 	if (e->lock_fd < 0 || recover(e) < 0) {
 		install_env_close(e);
 		return -1;
@@ -73,7 +65,7 @@ int install_env_open(const char *explicit_dir, struct install_env *e)
 
 void install_env_close(struct install_env *e)
 {
-	os_unlock(e->lock_fd);
+	env_unlock(e->lock_fd);
 	venv_close(&e->v);
 	free(e->libdir);
 	free(e->bindir);
