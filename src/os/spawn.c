@@ -146,7 +146,7 @@ void os_group_forget(long pgid)
 	}
 }
 
-static int64_t now_ms(void)
+int64_t os_monotonic_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
@@ -187,7 +187,7 @@ static int wait_until(pid_t pid, int64_t deadline, int *ws)
 					close(pfd);
 				return -1;
 			}
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - os_monotonic_ms();
 		if (w > 0 || left <= 0) {
 			if (pfd >= 0)
 				close(pfd);
@@ -218,7 +218,7 @@ static void kill_group(pid_t pid)
 int os_wait_within(long pid, unsigned timeout_ms, int *status)
 {
 	int ws = 0;
-	int r = wait_until((pid_t)pid, timeout_ms ? now_ms() + timeout_ms : 0, &ws);
+	int r = wait_until((pid_t)pid, timeout_ms ? os_monotonic_ms() + timeout_ms : 0, &ws);
 	if (r == 0)
 		kill_group((pid_t)pid);
 	os_group_forget(pid);
@@ -371,7 +371,7 @@ static int run_pump(struct run *r)
 		}
 		int timeout = -1;
 		if (r->deadline) {
-			int64_t left = r->deadline - now_ms();
+			int64_t left = r->deadline - os_monotonic_ms();
 			if (left <= 0)
 				return 0;
 			timeout = (int)(left < INT_MAX ? left : INT_MAX);
@@ -423,7 +423,7 @@ static int run_wait(struct run *r, int *status)
 	}
 	unsigned left = 0;
 	if (r->deadline) {
-		int64_t l = r->deadline - now_ms();
+		int64_t l = r->deadline - os_monotonic_ms();
 		left = l > 0 ? (unsigned)l : 1;
 	}
 	return os_wait_within(r->pid, left, status);
@@ -439,7 +439,7 @@ int os_run(const char *const *argv, const struct os_run_opts *opts, int *status)
 	r.cap = r.o->max_output ? r.o->max_output : 16u << 20;
 	r.feed = r.o->stdin_data;
 	r.feed_left = r.o->stdin_len;
-	r.deadline = r.o->timeout_ms ? now_ms() + r.o->timeout_ms : 0;
+	r.deadline = r.o->timeout_ms ? os_monotonic_ms() + r.o->timeout_ms : 0;
 	if (run_setup(&r, argv) < 0)
 		return -1;
 	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);

@@ -54,6 +54,9 @@ int os_run(const char *const *argv, const struct os_run_opts *opts, int *status)
  * for. Stops passing signals on to the group (os_group_forget). */
 int os_wait_within(long pid, unsigned timeout_ms, int *status);
 
+/* A monotonic clock in milliseconds, for deadlines. */
+int64_t os_monotonic_ms(void);
+
 /* Signals this process gets (SIGINT, SIGTERM, SIGHUP) are passed on to the
  * process group pgid while it is remembered (a child in a group of its own
  * is out of the terminal's reach), then acted on as before. At most 16. */

@@ -184,6 +184,21 @@ static void add_candidate(struct discovery *d, const char *path, const char *sou
 	p->source = source;
 }
 
+/* A hanging interpreter does not stop the search: it is skipped, said once
+ * per run (a discovery may look twice). */
+static void skip_hung(struct discovery *d, const char *path)
+{
+	static struct strvec warned = STRVEC_INIT;
+	char *secs = interp_query_timeout_text();
+	if (!strvec_contains(&warned, path)) {
+		strvec_push(&warned, path);
+		warning("skipping interpreter '%s': it did not answer within %s s", path, secs);
+	}
+	if (d)
+		strvec_pushf(&d->problems, "%s: did not answer within %s s", path, secs);
+	free(secs);
+}
+
 /* Second pass: the facts of a candidate (from the cache, or one query); a
  * venv stands for its base, counted once. */
 static void evaluate(struct discovery *d, const struct pending *p, struct strvec *taken,
@@ -197,6 +212,12 @@ static void evaluate(struct discovery *d, const struct pending *p, struct strvec
 	char *base = NULL;
 	int r = get_base(p->path, &f.ip, &base);
 	error_capture = saved;
+	if (r == INTERP_TIMED_OUT) {
+		skip_hung(d, p->via ? p->via : p->path);
+		buf_free(&why);
+		free(base);
+		return;
+	}
 	if (r < 0) {
 		strvec_pushf(&d->problems, "%s: %s", p->via ? p->via : p->path, last_error(&why));
 		buf_free(&why);
@@ -617,30 +638,44 @@ static int resolve_name(const char *name, struct interp *ip, struct buf *why)
 {
 	const char *path = getenv("PATH");
 	char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
-	char *found = NULL;
-	for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
+	int r = 1;
+	for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && r == 1;
 	     dir = strtok_r(NULL, ":", &save)) {
 		char *cand = path_join(*dir ? dir : ".", name);
-		if (!os_is_file(cand) || !os_is_executable(cand)) {
-			free(cand);
-			continue;
+		char *found = NULL;
+		char *root = os_is_file(cand) && os_is_executable(cand) ? shims_root(dir) : NULL;
+		if (root) {
+			found = resolve_shim(root, name);
+			if (found && why)
+				buf_addf(why, "'%s' is a pyenv shim for %s\n", cand, found);
+		} else if (os_is_file(cand) && os_is_executable(cand)) {
+			found = xstrdup(cand);
 		}
-		char *root = shims_root(dir);
-		if (!root) {
-			found = cand;
-			break;
+		if (found) {
+			/* one that hangs is skipped, as `python list` skips it */
+			struct buf err = BUF_INIT;
+			struct buf *saved = error_capture;
+			error_capture = &err;
+			r = resolve_path(found, ip, why);
+			error_capture = saved;
+			if (r == INTERP_TIMED_OUT) {
+				skip_hung(NULL, found);
+				interp_free(ip);
+				r = 1;
+			} else if (saved) {
+				buf_add(saved, err.ptr, err.len);
+			} else {
+				fputs(err.ptr, stderr);
+			}
+			buf_free(&err);
 		}
-		found = resolve_shim(root, name);
-		if (found && why)
-			buf_addf(why, "'%s' is a pyenv shim for %s\n", cand, found);
+		free(found);
 		free(root);
 		free(cand);
 	}
 	free(copy);
-	if (!found)
+	if (r == 1)
 		return error("no command '%s' on PATH", name);
-	int r = resolve_path(found, ip, why);
-	free(found);
 	return r;
 }
 

@@ -167,13 +167,72 @@ void interp_add_native_facts(struct interp *ip, const char *path)
 	/* packaging reads sys.executable, not a wrapper that started it */
 	const char *exe = ip->executable[0] ? ip->executable : path;
 	int major, minor;
-	if (libc_musl_version(exe, &major, &minor) != 0)
+	if (libc_musl_version(exe, interp_query_timeout(), &major, &minor) != 0)
 		return;
 	char *ver = xstrfmt("%d.%d", major, minor);
 	json_object_set_new(ip->json, "libc", json_pack("[ss]", "musl", ver));
 	free(ver);
 	free(ip->json_text); /* no longer what json holds */
 	ip->json_text = NULL;
+}
+
+static unsigned query_timeout_ms = INTERP_QUERY_TIMEOUT_DEFAULT_MS;
+
+void interp_set_query_timeout(unsigned ms)
+{
+	query_timeout_ms = ms;
+}
+
+unsigned interp_query_timeout(void)
+{
+	return query_timeout_ms;
+}
+
+char *interp_query_timeout_text(void)
+{
+	return xstrfmt("%g", query_timeout_ms / 1000.0);
+}
+
+int interp_report_timeout(const char *path)
+{
+	char *secs = interp_query_timeout_text();
+	error("interpreter '%s' did not answer within %s s", path, secs);
+	hint("a wrapper or a broken installation may hang; raise the deadline with "
+	     "CVENV_QUERY_TIMEOUT=SECONDS or choose another interpreter");
+	free(secs);
+	return INTERP_TIMED_OUT;
+}
+
+/* Where the answer (one JSON object) ends: the reading stops there, so that
+ * a process a wrapper left behind holding stdout cannot make cvenv wait. */
+struct json_end {
+	int depth;
+	bool in_string, escaped, started;
+};
+
+static bool json_end_seen(const char *chunk, size_t n, void *arg)
+{
+	struct json_end *j = arg;
+	for (size_t i = 0; i < n; i++) {
+		char c = chunk[i];
+		if (j->in_string) {
+			if (j->escaped)
+				j->escaped = false;
+			else if (c == '\\')
+				j->escaped = true;
+			else if (c == '"')
+				j->in_string = false;
+		} else if (c == '"') {
+			j->in_string = true;
+		} else if (c == '{' || c == '[') {
+			j->depth++;
+			j->started = true;
+		} else if (c == '}' || c == ']') {
+			if (--j->depth <= 0 && j->started)
+				return true;
+		}
+	}
+	return false;
 }
 
 static void (*companion_fn)(const char *, void *);
@@ -212,6 +271,7 @@ int interp_query(const char *path, struct interp *ip)
 	struct strvec env = STRVEC_INIT;
 	interp_query_env(&env);
 	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct json_end end = { 0 };
 	struct os_run_opts o = {
 		.env = (const char *const *)env.v,
 		.stdin_data = qdir ? NULL : script->data,
@@ -223,6 +283,9 @@ int interp_query(const char *path, struct interp *ip)
 		/* the answer is one JSON object, complete or unreadable: no need
 		 * to wait for the interpreter to be gone */
 		.no_wait_after_eof = true,
+		.out_complete = json_end_seen,
+		.out_complete_arg = &end,
+		.timeout_ms = query_timeout_ms,
 	};
 	companion_python = path;
 	int status = 0;
@@ -232,7 +295,9 @@ int interp_query(const char *path, struct interp *ip)
 	strvec_clear(&env);
 	free(owned);
 	free(qdir);
-	if (r < 0) {
+	if (r < 0 && errno == ETIMEDOUT) {
+		r = interp_report_timeout(path);
+	} else if (r < 0) {
 		r = error("cannot run interpreter '%s': %s", path, strerror(errno));
 	} else if ((status != 0 && status != -1) || out.len == 0 || out.ptr[0] != '{') {
 		buf_rtrim(&err, "\n");

@@ -33,8 +33,22 @@ struct interp {
 
 /* Runs the query script in the interpreter at `path` and fills *ip.
  * Reports the error (naming path) and returns -1 when the program cannot be
- * run, is not Python, or answers something unreadable. */
+ * run, is not Python, or answers something unreadable; INTERP_TIMED_OUT
+ * when it did not answer within the deadline (its process group killed). */
 int interp_query(const char *path, struct interp *ip);
+
+/* A query (and a musl loader run) that has not answered after the deadline
+ * is killed: 10 s unless the command sets another (CVENV_QUERY_TIMEOUT,
+ * read by cmd/), 0 meaning none. */
+#define INTERP_QUERY_TIMEOUT_DEFAULT_MS 10000u
+#define INTERP_TIMED_OUT (-3) /* not -2: interp_resolve's usage error */
+void interp_set_query_timeout(unsigned ms);
+unsigned interp_query_timeout(void);
+/* The deadline in seconds as text ("10", "0.5"); new string. */
+char *interp_query_timeout_text(void);
+/* Reports that the interpreter at path did not answer in time (with a
+ * hint); returns INTERP_TIMED_OUT. */
+int interp_report_timeout(const char *path);
 
 /* Work to do while the next query's interpreter starts and answers (once:
  * the hook is cleared when it runs, and by interp_set_query_companion(NULL,

@@ -22,6 +22,7 @@
 #include "util/embedded.h"
 #include "core/interp/interp.h"
 #include "os/fs.h"
+#include "os/spawn.h"
 #include "os/spawnbg.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -306,6 +307,10 @@ static int store_entry(const char *file, const char *key, const struct os_file_i
 	return r;
 }
 
+/* Interpreters that did not answer in time during this run: not asked
+ * again (a discovery that looks twice waits once). */
+static struct strvec hung = STRVEC_INIT;
+
 int interp_get(const char *path, struct interp *ip)
 {
 	memset(ip, 0, sizeof(*ip));
@@ -319,7 +324,11 @@ int interp_get(const char *path, struct interp *ip)
 	int r;
 	if (file && have_id && load_entry(file, key, &id, ip) == 0) {
 		r = 0;
-	} else if ((r = interp_query(key, ip)) == 0 && file && have_id) {
+	} else if (strvec_contains(&hung, key)) {
+		r = interp_report_timeout(key);
+	} else if ((r = interp_query(key, ip)) == INTERP_TIMED_OUT) {
+		strvec_push(&hung, key);
+	} else if (r == 0 && file && have_id) {
 		/* A cache we cannot write only costs speed. */
 		if (store_entry(file, key, &id, ip) < 0)
 			info(1, "cannot write the cache entry '%s': %s", file, strerror(errno));
@@ -486,7 +495,7 @@ int interp_load_env(const char *env_dir, struct interp *ip)
 	 * query if that is gone or stale); without a record, or when the
 	 * recorded interpreter is gone, pyvenv.cfg says where the base is */
 	int r = key && os_exists(key) ? interp_get(key, ip) : 1;
-	if (r != 0) {
+	if (r != 0 && r != INTERP_TIMED_OUT) {
 		interp_free(ip);
 		memset(ip, 0, sizeof(*ip));
 		r = load_env_from_cfg(env_abs, ip);
@@ -504,14 +513,20 @@ struct job {
 	long pid;
 	char *key, *file, *out;
 	struct os_file_id id;
+	int64_t deadline; /* 0: none */
 };
 
 /* Reads a finished job's answer and caches it; a failed query is left for
- * interp_get to run again and report. */
+ * interp_get to run again and report, one past its deadline (killed) is
+ * remembered so that interp_get reports it without running it again. */
 static void finish_job(struct job *j)
 {
 	int status = -1;
-	if (os_wait_child(j->pid, &status) == 0 && status == 0) {
+	int64_t left = j->deadline ? j->deadline - os_monotonic_ms() : 0;
+	int w = os_wait_within(j->pid, j->deadline ? (unsigned)(left > 0 ? left : 1) : 0, &status);
+	if (w < 0 && errno == ETIMEDOUT)
+		strvec_push(&hung, j->key);
+	if (w == 0 && status == 0) {
 		struct buf out = BUF_INIT;
 		struct interp ip;
 		struct buf quiet = BUF_INIT;
@@ -583,6 +598,8 @@ void interp_prefetch(const char *const *paths, size_t n)
 			continue;
 		}
 		interp_queries_run++;
+		unsigned t = interp_query_timeout();
+		j.deadline = t ? os_monotonic_ms() + t : 0;
 		jobs[(first + running) % MAX_JOBS] = j;
 		running++;
 	}
