@@ -225,11 +225,15 @@ static void evaluate(struct discovery *d, const struct pending *p, struct strvec
 		return;
 	}
 	buf_free(&why);
+	/* Counted once, at its first place: a venv's python found first on PATH
+	 * (an active env) stands for its base there. Its base is not skipped
+	 * for being "seen": the venv's own link made it so, and the base may
+	 * be on no other path cvenv looks at. */
 	char *real = os_realpath(base ? base : p->path);
-	if (base && (!real || strvec_contains(&d->seen, real) || strvec_contains(taken, real))) {
-		/* the base is listed in its own right */
+	if ((base && !real) || (real && strvec_contains(taken, real))) {
 		if (flags & DISCOVER_ALIASES)
-			strvec_pushf(&d->aliases, "%s\t%s", p->path, base);
+			strvec_pushf(&d->aliases, "%s\t%s", p->via ? p->via : p->path,
+				     base ? base : real);
 		interp_free(&f.ip);
 		free(base);
 		free(real);
