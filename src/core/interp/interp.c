@@ -5,10 +5,12 @@
 #include "util/embedded.h"
 #include "core/interp/interp.h"
 #include "core/interp/libc.h"
+#include "core/std/pyversion.h"
 #include "os/fs.h"
 #include "os/spawn.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/pathcheck.h"
 #include "util/strvec.h"
 
 void interp_free(struct interp *ip)
@@ -70,6 +72,64 @@ int interp_from_json(const char *text, size_t len, const char *what, struct inte
 	return r;
 }
 
+/* Every number of an answer (or a cache entry) that anything loops over or
+ * formats is bounded (core/std/pyversion.h); the reason, or NULL. */
+static const char *check_numbers(json_t *root, json_t *vi)
+{
+	for (size_t i = 0; i < 3; i++)
+		if (!json_is_integer(json_array_get(vi, i)))
+			return "version_info is not three integers";
+	if (!pyver_in_range(json_integer_value(json_array_get(vi, 0)),
+			    json_integer_value(json_array_get(vi, 1)),
+			    json_integer_value(json_array_get(vi, 2))))
+		return "version_info is out of bounds (major 2 to 3, minor 0 to 99, micro 0 to 999)";
+	json_t *bits = json_object_get(root, "pointer_bits");
+	if (bits && !json_is_null(bits) &&
+	    (!json_is_integer(bits) || json_integer_value(bits) < 8 || json_integer_value(bits) > 128))
+		return "pointer_bits is out of bounds (8 to 128)";
+	json_t *libc = json_object_get(root, "libc");
+	if (libc && !json_is_null(libc)) {
+		int ma, mi;
+		if (!json_is_array(libc) || !json_is_string(json_array_get(libc, 0)) ||
+		    libcver_parse(json_string_value(json_array_get(libc, 1)), &ma, &mi) < 0)
+			return "libc is not [name, \"M.N\"] with M and N from 0 to 999";
+	}
+	return NULL;
+}
+
+/* The venv paths create makes (relative to the env) and the interpreter's
+ * own paths (absolute, or "" for unknown), proven before anything is made from them: a bad
+ * path is a bad answer, and a cache entry holding one is ignored and the
+ * interpreter asked again. The reason (a new string), or NULL. */
+static char *check_paths(json_t *root)
+{
+	static const char *const rel[] = { "purelib", "platlib", "include", "scripts" };
+	static const char *const abs[] = { "executable", "base_executable", "realpath", "prefix",
+					   "base_prefix", "ensurepip", "externally_managed" };
+	json_t *vp = json_object_get(root, "venv_paths");
+	for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
+		json_t *v = json_object_get(vp, rel[i]);
+		if (!v || json_is_null(v))
+			continue;
+		if (!json_is_string(v) ||
+		    !path_rel_is_safe(json_string_value(v), json_string_length(v)))
+			return xstrfmt("venv_paths.%s is not a relative path inside the environment "
+				       "(absolute, '..', or a NUL byte)", rel[i]);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(abs); i++) {
+		json_t *v = json_object_get(root, abs[i]);
+		if (!v || json_is_null(v))
+			continue;
+		const char *p = json_string_value(v);
+		size_t n = json_string_length(v);
+		if (json_is_string(v) && n == 0)
+			continue; /* unknown: Python's sys.executable may be "" */
+		if (!json_is_string(v) || n < 2 || p[0] != '/' || !path_rel_is_safe(p + 1, n - 1))
+			return xstrfmt("%s is not an absolute path without '..' or a NUL byte", abs[i]);
+	}
+	return NULL;
+}
+
 int interp_from_json_obj(json_t *root, const char *what, struct interp *ip)
 {
 	memset(ip, 0, sizeof(*ip));
@@ -94,6 +154,14 @@ int interp_from_json_obj(json_t *root, const char *what, struct interp *ip)
 		interp_free(ip);
 		return error("cannot read the interpreter facts of '%s': the answer is incomplete",
 			     what);
+	}
+	const char *bad = check_numbers(root, vi);
+	char *bad_path = bad ? NULL : check_paths(root);
+	if (bad || bad_path) {
+		interp_free(ip);
+		error("cannot read the interpreter facts of '%s': %s", what, bad ? bad : bad_path);
+		free(bad_path);
+		return -1;
 	}
 	ip->major = (int)json_integer_value(json_array_get(vi, 0));
 	ip->minor = (int)json_integer_value(json_array_get(vi, 1));
