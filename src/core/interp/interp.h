@@ -125,6 +125,14 @@ int interp_from_json_obj(json_t *root, const char *what, struct interp *ip);
 
 void interp_free(struct interp *ip);
 
+/* The facts the standards modules need, from the answer (core/std depends
+ * on no interpreter): the compatibility tag facts (they point into ip) and
+ * the PEP 508 marker values ("markers.*"; they point into ip). */
+struct tag_facts;
+struct pep508_env;
+void tag_facts_from_interp(const struct interp *ip, struct tag_facts *f);
+void pep508_env_from_interp(struct pep508_env *env, const struct interp *ip);
+
 /* A string fact from the JSON answer by a dotted path, e.g.
  * "venv_paths.purelib" or "markers.platform_machine"; NULL if absent or null. */
 const char *interp_fact(const struct interp *ip, const char *dotted);
