@@ -16,6 +16,23 @@ bool venv_is_env(const char *dir)
 	return r;
 }
 
+char *venv_cfg_home(const char *prefix)
+{
+	char *cfg_path = path_join(prefix, "pyvenv.cfg");
+	struct buf text = BUF_INIT;
+	char *home = NULL;
+	if (os_read_file(cfg_path, PYVENVCFG_MAX, &text) == 0) {
+		struct pyvenvcfg cfg = PYVENVCFG_INIT;
+		pyvenvcfg_parse(&cfg, text.ptr, text.len);
+		const char *h = pyvenvcfg_get(&cfg, "home");
+		home = h ? xstrdup(h) : NULL;
+		pyvenvcfg_free(&cfg);
+	}
+	buf_free(&text);
+	free(cfg_path);
+	return home;
+}
+
 int venv_locate(const char *explicit_dir, char **dir)
 {
 	*dir = NULL;

@@ -360,26 +360,27 @@ static bool json_end_seen(const char *chunk, size_t n, void *arg)
 	return false;
 }
 
-static void (*companion_fn)(const char *, void *);
-static void *companion_arg;
-static const char *companion_python;
+struct meanwhile_run {
+	struct interp_meanwhile *mw;
+	const char *python;
+};
 
-void interp_set_query_companion(void (*fn)(const char *python, void *arg), void *arg)
+static void run_meanwhile(void *arg)
 {
-	companion_fn = fn;
-	companion_arg = arg;
-}
-
-static void run_companion(void *unused)
-{
-	(void)unused;
-	void (*fn)(const char *, void *) = companion_fn;
-	companion_fn = NULL;
+	struct meanwhile_run *m = arg;
+	void (*fn)(const char *, void *) = m->mw->fn;
+	m->mw->fn = NULL; /* once */
 	if (fn)
-		fn(companion_python, companion_arg);
+		fn(m->python, m->mw->arg);
 }
 
 int interp_query(const char *path, struct interp *ip)
+{
+	return interp_query_in(path, NULL, NULL, ip);
+}
+
+int interp_query_in(const char *path, const char *qdir, struct interp_meanwhile *mw,
+		    struct interp *ip)
 {
 	const struct embedded_file *script = embedded_get("interp_query.py");
 	if (!script)
@@ -389,7 +390,6 @@ int interp_query(const char *path, struct interp *ip)
 	if (!os_is_executable(path))
 		return error("cannot use interpreter '%s': not an executable file", path);
 
-	char *qdir = interp_query_module_dir();
 	const char *argv[7];
 	char *owned;
 	interp_query_argv(path, qdir, NULL, argv, &owned);
@@ -397,6 +397,7 @@ int interp_query(const char *path, struct interp *ip)
 	interp_query_env(&env);
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	struct json_end end = { 0 };
+	struct meanwhile_run during = { mw, path };
 	struct os_run_opts o = {
 		.env = (const char *const *)env.v,
 		.stdin_data = qdir ? NULL : script->data,
@@ -404,7 +405,8 @@ int interp_query(const char *path, struct interp *ip)
 		.out = &out,
 		.err = &err,
 		.max_output = 4u << 20,
-		.meanwhile = companion_fn ? run_companion : NULL,
+		.meanwhile = mw && mw->fn ? run_meanwhile : NULL,
+		.meanwhile_arg = &during,
 		/* the answer is one JSON object, complete or unreadable: no need
 		 * to wait for the interpreter to be gone */
 		.no_wait_after_eof = true,
@@ -412,14 +414,12 @@ int interp_query(const char *path, struct interp *ip)
 		.out_complete_arg = &end,
 		.timeout_ms = query_timeout_ms,
 	};
-	companion_python = path;
 	int status = 0;
 	info(2, "querying the interpreter '%s'", path);
 	interp_queries_run++;
 	int r = os_run(argv, &o, &status);
 	strvec_clear(&env);
 	free(owned);
-	free(qdir);
 	if (r < 0 && errno == ETIMEDOUT) {
 		r = interp_report_timeout(path);
 	} else if (r < 0) {
