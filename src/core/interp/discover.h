@@ -74,7 +74,9 @@ long discover_pick(const struct discovery *d, const struct pyrequest *req);
  * then python3 on PATH. An interpreter inside a venv resolves to its base.
  * mw (or NULL): work to do while the first interpreter asked answers.
  * Returns 0; -1 after reporting that nothing matches; -2 after reporting a
- * malformed request (a usage error: exit 2). */
+ * malformed request (a usage error: exit 2); INTERP_TIMED_OUT after
+ * reporting that the interpreter a path or name request names did not
+ * answer in time (a hanging one met during a search is skipped instead). */
 int interp_resolve(const char *request, struct interp_meanwhile *mw, struct interp *ip);
 
 /* The full resolution behind interp_resolve(): request NULL means the
