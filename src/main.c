@@ -61,6 +61,8 @@ int main(int argc, char **argv_)
 		hint("see 'cvenv --help' for the list of commands");
 		return EXIT_USAGE;
 	}
+	if (cmd_config_from_env() < 0)
+		return EXIT_USAGE;
 	/* jansson's hash seed (against colliding keys in JSON from the network)
 	 * from one getrandom(2) rather than its own open/read/close of
 	 * /dev/urandom at the first object */

@@ -36,4 +36,9 @@ void print_main_help(FILE *f);
  * Returns the number of positional arguments, or -1 with *exit_code set. */
 int cmd_parse(const struct command *c, int argc, const char **argv, int *exit_code);
 
+/* Reads the environment variables that configure core modules (today
+ * CVENV_QUERY_TIMEOUT), once, before a command runs. Returns -1 after
+ * reporting a malformed value (a usage error). (cmd/envconfig.c) */
+int cmd_config_from_env(void);
+
 #endif

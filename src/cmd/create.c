@@ -4,7 +4,7 @@
 
 #include "cmd/cmd.h"
 #include "core/env/create.h"
-#include "core/interp/interp.h"
+#include "core/interp/discover.h"
 #include "os/fs.h"
 #include "os/interrupt.h"
 #include "util/buf.h"
@@ -113,10 +113,9 @@ static int cmd_create(int argc, const char **argv)
 	code = EXIT_FAIL;
 	/* the first env is built while an uncached interpreter answers */
 	struct create_head *head = create_head_new(&o, argv[0]);
-	interp_set_query_companion(create_head_start, head);
+	struct interp_meanwhile meanwhile = { create_head_start, head };
 	/* no -p: $CVENV_PYTHON, .python-version, then python3 on PATH */
-	int rr = interp_resolve(opt_python, &ip);
-	interp_set_query_companion(NULL, NULL);
+	int rr = interp_resolve(opt_python, &meanwhile, &ip);
 	if (rr == -2)
 		code = EXIT_USAGE;
 	if (rr == 0 && os_interrupted()) {

@@ -4,7 +4,7 @@
 #include "util/common.h"
 
 #include "cmd/cmd.h"
-#include "core/interp/interp.h"
+#include "core/interp/discover.h"
 #include "core/std/tags.h"
 #include "util/error.h"
 #include "util/strvec.h"
@@ -30,7 +30,7 @@ static int cmd_debug_tags(int argc, const char **argv)
 	if (cmd_parse(&command_debug_tags, argc, argv, &code) < 0)
 		return code;
 	struct interp ip;
-	if (interp_resolve(opt_python ? opt_python : "python3", &ip) < 0)
+	if (interp_resolve(opt_python ? opt_python : "python3", NULL, &ip) < 0)
 		return EXIT_FAIL;
 	struct tag_facts f;
 	struct strvec tags = STRVEC_INIT;

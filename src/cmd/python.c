@@ -7,6 +7,7 @@
 #include "cmd/cmd.h"
 #include "core/interp/discover.h"
 #include "core/interp/interp.h"
+#include "core/interp/interpcache.h"
 #include "core/std/pep440.h"
 #include "core/interp/pyrequest.h"
 #include "util/buf.h"
@@ -159,7 +160,7 @@ static int python_find(int n, const char **args, bool json, bool as_list)
 	}
 	struct buf why = BUF_INIT;
 	struct interp ip;
-	int r = discover_resolve(n ? args[0] : NULL, &ip, verbosity > 0 ? &why : NULL);
+	int r = discover_resolve(n ? args[0] : NULL, NULL, &ip, verbosity > 0 ? &why : NULL);
 	if (why.len) {
 		buf_rtrim(&why, "\n");
 		info(1, "%s", why.ptr);

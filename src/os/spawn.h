@@ -13,6 +13,9 @@ struct os_run_opts {
 	struct buf *out;          /* captures stdout, or NULL to inherit */
 	struct buf *err;          /* captures stderr, or NULL to inherit */
 	size_t max_output;        /* cap for each captured stream (0 = 16 MiB) */
+	/* Set (when not NULL) to whether a captured stream reached max_output:
+	 * it then holds exactly its first max_output bytes, the rest dropped. */
+	bool *truncated;
 	/* Called once while the child runs, as soon as it has all its stdin:
 	 * work of the caller's that does not need the child's answer. */
 	void (*meanwhile)(void *arg);
@@ -22,6 +25,16 @@ struct os_run_opts {
 	 * left to os_reap_later. For a child whose output says by itself
 	 * whether it is complete, and that exits right after closing it. */
 	bool no_wait_after_eof;
+	/* Told each chunk of stdout as it is captured; true means the answer is
+	 * complete: reading stops there as at end of file (a process the child
+	 * left behind may hold its stdout open for ever). */
+	bool (*out_complete)(const char *chunk, size_t n, void *arg);
+	void *out_complete_arg;
+	/* A deadline in milliseconds for the whole run (0: none). The child then
+	 * leads a process group of its own, which SIGINT, SIGTERM and SIGHUP
+	 * sent to this process are passed on to; when the deadline passes the
+	 * group is killed (SIGKILL) and os_run returns -1 with ETIMEDOUT. */
+	unsigned timeout_ms;
 };
 
 /* A child this program no longer needs, which has closed its output and is
@@ -29,9 +42,26 @@ struct os_run_opts {
 void os_reap_later(long pid);
 
 /* Runs argv[0] (a path, or a name looked up on PATH) and waits for it.
- * Returns -1 with errno if it could not be started; otherwise 0 and sets
- * *status to the exit code, or 128+signal when it was killed. */
+ * Returns -1 with errno if it could not be started (or ETIMEDOUT: see
+ * timeout_ms); otherwise 0 and sets *status to the exit code, or 128+signal
+ * when it was killed. */
 int os_run(const char *const *argv, const struct os_run_opts *opts, int *status);
+
+/* Waits up to timeout_ms (0: for ever) for the child pid, which leads its
+ * own process group (os_run with a deadline, os_spawn_to_files), to end:
+ * 0 and *status (exit code, or 128+signal); on timeout its group is killed
+ * and reaped, and -1 with ETIMEDOUT; -1 with errno when it cannot be waited
+ * for. Stops passing signals on to the group (os_group_forget). */
+int os_wait_within(long pid, unsigned timeout_ms, int *status);
+
+/* A monotonic clock in milliseconds, for deadlines. */
+int64_t os_monotonic_ms(void);
+
+/* Signals this process gets (SIGINT, SIGTERM, SIGHUP) are passed on to the
+ * process group pgid while it is remembered (a child in a group of its own
+ * is out of the terminal's reach), then acted on as before. At most 16. */
+void os_group_remember(long pgid);
+void os_group_forget(long pgid);
 
 /* Runs fn(arg) in a child process made to outlive this one: in a session of
  * its own, ignoring SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE and SIGTSTP, so

@@ -8,11 +8,10 @@
 
 /* Starts argv[0] (a path) with stdin from /dev/null and stdout and stderr
  * written to out_path and err_path (created or truncated, mode 0600), in
- * environment env (NULL: inherit). Returns 0 and sets *pid, or -1 with errno. */
+ * environment env (NULL: inherit), leading a process group of its own
+ * (signals to this process are passed on to it until it is waited for).
+ * Returns 0 and sets *pid, or -1 with errno. Wait with os_wait_within
+ * (os/spawn.h). */
 int os_spawn_to_files(const char *const *argv, const char *const *env, const char *out_path,
 		      const char *err_path, long *pid);
-/* Waits for a child started by os_spawn_to_files; *status is its exit code,
- * or 128+signal. Returns 0, or -1 with errno. */
-int os_wait_child(long pid, int *status);
-
 #endif

@@ -128,7 +128,8 @@ test_expect_success 'a venv is never the base: its base interpreter is used' '
 	test_cmp_eq() { diff -u "$1" "$2"; } && test_cmp_eq want got &&
 	cvenv python find v/bin/python >out2 && expect_equal "$(cat out2)" "$(cat out)" &&
 	PATH="$TRASH/v/bin:$PATH" cvenv python list >list &&
-	! grep "$TRASH/v/" list
+	! grep -E "^[^ ]+ +[^ ]+ +$TRASH/v/" list &&
+	grep -E "^3\.12\.[0-9]+ +cpython +[^ ]+ \(via $TRASH/v/bin/python" list
 '
 
 test_expect_success 'paths: an executable, an installation directory, ~' '

@@ -52,28 +52,7 @@ SH
 chmod +x "$loader"
 musl_exe="$TRASH/musl/bin/python3.13"
 mkdir -p "$TRASH/musl/bin"
-# Appends the new interpreter path to a copy of the binary and points
-# PT_INTERP's p_offset and p_filesz at it (64-bit little-endian ELF).
-python3 - "$(readlink -f "$py")" "$musl_exe" "$loader" <<'PY'
-import struct, sys
-src, dst, interp = sys.argv[1:]
-data = bytearray(open(src, "rb").read())
-assert data[:4] == b"\x7fELF" and data[4] == 2 and data[5] == 1, "not 64-bit LSB ELF"
-phoff, = struct.unpack_from("<Q", data, 32)
-phentsize, phnum = struct.unpack_from("<HH", data, 54)
-new = interp.encode() + b"\0"
-at = len(data)
-data += new
-for i in range(phnum):
-    o = phoff + i * phentsize
-    if struct.unpack_from("<I", data, o)[0] == 3:
-        struct.pack_into("<Q", data, o + 8, at)
-        struct.pack_into("<Q", data, o + 32, len(new))
-        break
-else:
-    sys.exit("no PT_INTERP in " + src)
-open(dst, "wb").write(data)
-PY
+python3 "$TEST_DIR/elf_set_interp.py" "$(readlink -f "$py")" "$musl_exe" "$loader"
 # The musl interpreter: the real one, answering the query as a musl build.
 wrapper="$TRASH/pyenv/versions/3.13.0/bin/python3"
 cat >"$wrapper" <<SH

@@ -7,6 +7,7 @@
 
 #include "util/embedded.h"
 #include "core/interp/interp.h"
+#include "core/interp/interpcache.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -49,10 +50,10 @@ static void test_get_caches(void **state)
 		skip();
 	struct interp a, b;
 	unsigned before = interp_queries_run;
-	assert_int_equal(interp_get(python, &a), 0);
+	assert_int_equal(interp_get(python, NULL, &a), 0);
 	assert_int_equal(interp_queries_run, before + 1);
 	assert_false(a.from_cache);
-	assert_int_equal(interp_get(python, &b), 0);
+	assert_int_equal(interp_get(python, NULL, &b), 0);
 	assert_int_equal(interp_queries_run, before + 1);
 	assert_true(b.from_cache);
 	assert_string_equal(a.version, b.version);
@@ -68,7 +69,7 @@ static void test_env_record(void **state)
 	if (!python)
 		skip();
 	struct interp ip, got;
-	assert_int_equal(interp_get(python, &ip), 0);
+	assert_int_equal(interp_get(python, NULL, &ip), 0);
 	char *env = path_join(tmp, "env");
 	assert_int_equal(os_mkdir_p(env, 0755), 0);
 	char *home = os_dirname(python);
@@ -147,7 +148,7 @@ static void test_env_links_are_the_record(void **state)
 	if (!python)
 		skip();
 	struct interp ip, got;
-	assert_int_equal(interp_get(python, &ip), 0);
+	assert_int_equal(interp_get(python, NULL, &ip), 0);
 	char *env = path_join(tmp, "linked-env");
 	char *bin = path_join(env, "bin");
 	assert_int_equal(os_mkdir_p(bin, 0755), 0);
@@ -221,7 +222,7 @@ static void test_corrupt_entries(void **state)
 	if (!python)
 		skip();
 	struct interp ip;
-	assert_int_equal(interp_get(python, &ip), 0);
+	assert_int_equal(interp_get(python, NULL, &ip), 0);
 	interp_free(&ip);
 	char *dir = interp_cache_dir();
 	struct strvec names = STRVEC_INIT;
@@ -233,12 +234,12 @@ static void test_corrupt_entries(void **state)
 			if (strstr(names.v[i], ".json")) /* not the query module's directory */
 				write_file(dir, names.v[i], bad[k]);
 		unsigned before = interp_queries_run;
-		assert_int_equal(interp_get(python, &ip), 0);
+		assert_int_equal(interp_get(python, NULL, &ip), 0);
 		assert_int_equal(interp_queries_run, before + 1);
 		assert_false(ip.from_cache);
 		interp_free(&ip);
 		/* rewritten: the next one is a hit */
-		assert_int_equal(interp_get(python, &ip), 0);
+		assert_int_equal(interp_get(python, NULL, &ip), 0);
 		assert_true(ip.from_cache);
 		interp_free(&ip);
 	}

@@ -126,7 +126,7 @@ static void test_detect(void **state)
 	int major = -1, minor = -1;
 	char *ld = loader("ld-musl-x86_64.so.1", "musl libc (x86_64)\nVersion 1.2.4\n");
 	char *exe = executable("python-musl", ld);
-	assert_int_equal(libc_musl_version(exe, &major, &minor), 0);
+	assert_int_equal(libc_musl_version(exe, 10000, &major, &minor), 0);
 	assert_int_equal(major, 1);
 	assert_int_equal(minor, 2);
 	assert_int_equal(runs(), 1);
@@ -138,7 +138,7 @@ static void test_detect(void **state)
 	char *exe2 = executable("python-glibc", "./ld-linux-x86-64.so.2");
 	char *cwd = getcwd(NULL, 0);
 	assert_int_equal(chdir(tmp), 0);
-	int r = libc_musl_version(exe2, &major, &minor);
+	int r = libc_musl_version(exe2, 10000, &major, &minor);
 	assert_int_equal(chdir(cwd), 0);
 	free(cwd);
 	assert_int_equal(r, 1);
@@ -147,17 +147,17 @@ static void test_detect(void **state)
 	/* a musl-named loader with another answer, or none at all */
 	char *odd = loader("ld-musl-odd.so.1", "something else\n");
 	char *exe3 = executable("python-odd", odd);
-	assert_int_equal(libc_musl_version(exe3, &major, &minor), 1);
+	assert_int_equal(libc_musl_version(exe3, 10000, &major, &minor), 1);
 	assert_int_equal(runs(), 1);
 	char *missing = path_join(tmp, "ld-musl-missing.so.1");
 	char *exe4 = executable("python-missing", missing);
-	assert_int_equal(libc_musl_version(exe4, &major, &minor), 1);
+	assert_int_equal(libc_musl_version(exe4, 10000, &major, &minor), 1);
 
 	/* not an executable of ours: a script, a missing file, a real glibc one */
-	assert_int_equal(libc_musl_version(ld, &major, &minor), 1);
-	assert_int_equal(libc_musl_version(missing, &major, &minor), 1);
+	assert_int_equal(libc_musl_version(ld, 10000, &major, &minor), 1);
+	assert_int_equal(libc_musl_version(missing, 10000, &major, &minor), 1);
 	if (os_exists("/usr/bin/python3.11"))
-		assert_int_equal(libc_musl_version("/usr/bin/python3.11", &major, &minor), 1);
+		assert_int_equal(libc_musl_version("/usr/bin/python3.11", 10000, &major, &minor), 1);
 	assert_int_equal(runs(), 0);
 	free(ld), free(exe), free(other), free(exe2), free(odd), free(exe3);
 	free(missing), free(exe4);

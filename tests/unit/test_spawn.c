@@ -69,6 +69,119 @@ static void test_run_meanwhile_and_no_wait(void **state)
 	buf_free(&out);
 }
 
+/* The capture keeps exactly the first max_output bytes and says so: a
+ * chunk crossing the cap is cut there and later (smaller) chunks are not
+ * appended after the hole. */
+static void test_run_cap_truncates_once(void **state)
+{
+	(void)state;
+	struct buf out = BUF_INIT;
+	bool truncated = false;
+	/* 3000 bytes of 'a' as one write, then "bb" after a pause for a read */
+	const char *argv[] = { "/bin/sh", "-c",
+			       "head -c 3000 /dev/zero | tr '\\0' a; read x; printf bb", NULL };
+	struct os_run_opts o = { .stdin_data = "\n", .stdin_len = 1, .out = &out,
+				 .max_output = 1000, .truncated = &truncated };
+	int status = -1;
+	assert_int_equal(os_run(argv, &o, &status), 0);
+	assert_int_equal(status, 0);
+	assert_int_equal(out.len, 1000);
+	assert_true(truncated);
+	for (size_t i = 0; i < out.len; i++)
+		assert_int_equal(out.ptr[i], 'a');
+	buf_free(&out);
+
+	const char *small[] = { "/bin/sh", "-c", "printf abc", NULL };
+	truncated = true;
+	assert_int_equal(os_run(small, &o, &status), 0);
+	assert_string_equal(out.ptr, "abc");
+	assert_false(truncated);
+	buf_free(&out);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A child that never answers is killed with its whole process group at the
+ * deadline (a grandchild holding stdout included): ETIMEDOUT. */
+static void test_run_deadline_kills_group(void **state)
+{
+	(void)state;
+	char pidfile[] = "/tmp/cvenv-test-spawn-XXXXXX";
+	int fd = mkstemp(pidfile);
+	assert_true(fd >= 0);
+	close(fd);
+	char *script = xstrfmt("sleep 1000 & echo $! >%s; wait", pidfile);
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	struct buf out = BUF_INIT;
+	struct os_run_opts o = { .out = &out, .timeout_ms = 300 };
+	int status = 0;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	errno = 0;
+	assert_int_equal(os_run(argv, &o, &status), -1);
+	assert_int_equal(errno, ETIMEDOUT);
+	double took = seconds_since(&t0);
+	assert_true(took >= 0.25 && took < 5);
+	/* the grandchild is gone too (killed with the group; init reaps it) */
+	FILE *f = fopen(pidfile, "r");
+	assert_non_null(f);
+	long gp = 0;
+	assert_int_equal(fscanf(f, "%ld", &gp), 1);
+	fclose(f);
+	int alive = 1;
+	for (int i = 0; i < 500 && alive; i++) {
+		char *stat = xstrfmt("/proc/%ld/stat", gp);
+		FILE *s = fopen(stat, "r");
+		free(stat);
+		char st = 'Z';
+		if (s) {
+			if (fscanf(s, "%*d %*s %c", &st) != 1)
+				st = 'Z';
+			fclose(s);
+		}
+		alive = st != 'Z' && s;
+		if (alive) {
+			struct timespec ts = { 0, 10 * 1000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	assert_false(alive);
+	unlink(pidfile);
+	free(script);
+	buf_free(&out);
+}
+
+static bool ends_with_brace(const char *chunk, size_t n, void *arg)
+{
+	(void)arg;
+	return memchr(chunk, '}', n) != NULL;
+}
+
+/* A complete answer ends the reading even while a process the child left
+ * behind holds stdout open: no wait for EOF. */
+static void test_run_stops_at_answer(void **state)
+{
+	(void)state;
+	const char *argv[] = { "/bin/sh", "-c", "sleep 1000 & echo \"{$!}\"", NULL };
+	struct buf out = BUF_INIT;
+	struct os_run_opts o = { .out = &out, .out_complete = ends_with_brace,
+				 .no_wait_after_eof = true, .timeout_ms = 20000 };
+	int status = 0;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(os_run(argv, &o, &status), 0);
+	assert_true(seconds_since(&t0) < 5);
+	long left = 0;
+	assert_int_equal(sscanf(out.ptr, "{%ld}", &left), 1);
+	kill((pid_t)left, SIGKILL); /* the test's own leftover */
+	buf_free(&out);
+}
+
 struct probe {
 	pid_t parent_pid, parent_sid;
 	int fd; /* write end: the child reports what it saw */
@@ -131,6 +244,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_captures),
 		cmocka_unit_test(test_run_meanwhile_and_no_wait),
+		cmocka_unit_test(test_run_cap_truncates_once),
+		cmocka_unit_test(test_run_deadline_kills_group),
+		cmocka_unit_test(test_run_stops_at_answer),
 		cmocka_unit_test(test_shielded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

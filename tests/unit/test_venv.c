@@ -126,6 +126,42 @@ static void test_open_refusals(void **state)
 	free(dir);
 }
 
+/* A version out of bounds (core/std/pyversion.h) is refused naming the
+ * file and the key, even with matching lib/ and bin/ names: install would
+ * otherwise loop over the minor version making tags (issue 17.4). */
+static void test_open_version_out_of_bounds(void **state)
+{
+	(void)state;
+	static const char *const cfgs[] = {
+		"version = 3.300000000\n", "version = 3.99999999999999999999\n",
+		"version_info = 3.100.0.final.0\n", "version = 9.1.0\n", "version = 3.12.1000\n",
+	};
+	static const char *const libs[] = { "python3.300000000", "python3.99999999999999999999",
+					    "python3.100", "python9.1", "python3.12" };
+	for (size_t i = 0; i < ARRAY_SIZE(cfgs); i++) {
+		struct venv v;
+		char *name = xstrfmt("big%zu", i);
+		char *dir = make_env(name, cfgs[i], libs[i], "python");
+		buf_reset(&captured);
+		assert_int_equal(venv_open(dir, &v), -1);
+		assert_non_null(strstr(captured.ptr, "invalid Python version in '"));
+		assert_non_null(strstr(captured.ptr, "pyvenv.cfg': the key 'version"));
+		free(dir);
+		free(name);
+	}
+	/* lib/python3.300000000 alone (no version key): not taken as the env's */
+	struct venv v;
+	char *dir = make_env("biglib", "home = /x\n", "python3.300000000", "python");
+	assert_int_equal(venv_open(dir, &v), -1);
+	free(dir);
+	/* the largest accepted */
+	dir = make_env("edge", "version = 3.99.999\n", "python3.99", "python");
+	assert_int_equal(venv_open(dir, &v), 0);
+	assert_int_equal(v.minor, 99);
+	venv_close(&v);
+	free(dir);
+}
+
 static void test_locate_order(void **state)
 {
 	(void)state;
@@ -172,6 +208,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_virtualenv_pypy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_without_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_version_out_of_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locate_order, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "core/env/create.h"
 #include "core/env/seed.h"
 #include "core/interp/interp.h"
+#include "core/interp/interpcache.h"
 #include "core/env/layout.h"
 #include "core/env/pyvenvcfg.h"
 #include "core/env/venv.h"
@@ -427,7 +428,7 @@ static void layout_opts_of(const struct create_opts *o, const char *dir, struct 
 
 /* ---- The head start ----
  * On a first meeting with an interpreter its query is most of a create's
- * time. Meanwhile (interp_set_query_companion) the first env, when it is a
+ * time. Meanwhile (the interp_meanwhile given to interp_resolve) the first env, when it is a
  * new directory, is built from a guess of the facts that shape it: the
  * version and implementation in the interpreter's file name (or its link
  * target's: python3 -> python3.11, pypy3 -> pypy3.9), the path as given for

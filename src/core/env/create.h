@@ -46,7 +46,7 @@ int create_check_interp(const struct interp *ip, const struct create_opts *o);
 
 /* A head start on a new env while the interpreter is queried (see
  * create.c): create_head_new() for the first DIR, create_head_start() as the
- * query's companion (interp_set_query_companion), the head passed to
+ * query's interp_meanwhile (given to interp_resolve), the head passed to
  * create_env(), and create_head_free() at the end, which removes a build
  * that was not used. */
 struct create_head;

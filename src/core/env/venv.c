@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include "core/env/venv.h"
+#include "core/std/pyversion.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -13,6 +14,23 @@ bool venv_is_env(const char *dir)
 	bool r = os_is_file(cfg);
 	free(cfg);
 	return r;
+}
+
+char *venv_cfg_home(const char *prefix)
+{
+	char *cfg_path = path_join(prefix, "pyvenv.cfg");
+	struct buf text = BUF_INIT;
+	char *home = NULL;
+	if (os_read_file(cfg_path, PYVENVCFG_MAX, &text) == 0) {
+		struct pyvenvcfg cfg = PYVENVCFG_INIT;
+		pyvenvcfg_parse(&cfg, text.ptr, text.len);
+		const char *h = pyvenvcfg_get(&cfg, "home");
+		home = h ? xstrdup(h) : NULL;
+		pyvenvcfg_free(&cfg);
+	}
+	buf_free(&text);
+	free(cfg_path);
+	return home;
 }
 
 int venv_locate(const char *explicit_dir, char **dir)
@@ -45,17 +63,6 @@ int venv_locate(const char *explicit_dir, char **dir)
 	return -1;
 }
 
-/* "3.11.2" or virtualenv's "3.11.2.final.0". */
-static void parse_version(const char *s, int *major, int *minor, int *micro)
-{
-	int a = 0, b = 0, c = 0;
-	if (s && sscanf(s, "%d.%d.%d", &a, &b, &c) >= 2) {
-		*major = a;
-		*minor = b;
-		*micro = c;
-	}
-}
-
 /* lib/<python|pypy>X.Y/site-packages: by the version when known, else the
  * only such directory under lib/. */
 static char *find_purelib(struct venv *v)
@@ -81,11 +88,18 @@ static char *find_purelib(struct venv *v)
 			const char *n = names.v[i];
 			if (!starts_with(n, "python") && !starts_with(n, "pypy"))
 				continue;
+			bool pypy = starts_with(n, "pypy");
+			int ma, mi, mc;
 			char *p = xstrfmt("%s/%s/site-packages", lib, n);
-			if (os_is_dir(p)) {
+			int pr = pyver_parse(n + (pypy ? 4 : 6), &ma, &mi, &mc);
+			if (pr >= 0 && os_is_dir(p)) { /* an absurd version is no env's */
 				found = p;
-				v->pypy = starts_with(n, "pypy");
-				parse_version(n + (v->pypy ? 4 : 6), &v->major, &v->minor, &v->micro);
+				v->pypy = pypy;
+				if (pr == 0) {
+					v->major = ma;
+					v->minor = mi;
+					v->micro = mc;
+				}
 			} else {
 				free(p);
 			}
@@ -112,6 +126,29 @@ static char *find_python(const struct venv *v)
 	return found;
 }
 
+/* "version" (venv's "3.11.2") or "version_info" (virtualenv's
+ * "3.11.2.final.0"); bounded (core/std/pyversion.h): a version out of
+ * bounds is refused, text that is no version is ignored as before. */
+static int read_version(struct venv *v)
+{
+	const char *key = "version";
+	const char *ver = pyvenvcfg_get(&v->cfg, key);
+	if (!ver) {
+		key = "version_info";
+		ver = pyvenvcfg_get(&v->cfg, key);
+	}
+	if (!ver || pyver_parse(ver, &v->major, &v->minor, &v->micro) >= 0)
+		return 0;
+	struct buf shown = BUF_INIT;
+	py_repr_str(&shown, ver);
+	error("invalid Python version in '%s': the key '%s' is %s (major %d to %d, minor 0 to %d, "
+	      "micro 0 to %d)", v->cfg_path, key, shown.ptr, PYVER_MAJOR_MIN, PYVER_MAJOR_MAX,
+	      PYVER_MINOR_MAX, PYVER_MICRO_MAX);
+	hint("recreate the environment with 'cvenv create --clear %s'", v->dir);
+	buf_free(&shown);
+	return -1;
+}
+
 int venv_open(const char *dir, struct venv *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -132,10 +169,10 @@ int venv_open(const char *dir, struct venv *v)
 	buf_free(&text);
 	const char *home = pyvenvcfg_get(&v->cfg, "home");
 	v->home = home ? xstrdup(home) : NULL;
-	const char *ver = pyvenvcfg_get(&v->cfg, "version");
-	if (!ver)
-		ver = pyvenvcfg_get(&v->cfg, "version_info");
-	parse_version(ver, &v->major, &v->minor, &v->micro);
+	if (read_version(v) < 0) {
+		venv_close(v);
+		return -1;
+	}
 	v->system_site_packages =
 		pyvenvcfg_is_true(pyvenvcfg_get(&v->cfg, "include-system-site-packages"));
 	v->bin_dir = path_join(v->dir, "bin");

@@ -36,6 +36,10 @@ int venv_find_and_open(const char *explicit_dir, struct venv *v);
 
 void venv_close(struct venv *v);
 
+/* "home" from <prefix>/pyvenv.cfg (new string), or NULL: where the base
+ * interpreter of the env at prefix lives. */
+char *venv_cfg_home(const char *prefix);
+
 /* True if dir holds a pyvenv.cfg (a file). */
 bool venv_is_env(const char *dir);
 

@@ -4,7 +4,8 @@
 #include "core/interp/discover.h"
 #include "core/std/pep440.h"
 #include "core/interp/pyrequest.h"
-#include "core/env/pyvenvcfg.h"
+#include "core/env/venv.h"
+#include "core/interp/interpcache.h"
 #include "os/dirscan.h"
 #include "os/fs.h"
 #include "util/buf.h"
@@ -41,23 +42,6 @@ static bool is_under(const char *path, const char *dir)
 	return n && !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
-char *discover_pyvenv_home(const char *prefix)
-{
-	char *cfg_path = path_join(prefix, "pyvenv.cfg");
-	struct buf text = BUF_INIT;
-	char *home = NULL;
-	if (os_read_file(cfg_path, PYVENVCFG_MAX, &text) == 0) {
-		struct pyvenvcfg cfg = PYVENVCFG_INIT;
-		pyvenvcfg_parse(&cfg, text.ptr, text.len);
-		const char *h = pyvenvcfg_get(&cfg, "home");
-		home = h ? xstrdup(h) : NULL;
-		pyvenvcfg_free(&cfg);
-	}
-	buf_free(&text);
-	free(cfg_path);
-	return home;
-}
-
 char *discover_venv_base(const struct interp *ip)
 {
 	if (ip->base_executable && !is_under(ip->base_executable, ip->prefix) &&
@@ -65,7 +49,7 @@ char *discover_venv_base(const struct interp *ip)
 		return xstrdup(ip->base_executable);
 	if (ip->realpath && !is_under(ip->realpath, ip->prefix))
 		return xstrdup(ip->realpath);
-	char *home = discover_pyvenv_home(ip->prefix);
+	char *home = venv_cfg_home(ip->prefix);
 	char *found = NULL;
 	if (home) {
 		char *name = os_basename(ip->executable);
@@ -93,16 +77,17 @@ static const char *last_error(struct buf *b)
 
 /* Facts of path with a venv replaced by its base (at most a few levels);
  * *base_path is set when a base replaced it. */
-static int get_base(const char *path, struct interp *ip, char **base_path)
+static int get_base(const char *path, struct interp_meanwhile *mw, struct interp *ip,
+		    char **base_path)
 {
-	int r = interp_get(path, ip);
+	int r = interp_get(path, mw, ip);
 	for (int depth = 0; r == 0 && ip->in_venv && depth < 8; depth++) {
 		char *base = discover_venv_base(ip);
 		interp_free(ip);
 		if (!base)
 			return error("'%s' is inside a venv whose base interpreter cannot be found",
 				     path);
-		r = interp_get(base, ip);
+		r = interp_get(base, mw, ip);
 		free(*base_path);
 		*base_path = base;
 	}
@@ -184,6 +169,21 @@ static void add_candidate(struct discovery *d, const char *path, const char *sou
 	p->source = source;
 }
 
+/* A hanging interpreter does not stop the search: it is skipped, said once
+ * per run (a discovery may look twice). */
+static void skip_hung(struct discovery *d, const char *path)
+{
+	static struct strvec warned = STRVEC_INIT;
+	char *secs = interp_query_timeout_text();
+	if (!strvec_contains(&warned, path)) {
+		strvec_push(&warned, path);
+		warning("skipping interpreter '%s': it did not answer within %s s", path, secs);
+	}
+	if (d)
+		strvec_pushf(&d->problems, "%s: did not answer within %s s", path, secs);
+	free(secs);
+}
+
 /* Second pass: the facts of a candidate (from the cache, or one query); a
  * venv stands for its base, counted once. */
 static void evaluate(struct discovery *d, const struct pending *p, struct strvec *taken,
@@ -195,8 +195,14 @@ static void evaluate(struct discovery *d, const struct pending *p, struct strvec
 	struct buf *saved = error_capture;
 	error_capture = &why; /* one broken interpreter must not spoil the search */
 	char *base = NULL;
-	int r = get_base(p->path, &f.ip, &base);
+	int r = get_base(p->path, d->meanwhile, &f.ip, &base);
 	error_capture = saved;
+	if (r == INTERP_TIMED_OUT) {
+		skip_hung(d, p->via ? p->via : p->path);
+		buf_free(&why);
+		free(base);
+		return;
+	}
 	if (r < 0) {
 		strvec_pushf(&d->problems, "%s: %s", p->via ? p->via : p->path, last_error(&why));
 		buf_free(&why);
@@ -204,11 +210,15 @@ static void evaluate(struct discovery *d, const struct pending *p, struct strvec
 		return;
 	}
 	buf_free(&why);
+	/* Counted once, at its first place: a venv's python found first on PATH
+	 * (an active env) stands for its base there. Its base is not skipped
+	 * for being "seen": the venv's own link made it so, and the base may
+	 * be on no other path cvenv looks at. */
 	char *real = os_realpath(base ? base : p->path);
-	if (base && (!real || strvec_contains(&d->seen, real) || strvec_contains(taken, real))) {
-		/* the base is listed in its own right */
+	if ((base && !real) || (real && strvec_contains(taken, real))) {
 		if (flags & DISCOVER_ALIASES)
-			strvec_pushf(&d->aliases, "%s\t%s", p->path, base);
+			strvec_pushf(&d->aliases, "%s\t%s", p->via ? p->via : p->path,
+				     base ? base : real);
 		interp_free(&f.ip);
 		free(base);
 		free(real);
@@ -589,7 +599,8 @@ void discover_default_requests(struct strvec *out, char **origin)
 }
 
 /* A path request: an executable, a venv or an installation directory. */
-static int resolve_path(const char *path, struct interp *ip, struct buf *why)
+static int resolve_path(const char *path, struct interp_meanwhile *mw, struct interp *ip,
+			struct buf *why)
 {
 	bool dir = os_is_dir(path);
 	char *exe = dir ? install_dir_python(path) : NULL;
@@ -601,7 +612,7 @@ static int resolve_path(const char *path, struct interp *ip, struct buf *why)
 		return error("cannot use interpreter '%s': %s", path, strerror(ENOENT));
 	}
 	char *base = NULL;
-	int r = get_base(p, ip, &base);
+	int r = get_base(p, mw, ip, &base);
 	if (r == 0 && why)
 		buf_addf(why, "'%s' is a path: using %s%s%s\n", path, base ? base : p,
 			 base ? ", the base of the venv of " : "", base ? p : "");
@@ -613,34 +624,49 @@ static int resolve_path(const char *path, struct interp *ip, struct buf *why)
 /* A command on PATH, as the shell would find it -- except that a pyenv shim
  * is resolved to the interpreter pyenv selects, and one that selects nothing
  * installed ("system") lets the search go on down PATH. */
-static int resolve_name(const char *name, struct interp *ip, struct buf *why)
+static int resolve_name(const char *name, struct interp_meanwhile *mw, struct interp *ip,
+			struct buf *why)
 {
 	const char *path = getenv("PATH");
 	char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
-	char *found = NULL;
-	for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
+	int r = 1;
+	for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && r == 1;
 	     dir = strtok_r(NULL, ":", &save)) {
 		char *cand = path_join(*dir ? dir : ".", name);
-		if (!os_is_file(cand) || !os_is_executable(cand)) {
-			free(cand);
-			continue;
+		char *found = NULL;
+		char *root = os_is_file(cand) && os_is_executable(cand) ? shims_root(dir) : NULL;
+		if (root) {
+			found = resolve_shim(root, name);
+			if (found && why)
+				buf_addf(why, "'%s' is a pyenv shim for %s\n", cand, found);
+		} else if (os_is_file(cand) && os_is_executable(cand)) {
+			found = xstrdup(cand);
 		}
-		char *root = shims_root(dir);
-		if (!root) {
-			found = cand;
-			break;
+		if (found) {
+			/* one that hangs is skipped, as `python list` skips it */
+			struct buf err = BUF_INIT;
+			struct buf *saved = error_capture;
+			error_capture = &err;
+			r = resolve_path(found, mw, ip, why);
+			error_capture = saved;
+			if (r == INTERP_TIMED_OUT) {
+				skip_hung(NULL, found);
+				interp_free(ip);
+				r = 1;
+			} else if (saved) {
+				buf_add(saved, err.ptr, err.len);
+			} else {
+				fputs(err.ptr, stderr);
+			}
+			buf_free(&err);
 		}
-		found = resolve_shim(root, name);
-		if (found && why)
-			buf_addf(why, "'%s' is a pyenv shim for %s\n", cand, found);
+		free(found);
 		free(root);
 		free(cand);
 	}
 	free(copy);
-	if (!found)
+	if (r == 1)
 		return error("no command '%s' on PATH", name);
-	int r = resolve_path(found, ip, why);
-	free(found);
 	return r;
 }
 
@@ -658,14 +684,16 @@ static void report_none(const char *text, const struct discovery *d)
 		hint("skipped %s", d->problems.v[i]);
 }
 
-static int resolve_request(const struct pyrequest *req, struct interp *ip, struct buf *why)
+static int resolve_request(const struct pyrequest *req, struct interp_meanwhile *mw,
+			   struct interp *ip, struct buf *why)
 {
 	if (req->kind == PYREQ_PATH)
-		return resolve_path(req->path, ip, why);
+		return resolve_path(req->path, mw, ip, why);
 	if (req->kind == PYREQ_NAME)
-		return resolve_name(req->path, ip, why);
+		return resolve_name(req->path, mw, ip, why);
 	struct discovery d;
 	discovery_init(&d);
+	d.meanwhile = mw;
 	discover_all(&d, req, 0);
 	long i = discover_pick(&d, req);
 	int r = 0;
@@ -714,20 +742,20 @@ static char *pyenv_version_dir(const char *name)
 	return NULL;
 }
 
-static int resolve_one(const char *request, const char *origin, struct interp *ip,
-		       struct buf *why)
+static int resolve_one(const char *request, const char *origin, struct interp_meanwhile *mw,
+		       struct interp *ip, struct buf *why)
 {
 	if (why)
 		buf_addf(why, "request '%s'%s%s\n", request, origin ? " from " : "",
 			 origin ? origin : "");
 	char *vdir = origin && strcmp(origin, "$CVENV_PYTHON") ? pyenv_version_dir(request) : NULL;
 	if (vdir) {
-		int r = resolve_path(vdir, ip, why);
+		int r = resolve_path(vdir, mw, ip, why);
 		free(vdir);
 		return r;
 	}
 	if (origin && !strcmp(request, "system"))
-		return resolve_name("python3", ip, why);
+		return resolve_name("python3", mw, ip, why);
 	struct pyrequest req;
 	struct buf err = BUF_INIT;
 	int r;
@@ -737,18 +765,19 @@ static int resolve_one(const char *request, const char *origin, struct interp *i
 		hint("%s", pyrequest_grammar());
 		r = -2;
 	} else {
-		r = resolve_request(&req, ip, why);
+		r = resolve_request(&req, mw, ip, why);
 		pyrequest_free(&req);
 	}
 	buf_free(&err);
 	return r;
 }
 
-int discover_resolve(const char *request, struct interp *ip, struct buf *why)
+int discover_resolve(const char *request, struct interp_meanwhile *mw, struct interp *ip,
+		     struct buf *why)
 {
 	memset(ip, 0, sizeof(*ip));
 	if (request)
-		return resolve_one(request, NULL, ip, why);
+		return resolve_one(request, NULL, mw, ip, why);
 	struct strvec reqs = STRVEC_INIT;
 	char *origin = NULL;
 	discover_default_requests(&reqs, &origin);
@@ -757,7 +786,7 @@ int discover_resolve(const char *request, struct interp *ip, struct buf *why)
 		/* no request anywhere: what `python3 -m venv` would use */
 		if (why)
 			buf_addstr(why, "no request: using python3 from PATH\n");
-		r = resolve_name("python3", ip, why);
+		r = resolve_name("python3", mw, ip, why);
 	} else {
 		/* pyenv's format allows several versions: the first that resolves */
 		r = -1;
@@ -767,7 +796,7 @@ int discover_resolve(const char *request, struct interp *ip, struct buf *why)
 			bool last = i + 1 == reqs.n;
 			if (!last)
 				error_capture = &quiet;
-			r = resolve_one(reqs.v[i], origin, ip, why);
+			r = resolve_one(reqs.v[i], origin, mw, ip, why);
 			error_capture = saved;
 			buf_free(&quiet);
 		}
@@ -777,10 +806,10 @@ int discover_resolve(const char *request, struct interp *ip, struct buf *why)
 	return r;
 }
 
-int interp_resolve(const char *request, struct interp *ip)
+int interp_resolve(const char *request, struct interp_meanwhile *mw, struct interp *ip)
 {
 	struct buf why = BUF_INIT;
-	int r = discover_resolve(request, ip, verbosity > 0 ? &why : NULL);
+	int r = discover_resolve(request, mw, ip, verbosity > 0 ? &why : NULL);
 	if (why.len) {
 		buf_rtrim(&why, "\n");
 		info(1, "%s", why.ptr);

@@ -47,6 +47,7 @@ struct discovery {
 	struct strvec problems; /* "path: reason" for candidates that are not usable */
 	struct strvec seen;     /* real paths already considered */
 	struct pending *pending; /* discover_all's first pass */
+	struct interp_meanwhile *meanwhile; /* for the first query (or NULL) */
 	size_t npending, cap_pending;
 };
 
@@ -67,19 +68,28 @@ void discover_all(struct discovery *d, const struct pyrequest *req, unsigned fla
 /* The index in d of the best match for req, or -1. */
 long discover_pick(const struct discovery *d, const struct pyrequest *req);
 
+/* Finds the interpreter a user request names (grammar: core/pyrequest.h;
+ * search order: core/discover.h) and fills *ip from the cache or one query.
+ * request NULL means the default: $CVENV_PYTHON, then .python-version,
+ * then python3 on PATH. An interpreter inside a venv resolves to its base.
+ * mw (or NULL): work to do while the first interpreter asked answers.
+ * Returns 0; -1 after reporting that nothing matches; -2 after reporting a
+ * malformed request (a usage error: exit 2); INTERP_TIMED_OUT after
+ * reporting that the interpreter a path or name request names did not
+ * answer in time (a hanging one met during a search is skipped instead). */
+int interp_resolve(const char *request, struct interp_meanwhile *mw, struct interp *ip);
+
 /* The full resolution behind interp_resolve(): request NULL means the
  * default request ("" is malformed). why, when not NULL, receives the reasons for -v. Returns
  * 0, -1 (nothing matches; reported) or -2 (malformed request; reported with
  * the grammar). */
-int discover_resolve(const char *request, struct interp *ip, struct buf *why);
+int discover_resolve(const char *request, struct interp_meanwhile *mw, struct interp *ip,
+		     struct buf *why);
 
 /* The default requests, in order: $CVENV_PYTHON, else the entries of the
  * nearest .python-version; none means python3 on PATH. *origin (a new
  * string) names where they came from. */
 void discover_default_requests(struct strvec *out, char **origin);
-
-/* "home" from <prefix>/pyvenv.cfg (new string), or NULL. */
-char *discover_pyvenv_home(const char *prefix);
 
 /* The base interpreter of a venv's python (facts in ip), or NULL. */
 char *discover_venv_base(const struct interp *ip);

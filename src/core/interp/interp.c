@@ -5,10 +5,14 @@
 #include "util/embedded.h"
 #include "core/interp/interp.h"
 #include "core/interp/libc.h"
+#include "core/std/pep508.h"
+#include "core/std/pyversion.h"
+#include "core/std/tags.h"
 #include "os/fs.h"
 #include "os/spawn.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/pathcheck.h"
 #include "util/strvec.h"
 
 void interp_free(struct interp *ip)
@@ -70,6 +74,64 @@ int interp_from_json(const char *text, size_t len, const char *what, struct inte
 	return r;
 }
 
+/* Every number of an answer (or a cache entry) that anything loops over or
+ * formats is bounded (core/std/pyversion.h); the reason, or NULL. */
+static const char *check_numbers(json_t *root, json_t *vi)
+{
+	for (size_t i = 0; i < 3; i++)
+		if (!json_is_integer(json_array_get(vi, i)))
+			return "version_info is not three integers";
+	if (!pyver_in_range(json_integer_value(json_array_get(vi, 0)),
+			    json_integer_value(json_array_get(vi, 1)),
+			    json_integer_value(json_array_get(vi, 2))))
+		return "version_info is out of bounds (major 2 to 3, minor 0 to 99, micro 0 to 999)";
+	json_t *bits = json_object_get(root, "pointer_bits");
+	if (bits && !json_is_null(bits) &&
+	    (!json_is_integer(bits) || json_integer_value(bits) < 8 || json_integer_value(bits) > 128))
+		return "pointer_bits is out of bounds (8 to 128)";
+	json_t *libc = json_object_get(root, "libc");
+	if (libc && !json_is_null(libc)) {
+		int ma, mi;
+		if (!json_is_array(libc) || !json_is_string(json_array_get(libc, 0)) ||
+		    libcver_parse(json_string_value(json_array_get(libc, 1)), &ma, &mi) < 0)
+			return "libc is not [name, \"M.N\"] with M and N from 0 to 999";
+	}
+	return NULL;
+}
+
+/* The venv paths create makes (relative to the env) and the interpreter's
+ * own paths (absolute, or "" for unknown), proven before anything is made from them: a bad
+ * path is a bad answer, and a cache entry holding one is ignored and the
+ * interpreter asked again. The reason (a new string), or NULL. */
+static char *check_paths(json_t *root)
+{
+	static const char *const rel[] = { "purelib", "platlib", "include", "scripts" };
+	static const char *const abs[] = { "executable", "base_executable", "realpath", "prefix",
+					   "base_prefix", "ensurepip", "externally_managed" };
+	json_t *vp = json_object_get(root, "venv_paths");
+	for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
+		json_t *v = json_object_get(vp, rel[i]);
+		if (!v || json_is_null(v))
+			continue;
+		if (!json_is_string(v) ||
+		    !path_rel_is_safe(json_string_value(v), json_string_length(v)))
+			return xstrfmt("venv_paths.%s is not a relative path inside the environment "
+				       "(absolute, '..', or a NUL byte)", rel[i]);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(abs); i++) {
+		json_t *v = json_object_get(root, abs[i]);
+		if (!v || json_is_null(v))
+			continue;
+		const char *p = json_string_value(v);
+		size_t n = json_string_length(v);
+		if (json_is_string(v) && n == 0)
+			continue; /* unknown: Python's sys.executable may be "" */
+		if (!json_is_string(v) || n < 2 || p[0] != '/' || !path_rel_is_safe(p + 1, n - 1))
+			return xstrfmt("%s is not an absolute path without '..' or a NUL byte", abs[i]);
+	}
+	return NULL;
+}
+
 int interp_from_json_obj(json_t *root, const char *what, struct interp *ip)
 {
 	memset(ip, 0, sizeof(*ip));
@@ -95,6 +157,14 @@ int interp_from_json_obj(json_t *root, const char *what, struct interp *ip)
 		return error("cannot read the interpreter facts of '%s': the answer is incomplete",
 			     what);
 	}
+	const char *bad = check_numbers(root, vi);
+	char *bad_path = bad ? NULL : check_paths(root);
+	if (bad || bad_path) {
+		interp_free(ip);
+		error("cannot read the interpreter facts of '%s': %s", what, bad ? bad : bad_path);
+		free(bad_path);
+		return -1;
+	}
 	ip->major = (int)json_integer_value(json_array_get(vi, 0));
 	ip->minor = (int)json_integer_value(json_array_get(vi, 1));
 	ip->micro = (int)json_integer_value(json_array_get(vi, 2));
@@ -102,6 +172,61 @@ int interp_from_json_obj(json_t *root, const char *what, struct interp *ip)
 	if (!ip->base_executable)
 		ip->base_executable = xstrdup(ip->executable);
 	return 0;
+}
+
+/* What the standards modules (core/std) need from an interpreter, handed
+ * to them as their own structs: they depend on no interpreter. */
+static bool json_truthy(json_t *v)
+{
+	if (json_is_integer(v))
+		return json_integer_value(v) != 0;
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	if (json_is_string(v))
+		return json_string_value(v)[0] && strcmp(json_string_value(v), "0");
+	return false;
+}
+
+void tag_facts_from_interp(const struct interp *ip, struct tag_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	json_t *cv = json_object_get(ip->json, "config_vars");
+	f->impl = ip->implementation;
+	f->major = ip->major;
+	f->minor = ip->minor;
+	f->nodot = json_string_value(json_object_get(cv, "py_version_nodot"));
+	f->debug = json_truthy(json_object_get(cv, "Py_DEBUG"));
+	json_t *pm = json_object_get(cv, "WITH_PYMALLOC");
+	f->pymalloc = !pm || json_is_null(pm) || json_truthy(pm);
+	f->gil_disabled = json_truthy(json_object_get(cv, "Py_GIL_DISABLED"));
+	f->ext_suffix = json_string_value(json_object_get(cv, "EXT_SUFFIX"));
+	f->platform = interp_fact(ip, "platform");
+	json_t *libc = json_object_get(ip->json, "libc");
+	const char *fam = json_string_value(json_array_get(libc, 0));
+	const char *ver = json_string_value(json_array_get(libc, 1));
+	int *major = NULL, *minor = NULL;
+	if (fam && !strcmp(fam, "glibc")) {
+		major = &f->glibc_major;
+		minor = &f->glibc_minor;
+	} else if (fam && !strcmp(fam, "musl")) {
+		major = &f->musl_major;
+		minor = &f->musl_minor;
+	}
+	if (major && (!ver || sscanf(ver, "%d.%d", major, minor) != 2 || *minor < 0))
+		*major = *minor = 0;
+	f->is32 = ip->pointer_bits == 32;
+}
+
+void pep508_env_from_interp(struct pep508_env *env, const struct interp *ip)
+{
+	memset(env, 0, sizeof(*env));
+	for (int v = 0; v < PEP508_NVARS; v++) {
+		if (v == PEP508_EXTRA)
+			continue;
+		char *key = xstrfmt("markers.%s", pep508_var_name((enum pep508_var)v));
+		env->v[v] = interp_fact(ip, key);
+		free(key);
+	}
 }
 
 unsigned interp_queries_run;
@@ -167,7 +292,7 @@ void interp_add_native_facts(struct interp *ip, const char *path)
 	/* packaging reads sys.executable, not a wrapper that started it */
 	const char *exe = ip->executable[0] ? ip->executable : path;
 	int major, minor;
-	if (libc_musl_version(exe, &major, &minor) != 0)
+	if (libc_musl_version(exe, interp_query_timeout(), &major, &minor) != 0)
 		return;
 	char *ver = xstrfmt("%d.%d", major, minor);
 	json_object_set_new(ip->json, "libc", json_pack("[ss]", "musl", ver));
@@ -176,26 +301,86 @@ void interp_add_native_facts(struct interp *ip, const char *path)
 	ip->json_text = NULL;
 }
 
-static void (*companion_fn)(const char *, void *);
-static void *companion_arg;
-static const char *companion_python;
+static unsigned query_timeout_ms = INTERP_QUERY_TIMEOUT_DEFAULT_MS;
 
-void interp_set_query_companion(void (*fn)(const char *python, void *arg), void *arg)
+void interp_set_query_timeout(unsigned ms)
 {
-	companion_fn = fn;
-	companion_arg = arg;
+	query_timeout_ms = ms;
 }
 
-static void run_companion(void *unused)
+unsigned interp_query_timeout(void)
 {
-	(void)unused;
-	void (*fn)(const char *, void *) = companion_fn;
-	companion_fn = NULL;
+	return query_timeout_ms;
+}
+
+char *interp_query_timeout_text(void)
+{
+	return xstrfmt("%g", query_timeout_ms / 1000.0);
+}
+
+int interp_report_timeout(const char *path)
+{
+	char *secs = interp_query_timeout_text();
+	error("interpreter '%s' did not answer within %s s", path, secs);
+	hint("a wrapper or a broken installation may hang; raise the deadline with "
+	     "CVENV_QUERY_TIMEOUT=SECONDS or choose another interpreter");
+	free(secs);
+	return INTERP_TIMED_OUT;
+}
+
+/* Where the answer (one JSON object) ends: the reading stops there, so that
+ * a process a wrapper left behind holding stdout cannot make cvenv wait. */
+struct json_end {
+	int depth;
+	bool in_string, escaped, started;
+};
+
+static bool json_end_seen(const char *chunk, size_t n, void *arg)
+{
+	struct json_end *j = arg;
+	for (size_t i = 0; i < n; i++) {
+		char c = chunk[i];
+		if (j->in_string) {
+			if (j->escaped)
+				j->escaped = false;
+			else if (c == '\\')
+				j->escaped = true;
+			else if (c == '"')
+				j->in_string = false;
+		} else if (c == '"') {
+			j->in_string = true;
+		} else if (c == '{' || c == '[') {
+			j->depth++;
+			j->started = true;
+		} else if (c == '}' || c == ']') {
+			if (--j->depth <= 0 && j->started)
+				return true;
+		}
+	}
+	return false;
+}
+
+struct meanwhile_run {
+	struct interp_meanwhile *mw;
+	const char *python;
+};
+
+static void run_meanwhile(void *arg)
+{
+	struct meanwhile_run *m = arg;
+	void (*fn)(const char *, void *) = m->mw->fn;
+	m->mw->fn = NULL; /* once */
 	if (fn)
-		fn(companion_python, companion_arg);
+		fn(m->python, m->mw->arg);
 }
 
 int interp_query(const char *path, struct interp *ip)
+{
+	return interp_query_in(path, NULL, NULL, ip);
+}
+
+int interp_query_in(const char *path, const char *qdir, struct interp_meanwhile *mw,
+		    struct interp *ip)
 {
 	const struct embedded_file *script = embedded_get("interp_query.py");
 	if (!script)
@@ -205,13 +390,14 @@ int interp_query(const char *path, struct interp *ip)
 	if (!os_is_executable(path))
 		return error("cannot use interpreter '%s': not an executable file", path);
 
-	char *qdir = interp_query_module_dir();
 	const char *argv[7];
 	char *owned;
 	interp_query_argv(path, qdir, NULL, argv, &owned);
 	struct strvec env = STRVEC_INIT;
 	interp_query_env(&env);
 	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct json_end end = { 0 };
+	struct meanwhile_run during = { mw, path };
 	struct os_run_opts o = {
 		.env = (const char *const *)env.v,
 		.stdin_data = qdir ? NULL : script->data,
@@ -219,20 +405,24 @@ int interp_query(const char *path, struct interp *ip)
 		.out = &out,
 		.err = &err,
 		.max_output = 4u << 20,
-		.meanwhile = companion_fn ? run_companion : NULL,
+		.meanwhile = mw && mw->fn ? run_meanwhile : NULL,
+		.meanwhile_arg = &during,
 		/* the answer is one JSON object, complete or unreadable: no need
 		 * to wait for the interpreter to be gone */
 		.no_wait_after_eof = true,
+		.out_complete = json_end_seen,
+		.out_complete_arg = &end,
+		.timeout_ms = query_timeout_ms,
 	};
-	companion_python = path;
 	int status = 0;
 	info(2, "querying the interpreter '%s'", path);
 	interp_queries_run++;
 	int r = os_run(argv, &o, &status);
 	strvec_clear(&env);
 	free(owned);
-	free(qdir);
-	if (r < 0) {
+	if (r < 0 && errno == ETIMEDOUT) {
+		r = interp_report_timeout(path);
+	} else if (r < 0) {
 		r = error("cannot run interpreter '%s': %s", path, strerror(errno));
 	} else if ((status != 0 && status != -1) || out.len == 0 || out.ptr[0] != '{') {
 		buf_rtrim(&err, "\n");

@@ -1,6 +1,7 @@
 /* Interpreter facts: what cvenv knows about a Python interpreter, gathered by
- * running src/core/interp/interp_query.py once in it (and, later, served from the
- * cache). Every other module reads interpreter facts from here.
+ * running src/core/interp/interp_query.py once in it (served from the cache
+ * by interpcache.h; chosen by a request in discover.h). Every other module
+ * reads interpreter facts from here.
  *
  * Ownership: an interp owns all its strings and its JSON; interp_free()
  * releases them. */
@@ -31,46 +32,43 @@ struct interp {
 	bool from_cache;       /* served from the cache or an env record, no process run */
 };
 
-/* Runs the query script in the interpreter at `path` and fills *ip.
- * Reports the error (naming path) and returns -1 when the program cannot be
- * run, is not Python, or answers something unreadable. */
+/* Work of the caller's to do while an interpreter starts and answers a
+ * query, given to the functions that may start one (interp_get,
+ * interp_resolve): `cvenv create` prepares the env meanwhile. It runs once,
+ * at the first query: fn is cleared when it has run. fn gets the path of
+ * the interpreter being asked, to guess from. */
+struct interp_meanwhile {
+	void (*fn)(const char *python, void *arg);
+	void *arg;
+};
+
+/* Runs the query script in the interpreter at `path` and fills *ip: the
+ * script from qdir (a directory holding it as a module: interpcache.h's
+ * interp_query_module_dir), or with qdir NULL sent on stdin; mw (or NULL)
+ * runs while the interpreter starts. Reports the error (naming path) and
+ * returns -1 when the program cannot be run, is not Python, or answers
+ * something unreadable; INTERP_TIMED_OUT when it did not answer within the
+ * deadline (its process group killed). interp_query is the same with the
+ * script on stdin and nothing meanwhile. */
+int interp_query_in(const char *path, const char *qdir, struct interp_meanwhile *mw,
+		    struct interp *ip);
 int interp_query(const char *path, struct interp *ip);
 
-/* Work to do while the next query's interpreter starts and answers (once:
- * the hook is cleared when it runs, and by interp_set_query_companion(NULL,
- * NULL)): `cvenv create` prepares the env meanwhile. fn gets the path of the
- * interpreter being asked, to guess from. */
-void interp_set_query_companion(void (*fn)(const char *python, void *arg), void *arg);
+/* A query (and a musl loader run) that has not answered after the deadline
+ * is killed: 10 s unless the command sets another (CVENV_QUERY_TIMEOUT,
+ * read by cmd/), 0 meaning none. */
+#define INTERP_QUERY_TIMEOUT_DEFAULT_MS 10000u
+#define INTERP_TIMED_OUT (-3) /* not -2: interp_resolve's usage error */
+void interp_set_query_timeout(unsigned ms);
+unsigned interp_query_timeout(void);
+/* The deadline in seconds as text ("10", "0.5"); new string. */
+char *interp_query_timeout_text(void);
+/* Reports that the interpreter at path did not answer in time (with a
+ * hint); returns INTERP_TIMED_OUT. */
+int interp_report_timeout(const char *path);
 
-/* Finds the interpreter a user request names (grammar: core/pyrequest.h;
- * search order: core/discover.h) and fills *ip from the cache or one query.
- * request NULL means the default: $CVENV_PYTHON, then .python-version,
- * then python3 on PATH. An interpreter inside a venv resolves to its base.
- * Returns 0; -1 after reporting that nothing matches; -2 after reporting a
- * malformed request (a usage error: exit 2). Defined in core/discover.c. */
-int interp_resolve(const char *request, struct interp *ip);
-
-/* The facts of the interpreter at path: from the cache when its entry is
- * fresh (same file identity, same query script), else by interp_query(),
- * and then cached. Starts no process on a cache hit. (core/interpcache.c) */
-int interp_get(const char *path, struct interp *ip);
-
-/* Cache location: $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv, else
- * ~/.cache/cvenv; $CVENV_NO_CACHE (non-empty, not "0") turns it off. These
- * override both for the rest of the run (dir NULL keeps the default). */
-void interp_cache_configure(const char *dir, bool disabled);
-/* The directory interpreter entries live in (new string), NULL if disabled. */
-char *interp_cache_dir(void);
 /* How many interpreter processes this run started (for -v and tests). */
 extern unsigned interp_queries_run;
-/* Runs the queries of the interpreters at paths whose cache entries are not
- * fresh, several at once, and caches the answers: a cold `python list` then
- * waits for the slowest interpreter, not for all of them in turn. Failures
- * are left for interp_get() to report. Nothing happens without a cache. */
-void interp_prefetch(const char *const *paths, size_t n);
-/* The directory holding the query script as a module (written on first use;
- * new string), NULL without a cache. (core/interpcache.c) */
-char *interp_query_module_dir(void);
 /* The query's command line for python: qdir's runner script, which imports
  * the module beside it, or (qdir NULL) the script given inline (-c
  * inline_script), or with inline_script NULL read from stdin. *owned gets a
@@ -80,19 +78,6 @@ void interp_query_argv(const char *python, const char *qdir, const char *inline_
 /* The environment queries run in: PYTHONPATH, PYTHONHOME and friends removed. */
 struct strvec;
 void interp_query_env(struct strvec *env);
-
-/* A new venv records which interpreter made it, so later commands on it start
- * no Python: interp_record_env() (call it once the env is complete) writes a
- * small record in the cache, keyed by the env's path and checked against its
- * pyvenv.cfg -- not in the env, whose files must be exactly venv's.
- * interp_load_env() returns that interpreter's facts through interp_get()
- * (its cache entry, or a query when the entry is gone or stale); without a
- * valid record, the base that pyvenv.cfg's home names (re-recording).
- * interp_record_env never fails (a record only saves time); interp_load_env
- * returns 0, 1 when the env names no usable interpreter (nothing reported),
- * -1 after reporting an error. */
-int interp_record_env(const char *env_dir, const struct interp *ip);
-int interp_load_env(const char *env_dir, struct interp *ip);
 
 /* The PEP 440 version including a pre-release ("3.13.0rc1"); new string. */
 char *interp_full_version(const struct interp *ip);
@@ -110,6 +95,14 @@ int interp_from_json(const char *text, size_t len, const char *what, struct inte
 int interp_from_json_obj(json_t *root, const char *what, struct interp *ip);
 
 void interp_free(struct interp *ip);
+
+/* The facts the standards modules need, from the answer (core/std depends
+ * on no interpreter): the compatibility tag facts (they point into ip) and
+ * the PEP 508 marker values ("markers.*"; they point into ip). */
+struct tag_facts;
+struct pep508_env;
+void tag_facts_from_interp(const struct interp *ip, struct tag_facts *f);
+void pep508_env_from_interp(struct pep508_env *env, const struct interp *ip);
 
 /* A string fact from the JSON answer by a dotted path, e.g.
  * "venv_paths.purelib" or "markers.platform_machine"; NULL if absent or null. */

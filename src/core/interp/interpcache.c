@@ -18,10 +18,12 @@
 
 #include <jansson.h>
 
-#include "core/interp/discover.h"
 #include "util/embedded.h"
+#include "core/env/venv.h"
 #include "core/interp/interp.h"
+#include "core/interp/interpcache.h"
 #include "os/fs.h"
+#include "os/spawn.h"
 #include "os/spawnbg.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -306,7 +308,20 @@ static int store_entry(const char *file, const char *key, const struct os_file_i
 	return r;
 }
 
-int interp_get(const char *path, struct interp *ip)
+/* A query with the script as a module in the cache (stdin without one). */
+static int query(const char *path, struct interp_meanwhile *mw, struct interp *ip)
+{
+	char *qdir = interp_query_module_dir();
+	int r = interp_query_in(path, qdir, mw, ip);
+	free(qdir);
+	return r;
+}
+
+/* Interpreters that did not answer in time during this run: not asked
+ * again (a discovery that looks twice waits once). */
+static struct strvec hung = STRVEC_INIT;
+
+int interp_get(const char *path, struct interp_meanwhile *mw, struct interp *ip)
 {
 	memset(ip, 0, sizeof(*ip));
 	char *key = os_abspath(path);
@@ -319,7 +334,11 @@ int interp_get(const char *path, struct interp *ip)
 	int r;
 	if (file && have_id && load_entry(file, key, &id, ip) == 0) {
 		r = 0;
-	} else if ((r = interp_query(key, ip)) == 0 && file && have_id) {
+	} else if (strvec_contains(&hung, key)) {
+		r = interp_report_timeout(key);
+	} else if ((r = query(key, mw, ip)) == INTERP_TIMED_OUT) {
+		strvec_push(&hung, key);
+	} else if (r == 0 && file && have_id) {
 		/* A cache we cannot write only costs speed. */
 		if (store_entry(file, key, &id, ip) < 0)
 			info(1, "cannot write the cache entry '%s': %s", file, strerror(errno));
@@ -456,13 +475,13 @@ static char *recorded_interpreter(const char *file, const char *env_abs)
 /* The env's base from pyvenv.cfg's home, for an env without a record. */
 static int load_env_from_cfg(const char *env_abs, struct interp *ip)
 {
-	char *home = discover_pyvenv_home(env_abs);
+	char *home = venv_cfg_home(env_abs);
 	static const char *const names[] = { "python3", "python", "pypy3", "pypy" };
 	int r = 1;
 	for (size_t i = 0; home && i < ARRAY_SIZE(names) && r == 1; i++) {
 		char *exe = path_join(home, names[i]);
 		if (os_is_executable(exe))
-			r = interp_get(exe, ip) == 0 ? 0 : -1;
+			r = interp_get(exe, NULL, ip) == 0 ? 0 : -1;
 		free(exe);
 	}
 	free(home);
@@ -485,8 +504,8 @@ int interp_load_env(const char *env_dir, struct interp *ip)
 	/* the recorded interpreter's facts come from its own cache entry (a
 	 * query if that is gone or stale); without a record, or when the
 	 * recorded interpreter is gone, pyvenv.cfg says where the base is */
-	int r = key && os_exists(key) ? interp_get(key, ip) : 1;
-	if (r != 0) {
+	int r = key && os_exists(key) ? interp_get(key, NULL, ip) : 1;
+	if (r != 0 && r != INTERP_TIMED_OUT) {
 		interp_free(ip);
 		memset(ip, 0, sizeof(*ip));
 		r = load_env_from_cfg(env_abs, ip);
@@ -504,14 +523,20 @@ struct job {
 	long pid;
 	char *key, *file, *out;
 	struct os_file_id id;
+	int64_t deadline; /* 0: none */
 };
 
 /* Reads a finished job's answer and caches it; a failed query is left for
- * interp_get to run again and report. */
+ * interp_get to run again and report, one past its deadline (killed) is
+ * remembered so that interp_get reports it without running it again. */
 static void finish_job(struct job *j)
 {
 	int status = -1;
-	if (os_wait_child(j->pid, &status) == 0 && status == 0) {
+	int64_t left = j->deadline ? j->deadline - os_monotonic_ms() : 0;
+	int w = os_wait_within(j->pid, j->deadline ? (unsigned)(left > 0 ? left : 1) : 0, &status);
+	if (w < 0 && errno == ETIMEDOUT)
+		strvec_push(&hung, j->key);
+	if (w == 0 && status == 0) {
 		struct buf out = BUF_INIT;
 		struct interp ip;
 		struct buf quiet = BUF_INIT;
@@ -583,6 +608,8 @@ void interp_prefetch(const char *const *paths, size_t n)
 			continue;
 		}
 		interp_queries_run++;
+		unsigned t = interp_query_timeout();
+		j.deadline = t ? os_monotonic_ms() + t : 0;
 		jobs[(first + running) % MAX_JOBS] = j;
 		running++;
 	}

@@ -73,7 +73,7 @@ int libc_parse_musl_banner(const char *text, size_t len, int *major, int *minor)
 	return 0;
 }
 
-int libc_musl_version(const char *exe, int *major, int *minor)
+int libc_musl_version(const char *exe, unsigned timeout_ms, int *major, int *minor)
 {
 	struct buf head = BUF_INIT;
 	if (os_read_head(exe, ELF_HEAD_MAX, &head) < 0) {
@@ -92,10 +92,15 @@ int libc_musl_version(const char *exe, int *major, int *minor)
 	/* the loader run bare prints its banner and exits non-zero */
 	const char *argv[] = { ld, NULL };
 	struct buf out = BUF_INIT, err = BUF_INIT;
-	struct os_run_opts o = { .out = &out, .err = &err, .max_output = 4096 };
-	int status, r = 1;
+	struct os_run_opts o = { .out = &out, .err = &err, .max_output = 4096,
+				 .timeout_ms = timeout_ms };
+	int status = 0, r = 1;
 	info(2, "running the musl loader '%s' of '%s'", ld, exe);
-	if (os_run(argv, &o, &status) < 0)
+	int ran = os_run(argv, &o, &status);
+	if (ran < 0 && errno == ETIMEDOUT)
+		warning("the musl loader '%s' of '%s' did not answer within %g s: no musllinux "
+			"wheel will be accepted for it", ld, exe, timeout_ms / 1000.0);
+	else if (ran < 0)
 		info(2, "cannot run the musl loader '%s': %s", ld, strerror(errno));
 	else if (libc_parse_musl_banner(err.ptr, err.len, major, minor) == 0)
 		r = 0;

@@ -21,7 +21,9 @@ int libc_parse_musl_banner(const char *text, size_t len, int *major, int *minor)
 /* The musl version of the executable at exe: 0 and *major, *minor when its
  * ELF interpreter names musl and that loader states its version; 1 when exe
  * is not a musl executable or the loader says nothing usable. Reports no
- * error (-vv output says why); starts a process only for a musl executable. */
-int libc_musl_version(const char *exe, int *major, int *minor);
+ * error (-vv output says why) but a warning when the loader does not end
+ * within timeout_ms (0: no deadline; its process group is then killed);
+ * starts a process only for a musl executable. */
+int libc_musl_version(const char *exe, unsigned timeout_ms, int *major, int *minor);
 
 #endif

@@ -26,6 +26,7 @@
 #include "util/common.h"
 #include "util/strvec.h"
 #include "core/interp/interp.h"
+#include "core/interp/interpcache.h"
 #include "core/env/venv.h"
 #include "os/link.h"
 

@@ -5,7 +5,6 @@
 #include <ctype.h>
 #include <strings.h>
 
-#include "core/interp/interp.h"
 #include "core/std/metadata.h"
 #include "core/std/pep508.h"
 #include "util/buf.h"
@@ -443,18 +442,6 @@ int pep508_marker_eval(const struct pep508_marker *m, const struct pep508_env *e
 		return rc_;
 	}
 	return compare(l, m->op, r, result, err);
-}
-
-void pep508_env_from_interp(struct pep508_env *env, const struct interp *ip)
-{
-	memset(env, 0, sizeof(*env));
-	for (int v = 0; v < PEP508_NVARS; v++) {
-		if (v == PEP508_EXTRA)
-			continue;
-		char *key = xstrfmt("markers.%s", var_names[v]);
-		env->v[v] = interp_fact(ip, key);
-		free(key);
-	}
 }
 
 static void format_operand(struct buf *out, int var, const char *s)

@@ -16,7 +16,6 @@
 #include "util/strvec.h"
 
 struct buf;
-struct interp;
 
 enum pep508_var {
 	PEP508_OS_NAME,
@@ -78,8 +77,6 @@ void pep508_marker_free(struct pep508_marker *m);
 int pep508_marker_eval(const struct pep508_marker *m, const struct pep508_env *env, bool *result,
 		       struct buf *err);
 
-/* The marker values of an interpreter, from its facts ("markers.*"). */
-void pep508_env_from_interp(struct pep508_env *env, const struct interp *ip);
 
 /* Appends the canonical text, as packaging's str(Requirement) writes it. */
 void pep508_format(struct buf *out, const struct pep508_req *req);

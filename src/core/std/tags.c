@@ -11,54 +11,11 @@
 #include "util/common.h"
 
 #include <ctype.h>
-#include <jansson.h>
 
-#include "core/interp/interp.h"
 #include "core/std/tags.h"
 #include "core/pkg/wheel.h"
 #include "util/buf.h"
 #include "util/strvec.h"
-
-static bool json_truthy(json_t *v)
-{
-	if (json_is_integer(v))
-		return json_integer_value(v) != 0;
-	if (json_is_boolean(v))
-		return json_is_true(v);
-	if (json_is_string(v))
-		return json_string_value(v)[0] && strcmp(json_string_value(v), "0");
-	return false;
-}
-
-void tag_facts_from_interp(const struct interp *ip, struct tag_facts *f)
-{
-	memset(f, 0, sizeof(*f));
-	json_t *cv = json_object_get(ip->json, "config_vars");
-	f->impl = ip->implementation;
-	f->major = ip->major;
-	f->minor = ip->minor;
-	f->nodot = json_string_value(json_object_get(cv, "py_version_nodot"));
-	f->debug = json_truthy(json_object_get(cv, "Py_DEBUG"));
-	json_t *pm = json_object_get(cv, "WITH_PYMALLOC");
-	f->pymalloc = !pm || json_is_null(pm) || json_truthy(pm);
-	f->gil_disabled = json_truthy(json_object_get(cv, "Py_GIL_DISABLED"));
-	f->ext_suffix = json_string_value(json_object_get(cv, "EXT_SUFFIX"));
-	f->platform = interp_fact(ip, "platform");
-	json_t *libc = json_object_get(ip->json, "libc");
-	const char *fam = json_string_value(json_array_get(libc, 0));
-	const char *ver = json_string_value(json_array_get(libc, 1));
-	int *major = NULL, *minor = NULL;
-	if (fam && !strcmp(fam, "glibc")) {
-		major = &f->glibc_major;
-		minor = &f->glibc_minor;
-	} else if (fam && !strcmp(fam, "musl")) {
-		major = &f->musl_major;
-		minor = &f->musl_minor;
-	}
-	if (major && (!ver || sscanf(ver, "%d.%d", major, minor) != 2 || *minor < 0))
-		*major = *minor = 0;
-	f->is32 = ip->pointer_bits == 32;
-}
 
 /* packaging's _normalize_string: lower case, '-' and '.' become '_'. */
 static char *normalize(const char *s)

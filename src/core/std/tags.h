@@ -2,14 +2,15 @@
  * interpreter supports, most preferred first, in the order pip's vendored
  * packaging.tags.sys_tags() yields them, and the match of a wheel against them.
  *
- * Ownership: tag_facts points into the interp it was filled from (it owns
- * nothing); the strvec filled by tags_supported owns its strings. */
+ * The facts come from the caller (core/interp fills them from an
+ * interpreter's answer: tag_facts_from_interp), so this module depends on
+ * no interpreter. Ownership: tag_facts owns nothing (its strings belong to
+ * whoever filled it); the strvec filled by tags_supported owns its strings. */
 #ifndef CVENV_TAGS_H
 #define CVENV_TAGS_H
 
 #include "util/common.h"
 
-struct interp;
 struct strvec;
 struct wheel_name;
 
@@ -25,8 +26,6 @@ struct tag_facts {
 	bool is32;               /* a 32-bit interpreter */
 };
 
-/* Fills facts from the interpreter's query answer. */
-void tag_facts_from_interp(const struct interp *ip, struct tag_facts *f);
 /* Appends every supported "python-abi-platform" tag, best first. */
 void tags_supported(const struct tag_facts *f, struct strvec *out);
 /* The rank (index in supported) of the best tag of the wheel's expanded tag
