@@ -42,3 +42,30 @@ out:
 	return r;
 }
 
+
+bool path_rel_is_safe(const char *p, size_t n, const char **why)
+{
+	const char *w = NULL;
+	if (!n)
+		w = "empty path";
+	else if (memchr(p, '\0', n))
+		w = "path contains a NUL byte";
+	else if (p[0] == '/')
+		w = "absolute path";
+	else if (p[n - 1] == '/')
+		w = "path ends with a slash";
+	for (size_t i = 0; !w && i < n;) {
+		const char *slash = memchr(p + i, '/', n - i);
+		size_t len = slash ? (size_t)(slash - (p + i)) : n - i;
+		if (!len)
+			w = "empty path component";
+		else if (len == 1 && p[i] == '.')
+			w = "'.' path component";
+		else if (len == 2 && p[i] == '.' && p[i + 1] == '.')
+			w = "'..' path component";
+		i += len + 1;
+	}
+	if (w && why)
+		*why = w;
+	return !w;
+}

@@ -135,18 +135,12 @@ static int write_journal(struct txn *t)
 {
 	struct buf j = BUF_INIT;
 	char *base = os_basename(t->stage);
-	buf_addf(&j, "cvenv-journal 1\nstage %s\n", base);
-	free(base);
-	for (size_t i = 0; i < t->dirs.n; i++)
-		buf_addf(&j, "dir %s\n", t->dirs.v[i]);
-	static const char *const kw[] = { "add", "replace", "del" };
-	for (size_t i = 0; i < t->n; i++)
-		buf_addf(&j, "%s %s\n", kw[t->steps[i].kind], t->steps[i].rel);
 	char *jp = journal_path(t->e);
-	int r = os_write_atomic(jp, j.ptr, j.len, 0644, false);
-	if (r < 0)
+	int r = journal_format(base, &t->dirs, t->steps, t->n, &j);
+	if (!r && (r = os_write_atomic(jp, j.ptr, j.len, 0644, false)) < 0)
 		error("cannot write '%s': %s", jp, strerror(errno));
 	free(jp);
+	free(base);
 	buf_free(&j);
 	return r;
 }
@@ -293,61 +287,49 @@ static int commit_steps(struct txn *t)
 	return r;
 }
 
-/* Reads the journal an interrupted run left and undoes its steps; then
- * removes stage directories no journal refers to. */
-int txn_recover(struct install_env *e)
+/* Undoes the steps of the journal an interrupted run left, once the whole
+ * journal has parsed: a journal that does not is refused before anything is
+ * touched (it comes with the env, and cvenv never writes one like it). */
+static int undo_journal(struct install_env *e)
 {
 	char *jp = journal_path(e);
-	struct buf j = BUF_INIT;
-	int r = 0;
-	if (os_read_file(jp, MAX_JOURNAL, &j) == 0) {
-		struct step *steps = NULL;
-		size_t n = 0;
-		struct strvec dirs = STRVEC_INIT;
-		char *stage = NULL;
-		for (char *p = j.ptr, *nl; *p; p = nl + 1) {
-			nl = strchr(p, '\n');
-			if (!nl)
-				break;
-			*nl = '\0';
-			char *sp = strchr(p, ' ');
-			if (!sp)
-				continue;
-			*sp++ = '\0';
-			if (!strcmp(p, "stage") && !strchr(sp, '/'))
-				stage = path_join(e->state, sp);
-			else if (!strcmp(p, "dir"))
-				strvec_push(&dirs, sp);
-			else if (!strcmp(p, "add") || !strcmp(p, "replace") || !strcmp(p, "del")) {
-				steps = xrealloc(steps, (n + 1) * sizeof(*steps));
-				steps[n].kind = p[0] == 'a' ? STEP_ADD : p[0] == 'r' ? STEP_REPLACE : STEP_DEL;
-				steps[n++].rel = xstrdup(sp);
-			}
-		}
-		int failed = 0;
-		if (stage) {
-			warning("rolling back an interrupted change of '%s'", e->v.dir);
-			char *nd = path_join(stage, "new"), *od = path_join(stage, "old");
-			failed = undo_steps(e->v.dir, nd, od, steps, n, &dirs);
-			free(nd);
-			free(od);
-		}
-		if (failed)
-			r = error("cannot roll back the interrupted change of '%s': %d files could "
-				  "not be restored from '%s'", e->v.dir, failed, stage);
-		else if (os_unlink(jp) < 0)
-			r = error("cannot remove '%s': %s", jp, strerror(errno));
-		for (size_t i = 0; i < n; i++)
-			free(steps[i].rel);
-		free(steps);
-		strvec_clear(&dirs);
-		free(stage);
-	} else if (errno != ENOENT) {
-		r = error("cannot read '%s': %s", jp, strerror(errno));
+	char *stage = NULL, *nd = NULL, *od = NULL;
+	struct buf text = BUF_INIT;
+	struct journal j = JOURNAL_INIT;
+	int r = 0, failed;
+	if (os_read_file(jp, MAX_JOURNAL, &text) < 0) {
+		if (errno != ENOENT)
+			r = error("cannot read '%s': %s", jp, strerror(errno));
+		goto out;
 	}
-	buf_free(&j);
+	if ((r = journal_parse(text.ptr, text.len, jp, &j)) < 0) {
+		hint("the journal was not written by cvenv; inspect or remove it");
+		goto out;
+	}
+	warning("rolling back an interrupted change of '%s'", e->v.dir);
+	stage = path_join(e->state, j.stage);
+	nd = path_join(stage, "new");
+	od = path_join(stage, "old");
+	failed = undo_steps(e->v.dir, nd, od, j.steps, j.n, &j.dirs);
+	if (failed)
+		r = error("cannot roll back the interrupted change of '%s': %d files could "
+			  "not be restored from '%s'", e->v.dir, failed, stage);
+	else if (os_unlink(jp) < 0)
+		r = error("cannot remove '%s': %s", jp, strerror(errno));
+out:
+	journal_free(&j);
+	buf_free(&text);
+	free(nd);
+	free(od);
+	free(stage);
 	free(jp);
+	return r;
+}
+
+int txn_recover(struct install_env *e)
+{
 	struct strvec names = STRVEC_INIT;
+	int r = undo_journal(e);
 	if (!r && os_list_dir(e->state, &names) == 0)
 		for (size_t i = 0; i < names.n; i++)
 			if (starts_with(names.v[i], "stage-")) {

@@ -15,13 +15,7 @@
 #include "util/common.h"
 #include "util/strvec.h"
 #include "core/pkg/install.h"
-
-enum step_kind { STEP_ADD, STEP_REPLACE, STEP_DEL };
-
-struct step {
-	enum step_kind kind;
-	char *rel; /* relative to the env */
-};
+#include "core/pkg/journal.h"
 
 struct txn {
 	struct install_env *e;
@@ -42,7 +36,9 @@ void txn_free(struct txn *t);
  * (or leaves the undo to the next run, and says so). */
 int txn_commit(struct txn *t);
 /* Undoes the transaction an interrupted run left (by its journal), then
- * removes stage directories no journal refers to. */
+ * removes stage directories no journal refers to. A journal that does not
+ * parse completely is refused (reported, with a hint) and nothing is
+ * touched: it was not written by cvenv. */
 int txn_recover(struct install_env *e);
 
 #endif
