@@ -10,7 +10,7 @@ char *path_rel_join(const char *base, const char *path)
 	struct strvec parts = STRVEC_INIT;
 	char *all = *base ? xstrfmt("%s/%s", base, path) : xstrdup(path);
 	char *r = NULL;
-	if (all[0] == '/')
+	if (all[0] == '/' || path[0] == '/')
 		goto out;
 	for (char *p = all, *s; p; p = s) {
 		s = strchr(p, '/');
@@ -68,4 +68,18 @@ bool path_rel_is_safe(const char *p, size_t n, const char **why)
 	if (w && why)
 		*why = w;
 	return !w;
+}
+
+bool path_abs_is_safe(const char *p, size_t n)
+{
+	if (!p || n < 1 || p[0] != '/' || memchr(p, '\0', n))
+		return false;
+	for (size_t i = 1; i < n;) {
+		const char *slash = memchr(p + i, '/', n - i);
+		size_t len = slash ? (size_t)(slash - (p + i)) : n - i;
+		if (len == 2 && p[i] == '.' && p[i + 1] == '.')
+			return false;
+		i += len + 1;
+	}
+	return true;
 }

@@ -19,4 +19,9 @@ char *path_rel_join(const char *base, const char *path);
  * cache). When it is not, *why (if why is not NULL) says why. */
 bool path_rel_is_safe(const char *p, size_t n, const char **why);
 
+/* Whether the n bytes at p are an absolute path without a ".." component or a
+ * NUL byte (an interpreter's own paths: "." and empty components are allowed,
+ * they climb nowhere). */
+bool path_abs_is_safe(const char *p, size_t n);
+
 #endif

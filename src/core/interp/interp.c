@@ -12,7 +12,7 @@
 #include "os/spawn.h"
 #include "util/buf.h"
 #include "util/error.h"
-#include "util/pathcheck.h"
+#include "util/relpath.h"
 #include "util/strvec.h"
 
 void interp_free(struct interp *ip)
@@ -114,7 +114,7 @@ static char *check_paths(json_t *root)
 		if (!v || json_is_null(v))
 			continue;
 		if (!json_is_string(v) ||
-		    !path_rel_is_safe(json_string_value(v), json_string_length(v)))
+		    !path_rel_is_safe(json_string_value(v), json_string_length(v), NULL))
 			return xstrfmt("venv_paths.%s is not a relative path inside the environment "
 				       "(absolute, '..', or a NUL byte)", rel[i]);
 	}
@@ -126,7 +126,7 @@ static char *check_paths(json_t *root)
 		size_t n = json_string_length(v);
 		if (json_is_string(v) && n == 0)
 			continue; /* unknown: Python's sys.executable may be "" */
-		if (!json_is_string(v) || n < 2 || p[0] != '/' || !path_rel_is_safe(p + 1, n - 1))
+		if (!json_is_string(v) || !path_abs_is_safe(p, n))
 			return xstrfmt("%s is not an absolute path without '..' or a NUL byte", abs[i]);
 	}
 	return NULL;
