@@ -65,7 +65,7 @@ test_expect_success '--clear replaces an env: foreign files go' '
 	cvenv create -p "$PY" --without-pip --clear cl &&
 	! test -e cl/lib/python3.12/site-packages/old.py && test -f cl/pyvenv.cfg &&
 	grep -q -- " --clear " cl/pyvenv.cfg &&
-	ls -a . | grep -v -q "cvenv-" 
+	! ls -a . | grep "cvenv-"
 '
 
 test_expect_success '--clear leaves no temporary directory behind' '
