@@ -59,9 +59,8 @@ test_expect_success 'libzip and libcrypto are loaded only by the commands that u
 	grep -q "file=libcrypto" ld.install
 '
 
-test_expect_success 'the static build opens no shared object until a wheel needs one' '
-	test "$CVENV_BIN" != "$CVENV_DYNAMIC_BIN" || exit 0 # LINK=dynamic or SANITIZE=1
-	test_require_cmd strace
+test "$CVENV_BIN" != "$CVENV_DYNAMIC_BIN" && test_set_prereq STATIC # not LINK=dynamic or SANITIZE=1
+test_expect_success STATIC,STRACE 'the static build opens no shared object until a wheel needs one' '
 	py=$(command -v python3) &&
 	cvenv python find "$py" >/dev/null &&
 	strace -f -qq -e trace=open,openat -o trace.create "$CVENV_BIN" create --without-pip -p "$py" s &&
@@ -74,8 +73,7 @@ test_expect_success 'the static build opens no shared object until a wheel needs
 	s/bin/python -c "import sys; assert sys.prefix != sys.base_prefix"
 '
 
-test_expect_success 'a full stdout fails loudly' '
-	test -w /dev/full || exit 0
+test_expect_success DEV_FULL 'a full stdout fails loudly' '
 	expect_code 1 cvenv --help >/dev/full 2>err &&
 	expect_grep "cannot write to standard output" err
 '

@@ -9,6 +9,7 @@ py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"
 test_require_cmd cc
 pipwhl=$(ls "$(dirname "$(dirname "$py")")"/lib/python3.12/ensurepip/_bundled/pip-*.whl 2>/dev/null | head -1)
+test -n "$pipwhl" && test_set_prereq PIP_WHEEL
 SP=lib/python3.12/site-packages
 # The shim is preloaded into an ASan build too: let the runtime accept that.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
@@ -84,8 +85,7 @@ test_expect_success 'Ctrl-C (SIGINT) while extracting: exit 130, the env is unch
 	expect_unchanged before v
 '
 
-test_expect_success 'kill -9 half-way through moving files into place: the move still completes' '
-	test_require_cmd flock
+test_expect_success FLOCK 'kill -9 half-way through moving files into place: the move still completes' '
 	cvenv install --venv v wh/demo-2.0-py3-none-any.whl && snap v >after &&
 	cvenv install --venv v wh/demo-1.0-py3-none-any.whl &&
 	! test -e v/.cvenv/journal || exit 1
@@ -105,9 +105,7 @@ test_expect_success 'kill -9 half-way through moving files into place: the move 
 	v/bin/demo | grep -q "demo 2.0"
 '
 
-test_expect_success 'kill -9 at varied points: as before or complete at once, no later run needed' '
-	test -n "$pipwhl" || { echo "no pip wheel"; exit 0; }
-	test_require_cmd flock
+test_expect_success PIP_WHEEL,FLOCK 'kill -9 at varied points: as before or complete at once, no later run needed' '
 	cvenv install --venv v "$pipwhl" && snap v >with-pip &&
 	cvenv uninstall --venv v pip && snap v >without-pip &&
 	outcomes= &&
@@ -139,8 +137,7 @@ test_expect_success 'kill -9 at varied points: as before or complete at once, no
 	echo "outcomes:$outcomes"
 '
 
-test_expect_success 'the env lock serialises installs: a second run waits for the first' '
-	test_require_cmd flock
+test_expect_success FLOCK 'the env lock serialises installs: a second run waits for the first' '
 	snap v >before &&
 	( flock 9 && sleep 5 ) 9>v/.cvenv/lock &
 	holder=$! &&
