@@ -3,7 +3,7 @@
 # A test file sources this, declares tests with test_expect_success, and ends
 # with test_done. Each file runs in its own scratch directory with HOME and the
 # XDG directories pointed inside it, and with VIRTUAL_ENV, PYTHONPATH,
-# PYTHONHOME, PIP_* and CVENV_* (but CVENV_BIN/CVENV_DYNAMIC_BIN/CVENV_WRAPPER) cleared, so no
+# PYTHONHOME, PIP_* and CVENV_* (but CVENV_BIN and CVENV_WRAPPER) cleared, so no
 # test sees the developer's environment or another test's files.
 #
 #   test_expect_success 'what it checks' '
@@ -23,9 +23,7 @@
 # test_set_prereq and test_lazy_prereq below, and the ones defined at the end
 # of this file.
 #
-# Helpers: cvenv (the binary under test, under $CVENV_WRAPPER if set; with
-# LD_PRELOAD or LD_DEBUG set, the same objects linked dynamically, since a
-# static program ignores both),
+# Helpers: cvenv (the binary under test, under $CVENV_WRAPPER if set),
 # test_skip REASON (skip the following tests of the file), test_require_cmd
 # CMD (the same when CMD is missing), python_for VERSION (a real interpreter
 # path or empty), expect_code, expect_grep, expect_equal.
@@ -36,7 +34,6 @@ TEST_DIR=$(cd "$(dirname "$0")" && pwd)
 SRC_ROOT=$(cd "$TEST_DIR/../.." && pwd)
 : "${CVENV_BIN:?set CVENV_BIN to the cvenv binary under test}"
 : "${CVENV_WRAPPER:=}"
-: "${CVENV_DYNAMIC_BIN:=$CVENV_BIN}"
 : "${TEST_VERBOSE:=}"
 ORIG_PYENV_ROOT=${PYENV_ROOT:-$HOME/.pyenv}
 REAL_HOME=$HOME
@@ -54,21 +51,20 @@ unset VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONPATH PYTHONHOME PYTHONSTARTUP PYTHONU
 	PYTHONNOUSERSITE PYTHONDONTWRITEBYTECODE CONDA_PREFIX PS1 _OLD_VIRTUAL_PATH \
 	_OLD_VIRTUAL_PS1 _OLD_VIRTUAL_PYTHONHOME 2>/dev/null
 for v in $(env | sed -n 's/^\(PIP_[A-Za-z0-9_]*\)=.*/\1/p; s/^\(CVENV_[A-Za-z0-9_]*\)=.*/\1/p'); do
-	case $v in CVENV_BIN|CVENV_DYNAMIC_BIN|CVENV_WRAPPER) ;; *) unset "$v" ;; esac
+	case $v in CVENV_BIN|CVENV_WRAPPER) ;; *) unset "$v" ;; esac
 done
 export LC_ALL=C.UTF-8 NO_COLOR=1
 
 test_count=0 test_passed=0 test_failed=0 test_skipped=0
 skip_reason= skip_reasons= in_test_body=
 
+# The binary under test, whichever build it is: a test that needs the dynamic
+# loader (LD_PRELOAD, LD_DEBUG) declares the DYNAMIC prerequisite, so that
+# against the opt-in static build (make LINK=static) it is skipped, not run
+# with its fault injection silently ignored.
 cvenv() {
-	if [ -n "${LD_PRELOAD-}${LD_DEBUG-}" ]; then
-		# shellcheck disable=SC2086
-		$CVENV_WRAPPER "$CVENV_DYNAMIC_BIN" "$@"
-	else
-		# shellcheck disable=SC2086
-		$CVENV_WRAPPER "$CVENV_BIN" "$@"
-	fi
+	# shellcheck disable=SC2086
+	$CVENV_WRAPPER "$CVENV_BIN" "$@"
 }
 
 say() { printf '%s\n' "$*"; }
@@ -248,6 +244,9 @@ test_lazy_prereq GIT 'command -v git'
 test_lazy_prereq READELF 'command -v readelf'
 # /dev/full exists and fails writes with ENOSPC.
 test_lazy_prereq DEV_FULL 'test -w /dev/full'
+# The binary under test runs through the dynamic loader, so LD_PRELOAD (the
+# fault shim) and LD_DEBUG reach it: every build but the opt-in LINK=static.
+test_lazy_prereq DYNAMIC 'LD_DEBUG=libs "$CVENV_BIN" --version 2>&1 >/dev/null | grep -q "find library="'
 
 test_done() {
 	say "# $TEST_NAME: $test_passed passed, $test_failed failed, $test_skipped skipped${skip_reasons:+ ($skip_reasons)}"

@@ -24,7 +24,7 @@ test_expect_success 'setup: the fault shim, an env with version 1 installed' '
 	cvenv install --venv v wh/demo-1.0-py3-none-any.whl
 '
 
-test_expect_success 'disk full while extracting: the env is unchanged' '
+test_expect_success DYNAMIC 'disk full while extracting: the env is unchanged' '
 	snap v >before &&
 	for after in 0 3 9; do
 		FAULT_WRITE_PATH=/.cvenv/stage- FAULT_WRITE_AFTER=$after LD_PRELOAD=$PWD/shim.so \
@@ -35,7 +35,7 @@ test_expect_success 'disk full while extracting: the env is unchanged' '
 	done
 '
 
-test_expect_success 'disk full while filling the cache: the env and the cache are unchanged' '
+test_expect_success DYNAMIC 'disk full while filling the cache: the env and the cache are unchanged' '
 	snap v >before &&
 	FAULT_WRITE_PATH=/wheels-v1/.tmp- FAULT_WRITE_AFTER=2 LD_PRELOAD=$PWD/shim.so \
 		expect_code 1 cvenv install --venv v --cache-dir cache wh/demo-2.0-py3-none-any.whl 2>err &&
@@ -44,7 +44,7 @@ test_expect_success 'disk full while filling the cache: the env and the cache ar
 	test -z "$(ls cache/wheels-v1)"
 '
 
-test_expect_success 'an I/O error while moving into place rolls everything back' '
+test_expect_success DYNAMIC 'an I/O error while moving into place rolls everything back' '
 	snap v >before &&
 	for after in 0 2 5 10; do
 		FAULT_RENAME_PATH=/site-packages/demo FAULT_RENAME_AFTER=$after \
@@ -57,7 +57,7 @@ test_expect_success 'an I/O error while moving into place rolls everything back'
 	v/bin/demo | grep -q "demo 1.0"
 '
 
-test_expect_success 'when even the undo fails, the next run restores the env' '
+test_expect_success DYNAMIC 'when even the undo fails, the next run restores the env' '
 	snap v >before &&
 	FAULT_RENAME_PATH=/site-packages/demo FAULT_RENAME_AFTER=3 FAULT_RENAME_STICKY=1 \
 		LD_PRELOAD=$PWD/shim.so \
@@ -70,14 +70,14 @@ test_expect_success 'when even the undo fails, the next run restores the env' '
 	test "$(ls v/.cvenv)" = lock
 '
 
-test_expect_success 'an I/O error during uninstall rolls back too' '
+test_expect_success DYNAMIC 'an I/O error during uninstall rolls back too' '
 	snap v >before &&
 	FAULT_RENAME_PATH=/.cvenv/stage- FAULT_RENAME_AFTER=4 LD_PRELOAD=$PWD/shim.so \
 		expect_code 1 cvenv uninstall --venv v demo &&
 	expect_unchanged before v
 '
 
-test_expect_success 'Ctrl-C (SIGINT) while extracting: exit 130, the env is unchanged' '
+test_expect_success DYNAMIC 'Ctrl-C (SIGINT) while extracting: exit 130, the env is unchanged' '
 	snap v >before &&
 	FAULT_SIGINT_PATH=/.cvenv/stage- LD_PRELOAD=$PWD/shim.so \
 		expect_code 130 cvenv install --venv v --no-cache wh/demo-2.0-py3-none-any.whl 2>err &&
@@ -85,13 +85,13 @@ test_expect_success 'Ctrl-C (SIGINT) while extracting: exit 130, the env is unch
 	expect_unchanged before v
 '
 
-test_expect_success FLOCK 'kill -9 half-way through moving files into place: the move still completes' '
+test_expect_success DYNAMIC,FLOCK 'kill -9 half-way through moving files into place: the move still completes' '
 	cvenv install --venv v wh/demo-2.0-py3-none-any.whl && snap v >after &&
 	cvenv install --venv v wh/demo-1.0-py3-none-any.whl &&
 	! test -e v/.cvenv/journal || exit 1
 	# every move into site-packages/demo* takes 150 ms: kill -9 lands half-way
 	FAULT_RENAME_SLOW_PATH=/site-packages/demo FAULT_RENAME_SLOW_MS=150 LD_PRELOAD=$PWD/shim.so \
-		$CVENV_WRAPPER "$CVENV_DYNAMIC_BIN" install --venv v wh/demo-2.0-py3-none-any.whl 2>err &
+		$CVENV_WRAPPER "$CVENV_BIN" install --venv v wh/demo-2.0-py3-none-any.whl 2>err &
 	pid=$! &&
 	i=0 && while ! test -f v/.cvenv/journal && test $i -lt 400; do sleep 0.05; i=$((i + 1)); done &&
 	test -f v/.cvenv/journal &&
