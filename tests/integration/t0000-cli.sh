@@ -68,6 +68,19 @@ test_expect_success !DYNAMIC,STRACE 'the static build (LINK=static) opens no sha
 	s/bin/python -c "import sys; assert sys.prefix != sys.base_prefix"
 '
 
+test_expect_success !DYNAMIC 'the static build: a libzip it cannot load fails the install with the reason' '
+	py=$(command -v python3) &&
+	cvenv create --without-pip -p "$py" z &&
+	whl=$(ls /usr/share/python-wheels/wheel-*.whl "$(dirname "$(dirname "$(python_for 3.12)")")"/lib/python3.12/ensurepip/_bundled/pip-*.whl 2>/dev/null | head -1) &&
+	test -n "$whl" &&
+	soname=$(grep -ao "libzip\.so\.[0-9]*" "$CVENV_BIN" | head -1) &&
+	mkdir badlib && echo "not a library" >"badlib/$soname" &&
+	LD_LIBRARY_PATH=$PWD/badlib expect_code 1 cvenv install --venv z --no-cache "$whl" 2>err &&
+	expect_grep "cvenv: error: cannot open wheel '\''$whl'\'': cannot load the library '\''$soname'\''" err &&
+	! grep -q "fatal" err &&
+	test -z "$(ls z/lib/python*/site-packages)"
+'
+
 test_expect_success DEV_FULL 'a full stdout fails loudly' '
 	expect_code 1 cvenv --help >/dev/full 2>err &&
 	expect_grep "cannot write to standard output" err
