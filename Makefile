@@ -3,7 +3,8 @@
 #
 #   make                 build $(BUILD)/cvenv
 #   make check           the whole suite (tests/check.sh): plain, ASan+UBSan,
-#                        valgrind, LINK=static
+#                        valgrind, clang, LINK=static
+#   make CC=clang BUILD=build-clang    the same warnings, from clang
 #   make unit            cmocka unit tests only
 #   make integration     integration tests against real interpreters and shells
 #   make SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
@@ -131,7 +132,7 @@ valgrind: $(BUILD)/cvenv
 # linked with the library objects; run e.g. build-fuzz/fuzz_pep440 fuzz/corpus/pep440.
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 ifeq ($(FUZZ),1)
-  ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -Wno-format-nonliteral
+  ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=address,undefined
 endif
 fuzz:

@@ -6,7 +6,9 @@
 #      checking (any leak or UB report makes the cvenv run, and so its test, fail);
 #   3. a few integration files under valgrind (VALGRIND_TESTS; skipped if
 #      absent), against the default build again;
-#   4. the opt-in static build (make LINK=static, in build-static): its unit
+#   4. a clang build (-Werror, the same warnings) and its unit tests, since
+#      gcc and clang warn about different things (skipped without clang);
+#   5. the opt-in static build (make LINK=static, in build-static): its unit
 #      tests and a few integration files (STATIC_TESTS), which exercise its
 #      lazy loading of libzip and libcrypto; the tests that need LD_PRELOAD
 #      or LD_DEBUG skip themselves there (prerequisite DYNAMIC).
@@ -43,6 +45,12 @@ if command -v valgrind >/dev/null 2>&1; then
 		$MAKE --no-print-directory valgrind VALGRIND_TESTS="${VALGRIND_TESTS:-$valgrind_default}"
 else
 	echo "== valgrind is not installed: skipping the valgrind phase"
+fi
+if command -v clang >/dev/null 2>&1; then
+	phase "build (clang)" $MAKE -j2 CC=clang BUILD=build-clang all
+	phase "unit tests (clang)" $MAKE --no-print-directory -j2 CC=clang BUILD=build-clang unit
+else
+	echo "== clang is not installed: skipping the clang build"
 fi
 phase "build (LINK=static)" $MAKE -j2 BUILD=build-static LINK=static all
 phase "unit tests (LINK=static)" $MAKE --no-print-directory -j2 BUILD=build-static LINK=static unit

@@ -17,6 +17,8 @@ bool use_color(void)
 }
 
 static void emit(const char *prefix, const char *color, const char *fmt, va_list ap)
+	PRINTF_LIKE(3, 0);
+static void emit(const char *prefix, const char *color, const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
 	if (error_capture == NULL && color && use_color())
