@@ -85,6 +85,16 @@ test_expect_success DYNAMIC 'Ctrl-C (SIGINT) while extracting: exit 130, the env
 	expect_unchanged before v
 '
 
+test_expect_success DYNAMIC 'libcrypto failing to finish a hash: an error, not a fatal exit; the env is unchanged' '
+	printf "int EVP_DigestFinal_ex(void *c, unsigned char *m, unsigned *n) { return 0; }\n" >nohash.c &&
+	cc -shared -fPIC -o nohash.so nohash.c &&
+	snap v >before &&
+	LD_PRELOAD=$PWD/nohash.so expect_code 1 cvenv install --venv v --no-cache wh/demo-2.0-py3-none-any.whl 2>err &&
+	expect_grep "cvenv: error: cannot hash with sha256 (libcrypto)" err &&
+	! grep -q "fatal" err &&
+	expect_unchanged before v
+'
+
 test_expect_success DYNAMIC,FLOCK 'kill -9 half-way through moving files into place: the move still completes' '
 	cvenv install --venv v wh/demo-2.0-py3-none-any.whl && snap v >after &&
 	cvenv install --venv v wh/demo-1.0-py3-none-any.whl &&
@@ -139,9 +149,9 @@ test_expect_success PIP_WHEEL,FLOCK 'kill -9 at varied points: as before or comp
 
 test_expect_success FLOCK 'the env lock serialises installs: a second run waits for the first' '
 	snap v >before &&
-	( flock 9 && sleep 5 ) 9>v/.cvenv/lock &
+	( flock 9 && touch locked && sleep 5 ) 9>v/.cvenv/lock &
 	holder=$! &&
-	sleep 0.5 &&
+	timeout 10 sh -c "while ! test -e locked; do sleep 0.01; done" &&
 	timeout -s KILL 3 $CVENV_WRAPPER "$CVENV_BIN" install --venv v wh/demo-2.0-py3-none-any.whl
 	rc=$?
 	wait $holder
