@@ -47,7 +47,6 @@ int os_rename_noreplace(const char *from, const char *to);
 int os_rename_exchange(const char *a, const char *b);
 int os_unlink(const char *path);
 int os_rmdir(const char *path);
-int os_chmod(const char *path, mode_t mode);
 
 bool os_exists(const char *path);      /* anything, links not followed */
 bool os_is_dir(const char *path);      /* follows links */

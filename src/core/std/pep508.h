@@ -85,6 +85,4 @@ void pep508_env_from_interp(struct pep508_env *env, const struct interp *ip);
 void pep508_format(struct buf *out, const struct pep508_req *req);
 void pep508_marker_format(struct buf *out, const struct pep508_marker *m);
 
-const char *pep508_var_name(enum pep508_var v);
-
 #endif
