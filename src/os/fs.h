@@ -1,5 +1,5 @@
-/* The file-system seam: the only place (with os/spawn.c and os/lock.c) that
- * calls the OS directly. Functions return 0 or a value on success and -1 with
+/* The file-system seam: with the rest of src/os/, the only code that calls
+ * the OS directly. Functions return 0 or a value on success and -1 with
  * errno set on failure; they print nothing, so that callers can report the
  * failure with the subject and context they know. Returned strings are
  * malloc'd and owned by the caller. */
