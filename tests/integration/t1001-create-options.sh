@@ -2,7 +2,7 @@
 # cvenv create's options, venv's semantics: several DIRs, --prompt, --clear,
 # --upgrade, re-running on an existing env, usage errors.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/create-lib.sh"
+. "$TEST_DIR/lib-create.sh"
 
 PY=$(python_for 3.12)
 [ -z "$PY" ] && test_skip "no Python 3.12 on this machine"

@@ -3,7 +3,7 @@
 # I/O error halfway through moving files into place, kill -9 at varied points,
 # and two installs at once. The env must end as before or completely changed.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"
