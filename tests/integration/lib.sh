@@ -81,8 +81,8 @@ test_lazy_prereq() { eval "lazy_prereq_$1=\$2"; }
 test_have_prereq() {
 	local p name negate script ok
 	missing_prereq=
-	local IFS=,
-	for p in $1; do
+	# names cannot hold spaces; splitting on them keeps IFS as the scripts expect
+	for p in $(printf '%s' "$1" | tr , ' '); do
 		name=${p#!}
 		negate=
 		[ "$name" != "$p" ] && negate=1

@@ -48,6 +48,14 @@ test_expect_success ONCE two true
 	test "$(wc -l <evaluated)" -eq 1
 '
 
+test_expect_success 'a lazy prerequisite script sees the usual field splitting' '
+	run_sub "
+test_lazy_prereq SPLIT \"x=\\\"a b\\\"; set -- \\\$x; test \\\$# = 2\"
+test_expect_success SPLIT,SPLIT split true
+" &&
+	expect_grep "ok 1 - split" out
+'
+
 test_expect_success 'test_require_cmd inside a body fails the test instead of passing it' '
 	run_sub "
 test_expect_success \"skips nothing\" \"test_require_cmd no-such-command-here; true\"
