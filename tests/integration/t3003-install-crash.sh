@@ -149,11 +149,13 @@ test_expect_success PIP_WHEEL,FLOCK 'kill -9 at varied points: as before or comp
 
 test_expect_success FLOCK 'the env lock serialises installs: a second run waits for the first' '
 	snap v >before &&
-	( flock 9 && touch locked && sleep 5 ) 9>v/.cvenv/lock &
+	# the holder keeps the lock until told to let go, however slow the machine
+	( flock 9 && touch locked && timeout 60 sh -c "until test -e release; do sleep 0.01; done" ) 9>v/.cvenv/lock &
 	holder=$! &&
-	timeout 10 sh -c "while ! test -e locked; do sleep 0.01; done" &&
+	timeout 30 sh -c "until test -e locked; do sleep 0.01; done" &&
 	timeout -s KILL 3 $CVENV_WRAPPER "$CVENV_BIN" install --venv v wh/demo-2.0-py3-none-any.whl
 	rc=$?
+	touch release
 	wait $holder
 	test $rc = 137 && expect_unchanged before v
 '
