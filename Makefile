@@ -2,30 +2,24 @@
 # new module or command needs no edit here. Out-of-tree builds: BUILD=dir.
 #
 #   make                 build $(BUILD)/cvenv
-#   make check           the whole suite (tests/check.sh): plain, ASan+UBSan, valgrind
+#   make check           the whole suite (tests/check.sh): plain, ASan+UBSan,
+#                        valgrind, clang, LINK=static
+#   make CC=clang BUILD=build-clang    the same warnings, from clang
 #   make unit            cmocka unit tests only
 #   make integration     integration tests against real interpreters and shells
 #   make SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
-#   make LINK=dynamic    link cvenv the usual way (for distribution packages)
+#   make LINK=static     opt-in: a static PIE that loads libzip and libcrypto
+#                        on first use (faster start; see BENCHMARKS.md)
 #   make fuzz            libFuzzer targets (clang)
 #   make docs            regenerate docs/cvenv.1 and completions from the option tables
 
 VERSION   := 0.1.0
 CC        ?= cc
 BUILD     ?= build
-PKGS      := jansson libcrypto libzip zlib
+PKGS      := jansson libcrypto libzip
 TEST_PKGS := cmocka
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-# libzip and libcrypto are loaded on first use (src/os/lazylib.c), by the
-# SONAME of the library pkg-config points at: not linked, so a run that opens
-# no wheel does not pay for loading them.
-LAZY_PKGS  := libzip libcrypto
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
-soname      = $(shell readelf -d "$$(pkg-config --variable=libdir $(1))/$(1).so" 2>/dev/null | \
-                sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
-LIBZIP_SONAME    := $(call soname,libzip)
-LIBCRYPTO_SONAME := $(call soname,libcrypto)
 TEST_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
@@ -34,35 +28,50 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS := -std=c17 $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) \
-              -DCVENV_VERSION='"$(VERSION)"' -MMD -MP \
-              -DCVENV_LIBZIP_SONAME='"$(LIBZIP_SONAME)"' -DCVENV_LIBCRYPTO_SONAME='"$(LIBCRYPTO_SONAME)"'
-LDLIBS  := $(PKG_LIBS)
+              -DCVENV_VERSION='"$(VERSION)"' -MMD -MP
 
-# LINK=static (the default): $(BUILD)/cvenv is a static PIE, glibc and jansson
-# linked in, so no dynamic loader runs before main(): no shared objects to
-# map, relocate and initialise, 30 fewer page faults, 0.25-0.3 ms of the 1 ms
-# a warm `cvenv create --without-pip` takes (BENCHMARKS.md). libzip and
-# libcrypto are still loaded on first use with dlopen (src/os/lazylib.c:
-# Debian ships no libzip.a), which a static glibc allows for libraries built
-# against the same glibc -- hence ld's warning about dlopen in a static link.
-# $(BUILD)/cvenv-dynamic is the same objects linked the usual way: valgrind
-# needs it (it cannot follow malloc in a static program) and so do the tests
-# that inject faults with LD_PRELOAD or watch the loader with LD_DEBUG.
-# LINK=dynamic makes $(BUILD)/cvenv that usual link too; SANITIZE=1 implies it.
-LINK ?= static
+# LINK=dynamic (the default): $(BUILD)/cvenv is linked the usual way, with a
+# NEEDED entry for every library it calls (what ldd, dpkg-shlibdeps and rpm's
+# dependency scan read). It is the binary every test phase runs: plain,
+# ASan+UBSan (SANITIZE=1) and valgrind.
+# LINK=static (opt-in): a static PIE, glibc and jansson linked in, and libzip
+# and libcrypto loaded with dlopen on first use (src/os/lazylib.c; Debian ships
+# no libzip.a), so a run that opens no wheel maps no shared object at all.
+# It starts faster (BENCHMARKS.md, "The default build"), but dlopen from a
+# static glibc needs the very glibc it was built against at run time (ld warns
+# about it), `ldd` calls it "not a dynamic executable" and packaging tools see
+# no dependency on libzip or libcrypto: build it for your own machine only.
+# tests/check.sh runs a short phase against it. LD_PRELOAD and LD_DEBUG do not
+# work on it: the tests that need them declare the DYNAMIC prerequisite.
+LINK ?= dynamic
 ifeq ($(SANITIZE),1)
   SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
   ALL_CFLAGS += $(SAN)
   LDFLAGS += $(SAN)
-  LINK := dynamic
+  override LINK := dynamic
 endif
-ifeq ($(LINK),static)
-  STATIC_LIBS := -static-pie $(shell pkg-config --static --libs jansson) -ldl
-else ifneq ($(LINK),dynamic)
-  $(error LINK must be static or dynamic, not '$(LINK)')
+ifeq ($(LINK),dynamic)
+  LDLIBS := $(shell pkg-config --libs $(PKGS))
+else ifeq ($(LINK),static)
+  # The lazily loaded libraries are found by their SONAME, read from the files
+  # pkg-config points at, so the binary loads exactly the ABI it was compiled
+  # against.
+  LAZY_PKGS := libzip libcrypto
+  soname     = $(shell readelf -d "$$(pkg-config --variable=libdir $(1))/$(1).so" 2>/dev/null | \
+                 sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+  $(BUILD)/src/os/lazylib.o: ALL_CFLAGS += -DCVENV_LIBZIP_SONAME='"$(call soname,libzip)"' \
+                                           -DCVENV_LIBCRYPTO_SONAME='"$(call soname,libcrypto)"'
+  LDLIBS := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
+  CVENV_LDLIBS := -static-pie $(shell pkg-config --static --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
+else
+  $(error LINK must be dynamic or static, not '$(LINK)')
 endif
+CVENV_LDLIBS ?= $(LDLIBS)
 
 SRC      := $(sort $(wildcard src/*.c src/cmd/*.c src/core/*/*.c src/os/*.c src/util/*.c))
+ifneq ($(LINK),static)
+  SRC    := $(filter-out src/os/lazylib.c,$(SRC))
+endif
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 EMBED    := $(sort $(wildcard templates/*)) $(sort $(wildcard src/core/interp/*.py))
 OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
@@ -71,26 +80,19 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: FORCE all unit integration check valgrind fuzz fuzz-targets docs clean install
-ifeq ($(LINK),static)
-  DYNAMIC_BIN := $(BUILD)/cvenv-dynamic
-else
-  DYNAMIC_BIN := $(BUILD)/cvenv
-endif
-all: $(BUILD)/cvenv $(DYNAMIC_BIN)
+all: $(BUILD)/cvenv
 
 # The link settings, kept in a file that changes only when they do, so that
-# switching LINK in a build directory relinks.
-LINK_SETTINGS := $(LINK) $(CC) $(LDFLAGS) $(STATIC_LIBS) $(LDLIBS)
+# switching LINK in a build directory relinks (the objects are the same but
+# for lazylib.o, which only LINK=static compiles).
+LINK_SETTINGS := $(LINK) $(CC) $(LDFLAGS) $(CVENV_LDLIBS)
 $(BUILD)/link-settings: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(LINK_SETTINGS)' | cmp -s - $@ || echo '$(LINK_SETTINGS)' >$@
 FORCE:
 
-# cvenv-dynamic is only a target of its own when cvenv is static.
 $(BUILD)/cvenv: $(OBJ) $(BUILD)/link-settings
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(if $(STATIC_LIBS),$(STATIC_LIBS),$(LDLIBS))
-$(BUILD)/cvenv-dynamic: $(OBJ) $(BUILD)/link-settings
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(CVENV_LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -114,23 +116,23 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
-integration: $(BUILD)/cvenv $(DYNAMIC_BIN)
-	@CVENV_BIN=$(abspath $(BUILD)/cvenv) CVENV_DYNAMIC_BIN=$(abspath $(DYNAMIC_BIN)) \
-		sh tests/integration/run.sh
+integration: $(BUILD)/cvenv
+	@CVENV_BIN=$(abspath $(BUILD)/cvenv) sh tests/integration/run.sh $(INTEGRATION_TESTS)
 
 # The whole suite: plainly, under ASan+UBSan (leaks included), some under valgrind.
 check:
 	@sh tests/check.sh
 
-valgrind: $(DYNAMIC_BIN)
-	@CVENV_BIN=$(abspath $(DYNAMIC_BIN)) CVENV_DYNAMIC_BIN=$(abspath $(DYNAMIC_BIN)) CVENV_WRAPPER="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+valgrind: $(BUILD)/cvenv
+	@test "$(LINK)" = dynamic || { echo "make valgrind: valgrind cannot follow malloc in a static program (LINK=static)"; exit 2; }
+	@CVENV_BIN=$(abspath $(BUILD)/cvenv) CVENV_WRAPPER="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
 		sh tests/integration/run.sh $(VALGRIND_TESTS)
 
 # libFuzzer targets fuzz/fuzz_<name>.c, built with clang into build-fuzz and
 # linked with the library objects; run e.g. build-fuzz/fuzz_pep440 fuzz/corpus/pep440.
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 ifeq ($(FUZZ),1)
-  ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -Wno-format-nonliteral
+  ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=address,undefined
 endif
 fuzz:
@@ -147,7 +149,7 @@ docs: $(BUILD)/cvenv
 	$(BUILD)/cvenv completion fish > docs/completions/cvenv.fish
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-static build-clang
 
 PREFIX ?= /usr/local
 install: $(BUILD)/cvenv

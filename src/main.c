@@ -22,7 +22,7 @@ static int check_stdout(int code)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			return code;
-		error("cannot write to standard output: %s", strerror(errno));
+		error_errno("cannot write to standard output");
 		return code ? code : EXIT_FAIL;
 	}
 	return code;

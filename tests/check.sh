@@ -1,13 +1,17 @@
 #!/bin/sh
 # The whole test suite, as `make check` runs it:
-#   1. unit and integration tests against the normal build (-O2; a static
-#      cvenv, and the same objects linked dynamically for the LD_PRELOAD and
-#      LD_DEBUG tests);
+#   1. unit and integration tests against the default build (-O2, linked
+#      the usual way: the binary `make install` installs);
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer, with leak
 #      checking (any leak or UB report makes the cvenv run, and so its test, fail);
 #   3. a few integration files under valgrind (VALGRIND_TESTS; skipped if
-#      absent), against the dynamic link (valgrind cannot follow malloc in a
-#      static program).
+#      absent), against the default build again;
+#   4. a clang build (-Werror, the same warnings) and its unit tests, since
+#      gcc and clang warn about different things (skipped without clang);
+#   5. the opt-in static build (make LINK=static, in build-static): its unit
+#      tests and a few integration files (STATIC_TESTS), which exercise its
+#      lazy loading of libzip and libcrypto; the tests that need LD_PRELOAD
+#      or LD_DEBUG skip themselves there (prerequisite DYNAMIC).
 # Every phase runs even when an earlier one failed, and the last line is the
 # total: "check: N passed, N failed, N skipped".
 set -u
@@ -19,6 +23,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 MAKE=${MAKE:-make}
 # The files run once more under valgrind (memcheck, leaks): the CLI, create, install.
 valgrind_default="t0000-cli.sh t1001-create-options.sh t1002-create-errors.sh t1004-create-nested.sh t3000-install-basic.sh"
+# The files run against the static build: the CLI (its own checks of the
+# static binary), create, and install (every wheel goes through lazylib).
+static_default="t0000-cli.sh t1001-create-options.sh t3000-install-basic.sh"
 status=0
 
 phase() {
@@ -39,6 +46,17 @@ if command -v valgrind >/dev/null 2>&1; then
 else
 	echo "== valgrind is not installed: skipping the valgrind phase"
 fi
+if command -v clang >/dev/null 2>&1; then
+	phase "build (clang)" $MAKE -j2 CC=clang BUILD=build-clang all
+	phase "unit tests (clang)" $MAKE --no-print-directory -j2 CC=clang BUILD=build-clang unit
+else
+	echo "== clang is not installed: skipping the clang build"
+fi
+phase "build (LINK=static)" $MAKE -j2 BUILD=build-static LINK=static all
+phase "unit tests (LINK=static)" $MAKE --no-print-directory -j2 BUILD=build-static LINK=static unit
+phase "integration tests (LINK=static): ${STATIC_TESTS:-$static_default}" \
+	$MAKE --no-print-directory BUILD=build-static LINK=static integration \
+	INTEGRATION_TESTS="${STATIC_TESTS:-$static_default}"
 
 set -- $(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$RESULTS_FILE")
 rm -f "$RESULTS_FILE"

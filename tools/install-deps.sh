@@ -4,7 +4,8 @@
 #   tools/install-deps.sh --test   also the test dependencies: cmocka, the
 #                                  shells the activation scripts are tested in,
 #                                  PyPy, virtualenv and hyperfine for
-#                                  comparisons, valgrind, clang for fuzzing,
+#                                  comparisons, valgrind, clang (check.sh
+#                                  builds with it too; fuzzing),
 #                                  and nushell (from the npm registry)
 set -eu
 want_test=

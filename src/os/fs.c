@@ -267,11 +267,6 @@ int os_rmdir(const char *path)
 	return rmdir(path);
 }
 
-int os_chmod(const char *path, mode_t mode)
-{
-	return chmod(path, mode);
-}
-
 bool os_exists(const char *path)
 {
 	struct stat st;

@@ -1,5 +1,5 @@
-/* The file-system seam: the only place (with os/spawn.c and os/lock.c) that
- * calls the OS directly. Functions return 0 or a value on success and -1 with
+/* The file-system seam: with the rest of src/os/, the only code that calls
+ * the OS directly. Functions return 0 or a value on success and -1 with
  * errno set on failure; they print nothing, so that callers can report the
  * failure with the subject and context they know. Returned strings are
  * malloc'd and owned by the caller. */
@@ -47,7 +47,6 @@ int os_rename_noreplace(const char *from, const char *to);
 int os_rename_exchange(const char *a, const char *b);
 int os_unlink(const char *path);
 int os_rmdir(const char *path);
-int os_chmod(const char *path, mode_t mode);
 
 bool os_exists(const char *path);      /* anything, links not followed */
 bool os_is_dir(const char *path);      /* follows links */

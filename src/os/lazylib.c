@@ -1,19 +1,22 @@
-/* libzip and libcrypto, loaded on first use.
+/* libzip and libcrypto, loaded on first use (the opt-in `make LINK=static`
+ * build only; the default build links both and does not compile this file).
  *
- * Linked the usual way, the two libraries cost every cvenv run about 0.8 ms
- * before main() (the dynamic loader maps libcrypto's 4.7 MB, applies its
- * relocations and runs its constructors; libzip pulls libcrypto in too):
- * half the run time of a warm `cvenv create --without-pip`, which opens no
- * zip and hashes nothing. Only installs, seeding and RECORD checks need them,
- * so the functions cvenv calls are defined here under their own names, with
- * the prototypes of the libraries' headers (the compiler checks them), and
- * each resolves the real function with dlopen/dlsym on its first call. The
- * rest of cvenv calls zip_open() or EVP_Digest() as usual and cannot tell.
+ * Linked the usual way, the two libraries cost every cvenv run the mapping,
+ * relocation and constructors of libcrypto before main(), although only
+ * installs, seeding and RECORD checks use them (BENCHMARKS.md, "The link
+ * choice", has the figures). So the functions cvenv calls are defined here
+ * under their own names, with the prototypes of the libraries' headers (the
+ * compiler checks them), and each resolves the real function with
+ * dlopen/dlsym on its first call. The rest of cvenv calls zip_open() or
+ * EVP_Digest() as usual and cannot tell.
  *
  * The libraries are found by their SONAME, which the Makefile reads from the
  * files pkg-config points at, so a cvenv binary loads exactly the ABI it was
- * compiled against. A library that cannot be loaded at run time is fatal,
- * as it is for a normally linked program, but with cvenv's own message.
+ * compiled against. A library or function that cannot be loaded makes the
+ * call fail the way the library reports failure (NULL, -1, 0; a void
+ * function does nothing), and the loader's reason is what libzip's message
+ * functions then return: callers need no error path of their own for it.
+ * Like all of os/, this prints nothing.
  *
  * cvenv is single-threaded; the function pointers are set once and never
  * change (a second thread racing here would store the same value). */
@@ -23,7 +26,7 @@
 #include <openssl/evp.h>
 #include <zip.h>
 
-#include "util/error.h"
+#include "util/buf.h"
 
 #ifndef CVENV_LIBZIP_SONAME
 #error "CVENV_LIBZIP_SONAME must name libzip's shared library (the Makefile sets it)"
@@ -39,88 +42,135 @@ _Static_assert(sizeof(CVENV_LIBZIP_SONAME) > 1 && sizeof(CVENV_LIBCRYPTO_SONAME)
 struct lazylib {
 	const char *soname;
 	void *handle;
+	bool failed; /* dlopen failed once: not tried again */
 };
 
-static struct lazylib libzip = { CVENV_LIBZIP_SONAME, NULL };
-static struct lazylib libcrypto = { CVENV_LIBCRYPTO_SONAME, NULL };
+static struct lazylib libzip = { CVENV_LIBZIP_SONAME, NULL, false };
+static struct lazylib libcrypto = { CVENV_LIBCRYPTO_SONAME, NULL, false };
 
+/* Why the last load failed, for the message functions below. */
+static struct buf lazy_why = BUF_INIT;
+
+static const char *lazy_reason(void)
+{
+	return lazy_why.len ? lazy_why.ptr : "a library could not be loaded";
+}
+
+/* The function name of lib, or NULL (the reason kept in lazy_why). */
 static void *lazy_sym(struct lazylib *lib, const char *name)
 {
-	if (!lib->handle) {
+	if (!lib->handle && !lib->failed) {
 		lib->handle = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
-		if (!lib->handle)
-			die("cannot load the library '%s': %s", lib->soname, dlerror());
+		if (!lib->handle) {
+			lib->failed = true;
+			buf_reset(&lazy_why);
+			buf_addf(&lazy_why, "cannot load the library '%s': %s", lib->soname,
+				 dlerror());
+		}
 	}
+	if (!lib->handle)
+		return NULL;
 	void *sym = dlsym(lib->handle, name);
-	if (!sym)
-		die("cannot find '%s' in the library '%s': %s", name, lib->soname, dlerror());
+	if (!sym) {
+		buf_reset(&lazy_why);
+		buf_addf(&lazy_why, "cannot find '%s' in the library '%s': %s", name,
+			 lib->soname, dlerror());
+	}
 	return sym;
 }
 
 /* One definition per function: R the return type, P the parameter list, A
- * the arguments passed on. LAZY_VOID for functions returning nothing (C does
- * not allow `return f();` in a void function). The pointer goes through
- * memcpy: ISO C has no conversion from void * to a function pointer, POSIX
- * guarantees the representations agree. */
-#define LAZY(lib, R, name, P, A)                                           \
+ * the arguments passed on, FAIL what the call returns when the function
+ * cannot be loaded (an expression that may use the parameters). LAZY_VOID
+ * for functions returning nothing, which then do nothing. The pointer goes
+ * through memcpy: ISO C has no conversion from void * to a function pointer,
+ * POSIX guarantees the representations agree. */
+#define LAZY(lib, R, name, P, A, FAIL)                                     \
 	R name P                                                           \
 	{                                                                  \
 		static R(*fn) P;                                           \
 		if (!fn) {                                                 \
 			void *sym = lazy_sym(&lib, #name);                 \
+			if (!sym)                                          \
+				return FAIL;                               \
 			memcpy(&fn, &sym, sizeof(fn));                     \
 		}                                                          \
 		return fn A;                                               \
 	}
-#define LAZY_VOID(lib, name, P, A)                                         \
+#define LAZY_VOID(lib, name, P, A, FAIL)                                   \
 	void name P                                                        \
 	{                                                                  \
 		static void(*fn) P;                                        \
 		if (!fn) {                                                 \
 			void *sym = lazy_sym(&lib, #name);                 \
+			if (!sym) {                                        \
+				FAIL;                                      \
+				return;                                    \
+			}                                                  \
 			memcpy(&fn, &sym, sizeof(fn));                     \
 		}                                                          \
 		fn A;                                                      \
 	}
 
-/* libzip: reading wheels (core/wheel.c, core/install.c) */
-LAZY(libzip, zip_t *, zip_open, (const char *path, int flags, int *errorp), (path, flags, errorp))
-LAZY_VOID(libzip, zip_discard, (zip_t *za), (za))
-LAZY(libzip, const char *, zip_strerror, (zip_t *za), (za))
-LAZY_VOID(libzip, zip_error_init_with_code, (zip_error_t *ze, int code), (ze, code))
-LAZY(libzip, const char *, zip_error_strerror, (zip_error_t *ze), (ze))
-LAZY_VOID(libzip, zip_error_fini, (zip_error_t *ze), (ze))
-LAZY(libzip, zip_int64_t, zip_get_num_entries, (zip_t *za, zip_flags_t flags), (za, flags))
+/* zip_open's failure: *errorp set; the caller then asks zip_error_strerror
+ * through a zip_error_t that zip_error_init_with_code filled in. Without
+ * libzip both come from here: the public fields set by hand, the message
+ * the loader's. */
+static zip_t *zip_open_failed(int *errorp)
+{
+	if (errorp)
+		*errorp = ZIP_ER_INTERNAL;
+	return NULL;
+}
+
+static void zip_error_init_failed(zip_error_t *ze, int code)
+{
+	ze->zip_err = code;
+	ze->sys_err = 0;
+	ze->str = NULL;
+}
+
+/* libzip: reading wheels (core/pkg/wheel.c, core/pkg/install.c) */
+LAZY(libzip, zip_t *, zip_open, (const char *path, int flags, int *errorp),
+     (path, flags, errorp), zip_open_failed(errorp))
+LAZY_VOID(libzip, zip_discard, (zip_t *za), (za), (void)0)
+LAZY(libzip, const char *, zip_strerror, (zip_t *za), (za), lazy_reason())
+LAZY_VOID(libzip, zip_error_init_with_code, (zip_error_t *ze, int code), (ze, code),
+	  zip_error_init_failed(ze, code))
+LAZY(libzip, const char *, zip_error_strerror, (zip_error_t *ze), (ze), lazy_reason())
+LAZY_VOID(libzip, zip_error_fini, (zip_error_t *ze), (ze), (void)0)
+LAZY(libzip, zip_int64_t, zip_get_num_entries, (zip_t *za, zip_flags_t flags), (za, flags), -1)
 LAZY(libzip, const char *, zip_get_name, (zip_t *za, zip_uint64_t i, zip_flags_t flags),
-     (za, i, flags))
+     (za, i, flags), NULL)
 LAZY(libzip, zip_int64_t, zip_name_locate, (zip_t *za, const char *name, zip_flags_t flags),
-     (za, name, flags))
+     (za, name, flags), -1)
 LAZY(libzip, int, zip_stat, (zip_t *za, const char *name, zip_flags_t flags, zip_stat_t *st),
-     (za, name, flags, st))
+     (za, name, flags, st), -1)
 LAZY(libzip, int, zip_file_get_external_attributes,
      (zip_t *za, zip_uint64_t i, zip_flags_t flags, zip_uint8_t *opsys, zip_uint32_t *attr),
-     (za, i, flags, opsys, attr))
+     (za, i, flags, opsys, attr), -1)
 LAZY(libzip, zip_file_t *, zip_fopen, (zip_t *za, const char *name, zip_flags_t flags),
-     (za, name, flags))
+     (za, name, flags), NULL)
 LAZY(libzip, zip_file_t *, zip_fopen_index, (zip_t *za, zip_uint64_t i, zip_flags_t flags),
-     (za, i, flags))
-LAZY(libzip, zip_int64_t, zip_fread, (zip_file_t *zf, void *buf, zip_uint64_t n), (zf, buf, n))
-LAZY(libzip, const char *, zip_file_strerror, (zip_file_t *zf), (zf))
-LAZY(libzip, int, zip_fclose, (zip_file_t *zf), (zf))
+     (za, i, flags), NULL)
+LAZY(libzip, zip_int64_t, zip_fread, (zip_file_t *zf, void *buf, zip_uint64_t n), (zf, buf, n),
+     -1)
+LAZY(libzip, const char *, zip_file_strerror, (zip_file_t *zf), (zf), lazy_reason())
+LAZY(libzip, int, zip_fclose, (zip_file_t *zf), (zf), -1)
 
-/* libcrypto: SHA-256 and the other RECORD/--hash digests (core/record.c,
- * core/plan.c, core/install.c) */
-LAZY(libcrypto, const EVP_MD *, EVP_sha256, (void), ())
-LAZY(libcrypto, const EVP_MD *, EVP_get_digestbyname, (const char *name), (name))
+/* libcrypto: SHA-256 and the other RECORD/--hash digests (core/pkg/record.c,
+ * core/pkg/plan.c, core/pkg/install.c) */
+LAZY(libcrypto, const EVP_MD *, EVP_sha256, (void), (), NULL)
+LAZY(libcrypto, const EVP_MD *, EVP_get_digestbyname, (const char *name), (name), NULL)
 LAZY(libcrypto, int, EVP_Digest,
      (const void *data, size_t count, unsigned char *md, unsigned int *size, const EVP_MD *type,
       ENGINE *impl),
-     (data, count, md, size, type, impl))
-LAZY(libcrypto, EVP_MD_CTX *, EVP_MD_CTX_new, (void), ())
-LAZY_VOID(libcrypto, EVP_MD_CTX_free, (EVP_MD_CTX *ctx), (ctx))
+     (data, count, md, size, type, impl), 0)
+LAZY(libcrypto, EVP_MD_CTX *, EVP_MD_CTX_new, (void), (), NULL)
+LAZY_VOID(libcrypto, EVP_MD_CTX_free, (EVP_MD_CTX *ctx), (ctx), (void)0)
 LAZY(libcrypto, int, EVP_DigestInit_ex, (EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl),
-     (ctx, type, impl))
+     (ctx, type, impl), 0)
 LAZY(libcrypto, int, EVP_DigestUpdate, (EVP_MD_CTX *ctx, const void *d, size_t cnt),
-     (ctx, d, cnt))
+     (ctx, d, cnt), 0)
 LAZY(libcrypto, int, EVP_DigestFinal_ex, (EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s),
-     (ctx, md, s))
+     (ctx, md, s), 0)

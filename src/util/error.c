@@ -16,7 +16,11 @@ bool use_color(void)
 	return cached;
 }
 
-static void emit(const char *prefix, const char *color, const char *fmt, va_list ap)
+/* Writes "cvenv: <prefix><message>[: <why>]\n" to stderr (or error_capture). */
+static void emit(const char *prefix, const char *color, const char *why, const char *fmt,
+		 va_list ap) PRINTF_LIKE(4, 0);
+static void emit(const char *prefix, const char *color, const char *why, const char *fmt,
+		 va_list ap)
 {
 	struct buf b = BUF_INIT;
 	if (error_capture == NULL && color && use_color())
@@ -24,6 +28,8 @@ static void emit(const char *prefix, const char *color, const char *fmt, va_list
 	else
 		buf_addf(&b, "cvenv: %s", prefix);
 	buf_vaddf(&b, fmt, ap);
+	if (why)
+		buf_addf(&b, ": %s", why);
 	buf_addch(&b, '\n');
 	if (error_capture) {
 		buf_add(error_capture, b.ptr, b.len);
@@ -34,11 +40,19 @@ static void emit(const char *prefix, const char *color, const char *fmt, va_list
 	buf_free(&b);
 }
 
+/* The one body of error(), usage_error() and error_errno(). */
+static int report_error(const char *why, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
+static int report_error(const char *why, const char *fmt, va_list ap)
+{
+	emit("error: ", "1;31", why, fmt, ap);
+	return -1;
+}
+
 int error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit("error: ", "1;31", fmt, ap);
+	report_error(NULL, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -47,8 +61,19 @@ int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit("error: ", "1;31", fmt, ap);
+	report_error(NULL, fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+int error_errno(const char *fmt, ...)
+{
+	int errnum = errno; /* before anything here can change it */
+	va_list ap;
+	va_start(ap, fmt);
+	report_error(strerror(errnum), fmt, ap);
+	va_end(ap);
+	errno = errnum;
 	return -1;
 }
 
@@ -58,7 +83,7 @@ void warning(const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	emit("warning: ", "1;33", fmt, ap);
+	emit("warning: ", "1;33", NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -66,7 +91,7 @@ void hint(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit("hint: ", "1;36", fmt, ap);
+	emit("hint: ", "1;36", NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -76,7 +101,7 @@ void info(int level, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	emit("", NULL, fmt, ap);
+	emit("", NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -84,7 +109,7 @@ void die(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit("fatal: ", "1;31", fmt, ap);
+	emit("fatal: ", "1;31", NULL, fmt, ap);
 	va_end(ap);
 	exit(EXIT_FAIL);
 }

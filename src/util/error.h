@@ -3,7 +3,9 @@
  * Library code reports a problem with error() (prints "cvenv: error: ..." and
  * returns -1) so the caller can `return error(...)`; only cmd_* and main()
  * decide the exit code. Messages are lower case, without a full stop, with the
- * subject in single quotes: error("cannot create '%s': %s", path, strerror(errno)).
+ * subject in single quotes, and the system's reason last, which error_errno()
+ * appends: error_errno("cannot create '%s'", path) prints
+ * "cvenv: error: cannot create 'x': Permission denied".
  * hint() adds a "hint: " line after an error. BUG() is for broken invariants. */
 #ifndef CVENV_ERROR_H
 #define CVENV_ERROR_H
@@ -22,12 +24,17 @@ enum {
 extern int verbosity;
 
 int error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* error() with ": <strerror(errno)>" appended (errno as it was on entry;
+ * left unchanged for the caller). */
+int error_errno(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Like error() but for usage problems; callers exit with EXIT_USAGE. */
 int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void hint(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Printed only with -v (level 1) or -vv (level 2). */
 void info(int level, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* "fatal: ..." and exit(EXIT_FAIL). Only for cmd/ and main.c: library code
+ * (core/, os/, util/) returns an error instead and lets them decide. */
 NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
 NORETURN void bug_fl(const char *file, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
 #define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)

@@ -3,7 +3,7 @@
 # interpreter's own `python -m venv` makes: same paths and links, same
 # pyvenv.cfg, and the same sys/sysconfig answers inside.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/create-lib.sh"
+. "$TEST_DIR/lib-create.sh"
 
 for v in 3.6 $ALL_PYTHONS; do
 	py=$(python_for "$v")

@@ -2,7 +2,7 @@
 # cvenv create's options, venv's semantics: several DIRs, --prompt, --clear,
 # --upgrade, re-running on an existing env, usage errors.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/create-lib.sh"
+. "$TEST_DIR/lib-create.sh"
 
 PY=$(python_for 3.12)
 [ -z "$PY" ] && test_skip "no Python 3.12 on this machine"
@@ -65,7 +65,7 @@ test_expect_success '--clear replaces an env: foreign files go' '
 	cvenv create -p "$PY" --without-pip --clear cl &&
 	! test -e cl/lib/python3.12/site-packages/old.py && test -f cl/pyvenv.cfg &&
 	grep -q -- " --clear " cl/pyvenv.cfg &&
-	ls -a . | grep -v -q "cvenv-" 
+	! ls -a . | grep "cvenv-"
 '
 
 test_expect_success '--clear leaves no temporary directory behind' '

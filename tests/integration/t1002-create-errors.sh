@@ -2,7 +2,7 @@
 # Every refusal of cvenv create: a clear message naming the subject, a
 # non-zero exit, and nothing made or changed.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/create-lib.sh"
+. "$TEST_DIR/lib-create.sh"
 
 PY=$(python_for 3.12)
 [ -z "$PY" ] && test_skip "no Python 3.12 on this machine"

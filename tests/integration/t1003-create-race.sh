@@ -3,7 +3,7 @@
 # (exit 1, a message); the directory always ends up one complete env, and no
 # temporary directory is left behind.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/create-lib.sh"
+. "$TEST_DIR/lib-create.sh"
 
 PY=$(python_for 3.12)
 [ -z "$PY" ] && test_skip "no Python 3.12 on this machine"

@@ -2,7 +2,7 @@
 # No venv chains: -p naming a venv's python, or an active venv's python3 on
 # PATH, means the base interpreter; home never points into a venv.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/create-lib.sh"
+. "$TEST_DIR/lib-create.sh"
 
 for v in 3.7 3.12 debian3.11 pypy3; do
 	py=$(python_for "$v")

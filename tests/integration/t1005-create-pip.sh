@@ -2,7 +2,7 @@
 # pip by default, as venv: bin/pip, pip3, pip3.X and `python -m pip` work, the
 # same launchers as the interpreter's own venv. Slow: two interpreters only.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/create-lib.sh"
+. "$TEST_DIR/lib-create.sh"
 
 for v in 3.12 debian3.11; do
 	py=$(python_for "$v")

@@ -5,7 +5,7 @@
 # one made without it; a wrong guess is thrown away; an interrupt or a failed
 # query meanwhile leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/create-lib.sh"
+. "$TEST_DIR/lib-create.sh"
 
 PY=$(python_for 3.12)
 [ -z "$PY" ] && test_skip "no Python 3.12 on this machine"

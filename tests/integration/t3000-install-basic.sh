@@ -2,7 +2,7 @@
 # cvenv install / uninstall: what lands where, launchers, .data schemes,
 # metadata files, and both directions of compatibility with the real pip.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"

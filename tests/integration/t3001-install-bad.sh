@@ -2,7 +2,7 @@
 # Bad wheels are refused with an error naming the problem, and the env is left
 # exactly as it was (a full listing with modes and content hashes is compared).
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"

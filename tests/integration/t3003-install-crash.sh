@@ -3,12 +3,13 @@
 # I/O error halfway through moving files into place, kill -9 at varied points,
 # and two installs at once. The env must end as before or completely changed.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"
 test_require_cmd cc
 pipwhl=$(ls "$(dirname "$(dirname "$py")")"/lib/python3.12/ensurepip/_bundled/pip-*.whl 2>/dev/null | head -1)
+test -n "$pipwhl" && test_set_prereq PIP_WHEEL
 SP=lib/python3.12/site-packages
 # The shim is preloaded into an ASan build too: let the runtime accept that.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
@@ -23,7 +24,7 @@ test_expect_success 'setup: the fault shim, an env with version 1 installed' '
 	cvenv install --venv v wh/demo-1.0-py3-none-any.whl
 '
 
-test_expect_success 'disk full while extracting: the env is unchanged' '
+test_expect_success DYNAMIC 'disk full while extracting: the env is unchanged' '
 	snap v >before &&
 	for after in 0 3 9; do
 		FAULT_WRITE_PATH=/.cvenv/stage- FAULT_WRITE_AFTER=$after LD_PRELOAD=$PWD/shim.so \
@@ -34,7 +35,7 @@ test_expect_success 'disk full while extracting: the env is unchanged' '
 	done
 '
 
-test_expect_success 'disk full while filling the cache: the env and the cache are unchanged' '
+test_expect_success DYNAMIC 'disk full while filling the cache: the env and the cache are unchanged' '
 	snap v >before &&
 	FAULT_WRITE_PATH=/wheels-v1/.tmp- FAULT_WRITE_AFTER=2 LD_PRELOAD=$PWD/shim.so \
 		expect_code 1 cvenv install --venv v --cache-dir cache wh/demo-2.0-py3-none-any.whl 2>err &&
@@ -43,7 +44,7 @@ test_expect_success 'disk full while filling the cache: the env and the cache ar
 	test -z "$(ls cache/wheels-v1)"
 '
 
-test_expect_success 'an I/O error while moving into place rolls everything back' '
+test_expect_success DYNAMIC 'an I/O error while moving into place rolls everything back' '
 	snap v >before &&
 	for after in 0 2 5 10; do
 		FAULT_RENAME_PATH=/site-packages/demo FAULT_RENAME_AFTER=$after \
@@ -56,7 +57,7 @@ test_expect_success 'an I/O error while moving into place rolls everything back'
 	v/bin/demo | grep -q "demo 1.0"
 '
 
-test_expect_success 'when even the undo fails, the next run restores the env' '
+test_expect_success DYNAMIC 'when even the undo fails, the next run restores the env' '
 	snap v >before &&
 	FAULT_RENAME_PATH=/site-packages/demo FAULT_RENAME_AFTER=3 FAULT_RENAME_STICKY=1 \
 		LD_PRELOAD=$PWD/shim.so \
@@ -69,14 +70,14 @@ test_expect_success 'when even the undo fails, the next run restores the env' '
 	test "$(ls v/.cvenv)" = lock
 '
 
-test_expect_success 'an I/O error during uninstall rolls back too' '
+test_expect_success DYNAMIC 'an I/O error during uninstall rolls back too' '
 	snap v >before &&
 	FAULT_RENAME_PATH=/.cvenv/stage- FAULT_RENAME_AFTER=4 LD_PRELOAD=$PWD/shim.so \
 		expect_code 1 cvenv uninstall --venv v demo &&
 	expect_unchanged before v
 '
 
-test_expect_success 'Ctrl-C (SIGINT) while extracting: exit 130, the env is unchanged' '
+test_expect_success DYNAMIC 'Ctrl-C (SIGINT) while extracting: exit 130, the env is unchanged' '
 	snap v >before &&
 	FAULT_SIGINT_PATH=/.cvenv/stage- LD_PRELOAD=$PWD/shim.so \
 		expect_code 130 cvenv install --venv v --no-cache wh/demo-2.0-py3-none-any.whl 2>err &&
@@ -84,14 +85,23 @@ test_expect_success 'Ctrl-C (SIGINT) while extracting: exit 130, the env is unch
 	expect_unchanged before v
 '
 
-test_expect_success 'kill -9 half-way through moving files into place: the move still completes' '
-	test_require_cmd flock
+test_expect_success DYNAMIC 'libcrypto failing to finish a hash: an error, not a fatal exit; the env is unchanged' '
+	printf "int EVP_DigestFinal_ex(void *c, unsigned char *m, unsigned *n) { return 0; }\n" >nohash.c &&
+	cc -shared -fPIC -o nohash.so nohash.c &&
+	snap v >before &&
+	LD_PRELOAD=$PWD/nohash.so expect_code 1 cvenv install --venv v --no-cache wh/demo-2.0-py3-none-any.whl 2>err &&
+	expect_grep "cvenv: error: cannot hash with sha256 (libcrypto)" err &&
+	! grep -q "fatal" err &&
+	expect_unchanged before v
+'
+
+test_expect_success DYNAMIC,FLOCK 'kill -9 half-way through moving files into place: the move still completes' '
 	cvenv install --venv v wh/demo-2.0-py3-none-any.whl && snap v >after &&
 	cvenv install --venv v wh/demo-1.0-py3-none-any.whl &&
 	! test -e v/.cvenv/journal || exit 1
 	# every move into site-packages/demo* takes 150 ms: kill -9 lands half-way
 	FAULT_RENAME_SLOW_PATH=/site-packages/demo FAULT_RENAME_SLOW_MS=150 LD_PRELOAD=$PWD/shim.so \
-		$CVENV_WRAPPER "$CVENV_DYNAMIC_BIN" install --venv v wh/demo-2.0-py3-none-any.whl 2>err &
+		$CVENV_WRAPPER "$CVENV_BIN" install --venv v wh/demo-2.0-py3-none-any.whl 2>err &
 	pid=$! &&
 	i=0 && while ! test -f v/.cvenv/journal && test $i -lt 400; do sleep 0.05; i=$((i + 1)); done &&
 	test -f v/.cvenv/journal &&
@@ -105,9 +115,7 @@ test_expect_success 'kill -9 half-way through moving files into place: the move 
 	v/bin/demo | grep -q "demo 2.0"
 '
 
-test_expect_success 'kill -9 at varied points: as before or complete at once, no later run needed' '
-	test -n "$pipwhl" || { echo "no pip wheel"; exit 0; }
-	test_require_cmd flock
+test_expect_success PIP_WHEEL,FLOCK 'kill -9 at varied points: as before or complete at once, no later run needed' '
 	cvenv install --venv v "$pipwhl" && snap v >with-pip &&
 	cvenv uninstall --venv v pip && snap v >without-pip &&
 	outcomes= &&
@@ -139,14 +147,15 @@ test_expect_success 'kill -9 at varied points: as before or complete at once, no
 	echo "outcomes:$outcomes"
 '
 
-test_expect_success 'the env lock serialises installs: a second run waits for the first' '
-	test_require_cmd flock
+test_expect_success FLOCK 'the env lock serialises installs: a second run waits for the first' '
 	snap v >before &&
-	( flock 9 && sleep 5 ) 9>v/.cvenv/lock &
+	# the holder keeps the lock until told to let go, however slow the machine
+	( flock 9 && touch locked && timeout 60 sh -c "until test -e release; do sleep 0.01; done" ) 9>v/.cvenv/lock &
 	holder=$! &&
-	sleep 0.5 &&
+	timeout 30 sh -c "until test -e locked; do sleep 0.01; done" &&
 	timeout -s KILL 3 $CVENV_WRAPPER "$CVENV_BIN" install --venv v wh/demo-2.0-py3-none-any.whl
 	rc=$?
+	touch release
 	wait $holder
 	test $rc = 137 && expect_unchanged before v
 '

@@ -3,7 +3,7 @@
 # --find-links wheelhouses, markers, --hash, dependencies checked and pulled
 # from the wheelhouse, and the reproduction round trip across versions.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py12=$(python_for 3.12)
 py11=$(python_for 3.11)

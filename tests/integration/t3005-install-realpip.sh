@@ -3,7 +3,7 @@
 # setuptools, and Debian's /usr/share/python-wheels -- installed by cvenv, and
 # the installed pip run: --version, installing a wheel, uninstalling itself.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 test_expect_success 'setup: a wheel for pip to install' '
 	mkdir wh && mkwheel wh tiny 1.0 --console tiny=tiny:main >/dev/null

@@ -2,7 +2,7 @@
 # The unpacked-wheel cache: files linked into envs by --link-mode, no cache
 # with --no-cache, and several runs filling one cache at once.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"

@@ -3,7 +3,7 @@
 # and launchers as `python -m venv` gives, and the seeded pip works: --version,
 # installing a wheel offline, uninstalling itself. Also --seed-wheels.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 test_expect_success 'setup' '
 	mkdir wh && mkwheel wh tiny 1.0 --console tiny=tiny:main >/dev/null

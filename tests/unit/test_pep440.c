@@ -51,6 +51,14 @@ static const struct {
 	{ "1.0.0.0.0", "1.0.0.0.0" },
 	{ "2012.10.3", "2012.10.3" },
 	{ "18446744073709551615", "18446744073709551615" },
+	/* a separator after a pre, post or dev label with no number is the
+	 * label's own (packaging's pattern allows it): the number is 0 */
+	{ "1.0a.", "1.0a0" },
+	{ "1.0a_", "1.0a0" },
+	{ "1.0.post.dev1", "1.0.post0.dev1" },
+	{ "1.0.post_", "1.0.post0" },
+	{ "1.0.dev.", "1.0.dev0" },
+	{ "1.0-dev_", "1.0.dev0" },
 	/* rejected */
 	{ "", NULL },
 	{ "   ", NULL },
@@ -59,8 +67,8 @@ static const struct {
 	{ ".1", NULL },
 	{ "1..0", NULL },
 	{ "1.0-", NULL },
-	{ "1.0a.", "1.0a0" },
-	{ "1.0.post.dev1", "1.0.post0.dev1" },
+	{ "1.0a..", NULL },
+	{ "1.0.post1-", NULL },
 	{ "1.0+", NULL },
 	{ "1.0+a..b", NULL },
 	{ "1.0+a!", NULL },

@@ -125,7 +125,7 @@ static void prune_old_query_dirs(const char *keep)
 
 /* The query as an importable module in the cache, so that each interpreter
  * compiles it once and keeps the bytecode in __pycache__ beside it: compiling
- * the script costs about 1.5 ms of a 10 ms cold query (3.11 here). The
+ * the script is a noticeable part of a cold query (BENCHMARKS.md). The
  * directory is named after the script's hash, so a newer cvenv never runs an
  * older script; the file is written atomically, and rewritten whenever it is
  * not exactly the embedded script. NULL

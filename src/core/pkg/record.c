@@ -177,29 +177,36 @@ void record_format(const struct record *r, struct buf *out)
 struct record_hash {
 	EVP_MD_CTX *ctx;
 	char *algo;
+	bool failed; /* an update failed: finishing reports it */
 };
 
 struct record_hash *record_hash_new(const char *algo)
 {
 	static const char *const ok[] = { "sha224", "sha256", "sha384", "sha512" };
-	const EVP_MD *md = NULL;
+	bool acceptable = false;
 	for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
 		if (!strcmp(algo, ok[i]))
-			md = EVP_get_digestbyname(ok[i]);
-	if (!md)
+			acceptable = true;
+	if (!acceptable)
 		return NULL;
+	const EVP_MD *md = EVP_get_digestbyname(algo);
+	EVP_MD_CTX *ctx = md ? EVP_MD_CTX_new() : NULL;
+	if (!ctx || EVP_DigestInit_ex(ctx, md, NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		error("cannot start a %s hash (libcrypto)", algo);
+		return NULL;
+	}
 	struct record_hash *h = xcalloc(1, sizeof(*h));
-	h->ctx = EVP_MD_CTX_new();
-	if (!h->ctx || EVP_DigestInit_ex(h->ctx, md, NULL) != 1)
-		die("cannot initialise %s", algo);
+	h->ctx = ctx;
 	h->algo = xstrdup(algo);
 	return h;
 }
 
-void record_hash_update(struct record_hash *h, const void *data, size_t len)
+int record_hash_update(struct record_hash *h, const void *data, size_t len)
 {
-	if (len && EVP_DigestUpdate(h->ctx, data, len) != 1)
-		die("cannot hash with %s", h->algo);
+	if (!h->failed && len && EVP_DigestUpdate(h->ctx, data, len) != 1)
+		h->failed = true;
+	return h->failed ? -1 : 0;
 }
 
 /* urlsafe base64 without padding, as pip writes RECORD hashes. */
@@ -227,23 +234,29 @@ static void add_b64url(struct buf *out, const unsigned char *d, size_t n)
 	}
 }
 
-void record_hash_finish(struct record_hash *h, struct buf *out)
+int record_hash_finish(struct record_hash *h, struct buf *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	if (EVP_DigestFinal_ex(h->ctx, md, &n) != 1)
-		die("cannot hash with %s", h->algo);
-	buf_addstr(out, h->algo);
-	buf_addch(out, '=');
-	add_b64url(out, md, n);
+	int r = 0;
+	if (h->failed || EVP_DigestFinal_ex(h->ctx, md, &n) != 1) {
+		r = error("cannot hash with %s (libcrypto)", h->algo);
+	} else {
+		buf_addstr(out, h->algo);
+		buf_addch(out, '=');
+		add_b64url(out, md, n);
+	}
 	EVP_MD_CTX_free(h->ctx);
 	free(h->algo);
 	free(h);
+	return r;
 }
 
-void record_hash_data(const void *data, size_t len, struct buf *out)
+int record_hash_data(const void *data, size_t len, struct buf *out)
 {
 	struct record_hash *h = record_hash_new("sha256");
+	if (!h)
+		return -1;
 	record_hash_update(h, data, len);
-	record_hash_finish(h, out);
+	return record_hash_finish(h, out);
 }

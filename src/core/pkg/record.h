@@ -34,7 +34,7 @@ void record_free(struct record *r);
 /* The row for path, or NULL. The search starts after the row found last and
  * wraps around: callers walk a wheel's members in archive order, which is
  * RECORD's order in wheels made by the usual tools, so each find is usually
- * one comparison (pip 23.0's 500 members: about 500 instead of 125000). */
+ * one comparison instead of a scan of the rows. */
 const struct record_row *record_find(struct record *r, const char *path);
 /* Sorts rows by path (byte order, as Python sorts str rows). */
 void record_sort(struct record *r);
@@ -45,12 +45,14 @@ void record_format(const struct record *r, struct buf *out);
 struct record_hash;
 /* Starts a hash for a RECORD hash field ("sha256=..."); only sha224/256/384/512
  * are accepted (pip refuses weaker ones too). NULL when the algorithm is not
- * acceptable. */
+ * acceptable (not reported) or libcrypto cannot start it (reported). */
 struct record_hash *record_hash_new(const char *algo);
-void record_hash_update(struct record_hash *h, const void *data, size_t len);
-/* Finishes: appends "<algo>=<urlsafe b64 nopad>" to out and frees h. */
-void record_hash_finish(struct record_hash *h, struct buf *out);
-/* Convenience: "sha256=..." of a whole buffer, appended to out. */
-void record_hash_data(const void *data, size_t len, struct buf *out);
+/* -1 once an update has failed (finishing then reports it), else 0. */
+int record_hash_update(struct record_hash *h, const void *data, size_t len);
+/* Finishes: appends "<algo>=<urlsafe b64 nopad>" to out and frees h; -1
+ * (reported, nothing appended) when libcrypto failed. */
+int record_hash_finish(struct record_hash *h, struct buf *out);
+/* Convenience: "sha256=..." of a whole buffer, appended to out; -1 as above. */
+int record_hash_data(const void *data, size_t len, struct buf *out);
 
 #endif
