@@ -243,16 +243,31 @@ int wheel_read_member(const struct wheel *w, const char *member, size_t max, str
 	return bad ? -1 : 0;
 }
 
+/* Wheel-Version: dot-separated decimal numbers, read as pip reads them
+ * (a tuple of ints: "1", "0.1", "1.0" all parse); major and minor are kept. */
 static int on_wheel_field(const char *key, const char *value, void *data)
 {
 	struct wheel *w = data;
 	if (!strcmp(key, "Wheel-Version")) {
-		int ma = -1, mi = -1;
-		char tail;
-		if (sscanf(value, "%d.%d%c", &ma, &mi, &tail) != 2 || ma < 0 || mi < 0)
-			return error("invalid Wheel-Version '%s' in wheel '%s'", value, w->path);
-		w->wheel_version[0] = ma;
-		w->wheel_version[1] = mi;
+		int v[2] = { 0, 0 }, i = 0;
+		const char *p = value;
+		for (;; i++) {
+			if (!isdigit((unsigned char)*p))
+				return error("invalid Wheel-Version '%s' in wheel '%s'", value, w->path);
+			long n = 0;
+			while (isdigit((unsigned char)*p) && n < 100000)
+				n = n * 10 + (*p++ - '0');
+			if (isdigit((unsigned char)*p))
+				return error("invalid Wheel-Version '%s' in wheel '%s'", value, w->path);
+			if (i < 2)
+				v[i] = (int)n;
+			if (!*p)
+				break;
+			if (*p++ != '.')
+				return error("invalid Wheel-Version '%s' in wheel '%s'", value, w->path);
+		}
+		w->wheel_version[0] = v[0];
+		w->wheel_version[1] = v[1];
 	} else if (!strcmp(key, "Root-Is-Purelib")) {
 		w->root_is_purelib = !strcasecmp(value, "true");
 	}
@@ -335,6 +350,23 @@ static int check_dist_info_name(struct wheel *w)
 	return ret;
 }
 
+/* METADATA's Name must be the project the file name and the .dist-info
+ * name say (PEP 503 normalized), as pip requires: the name decides which
+ * installed project the wheel replaces, and evil-1.0-py3-none-any.whl whose
+ * METADATA says "Name: victim" must not replace victim. */
+static int check_meta_name(struct wheel *w)
+{
+	char *a = canonical_name(w->meta_name, strlen(w->meta_name));
+	char *b = canonical_name(w->wn.name, strlen(w->wn.name));
+	int ret = 0;
+	if (strcmp(a, b))
+		ret = error("wheel '%s' is named '%s' by its file name, but its METADATA says Name "
+			    "'%s'", w->path, w->wn.name, w->meta_name);
+	free(a);
+	free(b);
+	return ret;
+}
+
 static int read_dist_files(struct wheel *w)
 {
 	struct buf b = BUF_INIT;
@@ -346,10 +378,12 @@ static int read_dist_files(struct wheel *w)
 		ret = parse_headers(b.ptr, b.len, on_wheel_field, w);
 	if (!ret && w->wheel_version[0] < 0)
 		ret = error("wheel '%s' has no Wheel-Version in its WHEEL file", w->path);
-	if (!ret && w->wheel_version[0] != 1)
-		ret = error("wheel '%s' has Wheel-Version %d.%d; only version 1 is supported",
+	/* as pip: a newer major version is refused, a newer minor one warned
+	 * about, an older one (0.1, from 2012's tools) accepted */
+	if (!ret && w->wheel_version[0] > 1)
+		ret = error("wheel '%s' has Wheel-Version %d.%d; versions up to 1.x are supported",
 			    w->path, w->wheel_version[0], w->wheel_version[1]);
-	if (!ret && w->wheel_version[1] > 0)
+	if (!ret && w->wheel_version[0] == 1 && w->wheel_version[1] > 0)
 		warning("wheel '%s' has Wheel-Version %d.%d, newer than 1.0", w->path,
 			w->wheel_version[0], w->wheel_version[1]);
 
@@ -359,6 +393,8 @@ static int read_dist_files(struct wheel *w)
 	free(m);
 	if (!ret && (!w->meta_name || !w->meta_version))
 		ret = error("wheel '%s' has no Name or Version in its METADATA", w->path);
+	if (!ret)
+		ret = check_meta_name(w);
 
 	buf_reset(&b);
 	m = xstrfmt("%s/RECORD", w->dist_info);
