@@ -6,6 +6,7 @@
 
 #include "core/std/pep440.h"
 #include "core/std/pep508.h"
+#include "core/pkg/distinfo.h"
 #include "core/pkg/plan.h"
 #include "core/pkg/requirements.h"
 #include "core/pkg/wheel.h"
@@ -102,7 +103,7 @@ static int open_and_add(struct plan *p, const char *path, bool requested, bool d
 	char *url = NULL;
 	if (direct) {
 		char *abs = os_abspath(path);
-		url = install_file_url(abs);
+		url = path_to_file_url(abs);
 		free(abs);
 	}
 	int r = add_opened(p, w, requested, url, extras);
@@ -324,6 +325,60 @@ static int check_constraints(const struct plan *p)
 	return 0;
 }
 
+/* The hash a URL's fragment gives ("#sha256=HEX", as pip freeze writes it),
+ * as a --hash value ("sha256:HEX") in out; false when it has none. */
+static bool fragment_hash(const char *url, struct buf *out)
+{
+	const char *frag = strchr(url, '#');
+	if (!frag)
+		return false;
+	for (const char *p = frag + 1; *p;) {
+		size_t n = strcspn(p, "&");
+		const char *eq = memchr(p, '=', n);
+		static const char *const algos[] = { "sha224", "sha256", "sha384", "sha512" };
+		for (size_t i = 0; eq && i < ARRAY_SIZE(algos); i++)
+			if ((size_t)(eq - p) == strlen(algos[i]) && !strncmp(p, algos[i], (size_t)(eq - p))) {
+				buf_addf(out, "%s:%.*s", algos[i], (int)(n - (size_t)(eq - p) - 1), eq + 1);
+				return true;
+			}
+		p += n + (p[n] == '&');
+	}
+	return false;
+}
+
+/* A wheel named by path or URL (a requirement line, or "name @ URL" as
+ * freeze writes it): a local file, its hashes (--hash, and the URL's
+ * #sha256= fragment) checked. */
+static int add_direct(struct plan *p, const char *target, const struct strvec *hashes,
+		      const struct strvec *extras, const char *where)
+{
+	char *path = strstr(target, "://") ? file_url_to_path(target) : xstrdup(target);
+	int ret = 0;
+	if (!path || !ends_with(path, ".whl")) {
+		ret = error("%s: cannot install '%s': only local wheel files can be installed",
+			    where, target);
+		if (!path && strstr(target, "://") && strncasecmp(target, "file:", 5))
+			hint("download the wheel and name the file (or a file:// URL), or put it in "
+			     "a --find-links directory and require it by name");
+		else
+			hint("a wheel file ends in .whl; file:// URLs must name this host");
+		free(path);
+		return ret;
+	}
+	struct strvec all = STRVEC_INIT;
+	for (size_t i = 0; i < hashes->n; i++)
+		strvec_push(&all, hashes->v[i]);
+	struct buf frag = BUF_INIT;
+	if (fragment_hash(target, &frag))
+		strvec_push(&all, frag.ptr);
+	if (!(ret = check_hashes(path, &all, where)))
+		ret = open_and_add(p, path, true, true, extras);
+	buf_free(&frag);
+	strvec_clear(&all);
+	free(path);
+	return ret;
+}
+
 int plan_add_requirement(struct plan *p, const struct req_entry *r)
 {
 	char *where = xstrfmt("%s:%d", r->file, r->line);
@@ -337,34 +392,14 @@ int plan_add_requirement(struct plan *p, const struct req_entry *r)
 		goto out;
 	}
 	if (!r->is_pep508) {
-		const char *path = r->path_or_url;
-		if (starts_with(path, "file://"))
-			path += 7;
-		if (!ends_with(path, ".whl") || strstr(path, "://"))
-			ret = error("%s: cannot install '%s': only wheel files can be installed",
-				    where, r->path_or_url);
-		else if (!(ret = check_hashes(path, &r->hashes, where)))
-			ret = open_and_add(p, path, true, true, NULL);
+		ret = add_direct(p, r->path_or_url, &r->hashes, NULL, where);
 		goto out;
 	}
 	bool holds = true;
 	if ((ret = marker_holds(p, r->req.marker, NULL, &holds)) < 0 || !holds)
 		goto out;
 	if (r->req.url) {
-		const char *path = r->req.url;
-		if (!starts_with(path, "file://") || !ends_with(path, ".whl")) {
-			ret = error("%s: cannot install '%s': only local wheel files can be installed",
-				    where, r->req.url);
-			hint("download the wheel and name the file, or put it in a --find-links "
-			     "directory and require it by name");
-			goto out;
-		}
-		path += 7;
-		/* file:///abs/path or file://localhost/abs/path */
-		if (starts_with(path, "localhost/"))
-			path += 9;
-		if (!(ret = check_hashes(path, &r->hashes, where)))
-			ret = open_and_add(p, path, true, true, &r->req.extras);
+		ret = add_direct(p, r->req.url, &r->hashes, &r->req.extras, where);
 		goto out;
 	}
 	if (!p->upgrade && !p->force && installed_satisfies(p, r->req.name, &r->req.spec))
