@@ -6,6 +6,7 @@
 
 #include "core/std/pep440.h"
 #include "core/std/pep508.h"
+#include "core/std/metadata.h"
 #include "core/pkg/distinfo.h"
 #include "core/pkg/plan.h"
 #include "core/pkg/requirements.h"
@@ -52,7 +53,7 @@ void plan_free(struct plan *p)
 
 static bool same_name(const char *a, const char *b)
 {
-	char *x = canonical_name(a, strlen(a)), *y = canonical_name(b, strlen(b));
+	char *x = name_canonicalize_n(a, strlen(a)), *y = name_canonicalize_n(b, strlen(b));
 	bool r = !strcmp(x, y);
 	free(x);
 	free(y);
@@ -148,7 +149,7 @@ static int scan(struct plan *p)
 				p->cands = xrealloc(p->cands, (p->ncands + 1) * sizeof(*p->cands));
 				struct candidate *c = &p->cands[p->ncands++];
 				c->path = path_join(dir, names.v[i]);
-				c->cname = canonical_name(wn.name, strlen(wn.name));
+				c->cname = name_canonicalize_n(wn.name, strlen(wn.name));
 				c->v = v;
 				c->rank = -3;
 			}
@@ -176,7 +177,7 @@ static const struct req_entry *broken_constraint(const struct plan *p, const cha
 static const struct candidate *best_candidate(struct plan *p, const char *name,
 					      const struct pep440_specset *spec, bool constrained)
 {
-	char *cn = canonical_name(name, strlen(name));
+	char *cn = name_canonicalize_n(name, strlen(name));
 	struct candidate *best = NULL;
 	struct buf quiet = BUF_INIT;
 	for (size_t i = 0; i < p->ncands; i++) {

@@ -7,36 +7,12 @@
 #include <zip.h>
 
 #include "core/pkg/wheel.h"
+#include "core/std/metadata.h"
 #include "util/buf.h"
 #include "util/error.h"
 
 /* Limits for what is read from an archive into memory. */
 #define MAX_META (16u << 20)
-
-char *canonical_name(const char *name, size_t len)
-{
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-		if (c == '-' || c == '_' || c == '.') {
-			while (i + 1 < len && (name[i + 1] == '-' || name[i + 1] == '_' || name[i + 1] == '.'))
-				i++;
-			buf_addch(&b, '-');
-		} else {
-			buf_addch(&b, (char)tolower((unsigned char)c));
-		}
-	}
-	return buf_detach(&b);
-}
-
-char *wheel_escaped_name(const char *name)
-{
-	char *s = canonical_name(name, strlen(name));
-	for (char *p = s; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return s;
-}
 
 static bool valid_name_part(const char *s, size_t n)
 {
@@ -338,8 +314,8 @@ static int check_dist_info_name(struct wheel *w)
 {
 	const char *dash = strchr(w->dist_info, '-');
 	size_t n = dash ? (size_t)(dash - w->dist_info) : strlen(w->dist_info) - 10;
-	char *a = canonical_name(w->dist_info, n);
-	char *b = canonical_name(w->wn.name, strlen(w->wn.name));
+	char *a = name_canonicalize_n(w->dist_info, n);
+	char *b = name_canonicalize_n(w->wn.name, strlen(w->wn.name));
 	int ret = 0;
 	if (strcmp(a, b))
 		ret = error("wheel '%s' has .dist-info directory '%s' for another project",
@@ -356,8 +332,8 @@ static int check_dist_info_name(struct wheel *w)
  * METADATA says "Name: victim" must not replace victim. */
 static int check_meta_name(struct wheel *w)
 {
-	char *a = canonical_name(w->meta_name, strlen(w->meta_name));
-	char *b = canonical_name(w->wn.name, strlen(w->wn.name));
+	char *a = name_canonicalize_n(w->meta_name, strlen(w->meta_name));
+	char *b = name_canonicalize_n(w->wn.name, strlen(w->wn.name));
 	int ret = 0;
 	if (strcmp(a, b))
 		ret = error("wheel '%s' is named '%s' by its file name, but its METADATA says Name "

@@ -15,6 +15,7 @@
 #include "util/common.h"
 #include "util/strvec.h"
 #include "core/pkg/record.h"
+#include "core/std/metadata.h"
 
 struct buf;
 
@@ -32,11 +33,10 @@ void wheel_name_free(struct wheel_name *wn);
 /* Appends the tag triple text "py3-none-any" (compressed sets as written). */
 void wheel_name_tags(const struct wheel_name *wn, struct buf *out);
 
-/* PEP 503 normalised project name: lower case, runs of "-_." become "-". */
-char *canonical_name(const char *name, size_t len);
-/* The name as wheel file names and .dist-info directories spell it:
- * canonical, with "_" for "-". */
-char *wheel_escaped_name(const char *name);
+/* Project names: name_canonicalize_n() and name_distinfo_escape() of
+ * core/std/metadata.h. canonical_name() is their old name, kept until every
+ * caller uses the new one. */
+#define canonical_name name_canonicalize_n
 
 struct zip;
 
