@@ -106,7 +106,7 @@ test_expect_success 'a signed wheel (RECORD.jws, RECORD.p7s) installs, as with p
 		env_pip p2 install -q "$w" &&
 		ls p2/lib/*/site-packages/signed-1.0.dist-info >pl &&
 		cvenv install --venv a "$w" && ls a/$SP/signed-1.0.dist-info >cl &&
-		diff -u pl cl
+		diff -u pl cl && echo "pip agrees"
 	fi
 '
 
@@ -132,7 +132,7 @@ test_expect_success 'setuptools wrappers in .data/scripts are skipped for pip-ma
 	if pipenv p3; then
 		env_pip p3 install -q "$w" &&
 		ls p3/bin | grep -v -e "^python" -e "^activate" -e "^Activate" -e "^pip" | sort >pl &&
-		diff -u pl cl
+		diff -u pl cl && echo "pip agrees"
 	fi
 '
 

@@ -383,12 +383,52 @@ static int read_dist_files(struct wheel *w)
 	return ret;
 }
 
+/* Reads entry_points.txt, then sets aside the members not installed as
+ * they are: signatures of RECORD, and setuptools' entry point wrappers. */
+static int sort_members(struct wheel *w)
+{
+	char *m = xstrfmt("%s/entry_points.txt", w->dist_info);
+	struct buf text = BUF_INIT;
+	int ret = 0;
+	if (strvec_contains(&w->members, m) && !(ret = wheel_read_member(w, m, MAX_META, &text)))
+		ret = entry_points_parse(text.ptr, text.len, w->path, &w->eps);
+	buf_free(&text);
+	free(m);
+	if (ret)
+		return -1;
+	char *jws = xstrfmt("%s/RECORD.jws", w->dist_info);
+	char *p7s = xstrfmt("%s/RECORD.p7s", w->dist_info);
+	char *scripts = xstrfmt("%s/scripts/", w->data_dir);
+	size_t keep = 0;
+	for (size_t i = 0; i < w->members.n; i++) {
+		char *mb = w->members.v[i];
+		if ((!strcmp(mb, jws) || !strcmp(mb, p7s)) && !record_find(&w->record, mb))
+			strvec_push(&w->signatures, mb);
+		else if (starts_with(mb, scripts) && !strchr(mb + strlen(scripts), '/') &&
+			 entry_points_wrapper(&w->eps, mb + strlen(scripts)))
+			strvec_push(&w->wrappers, mb);
+		else {
+			w->members.v[keep++] = mb;
+			continue;
+		}
+		free(mb);
+	}
+	w->members.n = keep;
+	w->members.v[keep] = NULL;
+	free(jws);
+	free(p7s);
+	free(scripts);
+	return 0;
+}
+
 int wheel_open(const char *path, struct wheel *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->path = xstrdup(path);
 	strvec_init(&w->members);
 	strvec_init(&w->requires_dist);
+	strvec_init(&w->signatures);
+	strvec_init(&w->wrappers);
 	w->metadata = xcalloc(1, sizeof(*w->metadata));
 	buf_init(w->metadata);
 	if (wheel_name_parse(path, &w->wn) < 0) {
@@ -405,7 +445,8 @@ int wheel_open(const char *path, struct wheel *w)
 		wheel_close(w);
 		return -1;
 	}
-	if (scan_members(w) < 0 || check_dist_info_name(w) < 0 || read_dist_files(w) < 0) {
+	if (scan_members(w) < 0 || check_dist_info_name(w) < 0 || read_dist_files(w) < 0 ||
+	    sort_members(w) < 0) {
 		wheel_close(w);
 		return -1;
 	}
@@ -429,6 +470,9 @@ void wheel_close(struct wheel *w)
 	free(w->requires_python);
 	strvec_clear(&w->requires_dist);
 	strvec_clear(&w->members);
+	strvec_clear(&w->signatures);
+	strvec_clear(&w->wrappers);
+	entry_points_free(&w->eps);
 	record_free(&w->record);
 	memset(w, 0, sizeof(*w));
 }
