@@ -1,0 +1,17 @@
+/* Planning the removal of an installed distribution (internal to core/pkg):
+ * which files it owns, by its RECORD, plus the bytecode of its modules and
+ * its whole .dist-info; never a path outside the env or a file of the env
+ * itself (pyvenv.cfg, its interpreters and activation scripts).
+ *
+ * Ownership: the paths are copied into the txn's dels; nothing else is kept. */
+#ifndef CVENV_REMOVE_H
+#define CVENV_REMOVE_H
+
+#include "core/pkg/install.h"
+#include "core/pkg/txn.h"
+
+/* Adds every file d owns to t->dels. Returns 0, or -1 (reported) when its
+ * RECORD cannot be read or parsed. */
+int remove_plan(struct install_env *e, const struct installed_dist *d, struct txn *t);
+
+#endif

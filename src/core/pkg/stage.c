@@ -1,0 +1,447 @@
+/* Staging a wheel's members into a transaction (see stage.h). */
+#include "util/common.h"
+
+#include <zip.h>
+
+#include "core/pkg/record.h"
+#include "core/pkg/remove.h"
+#include "core/pkg/scripts.h"
+#include "core/pkg/stage.h"
+#include "core/pkg/wheel.h"
+#include "core/pkg/wheelcache.h"
+#include "core/std/pep440.h"
+#include "os/fs.h"
+#include "os/link.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/relpath.h"
+
+#define MAX_SCRIPT (64u << 20)
+
+/* The RECORD spelling of an env-relative path: relative to site-packages. */
+static char *record_path(const struct install_env *e, const char *rel)
+{
+	size_t n = strlen(e->libdir);
+	if (!strncmp(rel, e->libdir, n) && rel[n] == '/')
+		return xstrdup(rel + n + 1);
+	struct buf b = BUF_INIT;
+	for (const char *p = e->libdir; p; p = strchr(p + 1, '/'))
+		buf_addstr(&b, "../");
+	buf_addstr(&b, rel);
+	return buf_detach(&b);
+}
+
+
+struct staging {
+	struct install_env *e;
+	struct txn *t;
+	struct wheel *w;
+	struct record out;     /* the RECORD being written */
+	char *dist_info_rel;   /* env-relative .dist-info of the new install */
+	struct strvec made;    /* see ensure_dir() */
+};
+
+/* os_mkdir_p, skipped for directories this run has made already (on a slow
+ * file system every failing mkdir costs as much as a file). Recent ones are
+ * looked at first: members come grouped by directory. */
+static int ensure_dir(struct strvec *made, const char *dir)
+{
+	for (size_t i = made->n; i-- > 0;)
+		if (!strcmp(made->v[i], dir))
+			return 0;
+	if (os_mkdir_p(dir, 0755) < 0)
+		return -1;
+	strvec_push(made, dir);
+	return 0;
+}
+
+/* Writes data to stage/new/rel, records it in RECORD and the txn. */
+static int stage_bytes(struct staging *s, const char *rel, const void *data, size_t len,
+		       mode_t mode, const char *hash)
+{
+	char *path = path_join(s->t->newdir, rel);
+	char *dir = os_dirname(path);
+	int r = 0, fd = -1;
+	if (ensure_dir(&s->made, dir) < 0 || (fd = os_create_file(path, mode)) < 0) {
+		if (errno == EEXIST)
+			r = error("wheel '%s' installs '%s' twice", s->w->path, rel);
+		else
+			r = error("cannot create '%s': %s", path, strerror(errno));
+	} else if (os_write_full(fd, data, len) < 0) {
+		r = error("cannot write '%s': %s", path, strerror(errno));
+		os_close_file(fd);
+	} else if (os_close_file(fd) < 0) {
+		r = error("cannot write '%s': %s", path, strerror(errno));
+	}
+	if (!r) {
+		struct buf h = BUF_INIT;
+		if (hash)
+			buf_addstr(&h, hash);
+		else
+			record_hash_data(data, len, &h);
+		char *rp = record_path(s->e, rel);
+		char *sz = xstrfmt("%zu", len);
+		record_add(&s->out, rp, h.ptr, sz);
+		strvec_push(&s->t->adds, rel);
+		free(rp);
+		free(sz);
+		buf_free(&h);
+	}
+	free(dir);
+	free(path);
+	return r;
+}
+
+/* Where a member goes, relative to the env; NULL (reported) when nowhere. */
+static char *member_dest(struct staging *s, const char *m, bool *is_script)
+{
+	struct wheel *w = s->w;
+	size_t dn = strlen(w->data_dir);
+	char *base = NULL, *r = NULL;
+	*is_script = false;
+	if (strncmp(m, w->data_dir, dn) || m[dn] != '/') {
+		r = path_rel_join(s->e->libdir, m);
+		goto out;
+	}
+	const char *key = m + dn + 1;
+	const char *slash = strchr(key, '/');
+	if (!slash || !slash[1]) {
+		error("wheel '%s' has a file '%s' outside any .data scheme directory", w->path, m);
+		goto out;
+	}
+	size_t kn = (size_t)(slash - key);
+	const char *rest = slash + 1;
+	if (kn == 7 && !strncmp(key, "purelib", 7))
+		base = xstrdup(s->e->libdir);
+	else if (kn == 7 && !strncmp(key, "platlib", 7))
+		base = xstrdup(s->e->libdir);
+	else if (kn == 7 && !strncmp(key, "scripts", 7)) {
+		base = xstrdup(s->e->bindir);
+		*is_script = true;
+	} else if (kn == 7 && !strncmp(key, "headers", 7)) {
+		base = xstrfmt("include/site/python%d.%d/%s", s->e->v.major, s->e->v.minor,
+			       w->meta_name);
+	} else if (kn == 4 && !strncmp(key, "data", 4))
+		base = xstrdup("");
+	if (!base) {
+		error("wheel '%s' has an unknown .data directory '%.*s'", w->path, (int)kn, key);
+		goto out;
+	}
+	r = path_rel_join(base, rest);
+	if (!r)
+		error("wheel '%s' has a file '%s' that would leave the environment", w->path, m);
+out:
+	free(base);
+	return r;
+}
+
+mode_t stage_member_mode(struct wheel *w, zip_int64_t idx)
+{
+	zip_uint8_t opsys;
+	zip_uint32_t attr;
+	if (zip_file_get_external_attributes(w->zip, (zip_uint64_t)idx, 0, &opsys, &attr) == 0 &&
+	    opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & 0111))
+		return 0755;
+	return 0644;
+}
+
+/* Extracts one member to a new file at path (or, with mem, into memory),
+ * hashing on the way, and compares hash and size with the wheel's RECORD.
+ * *total receives the size. Whatever was written stays for the caller to
+ * clean up (it is inside a stage or cache temp directory). */
+int stage_extract_verified(struct wheel *w, const char *m, const char *path, mode_t mode,
+			   struct buf *mem, size_t *total, struct strvec *made)
+{
+	const struct record_row *row = record_find(&w->record, m);
+	if (!row || !row->hash[0])
+		return error("wheel '%s' has a file '%s' that its RECORD does not list with a hash",
+			     w->path, m);
+	const char *eq = strchr(row->hash, '=');
+	char *algo = eq ? xstrndup(row->hash, (size_t)(eq - row->hash)) : xstrdup(row->hash);
+	struct record_hash *h = record_hash_new(algo);
+	free(algo);
+	if (!h)
+		return error("wheel '%s' lists '%s' with an unsupported hash '%s'", w->path, m,
+			     row->hash);
+	zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
+	zip_file_t *zf = idx >= 0 ? zip_fopen_index(w->zip, (zip_uint64_t)idx, 0) : NULL;
+	struct buf got = BUF_INIT;
+	int r = 0, fd = -1;
+	*total = 0;
+	if (!zf)
+		r = error("cannot read '%s' in wheel '%s': %s", m, w->path, zip_strerror(w->zip));
+	if (!r && !mem) {
+		char *dir = os_dirname(path);
+		if (ensure_dir(made, dir) < 0 || (fd = os_create_file(path, mode)) < 0) {
+			if (errno == EEXIST)
+				r = error("wheel '%s' installs '%s' twice", w->path, m);
+			else
+				r = error("cannot create '%s': %s", path, strerror(errno));
+		}
+		free(dir);
+	}
+	char chunk[65536];
+	zip_int64_t n = 0;
+	while (!r && (n = zip_fread(zf, chunk, sizeof(chunk))) > 0) {
+		record_hash_update(h, chunk, (size_t)n);
+		*total += (size_t)n;
+		if (mem) {
+			if (*total > MAX_SCRIPT)
+				r = error("'%s' in wheel '%s' is too large", m, w->path);
+			else
+				buf_add(mem, chunk, (size_t)n);
+		} else if (os_write_full(fd, chunk, (size_t)n) < 0) {
+			r = error("cannot write '%s': %s", path, strerror(errno));
+		}
+	}
+	if (!r && n < 0)
+		r = error("cannot extract '%s' from wheel '%s': %s", m, w->path,
+			  zip_file_strerror(zf));
+	if (fd >= 0 && os_close_file(fd) < 0 && !r)
+		r = error("cannot write '%s': %s", path, strerror(errno));
+	record_hash_finish(h, &got);
+	if (!r && strcmp(got.ptr, row->hash))
+		r = error("hash mismatch for '%s' in wheel '%s': RECORD says %s, the file has %s",
+			  m, w->path, row->hash, got.ptr);
+	if (!r && row->size[0] && strtoull(row->size, NULL, 10) != *total)
+		r = error("size mismatch for '%s' in wheel '%s': RECORD says %s, the file has %zu",
+			  m, w->path, row->size, *total);
+	if (zf)
+		zip_fclose(zf);
+	buf_free(&got);
+	return r;
+}
+
+/* Records a file placed at stage/new/rel under the wheel's own hash. */
+static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
+{
+	char *rp = record_path(s->e, rel);
+	char *sz = xstrfmt("%zu", size);
+	record_add(&s->out, rp, hash, sz);
+	strvec_push(&s->t->adds, rel);
+	free(rp);
+	free(sz);
+}
+
+/* Stages a script from .data/scripts: "#!python" becomes the env's python. */
+static int stage_script(struct staging *s, const char *rel, const char *hash, struct buf *data)
+{
+	struct buf fixed = BUF_INIT;
+	int r;
+	if (script_rewrite_python(&fixed, s->e->v.python, data->ptr, data->len))
+		r = stage_bytes(s, rel, fixed.ptr, fixed.len, 0755, NULL);
+	else
+		r = stage_bytes(s, rel, data->ptr, data->len, 0755, hash);
+	buf_free(&fixed);
+	return r;
+}
+
+/* Extracts one member into the stage, checked against RECORD. */
+static int stage_member(struct staging *s, const char *m)
+{
+	struct wheel *w = s->w;
+	bool is_script;
+	char *rel = member_dest(s, m, &is_script);
+	if (!rel)
+		return -1;
+	const struct record_row *row = record_find(&w->record, m);
+	zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
+	char *path = path_join(s->t->newdir, rel);
+	struct buf data = BUF_INIT;
+	size_t total = 0;
+	int r = stage_extract_verified(w, m, path, stage_member_mode(w, idx),
+				       is_script ? &data : NULL, &total, &s->made);
+	if (!r && is_script)
+		r = stage_script(s, rel, row->hash, &data);
+	else if (!r)
+		note_file(s, rel, row->hash, total);
+	buf_free(&data);
+	free(path);
+	free(rel);
+	return r;
+}
+
+static int cache_lacks(struct staging *s, const char *entry, const char *m)
+{
+	int r = error("cache entry '%s' lacks '%s'", entry, m);
+	hint("remove the cache directory '%s' or use --no-cache", s->e->cache_dir);
+	return r;
+}
+
+/* Stages one member from a cache entry: linked (or copied) into the stage. */
+static int stage_member_cached(struct staging *s, const char *entry, const char *m)
+{
+	struct wheel *w = s->w;
+	bool is_script;
+	char *rel = member_dest(s, m, &is_script);
+	if (!rel)
+		return -1;
+	const struct record_row *row = record_find(&w->record, m);
+	char *src = path_join(entry, m);
+	char *dst = path_join(s->t->newdir, rel);
+	char *dir = os_dirname(dst);
+	struct os_file_id id;
+	/* the entry was verified against RECORD when it was made, so RECORD's
+	 * size is the file's: no stat per file on the warm path */
+	char *end = NULL;
+	unsigned long long size = row && row->size[0] ? strtoull(row->size, &end, 10) : 0;
+	bool sized = end && !*end;
+	int r = 0;
+	if (!row || !row->hash[0] || (!sized && os_file_id(src, &id) < 0)) {
+		r = cache_lacks(s, entry, m);
+	} else if (is_script) {
+		struct buf data = BUF_INIT;
+		if (os_read_file(src, MAX_SCRIPT, &data) < 0)
+			r = error("cannot read '%s': %s", src, strerror(errno));
+		else
+			r = stage_script(s, rel, row->hash, &data);
+		buf_free(&data);
+	} else {
+		enum os_link_mode used;
+		zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
+		if (ensure_dir(&s->made, dir) < 0 ||
+		    os_link_file(src, dst, stage_member_mode(w, idx), s->e->link_mode, &used) < 0) {
+			if (errno == ENOENT && !os_exists(src))
+				r = cache_lacks(s, entry, m);
+			else if (errno == EEXIST)
+				r = error("wheel '%s' installs '%s' twice", w->path, rel);
+			else
+				r = error("cannot link '%s' from the cache: %s", dst, strerror(errno));
+		} else {
+			note_file(s, rel, row->hash, sized ? (size_t)size : (size_t)id.size);
+			/* a file system without reflinks: do not try again per file */
+			if (s->e->link_mode == OS_LINK_AUTO && used != OS_LINK_CLONE)
+				s->e->link_mode = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
+		}
+	}
+	free(dir);
+	free(dst);
+	free(src);
+	free(rel);
+	return r;
+}
+
+static int stage_launchers(struct staging *s)
+{
+	struct wheel *w = s->w;
+	char *m = xstrfmt("%s/entry_points.txt", w->dist_info);
+	struct buf text = BUF_INIT;
+	struct entry_points eps = { NULL, 0 };
+	int r = 0;
+	if (strvec_contains(&w->members, m)) {
+		r = wheel_read_member(w, m, MAX_SCRIPT, &text);
+		if (!r)
+			r = entry_points_parse(text.ptr, text.len, w->path, &eps);
+	}
+	for (size_t i = 0; i < eps.n && !r; i++) {
+		struct strvec names = STRVEC_INIT;
+		script_names(eps.v[i].name, s->e->v.major, s->e->v.minor, &names);
+		struct buf body = BUF_INIT;
+		script_render_launcher(&body, s->e->v.python, &eps.v[i]);
+		for (size_t k = 0; k < names.n && !r; k++) {
+			char *rel = xstrfmt("%s/%s", s->e->bindir, names.v[k]);
+			r = stage_bytes(s, rel, body.ptr, body.len, 0755, NULL);
+			free(rel);
+		}
+		buf_free(&body);
+		strvec_clear(&names);
+	}
+	entry_points_free(&eps);
+	buf_free(&text);
+	free(m);
+	return r;
+}
+
+static int stage_metadata_files(struct staging *s, const struct install_opts *o)
+{
+	char *rel = xstrfmt("%s/INSTALLER", s->dist_info_rel);
+	char *rp = NULL, *path = NULL;
+	struct buf j = BUF_INIT, text = BUF_INIT;
+	int r = stage_bytes(s, rel, "cvenv\n", 6, 0644, NULL);
+	if (!r && o->requested) {
+		free(rel);
+		rel = xstrfmt("%s/REQUESTED", s->dist_info_rel);
+		r = stage_bytes(s, rel, "", 0, 0644, NULL);
+	}
+	if (!r && o->direct_url) {
+		buf_addstr(&j, "{\"archive_info\": {}, \"url\": \"");
+		for (const char *p = o->direct_url; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_addch(&j, '\\');
+			buf_addch(&j, *p);
+		}
+		buf_addstr(&j, "\"}");
+		free(rel);
+		rel = xstrfmt("%s/direct_url.json", s->dist_info_rel);
+		r = stage_bytes(s, rel, j.ptr, j.len, 0644, NULL);
+	}
+	if (r)
+		goto out;
+	free(rel);
+	rel = xstrfmt("%s/RECORD", s->dist_info_rel);
+	rp = record_path(s->e, rel);
+	record_add(&s->out, rp, "", "");
+	record_sort(&s->out);
+	record_format(&s->out, &text);
+	path = path_join(s->t->newdir, rel);
+	int fd = os_create_file(path, 0644);
+	if (fd < 0 || os_write_full(fd, text.ptr, text.len) < 0 || os_close_file(fd) < 0)
+		r = error("cannot write '%s': %s", path, strerror(errno));
+	else
+		strvec_push(&s->t->adds, rel);
+out:
+	free(path);
+	free(rp);
+	free(rel);
+	buf_free(&j);
+	buf_free(&text);
+	return r;
+}
+
+/* Stages one wheel into the transaction (and plans the removal of the
+ * version it replaces). Returns INSTALL_SKIPPED when nothing is to be done. */
+int stage_wheel(struct install_env *e, struct txn *t, const struct installed_dists *have,
+		struct wheel *w, const struct install_opts *o)
+{
+	const struct installed_dist *old = installed_find(have, w->meta_name);
+	struct staging s = { e, t, w, RECORD_INIT, NULL, STRVEC_INIT };
+	char *rec_member = NULL, *entry = NULL, *a = NULL, *b = NULL;
+	int r = 0;
+	if (old && !o->force_reinstall) {
+		a = pep440_normalize(old->version);
+		b = pep440_normalize(w->meta_version);
+		if (a && b ? !strcmp(a, b) : !strcmp(old->version, w->meta_version)) {
+			if (!o->quiet_skip)
+				info(1, "%s %s is already installed", w->meta_name, w->meta_version);
+			r = INSTALL_SKIPPED;
+			goto out;
+		}
+	}
+	s.dist_info_rel = xstrfmt("%s/%s", e->libdir, w->dist_info);
+	rec_member = xstrfmt("%s/RECORD", w->dist_info);
+	if (e->cache_dir && !(entry = wheelcache_entry(e, w)))
+		r = -1;
+	for (size_t i = 0; i < w->members.n && !r; i++) {
+		const char *m = w->members.v[i];
+		if (!strcmp(m, rec_member))
+			continue;
+		r = entry ? stage_member_cached(&s, entry, m) : stage_member(&s, m);
+	}
+	if (!r)
+		r = stage_launchers(&s);
+	if (!r)
+		r = stage_metadata_files(&s, o);
+	if (!r && old)
+		r = remove_plan(e, old, t);
+	if (r < 0)
+		r = -1;
+out:
+	strvec_clear(&s.made);
+	free(entry);
+	free(a);
+	free(b);
+	free(rec_member);
+	free(s.dist_info_rel);
+	record_free(&s.out);
+	return r;
+}

@@ -1,0 +1,48 @@
+/* The install transaction (internal to core/pkg; see install.h for the
+ * guarantees): files are staged under <env>/.cvenv/stage-XXXXXX/new, the
+ * journal <env>/.cvenv/journal lists every step, the steps run in a shielded
+ * child, and removing the journal is the commit. An interrupted transaction
+ * is undone by txn_recover() when the env is next opened.
+ *
+ * Ownership: a txn owns its stage directory (removed by txn_free unless a
+ * failed undo left it to the recovery), its steps and its path lists; it
+ * borrows its install_env, which must outlive it. Stagers add env-relative
+ * paths to adds (files placed under newdir) and dels (files to remove);
+ * txn_commit turns them into steps. */
+#ifndef CVENV_TXN_H
+#define CVENV_TXN_H
+
+#include "util/common.h"
+#include "util/strvec.h"
+#include "core/pkg/install.h"
+
+enum step_kind { STEP_ADD, STEP_REPLACE, STEP_DEL };
+
+struct step {
+	enum step_kind kind;
+	char *rel; /* relative to the env */
+};
+
+struct txn {
+	struct install_env *e;
+	char *stage;     /* absolute */
+	char *newdir;    /* stage/new */
+	char *olddir;    /* stage/old */
+	struct step *steps;
+	size_t n;
+	struct strvec dirs; /* directories made, parents first */
+	struct strvec adds; /* env-relative paths staged under newdir */
+	struct strvec dels; /* env-relative paths to remove */
+};
+
+/* Makes the stage directory; on failure (reported) t is still safe to free. */
+int txn_begin(struct install_env *e, struct txn *t);
+void txn_free(struct txn *t);
+/* Moves everything into place in a shielded child; on failure undoes it all
+ * (or leaves the undo to the next run, and says so). */
+int txn_commit(struct txn *t);
+/* Undoes the transaction an interrupted run left (by its journal), then
+ * removes stage directories no journal refers to. */
+int txn_recover(struct install_env *e);
+
+#endif

@@ -1,0 +1,44 @@
+/* Lexical relative paths (see relpath.h). */
+#include "util/common.h"
+
+#include "util/buf.h"
+#include "util/relpath.h"
+#include "util/strvec.h"
+
+char *path_rel_join(const char *base, const char *path)
+{
+	struct strvec parts = STRVEC_INIT;
+	char *all = *base ? xstrfmt("%s/%s", base, path) : xstrdup(path);
+	char *r = NULL;
+	if (all[0] == '/')
+		goto out;
+	for (char *p = all, *s; p; p = s) {
+		s = strchr(p, '/');
+		if (s)
+			*s++ = '\0';
+		if (!*p || !strcmp(p, "."))
+			continue;
+		if (!strcmp(p, "..")) {
+			if (!parts.n)
+				goto out;
+			free(parts.v[--parts.n]);
+			parts.v[parts.n] = NULL;
+			continue;
+		}
+		strvec_push(&parts, p);
+	}
+	if (!parts.n)
+		goto out;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < parts.n; i++) {
+		if (i)
+			buf_addch(&b, '/');
+		buf_addstr(&b, parts.v[i]);
+	}
+	r = buf_detach(&b);
+out:
+	free(all);
+	strvec_clear(&parts);
+	return r;
+}
+
