@@ -1,7 +1,6 @@
 /* Requirements and dependencies to wheels (see plan.h). */
 #include "util/common.h"
 
-#include <openssl/evp.h>
 #include <strings.h>
 
 #include "core/std/pep440.h"
@@ -9,13 +8,12 @@
 #include "core/std/metadata.h"
 #include "core/pkg/distinfo.h"
 #include "core/pkg/plan.h"
+#include "core/pkg/record.h"
 #include "core/pkg/requirements.h"
 #include "core/pkg/wheel.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
-
-#define MAX_WHEEL_HASHED (4ull << 30)
 
 struct candidate {
 	char *path;
@@ -231,34 +229,27 @@ static int check_hashes(const char *path, const struct strvec *hashes, const cha
 {
 	if (!hashes->n)
 		return 0;
-	struct buf data = BUF_INIT;
-	if (os_read_file(path, MAX_WHEEL_HASHED, &data) < 0) {
-		buf_free(&data);
-		return error("cannot read '%s': %s", path, strerror(errno));
-	}
-	int r = -1;
 	struct buf hex = BUF_INIT;
+	char *done = NULL; /* the algorithm hex holds: pip-compile writes many sha256 */
+	int r = -1;
 	for (size_t i = 0; i < hashes->n && r; i++) {
 		const char *colon = strchr(hashes->v[i], ':');
 		if (!colon)
 			continue;
 		char *algo = xstrndup(hashes->v[i], (size_t)(colon - hashes->v[i]));
-		const EVP_MD *md = EVP_get_digestbyname(algo);
-		free(algo);
-		unsigned char d[EVP_MAX_MD_SIZE];
-		unsigned int n = 0;
-		if (!md || EVP_Digest(data.ptr, data.len, d, &n, md, NULL) != 1)
-			continue;
-		buf_reset(&hex);
-		for (unsigned int k = 0; k < n; k++)
-			buf_addf(&hex, "%02x", d[k]);
-		if (!strcasecmp(hex.ptr, colon + 1))
+		if (!done || strcmp(done, algo)) {
+			buf_reset(&hex);
+			free(done);
+			done = record_file_digest(path, algo, &hex) == 0 ? xstrdup(algo) : NULL;
+		}
+		if (done && !strcasecmp(hex.ptr, colon + 1))
 			r = 0;
+		free(algo);
 	}
 	if (r)
 		error("'%s' does not match any --hash given for it (%s)", path, where);
+	free(done);
 	buf_free(&hex);
-	buf_free(&data);
 	return r;
 }
 
