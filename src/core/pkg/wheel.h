@@ -16,7 +16,6 @@
 #include "util/strvec.h"
 #include "core/pkg/record.h"
 #include "core/pkg/scripts.h"
-#include "core/std/metadata.h"
 
 struct buf;
 
@@ -34,10 +33,6 @@ void wheel_name_free(struct wheel_name *wn);
 /* Appends the tag triple text "py3-none-any" (compressed sets as written). */
 void wheel_name_tags(const struct wheel_name *wn, struct buf *out);
 
-/* Project names: name_canonicalize_n() and name_distinfo_escape() of
- * core/std/metadata.h. canonical_name() is their old name, kept until every
- * caller uses the new one. */
-#define canonical_name name_canonicalize_n
 
 struct zip;
 
