@@ -4,6 +4,7 @@
 
 #include "core/std/tags.h"
 #include "core/pkg/wheel.h"
+#include "core/std/metadata.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"
@@ -37,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wheel_name_free(&wn);
 	}
 	(void)wheel_member_name_safe(s);
-	char *c = canonical_name(s, strlen(s));
+	char *c = name_canonicalize_n(s, strlen(s));
 	for (char *p = c; *p; p++)
 		if (*p == '_' || *p == '.' || (*p == '-' && p[1] == '-'))
 			abort();

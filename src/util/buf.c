@@ -204,3 +204,62 @@ bool buf_endswith(const struct buf *b, const char *suffix)
 	size_t n = strlen(suffix);
 	return b->len >= n && memcmp(b->ptr + b->len - n, suffix, n) == 0;
 }
+
+size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n;
+	unsigned min;
+	unsigned cp;
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2, min = 0x80, cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3, min = 0x800, cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4, min = 0x10000, cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates):
+ * they reorder what follows them on the line. */
+static bool is_bidi_control(const unsigned char *u, size_t n)
+{
+	return n == 3 && u[0] == 0xe2 &&
+	       ((u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
+		(u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9));
+}
+
+void buf_add_printable(struct buf *out, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u) {
+		size_t n = utf8_len(u);
+		if (n == 1 && *u == '\n') {
+			buf_addstr(out, "\\n");
+		} else if (n == 1 && *u == '\t') {
+			buf_addstr(out, "\\t");
+		} else if (n == 0 || *u < 0x20 || *u == 0x7f) {
+			buf_addf(out, "\\x%02x", *u);
+			n = 1;
+		} else if (n == 2 && u[0] == 0xc2 && u[1] < 0xa0) { /* C1: U+0080..U+009F */
+			buf_addf(out, "\\xc2\\x%02x", u[1]);
+		} else if (is_bidi_control(u, n)) {
+			buf_addf(out, "\\u%04x", ((u[0] & 0x0fu) << 12) | ((u[1] & 0x3fu) << 6) |
+						  (u[2] & 0x3fu));
+		} else {
+			buf_add(out, u, n);
+		}
+		u += n;
+	}
+}

@@ -34,6 +34,18 @@ void buf_set(struct buf *b, const char *s);
 void buf_rtrim(struct buf *b, const char *chars);
 bool buf_endswith(const struct buf *b, const char *suffix);
 
+/* Length of the UTF-8 sequence at s (1 to 4), or 0 when it is not valid
+ * UTF-8 (overlong forms, surrogates and values above U+10FFFF included). */
+size_t utf8_len(const unsigned char *s);
+/* Appends s in a form safe to show on a terminal: newline and tab as \n and
+ * \t, other control characters (C0, DEL, C1) and bytes that are not UTF-8 as
+ * \xHH, the bidirectional overrides and isolates as \uHHHH; everything else
+ * (backslashes too) as it is, so that escaping twice changes nothing. Every
+ * message cvenv prints goes through it (util/error.c): text from wheels,
+ * requirement files and envs cannot move the cursor, retitle the terminal or
+ * forge a line. */
+void buf_add_printable(struct buf *out, const char *s);
+
 /* Small string helpers used everywhere. xstrdup/xmalloc abort on failure. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -27,9 +27,16 @@ static void emit(const char *prefix, const char *color, const char *why, const c
 		buf_addf(&b, "cvenv: \033[%sm%s\033[0m", color, prefix);
 	else
 		buf_addf(&b, "cvenv: %s", prefix);
-	buf_vaddf(&b, fmt, ap);
-	if (why)
-		buf_addf(&b, ": %s", why);
+	/* messages carry text from wheels, requirement files and envs: shown
+	 * escaped, it cannot drive the terminal or forge a line */
+	struct buf msg = BUF_INIT;
+	buf_vaddf(&msg, fmt, ap);
+	buf_add_printable(&b, msg.ptr);
+	buf_free(&msg);
+	if (why) {
+		buf_addstr(&b, ": ");
+		buf_add_printable(&b, why);
+	}
 	buf_addch(&b, '\n');
 	if (error_capture) {
 		buf_add(error_capture, b.ptr, b.len);

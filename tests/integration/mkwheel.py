@@ -35,6 +35,10 @@ def main():
                     help="hash|size|traversal|absolute|symlink|two-dist-info|no-record|"
                          "unlisted|truncate|corrupt|dist-info-name|no-wheel-file|unknown-data")
     ap.add_argument("--filename", default=None, help="override the wheel file name")
+    ap.add_argument("--meta-name", default=None, help="METADATA's Name, when not NAME")
+    ap.add_argument("--unrecorded", action="append", default=[],
+                    help="PATH=CONTENT: a member RECORD does not list (RECORD.jws)")
+    ap.add_argument("--entry-points", default=None, help="entry_points.txt text (escapes allowed)")
     a = ap.parse_args()
 
     esc = a.name.replace("-", "_").replace(".", "_")
@@ -54,7 +58,7 @@ def main():
     for spec in a.data:
         p, c = spec.split("=", 1)
         files.append(("%s/%s" % (dd, p), c.encode().decode("unicode_escape").encode(), 0o644))
-    meta = "Metadata-Version: 2.1\nName: %s\nVersion: %s\n" % (a.name, a.version)
+    meta = "Metadata-Version: 2.1\nName: %s\nVersion: %s\n" % (a.meta_name or a.name, a.version)
     if a.requires_python:
         meta += "Requires-Python: %s\n" % a.requires_python
     for r in a.requires:
@@ -71,6 +75,9 @@ def main():
         if a.gui:
             ep += "[gui_scripts]\n" + "".join("%s = %s\n" % tuple(s.split("=", 1)) for s in a.gui)
         files.append(("%s/entry_points.txt" % di, ep.encode(), 0o644))
+    if a.entry_points is not None:
+        files.append(("%s/entry_points.txt" % di,
+                      a.entry_points.encode().decode("unicode_escape").encode("latin-1"), 0o644))
     if a.bad == "traversal":
         files.append(("%s/../../evil.py" % pkg, b"evil\n", 0o644))
     if a.bad == "absolute":
@@ -109,6 +116,11 @@ def main():
             zi.external_attr = (stat.S_IFLNK | 0o777) << 16
             zi.create_system = 3
             z.writestr(zi, "/etc/passwd")
+        for spec in a.unrecorded:
+            p, c = spec.split("=", 1)
+            zi = zipfile.ZipInfo(p.replace("DIST_INFO", di), date_time=(2020, 1, 1, 0, 0, 0))
+            zi.external_attr = (stat.S_IFREG | 0o644) << 16
+            z.writestr(zi, c.encode().decode("unicode_escape").encode("latin-1"))
         if a.bad != "no-record":
             z.writestr(zipfile.ZipInfo("%s/RECORD" % di, date_time=(2020, 1, 1, 0, 0, 0)), "".join(rows))
     if a.bad == "truncate":

@@ -44,7 +44,7 @@ test_expect_success 'the .dist-info has INSTALLER, REQUESTED, direct_url.json an
 	di=v/$SP/demo-1.0.dist-info &&
 	test "$(cat $di/INSTALLER)" = cvenv &&
 	test -f $di/REQUESTED &&
-	"$py" -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"url\"].startswith(\"file:///\") and d[\"url\"].endswith(\"demo-1.0-py3-none-any.whl\"), d; assert d[\"archive_info\"] == {}, d" $di/direct_url.json &&
+	"$py" -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"url\"].startswith(\"file:///\") and d[\"url\"].endswith(\"demo-1.0-py3-none-any.whl\"), d; h = \"$(sha256sum wh/demo-1.0-py3-none-any.whl | cut -d" " -f1)\"; assert d[\"archive_info\"] == {\"hash\": \"sha256=\" + h, \"hashes\": {\"sha256\": h}}, d" $di/direct_url.json &&
 	grep -qx "demo-1.0.dist-info/RECORD,," <(tr -d "\r" <$di/RECORD) &&
 	grep -q "^../../../bin/demo,sha256=" $di/RECORD &&
 	test "$(tail -c 2 $di/RECORD | od -An -c | tr -d " ")" = "\r\n" &&

@@ -38,7 +38,8 @@ test_expect_success 'a missing dependency is an error naming it; nothing is inst
 test_expect_success 'dependencies come from --find-links: newest final version, markers honoured' '
 	cvenv install --venv a -f house house/app-1.0-py3-none-any.whl &&
 	cvenv freeze --venv a >f &&
-	printf "app @ file://%s/house/app-1.0-py3-none-any.whl\nbase==2.0\n" "$PWD" >expect &&
+	printf "app @ file://%s/house/app-1.0-py3-none-any.whl#sha256=%s\nbase==2.0\n" "$PWD" \
+		"$(sha256sum house/app-1.0-py3-none-any.whl | cut -d" " -f1)" >expect &&
 	diff -u expect f &&
 	! test -e a/$SP/base-2.0.dist-info/REQUESTED &&
 	test -e a/$SP/app-1.0.dist-info/REQUESTED

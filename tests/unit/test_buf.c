@@ -1,5 +1,6 @@
 /* Unit tests for util/buf and util/strvec. */
 #include "unit.h"
+#include "util/error.h"
 
 #include "util/buf.h"
 #include "util/strvec.h"
@@ -69,6 +70,39 @@ static void test_strvec(void **state)
 	assert_int_equal(sv.n, 0);
 }
 
+/* 17.9: what reaches the terminal cannot drive it. */
+static void test_printable(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain caf\xc3\xa9 \\ ok", "plain caf\xc3\xa9 \\ ok" },
+		{ "a\nb\tc\rd", "a\\nb\\tc\\x0dd" },
+		{ "\x1b]0;owned\x07\x1b[2J", "\\x1b]0;owned\\x07\\x1b[2J" },
+		{ "del\x7f c1\xc2\x9b end", "del\\x7f c1\\xc2\\x9b end" },
+		{ "bad\xff\xc3", "bad\\xff\\xc3" },
+		{ "rtl\xe2\x80\xae" "evil\xe2\x81\xa6", "rtl\\u202eevil\\u2066" },
+		{ "nbsp\xc2\xa0ok", "nbsp\xc2\xa0ok" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct buf b = BUF_INIT, twice = BUF_INIT;
+		buf_add_printable(&b, cases[i].in);
+		assert_string_equal(b.ptr, cases[i].out);
+		buf_add_printable(&twice, b.ptr); /* escaping twice changes nothing */
+		assert_string_equal(twice.ptr, b.ptr);
+		buf_free(&b);
+		buf_free(&twice);
+	}
+	/* and every message goes through it */
+	struct buf captured = BUF_INIT;
+	error_capture = &captured;
+	error("member '%s'", "pkg/a\ncvenv: hint: run this");
+	error_capture = NULL;
+	assert_string_equal(captured.ptr, "cvenv: error: member 'pkg/a\\ncvenv: hint: run this'\n");
+	buf_free(&captured);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -76,6 +110,7 @@ int main(void)
 		cmocka_unit_test(test_buf_embedded_nul),
 		cmocka_unit_test(test_path_join),
 		cmocka_unit_test(test_strvec),
+		cmocka_unit_test(test_printable),
 	};
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }

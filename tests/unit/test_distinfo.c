@@ -54,6 +54,8 @@ static void test_file_url(void **state)
 		{ "file://host/x", NULL },
 		{ "https://x/y", NULL },
 		{ "file:///bad%zz", "/bad%zz" },
+		{ "file:///a%2Bb%40c.whl#sha256=00", "/a+b@c.whl" },
+		{ "file:///x%00.whl", NULL },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *p = file_url_to_path(cases[i].url);
@@ -63,6 +65,30 @@ static void test_file_url(void **state)
 			assert_null(p);
 		free(p);
 	}
+}
+
+/* 10.13: the URL and the JSON, byte for byte as pip 24 writes them. */
+static void test_file_url_out(void **state)
+{
+	(void)state;
+	char *u = path_to_file_url("/usr/share/python-wheels/pluggy-1.0.0+repack-py3-none-any.whl");
+	assert_string_equal(u, "file:///usr/share/python-wheels/pluggy-1.0.0%2Brepack-py3-none-any.whl");
+	char *back = file_url_to_path(u);
+	assert_string_equal(back, "/usr/share/python-wheels/pluggy-1.0.0+repack-py3-none-any.whl");
+	free(back);
+	free(u);
+	u = path_to_file_url("/a b/c~d_e.f-g/h!$&'()*,;=:@%\"\xc3\xa9");
+	assert_string_equal(u, "file:///a%20b/c~d_e.f-g/h%21%24%26%27%28%29%2A%2C%3B%3D%3A%40%25%22%C3%A9");
+	struct buf j = BUF_INIT;
+	direct_url_archive_json(&j, u, "ab01");
+	assert_string_equal(j.ptr, "{\"archive_info\": {\"hash\": \"sha256=ab01\", \"hashes\": "
+				   "{\"sha256\": \"ab01\"}}, \"url\": \"file:///a%20b/c~d_e.f-g/h%21%24"
+				   "%26%27%28%29%2A%2C%3B%3D%3A%40%25%22%C3%A9\"}");
+	buf_reset(&j);
+	direct_url_archive_json(&j, "file:///x", NULL);
+	assert_string_equal(j.ptr, "{\"archive_info\": {}, \"url\": \"file:///x\"}");
+	buf_free(&j);
+	free(u);
 }
 
 static void put(const char *dir, const char *name, const char *text)
@@ -174,6 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_direct_url),
 		cmocka_unit_test(test_file_url),
+		cmocka_unit_test(test_file_url_out),
 		cmocka_unit_test(test_scan_and_format),
 		cmocka_unit_test(test_json_str),
 	};

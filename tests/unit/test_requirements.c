@@ -172,11 +172,77 @@ static void test_includes(void **state)
 	buf_free(&captured);
 }
 
+/* 22 files each including the next twice: 2^22 reads unless each file is
+ * read once; the entries of a file included again are not repeated. */
+static void test_include_explosion(void **state)
+{
+	(void)state;
+	struct buf captured = BUF_INIT;
+	error_capture = &captured;
+	char *tmp = unit_scratch_dir("cvenv-unit-");
+	for (int i = 0; i < 22; i++) {
+		char *f = xstrfmt("%s/r%d.txt", tmp, i);
+		char *text = i < 21 ? xstrfmt("p%d==1\n-r r%d.txt\n-r ./r%d.txt\n", i, i + 1, i + 1)
+				    : xstrdup("last==1\n");
+		put(f, text);
+		free(text);
+		free(f);
+	}
+	char *top = xstrfmt("%s/r0.txt", tmp);
+	struct reqs r = REQS_INIT;
+	assert_int_equal(reqs_parse_file(top, false, &r), 0);
+	assert_int_equal(r.n, 22);
+	assert_string_equal(r.v[21].req.name, "last");
+	reqs_free(&r);
+
+	/* the same file as constraints is read again, as constraints */
+	char *both = xstrfmt("%s/both.txt", tmp);
+	put(both, "-r r21.txt\n-c r21.txt\n-r r21.txt\n");
+	assert_int_equal(reqs_parse_file(both, false, &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_false(r.v[0].constraint);
+	assert_true(r.v[1].constraint);
+	reqs_free(&r);
+
+	/* a loop is still an error */
+	char *loop = xstrfmt("%s/r21.txt", tmp);
+	put(loop, "-r r20.txt\n");
+	assert_int_equal(reqs_parse_file(top, false, &r), -1);
+	assert_non_null(strstr(captured.ptr, "includes itself"));
+	reqs_free(&r);
+
+	/* the total of lines read is bounded */
+	buf_reset(&captured);
+	size_t n = REQS_LINES_MAX / 2 + 1;
+	struct buf big = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_addstr(&big, "#\n");
+	char *b1 = xstrfmt("%s/b1.txt", tmp), *b2 = xstrfmt("%s/b2.txt", tmp);
+	assert_int_equal(os_write_atomic(b2, big.ptr, big.len, 0644, false), 0);
+	buf_addstr(&big, "-r b2.txt\n");
+	assert_int_equal(os_write_atomic(b1, big.ptr, big.len, 0644, false), 0);
+	assert_int_equal(reqs_parse_file(b1, false, &r), -1);
+	assert_non_null(strstr(captured.ptr, "lines of requirements in all"));
+	reqs_free(&r);
+	buf_free(&big);
+
+	assert_int_equal(os_rm_rf(tmp), 0);
+	free(b1);
+	free(b2);
+	free(loop);
+	free(both);
+	free(top);
+	free(tmp);
+	error_capture = NULL;
+	buf_free(&captured);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_includes),
+		cmocka_unit_test(test_include_explosion),
 	};
 	return cmocka_run_group_tests_name("requirements", tests, NULL, NULL);
 }

@@ -109,6 +109,49 @@ static void test_entry_points(void **state)
 	assert_int_equal(entry_points_parse(nofunc, sizeof(nofunc) - 1, "t", &eps), -1);
 }
 
+/* 17.8: names the entry points specification recommends, nothing else. */
+static void test_entry_point_names(void **state)
+{
+	static const char *const ok[] = { "tool", "my-tool", "t_2", "x.y", "c++", "A9", ".hidden" };
+	static const char *const bad[] = { "", "-rf", ".", "..", "a/b", "a\\b", "a b", "a\tb",
+					   "a\rb", "a\x1b[2J", "a\nb", "\x7f", "caf\xc3\xa9", "a:b",
+					   "a*" };
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
+		if (!entry_point_name_valid(ok[i]))
+			fail_msg("refused '%s'", ok[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		if (entry_point_name_valid(bad[i]))
+			fail_msg("accepted '%s'", bad[i]);
+	const char esc[] = "[console_scripts]\nx\x1b]0;owned\x07 = pkg:main\n";
+	struct entry_points eps = { NULL, 0 };
+	assert_int_equal(entry_points_parse(esc, sizeof(esc) - 1, "w.whl", &eps), -1);
+	assert_non_null(strstr(unit_errors.ptr, "invalid entry point name"));
+	const char dash[] = "[gui_scripts]\n-rf = pkg:main\n";
+	assert_int_equal(entry_points_parse(dash, sizeof(dash) - 1, "w.whl", &eps), -1);
+	assert_non_null(strstr(unit_errors.ptr, "invalid entry point name '-rf' in 'w.whl'"));
+}
+
+/* 17.17: setuptools' wrappers of an entry point, as pip recognises them. */
+static void test_wrappers(void **state)
+{
+	const char text[] = "[console_scripts]\neasy_install = s:main\neasy_install-3.3 = s:main\n"
+			    "[gui_scripts]\ngtool = g:main\n";
+	struct entry_points eps = { NULL, 0 };
+	assert_int_equal(entry_points_parse(text, sizeof(text) - 1, "t", &eps), 0);
+	static const char *const yes[] = { "easy_install", "easy_install.exe", "easy_install-script.py",
+					   "easy_install.pya", "easy_install-3.3", "gtool.EXE",
+					   "easy_install-3.3-script.py", "gtool-SCRIPT.PY" };
+	static const char *const no[] = { "easy_install.py", "other", "gtool.exe.exe", "easy",
+					  "easy_install-3.4", "gtool-script.pyw", ".exe" };
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++)
+		if (!entry_points_wrapper(&eps, yes[i]))
+			fail_msg("not a wrapper: '%s'", yes[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(no); i++)
+		if (entry_points_wrapper(&eps, no[i]))
+			fail_msg("a wrapper: '%s'", no[i]);
+	entry_points_free(&eps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +160,8 @@ int main(void)
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_entry_points),
+		cmocka_unit_test(test_entry_point_names),
+		cmocka_unit_test(test_wrappers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include "core/pkg/wheel.h"
+#include "core/std/metadata.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -89,11 +90,11 @@ static void test_canonical(void **state)
 		{ "a__b", "a-b" }, { "zope.interface", "zope-interface" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *c = canonical_name(cases[i][0], strlen(cases[i][0]));
+		char *c = name_canonicalize_n(cases[i][0], strlen(cases[i][0]));
 		assert_string_equal(c, cases[i][1]);
 		free(c);
 	}
-	char *e = wheel_escaped_name("Foo.Bar-baz");
+	char *e = name_distinfo_escape("Foo.Bar-baz");
 	assert_string_equal(e, "foo_bar_baz");
 	free(e);
 }

@@ -145,55 +145,6 @@ static void csh_prompt_prefix(struct buf *out, const char *prompt)
 	buf_free(&text);
 }
 
-/* Length of the UTF-8 sequence at s (1 to 4), or 0 when it is not valid
- * UTF-8 (overlong forms, surrogates and values above U+10FFFF included). */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t n;
-	unsigned min;
-	unsigned cp;
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2, min = 0x80, cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3, min = 0x800, cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4, min = 0x10000, cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* A printable form of a value for an error message: control characters and
- * bytes that are not UTF-8 as \n, \t, \xHH. */
-static void add_printable(struct buf *out, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	while (*u) {
-		size_t n = utf8_len(u);
-		if (n == 1 && *u == '\n') {
-			buf_addstr(out, "\\n");
-		} else if (n == 1 && *u == '\t') {
-			buf_addstr(out, "\\t");
-		} else if (n == 0 || *u < 0x20 || *u == 0x7f) {
-			buf_addf(out, "\\x%02x", *u);
-			n = 1;
-		} else {
-			buf_add(out, u, n);
-		}
-		u += n;
-	}
-}
-
 /* Checks one value; `what` names it in the message ("environment path"). */
 static int check_value(const char *what, const char *s, bool is_path)
 {
@@ -220,7 +171,7 @@ static int check_value(const char *what, const char *s, bool is_path)
 	if (!bad)
 		return 0;
 	struct buf shown = BUF_INIT;
-	add_printable(&shown, s);
+	buf_add_printable(&shown, s);
 	error("%s '%s' contains %s, which %s", what, shown.ptr, desc, bad);
 	buf_free(&shown);
 	return -1;

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 
+#include "core/std/metadata.h"
 #include "core/pkg/install.h"
 #include "core/interp/interp.h"
 #include "core/std/pep440.h"
@@ -31,7 +32,7 @@ static const char *newest(const struct strvec *paths, const char *project)
 		buf_free(&quiet);
 		if (bad < 0)
 			continue;
-		char *cn = canonical_name(wn.name, strlen(wn.name));
+		char *cn = name_canonicalize_n(wn.name, strlen(wn.name));
 		struct pep440_version v;
 		if (!strcmp(cn, project) && pep440_parse_str(wn.version, &v) == 0) {
 			if (!best || pep440_cmp(&v, &bv) > 0) {

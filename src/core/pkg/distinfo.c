@@ -128,6 +128,10 @@ char *file_url_to_path(const char *url)
 	for (; *p && *p != '?' && *p != '#'; p++) {
 		int h, l;
 		if (*p == '%' && (h = hexval(p[1])) >= 0 && (l = hexval(p[2])) >= 0) {
+			if (!h && !l) { /* %00 would cut the path short */
+				buf_free(&b);
+				return NULL;
+			}
 			buf_addch(&b, (char)(h * 16 + l));
 			p += 2;
 		} else {
@@ -135,6 +139,39 @@ char *file_url_to_path(const char *url)
 		}
 	}
 	return buf_detach(&b);
+}
+
+char *path_to_file_url(const char *abs_path)
+{
+	/* urllib.parse.quote(path): letters, digits, "_.-~" and '/' stay */
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, "file://");
+	for (const unsigned char *p = (const unsigned char *)abs_path; *p; p++) {
+		if (isalnum(*p) && *p < 0x80)
+			buf_addch(&b, (char)*p);
+		else if (strchr("/_.-~", *p))
+			buf_addch(&b, (char)*p);
+		else
+			buf_addf(&b, "%%%02X", *p);
+	}
+	return buf_detach(&b);
+}
+
+void direct_url_archive_json(struct buf *out, const char *url, const char *sha256_hex)
+{
+	/* json.dumps(sort_keys=True) of pip's DirectUrl: keys sorted, ", " and
+	 * ": " separators, non-ASCII escaped (a quoted URL has none) */
+	buf_addstr(out, "{\"archive_info\": {");
+	if (sha256_hex)
+		buf_addf(out, "\"hash\": \"sha256=%s\", \"hashes\": {\"sha256\": \"%s\"}",
+			 sha256_hex, sha256_hex);
+	buf_addstr(out, "}, \"url\": \"");
+	for (const char *p = url; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addch(out, '\\');
+		buf_addch(out, *p);
+	}
+	buf_addstr(out, "\"}");
 }
 
 static void push_unique(struct strvec *out, const char *path)

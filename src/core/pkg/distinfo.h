@@ -59,8 +59,18 @@ struct dist_set {
 /* Reads direct_url.json text; -1 (no message) when invalid, as pip ignores it. */
 int direct_url_parse(const char *text, size_t len, struct direct_url *du);
 void direct_url_free(struct direct_url *du);
-/* file:// URL to a path, as pip's url_to_path (local host only); NULL if not. */
+/* file:// URL to a path, as pip's url_to_path (local host only, query and
+ * fragment dropped, percent-decoded); NULL if not one, or if it holds %00. */
 char *file_url_to_path(const char *url);
+/* An absolute path as pip's path_to_url makes it a URL: "file://" and the
+ * path percent-encoded as urllib.parse.quote does (letters, digits, "_.-~"
+ * and '/' kept; "+" is "%2B"). */
+char *path_to_file_url(const char *abs_path);
+struct buf;
+/* Appends direct_url.json for a local archive as pip (23.2 and later) writes
+ * it: {"archive_info": {"hash": "sha256=H", "hashes": {"sha256": "H"}},
+ * "url": URL} ({"archive_info": {}, ...} when sha256_hex is NULL). */
+void direct_url_archive_json(struct buf *out, const char *url, const char *sha256_hex);
 
 /* The locations Python puts on sys.path for site-packages dir `site`: site
  * itself, then the existing directories its *.pth files name (sorted by file

@@ -5,6 +5,7 @@
  * unpacked wheels), remove.c (what removing a distribution takes away). */
 #include "util/common.h"
 
+#include "core/std/metadata.h"
 #include "core/env/envlock.h"
 #include "core/pkg/install.h"
 #include "core/pkg/stage.h"
@@ -136,7 +137,7 @@ int install_list(const struct install_env *e, struct installed_dists *out)
 			continue;
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
 		struct installed_dist *d = &out->v[out->n++];
-		d->name = canonical_name(n, (size_t)(dash - n));
+		d->name = name_canonicalize_n(n, (size_t)(dash - n));
 		d->version = xstrndup(dash + 1, strlen(dash + 1) - 10);
 		d->dist_info = xstrfmt("%s/%s", e->libdir, n);
 	}
@@ -146,7 +147,7 @@ int install_list(const struct install_env *e, struct installed_dists *out)
 
 const struct installed_dist *installed_find(const struct installed_dists *d, const char *name)
 {
-	char *c = canonical_name(name, strlen(name));
+	char *c = name_canonicalize_n(name, strlen(name));
 	const struct installed_dist *r = NULL;
 	for (size_t i = 0; i < d->n && !r; i++)
 		if (!strcmp(d->v[i].name, c))
@@ -304,19 +305,4 @@ out:
 	txn_free(&t);
 	installed_dists_free(&have);
 	return r;
-}
-
-char *install_file_url(const char *abs_path)
-{
-	static const char keep[] = "/-._~!$&'()*+,;=:@";
-	struct buf b = BUF_INIT;
-	buf_addstr(&b, "file://");
-	for (const unsigned char *p = (const unsigned char *)abs_path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr(keep, *p))
-			buf_addch(&b, (char)*p);
-		else
-			buf_addf(&b, "%%%02X", *p);
-	}
-	return buf_detach(&b);
 }

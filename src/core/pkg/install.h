@@ -108,7 +108,4 @@ int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
  * is not installed, or -1 (env unchanged). */
 int install_uninstall(struct install_env *e, const char *name);
 
-/* "file:///abs/path" with the characters pip quotes percent-encoded. */
-char *install_file_url(const char *abs_path);
-
 #endif

@@ -1,19 +1,19 @@
 /* Requirements and dependencies to wheels (see plan.h). */
 #include "util/common.h"
 
-#include <openssl/evp.h>
 #include <strings.h>
 
 #include "core/std/pep440.h"
 #include "core/std/pep508.h"
+#include "core/std/metadata.h"
+#include "core/pkg/distinfo.h"
 #include "core/pkg/plan.h"
+#include "core/pkg/record.h"
 #include "core/pkg/requirements.h"
 #include "core/pkg/wheel.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
-
-#define MAX_WHEEL_HASHED (4ull << 30)
 
 struct candidate {
 	char *path;
@@ -51,7 +51,7 @@ void plan_free(struct plan *p)
 
 static bool same_name(const char *a, const char *b)
 {
-	char *x = canonical_name(a, strlen(a)), *y = canonical_name(b, strlen(b));
+	char *x = name_canonicalize_n(a, strlen(a)), *y = name_canonicalize_n(b, strlen(b));
 	bool r = !strcmp(x, y);
 	free(x);
 	free(y);
@@ -102,7 +102,7 @@ static int open_and_add(struct plan *p, const char *path, bool requested, bool d
 	char *url = NULL;
 	if (direct) {
 		char *abs = os_abspath(path);
-		url = install_file_url(abs);
+		url = path_to_file_url(abs);
 		free(abs);
 	}
 	int r = add_opened(p, w, requested, url, extras);
@@ -147,7 +147,7 @@ static int scan(struct plan *p)
 				p->cands = xrealloc(p->cands, (p->ncands + 1) * sizeof(*p->cands));
 				struct candidate *c = &p->cands[p->ncands++];
 				c->path = path_join(dir, names.v[i]);
-				c->cname = canonical_name(wn.name, strlen(wn.name));
+				c->cname = name_canonicalize_n(wn.name, strlen(wn.name));
 				c->v = v;
 				c->rank = -3;
 			}
@@ -175,7 +175,7 @@ static const struct req_entry *broken_constraint(const struct plan *p, const cha
 static const struct candidate *best_candidate(struct plan *p, const char *name,
 					      const struct pep440_specset *spec, bool constrained)
 {
-	char *cn = canonical_name(name, strlen(name));
+	char *cn = name_canonicalize_n(name, strlen(name));
 	struct candidate *best = NULL;
 	struct buf quiet = BUF_INIT;
 	for (size_t i = 0; i < p->ncands; i++) {
@@ -229,34 +229,27 @@ static int check_hashes(const char *path, const struct strvec *hashes, const cha
 {
 	if (!hashes->n)
 		return 0;
-	struct buf data = BUF_INIT;
-	if (os_read_file(path, MAX_WHEEL_HASHED, &data) < 0) {
-		buf_free(&data);
-		return error("cannot read '%s': %s", path, strerror(errno));
-	}
-	int r = -1;
 	struct buf hex = BUF_INIT;
+	char *done = NULL; /* the algorithm hex holds: pip-compile writes many sha256 */
+	int r = -1;
 	for (size_t i = 0; i < hashes->n && r; i++) {
 		const char *colon = strchr(hashes->v[i], ':');
 		if (!colon)
 			continue;
 		char *algo = xstrndup(hashes->v[i], (size_t)(colon - hashes->v[i]));
-		const EVP_MD *md = EVP_get_digestbyname(algo);
-		free(algo);
-		unsigned char d[EVP_MAX_MD_SIZE];
-		unsigned int n = 0;
-		if (!md || EVP_Digest(data.ptr, data.len, d, &n, md, NULL) != 1)
-			continue;
-		buf_reset(&hex);
-		for (unsigned int k = 0; k < n; k++)
-			buf_addf(&hex, "%02x", d[k]);
-		if (!strcasecmp(hex.ptr, colon + 1))
+		if (!done || strcmp(done, algo)) {
+			buf_reset(&hex);
+			free(done);
+			done = record_file_digest(path, algo, &hex) == 0 ? xstrdup(algo) : NULL;
+		}
+		if (done && !strcasecmp(hex.ptr, colon + 1))
 			r = 0;
+		free(algo);
 	}
 	if (r)
 		error("'%s' does not match any --hash given for it (%s)", path, where);
+	free(done);
 	buf_free(&hex);
-	buf_free(&data);
 	return r;
 }
 
@@ -324,6 +317,60 @@ static int check_constraints(const struct plan *p)
 	return 0;
 }
 
+/* The hash a URL's fragment gives ("#sha256=HEX", as pip freeze writes it),
+ * as a --hash value ("sha256:HEX") in out; false when it has none. */
+static bool fragment_hash(const char *url, struct buf *out)
+{
+	const char *frag = strchr(url, '#');
+	if (!frag)
+		return false;
+	for (const char *p = frag + 1; *p;) {
+		size_t n = strcspn(p, "&");
+		const char *eq = memchr(p, '=', n);
+		static const char *const algos[] = { "sha224", "sha256", "sha384", "sha512" };
+		for (size_t i = 0; eq && i < ARRAY_SIZE(algos); i++)
+			if ((size_t)(eq - p) == strlen(algos[i]) && !strncmp(p, algos[i], (size_t)(eq - p))) {
+				buf_addf(out, "%s:%.*s", algos[i], (int)(n - (size_t)(eq - p) - 1), eq + 1);
+				return true;
+			}
+		p += n + (p[n] == '&');
+	}
+	return false;
+}
+
+/* A wheel named by path or URL (a requirement line, or "name @ URL" as
+ * freeze writes it): a local file, its hashes (--hash, and the URL's
+ * #sha256= fragment) checked. */
+static int add_direct(struct plan *p, const char *target, const struct strvec *hashes,
+		      const struct strvec *extras, const char *where)
+{
+	char *path = strstr(target, "://") ? file_url_to_path(target) : xstrdup(target);
+	int ret = 0;
+	if (!path || !ends_with(path, ".whl")) {
+		ret = error("%s: cannot install '%s': only local wheel files can be installed",
+			    where, target);
+		if (!path && strstr(target, "://") && strncasecmp(target, "file:", 5))
+			hint("download the wheel and name the file (or a file:// URL), or put it in "
+			     "a --find-links directory and require it by name");
+		else
+			hint("a wheel file ends in .whl; file:// URLs must name this host");
+		free(path);
+		return ret;
+	}
+	struct strvec all = STRVEC_INIT;
+	for (size_t i = 0; i < hashes->n; i++)
+		strvec_push(&all, hashes->v[i]);
+	struct buf frag = BUF_INIT;
+	if (fragment_hash(target, &frag))
+		strvec_push(&all, frag.ptr);
+	if (!(ret = check_hashes(path, &all, where)))
+		ret = open_and_add(p, path, true, true, extras);
+	buf_free(&frag);
+	strvec_clear(&all);
+	free(path);
+	return ret;
+}
+
 int plan_add_requirement(struct plan *p, const struct req_entry *r)
 {
 	char *where = xstrfmt("%s:%d", r->file, r->line);
@@ -337,34 +384,14 @@ int plan_add_requirement(struct plan *p, const struct req_entry *r)
 		goto out;
 	}
 	if (!r->is_pep508) {
-		const char *path = r->path_or_url;
-		if (starts_with(path, "file://"))
-			path += 7;
-		if (!ends_with(path, ".whl") || strstr(path, "://"))
-			ret = error("%s: cannot install '%s': only wheel files can be installed",
-				    where, r->path_or_url);
-		else if (!(ret = check_hashes(path, &r->hashes, where)))
-			ret = open_and_add(p, path, true, true, NULL);
+		ret = add_direct(p, r->path_or_url, &r->hashes, NULL, where);
 		goto out;
 	}
 	bool holds = true;
 	if ((ret = marker_holds(p, r->req.marker, NULL, &holds)) < 0 || !holds)
 		goto out;
 	if (r->req.url) {
-		const char *path = r->req.url;
-		if (!starts_with(path, "file://") || !ends_with(path, ".whl")) {
-			ret = error("%s: cannot install '%s': only local wheel files can be installed",
-				    where, r->req.url);
-			hint("download the wheel and name the file, or put it in a --find-links "
-			     "directory and require it by name");
-			goto out;
-		}
-		path += 7;
-		/* file:///abs/path or file://localhost/abs/path */
-		if (starts_with(path, "localhost/"))
-			path += 9;
-		if (!(ret = check_hashes(path, &r->hashes, where)))
-			ret = open_and_add(p, path, true, true, &r->req.extras);
+		ret = add_direct(p, r->req.url, &r->hashes, &r->req.extras, where);
 		goto out;
 	}
 	if (!p->upgrade && !p->force && installed_satisfies(p, r->req.name, &r->req.spec))

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include "core/pkg/record.h"
+#include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -259,4 +260,25 @@ int record_hash_data(const void *data, size_t len, struct buf *out)
 		return -1;
 	record_hash_update(h, data, len);
 	return record_hash_finish(h, out);
+}
+
+int record_file_digest(const char *path, const char *algo, struct buf *hex)
+{
+	const EVP_MD *md = EVP_get_digestbyname(algo);
+	struct buf data = BUF_INIT;
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	int r = 0;
+	if (!md) {
+		r = error("unknown hash algorithm '%s'", algo);
+	} else if (os_read_file(path, (size_t)1 << 32, &data) < 0) {
+		r = error("cannot read '%s': %s", path, strerror(errno));
+	} else if (EVP_Digest(data.ptr, data.len, d, &n, md, NULL) != 1) {
+		r = error("cannot hash '%s'", path);
+	} else {
+		for (unsigned int i = 0; i < n; i++)
+			buf_addf(hex, "%02x", d[i]);
+	}
+	buf_free(&data);
+	return r;
 }

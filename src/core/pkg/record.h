@@ -54,5 +54,9 @@ int record_hash_update(struct record_hash *h, const void *data, size_t len);
 int record_hash_finish(struct record_hash *h, struct buf *out);
 /* Convenience: "sha256=..." of a whole buffer, appended to out; -1 as above. */
 int record_hash_data(const void *data, size_t len, struct buf *out);
+/* The digest of a whole file (a wheel) in lower-case hex, as --hash options,
+ * #sha256= fragments, direct_url.json and the cache key spell it, appended to
+ * hex; algo is an OpenSSL digest name ("sha256"). Reports and returns -1. */
+int record_file_digest(const char *path, const char *algo, struct buf *hex);
 
 #endif

@@ -8,12 +8,15 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-/* Includes deeper than this are a loop or a mistake. */
+/* Includes deeper than this are a mistake. */
 #define MAX_DEPTH 32
 
 struct ctx {
 	struct reqs *out;
 	struct strvec stack; /* real paths of the files being read */
+	struct strvec seen;  /* "r:REAL" / "c:REAL" of every file read this run */
+	size_t lines;        /* physical lines read, in all files */
+	const char *top;     /* the file the run started with */
 };
 
 static int parse_text(struct ctx *cx, const char *text, size_t len, const char *file,
@@ -190,12 +193,30 @@ static int include_file(struct ctx *cx, const char *file, int line, const char *
 		free(path);
 		return -1;
 	}
-	if (strvec_contains(&cx->stack, real) || cx->stack.n >= MAX_DEPTH) {
+	if (strvec_contains(&cx->stack, real)) {
 		error("%s:%d: requirements file '%s' includes itself", file, line, path);
 		free(real);
 		free(path);
 		return -1;
 	}
+	if (cx->stack.n >= MAX_DEPTH) {
+		error("%s:%d: requirements file '%s' is included more than %d levels deep", file,
+		      line, path, MAX_DEPTH);
+		free(real);
+		free(path);
+		return -1;
+	}
+	/* a file read already (as requirements, or as constraints) adds nothing
+	 * new: reading it again would only repeat its entries, and files that
+	 * include the next one twice would cost 2^depth reads */
+	char *key = xstrfmt("%c:%s", constraint ? 'c' : 'r', real);
+	if (strvec_contains(&cx->seen, key)) {
+		free(key);
+		free(real);
+		free(path);
+		return 0;
+	}
+	strvec_push_take(&cx->seen, key);
 	struct buf text = BUF_INIT;
 	int rc = -1;
 	if (os_read_file(path, REQS_FILE_MAX, &text) < 0) {
@@ -378,6 +399,17 @@ static int parse_text(struct ctx *cx, const char *text, size_t len, const char *
 		if (n && p[n - 1] == '\r')
 			n--;
 		lineno++;
+		if (++cx->lines > REQS_LINES_MAX) {
+			rc = error("%s:%d: more than %u lines of requirements in all, reading '%s' "
+				   "and what it includes", file, lineno, REQS_LINES_MAX, cx->top);
+			break;
+		}
+		/* the lines are C strings from here on: a NUL would end one early
+		 * and hide what follows it (a --hash) */
+		if (memchr(p, '\0', n)) {
+			rc = error("%s:%d: the line contains a NUL byte", file, lineno);
+			break;
+		}
 		bool comment = is_comment_line(p, n);
 		bool cont = n && p[n - 1] == '\\' && !comment;
 		if (!logical.len)
@@ -409,12 +441,15 @@ static int parse_text(struct ctx *cx, const char *text, size_t len, const char *
 int reqs_parse_text(const char *text, size_t len, const char *file, bool constraint,
 		    struct reqs *out)
 {
-	struct ctx cx = { out, STRVEC_INIT };
+	struct ctx cx = { out, STRVEC_INIT, STRVEC_INIT, 0, file };
 	char *real = os_realpath(file);
-	if (real)
+	if (real) {
+		strvec_pushf(&cx.seen, "%c:%s", constraint ? 'c' : 'r', real);
 		strvec_push_take(&cx.stack, real);
+	}
 	int rc = parse_text(&cx, text, len, file, constraint);
 	strvec_clear(&cx.stack);
+	strvec_clear(&cx.seen);
 	return rc;
 }
 

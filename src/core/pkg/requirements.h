@@ -44,9 +44,14 @@ struct reqs {
 
 /* Largest requirements file read. */
 #define REQS_FILE_MAX (16u << 20)
+/* Most lines read in one run, over a file and everything it includes (each
+ * file is read once however often it is included). */
+#define REQS_LINES_MAX 1000000u
 
 /* Reads a requirements file (and those it includes) into *out. Reports the
- * first problem as "FILE:LINE: ..." and returns -1. */
+ * first problem as "FILE:LINE: ..." and returns -1: a line with a NUL byte,
+ * an include loop, more than REQS_LINES_MAX lines in all. A file included
+ * again (same real path, same kind: -r or -c) is not read again. */
 int reqs_parse_file(const char *path, bool constraint, struct reqs *out);
 /* The same for text already in memory; `file` names it in messages and is
  * the base for relative -r/-c/-f paths. */

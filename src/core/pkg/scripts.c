@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include <ctype.h>
+#include <strings.h>
 
 #include "core/pkg/scripts.h"
 #include "util/buf.h"
@@ -141,6 +142,29 @@ static bool valid_dotted(const char *s, bool allow_empty)
 	return s[0] != '.' && s[strlen(s) - 1] != '.';
 }
 
+bool entry_point_name_valid(const char *name)
+{
+	if (!*name || name[0] == '-' || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_.+-", *p))
+			return false;
+	return true;
+}
+
+bool entry_points_wrapper(const struct entry_points *eps, const char *file)
+{
+	size_t n = strlen(file);
+	if (n > 4 && (!strcasecmp(file + n - 4, ".exe") || !strcasecmp(file + n - 4, ".pya")))
+		n -= 4;
+	else if (n > 10 && !strcasecmp(file + n - 10, "-script.py"))
+		n -= 10;
+	for (size_t i = 0; i < eps->n; i++)
+		if (strlen(eps->v[i].name) == n && !strncmp(eps->v[i].name, file, n))
+			return true;
+	return false;
+}
+
 /* "name = module:attr [extras]" */
 static int parse_entry(const char *line, size_t n, bool gui, const char *what,
 		       struct entry_points *out)
@@ -161,9 +185,13 @@ static int parse_entry(const char *line, size_t n, bool gui, const char *what,
 	char *module = xstrndup_trim(value, colon ? (size_t)(colon - value) : strlen(value));
 	char *attr = colon ? xstrndup_trim(colon + 1, strlen(colon + 1)) : xstrdup("");
 	int ret = 0;
-	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
-	    !valid_dotted(module, false) || !valid_dotted(attr, false))
+	if (!entry_point_name_valid(name)) {
+		ret = error("invalid entry point name '%s' in '%s'", name, what);
+		hint("a launcher name may hold only letters, digits, '_', '.', '+' and '-', and "
+		     "not start with '-'");
+	} else if (!valid_dotted(module, false) || !valid_dotted(attr, false)) {
 		ret = error("invalid entry point '%.*s' in '%s'", (int)n, line, what);
+	}
 	if (!ret) {
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
 		struct entry_point *ep = &out->v[out->n++];

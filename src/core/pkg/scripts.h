@@ -28,9 +28,18 @@ struct entry_points {
 };
 
 /* Parses entry_points.txt (an INI file), keeping [console_scripts] and
- * [gui_scripts]. Bad lines in those sections are errors naming `what`. */
+ * [gui_scripts]. Bad lines in those sections are errors naming `what`, and so
+ * is a name entry_point_name_valid() refuses. */
 int entry_points_parse(const char *text, size_t len, const char *what, struct entry_points *out);
 void entry_points_free(struct entry_points *eps);
+/* A launcher name as the entry points specification recommends: letters,
+ * digits, '_', '.', '+' and '-', not starting with '-' (and not "." or
+ * ".."): no control characters, no path, nothing a shell reads as an option. */
+bool entry_point_name_valid(const char *name);
+/* Whether a file of a wheel's .data/scripts is one of the wrappers
+ * setuptools made for an entry point EP (EP, EP.exe, EP-script.py, EP.pya):
+ * pip skips them and writes its own launcher. `file` is the base name. */
+bool entry_points_wrapper(const struct entry_points *eps, const char *file);
 
 /* Appends the shebang (ending in a newline) for running `python`. */
 void script_shebang(struct buf *out, const char *python);

@@ -3,6 +3,7 @@
 
 #include <zip.h>
 
+#include "core/pkg/distinfo.h"
 #include "core/pkg/record.h"
 #include "core/pkg/remove.h"
 #include "core/pkg/scripts.h"
@@ -323,21 +324,13 @@ static int stage_member_cached(struct staging *s, const char *entry, const char 
 
 static int stage_launchers(struct staging *s)
 {
-	struct wheel *w = s->w;
-	char *m = xstrfmt("%s/entry_points.txt", w->dist_info);
-	struct buf text = BUF_INIT;
-	struct entry_points eps = { NULL, 0 };
+	const struct entry_points *eps = &s->w->eps;
 	int r = 0;
-	if (strvec_contains(&w->members, m)) {
-		r = wheel_read_member(w, m, MAX_SCRIPT, &text);
-		if (!r)
-			r = entry_points_parse(text.ptr, text.len, w->path, &eps);
-	}
-	for (size_t i = 0; i < eps.n && !r; i++) {
+	for (size_t i = 0; i < eps->n && !r; i++) {
 		struct strvec names = STRVEC_INIT;
-		script_names(eps.v[i].name, s->e->v.major, s->e->v.minor, &names);
+		script_names(eps->v[i].name, s->e->v.major, s->e->v.minor, &names);
 		struct buf body = BUF_INIT;
-		script_render_launcher(&body, s->e->v.python, &eps.v[i]);
+		script_render_launcher(&body, s->e->v.python, &eps->v[i]);
 		for (size_t k = 0; k < names.n && !r; k++) {
 			char *rel = xstrfmt("%s/%s", s->e->bindir, names.v[k]);
 			r = stage_bytes(s, rel, body.ptr, body.len, 0755, NULL);
@@ -346,13 +339,33 @@ static int stage_launchers(struct staging *s)
 		buf_free(&body);
 		strvec_clear(&names);
 	}
-	entry_points_free(&eps);
-	buf_free(&text);
-	free(m);
 	return r;
 }
 
-static int stage_metadata_files(struct staging *s, const struct install_opts *o)
+/* RECORD.jws and RECORD.p7s: not in the wheel's RECORD (they sign it), so
+ * installed as they are and listed in the new RECORD with their hash, as pip
+ * does. */
+static int stage_signatures(struct staging *s)
+{
+	struct wheel *w = s->w;
+	int r = 0;
+	for (size_t i = 0; i < w->signatures.n && !r; i++) {
+		struct buf data = BUF_INIT;
+		bool is_script;
+		char *rel = member_dest(s, w->signatures.v[i], &is_script);
+		if (!rel)
+			r = -1;
+		else if (!(r = wheel_read_member(w, w->signatures.v[i], MAX_SCRIPT, &data)))
+			r = stage_bytes(s, rel, data.ptr, data.len, 0644, NULL);
+		free(rel);
+		buf_free(&data);
+	}
+	return r;
+}
+
+/* entry: the wheel's cache entry, named by the wheel file's sha256, or NULL. */
+static int stage_metadata_files(struct staging *s, const struct install_opts *o,
+				const char *entry)
 {
 	char *rel = xstrfmt("%s/INSTALLER", s->dist_info_rel);
 	char *rp = NULL, *path = NULL;
@@ -364,16 +377,19 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o)
 		r = stage_bytes(s, rel, "", 0, 0644, NULL);
 	}
 	if (!r && o->direct_url) {
-		buf_addstr(&j, "{\"archive_info\": {}, \"url\": \"");
-		for (const char *p = o->direct_url; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				buf_addch(&j, '\\');
-			buf_addch(&j, *p);
-		}
-		buf_addstr(&j, "\"}");
+		/* the archive's hash, as pip 23.2 and later write it: the cache
+		 * entry's name when there is one, else hashed here */
+		struct buf hex = BUF_INIT;
+		if (entry)
+			buf_addstr(&hex, strrchr(entry, '/') + 1);
+		else
+			r = record_file_digest(s->w->path, "sha256", &hex);
+		direct_url_archive_json(&j, o->direct_url, hex.ptr);
+		buf_free(&hex);
 		free(rel);
 		rel = xstrfmt("%s/direct_url.json", s->dist_info_rel);
-		r = stage_bytes(s, rel, j.ptr, j.len, 0644, NULL);
+		if (!r)
+			r = stage_bytes(s, rel, j.ptr, j.len, 0644, NULL);
 	}
 	if (r)
 		goto out;
@@ -428,9 +444,11 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct installed_dis
 		r = entry ? stage_member_cached(&s, entry, m) : stage_member(&s, m);
 	}
 	if (!r)
+		r = stage_signatures(&s);
+	if (!r)
 		r = stage_launchers(&s);
 	if (!r)
-		r = stage_metadata_files(&s, o);
+		r = stage_metadata_files(&s, o, entry);
 	if (!r && old)
 		r = remove_plan(e, old, t);
 	if (r < 0)

@@ -7,36 +7,12 @@
 #include <zip.h>
 
 #include "core/pkg/wheel.h"
+#include "core/std/metadata.h"
 #include "util/buf.h"
 #include "util/error.h"
 
 /* Limits for what is read from an archive into memory. */
 #define MAX_META (16u << 20)
-
-char *canonical_name(const char *name, size_t len)
-{
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-		if (c == '-' || c == '_' || c == '.') {
-			while (i + 1 < len && (name[i + 1] == '-' || name[i + 1] == '_' || name[i + 1] == '.'))
-				i++;
-			buf_addch(&b, '-');
-		} else {
-			buf_addch(&b, (char)tolower((unsigned char)c));
-		}
-	}
-	return buf_detach(&b);
-}
-
-char *wheel_escaped_name(const char *name)
-{
-	char *s = canonical_name(name, strlen(name));
-	for (char *p = s; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return s;
-}
 
 static bool valid_name_part(const char *s, size_t n)
 {
@@ -243,16 +219,31 @@ int wheel_read_member(const struct wheel *w, const char *member, size_t max, str
 	return bad ? -1 : 0;
 }
 
+/* Wheel-Version: dot-separated decimal numbers, read as pip reads them
+ * (a tuple of ints: "1", "0.1", "1.0" all parse); major and minor are kept. */
 static int on_wheel_field(const char *key, const char *value, void *data)
 {
 	struct wheel *w = data;
 	if (!strcmp(key, "Wheel-Version")) {
-		int ma = -1, mi = -1;
-		char tail;
-		if (sscanf(value, "%d.%d%c", &ma, &mi, &tail) != 2 || ma < 0 || mi < 0)
-			return error("invalid Wheel-Version '%s' in wheel '%s'", value, w->path);
-		w->wheel_version[0] = ma;
-		w->wheel_version[1] = mi;
+		int v[2] = { 0, 0 }, i = 0;
+		const char *p = value;
+		for (;; i++) {
+			if (!isdigit((unsigned char)*p))
+				return error("invalid Wheel-Version '%s' in wheel '%s'", value, w->path);
+			long n = 0;
+			while (isdigit((unsigned char)*p) && n < 100000)
+				n = n * 10 + (*p++ - '0');
+			if (isdigit((unsigned char)*p))
+				return error("invalid Wheel-Version '%s' in wheel '%s'", value, w->path);
+			if (i < 2)
+				v[i] = (int)n;
+			if (!*p)
+				break;
+			if (*p++ != '.')
+				return error("invalid Wheel-Version '%s' in wheel '%s'", value, w->path);
+		}
+		w->wheel_version[0] = v[0];
+		w->wheel_version[1] = v[1];
 	} else if (!strcmp(key, "Root-Is-Purelib")) {
 		w->root_is_purelib = !strcasecmp(value, "true");
 	}
@@ -323,8 +314,8 @@ static int check_dist_info_name(struct wheel *w)
 {
 	const char *dash = strchr(w->dist_info, '-');
 	size_t n = dash ? (size_t)(dash - w->dist_info) : strlen(w->dist_info) - 10;
-	char *a = canonical_name(w->dist_info, n);
-	char *b = canonical_name(w->wn.name, strlen(w->wn.name));
+	char *a = name_canonicalize_n(w->dist_info, n);
+	char *b = name_canonicalize_n(w->wn.name, strlen(w->wn.name));
 	int ret = 0;
 	if (strcmp(a, b))
 		ret = error("wheel '%s' has .dist-info directory '%s' for another project",
@@ -332,6 +323,23 @@ static int check_dist_info_name(struct wheel *w)
 	free(a);
 	free(b);
 	w->data_dir = xstrfmt("%.*s.data", (int)(strlen(w->dist_info) - 10), w->dist_info);
+	return ret;
+}
+
+/* METADATA's Name must be the project the file name and the .dist-info
+ * name say (PEP 503 normalized), as pip requires: the name decides which
+ * installed project the wheel replaces, and evil-1.0-py3-none-any.whl whose
+ * METADATA says "Name: victim" must not replace victim. */
+static int check_meta_name(struct wheel *w)
+{
+	char *a = name_canonicalize_n(w->meta_name, strlen(w->meta_name));
+	char *b = name_canonicalize_n(w->wn.name, strlen(w->wn.name));
+	int ret = 0;
+	if (strcmp(a, b))
+		ret = error("wheel '%s' is named '%s' by its file name, but its METADATA says Name "
+			    "'%s'", w->path, w->wn.name, w->meta_name);
+	free(a);
+	free(b);
 	return ret;
 }
 
@@ -346,10 +354,12 @@ static int read_dist_files(struct wheel *w)
 		ret = parse_headers(b.ptr, b.len, on_wheel_field, w);
 	if (!ret && w->wheel_version[0] < 0)
 		ret = error("wheel '%s' has no Wheel-Version in its WHEEL file", w->path);
-	if (!ret && w->wheel_version[0] != 1)
-		ret = error("wheel '%s' has Wheel-Version %d.%d; only version 1 is supported",
+	/* as pip: a newer major version is refused, a newer minor one warned
+	 * about, an older one (0.1, from 2012's tools) accepted */
+	if (!ret && w->wheel_version[0] > 1)
+		ret = error("wheel '%s' has Wheel-Version %d.%d; versions up to 1.x are supported",
 			    w->path, w->wheel_version[0], w->wheel_version[1]);
-	if (!ret && w->wheel_version[1] > 0)
+	if (!ret && w->wheel_version[0] == 1 && w->wheel_version[1] > 0)
 		warning("wheel '%s' has Wheel-Version %d.%d, newer than 1.0", w->path,
 			w->wheel_version[0], w->wheel_version[1]);
 
@@ -359,6 +369,8 @@ static int read_dist_files(struct wheel *w)
 	free(m);
 	if (!ret && (!w->meta_name || !w->meta_version))
 		ret = error("wheel '%s' has no Name or Version in its METADATA", w->path);
+	if (!ret)
+		ret = check_meta_name(w);
 
 	buf_reset(&b);
 	m = xstrfmt("%s/RECORD", w->dist_info);
@@ -371,12 +383,52 @@ static int read_dist_files(struct wheel *w)
 	return ret;
 }
 
+/* Reads entry_points.txt, then sets aside the members not installed as
+ * they are: signatures of RECORD, and setuptools' entry point wrappers. */
+static int sort_members(struct wheel *w)
+{
+	char *m = xstrfmt("%s/entry_points.txt", w->dist_info);
+	struct buf text = BUF_INIT;
+	int ret = 0;
+	if (strvec_contains(&w->members, m) && !(ret = wheel_read_member(w, m, MAX_META, &text)))
+		ret = entry_points_parse(text.ptr, text.len, w->path, &w->eps);
+	buf_free(&text);
+	free(m);
+	if (ret)
+		return -1;
+	char *jws = xstrfmt("%s/RECORD.jws", w->dist_info);
+	char *p7s = xstrfmt("%s/RECORD.p7s", w->dist_info);
+	char *scripts = xstrfmt("%s/scripts/", w->data_dir);
+	size_t keep = 0;
+	for (size_t i = 0; i < w->members.n; i++) {
+		char *mb = w->members.v[i];
+		if ((!strcmp(mb, jws) || !strcmp(mb, p7s)) && !record_find(&w->record, mb))
+			strvec_push(&w->signatures, mb);
+		else if (starts_with(mb, scripts) && !strchr(mb + strlen(scripts), '/') &&
+			 entry_points_wrapper(&w->eps, mb + strlen(scripts)))
+			strvec_push(&w->wrappers, mb);
+		else {
+			w->members.v[keep++] = mb;
+			continue;
+		}
+		free(mb);
+	}
+	w->members.n = keep;
+	w->members.v[keep] = NULL;
+	free(jws);
+	free(p7s);
+	free(scripts);
+	return 0;
+}
+
 int wheel_open(const char *path, struct wheel *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->path = xstrdup(path);
 	strvec_init(&w->members);
 	strvec_init(&w->requires_dist);
+	strvec_init(&w->signatures);
+	strvec_init(&w->wrappers);
 	w->metadata = xcalloc(1, sizeof(*w->metadata));
 	buf_init(w->metadata);
 	if (wheel_name_parse(path, &w->wn) < 0) {
@@ -393,7 +445,8 @@ int wheel_open(const char *path, struct wheel *w)
 		wheel_close(w);
 		return -1;
 	}
-	if (scan_members(w) < 0 || check_dist_info_name(w) < 0 || read_dist_files(w) < 0) {
+	if (scan_members(w) < 0 || check_dist_info_name(w) < 0 || read_dist_files(w) < 0 ||
+	    sort_members(w) < 0) {
 		wheel_close(w);
 		return -1;
 	}
@@ -417,6 +470,9 @@ void wheel_close(struct wheel *w)
 	free(w->requires_python);
 	strvec_clear(&w->requires_dist);
 	strvec_clear(&w->members);
+	strvec_clear(&w->signatures);
+	strvec_clear(&w->wrappers);
+	entry_points_free(&w->eps);
 	record_free(&w->record);
 	memset(w, 0, sizeof(*w));
 }

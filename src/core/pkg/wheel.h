@@ -15,6 +15,7 @@
 #include "util/common.h"
 #include "util/strvec.h"
 #include "core/pkg/record.h"
+#include "core/pkg/scripts.h"
 
 struct buf;
 
@@ -32,11 +33,6 @@ void wheel_name_free(struct wheel_name *wn);
 /* Appends the tag triple text "py3-none-any" (compressed sets as written). */
 void wheel_name_tags(const struct wheel_name *wn, struct buf *out);
 
-/* PEP 503 normalised project name: lower case, runs of "-_." become "-". */
-char *canonical_name(const char *name, size_t len);
-/* The name as wheel file names and .dist-info directories spell it:
- * canonical, with "_" for "-". */
-char *wheel_escaped_name(const char *name);
 
 struct zip;
 
@@ -52,13 +48,23 @@ struct wheel {
 	char *meta_name, *meta_version, *requires_python; /* from METADATA */
 	struct strvec requires_dist;
 	struct record record;   /* RECORD as the wheel ships it */
-	struct strvec members;  /* file members (no directory entries), in archive order */
+	struct strvec members;  /* file members to install (no directory entries), in
+				 * archive order; without those below */
+	struct entry_points eps; /* console and GUI entry points (entry_points.txt) */
+	/* .dist-info/RECORD.jws and RECORD.p7s, which the wheel specification
+	 * leaves out of RECORD: installed as they are, as pip does */
+	struct strvec signatures;
+	/* .data/scripts files that are setuptools' wrappers of an entry point
+	 * (EP, EP.exe, EP-script.py, EP.pya): skipped, as pip skips them, for
+	 * the launcher written from the entry point */
+	struct strvec wrappers;
 };
 
 /* Opens and validates a wheel: every member name safe, exactly one .dist-info
- * whose name matches the file name, a readable WHEEL of major version 1 (a
- * newer minor version warns), METADATA and RECORD present. Reports the first
- * problem (naming the wheel) and returns -1; *w is then already freed. */
+ * whose name, like METADATA's Name, matches the file name's project, a
+ * readable WHEEL of major version at most 1 (a newer minor version warns),
+ * METADATA and RECORD present, entry points with valid names. Reports the
+ * first problem (naming the wheel) and returns -1; *w is then already freed. */
 int wheel_open(const char *path, struct wheel *w);
 void wheel_close(struct wheel *w);
 

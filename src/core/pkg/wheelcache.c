@@ -1,9 +1,9 @@
 /* The cache of unpacked wheels and its index (see wheelcache.h). */
 #include "util/common.h"
 
-#include <openssl/evp.h>
 #include <zip.h>
 
+#include "core/pkg/record.h"
 #include "core/pkg/stage.h"
 #include "core/pkg/wheel.h"
 #include "core/pkg/wheelcache.h"
@@ -15,20 +15,7 @@
  * meets a stale entry. */
 static int cache_key(const char *path, struct buf *key)
 {
-	struct buf data = BUF_INIT;
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	int r = 0;
-	if (os_read_file(path, (size_t)1 << 32, &data) < 0) {
-		r = error("cannot read '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	EVP_Digest(data.ptr, data.len, d, &n, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < n; i++)
-		buf_addf(key, "%02x", d[i]);
-out:
-	buf_free(&data);
-	return r;
+	return record_file_digest(path, "sha256", key);
 }
 
 /* ---- the index: a wheel file's identity -> its cache key ---------------

@@ -131,12 +131,12 @@ static bool is_sep(char c)
 	return c == '-' || c == '_' || c == '.';
 }
 
-char *name_canonicalize(const char *name)
+char *name_canonicalize_n(const char *name, size_t len)
 {
 	struct buf b = BUF_INIT;
-	for (const char *p = name; *p;) {
+	for (const char *p = name, *end = name + len; p < end;) {
 		if (is_sep(*p)) {
-			while (is_sep(*p))
+			while (p < end && is_sep(*p))
 				p++;
 			buf_addch(&b, '-');
 		} else {
@@ -144,6 +144,11 @@ char *name_canonicalize(const char *name)
 		}
 	}
 	return buf_detach(&b);
+}
+
+char *name_canonicalize(const char *name)
+{
+	return name_canonicalize_n(name, strlen(name));
 }
 
 bool name_is_valid(const char *name)

@@ -38,8 +38,12 @@ const char *metadata_next(const struct metadata *md, const char *name, size_t *p
 /* Description: the Description field, else the body. */
 const char *metadata_description(const struct metadata *md);
 
-/* PEP 503 canonical name: lower case, runs of '-', '_', '.' made one '-'. */
+/* PEP 503 canonical name: lower case, runs of '-', '_', '.' made one '-'.
+ * The one implementation (wheel file names, .dist-info names, METADATA,
+ * requirements and freeze all use it). */
 char *name_canonicalize(const char *name);
+/* The same for the first len bytes of name ("foo_bar" of "foo_bar-1.0"). */
+char *name_canonicalize_n(const char *name, size_t len);
 /* A valid project name per PEP 508: ASCII letters and digits, with '.', '_'
  * and '-' inside only. */
 bool name_is_valid(const char *name);

@@ -30,6 +30,11 @@ static const struct {
 
 static const char *const op_names[] = { "<", "<=", "==", "!=", ">=", ">", "~=", "===", "in", "not in" };
 
+const char *pep508_var_name(enum pep508_var v)
+{
+	return v >= 0 && v < PEP508_NVARS ? var_names[v] : "";
+}
+
 struct cur {
 	const char *s, *p;
 	struct buf *err;

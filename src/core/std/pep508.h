@@ -82,4 +82,7 @@ int pep508_marker_eval(const struct pep508_marker *m, const struct pep508_env *e
 void pep508_format(struct buf *out, const struct pep508_req *req);
 void pep508_marker_format(struct buf *out, const struct pep508_marker *m);
 
+/* The marker variable's name as PEP 508 spells it ("" for an unknown one). */
+const char *pep508_var_name(enum pep508_var v);
+
 #endif
