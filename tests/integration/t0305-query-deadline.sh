@@ -33,7 +33,6 @@ hang="$TRASH/hangbin/python3"
 bounded() {
 	local secs=$1 bin=$CVENV_BIN
 	shift
-	[ -n "${LD_PRELOAD-}${LD_DEBUG-}" ] && bin=$CVENV_DYNAMIC_BIN
 	# shellcheck disable=SC2086
 	timeout -k 5 "$secs" $CVENV_WRAPPER "$bin" "$@"
 }

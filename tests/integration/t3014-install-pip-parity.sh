@@ -5,7 +5,7 @@
 # 0.x, signed wheels (RECORD.jws, RECORD.p7s), and setuptools' entry point
 # wrappers in .data/scripts.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.13)
 [ -z "$py" ] && py=$(python_for 3.12)

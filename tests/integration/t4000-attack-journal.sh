@@ -4,7 +4,7 @@
 # paths it lists; a journal naming paths outside the env must be refused
 # whole, before anything is touched, by every command that opens the env.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"

@@ -3,7 +3,7 @@
 # that multiply (each file read once per run; lines read are bounded).
 # See docs/security/wheels.md.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"

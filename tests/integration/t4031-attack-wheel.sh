@@ -3,7 +3,7 @@
 # names a shell or terminal would misread, and text meant for the terminal in
 # WHEEL, member names and entry points. See docs/security/wheels.md.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"
