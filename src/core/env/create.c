@@ -586,6 +586,8 @@ static bool head_fits(const struct create_head *h, const char *dir, const struct
 int create_env(const struct interp *ip, const struct create_opts *o, const char *dir_arg,
 	       struct create_head *head)
 {
+	if (!dir_arg[0]) /* os_abspath would make it the current directory */
+		return error("cannot create environment '': an empty path names no directory");
 	char *dir = os_abspath(dir_arg);
 	char *name = os_basename(dir);
 	struct activate_vars av = { dir, "bin", o->prompt ? o->prompt : name };
