@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
@@ -90,6 +91,41 @@ void os_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+bool os_fd_is_at(int fd, const char *path)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && lstat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+int os_trylock_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+bool os_pid_alive(long pid)
+{
+	if (pid <= 0 || (long)(pid_t)pid != pid)
+		return false;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+int os_hardlink(const char *src, const char *dst)
+{
+	return linkat(AT_FDCWD, src, AT_FDCWD, dst, 0);
 }
 
 bool os_tz_pin(void)
