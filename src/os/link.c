@@ -71,12 +71,13 @@ int os_link_file(const char *src, const char *dst, mode_t mode, enum os_link_mod
 	return os_copy_file(src, dst, mode);
 }
 
-int os_lock(const char *path)
+/* flock(fd, op) on an open fd, waiting through signals unless interrupted;
+ * returns fd, or closes it and returns -1 with flock's errno. */
+static int lock_open_fd(int fd, int op)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	while (flock(fd, LOCK_EX) < 0) {
+	while (flock(fd, op) < 0) {
 		if (errno == EINTR && !os_interrupted())
 			continue;
 		int e = errno;
@@ -85,6 +86,11 @@ int os_lock(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+int os_lock(const char *path)
+{
+	return lock_open_fd(open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), LOCK_EX);
 }
 
 void os_unlock(int fd)
@@ -102,18 +108,8 @@ bool os_fd_is_at(int fd, const char *path)
 
 int os_trylock_dir(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EINTR)
-			continue;
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
+	return lock_open_fd(open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC),
+			    LOCK_EX | LOCK_NB);
 }
 
 bool os_pid_alive(long pid)
