@@ -5,6 +5,7 @@
 #   make check           the whole suite (tests/check.sh): plain, ASan+UBSan, valgrind
 #   make unit            cmocka unit tests only
 #   make integration     integration tests against real interpreters and shells
+#   make check-faults    FAULT_KILLS (100) random kill -9 runs of create and install
 #   make SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make LINK=dynamic    link cvenv the usual way (for distribution packages)
 #   make fuzz            libFuzzer targets (clang)
@@ -70,7 +71,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: FORCE all unit integration check valgrind fuzz fuzz-targets docs clean install
+.PHONY: FORCE all unit integration check check-faults valgrind fuzz fuzz-targets docs clean install
 ifeq ($(LINK),static)
   DYNAMIC_BIN := $(BUILD)/cvenv-dynamic
 else
@@ -121,6 +122,14 @@ integration: $(BUILD)/cvenv $(DYNAMIC_BIN)
 # The whole suite: plainly, under ASan+UBSan (leaks included), some under valgrind.
 check:
 	@sh tests/check.sh
+
+# Randomized kill -9 runs (tests/integration/killrun_lib.sh): create with pip
+# and a 200-wheel install, FAULT_KILLS kills each (make check runs 20).
+FAULT_KILLS ?= 100
+check-faults: $(BUILD)/cvenv $(DYNAMIC_BIN)
+	@CVENV_FAULT_KILLS=$(FAULT_KILLS) CVENV_BIN=$(abspath $(BUILD)/cvenv) \
+		CVENV_DYNAMIC_BIN=$(abspath $(DYNAMIC_BIN)) \
+		sh tests/integration/run.sh t4203-attack-kill-create.sh t4204-attack-kill-install.sh
 
 valgrind: $(DYNAMIC_BIN)
 	@CVENV_BIN=$(abspath $(DYNAMIC_BIN)) CVENV_DYNAMIC_BIN=$(abspath $(DYNAMIC_BIN)) CVENV_WRAPPER="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect" \

@@ -29,10 +29,11 @@ kr_snap() {
 		find . -type f -exec sha256sum {} + | LC_ALL=C sort -k2)
 }
 
-# kr_snap_no_lock PATH: kr_snap without .cvenv/lock (which a command run on
-# an env may leave, as it should: the lock lives as long as the env).
-kr_snap_no_lock() {
-	kr_snap "$1" | grep -v -E '^[a-z] [0-7]+ \./\.cvenv( |/lock )|  \./\.cvenv/lock$'
+# kr_snap_env PATH: kr_snap without .cvenv, cvenv's own state: the lock that
+# lives as long as the env, and what a killed run left there for the next
+# to clear (kr_strays checks that it did).
+kr_snap_env() {
+	kr_snap "$1" | grep -v -E '^[a-z] [0-7]+ \./\.cvenv( |/)|  \./\.cvenv/'
 }
 
 # kr_strays TARGET: what killed runs may leave beside TARGET or in its .cvenv.
@@ -45,7 +46,7 @@ kr_strays() {
 }
 
 kill_runs() {
-	local s=$1 target=$2 n=$3 i ms pid rc cut=0 state
+	local s=$1 target=$2 n=$3 i ms pid rc cut=0 state nb=0 na=0
 	for i in $(seq 1 "$n"); do
 		"${s}_reset" || { echo "run $i: cannot reset"; return 1; }
 		ms=$((RANDOM % 301))
@@ -57,11 +58,11 @@ kill_runs() {
 		rc=$?
 		[ "$rc" -eq 137 ] && cut=$((cut + 1))
 		"${s}_settle" || { echo "run $i: what the killed run left never settled"; return 1; }
-		kr_snap_no_lock "$target" >kr.now
+		kr_snap_env "$target" >kr.now
 		if cmp -s kr.now "$KR_BEFORE"; then
-			state=before
+			state=before nb=$((nb + 1))
 		elif cmp -s kr.now "$KR_AFTER"; then
-			state=after
+			state=after na=$((na + 1))
 		else
 			echo "run $i (killed at $ms ms, exit $rc): '$target' is half-made:"
 			diff -u "$KR_AFTER" kr.now | head -40
@@ -70,7 +71,7 @@ kill_runs() {
 		fi
 		# the next command finishes the job and leaves nothing stray
 		("${s}_cmd") >kr.out 2>&1 || { echo "run $i: the next run failed:"; cat kr.out; return 1; }
-		kr_snap_no_lock "$target" >kr.now
+		kr_snap_env "$target" >kr.now
 		cmp -s kr.now "$KR_AFTER" || {
 			echo "run $i (killed at $ms ms, $state): the next run did not complete '$target':"
 			diff -u "$KR_AFTER" kr.now | head -40
@@ -82,5 +83,5 @@ kill_runs() {
 			return 1
 		fi
 	done
-	echo "$n kills, $cut of them cut the command short"
+	echo "$n kills, $cut of them cut the command short; found before: $nb, complete: $na"
 }
