@@ -7,8 +7,8 @@
 #               purpose: the shielded child that commits a transaction
 # and two snapshots made by the test: $KR_BEFORE (the target before; "absent"
 # for a create) and $KR_AFTER (the target made by an uninterrupted run).
-# kill_runs SCENARIO TARGET N kills the command at a random point (0-300 ms)
-# N times; after each kill the target must be exactly before or exactly
+# kill_runs SCENARIO TARGET N kills the command at a random point (0 to
+# $KR_MAX_MS ms, default 300) N times; after each kill the target must be exactly before or exactly
 # after (file list, types, modes, link targets, content hashes), and after
 # the next, uninterrupted run exactly after, with no stray directory left
 # beside the target or inside its .cvenv. Runs that ended before the kill
@@ -49,7 +49,7 @@ kill_runs() {
 	local s=$1 target=$2 n=$3 i ms pid rc cut=0 state nb=0 na=0
 	for i in $(seq 1 "$n"); do
 		"${s}_reset" || { echo "run $i: cannot reset"; return 1; }
-		ms=$((RANDOM % 301))
+		ms=$((RANDOM % (${KR_MAX_MS:-300} + 1)))
 		"${s}_cmd" >"kr.out" 2>&1 &
 		pid=$!
 		sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"

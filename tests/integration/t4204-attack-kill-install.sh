@@ -1,5 +1,5 @@
 #!/bin/bash
-# kill -9 at random points (0-300 ms) of a 200-wheel `cvenv install`: the env
+# kill -9 at random points of a 200-wheel `cvenv install`: the env
 # is then exactly as before or completely changed, and the next install
 # completes it and leaves nothing in .cvenv but the lock. CVENV_FAULT_KILLS
 # kills (default 20; `make check-faults` runs 100 or more). See
@@ -36,11 +36,18 @@ for i in range(1, 201):
 " "$TEST_DIR" >/dev/null &&
 	cvenv create -p "$py" --without-pip v && cp -a v v.pristine &&
 	kr_snap_env v >"$KR_BEFORE" &&
-	(install_cmd) >out 2>&1 && kr_snap_env v >"$KR_AFTER" &&
+	(install_cmd) >out 2>&1 && install_reset &&
+	t0=$(date +%s%N) && (install_cmd) >out 2>&1 && t1=$(date +%s%N) &&
+	kr_snap_env v >"$KR_AFTER" &&
+	echo $(((t1 - t0) / 1000000)) >run.ms &&
 	test "$(ls -d v/lib/python3.12/site-packages/*.dist-info | wc -l)" = 200
 '
 
+# 0-300 ms, or up to 1.2 times an uninterrupted run where that is longer (a
+# loaded machine): some kills must land while files move into place.
 test_expect_success "kill -9 of a 200-wheel install, $KR_KILLS times: env before or complete, no strays" '
+	ms=$(cat run.ms) && KR_MAX_MS=$((ms * 6 / 5 > 300 ? ms * 6 / 5 : 300)) &&
+	echo "kills at 0-$KR_MAX_MS ms (an uninterrupted run, warm cache: $ms ms)" &&
 	kill_runs install v "$KR_KILLS"
 '
 
