@@ -51,6 +51,13 @@ test_expect_success '10.6: ... and keeps what was there before under the same na
 	tree proj2 >after && diff -u before after
 '
 
+test_expect_success 'a backup a killed update in place left is removed by the next create' '
+	cvenv create -p "$PY" --without-pip killed && mkdir -p killed/.cvenv/create-AbC123 &&
+	echo old >killed/.cvenv/create-AbC123/0 &&
+	cvenv create -p "$PY" --without-pip killed &&
+	test "$(ls -A killed/.cvenv)" = lock
+'
+
 test_expect_success 'setup: a pip wheel that fails to install' '
 	mkdir badseeds &&
 	python3 "$TEST_DIR/mkwheel.py" badseeds pip 99.0 --file pip/x.py=X --bad hash >/dev/null

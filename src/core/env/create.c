@@ -240,6 +240,23 @@ static void undo_finish(struct undo *u, bool ok)
 	memset(u, 0, sizeof(*u));
 }
 
+/* Removes the backups of updates in place that were killed: under the env
+ * lock, no other run can own one. */
+static void undo_clean_stale(const char *dir)
+{
+	char *state = path_join(dir, ".cvenv");
+	struct strvec names = STRVEC_INIT;
+	if (os_list_dir(state, &names) == 0)
+		for (size_t i = 0; i < names.n; i++)
+			if (starts_with(names.v[i], "create-")) {
+				char *p = path_join(state, names.v[i]);
+				os_rm_rf(p);
+				free(p);
+			}
+	strvec_clear(&names);
+	free(state);
+}
+
 /* mkdir -p of rel under root (which exists), one mkdir per component from
  * the top: no failed attempts from the bottom up as a generic mkdir -p makes,
  * which matters on slow (overlay, network) file systems. */
@@ -902,6 +919,7 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 			goto out;
 		undo_init(&u, dir, made_state);
 		have_undo = true;
+		undo_clean_stale(dir);
 	}
 	if (decide(dir, o, have_undo && u.made_state, &how) < 0)
 		goto out;
