@@ -7,6 +7,7 @@
 #   make CC=clang BUILD=build-clang    the same warnings, from clang
 #   make unit            cmocka unit tests only
 #   make integration     integration tests against real interpreters and shells
+#   make check-faults    FAULT_KILLS (100) random kill -9 runs of create and install
 #   make SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make LINK=static     opt-in: a static PIE that loads libzip and libcrypto
 #                        on first use (faster start; see BENCHMARKS.md)
@@ -79,7 +80,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: FORCE all unit integration check valgrind fuzz fuzz-targets docs clean install
+.PHONY: FORCE all unit integration check check-faults valgrind fuzz fuzz-targets docs clean install
 all: $(BUILD)/cvenv
 
 # The link settings, kept in a file that changes only when they do, so that
@@ -122,6 +123,13 @@ integration: $(BUILD)/cvenv
 # The whole suite: plainly, under ASan+UBSan (leaks included), some under valgrind.
 check:
 	@sh tests/check.sh
+
+# Randomized kill -9 runs (tests/integration/lib-killrun.sh): create with pip
+# and a 200-wheel install, FAULT_KILLS kills each (make check runs 20).
+FAULT_KILLS ?= 100
+check-faults: $(BUILD)/cvenv
+	@CVENV_FAULT_KILLS=$(FAULT_KILLS) CVENV_BIN=$(abspath $(BUILD)/cvenv) \
+		sh tests/integration/run.sh t4203-attack-kill-create.sh t4204-attack-kill-install.sh
 
 valgrind: $(BUILD)/cvenv
 	@test "$(LINK)" = dynamic || { echo "make valgrind: valgrind cannot follow malloc in a static program (LINK=static)"; exit 2; }

@@ -48,12 +48,14 @@ if test -z "$VIRTUAL_ENV_DISABLE_PROMPT"
         functions -c fish_prompt _old_fish_prompt
     end
 
+    # Runs at every prompt: builtins only, never a user's function of the
+    # same name (a `source` or `printf` defined in config.fish).
     function fish_prompt
         set -l old_status $status
-        printf '(%s) ' "$VIRTUAL_ENV_PROMPT"
-        if functions -q _old_fish_prompt
+        builtin printf '(%s) ' "$VIRTUAL_ENV_PROMPT"
+        if builtin functions -q _old_fish_prompt
             # Give the old prompt the status of the last command.
-            echo "exit $old_status" | source
+            builtin echo "exit $old_status" | builtin source
             _old_fish_prompt
         end
     end

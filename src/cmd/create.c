@@ -76,6 +76,14 @@ static int cmd_create(int argc, const char **argv)
 		hint("see 'cvenv create --help'");
 		return EXIT_USAGE;
 	}
+	/* "" is no directory: os_abspath("") is the current one, which a
+	 * --clear would empty */
+	for (int i = 0; i < n; i++)
+		if (!argv[i][0]) {
+			usage_error("an empty DIR names no directory");
+			hint("use '.' for the current directory");
+			return EXIT_USAGE;
+		}
 	if (opt_clear && opt_upgrade) {
 		usage_error("--clear and --upgrade cannot be used together");
 		return EXIT_USAGE;

@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
@@ -70,12 +71,13 @@ int os_link_file(const char *src, const char *dst, mode_t mode, enum os_link_mod
 	return os_copy_file(src, dst, mode);
 }
 
-int os_lock(const char *path)
+/* flock(fd, op) on an open fd, waiting through signals unless interrupted;
+ * returns fd, or closes it and returns -1 with flock's errno. */
+static int lock_open_fd(int fd, int op)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	while (flock(fd, LOCK_EX) < 0) {
+	while (flock(fd, op) < 0) {
 		if (errno == EINTR && !os_interrupted())
 			continue;
 		int e = errno;
@@ -86,10 +88,40 @@ int os_lock(const char *path)
 	return fd;
 }
 
+int os_lock(const char *path)
+{
+	return lock_open_fd(open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), LOCK_EX);
+}
+
 void os_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+bool os_fd_is_at(int fd, const char *path)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && lstat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+int os_trylock_dir(const char *path)
+{
+	return lock_open_fd(open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC),
+			    LOCK_EX | LOCK_NB);
+}
+
+bool os_pid_alive(long pid)
+{
+	if (pid <= 0 || (long)(pid_t)pid != pid)
+		return false;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+int os_hardlink(const char *src, const char *dst)
+{
+	return linkat(AT_FDCWD, src, AT_FDCWD, dst, 0);
 }
 
 bool os_tz_pin(void)

@@ -38,5 +38,18 @@ void os_tz_unpin(bool pinned);
  * it is free. Returns the descriptor to pass to os_unlock. */
 int os_lock(const char *path);
 void os_unlock(int fd);
+/* Whether the file fd has open is the one now at path (links not followed):
+ * a lock taken on a file that was then removed or replaced excludes nobody. */
+bool os_fd_is_at(int fd, const char *path);
+/* The lock on a directory itself (not following a link), without waiting:
+ * the descriptor, or -1 with errno EWOULDBLOCK when another process holds
+ * it (ELOOP, ENOTDIR: not a directory). Released by os_unlock; a child that
+ * inherited the descriptor holds it until it exits too. */
+int os_trylock_dir(const char *path);
+/* Whether a process of that id exists (kill(pid, 0); EPERM counts as
+ * alive). An id may have been reused: callers pair it with a lock. */
+bool os_pid_alive(long pid);
+/* A hard link of src (itself, when a symlink) at dst, which must not exist. */
+int os_hardlink(const char *src, const char *dst);
 
 #endif

@@ -123,6 +123,26 @@ relative)
 	deactivate
 	check_inactive symlink
 	;;
+ps1-not-exported)
+	# issue 10.15: deactivate leaves PS1 unexported when it was
+	PS1='p> '
+	. "$script"
+	check_active ps1-not-exported
+	deactivate
+	check_inactive ps1-not-exported
+	[ "$PS1" = 'p> ' ] || fail ps1-not-exported "PS1 not restored: [$PS1]"
+	if printenv PS1 >/dev/null; then fail ps1-not-exported "PS1 exported after deactivate"; fi
+	;;
+ps1-exported)
+	PS1='p> '
+	export PS1
+	. "$script"
+	check_active ps1-exported
+	printenv PS1 >/dev/null || fail ps1-exported "PS1 no longer exported while active"
+	deactivate
+	check_inactive ps1-exported
+	[ "$(printenv PS1)" = 'p> ' ] || fail ps1-exported "PS1 not exported as before: [$(printenv PS1)]"
+	;;
 *) fail "$1" "unknown scenario" ;;
 esac
 echo DONE
@@ -164,6 +184,11 @@ test_expect_success 'the same under set -eu (and pipefail where the shell has it
 test_expect_success 'an unset PS1 stays unset, an empty one stays empty' '
 	STRICT=1 SCENARIO=ps1-unset for_each_name for_all_shells &&
 	STRICT=1 SCENARIO=ps1-empty for_each_name for_all_shells
+'
+
+test_expect_success '10.15: PS1 is exported after deactivate exactly when it was before' '
+	SCENARIO=ps1-not-exported for_each_name for_all_shells &&
+	SCENARIO=ps1-exported for_each_name for_all_shells
 '
 
 test_expect_success 'VIRTUAL_ENV_DISABLE_PROMPT leaves the prompt alone' '

@@ -88,6 +88,28 @@ case relative
     check_active symlink
     deactivate
     check_inactive symlink
+case user-functions
+    # issue 10.15: a user's functions named like the builtins the prompt
+    # uses are never run by it
+    function fish_prompt
+        builtin printf 'p> '
+    end
+    source $script
+    function source
+        set -g hijacked "$hijacked source"
+    end
+    function printf
+        set -g hijacked "$hijacked printf"
+    end
+    function echo
+        set -g hijacked "$hijacked echo"
+    end
+    set -l shown (fish_prompt)
+    functions -e source printf echo
+    test "$shown" = "($WANT_PROMPT) p> "; or fail user-functions "prompt=[$shown]"
+    set -q hijacked; and fail user-functions "the prompt ran the user's$hijacked"
+    deactivate
+    check_inactive user-functions
 case '*'
     fail $argv[1] "unknown scenario"
 end
@@ -129,6 +151,10 @@ test_expect_success 'activating a second env leaves the first' '
 
 test_expect_success 'sourcing by a relative path and through a symbolic link' '
 	SCENARIO=relative for_each_name run_fish
+'
+
+test_expect_success '10.15: the prompt runs builtins, never user functions named source, printf, echo' '
+	SCENARIO=user-functions for_each_name run_fish
 '
 
 test_expect_success 'no name was ever executed (canary)' '

@@ -23,6 +23,11 @@ static const char *const script_names[] = {
 	"activate", "activate.fish", "activate.csh", "Activate.ps1", "activate.nu",
 };
 
+const char *activate_script_name(size_t i)
+{
+	return i < ARRAY_SIZE(script_names) ? script_names[i] : NULL;
+}
+
 void quote_posix_sh(struct buf *out, const char *s)
 {
 	/* Inside '...' every byte is literal; a ' closes, is escaped, reopens. */

@@ -32,6 +32,10 @@ int activate_check(const struct activate_vars *v);
  * failure. */
 int activate_write_scripts(const char *bin_dir, const struct activate_vars *v, bool fresh);
 
+/* The name of the i-th script activate_write_scripts writes; NULL past the
+ * last. */
+const char *activate_script_name(size_t i);
+
 /* Renders one script (by template name, e.g. "activate.fish"), appending it
  * to out. Checks the values first (-1 with error() when refused). */
 int activate_render(const char *name, const struct activate_vars *v, struct buf *out);

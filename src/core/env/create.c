@@ -6,6 +6,7 @@
 
 #include "core/env/activate.h"
 #include "core/env/create.h"
+#include "core/env/envlock.h"
 #include "core/env/seed.h"
 #include "core/interp/interp.h"
 #include "core/interp/interpcache.h"
@@ -14,6 +15,7 @@
 #include "core/env/venv.h"
 #include "os/fs.h"
 #include "os/interrupt.h"
+#include "os/link.h"
 #include "os/spawn.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -108,10 +110,158 @@ static int put_copy(const char *src, const char *path, unsigned mode)
 	return rename_over(tmp, path, os_copy_file(src, tmp, mode));
 }
 
+/* ---- Taking back an update in place ----
+ * An existing directory is changed in place (an env updated, an empty or
+ * foreign directory filled). Exit 1 must mean "as it was", so every change
+ * is logged before it is made: a path about to be made (removed again on
+ * failure), an existing file about to be replaced (first hard-linked into a
+ * backup directory, renamed back over the new one on failure), an entry
+ * --clear would delete (moved into the backup instead). A failure undoes the
+ * log newest first; nothing but what this run made is removed. The backup
+ * directory, <env>/.cvenv/create-XXXXXX, lives under the env lock and goes
+ * at the end. */
+struct undo {
+	char *dir;             /* the env */
+	char *backup;          /* made on first need, or NULL */
+	struct strvec paths;   /* the log: each path changed, oldest first */
+	struct strvec backups; /* for each, where its old self waits; "": made */
+	bool made_state;       /* <dir>/.cvenv was made by this run */
+};
+
+static void undo_init(struct undo *u, const char *dir, bool made_state)
+{
+	memset(u, 0, sizeof(*u));
+	u->dir = xstrdup(dir);
+	strvec_init(&u->paths);
+	strvec_init(&u->backups);
+	u->made_state = made_state;
+}
+
+static void undo_log(struct undo *u, const char *path, char *backup_take)
+{
+	strvec_push(&u->paths, path);
+	strvec_push_take(&u->backups, backup_take);
+}
+
+/* A new name in the backup directory. */
+static char *undo_backup_slot(struct undo *u)
+{
+	if (!u->backup) {
+		char *state = path_join(u->dir, ".cvenv");
+		u->backup = os_mkdtemp_in(state, "create-");
+		free(state);
+		if (!u->backup)
+			return NULL;
+	}
+	return xstrfmt("%s/%zu", u->backup, u->paths.n);
+}
+
+/* Logs that path is about to be made or replaced (u NULL: no log). */
+static int undo_touch(struct undo *u, const char *path)
+{
+	if (!u)
+		return 0;
+	if (!os_exists(path)) {
+		undo_log(u, path, xstrdup(""));
+		return 0;
+	}
+	if (os_is_dir(path) && !os_is_symlink(path))
+		return 0; /* directories are never replaced, only made */
+	char *slot = undo_backup_slot(u);
+	if (!slot || os_hardlink(path, slot) < 0) {
+		int e = errno;
+		free(slot);
+		return error("cannot keep a copy of '%s' to restore on failure: %s", path,
+			     strerror(e));
+	}
+	undo_log(u, path, slot);
+	return 0;
+}
+
+/* --clear in place: moves the env's entries (all but .cvenv) aside. */
+static int undo_clear(struct undo *u)
+{
+	struct strvec names = STRVEC_INIT;
+	int r = os_list_dir(u->dir, &names);
+	if (r < 0)
+		r = error("cannot clear '%s': %s", u->dir, strerror(errno));
+	for (size_t i = 0; r == 0 && i < names.n; i++) {
+		if (!strcmp(names.v[i], ".cvenv"))
+			continue;
+		char *p = path_join(u->dir, names.v[i]);
+		char *slot = undo_backup_slot(u);
+		if (!slot || os_rename(p, slot) < 0) {
+			r = error("cannot clear '%s': %s", p, strerror(errno));
+			free(slot);
+		} else {
+			undo_log(u, p, slot);
+		}
+		free(p);
+	}
+	strvec_clear(&names);
+	return r;
+}
+
+/* Puts everything back as it was, newest change first. */
+static void undo_rollback(struct undo *u)
+{
+	for (size_t i = u->paths.n; i-- > 0;) {
+		const char *p = u->paths.v[i], *old = u->backups.v[i];
+		if (!*old ? os_rm_rf(p) < 0 : os_rename(old, p) < 0)
+			warning("cannot restore '%s'%s%s: %s", p, *old ? " from " : "", old,
+				strerror(errno));
+	}
+}
+
+/* Ends the update: rolled back unless ok; the backup goes; a .cvenv this
+ * run made goes too when it failed and holds nothing but the lock -- the
+ * lock holder's last act, which env_lock allows for. */
+static void undo_finish(struct undo *u, bool ok)
+{
+	if (!ok)
+		undo_rollback(u);
+	if (u->backup)
+		os_rm_rf(u->backup);
+	if (!ok && u->made_state) {
+		char *state = path_join(u->dir, ".cvenv");
+		char *lock = path_join(state, "lock");
+		struct strvec names = STRVEC_INIT;
+		if (os_list_dir(state, &names) == 0 && names.n == 1 && !strcmp(names.v[0], "lock")) {
+			os_unlink(lock);
+			os_rmdir(state);
+		}
+		strvec_clear(&names);
+		free(lock);
+		free(state);
+	}
+	strvec_clear(&u->paths);
+	strvec_clear(&u->backups);
+	free(u->backup);
+	free(u->dir);
+	memset(u, 0, sizeof(*u));
+}
+
+/* Removes the backups of updates in place that were killed: under the env
+ * lock, no other run can own one. */
+static void undo_clean_stale(const char *dir)
+{
+	char *state = path_join(dir, ".cvenv");
+	struct strvec names = STRVEC_INIT;
+	if (os_list_dir(state, &names) == 0)
+		for (size_t i = 0; i < names.n; i++)
+			if (starts_with(names.v[i], "create-")) {
+				char *p = path_join(state, names.v[i]);
+				os_rm_rf(p);
+				free(p);
+			}
+	strvec_clear(&names);
+	free(state);
+}
+
 /* mkdir -p of rel under root (which exists), one mkdir per component from
  * the top: no failed attempts from the bottom up as a generic mkdir -p makes,
  * which matters on slow (overlay, network) file systems. */
-static int mkdir_under(const char *root, const char *rel)
+static int mkdir_under(const char *root, const char *rel, struct undo *u)
 {
 	struct buf p = BUF_INIT;
 	buf_addstr(&p, root);
@@ -121,6 +271,8 @@ static int mkdir_under(const char *root, const char *rel)
 		size_t n = slash ? (size_t)(slash - s) : strlen(s);
 		buf_addch(&p, '/');
 		buf_add(&p, s, n);
+		if (u && !os_exists(p.ptr))
+			undo_log(u, p.ptr, xstrdup(""));
 		if (os_mkdir(p.ptr, 0777) < 0 && !(errno == EEXIST && os_is_dir(p.ptr)))
 			r = -1;
 		s += n;
@@ -133,13 +285,18 @@ static int mkdir_under(const char *root, const char *rel)
 
 /* Makes one planned item under root. fresh: root is a new directory private to
  * this run (the build directory), so nothing can be in the way and nobody can
- * see a file half-written: no existence checks, no temporary and rename. */
-static int apply_item(const char *root, const struct layout_item *it, bool fresh)
+ * see a file half-written: no existence checks, no temporary and rename.
+ * Otherwise u notes what changes. */
+static int apply_item(const char *root, const struct layout_item *it, bool fresh, struct undo *u)
 {
 	char *path = path_join(root, it->path);
 	int r = 0;
 	if (!fresh && it->only_if_missing && os_exists(path))
 		goto done;
+	if (!fresh && it->kind != LAYOUT_DIR && undo_touch(u, path) < 0) {
+		r = -1; /* reported */
+		goto done;
+	}
 	switch (it->kind) {
 	case LAYOUT_DIR:
 		if (!fresh && (os_is_symlink(path) || (os_exists(path) && !os_is_dir(path)))) {
@@ -147,7 +304,7 @@ static int apply_item(const char *root, const struct layout_item *it, bool fresh
 				  path);
 			goto done;
 		}
-		r = mkdir_under(root, it->path);
+		r = mkdir_under(root, it->path, u);
 		break;
 	case LAYOUT_SYMLINK:
 		r = fresh ? os_symlink(it->arg, path) : put_symlink(it->arg, path);
@@ -177,27 +334,38 @@ static const struct layout_item *cfg_item(const struct layout *l)
 	return NULL;
 }
 
+/* The activation scripts, noted in u first when updating in place. */
+static int write_scripts(const char *root, const struct layout *l, const struct activate_vars *av,
+			 bool fresh, struct undo *u)
+{
+	char *bin = path_join(root, l->bin_dir);
+	int r = 0;
+	for (size_t i = 0; u && r == 0 && activate_script_name(i); i++) {
+		char *p = path_join(bin, activate_script_name(i));
+		r = undo_touch(u, p);
+		free(p);
+	}
+	if (r == 0)
+		r = activate_write_scripts(bin, av, fresh);
+	free(bin);
+	return r;
+}
+
 /* Makes the env's files under root (the build directory, or the env itself
  * when updating in place), all but pyvenv.cfg. */
 static int populate_body(const char *root, bool fresh, const struct layout *l,
-			 const struct activate_vars *av, bool scripts)
+			 const struct activate_vars *av, bool scripts, struct undo *u)
 {
 	const struct layout_item *cfg = cfg_item(l);
 	for (size_t i = 0; i < l->n; i++)
-		if (&l->v[i] != cfg && apply_item(root, &l->v[i], fresh) < 0)
+		if (&l->v[i] != cfg && apply_item(root, &l->v[i], fresh, u) < 0)
 			return -1;
-	if (scripts) {
-		char *bin = path_join(root, l->bin_dir);
-		int r = activate_write_scripts(bin, av, fresh);
-		free(bin);
-		if (r < 0)
-			return -1;
-	}
-	return 0;
+	return scripts ? write_scripts(root, l, av, fresh, u) : 0;
 }
 
 /* pyvenv.cfg, with cfg_text instead of the planned text when given. */
-static int populate_cfg(const char *root, bool fresh, const struct layout *l, const char *cfg_text)
+static int populate_cfg(const char *root, bool fresh, const struct layout *l, const char *cfg_text,
+			struct undo *u)
 {
 	const struct layout_item *cfg = cfg_item(l);
 	if (!cfg)
@@ -205,20 +373,23 @@ static int populate_cfg(const char *root, bool fresh, const struct layout *l, co
 	struct layout_item first = *cfg;
 	if (cfg_text)
 		first.arg = (char *)cfg_text;
-	return apply_item(root, &first, fresh);
+	return apply_item(root, &first, fresh, u);
 }
 
 /* Makes the env's files under root. pyvenv.cfg comes last -- a directory
  * becomes an env for other programs only once everything else is there. */
 static int populate(const char *root, bool fresh, const struct layout *l,
-		    const struct activate_vars *av, bool scripts, const char *cfg_text)
+		    const struct activate_vars *av, bool scripts, const char *cfg_text,
+		    struct undo *u)
 {
-	if (populate_body(root, fresh, l, av, scripts) < 0)
+	if (populate_body(root, fresh, l, av, scripts, u) < 0)
 		return -1;
-	return populate_cfg(root, fresh, l, cfg_text);
+	return populate_cfg(root, fresh, l, cfg_text, u);
 }
 
-int create_seed_pip(const struct interp *ip, const char *env_dir, const struct create_opts *o)
+/* Seeds pip into env_dir, whose launchers name final_dir's python. */
+static int seed_pip(const struct interp *ip, const char *env_dir, const char *final_dir,
+		    const struct create_opts *o)
 {
 	struct seed_opts so = {
 		.wheel_dir = o->seed_wheels,
@@ -226,8 +397,13 @@ int create_seed_pip(const struct interp *ip, const char *env_dir, const struct c
 		.no_cache = o->no_cache,
 		.link_mode = o->link_mode,
 	};
-	info(1, "installing pip into '%s'", env_dir);
-	return seed_install(ip, env_dir, &so);
+	info(1, "installing pip into '%s'", final_dir);
+	return seed_install(ip, env_dir, final_dir, &so);
+}
+
+int create_seed_pip(const struct interp *ip, const char *env_dir, const struct create_opts *o)
+{
+	return seed_pip(ip, env_dir, env_dir, o);
 }
 
 /* Checked between steps: an interrupt undoes the env being made. */
@@ -243,11 +419,22 @@ static bool interrupted(const char *dir)
  * beside, exchange. FILL_EMPTY: an existing empty directory is filled in
  * place -- renaming over it would pull it from under a shell whose current
  * directory it is, and fails on a mount point -- and emptied again on
- * failure. IN_PLACE: an existing env or non-empty directory, updated. */
+ * failure. IN_PLACE: an existing env or non-empty directory, updated. The
+ * last three run under the env lock, taken before deciding. */
 enum how { HOW_NEW, HOW_FILL_EMPTY, HOW_SWAP, HOW_IN_PLACE };
 
+/* Whether dir has no entries but a .cvenv this run made (to lock it). */
+static bool is_empty_but_state(const char *dir, bool made_state)
+{
+	struct strvec names = STRVEC_INIT;
+	bool empty = os_list_dir(dir, &names) == 0 &&
+		     (names.n == 0 || (names.n == 1 && made_state && !strcmp(names.v[0], ".cvenv")));
+	strvec_clear(&names);
+	return empty;
+}
+
 /* Decides how the target is made; refuses what must not be touched. */
-static int decide(const char *dir, const struct create_opts *o, enum how *how)
+static int decide(const char *dir, const struct create_opts *o, bool made_state, enum how *how)
 {
 	if (!os_exists(dir)) {
 		*how = HOW_NEW;
@@ -256,7 +443,7 @@ static int decide(const char *dir, const struct create_opts *o, enum how *how)
 	if (!os_is_dir(dir))
 		return error("cannot create environment '%s': it exists and is not a directory", dir);
 	bool is_env = venv_is_env(dir);
-	bool empty = os_dir_is_empty(dir);
+	bool empty = is_empty_but_state(dir, made_state);
 	if (os_is_symlink(dir)) {
 		/* Replacing a link to a directory would replace the link: work inside. */
 		if (o->clear && !is_env && !empty)
@@ -283,24 +470,6 @@ refuse:
 	return -1;
 }
 
-/* Empties a directory in place: --clear through a link to an env, or an
- * empty directory we filled and must give back empty. */
-static int clear_contents(const char *dir)
-{
-	struct strvec names = STRVEC_INIT;
-	int r = os_list_dir(dir, &names);
-	for (size_t i = 0; r == 0 && i < names.n; i++) {
-		char *p = path_join(dir, names.v[i]);
-		if (os_rm_rf(p) < 0)
-			r = -1;
-		free(p);
-	}
-	if (r < 0)
-		r = error("cannot clear '%s': %s", dir, strerror(errno));
-	strvec_clear(&names);
-	return r;
-}
-
 /* The nearest missing ancestor of dir's parent that mkdir -p will create, so
  * that a failure can take it away again; NULL if the parent exists. */
 static char *first_missing_parent(const char *dir)
@@ -319,16 +488,22 @@ static char *first_missing_parent(const char *dir)
 }
 
 /* A new env is built in a directory of its own beside the target, made with
- * the target's future mode (a plain mkdir: umask, default ACLs), and renamed
- * into place: no temporary parent to make and remove (on this ext4 an rmdir
- * of even an empty directory costs more than three mkdirs). */
+ * the target's future mode (a plain mkdir: umask, default ACLs), seeded with
+ * pip there, and renamed into place: no temporary parent to make and remove
+ * (on this ext4 an rmdir of even an empty directory costs more than three
+ * mkdirs). Its name carries the builder's pid, ".<name>.cvenv-<pid>-XXXXXX",
+ * and the builder holds an flock on the directory itself from the start
+ * (inherited by the shielded child that commits pip's files), so that the
+ * next create of that DIR can tell a dead builder's leftovers (pid gone and
+ * lock free: removed, see clean_stale_builds) from a live one's. */
 struct build {
-	char *root;  /* the env being built: <parent>/.<name>.cvenv-XXXXXX */
+	char *root;  /* the env being built: <parent>/.<name>.cvenv-<pid>-XXXXXX */
 	char *old;   /* <root>-old: where a --clear swap without RENAME_EXCHANGE
 			puts the env it replaces */
 	bool root_live; /* root holds something to remove at the end: the env
 			   under construction, or what it replaced, or a failed one */
 	char *made_parent;
+	int lock_fd;  /* the flock on root (on DIR, once renamed), or -1 */
 };
 
 static void build_cleanup(struct build *b, bool remove_parent)
@@ -339,15 +514,19 @@ static void build_cleanup(struct build *b, bool remove_parent)
 		os_rm_rf(b->old);
 	if (remove_parent && b->made_parent)
 		os_rm_rf(b->made_parent);
+	if (b->root)
+		os_unlock(b->lock_fd);
 	free(b->root);
 	free(b->old);
 	free(b->made_parent);
 	memset(b, 0, sizeof(*b));
+	b->lock_fd = -1;
 }
 
 static int build_begin(struct build *b, const char *dir)
 {
 	memset(b, 0, sizeof(*b));
+	b->lock_fd = -1;
 	b->made_parent = first_missing_parent(dir);
 	char *parent = os_dirname(dir);
 	if (os_mkdir_p(parent, 0777) < 0) {
@@ -356,7 +535,7 @@ static int build_begin(struct build *b, const char *dir)
 		return -1;
 	}
 	char *base = os_basename(dir);
-	char *prefix = xstrfmt(".%s.cvenv-", base);
+	char *prefix = xstrfmt(".%s.cvenv-%ld-", base, (long)getpid());
 	b->root = os_mkdir_unique(parent, prefix);
 	int e = errno;
 	free(prefix);
@@ -366,7 +545,67 @@ static int build_begin(struct build *b, const char *dir)
 		return error("cannot create environment '%s': %s", dir, strerror(e));
 	b->root_live = true;
 	b->old = xstrfmt("%s-old", b->root);
+	/* free but for a cleaner in another pid namespace that saw it first:
+	 * then the pid in the name still protects it from this namespace */
+	b->lock_fd = os_trylock_dir(b->root);
 	return 0;
+}
+
+/* Parses ".<base>.cvenv-<pid>-XXXXXX[-old]" (name past the prefix): the
+ * pid, and whether it is a swap's "-old". */
+static bool parse_build_name(const char *rest, long *pid, bool *old)
+{
+	char *end;
+	if (!isdigit((unsigned char)*rest))
+		return false;
+	errno = 0;
+	*pid = strtol(rest, &end, 10);
+	if (errno || *end != '-')
+		return false;
+	end++;
+	for (int i = 0; i < 6; i++)
+		if (!isalnum((unsigned char)end[i]))
+			return false;
+	*old = !strcmp(end + 6, "-old");
+	return !end[6] || *old;
+}
+
+/* Removes what killed creates of dir left beside it: build directories whose
+ * builder is gone (its pid not alive and the flock on the directory free).
+ * A "-old" (the env a swap without RENAME_EXCHANGE had moved aside) goes
+ * back to dir when dir is missing. Anything live, or not named as cvenv
+ * names its builds, is left alone; links are never followed. */
+static void clean_stale_builds(const char *dir)
+{
+	char *parent = os_dirname(dir);
+	char *base = os_basename(dir);
+	char *prefix = xstrfmt(".%s.cvenv-", base);
+	struct strvec names = STRVEC_INIT;
+	if (os_list_dir(parent, &names) < 0)
+		names.n = 0;
+	for (size_t i = 0; i < names.n; i++) {
+		long pid;
+		bool old;
+		if (!starts_with(names.v[i], prefix) ||
+		    !parse_build_name(names.v[i] + strlen(prefix), &pid, &old) ||
+		    pid == (long)getpid() || os_pid_alive(pid))
+			continue;
+		char *p = path_join(parent, names.v[i]);
+		int fd = os_trylock_dir(p);
+		if (fd >= 0) {
+			if (old && !os_exists(dir) && os_rename(p, dir) == 0)
+				warning("'%s' was moved back: a killed create (pid %ld) had moved "
+					"it to '%s'", dir, pid, p);
+			else if (os_rm_rf(p) == 0)
+				info(1, "removed '%s', left by a killed create (pid %ld)", p, pid);
+			os_unlock(fd);
+		}
+		free(p);
+	}
+	strvec_clear(&names);
+	free(prefix);
+	free(base);
+	free(parent);
 }
 
 /* Moves the built env into place. */
@@ -397,23 +636,6 @@ static int build_commit(struct build *b, const char *dir, enum how how)
 		return -1;
 	}
 	return error("cannot move the new environment into '%s': %s", dir, strerror(errno));
-}
-
-/* Takes a just-committed env away again (pip seeding failed). */
-static void build_undo(struct build *b, const char *dir, enum how how)
-{
-	if (how == HOW_SWAP) {
-		if (os_rename_exchange(b->root, dir) < 0 && os_is_dir(b->old)) {
-			/* swapped by hand: the old env waits at old */
-			os_rm_rf(b->root);
-			if (os_rename(dir, b->root) == 0)
-				os_rename(b->old, dir);
-		}
-		b->root_live = true;
-		return;
-	}
-	if (os_rename(dir, b->root) == 0)
-		b->root_live = true;
 }
 
 static void layout_opts_of(const struct create_opts *o, const char *dir, struct layout_opts *lo)
@@ -548,11 +770,11 @@ void create_head_start(const char *python, void *arg)
 		struct activate_vars av = { h->dir, "bin", h->o->prompt ? h->o->prompt : name };
 		/* from here a Ctrl-C must not leave the build behind */
 		os_defer_interrupts();
-		if (activate_check(&av) == 0 && decide(h->dir, h->o, &how) == 0 && how == HOW_NEW &&
+		if (activate_check(&av) == 0 && decide(h->dir, h->o, false, &how) == 0 && how == HOW_NEW &&
 		    layout_plan(&f, &lo, &h->plan) == 0 && os_can_write_near(h->dir)) {
 			av.bin_name = h->plan.bin_dir;
 			if (build_begin(&h->b, h->dir) < 0 ||
-			    populate_body(h->b.root, true, &h->plan, &av, true) < 0)
+			    populate_body(h->b.root, true, &h->plan, &av, true, NULL) < 0)
 				build_cleanup(&h->b, true);
 		}
 		free(name);
@@ -584,16 +806,96 @@ static bool head_fits(const struct create_head *h, const char *dir, const struct
 	return true;
 }
 
+/* IN_PLACE, FILL_EMPTY: the env's files changed in dir itself, under its
+ * lock (*lock_fd), each change logged in u. */
+static int update_in_place(const struct interp *ip, const struct create_opts *o, const char *dir,
+			   enum how how, const struct layout *l, const struct activate_vars *av,
+			   const char *pip_cfg, struct undo *u, int *lock_fd)
+{
+	/* venv leaves the scripts alone on --upgrade; a new env still gets them */
+	bool scripts = !o->upgrade || how != HOW_IN_PLACE;
+	if (o->clear && how == HOW_IN_PLACE && undo_clear(u) < 0)
+		return -1;
+	if (populate(dir, false, l, av, scripts, pip_cfg, u) < 0 || interrupted(dir))
+		return -1;
+	if (!o->with_pip)
+		return 0;
+	/* seeding takes the env lock itself (a second flock of the same file
+	 * from this process would wait for ourselves): let go meanwhile */
+	env_unlock(*lock_fd);
+	int pr = os_interrupted() ? -1 : seed_pip(ip, dir, dir, o);
+	*lock_fd = env_lock(dir);
+	if (pr < 0 || *lock_fd < 0 || interrupted(dir))
+		return -1;
+	return pip_cfg ? apply_item(dir, cfg_item(l), false, u) : 0;
+}
+
+/* NEW, SWAP: the env built (or taken from the head start) and seeded in a
+ * private directory beside dir, then published by one rename. */
+static int build_and_publish(const struct interp *ip, const struct create_opts *o,
+			     const char *dir, enum how how, const struct layout *l,
+			     const struct activate_vars *av, const char *pip_cfg,
+			     struct create_head *head, struct build *b, bool *committed)
+{
+	if (how == HOW_NEW && head_fits(head, dir, l)) {
+		info(2, "the env was built while the interpreter answered");
+		*b = head->b; /* the head start's build is this env's now */
+		memset(&head->b, 0, sizeof(head->b));
+		if (populate_cfg(b->root, true, l, pip_cfg, NULL) < 0)
+			return -1;
+	} else {
+		/* a head start that does not fit goes; the parent directories
+		 * it made are this build's to remove on failure */
+		char *made_parent = NULL;
+		if (head) {
+			made_parent = head->b.made_parent;
+			head->b.made_parent = NULL;
+			build_cleanup(&head->b, false);
+		}
+		int br = build_begin(b, dir);
+		if (made_parent) {
+			free(b->made_parent);
+			b->made_parent = made_parent;
+		}
+		if (br < 0 || populate(b->root, true, l, av, true, pip_cfg, NULL) < 0)
+			return -1;
+	}
+	if (o->with_pip) {
+		/* seeded before it is published: a kill leaves no env without pip */
+		int pr = os_interrupted() ? -1 : seed_pip(ip, b->root, dir, o);
+		if (pr < 0 || interrupted(dir))
+			return -1;
+		if (pip_cfg && apply_item(b->root, cfg_item(l), false, NULL) < 0)
+			return -1;
+		/* the build's lock file is no part of a new env (as venv's): no
+		 * other process can hold it, the directory being private */
+		char *state = path_join(b->root, ".cvenv");
+		int rr = os_rm_rf(state);
+		free(state);
+		if (rr < 0)
+			return error("cannot remove '%s/.cvenv': %s", b->root, strerror(errno));
+	}
+	if (interrupted(dir) || build_commit(b, dir, how) < 0)
+		return -1;
+	*committed = true;
+	return 0;
+}
+
 int create_env(const struct interp *ip, const struct create_opts *o, const char *dir_arg,
 	       struct create_head *head)
 {
+	if (!dir_arg[0]) /* os_abspath would make it the current directory */
+		return error("cannot create environment '': an empty path names no directory");
 	char *dir = os_abspath(dir_arg);
 	char *name = os_basename(dir);
 	struct activate_vars av = { dir, "bin", o->prompt ? o->prompt : name };
 	struct layout_facts f;
 	struct layout_opts lo;
 	struct layout l = LAYOUT_INIT;
-	struct build b = { 0 };
+	struct build b = { .lock_fd = -1 };
+	struct undo u;
+	bool have_undo = false;
+	int lock_fd = -1;
 	enum how how = HOW_NEW;
 	int r = -1;
 	bool committed = false;
@@ -601,12 +903,27 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 
 	facts_of(ip, &f);
 	layout_opts_of(o, dir, &lo);
-	if (activate_check(&av) < 0 || decide(dir, o, &how) < 0 || layout_plan(&f, &lo, &l) < 0)
+	if (activate_check(&av) < 0 || layout_plan(&f, &lo, &l) < 0)
 		goto out;
 	if (!os_can_write_near(dir)) {
 		error("cannot create environment '%s': %s", dir, strerror(EACCES));
 		goto out;
 	}
+	clean_stale_builds(dir);
+	if (os_is_dir(dir)) {
+		/* an existing directory changes under its env lock, and what
+		 * to do is decided under it */
+		char *state = path_join(dir, ".cvenv");
+		bool made_state = !os_exists(state);
+		free(state);
+		if ((lock_fd = env_lock(dir)) < 0)
+			goto out;
+		undo_init(&u, dir, made_state);
+		have_undo = true;
+		undo_clean_stale(dir);
+	}
+	if (decide(dir, o, have_undo && u.made_state, &how) < 0)
+		goto out;
 	av.bin_name = l.bin_dir;
 	info(1, "creating '%s' with %s %s (%s)", dir, ip->implementation, ip->version,
 	     ip->base_executable);
@@ -623,62 +940,16 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 		pyvenvcfg_free(&cfg);
 		pip_cfg = buf_detach(&text);
 	}
-	/* venv leaves the scripts alone on --upgrade; a new env still gets them */
-	bool scripts = !o->upgrade || how != HOW_IN_PLACE;
-	if (how == HOW_IN_PLACE || how == HOW_FILL_EMPTY) {
-		if (o->clear && how == HOW_IN_PLACE && clear_contents(dir) < 0)
-			goto out;
-		if (populate(dir, false, &l, &av, scripts, pip_cfg) < 0) {
-			if (how == HOW_FILL_EMPTY)
-				clear_contents(dir);
-			goto out;
-		}
-	} else {
-		if (how == HOW_NEW && head_fits(head, dir, &l)) {
-			info(2, "the env was built while the interpreter answered");
-			b = head->b; /* the head start's build is this env's now */
-			memset(&head->b, 0, sizeof(head->b));
-			if (populate_cfg(b.root, true, &l, pip_cfg) < 0)
-				goto out;
-		} else {
-			/* a head start that does not fit goes; the parent
-			 * directories it made are this build's to remove on failure */
-			char *made_parent = NULL;
-			if (head) {
-				made_parent = head->b.made_parent;
-				head->b.made_parent = NULL;
-				build_cleanup(&head->b, false);
-			}
-			int br = build_begin(&b, dir);
-			if (made_parent) {
-				free(b.made_parent);
-				b.made_parent = made_parent;
-			}
-			if (br < 0 || populate(b.root, true, &l, &av, scripts, pip_cfg) < 0)
-				goto out;
-		}
-		if (interrupted(dir) || build_commit(&b, dir, how) < 0)
-			goto out;
-		committed = true;
-	}
-	if (o->with_pip) {
-		int pr = os_interrupted() ? -1 : create_seed_pip(ip, dir, o);
-		if (interrupted(dir))
-			pr = -1;
-		if (pr < 0) {
-			if (committed)
-				build_undo(&b, dir, how);
-			else if (how == HOW_FILL_EMPTY)
-				clear_contents(dir);
-			committed = false;
-			goto out;
-		}
-		if (pip_cfg && apply_item(dir, cfg_item(&l), false) < 0)
-			goto out;
-	}
-	r = 0;
-	interp_record_env(dir, ip); /* later commands on it start no Python */
+	if (how == HOW_IN_PLACE || how == HOW_FILL_EMPTY)
+		r = update_in_place(ip, o, dir, how, &l, &av, pip_cfg, &u, &lock_fd);
+	else
+		r = build_and_publish(ip, o, dir, how, &l, &av, pip_cfg, head, &b, &committed);
+	if (r == 0)
+		interp_record_env(dir, ip); /* later commands on it start no Python */
 out:
+	if (have_undo)
+		undo_finish(&u, r == 0);
+	env_unlock(lock_fd);
 	build_cleanup(&b, r < 0 && !committed);
 	layout_free(&l);
 	free(pip_cfg);

@@ -3,19 +3,21 @@
  * The plan comes from core/layout.c; this module carries it out so that a
  * failure loses nothing and leaves nothing half-made:
  *   - a new env (or --clear of an env) is built in a private directory
- *     beside the target and renamed into place (no-replace rename for a new
- *     one, an atomic exchange for --clear), so another process sees either
- *     nothing or a complete env; two creates racing for one new directory:
- *     one wins, the other fails and removes its work;
- *   - an existing empty directory is filled in place (it may be a shell's
- *     current directory or a mount point) and emptied again on failure;
- *   - an existing env (or a non-empty directory, as venv allows) without
- *     --clear is updated in place, keeping foreign files; every file and link
- *     is replaced atomically, and pyvenv.cfg is written last;
- *   - --clear refuses a non-empty directory that has no pyvenv.cfg.
- * pip is seeded after the rename (its launchers must name the final path);
- * if seeding fails, a newly made env is taken away again (and a --clear swap
- * is undone). */
+ *     beside the target (named with the builder's pid, flocked by it), pip
+ *     seeded there, and renamed into place (no-replace rename for a new one,
+ *     an atomic exchange for --clear), so another process -- or whatever a
+ *     kill -9 leaves -- sees either nothing or a complete env; two creates
+ *     racing for one new directory: one wins, the other fails and removes
+ *     its work; the next create of a directory removes the build
+ *     directories of dead builders beside it;
+ *   - an existing directory is changed under its env lock (core/envlock.h),
+ *     taken before deciding what to do: an empty one is filled in place (it
+ *     may be a shell's current directory or a mount point), an existing env
+ *     (or a non-empty directory, as venv allows) without --clear is updated
+ *     in place, keeping foreign files; every file and link is replaced
+ *     atomically, pyvenv.cfg is written last, and every change is logged and
+ *     undone on failure: exit 1 means "as it was";
+ *   - --clear refuses a non-empty directory that has no pyvenv.cfg. */
 #ifndef CVENV_CREATE_H
 #define CVENV_CREATE_H
 

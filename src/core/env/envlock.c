@@ -11,14 +11,25 @@ int env_lock(const char *envdir)
 	char *state = path_join(envdir, ".cvenv");
 	char *lock = path_join(state, "lock");
 	int fd = -1;
-	if (os_mkdir_p(state, 0755) < 0) {
-		error("cannot create '%s': %s", state, strerror(errno));
-		goto out;
+	for (;;) {
+		if (os_mkdir_p(state, 0755) < 0) {
+			error("cannot create '%s': %s", state, strerror(errno));
+			break;
+		}
+		fd = os_lock(lock);
+		if (fd < 0) {
+			error("cannot lock '%s': %s", lock, strerror(errno));
+			break;
+		}
+		/* the holder before us may have removed the file (a failed
+		 * create taking back the .cvenv it made, a --clear swapping the
+		 * env away): a lock on a file no longer at that path excludes
+		 * nobody, so lock the one there now */
+		if (os_fd_is_at(fd, lock))
+			break;
+		os_unlock(fd);
+		fd = -1;
 	}
-	fd = os_lock(lock);
-	if (fd < 0)
-		error("cannot lock '%s': %s", lock, strerror(errno));
-out:
 	free(lock);
 	free(state);
 	return fd;

@@ -2,7 +2,11 @@
  * changing an env holds while it does (install, uninstall, create on an
  * existing env, seeding). The file lives as long as the env: nothing deletes
  * it while anyone may hold it, since a second command locking a new file of
- * the same name would not exclude the first.
+ * the same name would not exclude the first. The one exception is a
+ * holder's last act on an env: a failed create takes back the .cvenv it
+ * made, a --clear swaps the whole env away. So env_lock checks, once it has
+ * the lock, that its file is still the one at the path, and locks again if
+ * not.
  *
  * Ownership: env_lock returns a descriptor that env_unlock releases. */
 #ifndef CVENV_ENVLOCK_H

@@ -97,7 +97,21 @@ int seed_find_wheels(const struct interp *ip, const char *wheel_dir, struct strv
 	return 0;
 }
 
-int seed_install(const struct interp *ip, const char *env_dir, const struct seed_opts *o)
+/* The launchers' shebangs name the env's python: the one the env will have
+ * at final_dir, not the build directory's. */
+static void aim_launchers_at(struct install_env *e, const char *final_dir)
+{
+	size_t n = strlen(e->v.dir);
+	if (!final_dir || !strcmp(final_dir, e->v.dir) || strncmp(e->v.python, e->v.dir, n) ||
+	    e->v.python[n] != '/')
+		return;
+	char *python = xstrfmt("%s%s", final_dir, e->v.python + n);
+	free(e->v.python);
+	e->v.python = python;
+}
+
+int seed_install(const struct interp *ip, const char *env_dir, const char *final_dir,
+		 const struct seed_opts *o)
 {
 	struct strvec paths = STRVEC_INIT;
 	if (seed_find_wheels(ip, o->wheel_dir, &paths) < 0)
@@ -107,6 +121,7 @@ int seed_install(const struct interp *ip, const char *env_dir, const struct seed
 		strvec_clear(&paths);
 		return -1;
 	}
+	aim_launchers_at(&e, final_dir);
 	int r = install_env_set_cache(&e, o->cache_dir, o->no_cache, o->link_mode);
 	struct wheel *ws[2] = { NULL, NULL };
 	struct install_opts opts[2];
@@ -131,11 +146,10 @@ int seed_install(const struct interp *ip, const char *env_dir, const struct seed
 		free(ws[i]);
 	}
 	os_tz_unpin(tz);
-	char *state = xstrdup(e.state);
+	/* The env's lock file stays: it lives as long as the env (envlock.h).
+	 * A new env's build directory drops its .cvenv before it is published
+	 * (core/create.c), where no other process can hold that lock. */
 	install_env_close(&e);
-	/* a new env needs no lock file: leave it as venv would */
-	os_rm_rf(state);
-	free(state);
 	strvec_clear(&paths);
 	if (r < 0)
 		hint("pass --without-pip to make the environment without pip");

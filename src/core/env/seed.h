@@ -22,7 +22,10 @@ struct seed_opts {
 /* Appends the wheels to seed for ip. Returns -1 (reported, with a hint)
  * when there is no pip wheel to be found. */
 int seed_find_wheels(const struct interp *ip, const char *wheel_dir, struct strvec *out);
-/* Installs them into the finished env at env_dir. */
-int seed_install(const struct interp *ip, const char *env_dir, const struct seed_opts *o);
+/* Installs them into the env at env_dir (complete but for pip), under its
+ * lock, whose file is left in place. final_dir: the path the env will have
+ * once published, which the launchers name (NULL: env_dir). */
+int seed_install(const struct interp *ip, const char *env_dir, const char *final_dir,
+		 const struct seed_opts *o);
 
 #endif
