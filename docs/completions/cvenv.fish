@@ -26,6 +26,7 @@ complete -c cvenv -n '__fish_seen_subcommand_from install' -l force-reinstall -d
 complete -c cvenv -n '__fish_seen_subcommand_from install' -s U -l upgrade -d 'replace an installed version by the one given (the default for wheel files)'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -l cache-dir -r -F -d 'keep unpacked wheels in DIR; default $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -l no-cache -d 'extract wheels straight into the environment'
+complete -c cvenv -n '__fish_seen_subcommand_from install' -l verify-cache -d 're-hash every cached file before it is used (by default a cached file\'s size, mode, inode and mtime are checked against the entry\'s seal)'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -l link-mode -r -d 'how files get from the cache into the environment: clone (reflink), hardlink or copy; default: clone, else hardlink, else copy'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -s v -l verbose -d 'say more about what is done (repeatable)'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -s q -l quiet -d 'print only errors'

@@ -19,7 +19,7 @@ extern const struct command command_install;
 static const char *opt_venv;
 static struct strvec opt_requirements = STRVEC_INIT;
 static struct strvec opt_find_links = STRVEC_INIT;
-static bool opt_no_deps, opt_force, opt_upgrade, opt_no_cache;
+static bool opt_no_deps, opt_force, opt_upgrade, opt_no_cache, opt_verify_cache;
 static const char *opt_cache_dir, *opt_link_mode;
 
 static const char *const install_usage[] = {
@@ -46,6 +46,9 @@ static const struct opt install_options[] = {
 		     "keep unpacked wheels in DIR; default $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
 		     OPT_DIRARG),
 	OPT_BOOL(0, "no-cache", &opt_no_cache, "extract wheels straight into the environment"),
+	OPT_BOOL(0, "verify-cache", &opt_verify_cache,
+		 "re-hash every cached file before it is used (by default a cached file's size, "
+		 "mode, inode and mtime are checked against the entry's seal)"),
 	OPT_STRING(0, "link-mode", &opt_link_mode, "MODE",
 		   "how files get from the cache into the environment: clone (reflink), "
 		   "hardlink or copy; default: clone, else hardlink, else copy"),
@@ -56,7 +59,7 @@ static int cmd_install(int argc, const char **argv)
 {
 	int code = EXIT_FAIL;
 	opt_venv = NULL;
-	opt_no_deps = opt_force = opt_upgrade = opt_no_cache = false;
+	opt_no_deps = opt_force = opt_upgrade = opt_no_cache = opt_verify_cache = false;
 	opt_cache_dir = opt_link_mode = NULL;
 	strvec_clear(&opt_requirements);
 	strvec_clear(&opt_find_links);
@@ -78,6 +81,7 @@ static int cmd_install(int argc, const char **argv)
 		code = EXIT_USAGE;
 		goto done;
 	}
+	e.verify_cache = opt_verify_cache;
 	struct plan p;
 	plan_init(&p, &e);
 	p.upgrade = opt_upgrade;

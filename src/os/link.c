@@ -70,13 +70,13 @@ int os_link_file(const char *src, const char *dst, mode_t mode, enum os_link_mod
 	return os_copy_file(src, dst, mode);
 }
 
-int os_lock(const char *path)
+static int lock_path(const char *path, int oflags, int how)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | oflags, 0644);
 	if (fd < 0)
 		return -1;
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno == EINTR && !os_interrupted())
+	while (flock(fd, how) < 0) {
+		if (errno == EINTR && !(how & LOCK_NB) && !os_interrupted())
 			continue;
 		int e = errno;
 		close(fd);
@@ -84,6 +84,21 @@ int os_lock(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+int os_lock(const char *path)
+{
+	return lock_path(path, 0, LOCK_EX);
+}
+
+int os_lock_try(const char *path)
+{
+	return lock_path(path, O_NOFOLLOW, LOCK_EX | LOCK_NB);
+}
+
+int os_lock_shared(const char *path)
+{
+	return lock_path(path, O_NOFOLLOW, LOCK_SH);
 }
 
 void os_unlock(int fd)

@@ -38,5 +38,10 @@ void os_tz_unpin(bool pinned);
  * it is free. Returns the descriptor to pass to os_unlock. */
 int os_lock(const char *path);
 void os_unlock(int fd);
+/* The same without waiting: -1 with EWOULDBLOCK when another process holds
+ * it (a link at path is refused). */
+int os_lock_try(const char *path);
+/* A shared lock on path (created if needed, not through a link), waiting. */
+int os_lock_shared(const char *path);
 
 #endif

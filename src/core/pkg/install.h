@@ -44,6 +44,7 @@ struct install_env {
 	/* the unpacked-wheel cache (NULL: none) and how files are placed */
 	char *cache_dir;
 	enum os_link_mode link_mode;
+	bool verify_cache; /* re-hash every cached file before use */
 };
 
 /* Locates (--venv, $VIRTUAL_ENV, ./.venv) and opens the env, takes its lock
