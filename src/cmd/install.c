@@ -43,7 +43,7 @@ static const struct opt install_options[] = {
 	OPT_BOOL('U', "upgrade", &opt_upgrade,
 		 "replace an installed version by the one given (the default for wheel files)"),
 	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
-		     "keep unpacked wheels in DIR; default $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
+		     "the cache directory (interpreter facts, unpacked wheels); default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
 		     OPT_DIRARG),
 	OPT_BOOL(0, "no-cache", &opt_no_cache, "extract wheels straight into the environment"),
 	OPT_BOOL(0, "verify-cache", &opt_verify_cache,
@@ -76,7 +76,10 @@ static int cmd_install(int argc, const char **argv)
 	struct install_env e;
 	if (install_env_open(opt_venv, &e) < 0)
 		goto done;
-	if (install_env_set_cache(&e, opt_cache_dir, opt_no_cache, opt_link_mode) < 0) {
+	char *cache = cmd_cache_setup(opt_cache_dir, opt_no_cache);
+	int rc = install_env_set_cache(&e, cache, opt_link_mode);
+	free(cache);
+	if (rc < 0) {
 		install_env_close(&e);
 		code = EXIT_USAGE;
 		goto done;

@@ -31,6 +31,17 @@ test_expect_success '--link-mode=copy makes private copies; --no-cache touches n
 	cmp e3/$SP/demo/__init__.py e4/$SP/demo/__init__.py
 '
 
+test_expect_success 'one cache directory: install honours CVENV_CACHE_DIR and CVENV_NO_CACHE; --cache-dir holds both caches' '
+	for g in g1 g2 g3; do cvenv create --without-pip -p "$py" $g || return 1; done &&
+	CVENV_CACHE_DIR=$PWD/envcache cvenv install --venv g1 wh/demo-1.0-py3-none-any.whl &&
+	test -d envcache/wheels-v2 &&
+	CVENV_NO_CACHE=1 CVENV_CACHE_DIR=$PWD/nc cvenv install --venv g2 wh/demo-1.0-py3-none-any.whl &&
+	! test -e nc &&
+	cvenv install --venv g3 --cache-dir one wh/demo-1.0-py3-none-any.whl &&
+	cvenv python find --cache-dir one "$py" >/dev/null &&
+	test -d one/wheels-v2 && test -d one/interpreters
+'
+
 test_expect_success 'an unknown --link-mode is a usage error' '
 	expect_code 2 cvenv install --venv e4 --link-mode=teleport wh/demo-1.0-py3-none-any.whl 2>err &&
 	expect_grep "teleport" err
