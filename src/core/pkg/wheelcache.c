@@ -224,7 +224,9 @@ static long count_files(struct buf *path)
 		buf_addch(path, '/');
 		buf_addstr(path, names.v[i]);
 		long sub = -1;
-		if (os_lstat(path->ptr, &st) == 0 && st.kind == OS_KIND_FILE)
+		if (os_lstat(path->ptr, &st) < 0)
+			sub = -1;
+		else if (st.kind == OS_KIND_FILE)
 			sub = 1;
 		else if (st.kind == OS_KIND_DIR)
 			sub = count_files(path);
