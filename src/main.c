@@ -69,5 +69,6 @@ int main(int argc, char **argv_)
 	uint32_t seed;
 	os_random(&seed, sizeof(seed));
 	json_object_seed(seed ? seed : 1);
+	free(cmd_cache_setup(NULL, false));
 	return check_stdout(c->fn(argc - i, argv + i));
 }

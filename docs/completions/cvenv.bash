@@ -25,7 +25,7 @@ _cvenv() {
 		--venv|-r|--requirement|-f|--find-links|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		--link-mode) return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -f --find-links --no-deps --force-reinstall -U --upgrade --cache-dir --no-cache --link-mode -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -f --find-links --no-deps --force-reinstall -U --upgrade --cache-dir --no-cache --verify-cache --link-mode -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	uninstall)

@@ -34,6 +34,15 @@ void print_main_help(FILE *f);
 
 /* Parses a command's options with its own table; maps --help and usage errors.
  * Returns the number of positional arguments, or -1 with *exit_code set. */
+/* The cache directory of this run, decided here only and handed to the
+ * interpreter cache (interp_cache_configure): --cache-dir DIR, else
+ * $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv, else ~/.cache/cvenv; none
+ * with --no-cache or $CVENV_NO_CACHE (set, not empty, not 0/false/no).
+ * main() calls it for every command; commands with --cache-dir/--no-cache
+ * call it again with theirs and pass the result to the wheel cache. Returns
+ * a new absolute path, or NULL for no cache. (cmd/cachedir.c) */
+char *cmd_cache_setup(const char *opt_dir, bool opt_no_cache);
+
 int cmd_parse(const struct command *c, int argc, const char **argv, int *exit_code);
 
 /* Reads the environment variables that configure core modules (today

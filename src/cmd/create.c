@@ -45,7 +45,7 @@ static const struct opt create_options[] = {
 		     "take the pip (and setuptools) wheels to install from DIR rather than the "
 		     "interpreter's ensurepip or /usr/share/python-wheels", OPT_DIRARG),
 	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
-		     "keep unpacked wheels in DIR; default $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
+		     "the cache directory (interpreter facts, unpacked wheels); default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
 		     OPT_DIRARG),
 	OPT_BOOL(0, "no-cache", &opt_no_cache, "extract the seed wheels straight into the environment"),
 	OPT_STRING(0, "link-mode", &opt_link_mode, "MODE",
@@ -101,6 +101,7 @@ static int cmd_create(int argc, const char **argv)
 		prompt = xstrdup(opt_prompt);
 	}
 	char *self = os_readlink("/proc/self/exe");
+	char *cache = cmd_cache_setup(opt_cache_dir, opt_no_cache);
 	struct create_opts o = {
 		.copies = opt_copies == 1,
 		.system_site_packages = opt_system_site,
@@ -112,8 +113,8 @@ static int cmd_create(int argc, const char **argv)
 		.orig_prompt = opt_prompt,
 		.cvenv_exe = self ? self : "cvenv",
 		.seed_wheels = opt_seed_wheels,
-		.cache_dir = opt_cache_dir,
-		.no_cache = opt_no_cache,
+		.cache_dir = cache,
+		.no_cache = !cache,
 		.link_mode = opt_link_mode,
 	};
 	struct interp ip;
@@ -141,6 +142,7 @@ static int cmd_create(int argc, const char **argv)
 	create_head_free(head);
 	interp_free(&ip);
 	free(self);
+	free(cache);
 	free(prompt);
 	return code;
 }

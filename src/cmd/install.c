@@ -19,7 +19,7 @@ extern const struct command command_install;
 static const char *opt_venv;
 static struct strvec opt_requirements = STRVEC_INIT;
 static struct strvec opt_find_links = STRVEC_INIT;
-static bool opt_no_deps, opt_force, opt_upgrade, opt_no_cache;
+static bool opt_no_deps, opt_force, opt_upgrade, opt_no_cache, opt_verify_cache;
 static const char *opt_cache_dir, *opt_link_mode;
 
 static const char *const install_usage[] = {
@@ -43,9 +43,12 @@ static const struct opt install_options[] = {
 	OPT_BOOL('U', "upgrade", &opt_upgrade,
 		 "replace an installed version by the one given (the default for wheel files)"),
 	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
-		     "keep unpacked wheels in DIR; default $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
+		     "the cache directory (interpreter facts, unpacked wheels); default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
 		     OPT_DIRARG),
 	OPT_BOOL(0, "no-cache", &opt_no_cache, "extract wheels straight into the environment"),
+	OPT_BOOL(0, "verify-cache", &opt_verify_cache,
+		 "re-hash every cached file before it is used (by default a cached file's size, "
+		 "mode, inode and mtime are checked against the entry's seal)"),
 	OPT_STRING(0, "link-mode", &opt_link_mode, "MODE",
 		   "how files get from the cache into the environment: clone (reflink), "
 		   "hardlink or copy; default: clone, else hardlink, else copy"),
@@ -56,7 +59,7 @@ static int cmd_install(int argc, const char **argv)
 {
 	int code = EXIT_FAIL;
 	opt_venv = NULL;
-	opt_no_deps = opt_force = opt_upgrade = opt_no_cache = false;
+	opt_no_deps = opt_force = opt_upgrade = opt_no_cache = opt_verify_cache = false;
 	opt_cache_dir = opt_link_mode = NULL;
 	strvec_clear(&opt_requirements);
 	strvec_clear(&opt_find_links);
@@ -73,11 +76,15 @@ static int cmd_install(int argc, const char **argv)
 	struct install_env e;
 	if (install_env_open(opt_venv, &e) < 0)
 		goto done;
-	if (install_env_set_cache(&e, opt_cache_dir, opt_no_cache, opt_link_mode) < 0) {
+	char *cache = cmd_cache_setup(opt_cache_dir, opt_no_cache);
+	int rc = install_env_set_cache(&e, cache, opt_link_mode);
+	free(cache);
+	if (rc < 0) {
 		install_env_close(&e);
 		code = EXIT_USAGE;
 		goto done;
 	}
+	e.verify_cache = opt_verify_cache;
 	struct plan p;
 	plan_init(&p, &e);
 	p.upgrade = opt_upgrade;

@@ -30,7 +30,7 @@ static const struct opt python_options[] = {
 	OPT_BOOL(0, "all-paths", &opt_all_paths,
 		 "list: also show every other path that leads to an interpreter already listed (links, pyenv shims, venvs)"),
 	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
-		     "keep interpreter facts under DIR (default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv)",
+		     "the cache directory (interpreter facts, unpacked wheels); default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
 		     OPT_DIRARG),
 	OPT_BOOL(0, "no-cache", &opt_no_cache,
 		 "neither read nor write the interpreter cache (also $CVENV_NO_CACHE=1)"),
@@ -222,7 +222,7 @@ static int cmd_python(int argc, const char **argv)
 		return EXIT_USAGE;
 	}
 	if (opt_cache_dir || opt_no_cache)
-		interp_cache_configure(opt_cache_dir, opt_no_cache);
+		free(cmd_cache_setup(opt_cache_dir, opt_no_cache));
 	if (!strcmp(sub, "list")) {
 		if (n > 1) {
 			usage_error("'cvenv python list' takes at most one request");

@@ -93,6 +93,17 @@ int os_lock(const char *path)
 	return lock_open_fd(open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), LOCK_EX);
 }
 
+int os_lock_try(const char *path)
+{
+	return lock_open_fd(open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644),
+			    LOCK_EX | LOCK_NB);
+}
+
+int os_lock_shared(const char *path)
+{
+	return lock_open_fd(open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), LOCK_SH);
+}
+
 void os_unlock(int fd)
 {
 	if (fd >= 0)

@@ -51,5 +51,10 @@ int os_trylock_dir(const char *path);
 bool os_pid_alive(long pid);
 /* A hard link of src (itself, when a symlink) at dst, which must not exist. */
 int os_hardlink(const char *src, const char *dst);
+/* os_lock without waiting: -1 with EWOULDBLOCK when another process holds
+ * it (a link at path is refused). */
+int os_lock_try(const char *path);
+/* A shared lock on path (created if needed, not through a link), waiting. */
+int os_lock_shared(const char *path);
 
 #endif

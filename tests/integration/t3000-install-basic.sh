@@ -33,7 +33,9 @@ test_expect_success 'install puts every file where pip would' '
 	test -f v/include/site/python3.12/demo/demo.h &&
 	test -x v/bin/demo && test -x v/bin/demo-gui && test -x v/bin/demo-script &&
 	test "$(stat -c %a v/bin/demo)" = 755 &&
-	test "$(stat -c %a v/$SP/demo/__init__.py)" = 644 &&
+	# hard-linked from the cache: its read-only inode (docs/security/cache.md)
+	if [ "$(stat -c %h v/$SP/demo/__init__.py)" -gt 1 ]; then mode=444; else mode=644; fi &&
+	test "$(stat -c %a v/$SP/demo/__init__.py)" = $mode &&
 	v/bin/demo | grep -q "demo 1.0" &&
 	v/bin/demo-script | grep -q "demo 1.0" &&
 	v/bin/shell-tool | grep -q shell &&

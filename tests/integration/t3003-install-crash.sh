@@ -37,11 +37,11 @@ test_expect_success DYNAMIC 'disk full while extracting: the env is unchanged' '
 
 test_expect_success DYNAMIC 'disk full while filling the cache: the env and the cache are unchanged' '
 	snap v >before &&
-	FAULT_WRITE_PATH=/wheels-v1/.tmp- FAULT_WRITE_AFTER=2 LD_PRELOAD=$PWD/shim.so \
+	FAULT_WRITE_PATH=/wheels-v2/.tmp- FAULT_WRITE_AFTER=2 LD_PRELOAD=$PWD/shim.so \
 		expect_code 1 cvenv install --venv v --cache-dir cache wh/demo-2.0-py3-none-any.whl 2>err &&
 	expect_grep "No space left on device" err &&
 	expect_unchanged before v &&
-	test -z "$(ls cache/wheels-v1)"
+	test -z "$(ls cache/wheels-v2)"
 '
 
 test_expect_success DYNAMIC 'an I/O error while moving into place rolls everything back' '

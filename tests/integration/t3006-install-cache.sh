@@ -16,7 +16,7 @@ test_expect_success 'setup' '
 
 test_expect_success 'the default cache is under $XDG_CACHE_HOME/cvenv; hard links by default here' '
 	cvenv install --venv e1 wh/demo-1.0-py3-none-any.whl &&
-	test -d "$XDG_CACHE_HOME/cvenv/wheels-v1" &&
+	test -d "$XDG_CACHE_HOME/cvenv/wheels-v2" &&
 	cvenv install --venv e2 --link-mode=hardlink wh/demo-1.0-py3-none-any.whl &&
 	test "$(stat -c %h e2/$SP/demo/__init__.py)" -ge 2 &&
 	test "$(stat -c %a e2/bin/s)" = 755 &&
@@ -31,6 +31,17 @@ test_expect_success '--link-mode=copy makes private copies; --no-cache touches n
 	cmp e3/$SP/demo/__init__.py e4/$SP/demo/__init__.py
 '
 
+test_expect_success 'one cache directory: install honours CVENV_CACHE_DIR and CVENV_NO_CACHE; --cache-dir holds both caches' '
+	for g in g1 g2 g3; do cvenv create --without-pip -p "$py" $g || return 1; done &&
+	CVENV_CACHE_DIR=$PWD/envcache cvenv install --venv g1 wh/demo-1.0-py3-none-any.whl &&
+	test -d envcache/wheels-v2 &&
+	CVENV_NO_CACHE=1 CVENV_CACHE_DIR=$PWD/nc cvenv install --venv g2 wh/demo-1.0-py3-none-any.whl &&
+	! test -e nc &&
+	cvenv install --venv g3 --cache-dir one wh/demo-1.0-py3-none-any.whl &&
+	cvenv python find --cache-dir one "$py" >/dev/null &&
+	test -d one/wheels-v2 && test -d one/interpreters
+'
+
 test_expect_success 'an unknown --link-mode is a usage error' '
 	expect_code 2 cvenv install --venv e4 --link-mode=teleport wh/demo-1.0-py3-none-any.whl 2>err &&
 	expect_grep "teleport" err
@@ -40,7 +51,7 @@ test_expect_success 'runs sharing a cold cache at once: all succeed, one whole e
 	for i in 1 2 3 4; do cvenv uninstall --venv e$i demo || return 1; done &&
 	for i in 1 2 3 4; do cvenv install --venv e$i --cache-dir shared wh/demo-1.0-py3-none-any.whl & done; wait &&
 	for i in 1 2 3 4; do e$i/bin/demo | grep -q "demo 1.0" || return 1; done &&
-	test "$(ls -A shared/wheels-v1 | wc -l)" = 1
+	test "$(ls -A shared/wheels-v2 | grep -vx .sweep | wc -l)" = 1
 '
 
 test_expect_success 'uninstall of a linked install leaves the cache intact' '
@@ -74,7 +85,7 @@ test_expect_success 'a wheel rewritten in place (same path, same size) is notice
 	cvenv install --venv f2 --cache-dir ic ix/idx-1.0-py3-none-any.whl &&
 	test "$(cat f2/$SP/idx/v.py)" = B &&
 	record_ok f2 idx/v.py &&
-	test "$(ls ic/wheels-v1 | wc -l)" = 2
+	test "$(ls ic/wheels-v2 | wc -l)" = 2
 '
 
 test_expect_success 'a corrupt or wrong index entry is ignored and rewritten' '

@@ -21,8 +21,7 @@ static int setup(void **state)
 	python = os_which("python3");
 	tmp = unit_scratch_dir("interpcache.");
 	char *cache = path_join(tmp, "cache");
-	setenv("CVENV_CACHE_DIR", cache, 1);
-	unsetenv("CVENV_NO_CACHE");
+	interp_cache_configure(cache);
 	free(cache);
 	return 0;
 }
@@ -259,11 +258,13 @@ static void test_module_and_stdin_agree(void **state)
 	assert_non_null(qdir);
 	free(qdir);
 	assert_int_equal(interp_query(python, &a), 0);
-	setenv("CVENV_NO_CACHE", "1", 1);
+	char *root = path_join(tmp, "cache");
+	interp_cache_configure(NULL);
 	qdir = interp_query_module_dir();
 	assert_null(qdir);
 	assert_int_equal(interp_query(python, &b), 0);
-	unsetenv("CVENV_NO_CACHE");
+	interp_cache_configure(root);
+	free(root);
 	assert_true(json_equal(a.json, b.json));
 	interp_free(&a);
 	interp_free(&b);
@@ -272,14 +273,15 @@ static void test_module_and_stdin_agree(void **state)
 static void test_disabled(void **state)
 {
 	(void)state;
-	setenv("CVENV_NO_CACHE", "1", 1);
+	char *root = path_join(tmp, "cache");
+	interp_cache_configure(NULL);
 	char *dir = interp_cache_dir();
 	assert_null(dir);
-	setenv("CVENV_NO_CACHE", "0", 1);
+	interp_cache_configure(root);
 	dir = interp_cache_dir();
 	assert_non_null(dir);
 	free(dir);
-	unsetenv("CVENV_NO_CACHE");
+	free(root);
 }
 
 int main(void)

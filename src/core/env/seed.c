@@ -122,7 +122,7 @@ int seed_install(const struct interp *ip, const char *env_dir, const char *final
 		return -1;
 	}
 	aim_launchers_at(&e, final_dir);
-	int r = install_env_set_cache(&e, o->cache_dir, o->no_cache, o->link_mode);
+	int r = install_env_set_cache(&e, o->no_cache ? NULL : o->cache_dir, o->link_mode);
 	struct wheel *ws[2] = { NULL, NULL };
 	struct install_opts opts[2];
 	memset(opts, 0, sizeof(opts));

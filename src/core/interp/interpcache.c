@@ -32,40 +32,17 @@
 #define CACHE_FORMAT 1
 #define ENTRY_MAX (8u << 20)
 
-static char *cfg_dir;
-static int cfg_disabled = -1; /* -1: from the environment */
+static char *cfg_root; /* NULL: no cache */
 
-void interp_cache_configure(const char *dir, bool disabled)
+void interp_cache_configure(const char *root)
 {
-	if (dir) {
-		free(cfg_dir);
-		cfg_dir = xstrdup(dir);
-	}
-	cfg_disabled = disabled;
-}
-
-static bool env_true(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v && strcmp(v, "0") && strcmp(v, "false") && strcmp(v, "no");
+	free(cfg_root);
+	cfg_root = root ? xstrdup(root) : NULL;
 }
 
 char *interp_cache_dir(void)
 {
-	if (cfg_disabled == 1 || (cfg_disabled == -1 && env_true("CVENV_NO_CACHE")))
-		return NULL;
-	if (cfg_dir)
-		return path_join(cfg_dir, "interpreters");
-	const char *d = getenv("CVENV_CACHE_DIR");
-	if (d && *d)
-		return path_join(d, "interpreters");
-	d = getenv("XDG_CACHE_HOME");
-	if (d && *d == '/')
-		return xstrfmt("%s/cvenv/interpreters", d);
-	const char *home = getenv("HOME");
-	if (!home || !*home)
-		return NULL;
-	return xstrfmt("%s/.cache/cvenv/interpreters", home);
+	return cfg_root ? path_join(cfg_root, "interpreters") : NULL;
 }
 
 /* FNV-1a, 64 bits: names cache files and fingerprints the query script.

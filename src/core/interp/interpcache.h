@@ -16,10 +16,10 @@
  * did not answer in time earlier in this run. */
 int interp_get(const char *path, struct interp_meanwhile *mw, struct interp *ip);
 
-/* Cache location: $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv, else
- * ~/.cache/cvenv; $CVENV_NO_CACHE (non-empty, not "0") turns it off. These
- * override both for the rest of the run (dir NULL keeps the default). */
-void interp_cache_configure(const char *dir, bool disabled);
+/* The cache directory for the rest of the run (its "interpreters"
+ * subdirectory holds the entries), NULL for none: decided once by the
+ * command layer (cmd_cache_setup), never read from the environment here. */
+void interp_cache_configure(const char *root);
 /* The directory interpreter entries live in (new string), NULL if disabled. */
 char *interp_cache_dir(void);
 

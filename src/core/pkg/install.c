@@ -75,8 +75,7 @@ void install_env_close(struct install_env *e)
 	e->lock_fd = -1;
 }
 
-int install_env_set_cache(struct install_env *e, const char *dir, bool no_cache,
-			  const char *link_mode)
+int install_env_set_cache(struct install_env *e, const char *cache_root, const char *link_mode)
 {
 	e->link_mode = OS_LINK_AUTO;
 	if (link_mode) {
@@ -91,19 +90,7 @@ int install_env_set_cache(struct install_env *e, const char *dir, bool no_cache,
 					   link_mode);
 	}
 	free(e->cache_dir);
-	e->cache_dir = NULL;
-	if (no_cache)
-		return 0;
-	if (dir) {
-		e->cache_dir = os_abspath(dir);
-		return 0;
-	}
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-	if (xdg && xdg[0] == '/')
-		e->cache_dir = path_join(xdg, "cvenv");
-	else if (home && home[0] == '/')
-		e->cache_dir = xstrfmt("%s/.cache/cvenv", home);
+	e->cache_dir = cache_root ? xstrdup(cache_root) : NULL;
 	return 0;
 }
 

@@ -45,6 +45,7 @@ struct install_env {
 	/* the unpacked-wheel cache (NULL: none) and how files are placed */
 	char *cache_dir;
 	enum os_link_mode link_mode;
+	bool verify_cache; /* re-hash every cached file before use */
 };
 
 /* Locates (--venv, $VIRTUAL_ENV, ./.venv) and opens the env, takes its lock
@@ -54,12 +55,11 @@ int install_env_open(const char *explicit_dir, struct install_env *e);
 int install_env_open_dir(const char *dir, struct install_env *e);
 void install_env_close(struct install_env *e);
 
-/* Chooses the unpacked-wheel cache: dir if given, else $XDG_CACHE_HOME/cvenv
- * (~/.cache/cvenv); none with no_cache. link_mode is "clone", "hardlink",
+/* Chooses the unpacked-wheel cache: the cache directory the command decided
+ * (cmd_cache_setup), NULL for none. link_mode is "clone", "hardlink",
  * "copy" or NULL (clone, else hardlink, else copy). Returns -1 (reported as a
  * usage error) for an unknown mode. */
-int install_env_set_cache(struct install_env *e, const char *dir, bool no_cache,
-			  const char *link_mode);
+int install_env_set_cache(struct install_env *e, const char *cache_root, const char *link_mode);
 
 struct installed_dist {
 	char *name;      /* canonical (PEP 503) */

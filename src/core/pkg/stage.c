@@ -435,8 +435,8 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct installed_dis
 	}
 	s.dist_info_rel = xstrfmt("%s/%s", e->libdir, w->dist_info);
 	rec_member = xstrfmt("%s/RECORD", w->dist_info);
-	if (e->cache_dir && !(entry = wheelcache_entry(e, w)))
-		r = -1;
+	if (e->cache_dir)
+		r = wheelcache_entry(e, w, &entry);
 	for (size_t i = 0; i < w->members.n && !r; i++) {
 		const char *m = w->members.v[i];
 		if (!strcmp(m, rec_member))

@@ -3,13 +3,20 @@
 
 #include <zip.h>
 
+#include "core/pkg/cachemanifest.h"
 #include "core/pkg/record.h"
 #include "core/pkg/stage.h"
 #include "core/pkg/wheel.h"
 #include "core/pkg/wheelcache.h"
 #include "os/fs.h"
+#include "os/link.h"
+#include "os/sealfs.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/strvec.h"
+
+#define WHEELS "wheels-v2"
+#define MAX_SEAL ((size_t)64 << 20)
 
 /* The cache key: the wheel file's sha256, so that a changed file never
  * meets a stale entry. */
@@ -99,65 +106,331 @@ static void index_store(const struct install_env *e, const char *abs,
 	free(ip);
 }
 
-char *wheelcache_entry(struct install_env *e, struct wheel *w)
+/* ---- temp directories and their owners -------------------------------
+ *
+ * An entry is filled in <wheels>/.tmp-XXXXXX, whose file "owner" holds the
+ * filling process's pid and an exclusive flock for as long as the fill runs.
+ * The kernel drops the flock when that process dies, however it dies, and a
+ * reused pid cannot take it over: a temp directory whose owner lock can be
+ * taken belongs to a dead process. A new temp directory is made while holding
+ * <wheels>/.sweep shared, and the sweep holds it exclusively, so that the
+ * sweep never sees a live temp directory before its owner has locked it. */
+
+static bool is_temp(const char *name)
 {
-	struct buf key = BUF_INIT;
-	char *abs = os_abspath(w->path);
-	char *wheels = NULL, *entry = NULL, *tmp = NULL, *rec_member = NULL, *di = NULL;
+	return !strncmp(name, ".tmp-", 5);
+}
+
+/* Best effort: removes the temp directories of dead fills. */
+static void sweep_temps(const char *wheels)
+{
+	char *lock = path_join(wheels, ".sweep");
+	struct strvec names = STRVEC_INIT;
+	int sweep = os_lock_try(lock);
+	if (sweep < 0 || os_list_dir(wheels, &names) < 0)
+		goto out;
+	for (size_t i = 0; i < names.n; i++) {
+		if (!is_temp(names.v[i]))
+			continue;
+		char *dir = path_join(wheels, names.v[i]);
+		char *owner = path_join(dir, "owner");
+		int fd = os_is_symlink(dir) ? -1 : os_lock_try(owner);
+		if (fd >= 0 || errno != EWOULDBLOCK)
+			(void)os_rm_rf(dir);
+		os_unlock(fd);
+		free(owner);
+		free(dir);
+	}
+out:
+	os_unlock(sweep);
+	strvec_clear(&names);
+	free(lock);
+}
+
+/* A new temp directory in wheels, its owner lock held in *owner_fd. */
+static char *temp_new(const char *wheels, int *owner_fd)
+{
+	char *lock = path_join(wheels, ".sweep");
+	char *tmp = NULL, *owner = NULL;
+	int shared = os_lock_shared(lock);
+	*owner_fd = -1;
+	if (shared < 0 || !(tmp = os_mkdtemp_in(wheels, ".tmp-")))
+		goto out;
+	owner = path_join(tmp, "owner");
+	if ((*owner_fd = os_lock_owner(owner)) < 0) {
+		int e = errno;
+		(void)os_rm_rf(tmp);
+		free(tmp);
+		tmp = NULL;
+		errno = e;
+	}
+out:
+	os_unlock(shared);
+	free(owner);
+	free(lock);
+	return tmp;
+}
+
+/* ---- checking an entry ------------------------------------------------ */
+
+static int hash_chunk(void *ctx, const void *data, size_t len)
+{
+	record_hash_update(ctx, data, len);
+	return 0;
+}
+
+/* The file at path hashes to want (a RECORD hash); a link or a special file
+ * never does. */
+static bool hash_matches(const char *path, const char *want)
+{
+	const char *eq = strchr(want, '=');
+	char *algo = eq ? xstrndup(want, (size_t)(eq - want)) : xstrdup(want);
+	struct record_hash *h = record_hash_new(algo);
+	struct buf got = BUF_INIT;
+	bool ok = false;
+	if (h) {
+		int r = os_read_regular(path, hash_chunk, h);
+		record_hash_finish(h, &got);
+		ok = r == 0 && !strcmp(got.ptr, want);
+	}
+	buf_free(&got);
+	free(algo);
+	return ok;
+}
+
+/* The number of regular files under dir; -1 when anything else is there. */
+static long count_files(struct buf *path)
+{
+	struct strvec names = STRVEC_INIT;
+	size_t base = path->len;
+	long n = os_list_dir(path->ptr, &names) < 0 ? -1 : 0;
+	for (size_t i = 0; i < names.n && n >= 0; i++) {
+		struct os_lstat st;
+		buf_setlen(path, base);
+		buf_addch(path, '/');
+		buf_addstr(path, names.v[i]);
+		long sub = -1;
+		if (os_lstat(path->ptr, &st) < 0)
+			sub = -1;
+		else if (st.kind == OS_KIND_FILE)
+			sub = 1;
+		else if (st.kind == OS_KIND_DIR)
+			sub = count_files(path);
+		n = sub < 0 ? -1 : n + sub;
+	}
+	buf_setlen(path, base);
+	strvec_clear(&names);
+	return n;
+}
+
+struct check {
+	struct wheel *w;
+	const char *key;
+	struct manifest seal; /* key empty: the entry is not sealed */
+	bool full;            /* re-hash every file */
+	struct buf path;      /* <entry>/files/, then each member appended */
+	size_t base;
+	long files;
+};
+
+/* One member: what the wheel's RECORD says, the seal says and the file is
+ * agree (the file re-hashed when c->full). */
+static bool member_sound(struct check *c, const char *m)
+{
+	const struct record_row *row = record_find(&c->w->record, m);
+	const struct manifest_row *sr = c->seal.key[0] ? manifest_find(&c->seal, m) : NULL;
+	struct os_lstat st;
+	if (!row || !row->hash[0])
+		return false;
+	buf_setlen(&c->path, c->base);
+	buf_addstr(&c->path, m);
+	c->files++;
+	if (os_lstat(c->path.ptr, &st) < 0 || st.kind != OS_KIND_FILE || (st.mode & 0222))
+		return false;
+	if (row->size[0] && strtoull(row->size, NULL, 10) != st.size)
+		return false;
+	if (c->seal.key[0] &&
+	    (!sr || strcmp(sr->hash, row->hash) || sr->size != st.size || sr->mode != st.mode ||
+	     sr->ino != st.ino || sr->mtime_sec != st.mtime_sec || sr->mtime_nsec != st.mtime_nsec))
+		return false;
+	return !c->full || hash_matches(c->path.ptr, row->hash);
+}
+
+/* Whether the entry holds exactly this wheel's files as its seal says. */
+static bool entry_sound(struct check *c, const char *entry, const char *rec_member)
+{
+	char *seal_path = path_join(entry, "sealed");
+	struct buf text = BUF_INIT;
+	bool ok = true;
+	if (os_read_file(seal_path, MAX_SEAL, &text) < 0 ||
+	    manifest_parse(text.ptr, text.len, &c->seal) < 0 || strcmp(c->seal.key, c->key)) {
+		manifest_free(&c->seal);
+		c->full = true;
+	}
+	buf_addf(&c->path, "%s/files/", entry);
+	c->base = c->path.len;
+	for (size_t i = 0; i < c->w->members.n && ok; i++)
+		if (strcmp(c->w->members.v[i], rec_member))
+			ok = member_sound(c, c->w->members.v[i]);
+	if (ok && c->full) {
+		buf_setlen(&c->path, c->base - 1);
+		ok = count_files(&c->path) == c->files;
+	}
+	buf_free(&text);
+	free(seal_path);
+	return ok;
+}
+
+/* ---- filling an entry ----------------------------------------------- */
+
+/* A seal row for the file just written at path. */
+static int seal_row(struct manifest *seal, const char *path, const char *m, const char *hash)
+{
+	struct os_lstat st;
+	if (os_lstat(path, &st) < 0 || st.kind != OS_KIND_FILE)
+		return error("cannot seal '%s' in the cache: %s", path,
+			     st.kind != OS_KIND_FILE ? "not a file" : strerror(errno));
+	struct manifest_row row = { (char *)m, (char *)hash, st.mode, st.size, st.ino,
+				    st.mtime_sec, st.mtime_nsec };
+	manifest_add(seal, &row);
+	return 0;
+}
+
+/* Every member (RECORD aside) into tmp/files, read-only, then the seal. */
+static int fill_temp(struct wheel *w, const char *tmp, const char *key, const char *rec_member)
+{
+	struct manifest seal = MANIFEST_INIT;
 	struct strvec made = STRVEC_INIT;
-	struct os_file_id id;
-	bool have_id = abs && os_file_id(abs, &id) == 0;
+	struct buf path = BUF_INIT, text = BUF_INIT;
 	int r = 0;
-	if (have_id && index_lookup(e, abs, &id, &key)) {
-		entry = xstrfmt("%s/wheels-v1/%s", e->cache_dir, key.ptr);
-		di = path_join(entry, w->dist_info);
-		if (os_is_dir(di))
-			goto out;
-		free(entry);
-		entry = NULL;
-		buf_reset(&key);
-	}
-	if ((r = cache_key(w->path, &key)) < 0)
-		goto out;
-	wheels = path_join(e->cache_dir, "wheels-v1");
-	entry = path_join(wheels, key.ptr);
-	/* the index names only entries that exist */
-	if (os_is_dir(entry)) {
-		if (have_id)
-			index_store(e, abs, &id, key.ptr);
-		goto out;
-	}
-	if (os_mkdir_p(wheels, 0755) < 0 || !(tmp = os_mkdtemp_in(wheels, ".tmp-"))) {
-		r = error("cannot create a cache entry in '%s': %s", wheels, strerror(errno));
-		goto out;
-	}
-	rec_member = xstrfmt("%s/RECORD", w->dist_info);
+	buf_addf(&path, "%s/files/", tmp);
+	size_t base = path.len;
 	for (size_t i = 0; i < w->members.n && !r; i++) {
 		const char *m = w->members.v[i];
 		if (!strcmp(m, rec_member))
 			continue;
+		if (!manifest_path_ok(m)) {
+			r = error("wheel '%s' has a member '%s' the cache cannot hold", w->path, m);
+			break;
+		}
 		zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
-		char *p = path_join(tmp, m);
 		size_t total;
-		r = stage_extract_verified(w, m, p, stage_member_mode(w, idx), NULL, &total, &made);
-		free(p);
+		buf_setlen(&path, base);
+		buf_addstr(&path, m);
+		r = stage_extract_verified(w, m, path.ptr, stage_member_mode(w, idx) & 0555, NULL,
+					   &total, &made);
+		if (!r)
+			r = seal_row(&seal, path.ptr, m, record_find(&w->record, m)->hash);
 	}
+	if (!r) {
+		memcpy(seal.key, key, 65);
+		manifest_sort(&seal);
+		manifest_format(&seal, &text);
+		buf_setlen(&path, 0);
+		buf_addf(&path, "%s/sealed", tmp);
+		if (os_write_new(path.ptr, text.ptr, text.len, 0444) < 0)
+			r = error("cannot write '%s': %s", path.ptr, strerror(errno));
+	}
+	manifest_free(&seal);
+	strvec_clear(&made);
+	buf_free(&path);
+	buf_free(&text);
+	return r;
+}
+
+/* Unpacks the wheel into a new entry, renamed into place in one step. */
+static int fill_entry(struct wheel *w, const char *wheels, const char *entry, const char *key,
+		      const char *rec_member)
+{
+	int owner = -1, r = 0;
+	char *tmp = NULL;
+	sweep_temps(wheels);
+	if (!(tmp = temp_new(wheels, &owner))) {
+		r = error("cannot create a cache entry in '%s': %s", wheels, strerror(errno));
+		goto out;
+	}
+	r = fill_temp(w, tmp, key, rec_member);
 	if (!r && os_rename(tmp, entry) < 0 && !os_is_dir(entry))
 		r = error("cannot add '%s' to the cache: %s", entry, strerror(errno));
-	os_rm_rf(tmp); /* lost a race, or failed: ours goes */
-	if (!r && have_id)
-		index_store(e, abs, &id, key.ptr);
+	(void)os_rm_rf(tmp); /* lost a race, or failed: ours goes */
 out:
-	if (r < 0) {
+	os_unlock(owner);
+	free(tmp);
+	return r;
+}
+
+/* Moves a bad entry into a temp directory of ours and removes it there; the
+ * next fill makes a new one. */
+static int discard_entry(const char *wheels, const char *entry)
+{
+	int owner = -1, r = 0;
+	char *dead = temp_new(wheels, &owner);
+	char *to = dead ? path_join(dead, "entry") : NULL;
+	if (!dead || (os_rename(entry, to) < 0 && errno != ENOENT))
+		r = error("cannot remove the damaged cache entry '%s': %s", entry,
+			  strerror(errno));
+	if (dead)
+		(void)os_rm_rf(dead);
+	os_unlock(owner);
+	free(to);
+	free(dead);
+	return r;
+}
+
+/* The entry for key when it is sound (checked as e asks), else NULL; a
+ * damaged one is discarded (warned about). */
+static char *entry_checked(struct install_env *e, struct wheel *w, const char *wheels,
+			   const char *key, const char *rec_member, int *r)
+{
+	char *entry = path_join(wheels, key);
+	struct check c = { w, key, MANIFEST_INIT, e->verify_cache, BUF_INIT, 0, 0 };
+	if (!os_exists(entry)) {
+		free(entry);
+		entry = NULL;
+	} else if (!entry_sound(&c, entry, rec_member)) {
+		warning("the cache entry of '%s' is damaged: removed, unpacking the wheel again",
+			w->path);
+		*r = discard_entry(wheels, entry);
 		free(entry);
 		entry = NULL;
 	}
-	strvec_clear(&made);
+	manifest_free(&c.seal);
+	buf_free(&c.path);
+	return entry;
+}
+
+int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
+{
+	struct buf key = BUF_INIT;
+	char *abs = os_abspath(w->path);
+	char *wheels = path_join(e->cache_dir, WHEELS);
+	char *entry = NULL, *rec_member = xstrfmt("%s/RECORD", w->dist_info);
+	struct os_file_id id;
+	bool have_id = abs && os_file_id(abs, &id) == 0;
+	int r = 0;
+	*files = NULL;
+	if (have_id && index_lookup(e, abs, &id, &key) &&
+	    (entry = entry_checked(e, w, wheels, key.ptr, rec_member, &r)))
+		goto out;
+	buf_reset(&key);
+	if (r < 0 || (r = cache_key(w->path, &key)) < 0)
+		goto out;
+	if (!(entry = entry_checked(e, w, wheels, key.ptr, rec_member, &r)) && !r) {
+		entry = path_join(wheels, key.ptr);
+		if (os_mkdir_p(wheels, 0755) < 0)
+			r = error("cannot create '%s': %s", wheels, strerror(errno));
+		else
+			r = fill_entry(w, wheels, entry, key.ptr, rec_member);
+	}
+	if (!r && have_id)
+		index_store(e, abs, &id, key.ptr);
+out:
+	if (!r && entry)
+		*files = path_join(entry, "files");
+	free(entry);
 	free(rec_member);
-	free(di);
-	free(tmp);
 	free(wheels);
 	free(abs);
 	buf_free(&key);
-	return entry;
+	return r;
 }

@@ -1,8 +1,17 @@
-/* The cache of unpacked wheels (internal to core/pkg): <cache>/wheels-v1/<key>
- * holds a wheel's members, verified against its RECORD when they were
- * unpacked, keyed by the sha256 of the wheel file; <cache>/wheel-index-v1/
- * maps a wheel file's identity to its key so a warm install need not hash the
- * wheel (see wheelcache.c for when the index is trusted).
+/* The cache of unpacked wheels (internal to core/pkg): <cache>/wheels-v2/<key>
+ * holds a wheel's members under files/ (read-only, verified against the
+ * wheel's RECORD when they were unpacked) and, written last, the seal
+ * "sealed" (see cachemanifest.h), keyed by the sha256 of the wheel file;
+ * <cache>/wheel-index-v1/ maps a wheel file's identity to its key so a warm
+ * install need not hash the wheel (see wheelcache.c for when the index is
+ * trusted).
+ *
+ * Every use checks the entry against its seal and the wheel's RECORD: each
+ * file a regular file (no link) with the seal's mode, size, inode and mtime
+ * and the RECORD's hash and size; with e->verify_cache, or when the seal is
+ * missing or names another key, each file is re-hashed and no other file may
+ * be there. A bad entry is removed (with a warning) and unpacked again: it is
+ * never linked. See docs/security/cache.md.
  *
  * Ownership: the returned path is the caller's to free. */
 #ifndef CVENV_WHEELCACHE_H
@@ -12,10 +21,11 @@
 
 struct wheel;
 
-/* Makes sure the wheel is unpacked (and verified) in e's cache: unpacked into
- * a private temp directory, then renamed into place in one step, so that
- * concurrent runs see a whole entry or none. Returns the entry's path, or
- * NULL (reported) on failure. */
-char *wheelcache_entry(struct install_env *e, struct wheel *w);
+/* Makes sure the wheel is unpacked, verified and sealed in e's cache:
+ * unpacked into a private temp directory, then renamed into place in one
+ * step, so that concurrent runs see a whole entry or none (a fill sweeps the
+ * temp directories of dead fills first). *files receives the directory that
+ * holds the members. Returns 0, or -1 (reported). */
+int wheelcache_entry(struct install_env *e, struct wheel *w, char **files);
 
 #endif

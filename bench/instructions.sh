@@ -1,0 +1,67 @@
+#!/bin/sh
+# Instruction counts (valgrind's callgrind: exact and stable from run to run,
+# unlike times on a shared machine) of the three warm paths:
+#  1. a seeded create (`cvenv create` with pip, the cache warm);
+#  2. a warm install of 100 generated wheels (made as bench/install.sh makes
+#     them) into a bare env;
+#  3. a freeze of that env;
+# per run and per installed file (files the command added to the env).
+#
+#   sh bench/instructions.sh [PYTHON]      default: pyenv 3.12
+#   CVENV=path/to/cvenv sh bench/instructions.sh
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CVENV=${CVENV:-$ROOT/build/cvenv-dynamic}
+PY=${1:-$(ls "$HOME"/.pyenv/versions/3.12*/bin/python3 2>/dev/null | head -n 1)}
+W=$(mktemp -d "${TMPDIR:-/tmp}/cvenv-bench-instr.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+export CVENV_CACHE_DIR="$W/cache"
+
+# instr LOG: the instruction count callgrind wrote in LOG's summary
+instr() { sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$1" | tail -n 1; }
+# files DIR: regular files and links under DIR
+files() { find "$1" \( -type f -o -type l \) | wc -l; }
+# measure NAME FILES CMD...: prints the count, per run and per file
+measure() {
+	name=$1 n=$2
+	shift 2
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >/dev/null 2>"$W/log"
+	c=$(instr "$W/log")
+	printf '%-34s %12s instructions  %6s files  %8s per file\n' "$name" "$c" "$n" $((c / (n > 0 ? n : 1)))
+}
+
+mkdir "$W/wh"
+# the 100 wheels of bench/install.sh, made in one Python process
+/usr/bin/python3 - "$ROOT/tests/integration" "$W" >/dev/null <<-\EOF
+	import runpy, sys
+	lib, w = sys.argv[1], sys.argv[2]
+	with open(f"{w}/req.txt", "w") as req:
+	    for i in range(100):
+	        n = "pkg%03d" % i
+	        sys.argv = ["mkwheel", f"{w}/wh", n, "1.0", "--console", f"{n}={n}:main",
+	                    "--file", f"{n}/a.py=A = 1", "--file", f"{n}/b.py=B = 2",
+	                    "--file", f"{n}/sub/c.py=C = 3"]
+	        try:
+	            runpy.run_path(f"{lib}/mkwheel.py", run_name="__main__")
+	        except SystemExit:
+	            pass
+	        req.write(f"{n}==1.0\n")
+	EOF
+echo "cvenv: $CVENV; interpreter: $PY"
+# warm everything: the interpreter cache, the seed wheels, the 100 wheels
+"$CVENV" create -p "$PY" "$W/warmup" >/dev/null
+"$CVENV" create -p "$PY" --without-pip "$W/bare" >/dev/null
+"$CVENV" install --venv "$W/bare" -r "$W/req.txt" --find-links "$W/wh" >/dev/null
+"$CVENV" create -p "$PY" --without-pip "$W/env" >/dev/null
+before=$(files "$W/env")
+
+valgrind --tool=callgrind --callgrind-out-file=/dev/null "$CVENV" create -p "$PY" "$W/seeded" \
+	>/dev/null 2>"$W/log"
+c=$(instr "$W/log") n=$(files "$W/seeded")
+printf '%-34s %12s instructions  %6s files  %8s per file\n' "seeded create (warm)" "$c" "$n" $((c / n))
+valgrind --tool=callgrind --callgrind-out-file=/dev/null "$CVENV" install --venv "$W/env" \
+	-r "$W/req.txt" --find-links "$W/wh" >/dev/null 2>"$W/log"
+c=$(instr "$W/log") n=$(($(files "$W/env") - before))
+printf '%-34s %12s instructions  %6s files  %8s per file\n' "warm install, 100 wheels" "$c" "$n" $((c / n))
+measure "freeze (100 wheels)" "$n" "$CVENV" freeze --venv "$W/env"

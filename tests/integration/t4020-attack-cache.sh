@@ -1,0 +1,90 @@
+#!/bin/bash
+# Attacks on the unpacked-wheel cache (issue 10.3): a damaged, replaced or
+# foreign cache entry never reaches an env. Each test damages the entry of a
+# wheel already in the cache, installs the same wheel into a new env and
+# expects the wheel's own bytes there (the entry rebuilt, never linked).
+# See docs/security/cache.md.
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIR/install_lib.sh"
+
+py=$(python_for 3.12)
+[ -z "$py" ] && test_skip "no Python 3.12"
+SP=lib/python3.12/site-packages
+GOOD=GOODGOODGOODGOOD
+# (the same directory by both names: the attacks hold whichever one is read)
+export XDG_CACHE_HOME="$TRASH/xdg" CVENV_CACHE_DIR="$TRASH/xdg/cvenv"
+
+# entry WHEEL: the cache entry of WHEEL (keyed by its sha256)
+entry() { ls -d "$CVENV_CACHE_DIR"/wheels-v*/"$(sha256sum <"$1" | cut -c1-64)"; }
+# cached WHEEL MEMBER: the cached copy of MEMBER
+cached() { find "$(entry "$1")" -path "*/$2" | head -1; }
+# fresh NAME: a new env without pip
+fresh() { cvenv create --without-pip -p "$py" "$1" >/dev/null; }
+# installed_ok ENV: ENV has the wheel's own demo/v.py
+installed_ok() {
+	test -f "$1/$SP/demo/v.py" && ! test -L "$1/$SP/demo/v.py" &&
+	test "$(cat "$1/$SP/demo/v.py")" = $GOOD
+}
+# rebuilt: the cache holds the wheel's bytes again
+rebuilt() { test "$(cat "$(cached w/demo-1.0-py3-none-any.whl demo/v.py)")" = $GOOD; }
+W=w/demo-1.0-py3-none-any.whl
+
+test_expect_success 'setup: the wheel is in the cache' '
+	mkdir w w2 && mkwheel w demo 1.0 --file demo/v.py=$GOOD >/dev/null &&
+	mkwheel w2 demo 1.0 --file demo/v.py=OTHEROTHEROTHER! >/dev/null &&
+	fresh e0 && cvenv install --venv e0 $W && installed_ok e0 &&
+	test -n "$(cached $W demo/v.py)"
+'
+
+test_expect_success 'a truncated cache file is not installed' '
+	f=$(cached $W demo/v.py) && chmod u+w "$f" && : >"$f" &&
+	fresh e1 && cvenv install --venv e1 $W && installed_ok e1 && rebuilt
+'
+
+test_expect_success 'a cache file overwritten with the same size is not installed' '
+	f=$(cached $W demo/v.py) && chmod u+w "$f" && printf EVILEVILEVILEVIL >"$f" &&
+	fresh e2 && cvenv install --venv e2 --link-mode=copy $W && installed_ok e2 && rebuilt
+'
+
+test_expect_success 'a cache file replaced by a symlink to a file outside is not installed' '
+	printf EVILEVILEVILEVIL >outside &&
+	f=$(cached $W demo/v.py) && rm -f "$f" && ln -s "$TRASH/outside" "$f" &&
+	fresh e3 && cvenv install --venv e3 $W && installed_ok e3 && rebuilt &&
+	test "$(cat outside)" = EVILEVILEVILEVIL
+'
+
+test_expect_success 'an extra file in an entry: never installed, removed by --verify-cache' '
+	d=$(dirname "$(cached $W demo/v.py)") && chmod u+w "$d" && echo evil >"$d/evil.py" &&
+	fresh e4 && cvenv install --venv e4 --verify-cache $W && installed_ok e4 &&
+	! test -e e4/$SP/demo/evil.py && ! test -e "$d/evil.py"
+'
+
+test_expect_success 'an entry without its seal is fully re-checked' '
+	f=$(cached $W demo/v.py) && touch -r "$f" stamp && chmod u+w "$f" &&
+	printf EVILEVILEVILEVIL >"$f" && touch -r stamp "$f" && chmod a-w "$f" &&
+	rm -f "$(entry $W)/sealed" &&
+	fresh e5 && cvenv install --venv e5 $W && installed_ok e5 && rebuilt
+'
+
+test_expect_success '--verify-cache re-hashes a sealed entry (an overwrite with the mtime put back)' '
+	f=$(cached $W demo/v.py) && touch -r "$f" stamp && chmod u+w "$f" &&
+	printf EVILEVILEVILEVIL >"$f" && touch -r stamp "$f" && chmod a-w "$f" &&
+	fresh e6 && cvenv install --venv e6 --verify-cache $W && installed_ok e6 && rebuilt
+'
+
+test_expect_success 'a foreign entry under another key is not installed' '
+	fresh e7 && cvenv install --venv e7 w2/demo-1.0-py3-none-any.whl &&
+	b=$(entry w2/demo-1.0-py3-none-any.whl) && a=$(entry $W) &&
+	chmod -R u+w "$a" && rm -rf "$a" && cp -a "$b" "$a" &&
+	fresh e8 && cvenv install --venv e8 $W && installed_ok e8 && rebuilt
+'
+
+test_expect_success 'a damaged entry is rebuilt once: the next install finds it sealed' '
+	f=$(cached $W demo/v.py) && chmod u+w "$f" && : >"$f" &&
+	fresh e9 && cvenv install --venv e9 $W && i=$(stat -c %i "$(cached $W demo/v.py)") &&
+	fresh e10 && cvenv install --venv e10 $W && installed_ok e10 &&
+	test "$(stat -c %i "$(cached $W demo/v.py)")" = "$i" &&
+	test -z "$(find "$(entry $W)/files" "$(entry $W)/sealed" -type f -perm /222)"
+'
+
+test_done
