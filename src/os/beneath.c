@@ -172,7 +172,7 @@ int os_beneath_kind(const char *root, const char *rel)
 	const char *leaf;
 	int dfd = resolve_parent(root, rel, &leaf);
 	if (dfd < 0)
-		return -1;
+		return errno == ENOENT ? OS_KIND_NONE : -1;
 	struct stat st;
 	int r = fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW);
 	if (r < 0)

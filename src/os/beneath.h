@@ -23,8 +23,8 @@ enum os_kind { OS_KIND_NONE, OS_KIND_FILE, OS_KIND_DIR, OS_KIND_LINK, OS_KIND_OT
 /* Opens rel beneath root with open(2)'s flags (O_NOFOLLOW and O_CLOEXEC
  * added) and mode. */
 int os_beneath_open(const char *root, const char *rel, int flags, mode_t mode);
-/* What rel is, links not followed: OS_KIND_NONE when it does not exist
- * (ENOENT on the last component only), -1 when it cannot be reached. */
+/* What rel is, links not followed: OS_KIND_NONE when it (or a directory on
+ * the way) does not exist, -1 when it cannot be reached. */
 int os_beneath_kind(const char *root, const char *rel);
 /* The length of rel's first component that is a symbolic link (rel[len] is
  * '/' or the end), 0 when none is, -1 when rel cannot be walked. */
