@@ -23,6 +23,14 @@ static const char *const script_names[] = {
 	"activate", "activate.fish", "activate.csh", "Activate.ps1", "activate.nu",
 };
 
+bool activate_is_script(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(script_names); i++)
+		if (!strcmp(name, script_names[i]))
+			return true;
+	return false;
+}
+
 void quote_posix_sh(struct buf *out, const char *s)
 {
 	/* Inside '...' every byte is literal; a ' closes, is escaped, reopens. */

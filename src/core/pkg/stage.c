@@ -3,6 +3,7 @@
 
 #include <zip.h>
 
+#include "core/env/env_owned.h"
 #include "core/pkg/record.h"
 #include "core/pkg/remove.h"
 #include "core/pkg/scripts.h"
@@ -92,6 +93,14 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	return r;
 }
 
+/* The env's own files are never written by a wheel (core/env/env_owned.h). */
+static int refuse_env_owned(struct staging *s, const char *rel)
+{
+	if (!env_owned(&s->e->v, rel))
+		return 0;
+	return error("wheel '%s' would overwrite the environment's own file '%s'", s->w->path, rel);
+}
+
 /* Where a member goes, relative to the env; NULL (reported) when nowhere. */
 static char *member_dest(struct staging *s, const char *m, bool *is_script)
 {
@@ -131,6 +140,10 @@ static char *member_dest(struct staging *s, const char *m, bool *is_script)
 	if (!r)
 		error("wheel '%s' has a file '%s' that would leave the environment", w->path, m);
 out:
+	if (r && refuse_env_owned(s, r) < 0) {
+		free(r);
+		r = NULL;
+	}
 	free(base);
 	return r;
 }
@@ -340,7 +353,9 @@ static int stage_launchers(struct staging *s)
 		script_render_launcher(&body, s->e->v.python, &eps.v[i]);
 		for (size_t k = 0; k < names.n && !r; k++) {
 			char *rel = xstrfmt("%s/%s", s->e->bindir, names.v[k]);
-			r = stage_bytes(s, rel, body.ptr, body.len, 0755, NULL);
+			r = refuse_env_owned(s, rel);
+			if (!r)
+				r = stage_bytes(s, rel, body.ptr, body.len, 0755, NULL);
 			free(rel);
 		}
 		buf_free(&body);
