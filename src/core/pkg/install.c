@@ -18,14 +18,14 @@
 #include "os/link.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/relpath.h"
 
 /* ---- the env ---------------------------------------------------------- */
 
 static char *rel_to(const char *root, const char *abs)
 {
-	size_t n = strlen(root);
-	if (!strncmp(abs, root, n) && abs[n] == '/')
-		return xstrdup(abs + n + 1);
+	if (path_is_under(abs, root, false))
+		return xstrdup(abs + strlen(root) + 1);
 	return xstrdup(abs);
 }
 

@@ -22,9 +22,8 @@
 /* The RECORD spelling of an env-relative path: relative to site-packages. */
 static char *record_path(const struct install_env *e, const char *rel)
 {
-	size_t n = strlen(e->libdir);
-	if (!strncmp(rel, e->libdir, n) && rel[n] == '/')
-		return xstrdup(rel + n + 1);
+	if (path_is_under(rel, e->libdir, false))
+		return xstrdup(rel + strlen(e->libdir) + 1);
 	struct buf b = BUF_INIT;
 	for (const char *p = e->libdir; p; p = strchr(p + 1, '/'))
 		buf_addstr(&b, "../");
