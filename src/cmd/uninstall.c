@@ -42,14 +42,7 @@ static int cmd_uninstall(int argc, const char **argv)
 	struct install_env e;
 	if (install_env_open(opt_venv, &e) < 0)
 		return EXIT_FAIL;
-	code = EXIT_OK;
-	for (int i = 0; i < n; i++) {
-		int r = install_uninstall(&e, argv[i]);
-		if (r < 0)
-			code = EXIT_FAIL;
-		else if (r == 1)
-			warning("skipping '%s': it is not installed", argv[i]);
-	}
+	code = install_uninstall(&e, argv, (size_t)n) < 0 ? EXIT_FAIL : EXIT_OK;
 	install_env_close(&e);
 	return code == EXIT_FAIL && os_interrupted() ? EXIT_INTERRUPTED : code;
 }

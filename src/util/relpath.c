@@ -5,6 +5,20 @@
 #include "util/relpath.h"
 #include "util/strvec.h"
 
+bool path_is_under(const char *path, const char *dir, bool or_same)
+{
+	size_t n = strlen(dir);
+	if (!n)
+		return false;
+	if (dir[n - 1] == '/')
+		n--; /* "/" as dir */
+	if (strncmp(path, dir, n))
+		return false;
+	if (path[n] == '/' && path[n + 1])
+		return true;
+	return or_same && (!path[n] || !strcmp(path + n, "/"));
+}
+
 char *path_rel_join(const char *base, const char *path)
 {
 	struct strvec parts = STRVEC_INIT;

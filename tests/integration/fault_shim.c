@@ -7,7 +7,8 @@
  * raised (once) at the first write to a path containing FAULT_SIGINT_PATH,
  * as if the user pressed Ctrl-C then; each rename whose destination contains
  * FAULT_RENAME_SLOW_PATH first sleeps FAULT_RENAME_SLOW_MS milliseconds (a
- * commit slow enough to be killed half-way on purpose). Unset variables
+ * commit slow enough to be killed half-way on purpose); renameat counts as
+ * rename, by its destination's full path. Unset variables
  * disable that fault. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -54,12 +55,10 @@ ssize_t write(int fd, const void *buf, size_t n)
 	return real(fd, buf, n);
 }
 
-int rename(const char *from, const char *to)
+/* The faults of a rename to the path to: -1 (errno EIO) when it must fail. */
+static int rename_fault(const char *to)
 {
-	static int (*real)(const char *, const char *);
 	static long seen;
-	if (!real)
-		real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
 	const char *want = getenv("FAULT_RENAME_PATH");
 	long after = counter("FAULT_RENAME_AFTER");
 	bool sticky = counter("FAULT_RENAME_STICKY") != 0;
@@ -70,5 +69,34 @@ int rename(const char *from, const char *to)
 	const char *slow = getenv("FAULT_RENAME_SLOW_PATH");
 	if (slow && strstr(to, slow))
 		usleep((useconds_t)counter("FAULT_RENAME_SLOW_MS") * 1000);
+	return 0;
+}
+
+int rename(const char *from, const char *to)
+{
+	static int (*real)(const char *, const char *);
+	if (!real)
+		real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+	if (rename_fault(to) < 0)
+		return -1;
 	return real(from, to);
+}
+
+/* renameat, as the transaction calls it (os/beneath.c): the destination's
+ * path is its directory's (from /proc/self/fd) and its name. */
+int renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+	static int (*real)(int, const char *, int, const char *);
+	if (!real)
+		real = (int (*)(int, const char *, int, const char *))dlsym(RTLD_NEXT, "renameat");
+	char link[64], path[PATH_MAX + 256] = "";
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", tofd);
+	ssize_t l = to[0] == '/' ? -1 : readlink(link, path, PATH_MAX);
+	if (l > 0) {
+		path[l] = '\0';
+		snprintf(path + l, sizeof(path) - (size_t)l, "/%s", to);
+	}
+	if (rename_fault(l > 0 ? path : to) < 0)
+		return -1;
+	return real(fromfd, from, tofd, to);
 }

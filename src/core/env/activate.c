@@ -28,6 +28,14 @@ const char *activate_script_name(size_t i)
 	return i < ARRAY_SIZE(script_names) ? script_names[i] : NULL;
 }
 
+bool activate_is_script(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(script_names); i++)
+		if (!strcmp(name, script_names[i]))
+			return true;
+	return false;
+}
+
 void quote_posix_sh(struct buf *out, const char *s)
 {
 	/* Inside '...' every byte is literal; a ' closes, is escaped, reopens. */

@@ -24,6 +24,8 @@ struct activate_vars {
 /* Checks that env_dir and prompt can be carried by every shell. Reports the
  * problem with error() (naming the subject and the character) and returns -1. */
 int activate_check(const struct activate_vars *v);
+/* Whether name is one of the activation scripts written into bin/. */
+bool activate_is_script(const char *name);
 
 /* Writes every activation script (activate, activate.fish, activate.csh,
  * Activate.ps1, activate.nu) into bin_dir (which must exist), each file

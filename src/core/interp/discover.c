@@ -10,6 +10,7 @@
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/relpath.h"
 
 void discovery_init(struct discovery *d)
 {
@@ -36,25 +37,19 @@ void discovery_free(struct discovery *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static bool is_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return n && !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
 char *discover_venv_base(const struct interp *ip)
 {
-	if (ip->base_executable && !is_under(ip->base_executable, ip->prefix) &&
+	if (ip->base_executable && !path_is_under(ip->base_executable, ip->prefix, true) &&
 	    os_is_executable(ip->base_executable))
 		return xstrdup(ip->base_executable);
-	if (ip->realpath && !is_under(ip->realpath, ip->prefix))
+	if (ip->realpath && !path_is_under(ip->realpath, ip->prefix, true))
 		return xstrdup(ip->realpath);
 	char *home = venv_cfg_home(ip->prefix);
 	char *found = NULL;
 	if (home) {
 		char *name = os_basename(ip->executable);
 		char *cand = path_join(home, name);
-		if (os_is_executable(cand) && !is_under(cand, ip->prefix))
+		if (os_is_executable(cand) && !path_is_under(cand, ip->prefix, true))
 			found = cand;
 		else
 			free(cand);

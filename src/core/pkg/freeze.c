@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"
+#include "util/relpath.h"
 
 static bool pip_at_least(const struct dist_env *env, int major, int minor)
 {
@@ -149,8 +150,7 @@ static bool is_local(const struct dist *d, const char *prefix)
 {
 	if (!prefix || d->egg_link)
 		return true;
-	size_t n = strlen(prefix);
-	return !strncmp(d->location, prefix, n) && (d->location[n] == '/' || !d->location[n]);
+	return path_is_under(d->location, prefix, true);
 }
 
 static void render(const struct dist *d, struct buf *line)

@@ -19,14 +19,14 @@
 #include "os/link.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/relpath.h"
 
 /* ---- the env ---------------------------------------------------------- */
 
 static char *rel_to(const char *root, const char *abs)
 {
-	size_t n = strlen(root);
-	if (!strncmp(abs, root, n) && abs[n] == '/')
-		return xstrdup(abs + n + 1);
+	if (path_is_under(abs, root, false))
+		return xstrdup(abs + strlen(root) + 1);
 	return xstrdup(abs);
 }
 
@@ -267,29 +267,36 @@ int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
 	return r < 0 ? -1 : (int)done;
 }
 
-int install_uninstall(struct install_env *e, const char *name)
+int install_uninstall(struct install_env *e, const char *const *names, size_t n)
 {
 	struct installed_dists have = { NULL, 0 };
 	struct txn t = { 0 };
+	struct strvec done = STRVEC_INIT; /* "name version" of each planned */
 	int r = install_list(e, &have);
-	if (r < 0)
-		goto out;
-	const struct installed_dist *d = installed_find(&have, name);
-	if (!d) {
-		r = 1;
-		goto out;
-	}
-	r = txn_begin(e, &t);
 	if (!r)
+		r = txn_begin(e, &t);
+	for (size_t i = 0; i < n && !r; i++) {
+		const struct installed_dist *d = installed_find(&have, names[i]);
+		if (!d) {
+			warning("skipping '%s': it is not installed", names[i]);
+			continue;
+		}
+		if (strvec_contains(&done, d->name))
+			continue; /* named twice */
 		r = remove_plan(e, d, &t);
-	if (!r && os_interrupted())
-		r = error("interrupted: '%s' was not uninstalled", d->name);
-	if (!r)
+		strvec_push(&done, d->name);
+		strvec_push(&done, d->version);
+	}
+	if (!r && done.n && os_interrupted())
+		r = error("interrupted: nothing was uninstalled");
+	if (!r && done.n)
 		r = txn_commit(&t);
+	for (size_t i = 0; i + 1 < done.n && !r; i += 2)
+		info(1, "uninstalled %s %s", done.v[i], done.v[i + 1]);
 	if (!r)
-		info(1, "uninstalled %s %s", d->name, d->version);
-out:
+		r = (int)(done.n / 2);
+	strvec_clear(&done);
 	txn_free(&t);
 	installed_dists_free(&have);
-	return r;
+	return r < 0 ? -1 : r;
 }

@@ -103,9 +103,11 @@ enum { INSTALL_DONE = 0, INSTALL_SKIPPED = 1 };
 int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
 		   const struct install_opts *opts);
 
-/* Removes an installed distribution: the files its RECORD lists inside the
- * env, their bytecode, and the directories left empty. Returns 0, 1 when it
- * is not installed, or -1 (env unchanged). */
-int install_uninstall(struct install_env *e, const char *name);
+/* Removes installed distributions, all in one transaction: the files their
+ * RECORDs list inside the env, their bytecode, and the directories left
+ * empty. Every name is planned before anything changes, so when one cannot
+ * be removed none is. A name that is not installed is skipped with a
+ * warning. Returns the number removed, or -1 (env unchanged). */
+int install_uninstall(struct install_env *e, const char *const *names, size_t n);
 
 #endif

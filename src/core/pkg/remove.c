@@ -1,8 +1,10 @@
 /* Planning the removal of an installed distribution (see remove.h). */
 #include "util/common.h"
 
+#include "core/env/env_owned.h"
 #include "core/pkg/record.h"
 #include "core/pkg/remove.h"
+#include "os/beneath.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -10,83 +12,117 @@
 
 #define MAX_RECORD (256u << 20)
 
-/* Files of the env itself, never removed whatever a RECORD lists: its
- * pyvenv.cfg, interpreters and activation scripts. */
-static bool env_owned(const char *rel)
+static void add_del(struct txn *t, const char *rel)
 {
-	if (!strcmp(rel, "pyvenv.cfg"))
-		return true;
-	if (!starts_with(rel, "bin/") || strchr(rel + 4, '/'))
-		return false;
-	const char *n = rel + 4;
-	return starts_with(n, "python") || starts_with(n, "pypy") || starts_with(n, "activate") ||
-	       !strcmp(n, "Activate.ps1");
+	if (!strvec_contains(&t->dels, rel))
+		strvec_push(&t->dels, rel);
+}
+
+/* What rel is, reached beneath its root without links (os/beneath.h); when
+ * a directory on the way is a link, *link receives the env-relative path of
+ * that link (new string). -1 when it cannot be reached. */
+static int kind_beneath(struct install_env *e, const char *rel, char **link)
+{
+	char *root;
+	const char *sub = txn_env_root(e, rel, &root);
+	ssize_t n = os_beneath_first_link(root, sub);
+	int k = -1;
+	*link = NULL;
+	if (n > 0 && sub[n])
+		*link = xstrndup(rel, (size_t)(sub - rel) + (size_t)n);
+	else if (n >= 0)
+		k = os_beneath_kind(root, sub);
+	free(root);
+	return k;
+}
+
+/* x/y.py -> x/__pycache__/y.*.pyc */
+static void plan_bytecode(struct install_env *e, const char *rel, struct txn *t)
+{
+	char *dir = os_dirname(rel), *name = os_basename(rel);
+	char *pc = xstrfmt("%s/__pycache__", dir);
+	char *pcabs = path_join(e->v.dir, pc), *link = NULL;
+	struct strvec names = STRVEC_INIT;
+	name[strlen(name) - 3] = '\0';
+	if (kind_beneath(e, pc, &link) == OS_KIND_DIR && os_list_dir(pcabs, &names) == 0)
+		for (size_t k = 0; k < names.n; k++) {
+			const char *n = names.v[k];
+			size_t ln = strlen(name);
+			if (!strncmp(n, name, ln) && n[ln] == '.' && ends_with(n, ".pyc")) {
+				char *f = xstrfmt("%s/%s", pc, n);
+				add_del(t, f);
+				free(f);
+			}
+		}
+	strvec_clear(&names);
+	free(link);
+	free(dir);
+	free(name);
+	free(pc);
+	free(pcabs);
+}
+
+/* One RECORD line: the file, never through a linked directory (the link
+ * itself goes instead), never one of the env's own files. */
+static void plan_row(struct install_env *e, const char *rp, const char *base, const char *path,
+		     struct txn *t)
+{
+	char *rel = path_rel_join(base, path), *link = NULL;
+	int k;
+	if (!rel || strchr(rel, '\n')) {
+		warning("not removing '%s' listed by '%s': it is outside the environment", path, rp);
+	} else if (env_owned(&e->v, rel)) {
+		warning("not removing '%s' listed by '%s': it is the environment's own file", path,
+			rp);
+	} else if ((k = kind_beneath(e, rel, &link)) < 0 && !link) {
+		warning("not removing '%s' listed by '%s': %s", path, rp, strerror(errno));
+	} else if (link) {
+		/* a directory on the way is a link: never delete through it */
+		if (!env_owned(&e->v, link))
+			add_del(t, link);
+	} else if (k != OS_KIND_NONE && k != OS_KIND_DIR) {
+		add_del(t, rel);
+	}
+	if (rel && !link && ends_with(rel, ".py") && !env_owned(&e->v, rel))
+		plan_bytecode(e, rel, t);
+	free(link);
+	free(rel);
 }
 
 int remove_plan(struct install_env *e, const struct installed_dist *d, struct txn *t)
 {
 	char *di = path_join(e->v.dir, d->dist_info);
 	char *rp = path_join(di, "RECORD");
+	char *base = os_dirname(d->dist_info), *link = NULL;
 	struct buf text = BUF_INIT;
 	struct record rec = RECORD_INIT;
-	int r = 0;
+	struct strvec names = STRVEC_INIT;
+	int r = 0, k;
 	if (os_read_file(rp, MAX_RECORD, &text) < 0)
 		r = error("cannot uninstall '%s': cannot read '%s': %s", d->name, rp, strerror(errno));
 	else
 		r = record_parse(text.ptr, text.len, rp, &rec);
-	char *base = os_dirname(d->dist_info);
-	for (size_t i = 0; i < rec.n && !r; i++) {
-		char *rel = path_rel_join(base, rec.rows[i].path);
-		if (!rel || strchr(rel, '\n') || env_owned(rel)) {
-			warning("not removing '%s' listed by '%s': it is outside the environment",
-				rec.rows[i].path, rp);
-			free(rel);
-			continue;
-		}
-		char *abs = path_join(e->v.dir, rel);
-		if ((os_exists(abs) && !os_is_dir(abs)) || os_is_symlink(abs)) {
-			if (!strvec_contains(&t->dels, rel))
-				strvec_push(&t->dels, rel);
-		}
-		if (ends_with(rel, ".py")) {
-			/* x/y.py -> x/__pycache__/y.*.pyc */
-			char *dir = os_dirname(rel), *name = os_basename(rel);
-			char *pc = xstrfmt("%s/__pycache__", dir);
-			char *pcabs = path_join(e->v.dir, pc);
-			struct strvec names = STRVEC_INIT;
-			name[strlen(name) - 3] = '\0';
-			if (os_list_dir(pcabs, &names) == 0)
-				for (size_t k = 0; k < names.n; k++) {
-					const char *n = names.v[k];
-					size_t ln = strlen(name);
-					if (!strncmp(n, name, ln) && n[ln] == '.' && ends_with(n, ".pyc")) {
-						char *f = xstrfmt("%s/%s", pc, n);
-						if (!strvec_contains(&t->dels, f))
-							strvec_push(&t->dels, f);
-						free(f);
-					}
-				}
-			strvec_clear(&names);
-			free(dir);
-			free(name);
-			free(pc);
-			free(pcabs);
-		}
-		free(abs);
-		free(rel);
-	}
-	/* whatever else is in the .dist-info goes too */
-	struct strvec names = STRVEC_INIT;
-	if (!r && os_list_dir(di, &names) == 0)
-		for (size_t k = 0; k < names.n; k++) {
-			char *f = xstrfmt("%s/%s", d->dist_info, names.v[k]);
-			char *fa = path_join(e->v.dir, f);
-			if (!os_is_dir(fa) && !strvec_contains(&t->dels, f))
-				strvec_push(&t->dels, f);
+	for (size_t i = 0; i < rec.n && !r; i++)
+		plan_row(e, rp, base, rec.rows[i].path, t);
+	if (r)
+		goto out;
+	/* whatever else is in the .dist-info goes too; a linked .dist-info is
+	 * removed as the link, never emptied */
+	k = kind_beneath(e, d->dist_info, &link);
+	if (k == OS_KIND_LINK)
+		add_del(t, d->dist_info);
+	else if (k == OS_KIND_DIR && os_list_dir(di, &names) == 0)
+		for (size_t i = 0; i < names.n; i++) {
+			char *f = xstrfmt("%s/%s", d->dist_info, names.v[i]), *fl = NULL;
+			int fk = kind_beneath(e, f, &fl);
+			if (fk >= 0 && fk != OS_KIND_DIR && fk != OS_KIND_NONE)
+				add_del(t, f);
+			free(fl);
 			free(f);
-			free(fa);
 		}
+out:
 	strvec_clear(&names);
+	free(link);
 	record_free(&rec);
 	buf_free(&text);
 	free(base);
@@ -94,4 +130,3 @@ int remove_plan(struct install_env *e, const struct installed_dist *d, struct tx
 	free(di);
 	return r;
 }
-

@@ -1,7 +1,8 @@
 /* Planning the removal of an installed distribution (internal to core/pkg):
  * which files it owns, by its RECORD, plus the bytecode of its modules and
- * its whole .dist-info; never a path outside the env or a file of the env
- * itself (pyvenv.cfg, its interpreters and activation scripts).
+ * its whole .dist-info; never a path outside the env, never one of the env's
+ * own files (core/env/env_owned.h), and never a file reached through a
+ * linked directory: the link itself is removed instead (os/beneath.h).
  *
  * Ownership: the paths are copied into the txn's dels; nothing else is kept. */
 #ifndef CVENV_REMOVE_H

@@ -4,6 +4,7 @@
 #include <zip.h>
 
 #include "core/pkg/distinfo.h"
+#include "core/env/env_owned.h"
 #include "core/pkg/record.h"
 #include "core/pkg/remove.h"
 #include "core/pkg/scripts.h"
@@ -22,9 +23,8 @@
 /* The RECORD spelling of an env-relative path: relative to site-packages. */
 static char *record_path(const struct install_env *e, const char *rel)
 {
-	size_t n = strlen(e->libdir);
-	if (!strncmp(rel, e->libdir, n) && rel[n] == '/')
-		return xstrdup(rel + n + 1);
+	if (path_is_under(rel, e->libdir, false))
+		return xstrdup(rel + strlen(e->libdir) + 1);
 	struct buf b = BUF_INIT;
 	for (const char *p = e->libdir; p; p = strchr(p + 1, '/'))
 		buf_addstr(&b, "../");
@@ -93,6 +93,14 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	return r;
 }
 
+/* The env's own files are never written by a wheel (core/env/env_owned.h). */
+static int refuse_env_owned(struct staging *s, const char *rel)
+{
+	if (!env_owned(&s->e->v, rel))
+		return 0;
+	return error("wheel '%s' would overwrite the environment's own file '%s'", s->w->path, rel);
+}
+
 /* Where a member goes, relative to the env; NULL (reported) when nowhere. */
 static char *member_dest(struct staging *s, const char *m, bool *is_script)
 {
@@ -132,6 +140,10 @@ static char *member_dest(struct staging *s, const char *m, bool *is_script)
 	if (!r)
 		error("wheel '%s' has a file '%s' that would leave the environment", w->path, m);
 out:
+	if (r && refuse_env_owned(s, r) < 0) {
+		free(r);
+		r = NULL;
+	}
 	free(base);
 	return r;
 }
@@ -333,7 +345,9 @@ static int stage_launchers(struct staging *s)
 		script_render_launcher(&body, s->e->v.python, &eps->v[i]);
 		for (size_t k = 0; k < names.n && !r; k++) {
 			char *rel = xstrfmt("%s/%s", s->e->bindir, names.v[k]);
-			r = stage_bytes(s, rel, body.ptr, body.len, 0755, NULL);
+			r = refuse_env_owned(s, rel);
+			if (!r)
+				r = stage_bytes(s, rel, body.ptr, body.len, 0755, NULL);
 			free(rel);
 		}
 		buf_free(&body);

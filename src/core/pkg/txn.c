@@ -3,10 +3,12 @@
 #include "util/common.h"
 
 #include "core/pkg/txn.h"
+#include "os/beneath.h"
 #include "os/fs.h"
 #include "os/spawn.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/relpath.h"
 
 #define MAX_JOURNAL (256u << 20)
 
@@ -18,6 +20,7 @@ int txn_begin(struct install_env *e, struct txn *t)
 	strvec_init(&t->dirs);
 	strvec_init(&t->adds);
 	strvec_init(&t->dels);
+	strvec_init(&t->foreign);
 	t->stage = os_mkdtemp_in(e->state, "stage-");
 	if (!t->stage) {
 		r = error("cannot create a stage directory in '%s': %s", e->state, strerror(errno));
@@ -33,8 +36,12 @@ out:
 
 void txn_free(struct txn *t)
 {
-	if (t->stage)
+	if (t->stage) {
 		os_rm_rf(t->stage);
+		for (size_t i = 0; i < t->foreign.n; i++)
+			os_rm_rf(t->foreign.v[i]);
+	}
+	strvec_clear(&t->foreign);
 	free(t->stage);
 	free(t->newdir);
 	free(t->olddir);
@@ -55,32 +62,90 @@ static void add_step(struct txn *t, enum step_kind k, const char *rel)
 	t->n++;
 }
 
+/* Where a path of the env is reached: beneath site-packages or bin (which
+ * may be links, to another disk) or beneath the env itself; no link below
+ * them is ever followed (os/beneath.h). A root on another file system than
+ * the env's .cvenv has a stage of its own, <root>/.cvenv-<stage name>, so
+ * that every move is a rename on one file system. */
+struct where {
+	char *root;            /* absolute */
+	const char *sub;       /* the path beneath root */
+	char *newroot, *oldroot; /* the stage's new/ and old/ for it */
+	const char *ssub;      /* the path beneath them */
+};
+
+const char *txn_env_root(const struct install_env *e, const char *rel, char **root)
+{
+	const char *tops[] = { e->libdir, e->bindir };
+	for (size_t i = 0; i < 2; i++)
+		if (path_is_under(rel, tops[i], false)) {
+			*root = path_join(e->v.dir, tops[i]);
+			return rel + strlen(tops[i]) + 1;
+		}
+	*root = xstrdup(e->v.dir);
+	return rel;
+}
+
+/* The stage of a root on another file system: "<root>/.cvenv-<stage name>". */
+static char *foreign_stage(const char *root, const char *stage)
+{
+	char *base = os_basename(stage);
+	char *r = xstrfmt("%s/.cvenv-%s", root, base);
+	free(base);
+	return r;
+}
+
+static void where_is(const struct install_env *e, const char *stage, const char *rel,
+		     struct where *w)
+{
+	w->sub = txn_env_root(e, rel, &w->root);
+	char *fs = strcmp(w->root, e->v.dir) ? foreign_stage(w->root, stage) : NULL;
+	if (fs && os_is_dir(fs)) {
+		w->newroot = path_join(fs, "new");
+		w->oldroot = path_join(fs, "old");
+		w->ssub = w->sub;
+	} else {
+		w->newroot = path_join(stage, "new");
+		w->oldroot = path_join(stage, "old");
+		w->ssub = rel;
+	}
+	free(fs);
+}
+
+static void where_free(struct where *w)
+{
+	free(w->root);
+	free(w->newroot);
+	free(w->oldroot);
+}
+
 /* Undoes the steps, last first. Safe to repeat (after a crash in here).
  * Returns the number of steps that could not be undone. */
-static int undo_steps(const char *root, const char *newdir, const char *olddir,
-		       struct step *steps, size_t n, struct strvec *dirs)
+static int undo_steps(const struct install_env *e, const char *stage, struct step *steps,
+		      size_t n, struct strvec *dirs)
 {
 	int failed = 0;
 	for (size_t i = n; i-- > 0;) {
-		char *dst = path_join(root, steps[i].rel);
-		char *bak = path_join(olddir, steps[i].rel);
-		char *neu = path_join(newdir, steps[i].rel);
+		struct where w;
+		where_is(e, stage, steps[i].rel, &w);
 		if (steps[i].kind == STEP_ADD) {
 			/* a new file, or a whole new directory moved in at once */
-			if (!os_exists(neu) && os_exists(dst) &&
-			    ((os_is_dir(dst) && !os_is_symlink(dst)) ? os_rm_rf(dst) : os_unlink(dst)) < 0)
+			if (os_beneath_kind(w.newroot, w.ssub) == OS_KIND_NONE &&
+			    os_beneath_rm_rf(w.root, w.sub) < 0)
 				failed++;
-		} else if (os_exists(bak) && os_rename(bak, dst) < 0) {
-			failed++;
+		} else {
+			int k = os_beneath_kind(w.oldroot, w.ssub);
+			if (k < 0 || (k != OS_KIND_NONE &&
+				      os_beneath_rename(w.oldroot, w.ssub, w.root, w.sub) < 0))
+				failed++;
 		}
-		free(dst);
-		free(bak);
-		free(neu);
+		where_free(&w);
 	}
 	for (size_t i = dirs->n; i-- > 0;) {
-		char *d = path_join(root, dirs->v[i]);
-		os_rmdir(d);
-		free(d);
+		struct where w;
+		where_is(e, stage, dirs->v[i], &w);
+		os_beneath_rmdir(w.root, w.sub);
+		where_free(&w);
 	}
 	return failed;
 }
@@ -118,11 +183,9 @@ out:
 
 static bool under_any(const struct strvec *units, const char *rel)
 {
-	for (size_t i = 0; i < units->n; i++) {
-		size_t n = strlen(units->v[i]);
-		if (!strncmp(rel, units->v[i], n) && rel[n] == '/')
+	for (size_t i = 0; i < units->n; i++)
+		if (path_is_under(rel, units->v[i], false))
 			return true;
-	}
 	return false;
 }
 
@@ -151,15 +214,14 @@ static void prune_dirs(const struct install_env *e, const struct strvec *dels)
 {
 	for (size_t i = 0; i < dels->n; i++) {
 		char *d = os_dirname(dels->v[i]);
-		/* top-level directories of the env (bin, include, lib, share) stay */
-		while (strchr(d, '/') && strcmp(d, e->libdir) && strcmp(d, e->bindir)) {
-			/* never climb out of site-packages into lib/pythonX.Y */
-			size_t ln = strlen(d);
-			if (!strncmp(e->libdir, d, ln) && e->libdir[ln] == '/')
-				break;
-			char *abs = path_join(e->v.dir, d);
-			int r = os_rmdir(abs);
-			free(abs);
+		/* top-level directories of the env (bin, include, lib, share) stay;
+		 * never climb out of site-packages into lib/pythonX.Y */
+		while (strchr(d, '/') && strcmp(d, e->libdir) && strcmp(d, e->bindir) &&
+		       !path_is_under(e->libdir, d, false)) {
+			char *root;
+			const char *sub = txn_env_root(e, d, &root);
+			int r = os_beneath_rmdir(root, sub);
+			free(root);
 			if (r < 0)
 				break;
 			char *up = os_dirname(d);
@@ -172,21 +234,21 @@ static void prune_dirs(const struct install_env *e, const struct strvec *dels)
 
 static int do_step(struct txn *t, struct step *s)
 {
+	struct where w;
 	char *dst = path_join(t->e->v.dir, s->rel);
-	char *bak = path_join(t->olddir, s->rel);
-	char *neu = path_join(t->newdir, s->rel);
 	int r = 0;
+	where_is(t->e, t->stage, s->rel, &w);
 	if (s->kind != STEP_ADD) {
-		char *bd = os_dirname(bak);
-		if (os_mkdir_p(bd, 0755) < 0 || os_rename(dst, bak) < 0)
+		char *bd = os_dirname(w.ssub);
+		if ((strcmp(bd, ".") && os_beneath_mkdir_p(w.oldroot, bd, 0755) < 0) ||
+		    os_beneath_rename(w.root, w.sub, w.oldroot, w.ssub) < 0)
 			r = error("cannot move '%s' aside: %s", dst, strerror(errno));
 		free(bd);
 	}
-	if (!r && s->kind != STEP_DEL && os_rename(neu, dst) < 0)
+	if (!r && s->kind != STEP_DEL && os_beneath_rename(w.newroot, w.ssub, w.root, w.sub) < 0)
 		r = error("cannot move '%s' into place: %s", dst, strerror(errno));
+	where_free(&w);
 	free(dst);
-	free(bak);
-	free(neu);
 	return r;
 }
 
@@ -215,7 +277,7 @@ static int commit_shielded(struct txn *t)
 		code = commit_child(t);
 	if (code == 0)
 		goto out;
-	if (code != 1) { /* the child kept the stage for the recovery */
+	if (code != 1) { /* the child kept the stages for the recovery */
 		free(t->stage);
 		t->stage = NULL;
 	}
@@ -225,6 +287,67 @@ static int commit_shielded(struct txn *t)
 	}
 out:
 	return code == 0 ? 0 : -1;
+}
+
+/* Copies the staged tree src to dst (both ours: no links in them). */
+static int copy_tree(const char *src, const char *dst)
+{
+	if (!os_is_dir(src))
+		return os_copy_file(src, dst, os_is_executable(src) ? 0755 : 0644);
+	struct strvec names = STRVEC_INIT;
+	int r = os_mkdir(dst, 0755) < 0 || os_list_dir(src, &names) < 0 ? -1 : 0;
+	for (size_t i = 0; i < names.n && !r; i++) {
+		char *s = path_join(src, names.v[i]), *d = path_join(dst, names.v[i]);
+		r = copy_tree(s, d);
+		free(s);
+		free(d);
+	}
+	strvec_clear(&names);
+	return r;
+}
+
+/* Gives each top directory on another file system (see txn.h) its own stage
+ * and moves what goes there into it. */
+static int stage_per_device(struct txn *t)
+{
+	const char *tops[] = { t->e->libdir, t->e->bindir };
+	struct os_file_id sid, rid;
+	int r = 0;
+	if (os_file_id(t->stage, &sid) < 0)
+		return error("cannot read '%s': %s", t->stage, strerror(errno));
+	for (size_t i = 0; i < 2 && !r; i++) {
+		char *root = path_join(t->e->v.dir, tops[i]);
+		if (os_file_id(root, &rid) == 0 && rid.dev != sid.dev) {
+			char *fs = foreign_stage(root, t->stage);
+			char *nd = path_join(fs, "new"), *od = path_join(fs, "old");
+			if (os_mkdir(fs, 0700) < 0)
+				r = error("cannot create a stage directory '%s': %s", fs, strerror(errno));
+			else
+				strvec_push(&t->foreign, fs);
+			if (!r && (os_mkdir(nd, 0755) < 0 || os_mkdir(od, 0755) < 0))
+				r = error("cannot create '%s': %s", nd, strerror(errno));
+			free(nd);
+			free(od);
+			free(fs);
+		}
+		free(root);
+	}
+	for (size_t i = 0; i < t->n && !r && t->foreign.n; i++) {
+		struct where w;
+		where_is(t->e, t->stage, t->steps[i].rel, &w);
+		if (t->steps[i].kind != STEP_DEL && w.ssub != t->steps[i].rel) {
+			char *src = path_join(t->newdir, t->steps[i].rel);
+			char *dst = path_join(w.newroot, w.ssub);
+			char *dd = os_dirname(dst);
+			if (os_mkdir_p(dd, 0755) < 0 || copy_tree(src, dst) < 0)
+				r = error("cannot copy '%s' to '%s': %s", src, dst, strerror(errno));
+			free(dd);
+			free(dst);
+			free(src);
+		}
+		where_free(&w);
+	}
+	return r;
 }
 
 /* Moves everything into place; on failure undoes it all. */
@@ -248,6 +371,8 @@ int txn_commit(struct txn *t)
 		free(dst);
 	}
 	strvec_clear(&units);
+	if (stage_per_device(t) < 0)
+		return -1;
 	return commit_shielded(t);
 }
 
@@ -261,17 +386,18 @@ static int commit_steps(struct txn *t)
 	char *jp = journal_path(t->e);
 	int r = 0;
 	for (size_t i = 0; i < t->dirs.n && !r; i++) {
-		char *d = path_join(t->e->v.dir, t->dirs.v[i]);
-		if (os_mkdir(d, 0755) < 0 && errno != EEXIST)
-			r = error("cannot create '%s': %s", d, strerror(errno));
-		free(d);
+		struct where w;
+		where_is(t->e, t->stage, t->dirs.v[i], &w);
+		if (os_beneath_mkdir(w.root, w.sub, 0755) < 0 && errno != EEXIST)
+			r = error("cannot create '%s/%s': %s", w.root, w.sub, strerror(errno));
+		where_free(&w);
 	}
 	for (size_t i = 0; i < t->n && !r; i++)
 		r = do_step(t, &t->steps[i]);
 	if (!r && os_unlink(jp) < 0)
 		r = error("cannot remove '%s': %s", jp, strerror(errno));
 	if (r < 0) {
-		if (undo_steps(t->e->v.dir, t->newdir, t->olddir, t->steps, t->n, &t->dirs)) {
+		if (undo_steps(t->e, t->stage, t->steps, t->n, &t->dirs)) {
 			/* keep the journal and the stage: the next run finishes the undo */
 			error("cannot restore '%s' completely now", t->e->v.dir);
 			hint("the next cvenv command on this environment restores it");
@@ -293,7 +419,7 @@ static int commit_steps(struct txn *t)
 static int undo_journal(struct install_env *e)
 {
 	char *jp = journal_path(e);
-	char *stage = NULL, *nd = NULL, *od = NULL;
+	char *stage = NULL;
 	struct buf text = BUF_INIT;
 	struct journal j = JOURNAL_INIT;
 	int r = 0, failed;
@@ -308,9 +434,7 @@ static int undo_journal(struct install_env *e)
 	}
 	warning("rolling back an interrupted change of '%s'", e->v.dir);
 	stage = path_join(e->state, j.stage);
-	nd = path_join(stage, "new");
-	od = path_join(stage, "old");
-	failed = undo_steps(e->v.dir, nd, od, j.steps, j.n, &j.dirs);
+	failed = undo_steps(e, stage, j.steps, j.n, &j.dirs);
 	if (failed)
 		r = error("cannot roll back the interrupted change of '%s': %d files could "
 			  "not be restored from '%s'", e->v.dir, failed, stage);
@@ -319,8 +443,6 @@ static int undo_journal(struct install_env *e)
 out:
 	journal_free(&j);
 	buf_free(&text);
-	free(nd);
-	free(od);
 	free(stage);
 	free(jp);
 	return r;
@@ -338,5 +460,15 @@ int txn_recover(struct install_env *e)
 				free(s);
 			}
 	strvec_clear(&names);
+	const char *tops[] = { e->libdir, e->bindir };
+	for (size_t k = 0; k < 2 && !r; k++) {
+		char *root = path_join(e->v.dir, tops[k]);
+		if (os_list_dir(root, &names) == 0)
+			for (size_t i = 0; i < names.n; i++)
+				if (starts_with(names.v[i], ".cvenv-stage-"))
+					os_beneath_rm_rf(root, names.v[i]);
+		strvec_clear(&names);
+		free(root);
+	}
 	return r;
 }

@@ -8,7 +8,11 @@
  * failed undo left it to the recovery), its steps and its path lists; it
  * borrows its install_env, which must outlive it. Stagers add env-relative
  * paths to adds (files placed under newdir) and dels (files to remove);
- * txn_commit turns them into steps. */
+ * txn_commit turns them into steps. When site-packages or bin is on another
+ * file system than the env's .cvenv (a link, a mount), the commit moves
+ * what goes there into a stage of its own beside it first,
+ * <root>/.cvenv-stage-XXXXXX (same name as the main stage, so the journal
+ * needs no more than that name), and every move stays a rename. */
 #ifndef CVENV_TXN_H
 #define CVENV_TXN_H
 
@@ -27,7 +31,14 @@ struct txn {
 	struct strvec dirs; /* directories made, parents first */
 	struct strvec adds; /* env-relative paths staged under newdir */
 	struct strvec dels; /* env-relative paths to remove */
+	struct strvec foreign; /* stages on other file systems (absolute) */
 };
+
+/* Where the env-relative path rel is reached: beneath site-packages or bin
+ * (which may be links to another disk) or the env; *root receives that
+ * directory (absolute, new), the return value the path beneath it. No link
+ * below a root is followed by the transaction (os/beneath.h). */
+const char *txn_env_root(const struct install_env *e, const char *rel, char **root);
 
 /* Makes the stage directory; on failure (reported) t is still safe to free. */
 int txn_begin(struct install_env *e, struct txn *t);

@@ -9,6 +9,7 @@
 #include "os/spawn.h"
 #include "util/buf.h"
 #include "util/strvec.h"
+#include "util/relpath.h"
 
 /* Runs git -C dir ARGS...; returns its exit status (or -1 when git cannot
  * be run) with stdout in *out. */
@@ -171,9 +172,8 @@ int vcs_editable_requirement(const char *location, const char *name, const char 
 		proj = up;
 	}
 	const char *subdir = NULL;
-	size_t rl = strlen(repo_root);
-	if (installable(proj) && strcmp(proj, repo_root) && !strncmp(proj, repo_root, rl) && proj[rl] == '/')
-		subdir = proj + rl + 1;
+	if (installable(proj) && path_is_under(proj, repo_root, false))
+		subdir = proj + strlen(repo_root) + 1;
 
 	if (strncasecmp(pipurl, "git:", 4))
 		buf_addstr(req, "git+");

@@ -1,0 +1,177 @@
+/* Unit tests for os/beneath: a path beneath a root is reached without
+ * following a link, whether the kernel resolves it (openat2) or the walk
+ * does; every test runs both ways. The tree:
+ *
+ *   root/a/f            a file
+ *   root/a/in -> ../a   a link that stays inside
+ *   root/out -> OUT     a link to a directory outside the root
+ *   root/dang -> nowhere
+ *   OUT/victim          what no call may touch
+ */
+#include "unit.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "os/beneath.h"
+
+struct tree {
+	char *top, *root, *out;
+};
+
+static void make_tree(struct tree *t)
+{
+	t->top = unit_scratch_dir("beneath-");
+	t->root = path_join(t->top, "root");
+	t->out = path_join(t->top, "OUT");
+	char *a = path_join(t->root, "a"), *f = path_join(a, "f"), *in = path_join(a, "in");
+	char *out = path_join(t->root, "out"), *dang = path_join(t->root, "dang");
+	char *victim = path_join(t->out, "victim");
+	assert_int_equal(os_mkdir_p(a, 0755), 0);
+	assert_int_equal(os_mkdir(t->out, 0755), 0);
+	assert_int_equal(os_write_new(f, "f", 1, 0644), 0);
+	assert_int_equal(os_write_new(victim, "v", 1, 0644), 0);
+	assert_int_equal(os_symlink("../a", in), 0);
+	assert_int_equal(os_symlink(t->out, out), 0);
+	assert_int_equal(os_symlink("nowhere", dang), 0);
+	free(a), free(f), free(in), free(out), free(dang), free(victim);
+}
+
+static void free_tree(struct tree *t)
+{
+	char *victim = path_join(t->out, "victim");
+	assert_true(os_is_file(victim)); /* never touched */
+	free(victim);
+	os_rm_rf(t->top);
+	free(t->top), free(t->root), free(t->out);
+}
+
+static void each_way(void (*fn)(const struct tree *))
+{
+	for (int walk = 0; walk < 2; walk++) {
+		struct tree t;
+		os_beneath_force_walk(walk);
+		make_tree(&t);
+		fn(&t);
+		free_tree(&t);
+	}
+	os_beneath_force_walk(false);
+}
+
+static void lexical(const struct tree *t)
+{
+	assert_int_equal(os_beneath_kind(t->root, "../OUT/victim"), -1);
+	assert_int_equal(errno, EXDEV);
+	assert_int_equal(os_beneath_kind(t->root, "a/../../OUT/victim"), -1);
+	assert_int_equal(errno, EXDEV);
+	assert_int_equal(os_beneath_unlink(t->root, t->out), -1); /* absolute */
+	assert_int_equal(errno, EXDEV);
+	assert_int_equal(os_beneath_kind(t->root, ""), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(os_beneath_kind(t->root, "a//f"), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(os_beneath_kind(t->root, "./a/f"), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(os_beneath_kind(t->root, "a/"), -1);
+	assert_int_equal(errno, EINVAL);
+}
+
+static void test_lexical(void **state)
+{
+	(void)state;
+	each_way(lexical);
+}
+
+static void links(const struct tree *t)
+{
+	assert_int_equal(os_beneath_kind(t->root, "a/f"), OS_KIND_FILE);
+	assert_int_equal(os_beneath_kind(t->root, "a"), OS_KIND_DIR);
+	assert_int_equal(os_beneath_kind(t->root, "out"), OS_KIND_LINK);
+	assert_int_equal(os_beneath_kind(t->root, "dang"), OS_KIND_LINK);
+	assert_int_equal(os_beneath_kind(t->root, "a/none"), OS_KIND_NONE);
+	/* a link on the way is refused, inside or out, dangling or not */
+	assert_int_equal(os_beneath_kind(t->root, "out/victim"), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(os_beneath_unlink(t->root, "out/victim"), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(os_beneath_kind(t->root, "a/in/f"), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(os_beneath_mkdir(t->root, "dang/x", 0755), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(os_beneath_open(t->root, "out/victim", O_RDONLY, 0), -1);
+	assert_int_equal(os_beneath_open(t->root, "out/new", O_WRONLY | O_CREAT, 0644), -1);
+	assert_int_equal(os_beneath_rename(t->root, "a/f", t->root, "out/victim"), -1);
+	assert_int_equal(os_beneath_rm_rf(t->root, "out/victim"), -1);
+	assert_int_equal(os_beneath_mkdir_p(t->root, "out/x/y", 0755), -1);
+	/* the last component is never followed */
+	assert_int_equal(os_beneath_open(t->root, "out", O_RDONLY | O_DIRECTORY, 0), -1);
+	assert_int_equal(os_beneath_open(t->root, "dang", O_WRONLY | O_CREAT, 0644), -1);
+	assert_int_equal(os_beneath_first_link(t->root, "out/victim"), 3);
+	assert_int_equal(os_beneath_first_link(t->root, "a/in/f"), 4);
+	assert_int_equal(os_beneath_first_link(t->root, "a/f"), 0);
+	assert_int_equal(os_beneath_first_link(t->root, "a/none/x"), 0);
+	/* removing a link removes the link, not what it points at */
+	assert_int_equal(os_beneath_rm_rf(t->root, "out"), 0);
+	assert_int_equal(os_beneath_kind(t->root, "out"), OS_KIND_NONE);
+	assert_int_equal(os_beneath_unlink(t->root, "dang"), 0);
+}
+
+static void test_links(void **state)
+{
+	(void)state;
+	each_way(links);
+}
+
+static void inside(const struct tree *t)
+{
+	int fd = os_beneath_open(t->root, "a/f", O_RDONLY, 0);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(os_beneath_mkdir_p(t->root, "a/b/c", 0755), 0);
+	assert_int_equal(os_beneath_mkdir_p(t->root, "a/b/c", 0755), 0);
+	assert_int_equal(os_beneath_rename(t->root, "a/f", t->root, "a/b/c/g"), 0);
+	assert_int_equal(os_beneath_kind(t->root, "a/b/c/g"), OS_KIND_FILE);
+	/* a tree holding a link to the outside: the link goes, OUT stays */
+	char *l = path_join(t->root, "a/b/c/toout");
+	assert_int_equal(os_symlink(t->out, l), 0);
+	free(l);
+	assert_int_equal(os_beneath_rm_rf(t->root, "a/b"), 0);
+	assert_int_equal(os_beneath_kind(t->root, "a/b"), OS_KIND_NONE);
+	assert_int_equal(os_beneath_rm_rf(t->root, "a/b"), 0); /* missing is fine */
+	assert_int_equal(os_beneath_rmdir(t->root, "a"), -1);   /* a/in is left */
+	assert_int_equal(os_beneath_unlink(t->root, "a/in"), 0);
+	assert_int_equal(os_beneath_rmdir(t->root, "a"), 0);
+}
+
+static void test_inside(void **state)
+{
+	(void)state;
+	each_way(inside);
+}
+
+/* The root itself may be a link (an env's site-packages on another disk). */
+static void root_link(const struct tree *t)
+{
+	char *via = path_join(t->top, "via");
+	assert_int_equal(os_symlink(t->root, via), 0);
+	assert_int_equal(os_beneath_kind(via, "a/f"), OS_KIND_FILE);
+	os_unlink(via);
+	free(via);
+}
+
+static void test_root_link(void **state)
+{
+	(void)state;
+	each_way(root_link);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lexical),
+		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_inside),
+		cmocka_unit_test(test_root_link),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
