@@ -97,6 +97,8 @@ LAZY(libzip, zip_int64_t, zip_name_locate, (zip_t *za, const char *name, zip_fla
      (za, name, flags))
 LAZY(libzip, int, zip_stat, (zip_t *za, const char *name, zip_flags_t flags, zip_stat_t *st),
      (za, name, flags, st))
+LAZY(libzip, int, zip_stat_index, (zip_t *za, zip_uint64_t i, zip_flags_t flags, zip_stat_t *st),
+     (za, i, flags, st))
 LAZY(libzip, int, zip_file_get_external_attributes,
      (zip_t *za, zip_uint64_t i, zip_flags_t flags, zip_uint8_t *opsys, zip_uint32_t *attr),
      (za, i, flags, opsys, attr))

@@ -13,6 +13,15 @@
 /* Limits for what is read from an archive into memory. */
 #define MAX_META (16u << 20)
 
+/* What a wheel's zip headers may claim before anything is extracted
+ * (docs/security/resources.md). Deflate cannot pack more than 1032 bytes
+ * into one, so a member of over 1 MiB claiming a higher ratio is lying or
+ * uses a method no wheel tool writes; the total bounds what one wheel may
+ * ask of the disk (the largest real wheels unpack to a few GiB). */
+#define MAX_RATIO 1100u
+#define RATIO_FLOOR (1u << 20)
+#define MAX_UNPACKED (32ull << 30)
+
 char *canonical_name(const char *name, size_t len)
 {
 	struct buf b = BUF_INIT;
@@ -318,6 +327,31 @@ static int scan_members(struct wheel *w)
 	return ret;
 }
 
+/* Refuses a wheel whose zip headers claim an absurd size or ratio, before a
+ * byte of it is extracted. Extraction then holds every member to its claimed
+ * size (stage.c), so the claims bound the disk a wheel can use. */
+static int check_claimed_sizes(struct wheel *w)
+{
+	zip_int64_t n = zip_get_num_entries(w->zip, 0);
+	uint64_t total = 0;
+	for (zip_int64_t i = 0; i < n; i++) {
+		zip_stat_t st;
+		if (zip_stat_index(w->zip, (zip_uint64_t)i, 0, &st) < 0 ||
+		    (st.valid & (ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE)) !=
+			    (ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE))
+			return error("cannot read wheel '%s': %s", w->path, zip_strerror(w->zip));
+		if (st.size > RATIO_FLOOR && st.size / MAX_RATIO > st.comp_size)
+			return error("wheel '%s' has a member '%s' claiming %llu bytes from %llu "
+				     "compressed: refused as a zip bomb", w->path, st.name,
+				     (unsigned long long)st.size, (unsigned long long)st.comp_size);
+		total += st.size < MAX_UNPACKED ? st.size : MAX_UNPACKED;
+		if (total > MAX_UNPACKED)
+			return error("wheel '%s' claims more than %llu GiB unpacked (at '%s'): "
+				     "refused as a zip bomb", w->path, MAX_UNPACKED >> 30, st.name);
+	}
+	return 0;
+}
+
 /* The .dist-info name must belong to the project the file name says. */
 static int check_dist_info_name(struct wheel *w)
 {
@@ -393,7 +427,8 @@ int wheel_open(const char *path, struct wheel *w)
 		wheel_close(w);
 		return -1;
 	}
-	if (scan_members(w) < 0 || check_dist_info_name(w) < 0 || read_dist_files(w) < 0) {
+	if (scan_members(w) < 0 || check_claimed_sizes(w) < 0 || check_dist_info_name(w) < 0 ||
+	    read_dist_files(w) < 0) {
 		wheel_close(w);
 		return -1;
 	}
