@@ -118,6 +118,9 @@ LAZY(libcrypto, int, EVP_Digest,
      (const void *data, size_t count, unsigned char *md, unsigned int *size, const EVP_MD *type,
       ENGINE *impl),
      (data, count, md, size, type, impl))
+LAZY(libcrypto, EVP_MD *, EVP_MD_fetch,
+     (OSSL_LIB_CTX *ctx, const char *algorithm, const char *properties),
+     (ctx, algorithm, properties))
 LAZY(libcrypto, EVP_MD_CTX *, EVP_MD_CTX_new, (void), ())
 LAZY_VOID(libcrypto, EVP_MD_CTX_free, (EVP_MD_CTX *ctx), (ctx))
 LAZY(libcrypto, int, EVP_DigestInit_ex, (EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl),

@@ -17,7 +17,7 @@ if [ -z "$skip_reason" ] && ! mount -t tmpfs -o size=32m tmpfs "$small" 2>/dev/n
 fi
 trap 'umount "$small" 2>/dev/null' EXIT
 
-bomb() { mkdir -p "b/$1" && python3 "$TEST_DIR/zipbomb.py" "b/$1" "$1" 256; }
+bomb() { mkdir -p "b/$1" && python3 "$TEST_DIR/hostile_wheel.py" "b/$1" "$1" 256; }
 
 test_expect_success 'setup: an env on a 32 MiB tmpfs, and the bombs' '
 	cvenv create --without-pip -p "$py" "$small/v" &&

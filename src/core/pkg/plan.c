@@ -1,19 +1,17 @@
 /* Requirements and dependencies to wheels (see plan.h). */
 #include "util/common.h"
 
-#include <openssl/evp.h>
 #include <strings.h>
 
 #include "core/std/pep440.h"
 #include "core/std/pep508.h"
 #include "core/pkg/plan.h"
+#include "core/pkg/record.h"
 #include "core/pkg/requirements.h"
 #include "core/pkg/wheel.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
-
-#define MAX_WHEEL_HASHED (4ull << 30)
 
 struct candidate {
 	char *path;
@@ -224,39 +222,50 @@ static bool installed_satisfies(struct plan *p, const char *name, const struct p
 	return ok;
 }
 
+/* The file's digest in hex for one --hash algorithm, computed at most once
+ * per algorithm (a requirement may list many hashes of one kind). "" when
+ * the algorithm is not one cvenv accepts: it then matches nothing. */
+static int hash_hex(const char *path, const char *algo, struct strvec *algos,
+		    struct strvec *hexes, const char **hex)
+{
+	for (size_t i = 0; i < algos->n; i++)
+		if (!strcmp(algos->v[i], algo)) {
+			*hex = hexes->v[i];
+			return 0;
+		}
+	struct record_hash *h = record_hash_new(algo);
+	struct buf b = BUF_INIT;
+	int r = 0;
+	if (h && record_hash_file(h, path) < 0)
+		r = error("cannot read '%s': %s", path, strerror(errno));
+	if (h)
+		record_hash_finish_hex(h, &b);
+	strvec_push(algos, algo);
+	strvec_push_take(hexes, buf_detach(&b));
+	*hex = hexes->v[hexes->n - 1];
+	return r;
+}
+
 /* --hash=sha256:HEX options: the wheel file must match one of them. */
 static int check_hashes(const char *path, const struct strvec *hashes, const char *where)
 {
-	if (!hashes->n)
-		return 0;
-	struct buf data = BUF_INIT;
-	if (os_read_file(path, MAX_WHEEL_HASHED, &data) < 0) {
-		buf_free(&data);
-		return error("cannot read '%s': %s", path, strerror(errno));
-	}
-	int r = -1;
-	struct buf hex = BUF_INIT;
-	for (size_t i = 0; i < hashes->n && r; i++) {
-		const char *colon = strchr(hashes->v[i], ':');
+	struct strvec algos = STRVEC_INIT, hexes = STRVEC_INIT;
+	int r = hashes->n ? 1 : 0;
+	for (size_t i = 0; i < hashes->n && r > 0; i++) {
+		const char *colon = strchr(hashes->v[i], ':'), *hex;
 		if (!colon)
 			continue;
 		char *algo = xstrndup(hashes->v[i], (size_t)(colon - hashes->v[i]));
-		const EVP_MD *md = EVP_get_digestbyname(algo);
-		free(algo);
-		unsigned char d[EVP_MAX_MD_SIZE];
-		unsigned int n = 0;
-		if (!md || EVP_Digest(data.ptr, data.len, d, &n, md, NULL) != 1)
-			continue;
-		buf_reset(&hex);
-		for (unsigned int k = 0; k < n; k++)
-			buf_addf(&hex, "%02x", d[k]);
-		if (!strcasecmp(hex.ptr, colon + 1))
+		if (hash_hex(path, algo, &algos, &hexes, &hex) < 0)
+			r = -1;
+		else if (*hex && !strcasecmp(hex, colon + 1))
 			r = 0;
+		free(algo);
 	}
-	if (r)
-		error("'%s' does not match any --hash given for it (%s)", path, where);
-	buf_free(&hex);
-	buf_free(&data);
+	if (r > 0)
+		r = error("'%s' does not match any --hash given for it (%s)", path, where);
+	strvec_clear(&algos);
+	strvec_clear(&hexes);
 	return r;
 }
 

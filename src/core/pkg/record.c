@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include "core/pkg/record.h"
+#include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -174,25 +175,38 @@ void record_format(const struct record *r, struct buf *out)
 	}
 }
 
+/* The digests are fetched once per run and one context is kept for reuse:
+ * OpenSSL 3 looks an algorithm up on every EVP_DigestInit_ex given a digest
+ * by name (an implicit fetch), and a context costs an allocation; per member
+ * of a wheel both showed in profiles (issue 18). cvenv is single-threaded. */
+static const char *const hash_names[] = { "sha224", "sha256", "sha384", "sha512" };
+static EVP_MD *fetched[ARRAY_SIZE(hash_names)];
+static struct record_hash *spare;
+
 struct record_hash {
 	EVP_MD_CTX *ctx;
-	char *algo;
+	const char *algo; /* one of hash_names */
 };
 
 struct record_hash *record_hash_new(const char *algo)
 {
-	static const char *const ok[] = { "sha224", "sha256", "sha384", "sha512" };
-	const EVP_MD *md = NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
-		if (!strcmp(algo, ok[i]))
-			md = EVP_get_digestbyname(ok[i]);
-	if (!md)
+	size_t i = 0;
+	while (i < ARRAY_SIZE(hash_names) && strcmp(algo, hash_names[i]))
+		i++;
+	if (i == ARRAY_SIZE(hash_names))
 		return NULL;
-	struct record_hash *h = xcalloc(1, sizeof(*h));
-	h->ctx = EVP_MD_CTX_new();
-	if (!h->ctx || EVP_DigestInit_ex(h->ctx, md, NULL) != 1)
+	if (!fetched[i] && !(fetched[i] = EVP_MD_fetch(NULL, hash_names[i], NULL)))
 		die("cannot initialise %s", algo);
-	h->algo = xstrdup(algo);
+	struct record_hash *h = spare;
+	spare = NULL;
+	if (!h) {
+		h = xcalloc(1, sizeof(*h));
+		if (!(h->ctx = EVP_MD_CTX_new()))
+			die("cannot initialise %s", algo);
+	}
+	h->algo = hash_names[i];
+	if (EVP_DigestInit_ex(h->ctx, fetched[i], NULL) != 1)
+		die("cannot initialise %s", algo);
 	return h;
 }
 
@@ -200,6 +214,42 @@ void record_hash_update(struct record_hash *h, const void *data, size_t len)
 {
 	if (len && EVP_DigestUpdate(h->ctx, data, len) != 1)
 		die("cannot hash with %s", h->algo);
+}
+
+static void update_cb(const void *data, size_t len, void *h)
+{
+	record_hash_update(h, data, len);
+}
+
+int record_hash_file(struct record_hash *h, const char *path)
+{
+	return os_read_each(path, update_cb, h);
+}
+
+/* Finishes h into md (n bytes) and keeps its context for the next hash. */
+static unsigned int finish_raw(struct record_hash *h, unsigned char *md)
+{
+	unsigned int n = 0;
+	if (EVP_DigestFinal_ex(h->ctx, md, &n) != 1)
+		die("cannot hash with %s", h->algo);
+	if (!spare) {
+		spare = h;
+	} else {
+		EVP_MD_CTX_free(h->ctx);
+		free(h);
+	}
+	return n;
+}
+
+void record_hash_finish_hex(struct record_hash *h, struct buf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = finish_raw(h, md);
+	for (unsigned int i = 0; i < n; i++) {
+		buf_addch(out, hex[md[i] >> 4]);
+		buf_addch(out, hex[md[i] & 15]);
+	}
 }
 
 /* urlsafe base64 without padding, as pip writes RECORD hashes. */
@@ -230,15 +280,10 @@ static void add_b64url(struct buf *out, const unsigned char *d, size_t n)
 void record_hash_finish(struct record_hash *h, struct buf *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	if (EVP_DigestFinal_ex(h->ctx, md, &n) != 1)
-		die("cannot hash with %s", h->algo);
 	buf_addstr(out, h->algo);
 	buf_addch(out, '=');
+	unsigned int n = finish_raw(h, md);
 	add_b64url(out, md, n);
-	EVP_MD_CTX_free(h->ctx);
-	free(h->algo);
-	free(h);
 }
 
 void record_hash_data(const void *data, size_t len, struct buf *out)

@@ -48,8 +48,14 @@ struct record_hash;
  * acceptable. */
 struct record_hash *record_hash_new(const char *algo);
 void record_hash_update(struct record_hash *h, const void *data, size_t len);
+/* Feeds the whole file at path to h, in fixed blocks (memory stays 64 KiB
+ * whatever the file's size). -1 with errno when it cannot be read; h is then
+ * still to be finished. */
+int record_hash_file(struct record_hash *h, const char *path);
 /* Finishes: appends "<algo>=<urlsafe b64 nopad>" to out and frees h. */
 void record_hash_finish(struct record_hash *h, struct buf *out);
+/* Finishes: appends the digest in lower-case hex (--hash, cache keys), frees h. */
+void record_hash_finish_hex(struct record_hash *h, struct buf *out);
 /* Convenience: "sha256=..." of a whole buffer, appended to out. */
 void record_hash_data(const void *data, size_t len, struct buf *out);
 

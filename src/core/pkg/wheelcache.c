@@ -1,9 +1,9 @@
 /* The cache of unpacked wheels and its index (see wheelcache.h). */
 #include "util/common.h"
 
-#include <openssl/evp.h>
 #include <zip.h>
 
+#include "core/pkg/record.h"
 #include "core/pkg/stage.h"
 #include "core/pkg/wheel.h"
 #include "core/pkg/wheelcache.h"
@@ -11,23 +11,16 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-/* The cache key: the wheel file's sha256, so that a changed file never
- * meets a stale entry. */
+/* The cache key: the wheel file's sha256 (hex), so that a changed file
+ * never meets a stale entry. Streamed: memory stays a block whatever the
+ * wheel's size. */
 static int cache_key(const char *path, struct buf *key)
 {
-	struct buf data = BUF_INIT;
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+	struct record_hash *h = record_hash_new("sha256");
 	int r = 0;
-	if (os_read_file(path, (size_t)1 << 32, &data) < 0) {
+	if (record_hash_file(h, path) < 0)
 		r = error("cannot read '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	EVP_Digest(data.ptr, data.len, d, &n, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < n; i++)
-		buf_addf(key, "%02x", d[i]);
-out:
-	buf_free(&data);
+	record_hash_finish_hex(h, key);
 	return r;
 }
 

@@ -1,7 +1,8 @@
-# Writes hostile wheels for t4030-attack-zipbomb.sh: python3 zipbomb.py OUTDIR MODE MIB
+# Writes hostile wheels for the t403x-attack tests: python3 hostile_wheel.py OUTDIR MODE MIB
 #   record-lies  bomb/data.bin is MIB MiB of zeros, deflated; RECORD says 10 bytes
 #   header-lies  the same, with the zip's own size fields (local and central) patched to 10
 #   absurd       a small member whose zip headers claim 2 GiB from a few bytes
+#   big          an honest wheel: bomb/data.bin is MIB MiB of zeros, stored (not compressed)
 # Prints the wheel's path.
 import base64
 import hashlib
@@ -42,14 +43,25 @@ def main():
         init = b""
         z.writestr("bomb/__init__.py", init)
         rows.append("bomb/__init__.py,%s,0" % rhash(init))
+        block = bytes(1 << 20)
         if mode == "absurd":
             z.writestr(member, b"0123456789")
+            rows.append("%s,%s,10" % (member, rhash(b"0123456789")))
+        elif mode == "big":
+            h = hashlib.sha256()
+            zi = zipfile.ZipInfo(member, date_time=(2020, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_STORED
+            with z.open(zi, "w") as f:
+                for _ in range(mib):
+                    f.write(block)
+                    h.update(block)
+            b64 = base64.urlsafe_b64encode(h.digest()).rstrip(b"=").decode()
+            rows.append("%s,sha256=%s,%d" % (member, b64, mib << 20))
         else:
-            block = bytes(1 << 20)
             with z.open(member, "w") as f:
                 for _ in range(mib):
                     f.write(block)
-        rows.append("%s,%s,10" % (member, rhash(b"0123456789")))
+            rows.append("%s,%s,10" % (member, rhash(b"0123456789")))
         di = "bomb-1.0.dist-info"
         meta = b"Metadata-Version: 2.1\nName: bomb\nVersion: 1.0\n"
         wheel = b"Wheel-Version: 1.0\nGenerator: zipbomb.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
