@@ -8,6 +8,8 @@
 #include "util/buf.h"
 #include "util/error.h"
 
+static void drop_keys(struct record *r);
+
 void record_add(struct record *r, const char *path, const char *hash, const char *size)
 {
 	if (r->n == r->cap) {
@@ -29,20 +31,76 @@ void record_free(struct record *r)
 	}
 	free(r->rows);
 	r->rows = NULL;
-	r->n = r->cap = 0;
+	r->n = r->cap = r->next = 0;
+	drop_keys(r);
+}
+
+struct record_key {
+	const char *path;
+	size_t row;
+};
+
+static int cmp_keys(const void *a, const void *b)
+{
+	const struct record_key *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+static void drop_keys(struct record *r)
+{
+	free(r->keys);
+	r->keys = NULL;
+	r->nkeys = 0;
+}
+
+static void build_keys(struct record *r)
+{
+	drop_keys(r);
+	r->keys = xcalloc(r->n ? r->n : 1, sizeof(*r->keys));
+	for (size_t i = 0; i < r->n; i++)
+		r->keys[i] = (struct record_key){ r->rows[i].path, i };
+	qsort(r->keys, r->n, sizeof(*r->keys), cmp_keys);
+	r->nkeys = r->n;
+}
+
+static bool row_is(struct record *r, size_t i, const char *path)
+{
+	r->compares++;
+	return i < r->n && !strcmp(r->rows[i].path, path);
+}
+
+/* The first key not below path. */
+static size_t lower_bound(struct record *r, const char *path)
+{
+	size_t lo = 0, hi = r->nkeys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		r->compares++;
+		if (strcmp(r->keys[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 const struct record_row *record_find(struct record *r, const char *path)
 {
-	for (size_t k = 0, i = r->next < r->n ? r->next : 0; k < r->n; k++) {
-		if (!strcmp(r->rows[i].path, path)) {
-			r->next = i + 1;
-			return &r->rows[i];
-		}
-		if (++i == r->n)
-			i = 0;
+	size_t i = r->next;
+	if (i && row_is(r, i - 1, path))
+		return &r->rows[i - 1];
+	if (row_is(r, i, path)) {
+		r->next = i + 1;
+		return &r->rows[i];
 	}
-	return NULL;
+	if (r->nkeys != r->n || !r->keys)
+		build_keys(r);
+	size_t k = lower_bound(r, path);
+	if (k == r->nkeys || (r->compares++, strcmp(r->keys[k].path, path)))
+		return NULL;
+	r->next = r->keys[k].row + 1;
+	return &r->rows[r->keys[k].row];
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -58,6 +116,7 @@ static int cmp_rows(const void *a, const void *b)
 
 void record_sort(struct record *r)
 {
+	drop_keys(r);
 	if (r->n > 1)
 		qsort(r->rows, r->n, sizeof(*r->rows), cmp_rows);
 }

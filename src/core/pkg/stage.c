@@ -41,12 +41,16 @@ struct staging {
 	struct strvec made;    /* see ensure_dir() */
 };
 
-/* os_mkdir_p, skipped for directories this run has made already (on a slow
- * file system every failing mkdir costs as much as a file). Recent ones are
- * looked at first: members come grouped by directory. */
+/* os_mkdir_p, skipped for directories this run has made lately (on a slow
+ * file system every failing mkdir costs as much as a file). Only the last
+ * few are looked at: members come grouped by directory, and a wheel whose
+ * members jump between many directories costs a mkdir more per member, not
+ * a scan of every directory made (quadratic, issue 17.3). */
+#define RECENT_DIRS 8
+
 static int ensure_dir(struct strvec *made, const char *dir)
 {
-	for (size_t i = made->n; i-- > 0;)
+	for (size_t i = made->n, k = 0; i-- > 0 && k < RECENT_DIRS; k++)
 		if (!strcmp(made->v[i], dir))
 			return 0;
 	if (os_mkdir_p(dir, 0755) < 0)

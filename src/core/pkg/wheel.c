@@ -282,6 +282,26 @@ static int on_metadata_field(const char *key, const char *value, void *data)
 	return 0;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* No member twice: the names sorted once, neighbours compared (a check per
+ * member against all the others made large wheels quadratic, issue 17.3). */
+static int check_unique(struct wheel *w)
+{
+	int ret = 0;
+	char **v = xcalloc(w->members.n + 1, sizeof(*v));
+	memcpy(v, w->members.v, w->members.n * sizeof(*v));
+	qsort(v, w->members.n, sizeof(*v), cmp_names);
+	for (size_t i = 1; i < w->members.n && !ret; i++)
+		if (!strcmp(v[i - 1], v[i]))
+			ret = error("wheel '%s' has member '%s' twice", w->path, v[i]);
+	free(v);
+	return ret;
+}
+
 /* Lists members, checks names, and finds the single top-level .dist-info. */
 static int scan_members(struct wheel *w)
 {
@@ -310,14 +330,15 @@ static int scan_members(struct wheel *w)
 					strvec_push(&dist_infos, d);
 				free(d);
 			}
-			if (!is_dir) {
-				if (strvec_contains(&w->members, name))
-					ret = error("wheel '%s' has member '%s' twice", w->path, name);
+			if (!is_dir)
 				strvec_push(&w->members, name);
-			}
 		}
 		free(check);
+		if (dist_infos.n > 1)
+			break; /* refused below */
 	}
+	if (!ret && dist_infos.n <= 1)
+		ret = check_unique(w);
 	if (!ret && dist_infos.n != 1)
 		ret = error("wheel '%s' has %s .dist-info directory", w->path,
 			    dist_infos.n ? "more than one" : "no");
