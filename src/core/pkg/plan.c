@@ -33,6 +33,7 @@ void plan_free(struct plan *p)
 		wheel_close(p->v[i].w);
 		free(p->v[i].w);
 		free((char *)p->v[i].opts.direct_url);
+		free(p->v[i].cname);
 		strvec_clear(&p->v[i].extras);
 	}
 	free(p->v);
@@ -47,21 +48,26 @@ void plan_free(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static bool same_name(const char *a, const char *b)
+/* name (canonical already) against another name. */
+static bool same_name(const char *cname, const char *b)
 {
-	char *x = canonical_name(a, strlen(a)), *y = canonical_name(b, strlen(b));
-	bool r = !strcmp(x, y);
-	free(x);
+	char *y = canonical_name(b, strlen(b));
+	bool r = !strcmp(cname, y);
 	free(y);
 	return r;
 }
 
+/* The plan's wheel of name: names are normalised once (when a wheel joins the
+ * plan, and here once per question), not per comparison (issue 18). */
 static struct plan_item *find_item(struct plan *p, const char *name)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (same_name(p->v[i].w->meta_name, name))
-			return &p->v[i];
-	return NULL;
+	char *cn = canonical_name(name, strlen(name));
+	struct plan_item *it = NULL;
+	for (size_t i = 0; i < p->n && !it; i++)
+		if (!strcmp(p->v[i].cname, cn))
+			it = &p->v[i];
+	free(cn);
+	return it;
 }
 
 static int add_opened(struct plan *p, struct wheel *w, bool requested, const char *direct_url,
@@ -79,6 +85,7 @@ static int add_opened(struct plan *p, struct wheel *w, bool requested, const cha
 	struct plan_item *it = &p->v[p->n++];
 	memset(it, 0, sizeof(*it));
 	it->w = w;
+	it->cname = canonical_name(w->meta_name, strlen(w->meta_name));
 	it->opts.force_reinstall = p->force;
 	it->opts.requested = requested;
 	it->opts.direct_url = direct_url ? xstrdup(direct_url) : NULL;
@@ -161,11 +168,14 @@ static int scan(struct plan *p)
 static const struct req_entry *broken_constraint(const struct plan *p, const char *name,
 						 const struct pep440_version *v)
 {
-	for (size_t i = 0; i < p->ncons; i++)
-		if (same_name(p->cons[i]->req.name, name) &&
+	char *cn = p->ncons ? canonical_name(name, strlen(name)) : NULL;
+	const struct req_entry *broken = NULL;
+	for (size_t i = 0; i < p->ncons && !broken; i++)
+		if (same_name(cn, p->cons[i]->req.name) &&
 		    !pep440_specset_contains(&p->cons[i]->req.spec, v, PEP440_PRERELEASES_ALLOW))
-			return p->cons[i];
-	return NULL;
+			broken = p->cons[i];
+	free(cn);
+	return broken;
 }
 
 /* The best wheel in the wheelhouses for name and spec (and the constraints):
