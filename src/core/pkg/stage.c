@@ -84,11 +84,11 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 		else
 			record_hash_data(data, len, &h);
 		char *rp = record_path(s->e, rel);
-		char *sz = xstrfmt("%zu", len);
+		char sz[24];
+		snprintf(sz, sizeof(sz), "%zu", len);
 		record_add(&s->out, rp, h.ptr, sz);
 		strvec_push(&s->t->adds, rel);
 		free(rp);
-		free(sz);
 		buf_free(&h);
 	}
 	free(dir);
@@ -277,11 +277,11 @@ out:
 static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
 {
 	char *rp = record_path(s->e, rel);
-	char *sz = xstrfmt("%zu", size);
+	char sz[24];
+	snprintf(sz, sizeof(sz), "%zu", size);
 	record_add(&s->out, rp, hash, sz);
 	strvec_push(&s->t->adds, rel);
 	free(rp);
-	free(sz);
 }
 
 /* Stages a script from .data/scripts: "#!python" becomes the env's python. */
