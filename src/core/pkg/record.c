@@ -57,7 +57,7 @@ static void drop_keys(struct record *r)
 static void build_keys(struct record *r)
 {
 	drop_keys(r);
-	r->keys = xcalloc(r->n ? r->n : 1, sizeof(*r->keys));
+	r->keys = xcalloc(r->n, sizeof(*r->keys));
 	for (size_t i = 0; i < r->n; i++)
 		r->keys[i] = (struct record_key){ r->rows[i].path, i };
 	qsort(r->keys, r->n, sizeof(*r->keys), cmp_keys);
@@ -94,6 +94,8 @@ const struct record_row *record_find(struct record *r, const char *path)
 		r->next = i + 1;
 		return &r->rows[i];
 	}
+	if (!r->n)
+		return NULL;
 	if (r->nkeys != r->n || !r->keys)
 		build_keys(r);
 	size_t k = lower_bound(r, path);
