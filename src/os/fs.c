@@ -47,6 +47,29 @@ int os_read_file(const char *path, size_t max, struct buf *out)
 	return 0;
 }
 
+int os_read_each(const char *path, void (*fn)(const void *data, size_t len, void *arg),
+		 void *arg)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char block[65536];
+	ssize_t n;
+	while ((n = read(fd, block, sizeof(block))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		fn(block, (size_t)n, arg);
+	}
+	close(fd);
+	return 0;
+}
+
 int os_write_full(int fd, const void *data, size_t len)
 {
 	const char *p = data;

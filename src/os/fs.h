@@ -14,6 +14,10 @@ struct strvec;
 
 /* Reads a whole file; fails with EFBIG when it is larger than max bytes. */
 int os_read_file(const char *path, size_t max, struct buf *out);
+/* Reads a whole file in fixed blocks, calling fn on each in order: memory
+ * stays one block whatever the file's size (hashing a wheel). */
+int os_read_each(const char *path, void (*fn)(const void *data, size_t len, void *arg),
+		 void *arg);
 /* As the mode of a new file: what open(2) gives (0666 less the umask), as a
  * Python program's open() makes it, rather than an exact mode. */
 #define OS_MODE_UMASK ((mode_t)-1)

@@ -146,6 +146,8 @@ LAZY(libzip, zip_int64_t, zip_name_locate, (zip_t *za, const char *name, zip_fla
      (za, name, flags), -1)
 LAZY(libzip, int, zip_stat, (zip_t *za, const char *name, zip_flags_t flags, zip_stat_t *st),
      (za, name, flags, st), -1)
+LAZY(libzip, int, zip_stat_index, (zip_t *za, zip_uint64_t i, zip_flags_t flags, zip_stat_t *st),
+     (za, i, flags, st), -1)
 LAZY(libzip, int, zip_file_get_external_attributes,
      (zip_t *za, zip_uint64_t i, zip_flags_t flags, zip_uint8_t *opsys, zip_uint32_t *attr),
      (za, i, flags, opsys, attr), -1)
@@ -166,6 +168,9 @@ LAZY(libcrypto, int, EVP_Digest,
      (const void *data, size_t count, unsigned char *md, unsigned int *size, const EVP_MD *type,
       ENGINE *impl),
      (data, count, md, size, type, impl), 0)
+LAZY(libcrypto, EVP_MD *, EVP_MD_fetch,
+     (OSSL_LIB_CTX *ctx, const char *algorithm, const char *properties),
+     (ctx, algorithm, properties), NULL)
 LAZY(libcrypto, EVP_MD_CTX *, EVP_MD_CTX_new, (void), (), NULL)
 LAZY_VOID(libcrypto, EVP_MD_CTX_free, (EVP_MD_CTX *ctx), (ctx), (void)0)
 LAZY(libcrypto, int, EVP_DigestInit_ex, (EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl),

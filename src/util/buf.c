@@ -84,11 +84,17 @@ char *path_join(const char *a, const char *b)
 		la--;
 	while (*b == '/')
 		b++;
-	if (!*b)
+	size_t lb = strlen(b);
+	if (!lb)
 		return xstrndup(a, la);
 	if (la == 1 && a[0] == '/')
-		return xstrfmt("/%s", b);
-	return xstrfmt("%.*s/%s", (int)la, a, b);
+		la = 0;
+	/* copied, not printed: installs join a path per member (issue 18) */
+	char *r = xmalloc(la + lb + 2);
+	memcpy(r, a, la);
+	r[la] = '/';
+	memcpy(r + la + 1, b, lb + 1);
+	return r;
 }
 
 void buf_init(struct buf *b)

@@ -4,7 +4,7 @@
 # owner is dead (its flock on .tmp-*/owner is free, whatever pid the file
 # names) and never one whose owner still holds its lock.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"

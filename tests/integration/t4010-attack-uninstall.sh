@@ -4,7 +4,7 @@
 # directory or a .dist-info that is a link to elsewhere loses the link, never
 # the files behind it.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && py=$(python_for 3.11)

@@ -5,7 +5,7 @@
 # whose names merely start with python, pypy or activate are its own, and go
 # with it as pip removes them.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.13)
 [ -z "$py" ] && test_skip "no Python 3.13 (its venv writes .gitignore)"

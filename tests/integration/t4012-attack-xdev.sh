@@ -4,7 +4,7 @@
 # disk or a read-only site-packages during install gives a clear error and
 # leaves the env exactly as it was.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && py=$(python_for 3.11)

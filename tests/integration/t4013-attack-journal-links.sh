@@ -4,7 +4,7 @@
 # not make the recovery remove or replace anything outside. The lexical half
 # (.., absolute paths) is t4000's.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && py=$(python_for 3.11)

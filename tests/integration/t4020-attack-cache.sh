@@ -5,7 +5,7 @@
 # expects the wheel's own bytes there (the entry rebuilt, never linked).
 # See docs/security/cache.md.
 . "$(dirname "$0")/lib.sh"
-. "$TEST_DIR/install_lib.sh"
+. "$TEST_DIR/lib-install.sh"
 
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"

@@ -62,6 +62,39 @@ static void test_find_any_order(void **state)
 	assert_null(record_find(&empty, "a"));
 }
 
+/* Comparisons record_find() makes to find each of n rows twice, asked in
+ * reverse order (every question a miss of its cursor), as stage and extract
+ * ask for the same member. */
+static size_t find_cost(size_t n)
+{
+	struct record r = RECORD_INIT;
+	char name[32];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "pkg/m%06zu.py", i);
+		record_add(&r, name, "sha256=h", "1");
+	}
+	for (size_t i = n; i-- > 0;) {
+		snprintf(name, sizeof(name), "pkg/m%06zu.py", i);
+		for (int twice = 0; twice < 2; twice++) {
+			const struct record_row *row = record_find(&r, name);
+			assert_non_null(row);
+			assert_string_equal(row->path, name);
+		}
+	}
+	size_t c = r.compares;
+	record_free(&r);
+	return c;
+}
+
+/* Finding every member is O(n log n), not O(n^2) (issue 17.3): 4x the rows
+ * cost at most 5x the comparisons. */
+static void test_find_cost_linear(void **state)
+{
+	size_t small = find_cost(4000), big = find_cost(16000);
+	assert_true(small <= 4000 * 2 * 20);
+	assert_true(big <= 5 * small);
+}
+
 static void test_parse_bad(void **state)
 {
 	static const char *const bad[] = { "a,b,c,d\n", "\"unterminated,,\n", ",sha256=x,1\n" };
@@ -128,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_parse_basic),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_find_any_order),
+		cmocka_unit_test(test_find_cost_linear),
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_hashes),
 	};

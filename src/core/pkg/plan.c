@@ -35,6 +35,7 @@ void plan_free(struct plan *p)
 		wheel_close(p->v[i].w);
 		free(p->v[i].w);
 		free((char *)p->v[i].opts.direct_url);
+		free(p->v[i].cname);
 		strvec_clear(&p->v[i].extras);
 	}
 	free(p->v);
@@ -49,21 +50,26 @@ void plan_free(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static bool same_name(const char *a, const char *b)
+/* name (canonical already) against another name. */
+static bool same_name(const char *cname, const char *b)
 {
-	char *x = name_canonicalize_n(a, strlen(a)), *y = name_canonicalize_n(b, strlen(b));
-	bool r = !strcmp(x, y);
-	free(x);
+	char *y = name_canonicalize_n(b, strlen(b));
+	bool r = !strcmp(cname, y);
 	free(y);
 	return r;
 }
 
+/* The plan's wheel of name: names are normalised once (when a wheel joins the
+ * plan, and here once per question), not per comparison (issue 18). */
 static struct plan_item *find_item(struct plan *p, const char *name)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (same_name(p->v[i].w->meta_name, name))
-			return &p->v[i];
-	return NULL;
+	char *cn = name_canonicalize_n(name, strlen(name));
+	struct plan_item *it = NULL;
+	for (size_t i = 0; i < p->n && !it; i++)
+		if (!strcmp(p->v[i].cname, cn))
+			it = &p->v[i];
+	free(cn);
+	return it;
 }
 
 static int add_opened(struct plan *p, struct wheel *w, bool requested, const char *direct_url,
@@ -81,6 +87,7 @@ static int add_opened(struct plan *p, struct wheel *w, bool requested, const cha
 	struct plan_item *it = &p->v[p->n++];
 	memset(it, 0, sizeof(*it));
 	it->w = w;
+	it->cname = name_canonicalize_n(w->meta_name, strlen(w->meta_name));
 	it->opts.force_reinstall = p->force;
 	it->opts.requested = requested;
 	it->opts.direct_url = direct_url ? xstrdup(direct_url) : NULL;
@@ -163,11 +170,14 @@ static int scan(struct plan *p)
 static const struct req_entry *broken_constraint(const struct plan *p, const char *name,
 						 const struct pep440_version *v)
 {
-	for (size_t i = 0; i < p->ncons; i++)
-		if (same_name(p->cons[i]->req.name, name) &&
+	char *cn = p->ncons ? name_canonicalize_n(name, strlen(name)) : NULL;
+	const struct req_entry *broken = NULL;
+	for (size_t i = 0; i < p->ncons && !broken; i++)
+		if (same_name(cn, p->cons[i]->req.name) &&
 		    !pep440_specset_contains(&p->cons[i]->req.spec, v, PEP440_PRERELEASES_ALLOW))
-			return p->cons[i];
-	return NULL;
+			broken = p->cons[i];
+	free(cn);
+	return broken;
 }
 
 /* The best wheel in the wheelhouses for name and spec (and the constraints):
@@ -224,32 +234,50 @@ static bool installed_satisfies(struct plan *p, const char *name, const struct p
 	return ok;
 }
 
+/* The file's digest in hex for one --hash algorithm, computed at most once
+ * per algorithm (a requirement may list many hashes of one kind). "" when
+ * the algorithm is not one cvenv accepts: it then matches nothing. */
+static int hash_hex(const char *path, const char *algo, struct strvec *algos,
+		    struct strvec *hexes, const char **hex)
+{
+	for (size_t i = 0; i < algos->n; i++)
+		if (!strcmp(algos->v[i], algo)) {
+			*hex = hexes->v[i];
+			return 0;
+		}
+	struct record_hash *h = record_hash_new(algo);
+	struct buf b = BUF_INIT;
+	int r = 0;
+	if (h && record_hash_file(h, path) < 0)
+		r = error("cannot read '%s': %s", path, strerror(errno));
+	if (h && record_hash_finish_hex(h, &b) < 0)
+		r = -1;
+	strvec_push(algos, algo);
+	strvec_push_take(hexes, buf_detach(&b));
+	*hex = hexes->v[hexes->n - 1];
+	return r;
+}
+
 /* --hash=sha256:HEX options: the wheel file must match one of them. */
 static int check_hashes(const char *path, const struct strvec *hashes, const char *where)
 {
-	if (!hashes->n)
-		return 0;
-	struct buf hex = BUF_INIT;
-	char *done = NULL; /* the algorithm hex holds: pip-compile writes many sha256 */
-	int r = -1;
-	for (size_t i = 0; i < hashes->n && r; i++) {
-		const char *colon = strchr(hashes->v[i], ':');
+	struct strvec algos = STRVEC_INIT, hexes = STRVEC_INIT;
+	int r = hashes->n ? 1 : 0;
+	for (size_t i = 0; i < hashes->n && r > 0; i++) {
+		const char *colon = strchr(hashes->v[i], ':'), *hex;
 		if (!colon)
 			continue;
 		char *algo = xstrndup(hashes->v[i], (size_t)(colon - hashes->v[i]));
-		if (!done || strcmp(done, algo)) {
-			buf_reset(&hex);
-			free(done);
-			done = record_file_digest(path, algo, &hex) == 0 ? xstrdup(algo) : NULL;
-		}
-		if (done && !strcasecmp(hex.ptr, colon + 1))
+		if (hash_hex(path, algo, &algos, &hexes, &hex) < 0)
+			r = -1;
+		else if (*hex && !strcasecmp(hex, colon + 1))
 			r = 0;
 		free(algo);
 	}
-	if (r)
-		error("'%s' does not match any --hash given for it (%s)", path, where);
-	free(done);
-	buf_free(&hex);
+	if (r > 0)
+		r = error("'%s' does not match any --hash given for it (%s)", path, where);
+	strvec_clear(&algos);
+	strvec_clear(&hexes);
 	return r;
 }
 

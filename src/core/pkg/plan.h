@@ -23,6 +23,7 @@ struct plan_item {
 	struct wheel *w;
 	struct install_opts opts;
 	struct strvec extras; /* extras asked for, for Requires-Dist markers */
+	char *cname;          /* w's METADATA name, PEP 503 normalised */
 };
 
 struct candidate;

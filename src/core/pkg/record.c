@@ -8,6 +8,8 @@
 #include "util/buf.h"
 #include "util/error.h"
 
+static void drop_keys(struct record *r);
+
 void record_add(struct record *r, const char *path, const char *hash, const char *size)
 {
 	if (r->n == r->cap) {
@@ -29,20 +31,78 @@ void record_free(struct record *r)
 	}
 	free(r->rows);
 	r->rows = NULL;
-	r->n = r->cap = 0;
+	r->n = r->cap = r->next = 0;
+	drop_keys(r);
+}
+
+struct record_key {
+	const char *path;
+	size_t row;
+};
+
+static int cmp_keys(const void *a, const void *b)
+{
+	const struct record_key *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+static void drop_keys(struct record *r)
+{
+	free(r->keys);
+	r->keys = NULL;
+	r->nkeys = 0;
+}
+
+static void build_keys(struct record *r)
+{
+	drop_keys(r);
+	r->keys = xcalloc(r->n, sizeof(*r->keys));
+	for (size_t i = 0; i < r->n; i++)
+		r->keys[i] = (struct record_key){ r->rows[i].path, i };
+	qsort(r->keys, r->n, sizeof(*r->keys), cmp_keys);
+	r->nkeys = r->n;
+}
+
+static bool row_is(struct record *r, size_t i, const char *path)
+{
+	r->compares++;
+	return i < r->n && !strcmp(r->rows[i].path, path);
+}
+
+/* The first key not below path. */
+static size_t lower_bound(struct record *r, const char *path)
+{
+	size_t lo = 0, hi = r->nkeys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		r->compares++;
+		if (strcmp(r->keys[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 const struct record_row *record_find(struct record *r, const char *path)
 {
-	for (size_t k = 0, i = r->next < r->n ? r->next : 0; k < r->n; k++) {
-		if (!strcmp(r->rows[i].path, path)) {
-			r->next = i + 1;
-			return &r->rows[i];
-		}
-		if (++i == r->n)
-			i = 0;
+	size_t i = r->next;
+	if (i && row_is(r, i - 1, path))
+		return &r->rows[i - 1];
+	if (row_is(r, i, path)) {
+		r->next = i + 1;
+		return &r->rows[i];
 	}
-	return NULL;
+	if (!r->n)
+		return NULL;
+	if (r->nkeys != r->n || !r->keys)
+		build_keys(r);
+	size_t k = lower_bound(r, path);
+	if (k == r->nkeys || (r->compares++, strcmp(r->keys[k].path, path)))
+		return NULL;
+	r->next = r->keys[k].row + 1;
+	return &r->rows[r->keys[k].row];
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -58,6 +118,7 @@ static int cmp_rows(const void *a, const void *b)
 
 void record_sort(struct record *r)
 {
+	drop_keys(r);
 	if (r->n > 1)
 		qsort(r->rows, r->n, sizeof(*r->rows), cmp_rows);
 }
@@ -175,31 +236,43 @@ void record_format(const struct record *r, struct buf *out)
 	}
 }
 
+/* The digests are fetched once per run and one context is kept for reuse:
+ * OpenSSL 3 looks an algorithm up on every EVP_DigestInit_ex given a digest
+ * by name (an implicit fetch), and a context costs an allocation; per member
+ * of a wheel both showed in profiles (issue 18). cvenv is single-threaded. */
+static const char *const hash_names[] = { "sha224", "sha256", "sha384", "sha512" };
+static EVP_MD *fetched[ARRAY_SIZE(hash_names)];
+static struct record_hash *spare;
+
 struct record_hash {
 	EVP_MD_CTX *ctx;
-	char *algo;
-	bool failed; /* an update failed: finishing reports it */
+	const char *algo; /* one of hash_names */
+	bool failed;      /* an update failed: finishing reports it */
 };
 
 struct record_hash *record_hash_new(const char *algo)
 {
-	static const char *const ok[] = { "sha224", "sha256", "sha384", "sha512" };
-	bool acceptable = false;
-	for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
-		if (!strcmp(algo, ok[i]))
-			acceptable = true;
-	if (!acceptable)
+	size_t i = 0;
+	while (i < ARRAY_SIZE(hash_names) && strcmp(algo, hash_names[i]))
+		i++;
+	if (i == ARRAY_SIZE(hash_names))
 		return NULL;
-	const EVP_MD *md = EVP_get_digestbyname(algo);
-	EVP_MD_CTX *ctx = md ? EVP_MD_CTX_new() : NULL;
-	if (!ctx || EVP_DigestInit_ex(ctx, md, NULL) != 1) {
-		EVP_MD_CTX_free(ctx);
+	if (!fetched[i])
+		fetched[i] = EVP_MD_fetch(NULL, hash_names[i], NULL);
+	struct record_hash *h = spare;
+	spare = NULL;
+	if (!h) {
+		h = xcalloc(1, sizeof(*h));
+		h->ctx = EVP_MD_CTX_new();
+	}
+	h->algo = hash_names[i];
+	h->failed = false;
+	if (!fetched[i] || !h->ctx || EVP_DigestInit_ex(h->ctx, fetched[i], NULL) != 1) {
+		EVP_MD_CTX_free(h->ctx);
+		free(h);
 		error("cannot start a %s hash (libcrypto)", algo);
 		return NULL;
 	}
-	struct record_hash *h = xcalloc(1, sizeof(*h));
-	h->ctx = ctx;
-	h->algo = xstrdup(algo);
 	return h;
 }
 
@@ -208,6 +281,47 @@ int record_hash_update(struct record_hash *h, const void *data, size_t len)
 	if (!h->failed && len && EVP_DigestUpdate(h->ctx, data, len) != 1)
 		h->failed = true;
 	return h->failed ? -1 : 0;
+}
+
+static void update_cb(const void *data, size_t len, void *h)
+{
+	record_hash_update(h, data, len);
+}
+
+int record_hash_file(struct record_hash *h, const char *path)
+{
+	return os_read_each(path, update_cb, h);
+}
+
+/* Finishes h into md (*n bytes) and keeps its context for the next hash;
+ * -1 (reported) when libcrypto failed. */
+static int finish_raw(struct record_hash *h, unsigned char *md, unsigned int *n)
+{
+	int r = 0;
+	*n = 0;
+	if (h->failed || EVP_DigestFinal_ex(h->ctx, md, n) != 1)
+		r = error("cannot hash with %s (libcrypto)", h->algo);
+	if (!r && !spare) {
+		spare = h;
+	} else {
+		EVP_MD_CTX_free(h->ctx);
+		free(h);
+	}
+	return r;
+}
+
+int record_hash_finish_hex(struct record_hash *h, struct buf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n;
+	if (finish_raw(h, md, &n) < 0)
+		return -1;
+	for (unsigned int i = 0; i < n; i++) {
+		buf_addch(out, hex[md[i] >> 4]);
+		buf_addch(out, hex[md[i] & 15]);
+	}
+	return 0;
 }
 
 /* urlsafe base64 without padding, as pip writes RECORD hashes. */
@@ -238,19 +352,14 @@ static void add_b64url(struct buf *out, const unsigned char *d, size_t n)
 int record_hash_finish(struct record_hash *h, struct buf *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	int r = 0;
-	if (h->failed || EVP_DigestFinal_ex(h->ctx, md, &n) != 1) {
-		r = error("cannot hash with %s (libcrypto)", h->algo);
-	} else {
-		buf_addstr(out, h->algo);
-		buf_addch(out, '=');
-		add_b64url(out, md, n);
-	}
-	EVP_MD_CTX_free(h->ctx);
-	free(h->algo);
-	free(h);
-	return r;
+	unsigned int n;
+	const char *algo = h->algo;
+	if (finish_raw(h, md, &n) < 0)
+		return -1;
+	buf_addstr(out, algo);
+	buf_addch(out, '=');
+	add_b64url(out, md, n);
+	return 0;
 }
 
 int record_hash_data(const void *data, size_t len, struct buf *out)
@@ -264,21 +373,15 @@ int record_hash_data(const void *data, size_t len, struct buf *out)
 
 int record_file_digest(const char *path, const char *algo, struct buf *hex)
 {
-	const EVP_MD *md = EVP_get_digestbyname(algo);
-	struct buf data = BUF_INIT;
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	int r = 0;
-	if (!md) {
-		r = error("unknown hash algorithm '%s'", algo);
-	} else if (os_read_file(path, (size_t)1 << 32, &data) < 0) {
-		r = error("cannot read '%s': %s", path, strerror(errno));
-	} else if (EVP_Digest(data.ptr, data.len, d, &n, md, NULL) != 1) {
-		r = error("cannot hash '%s'", path);
-	} else {
-		for (unsigned int i = 0; i < n; i++)
-			buf_addf(hex, "%02x", d[i]);
+	struct record_hash *h = record_hash_new(algo);
+	if (!h)
+		return error("unknown hash algorithm '%s'", algo);
+	if (record_hash_file(h, path) < 0) {
+		int r = error_errno("cannot read '%s'", path);
+		struct buf scratch = BUF_INIT;
+		record_hash_finish_hex(h, &scratch); /* recycles h */
+		buf_free(&scratch);
+		return r;
 	}
-	buf_free(&data);
-	return r;
+	return record_hash_finish_hex(h, hex);
 }

@@ -42,12 +42,16 @@ struct staging {
 	struct strvec made;    /* see ensure_dir() */
 };
 
-/* os_mkdir_p, skipped for directories this run has made already (on a slow
- * file system every failing mkdir costs as much as a file). Recent ones are
- * looked at first: members come grouped by directory. */
+/* os_mkdir_p, skipped for directories this run has made lately (on a slow
+ * file system every failing mkdir costs as much as a file). Only the last
+ * few are looked at: members come grouped by directory, and a wheel whose
+ * members jump between many directories costs a mkdir more per member, not
+ * a scan of every directory made (quadratic, issue 17.3). */
+#define RECENT_DIRS 8
+
 static int ensure_dir(struct strvec *made, const char *dir)
 {
-	for (size_t i = made->n; i-- > 0;)
+	for (size_t i = made->n, k = 0; i-- > 0 && k < RECENT_DIRS; k++)
 		if (!strcmp(made->v[i], dir))
 			return 0;
 	if (os_mkdir_p(dir, 0755) < 0)
@@ -74,20 +78,20 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	} else if (os_close_file(fd) < 0) {
 		r = error("cannot write '%s': %s", path, strerror(errno));
 	}
+	struct buf h = BUF_INIT;
+	if (!r && hash)
+		buf_addstr(&h, hash);
+	else if (!r)
+		r = record_hash_data(data, len, &h);
 	if (!r) {
-		struct buf h = BUF_INIT;
-		if (hash)
-			buf_addstr(&h, hash);
-		else
-			record_hash_data(data, len, &h);
 		char *rp = record_path(s->e, rel);
-		char *sz = xstrfmt("%zu", len);
+		char sz[24];
+		snprintf(sz, sizeof(sz), "%zu", len);
 		record_add(&s->out, rp, h.ptr, sz);
 		strvec_push(&s->t->adds, rel);
 		free(rp);
-		free(sz);
-		buf_free(&h);
 	}
+	buf_free(&h);
 	free(dir);
 	free(path);
 	return r;
@@ -158,6 +162,78 @@ mode_t stage_member_mode(struct wheel *w, zip_int64_t idx)
 	return 0644;
 }
 
+/* The most bytes member m may produce: the zip's own uncompressed size and
+ * RECORD's size when it gives one. The two must agree, so a member whose
+ * RECORD size understates what the zip holds is refused before a byte of it
+ * is written (the zip bomb of issue 17: 10 bytes in RECORD, 512 MiB of
+ * zeros in the archive). */
+static int member_limit(struct wheel *w, const char *m, zip_int64_t idx,
+			const struct record_row *row, uint64_t *limit)
+{
+	zip_stat_t st;
+	char *end = NULL;
+	*limit = UINT64_MAX;
+	if (idx >= 0 && zip_stat_index(w->zip, (zip_uint64_t)idx, 0, &st) == 0 &&
+	    (st.valid & ZIP_STAT_SIZE))
+		*limit = st.size;
+	if (!row->size[0])
+		return 0;
+	errno = 0;
+	unsigned long long rs = strtoull(row->size, &end, 10);
+	if (errno || *end || row->size[0] < '0' || row->size[0] > '9')
+		return error("wheel '%s' lists '%s' with an invalid size '%s'", w->path, m,
+			     row->size);
+	if (*limit != UINT64_MAX && rs != *limit)
+		return error("size mismatch for '%s' in wheel '%s': RECORD says %s, the zip says %llu",
+			     m, w->path, row->size, (unsigned long long)*limit);
+	*limit = rs;
+	return 0;
+}
+
+/* Opens the new file for a member; EEXIST means the wheel has it twice. */
+static int create_member(struct wheel *w, const char *m, const char *path, mode_t mode,
+			 struct strvec *made, int *fd)
+{
+	char *dir = os_dirname(path);
+	int r = 0;
+	if (ensure_dir(made, dir) < 0 || (*fd = os_create_file(path, mode)) < 0) {
+		if (errno == EEXIST)
+			r = error("wheel '%s' installs '%s' twice", w->path, m);
+		else
+			r = error("cannot create '%s': %s", path, strerror(errno));
+	}
+	free(dir);
+	return r;
+}
+
+/* Copies the member's bytes to fd (or mem), hashing them, and stops the
+ * moment they pass limit: a lying archive costs at most limit bytes of disk
+ * (plus one read block, never written). */
+static int copy_member(struct wheel *w, const char *m, zip_file_t *zf, uint64_t limit,
+		       struct record_hash *h, int fd, const char *path, struct buf *mem,
+		       size_t *total)
+{
+	char chunk[65536];
+	zip_int64_t n;
+	while ((n = zip_fread(zf, chunk, sizeof(chunk))) > 0) {
+		if ((uint64_t)n > limit - *total)
+			return error("'%s' in wheel '%s' is larger than its recorded size %llu",
+				     m, w->path, (unsigned long long)limit);
+		record_hash_update(h, chunk, (size_t)n);
+		*total += (size_t)n;
+		if (mem && *total > MAX_SCRIPT)
+			return error("'%s' in wheel '%s' is too large", m, w->path);
+		if (mem)
+			buf_add(mem, chunk, (size_t)n);
+		else if (os_write_full(fd, chunk, (size_t)n) < 0)
+			return error("cannot write '%s': %s", path, strerror(errno));
+	}
+	if (n < 0)
+		return error("cannot extract '%s' from wheel '%s': %s", m, w->path,
+			     zip_file_strerror(zf));
+	return 0;
+}
+
 /* Extracts one member to a new file at path (or, with mem, into memory),
  * hashing on the way, and compares hash and size with the wheel's RECORD.
  * *total receives the size. Whatever was written stays for the caller to
@@ -177,48 +253,33 @@ int stage_extract_verified(struct wheel *w, const char *m, const char *path, mod
 		return error("wheel '%s' lists '%s' with an unsupported hash '%s'", w->path, m,
 			     row->hash);
 	zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
-	zip_file_t *zf = idx >= 0 ? zip_fopen_index(w->zip, (zip_uint64_t)idx, 0) : NULL;
+	zip_file_t *zf = NULL;
 	struct buf got = BUF_INIT;
+	uint64_t limit;
 	int r = 0, fd = -1;
 	*total = 0;
-	if (!zf)
+	if ((r = member_limit(w, m, idx, row, &limit)) < 0)
+		goto out;
+	if (!(zf = idx >= 0 ? zip_fopen_index(w->zip, (zip_uint64_t)idx, 0) : NULL)) {
 		r = error("cannot read '%s' in wheel '%s': %s", m, w->path, zip_strerror(w->zip));
-	if (!r && !mem) {
-		char *dir = os_dirname(path);
-		if (ensure_dir(made, dir) < 0 || (fd = os_create_file(path, mode)) < 0) {
-			if (errno == EEXIST)
-				r = error("wheel '%s' installs '%s' twice", w->path, m);
-			else
-				r = error("cannot create '%s': %s", path, strerror(errno));
-		}
-		free(dir);
+		goto out;
 	}
-	char chunk[65536];
-	zip_int64_t n = 0;
-	while (!r && (n = zip_fread(zf, chunk, sizeof(chunk))) > 0) {
-		record_hash_update(h, chunk, (size_t)n);
-		*total += (size_t)n;
-		if (mem) {
-			if (*total > MAX_SCRIPT)
-				r = error("'%s' in wheel '%s' is too large", m, w->path);
-			else
-				buf_add(mem, chunk, (size_t)n);
-		} else if (os_write_full(fd, chunk, (size_t)n) < 0) {
-			r = error("cannot write '%s': %s", path, strerror(errno));
-		}
-	}
-	if (!r && n < 0)
-		r = error("cannot extract '%s' from wheel '%s': %s", m, w->path,
-			  zip_file_strerror(zf));
+	if (!mem && (r = create_member(w, m, path, mode, made, &fd)) < 0)
+		goto out;
+	r = copy_member(w, m, zf, limit, h, fd, path, mem, total);
 	if (fd >= 0 && os_close_file(fd) < 0 && !r)
 		r = error("cannot write '%s': %s", path, strerror(errno));
 	record_hash_finish(h, &got);
+	h = NULL;
 	if (!r && strcmp(got.ptr, row->hash))
 		r = error("hash mismatch for '%s' in wheel '%s': RECORD says %s, the file has %s",
 			  m, w->path, row->hash, got.ptr);
-	if (!r && row->size[0] && strtoull(row->size, NULL, 10) != *total)
-		r = error("size mismatch for '%s' in wheel '%s': RECORD says %s, the file has %zu",
-			  m, w->path, row->size, *total);
+	if (!r && limit != UINT64_MAX && limit != *total)
+		r = error("size mismatch for '%s' in wheel '%s': its RECORD or zip header says %llu, "
+			  "the file has %zu", m, w->path, (unsigned long long)limit, *total);
+out:
+	if (h)
+		record_hash_finish(h, &got);
 	if (zf)
 		zip_fclose(zf);
 	buf_free(&got);
@@ -229,11 +290,11 @@ int stage_extract_verified(struct wheel *w, const char *m, const char *path, mod
 static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
 {
 	char *rp = record_path(s->e, rel);
-	char *sz = xstrfmt("%zu", size);
+	char sz[24];
+	snprintf(sz, sizeof(sz), "%zu", size);
 	record_add(&s->out, rp, hash, sz);
 	strvec_push(&s->t->adds, rel);
 	free(rp);
-	free(sz);
 }
 
 /* Stages a script from .data/scripts: "#!python" becomes the env's python. */

@@ -14,6 +14,15 @@
 /* Limits for what is read from an archive into memory. */
 #define MAX_META (16u << 20)
 
+/* What a wheel's zip headers may claim before anything is extracted
+ * (docs/security/resources.md). Deflate cannot pack more than 1032 bytes
+ * into one, so a member of over 1 MiB claiming a higher ratio is lying or
+ * uses a method no wheel tool writes; the total bounds what one wheel may
+ * ask of the disk (the largest real wheels unpack to a few GiB). */
+#define MAX_RATIO 1100u
+#define RATIO_FLOOR (1u << 20)
+#define MAX_UNPACKED (32ull << 30)
+
 static bool valid_name_part(const char *s, size_t n)
 {
 	if (!n)
@@ -264,6 +273,26 @@ static int on_metadata_field(const char *key, const char *value, void *data)
 	return 0;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* No member twice: the names sorted once, neighbours compared (a check per
+ * member against all the others made large wheels quadratic, issue 17.3). */
+static int check_unique(struct wheel *w)
+{
+	int ret = 0;
+	char **v = xcalloc(w->members.n + 1, sizeof(*v));
+	memcpy(v, w->members.v, w->members.n * sizeof(*v));
+	qsort(v, w->members.n, sizeof(*v), cmp_names);
+	for (size_t i = 1; i < w->members.n && !ret; i++)
+		if (!strcmp(v[i - 1], v[i]))
+			ret = error("wheel '%s' has member '%s' twice", w->path, v[i]);
+	free(v);
+	return ret;
+}
+
 /* Lists members, checks names, and finds the single top-level .dist-info. */
 static int scan_members(struct wheel *w)
 {
@@ -292,14 +321,15 @@ static int scan_members(struct wheel *w)
 					strvec_push(&dist_infos, d);
 				free(d);
 			}
-			if (!is_dir) {
-				if (strvec_contains(&w->members, name))
-					ret = error("wheel '%s' has member '%s' twice", w->path, name);
+			if (!is_dir)
 				strvec_push(&w->members, name);
-			}
 		}
 		free(check);
+		if (dist_infos.n > 1)
+			break; /* refused below */
 	}
+	if (!ret && dist_infos.n <= 1)
+		ret = check_unique(w);
 	if (!ret && dist_infos.n != 1)
 		ret = error("wheel '%s' has %s .dist-info directory", w->path,
 			    dist_infos.n ? "more than one" : "no");
@@ -307,6 +337,31 @@ static int scan_members(struct wheel *w)
 		w->dist_info = xstrdup(dist_infos.v[0]);
 	strvec_clear(&dist_infos);
 	return ret;
+}
+
+/* Refuses a wheel whose zip headers claim an absurd size or ratio, before a
+ * byte of it is extracted. Extraction then holds every member to its claimed
+ * size (stage.c), so the claims bound the disk a wheel can use. */
+static int check_claimed_sizes(struct wheel *w)
+{
+	zip_int64_t n = zip_get_num_entries(w->zip, 0);
+	uint64_t total = 0;
+	for (zip_int64_t i = 0; i < n; i++) {
+		zip_stat_t st;
+		if (zip_stat_index(w->zip, (zip_uint64_t)i, 0, &st) < 0 ||
+		    (st.valid & (ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE)) !=
+			    (ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE))
+			return error("cannot read wheel '%s': %s", w->path, zip_strerror(w->zip));
+		if (st.size > RATIO_FLOOR && st.size / MAX_RATIO > st.comp_size)
+			return error("wheel '%s' has a member '%s' claiming %llu bytes from %llu "
+				     "compressed: refused as a zip bomb", w->path, st.name,
+				     (unsigned long long)st.size, (unsigned long long)st.comp_size);
+		total += st.size < MAX_UNPACKED ? st.size : MAX_UNPACKED;
+		if (total > MAX_UNPACKED)
+			return error("wheel '%s' claims more than %llu GiB unpacked (at '%s'): "
+				     "refused as a zip bomb", w->path, MAX_UNPACKED >> 30, st.name);
+	}
+	return 0;
 }
 
 /* The .dist-info name must belong to the project the file name says. */
@@ -445,8 +500,8 @@ int wheel_open(const char *path, struct wheel *w)
 		wheel_close(w);
 		return -1;
 	}
-	if (scan_members(w) < 0 || check_dist_info_name(w) < 0 || read_dist_files(w) < 0 ||
-	    sort_members(w) < 0) {
+	if (scan_members(w) < 0 || check_claimed_sizes(w) < 0 || check_dist_info_name(w) < 0 ||
+	    read_dist_files(w) < 0 || sort_members(w) < 0) {
 		wheel_close(w);
 		return -1;
 	}

@@ -18,8 +18,8 @@
 #define WHEELS "wheels-v2"
 #define MAX_SEAL ((size_t)64 << 20)
 
-/* The cache key: the wheel file's sha256, so that a changed file never
- * meets a stale entry. */
+/* The cache key: the wheel file's sha256 (hex, streamed), so that a changed
+ * file never meets a stale entry. */
 static int cache_key(const char *path, struct buf *key)
 {
 	return record_file_digest(path, "sha256", key);
