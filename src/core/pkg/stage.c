@@ -456,7 +456,7 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 		 * entry's name when there is one, else hashed here */
 		struct buf hex = BUF_INIT;
 		if (entry)
-			buf_addstr(&hex, strrchr(entry, '/') + 1);
+			wheelcache_key_of(entry, &hex);
 		else
 			r = record_file_digest(s->w->path, "sha256", &hex);
 		direct_url_archive_json(&j, o->direct_url, hex.ptr);

@@ -399,6 +399,16 @@ static char *entry_checked(struct install_env *e, struct wheel *w, const char *w
 	return entry;
 }
 
+void wheelcache_key_of(const char *files, struct buf *key)
+{
+	const char *end = strrchr(files, '/');
+	const char *start = end;
+	while (start && start > files && start[-1] != '/')
+		start--;
+	if (start)
+		buf_add(key, start, (size_t)(end - start));
+}
+
 int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 {
 	struct buf key = BUF_INIT;

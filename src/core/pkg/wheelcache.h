@@ -20,6 +20,7 @@
 #include "core/pkg/install.h"
 
 struct wheel;
+struct buf;
 
 /* Makes sure the wheel is unpacked, verified and sealed in e's cache:
  * unpacked into a private temp directory, then renamed into place in one
@@ -27,5 +28,8 @@ struct wheel;
  * temp directories of dead fills first). *files receives the directory that
  * holds the members. Returns 0, or -1 (reported). */
 int wheelcache_entry(struct install_env *e, struct wheel *w, char **files);
+/* The cache key (the wheel's sha256 in hex) of an entry, from the members
+ * directory wheelcache_entry gave: <cache>/wheels-v2/<key>/files. */
+void wheelcache_key_of(const char *files, struct buf *key);
 
 #endif
