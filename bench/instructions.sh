@@ -11,7 +11,7 @@
 #   CVENV=path/to/cvenv sh bench/instructions.sh
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-CVENV=${CVENV:-$ROOT/build/cvenv-dynamic}
+CVENV=${CVENV:-$ROOT/build/cvenv}
 PY=${1:-$(ls "$HOME"/.pyenv/versions/3.12*/bin/python3 2>/dev/null | head -n 1)}
 W=$(mktemp -d "${TMPDIR:-/tmp}/cvenv-bench-instr.XXXXXX")
 trap 'rm -rf "$W"' EXIT
