@@ -56,7 +56,11 @@ static const char *parse_line(const char *p, size_t len, size_t lineno, struct j
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(verbs); k++) {
 		if (vn == strlen(verbs[k]) && !memcmp(p, verbs[k], vn)) {
-			j->steps = xrealloc(j->steps, (j->n + 1) * sizeof(*j->steps));
+			/* doubled at each power of two: a journal of a million steps costs
+			 * a few copies, not one per step */
+			if (!(j->n & (j->n - 1)))
+				j->steps = xrealloc(j->steps,
+							  (j->n ? 2 * j->n : 1) * sizeof(*j->steps));
 			j->steps[j->n].kind = (enum step_kind)k;
 			j->steps[j->n++].rel = xstrndup(path, pn);
 			return NULL;

@@ -56,7 +56,11 @@ void txn_free(struct txn *t)
 
 static void add_step(struct txn *t, enum step_kind k, const char *rel)
 {
-	t->steps = xrealloc(t->steps, (t->n + 1) * sizeof(*t->steps));
+	/* doubled at each power of two: a journal of a million steps costs
+	 * a few copies, not one per step */
+	if (!(t->n & (t->n - 1)))
+		t->steps = xrealloc(t->steps,
+					  (t->n ? 2 * t->n : 1) * sizeof(*t->steps));
 	t->steps[t->n].kind = k;
 	t->steps[t->n].rel = xstrdup(rel);
 	t->n++;
