@@ -39,7 +39,10 @@ phase "unit tests" $MAKE --no-print-directory -j2 unit
 phase "integration tests" $MAKE --no-print-directory integration
 phase "build (ASan+UBSan)" $MAKE -j2 BUILD=build-asan SANITIZE=1 OPT=-O1 all
 phase "unit tests (ASan+UBSan)" $MAKE --no-print-directory -j2 BUILD=build-asan SANITIZE=1 OPT=-O1 unit
-phase "integration tests (ASan+UBSan)" $MAKE --no-print-directory BUILD=build-asan SANITIZE=1 OPT=-O1 integration
+# The random kill runs (t4203, t4204) test what a kill leaves, not memory
+# errors: 5 kills each under the sanitizers, 20 in the plain phase.
+phase "integration tests (ASan+UBSan)" env CVENV_FAULT_KILLS=5 \
+	$MAKE --no-print-directory BUILD=build-asan SANITIZE=1 OPT=-O1 integration
 if command -v valgrind >/dev/null 2>&1; then
 	phase "integration tests under valgrind: ${VALGRIND_TESTS:-$valgrind_default}" \
 		$MAKE --no-print-directory valgrind VALGRIND_TESTS="${VALGRIND_TESTS:-$valgrind_default}"
