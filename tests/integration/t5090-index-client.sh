@@ -100,6 +100,22 @@ test_expect_success 'a download whose hash differs from the index fails and leav
 	test -z "$(find c5/wheel-files-v1 -type f 2>/dev/null)"
 '
 
+test_expect_success 'a wheel whose dependencies differ from the .metadata it was chosen by is refused' '
+	mkdir -p srv/simple/liar srv/liar &&
+	cp wh/demo-2.0-py3-none-any.whl srv/liar/ &&
+	sed "s/six>=2/six>=3/" srv/files/demo-2.0-py3-none-any.whl.metadata >srv/liar/demo-2.0-py3-none-any.whl.metadata &&
+	printf "<a href=\"../../liar/demo-2.0-py3-none-any.whl#sha256=%s\" data-core-metadata=\"sha256=%s\">x</a>\n" \
+		"$(sha wh/demo-2.0-py3-none-any.whl)" "$(sha srv/liar/demo-2.0-py3-none-any.whl.metadata)" >srv/simple/liar/index.html &&
+	expect_code 1 cvenv debug-index --no-cache -i "$B/simple" liar --metadata demo-2.0-py3-none-any.whl \
+		--download demo-2.0-py3-none-any.whl >out 2>err &&
+	expect_grep "Requires-Dist: six>=3" out &&
+	expect_grep "cvenv: error: the wheel '"'"'$B/liar/demo-2.0-py3-none-any.whl'"'"' declares other dependencies (Requires-Dist) than the metadata the index served for it" err &&
+	sed "s/six>=3/six>=2/" srv/liar/demo-2.0-py3-none-any.whl.metadata >m && mv m srv/liar/demo-2.0-py3-none-any.whl.metadata &&
+	printf "<a href=\"../../liar/demo-2.0-py3-none-any.whl\" data-core-metadata=\"true\">x</a>\n" >srv/simple/liar/index.html &&
+	cvenv debug-index --no-cache -i "$B/simple" liar --metadata demo-2.0-py3-none-any.whl \
+		--download demo-2.0-py3-none-any.whl >out
+'
+
 test_expect_success 'the cache: revalidated with If-None-Match (304); --offline needs no server and names a missing project' '
 	cvenv debug-index --cache-dir c6 -i "$B/simple" demo --download demo-2.0-py3-none-any.whl >first &&
 	: >log &&

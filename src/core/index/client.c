@@ -65,6 +65,7 @@ struct file_job {
 	enum meta_step step;
 	struct http_request req;
 	bool started, finished, failed;
+	bool checked;        /* download: compared with the metadata used */
 	struct buf why;
 	struct buf result;   /* METADATA text */
 	char *path;          /* the downloaded wheel */
@@ -618,7 +619,6 @@ const struct index_project *index_project(struct index_client *c, const char *na
 	s->p.name = xstrdup(s->name);
 	for (size_t i = 0; i < c->cfg.index_urls.n; i++) {
 		struct page_job *j = slot_page(c, s, i);
-		/* queue the next index already, in case this one lacks it */
 		if (page_wait(c, j) < 0) {
 			char *shown = url_redact(j->url);
 			error("cannot fetch the index page '%s': %s", shown, j->why.ptr);
@@ -1114,6 +1114,42 @@ int index_metadata(struct index_client *c, const struct index_file *f, struct bu
 	return 0;
 }
 
+/* The dependencies the resolver saw (a .metadata file or METADATA read by
+ * range) must be the wheel's own: a wheel whose Requires-Dist differs from
+ * the metadata it was chosen by is refused. */
+static int check_same_metadata(struct index_client *c, struct file_job *d)
+{
+	struct file_job *m = NULL;
+	for (struct file_job *j = c->files; j; j = j->next)
+		if (j->f == d->f && j->kind == JOB_META)
+			m = j;
+	if (d->checked || !m || !m->finished || m->failed)
+		return 0;
+	d->checked = true;
+	struct wheel w;
+	if (wheel_open(d->path, &w) < 0)
+		return -1;
+	struct metadata md = METADATA_INIT;
+	metadata_parse(&md, m->result.ptr, m->result.len);
+	size_t pos = 0, i = 0;
+	const char *v;
+	bool same = true;
+	while ((v = metadata_next(&md, "Requires-Dist", &pos)))
+		same = same && i < w.requires_dist.n && !strcmp(v, w.requires_dist.v[i++]);
+	same = same && i == w.requires_dist.n;
+	metadata_free(&md);
+	wheel_close(&w);
+	if (!same) {
+		char *shown = url_redact(d->f->url);
+		error("the wheel '%s' declares other dependencies (Requires-Dist) than the metadata "
+		      "the index served for it",
+		      shown);
+		free(shown);
+		return -1;
+	}
+	return 0;
+}
+
 void index_prefetch_download(struct index_client *c, const struct index_file *f)
 {
 	struct file_job *j = file_job_of(c, f, JOB_DOWNLOAD);
@@ -1133,6 +1169,8 @@ int index_download(struct index_client *c, const struct index_file *f, char **pa
 		free(shown);
 		return -1;
 	}
+	if (check_same_metadata(c, j) < 0)
+		return -1;
 	if (sha256_hex && record_file_digest(j->path, "sha256", sha256_hex) < 0)
 		return -1;
 	*path = xstrdup(j->path);
