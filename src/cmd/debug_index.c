@@ -5,6 +5,8 @@
  * and its HTTP cache through it. */
 #include "util/common.h"
 
+#include <unistd.h>
+
 #include "cmd/cmd.h"
 #include "core/index/index.h"
 #include "core/index/url.h"
@@ -84,6 +86,7 @@ static int cmd_debug_index(int argc, const char **argv)
 	cfg.refresh = opt_refresh;
 	cfg.netrc_file = netrc;
 	cmd_index_config_env(&cfg, opt_cert, opt_client_cert);
+	cfg.progress = verbosity >= 0 && isatty(STDERR_FILENO);
 	struct index_client *c = index_client_new(&cfg);
 	index_config_release(&cfg);
 	code = EXIT_FAIL;

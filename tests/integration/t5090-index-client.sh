@@ -174,6 +174,17 @@ test_expect_success 'hostile responses: redirect to file://, an endless page, a 
 	expect_grep "unexpected Content-Type '"'"'text/plain'"'"'" err
 '
 
+test_expect_success 'a progress line only on a terminal, and not with -q' '
+	cvenv debug-index --no-cache -i "$B/simple" demo >out 2>err &&
+	test ! -s err &&
+	if command -v script >/dev/null; then
+		timeout 60 script -qec "$CVENV_BIN debug-index --no-cache -i $B/simple demo" /dev/null >tty &&
+		grep -q "requests, 0 from the cache" tty &&
+		timeout 60 script -qec "$CVENV_BIN -q debug-index --no-cache -i $B/simple demo" /dev/null >tty &&
+		! grep -q "requests," tty
+	fi
+'
+
 test_expect_success 'find-links: a directory and a file:// index' '
 	cvenv debug-index --no-index -f wh demo >out &&
 	expect_grep "demo-1.0-py3-none-any.whl file://$PWD/wh/demo-1.0-py3-none-any.whl" out &&

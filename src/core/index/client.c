@@ -95,6 +95,8 @@ struct index_client {
 	struct find_link *links;
 	size_t nlinks;
 	struct index_stats stats;
+	uint64_t progress_ms; /* when the progress line was last drawn */
+	bool progress_shown;
 };
 
 void index_config_init(struct index_config *cfg)
@@ -113,6 +115,40 @@ void index_config_release(struct index_config *cfg)
 static int64_t now_s(void)
 {
 	return (int64_t)time(NULL);
+}
+
+/* ---- progress ---- */
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* The progress line on stderr (cfg.progress: cmd/ sets it for a terminal
+ * without -q), redrawn at most every 100 ms; force draws it now. */
+static void progress(struct index_client *c, bool force)
+{
+	if (!c->cfg.progress)
+		return;
+	uint64_t now = mono_ms();
+	if (!force && now - c->progress_ms < 100)
+		return;
+	c->progress_ms = now;
+	c->progress_shown = true;
+	fprintf(stderr, "\r\033[K%zu requests, %zu from the cache, %.1f MiB", c->stats.requests,
+		c->stats.cache_hits, (double)c->stats.bytes_downloaded / (1024.0 * 1024.0));
+	fflush(stderr);
+}
+
+static void progress_clear(struct index_client *c)
+{
+	if (c->progress_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		c->progress_shown = false;
+	}
 }
 
 /* ---- cache files ---- */
@@ -265,6 +301,7 @@ void index_client_free(struct index_client *c)
 {
 	if (!c)
 		return;
+	progress_clear(c);
 	/* the session first: it may still point at requests of jobs */
 	http_session_free(c->http);
 	for (size_t i = 0; i < c->nprojects; i++) {
@@ -329,6 +366,7 @@ static void page_done(struct http_request *r, void *arg)
 {
 	struct page_job *j = arg;
 	struct index_client *c = j->c;
+	progress(c, false);
 	if (r->status == 404 || r->status == 410) {
 		j->not_found = true;
 		j->finished = true;
@@ -474,6 +512,7 @@ static int page_parse_into(struct page_job *j, const char *origin, const char *n
 	}
 	enum page_format fmt;
 	if (page_format_of(j->content_type, j->body.ptr, j->body.len, &fmt) < 0) {
+		progress_clear(j->c);
 		error("cannot read the index page '%s': unexpected Content-Type '%s'", shown,
 		      j->content_type);
 		goto out;
@@ -491,8 +530,10 @@ static int page_parse_into(struct page_job *j, const char *origin, const char *n
 				shown, v.major, v.minor);
 	}
 out:
-	if (ret < 0 && why.len)
+	if (ret < 0 && why.len) {
+		progress_clear(j->c);
 		error("cannot read the index page '%s': %s", shown, why.ptr);
+	}
 	free(shown);
 	buf_free(&why);
 	return ret;
@@ -563,6 +604,7 @@ static int add_find_links(struct index_client *c, const char *name, struct index
 		if (l->dir) {
 			struct strvec names = STRVEC_INIT;
 			if (os_list_dir(l->dir, &names) < 0) {
+				progress_clear(c);
 				error_errno("cannot read the find-links directory '%s'", l->dir);
 				strvec_clear(&names);
 				return -1;
@@ -595,6 +637,7 @@ static int add_find_links(struct index_client *c, const char *name, struct index
 		}
 		if (page_wait(c, l->page) < 0) {
 			char *shown = url_redact(l->entry);
+			progress_clear(c);
 			error("cannot fetch the find-links page '%s': %s", shown, l->page->why.ptr);
 			free(shown);
 			return -1;
@@ -621,6 +664,7 @@ const struct index_project *index_project(struct index_client *c, const char *na
 		struct page_job *j = slot_page(c, s, i);
 		if (page_wait(c, j) < 0) {
 			char *shown = url_redact(j->url);
+			progress_clear(c);
 			error("cannot fetch the index page '%s': %s", shown, j->why.ptr);
 			free(shown);
 			return NULL;
@@ -799,6 +843,7 @@ out:
 static void download_done(struct http_request *r, void *arg)
 {
 	struct file_job *j = arg;
+	progress(j->c, false);
 	if (r->failed) {
 		job_fail(j, "%s", r->why.ptr);
 		return;
@@ -927,6 +972,7 @@ static void meta_range(struct file_job *j, uint64_t start, uint64_t end)
 static void meta_range_done(struct http_request *r, void *arg)
 {
 	struct file_job *j = arg;
+	progress(j->c, false);
 	struct buf why = BUF_INIT;
 	if (r->failed || (r->status != 206 && r->status != 200)) {
 		/* no range support (416, 501 ...), or a transient failure: the
@@ -1001,6 +1047,7 @@ out:
 static void meta_pep658_done(struct http_request *r, void *arg)
 {
 	struct file_job *j = arg;
+	progress(j->c, false);
 	struct buf why = BUF_INIT;
 	if (r->failed) {
 		if (r->status == 404) {
@@ -1106,6 +1153,7 @@ int index_metadata(struct index_client *c, const struct index_file *f, struct bu
 		metadata_begin(j);
 	if (job_wait(c, j) < 0) {
 		char *shown = url_redact(f->url);
+		progress_clear(c);
 		error("cannot get the metadata of '%s': %s", shown, j->why.ptr);
 		free(shown);
 		return -1;
@@ -1141,6 +1189,7 @@ static int check_same_metadata(struct index_client *c, struct file_job *d)
 	wheel_close(&w);
 	if (!same) {
 		char *shown = url_redact(d->f->url);
+		progress_clear(c);
 		error("the wheel '%s' declares other dependencies (Requires-Dist) than the metadata "
 		      "the index served for it",
 		      shown);
