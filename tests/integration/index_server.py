@@ -15,7 +15,8 @@ what the tests need of a real index server, and some faults:
   (another host name than the 127.0.0.1 the client asked).
 - /huge/...: an endless body.
 - /textplain/...: the page with Content-Type text/plain.
-Each request is logged to LOG as "METHOD PATH status range=... auth=yes|no".
+With a fourth argument (a PEM file holding a certificate and its key) it
+serves https. Each request is logged to LOG as "METHOD PATH status range=... auth=yes|no".
 """
 import base64
 import hashlib
@@ -24,6 +25,7 @@ import os
 import sys
 
 ROOT, PORTFILE, LOG = sys.argv[1], sys.argv[2], sys.argv[3]
+CERT = sys.argv[4] if len(sys.argv) > 4 else None  # PEM with key: serve https
 seen = set()
 
 
@@ -115,6 +117,11 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 srv = Server(("127.0.0.1", 0), Handler)
+if CERT:
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(CERT)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 with open(PORTFILE + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
 os.rename(PORTFILE + ".tmp", PORTFILE)

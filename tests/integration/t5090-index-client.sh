@@ -185,6 +185,27 @@ test_expect_success 'a progress line only on a terminal, and not with -q' '
 	fi
 '
 
+test_lazy_prereq OPENSSL 'command -v openssl'
+
+test_expect_success OPENSSL 'TLS: a self-signed server is refused, then trusted through --cert, PIP_CERT, SSL_CERT_FILE and SSL_CERT_DIR' '
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+		-addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem 2>/dev/null &&
+	cat key.pem cert.pem >both.pem &&
+	(python3 "$TEST_DIR/index_server.py" "$PWD/srv" tport tlog both.pem & echo $! >tpid) &&
+	timeout 20 sh -c "while ! test -s tport; do sleep 0.05; done" &&
+	T=https://127.0.0.1:$(cat tport) &&
+	SSL_CERT_FILE= SSL_CERT_DIR= PIP_CERT= expect_code 1 cvenv debug-index --no-cache -i "$T/simple" demo 2>err &&
+	expect_grep "cannot fetch the index page '"'"'$T/simple/demo/'"'"'" err &&
+	grep -qi "certificate" err &&
+	cvenv debug-index --no-cache --cert cert.pem -i "$T/simple" demo >out &&
+	expect_grep demo-2.0-py3-none-any.whl out &&
+	PIP_CERT=$PWD/cert.pem cvenv debug-index --no-cache -i "$T/simple" demo >out &&
+	SSL_CERT_FILE=$PWD/cert.pem cvenv debug-index --no-cache -i "$T/simple" demo >out &&
+	mkdir cadir && cp cert.pem cadir/ && openssl rehash cadir 2>/dev/null &&
+	SSL_CERT_DIR=$PWD/cadir cvenv debug-index --no-cache -i "$T/simple" demo >out;
+	r=$?; kill "$(cat tpid)"; test $r = 0
+'
+
 test_expect_success 'find-links: a directory and a file:// index' '
 	cvenv debug-index --no-index -f wh demo >out &&
 	expect_grep "demo-1.0-py3-none-any.whl file://$PWD/wh/demo-1.0-py3-none-any.whl" out &&
