@@ -130,6 +130,17 @@ test_expect_success 'the cache: revalidated with If-None-Match (304); --offline 
 	expect_grep "the project '"'"'other'"'"' is not in the cache (--offline)" err
 '
 
+test_expect_success 'runs sharing a cold cache at once: all succeed, one whole entry each' '
+	for i in 1 2 3 4; do
+		(cvenv debug-index --cache-dir cc -i "$B/simple" demo --metadata demo-1.0-py3-none-any.whl \
+			--download demo-1.0-py3-none-any.whl >par$i 2>&1; echo $? >rc$i) &
+	done; wait &&
+	for i in 1 2 3 4; do test "$(cat rc$i)" = 0 && cmp par1 par$i || return 1; done &&
+	test "$(find cc/wheel-files-v1 -type f | wc -l)" = 1 &&
+	test "$(find cc/http-v1 -type f | wc -l)" = 2 &&
+	cmp wh/demo-1.0-py3-none-any.whl cc/wheel-files-v1/*/demo-1.0-py3-none-any.whl
+'
+
 test_expect_success 'a torn or altered cache entry is ignored with a warning and fetched again' '
 	f=$(find c6/http-v1/pages -type f | head -1) &&
 	printf x >>"$f" &&
