@@ -162,6 +162,16 @@ test_expect_success 'credentials: sent on the first request, from the URL or the
 	! grep -q wrong err
 '
 
+test_expect_success 'files an index links absolutely on its own host get its credentials' '
+	mkdir -p srv/simple/abs &&
+	printf "<a href=\"http://127.0.0.1:%s/private/files/demo-1.0-py3-none-any.whl\">x</a>\n" "$(cat port)" >srv/simple/abs/index.html &&
+	: >log &&
+	cvenv debug-index --no-cache -i "http://user:secret@127.0.0.1:$(cat port)/private/simple" abs \
+		--download demo-1.0-py3-none-any.whl >out &&
+	expect_grep "http://user:****@127.0.0.1:$(cat port)/private/files/demo-1.0-py3-none-any.whl" out &&
+	expect_grep "GET /private/files/demo-1.0-py3-none-any.whl 200 range=- auth=yes" log
+'
+
 test_expect_success 'credentials are not sent to another host a redirect names' '
 	: >log &&
 	expect_code 1 cvenv debug-index --no-cache -i "http://user:secret@127.0.0.1:$(cat port)/redirect-host/simple" demo 2>err &&

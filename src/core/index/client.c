@@ -162,24 +162,6 @@ static int sha256_hex(const void *data, size_t len, struct buf *hex)
 	return record_hash_finish_hex(h, hex);
 }
 
-/* The URL without its userinfo (cache keys and cache entries hold no
- * credentials). */
-static char *url_strip_userinfo(const char *url)
-{
-	const char *s = strstr(url, "://");
-	if (!s)
-		return xstrdup(url);
-	const char *a = s + 3;
-	size_t alen = strcspn(a, "/?#");
-	const char *at = NULL;
-	for (size_t i = 0; i < alen; i++)
-		if (a[i] == '@')
-			at = a + i;
-	if (!at)
-		return xstrdup(url);
-	return xstrfmt("%.*s%s", (int)(a - url), url, at + 1);
-}
-
 static char *cache_path(struct index_client *c, const char *sub, const char *key)
 {
 	if (!c->cache_dir)
@@ -390,7 +372,7 @@ static void page_done(struct http_request *r, void *arg)
 		j->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
 		int64_t age = httpcache_max_age(r->cache_control);
 		if (age >= 0 && j->cache_key) {
-			char *plain = url_strip_userinfo(j->url);
+			char *plain = url_without_userinfo(j->url);
 			struct httpcache_entry e = { .url = plain, .etag = r->etag,
 						     .last_modified = r->last_modified,
 						     .content_type = r->content_type,
@@ -437,7 +419,7 @@ static struct page_job *page_job_new(struct index_client *c, const char *url)
 	buf_init(&j->body);
 	buf_init(&j->cached_text);
 	if (c->cache_dir && url_is_http(url)) {
-		char *plain = url_strip_userinfo(url);
+		char *plain = url_without_userinfo(url);
 		struct buf key = BUF_INIT, hex = BUF_INIT;
 		buf_addf(&key, "%s\n%s", plain, ACCEPT_SIMPLE);
 		if (sha256_hex(key.ptr, key.len, &hex) == 0)
@@ -464,7 +446,7 @@ static void page_start(struct page_job *j, const char *what)
 		page_read_file(j);
 		return;
 	}
-	char *plain = url_strip_userinfo(j->url);
+	char *plain = url_without_userinfo(j->url);
 	bool have = cache_load(j->cache_key, plain, &j->cached_text, &j->cached);
 	free(plain);
 	if (have && (c->cfg.offline || (!c->cfg.refresh && httpcache_fresh(&j->cached, now_s())))) {
@@ -583,6 +565,30 @@ void index_prefetch_project(struct index_client *c, const char *name)
 		(void)slot_page(c, s, i);
 }
 
+/* Files an index lists on its own host get the index URL's credentials
+ * (as pip does: private indexes link their files absolutely); files on
+ * other hosts never do. */
+static void lend_credentials(const char *index_url, struct index_project *p)
+{
+	char *ui = url_userinfo(index_url);
+	char *host = ui ? url_host(index_url) : NULL;
+	for (size_t i = 0; host && i < p->nfiles; i++) {
+		struct index_file *f = &p->files[i];
+		char *fh = url_host(f->url);
+		char *fui = url_userinfo(f->url);
+		if (fh && !fui && !strcmp(fh, host) && url_is_http(f->url)) {
+			const char *rest = strstr(f->url, "://") + 3;
+			char *u = xstrfmt("%.*s%s@%s", (int)(rest - f->url), f->url, ui, rest);
+			free(f->url);
+			f->url = u;
+		}
+		free(fh);
+		free(fui);
+	}
+	free(host);
+	free(ui);
+}
+
 /* Moves the files of from to the end of to (from is left empty). The page
  * parsers fill a fresh project each (their growth rule needs it); merged
  * projects are only ever appended to here. */
@@ -676,6 +682,7 @@ const struct index_project *index_project(struct index_client *c, const char *na
 			index_project_release(&one);
 			return NULL;
 		}
+		lend_credentials(c->cfg.index_urls.v[i], &one);
 		move_files(&s->p, &one);
 		index_project_release(&one);
 		s->p.found = true;
@@ -800,7 +807,7 @@ static void metadata_store(struct file_job *j)
 	const char *sha = sha256_of(j->f);
 	char *key = sha ? xstrfmt("%s.entry", sha) : NULL;
 	char *path = key ? cache_path(j->c, "metadata", key) : NULL;
-	char *plain = url_strip_userinfo(j->f->url);
+	char *plain = url_without_userinfo(j->f->url);
 	struct httpcache_entry e = { .url = plain, .stored = now_s(), .max_age = -1 };
 	if (path)
 		cache_store(path, &e, j->result.ptr, j->result.len);
