@@ -15,6 +15,7 @@ what the tests need of a real index server, and some faults:
   (another host name than the 127.0.0.1 the client asked).
 - /huge/...: an endless body.
 - /textplain/...: the page with Content-Type text/plain.
+- Absolute URLs (a request to a proxy): the URL's path is served.
 With a fourth argument (a PEM file holding a certificate and its key) it
 serves https. Each request is logged to LOG as "METHOD PATH status range=... auth=yes|no".
 """
@@ -53,6 +54,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path.split("?")[0]
+        if path.startswith("http://"):
+            # asked as a proxy: serve the path of the absolute URL
+            path = "/" + path.split("/", 3)[3]
+            with open(LOG, "a") as f:
+                f.write("PROXY %s\n" % self.path)
         if path.startswith("/private/"):
             want = "Basic " + base64.b64encode(b"user:secret").decode()
             if self.headers.get("Authorization") != want:

@@ -206,6 +206,15 @@ test_expect_success 'a progress line only on a terminal, and not with -q' '
 	fi
 '
 
+test_expect_success 'proxies come from http_proxy (and no_proxy exempts)' '
+	: >log &&
+	http_proxy=http://127.0.0.1:$(cat port) no_proxy= NO_PROXY= \
+		cvenv debug-index --no-cache -i http://index.invalid/simple demo >out &&
+	expect_grep "PROXY http://index.invalid/simple/demo/" log &&
+	expect_grep "demo-2.0-py3-none-any.whl http://index.invalid/files/" out &&
+	http_proxy=http://127.0.0.1:1 no_proxy=127.0.0.1 cvenv debug-index --no-cache -i "$B/simple" demo >out
+'
+
 test_lazy_prereq OPENSSL 'command -v openssl'
 
 test_expect_success OPENSSL 'TLS: a self-signed server is refused, then trusted through --cert, PIP_CERT, SSL_CERT_FILE and SSL_CERT_DIR' '
