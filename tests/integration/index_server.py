@@ -17,7 +17,8 @@ what the tests need of a real index server, and some faults:
 - /textplain/...: the page with Content-Type text/plain.
 - Absolute URLs (a request to a proxy): the URL's path is served.
 With a fourth argument (a PEM file holding a certificate and its key) it
-serves https. Each request is logged to LOG as "METHOD PATH status range=... auth=yes|no".
+serves https; with a fifth (a CA certificate) it also requires a client
+certificate that CA signed. Each request is logged to LOG as "METHOD PATH status range=... auth=yes|no".
 """
 import base64
 import hashlib
@@ -27,6 +28,7 @@ import sys
 
 ROOT, PORTFILE, LOG = sys.argv[1], sys.argv[2], sys.argv[3]
 CERT = sys.argv[4] if len(sys.argv) > 4 else None  # PEM with key: serve https
+CLIENT_CA = sys.argv[5] if len(sys.argv) > 5 else None  # require client certs it signed
 seen = set()
 
 
@@ -127,6 +129,9 @@ if CERT:
     import ssl
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(CERT)
+    if CLIENT_CA:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(CLIENT_CA)
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 with open(PORTFILE + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))

@@ -236,6 +236,19 @@ test_expect_success OPENSSL 'TLS: a self-signed server is refused, then trusted 
 	r=$?; kill "$(cat tpid)"; test $r = 0
 '
 
+test_expect_success OPENSSL 'TLS: a server that requires a client certificate gets the one --client-cert names' '
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=client \
+		-keyout ckey.pem -out ccert.pem 2>/dev/null &&
+	cat ckey.pem ccert.pem >client.pem &&
+	(python3 "$TEST_DIR/index_server.py" "$PWD/srv" cport clog both.pem ccert.pem & echo $! >cpid) &&
+	timeout 20 sh -c "while ! test -s cport; do sleep 0.05; done" &&
+	T=https://127.0.0.1:$(cat cport) &&
+	expect_code 1 cvenv debug-index --no-cache --cert cert.pem -i "$T/simple" demo 2>err &&
+	cvenv debug-index --no-cache --cert cert.pem --client-cert client.pem -i "$T/simple" demo >out;
+	r=$?; kill "$(cat cpid)"; test $r = 0 &&
+	expect_grep demo-2.0-py3-none-any.whl out
+'
+
 test_expect_success 'find-links: a directory and a file:// index' '
 	cvenv debug-index --no-index -f wh demo >out &&
 	expect_grep "demo-1.0-py3-none-any.whl file://$PWD/wh/demo-1.0-py3-none-any.whl" out &&
