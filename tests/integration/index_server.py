@@ -15,6 +15,7 @@ what the tests need of a real index server, and some faults:
   (another host name than the 127.0.0.1 the client asked).
 - /huge/...: an endless body.
 - /textplain/...: the page with Content-Type text/plain.
+- /fresh/...: Cache-Control: max-age=600 (else max-age=0).
 - Absolute URLs (a request to a proxy): the URL's path is served.
 With a fourth argument (a PEM file holding a certificate and its key) it
 serves https; with a fifth (a CA certificate) it also requires a client
@@ -89,6 +90,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 return
         ctype = None
+        max_age = 0
+        if path.startswith("/fresh/"):
+            path = path[len("/fresh"):]
+            max_age = 600
         if path.startswith("/textplain/"):
             path = path[len("/textplain"):]
             ctype = "text/plain"
@@ -106,7 +111,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         data = open(fs, "rb").read()
         etag = '"%s"' % hashlib.sha256(data).hexdigest()[:16]
         headers = [("Content-Type", ctype or "application/octet-stream"), ("ETag", etag),
-                   ("Cache-Control", "max-age=0")]
+                   ("Cache-Control", "max-age=%d" % max_age)]
         if self.headers.get("If-None-Match") == etag:
             return self.send(304, b"", headers)
         rng = self.headers.get("Range")

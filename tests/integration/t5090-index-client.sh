@@ -130,6 +130,16 @@ test_expect_success 'the cache: revalidated with If-None-Match (304); --offline 
 	expect_grep "the project '"'"'other'"'"' is not in the cache (--offline)" err
 '
 
+test_expect_success 'Cache-Control max-age: a fresh page is used without asking; --refresh revalidates it' '
+	cvenv debug-index --cache-dir c7 -i "$B/fresh/simple" demo >first &&
+	: >log &&
+	cvenv debug-index --cache-dir c7 -i "$B/fresh/simple" demo >second &&
+	test ! -s log && cmp first second &&
+	cvenv debug-index --refresh --cache-dir c7 -i "$B/fresh/simple" demo >third &&
+	expect_grep "GET /fresh/simple/demo/ 304" log &&
+	cmp first third
+'
+
 test_expect_success 'runs sharing a cold cache at once: all succeed, one whole entry each' '
 	for i in 1 2 3 4; do
 		(cvenv debug-index --cache-dir cc -i "$B/simple" demo --metadata demo-1.0-py3-none-any.whl \
