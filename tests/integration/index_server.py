@@ -10,6 +10,7 @@ what the tests need of a real index server, and some faults:
   Accept header asks for application/vnd.pypi.simple.v1+json.
 - /private/...: basic auth, user "user" password "secret".
 - /flaky/...: the first request of each path gets 503 with Retry-After: 1.
+- /down/...: always 503.
 - /redirect-file/...: 302 to file:///etc/passwd.
 - /redirect-host/...: 302 to the same path under /private/ on "localhost"
   (another host name than the 127.0.0.1 the client asked).
@@ -72,6 +73,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 seen.add(path)
                 return self.send(503, b"busy", [("Retry-After", "1")])
             path = path[len("/flaky"):]
+        if path.startswith("/down/"):
+            return self.send(503, b"down")
         if path.startswith("/redirect-file/"):
             return self.send(302, b"", [("Location", "file:///etc/passwd")])
         if path.startswith("/redirect-host/"):

@@ -195,6 +195,14 @@ test_expect_success 'retries: a 503 with Retry-After is retried and then succeed
 	expect_grep "GET /flaky/simple/demo/ 200" log
 '
 
+test_expect_success 'a server that stays down: retried with backoff, then one message naming the URL' '
+	: >log &&
+	expect_code 1 cvenv debug-index --no-cache -i "$B/down/simple" demo 2>err &&
+	test "$(grep -c "GET /down/simple/demo/ 503" log)" = 4 &&
+	expect_grep "cvenv: error: cannot fetch the index page '"'"'$B/down/simple/demo/'"'"': HTTP status 503 (after 4 attempts)" err &&
+	test "$(wc -l <err)" = 1
+'
+
 test_expect_success 'hostile responses: redirect to file://, an endless page, a wrong Content-Type' '
 	expect_code 1 cvenv debug-index --no-cache -i "$B/redirect-file/simple" demo 2>err &&
 	expect_grep "cannot fetch the index page '"'"'$B/redirect-file/simple/demo/'"'"'" err &&
