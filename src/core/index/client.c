@@ -9,8 +9,6 @@
  * The page key is made from the URL without its credentials. */
 #include "util/common.h"
 
-#include <time.h>
-
 #include "core/index/httpcache.h"
 #include "core/index/index.h"
 #include "core/index/page.h"
@@ -114,17 +112,10 @@ void index_config_release(struct index_config *cfg)
 
 static int64_t now_s(void)
 {
-	return (int64_t)time(NULL);
+	return http_time_s();
 }
 
 /* ---- progress ---- */
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* The progress line on stderr (cfg.progress: cmd/ sets it for a terminal
  * without -q), redrawn at most every 100 ms; force draws it now. */
@@ -132,7 +123,7 @@ static void progress(struct index_client *c, bool force)
 {
 	if (!c->cfg.progress)
 		return;
-	uint64_t now = mono_ms();
+	uint64_t now = http_monotonic_ms();
 	if (!force && now - c->progress_ms < 100)
 		return;
 	c->progress_ms = now;
