@@ -151,6 +151,16 @@ test_expect_success 'runs sharing a cold cache at once: all succeed, one whole e
 	cmp wh/demo-1.0-py3-none-any.whl cc/wheel-files-v1/*/demo-1.0-py3-none-any.whl
 '
 
+test_expect_success 'a download temp file a day old is swept, a fresh one is left' '
+	mkdir -p c8/wheel-files-v1 &&
+	echo dead >c8/wheel-files-v1/.tmp-0123456789abcdef &&
+	touch -d "2 days ago" c8/wheel-files-v1/.tmp-0123456789abcdef &&
+	echo live >c8/wheel-files-v1/.tmp-fedcba9876543210 &&
+	cvenv debug-index --cache-dir c8 -i "$B/simple" demo --download demo-1.0-py3-none-any.whl >out &&
+	! test -e c8/wheel-files-v1/.tmp-0123456789abcdef &&
+	test -e c8/wheel-files-v1/.tmp-fedcba9876543210
+'
+
 test_expect_success 'a torn or altered cache entry is ignored with a warning and fetched again' '
 	f=$(find c6/http-v1/pages -type f | head -1) &&
 	printf x >>"$f" &&

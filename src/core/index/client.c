@@ -94,6 +94,7 @@ struct index_client {
 	size_t nlinks;
 	struct index_stats stats;
 	uint64_t progress_ms; /* when the progress line was last drawn */
+	bool swept;           /* stale download temp files removed */
 	bool progress_shown;
 };
 
@@ -850,6 +851,30 @@ static void download_done(struct http_request *r, void *arg)
 	download_finish(j);
 }
 
+/* A download killed mid-way leaves its .tmp-* file behind; the first
+ * download of a run removes those a day old (a live transfer writes at
+ * least every 30 s, the stall timeout, so a day-old file is dead). */
+#define STALE_TMP_S (24 * 3600)
+static void sweep_stale(struct index_client *c, const char *dir)
+{
+	struct strvec names = STRVEC_INIT;
+	if (c->swept || !c->cache_dir || os_list_dir(dir, &names) < 0)
+		goto out;
+	int64_t now = now_s();
+	for (size_t i = 0; i < names.n; i++) {
+		if (!starts_with(names.v[i], ".tmp-"))
+			continue;
+		char *p = path_join(dir, names.v[i]);
+		struct os_file_id id;
+		if (os_file_id(p, &id) == 0 && now - id.mtime_sec > STALE_TMP_S)
+			(void)os_unlink(p);
+		free(p);
+	}
+out:
+	c->swept = true;
+	strvec_clear(&names);
+}
+
 /* Starts a download into a temp file beside the content-addressed store. */
 static void download_start(struct file_job *j, void (*done)(struct http_request *, void *))
 {
@@ -859,6 +884,7 @@ static void download_start(struct file_job *j, void (*done)(struct http_request 
 		free(dir);
 		return;
 	}
+	sweep_stale(j->c, dir);
 	j->fd = http_tmpfile(dir, &j->tmp);
 	free(dir);
 	if (j->fd < 0) {
