@@ -1,6 +1,6 @@
 #!/bin/bash
 # The index client and its HTTP cache (core/index, os/http), driven through
-# the hidden `cvenv debug-index` against index_server.py on 127.0.0.1: HTML
+# the hidden `cvenv debug-index` against index_client_server.py on 127.0.0.1: HTML
 # and JSON pages, PEP 658 metadata, range requests, downloads checked
 # against the index's hashes, revalidation and --offline, credentials,
 # retries, and hostile responses (redirect to file://, endless bodies, wrong
@@ -37,11 +37,14 @@ test_expect_success 'setup: an index tree and its server' '
 	<a href="../../files/other-1.0-py3-none-any.whl#sha256=$ho">other-1.0-py3-none-any.whl</a>
 	<a href="../../files/demo-1.0-py3-none-any.whl#sha256=$h2">demo-1.0-py3-none-any.whl</a>
 	HTML
-	(python3 "$TEST_DIR/index_server.py" "$PWD/srv" port log & echo $! >pid) &&
+	(python3 "$TEST_DIR/index_client_server.py" "$PWD/srv" port log & echo $! >pid) &&
 	timeout 20 sh -c "while ! test -s port; do sleep 0.05; done" &&
 	echo "http://127.0.0.1:$(cat port)" >base
 '
-trap 'test -s "$TRASH/pid" && kill "$(cat "$TRASH/pid")" 2>/dev/null' EXIT
+# the server goes when the file ends, whatever happens (test_done removes
+# the scratch directory first, so the pid is kept here)
+server_pid=$(cat pid 2>/dev/null)
+trap 'test -n "$server_pid" && kill "$server_pid" 2>/dev/null' EXIT
 B=$(cat base 2>/dev/null)
 
 test_expect_success 'JSON is preferred through Accept; yanked and size come through' '
@@ -249,7 +252,7 @@ test_expect_success OPENSSL 'TLS: a self-signed server is refused, then trusted 
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 		-addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem 2>/dev/null &&
 	cat key.pem cert.pem >both.pem &&
-	(python3 "$TEST_DIR/index_server.py" "$PWD/srv" tport tlog both.pem & echo $! >tpid) &&
+	(python3 "$TEST_DIR/index_client_server.py" "$PWD/srv" tport tlog both.pem & echo $! >tpid) &&
 	timeout 20 sh -c "while ! test -s tport; do sleep 0.05; done" &&
 	T=https://127.0.0.1:$(cat tport) &&
 	SSL_CERT_FILE= SSL_CERT_DIR= PIP_CERT= expect_code 1 cvenv debug-index --no-cache -i "$T/simple" demo 2>err &&
@@ -268,7 +271,7 @@ test_expect_success OPENSSL 'TLS: a server that requires a client certificate ge
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=client \
 		-keyout ckey.pem -out ccert.pem 2>/dev/null &&
 	cat ckey.pem ccert.pem >client.pem &&
-	(python3 "$TEST_DIR/index_server.py" "$PWD/srv" cport clog both.pem ccert.pem & echo $! >cpid) &&
+	(python3 "$TEST_DIR/index_client_server.py" "$PWD/srv" cport clog both.pem ccert.pem & echo $! >cpid) &&
 	timeout 20 sh -c "while ! test -s cport; do sleep 0.05; done" &&
 	T=https://127.0.0.1:$(cat cport) &&
 	expect_code 1 cvenv debug-index --no-cache --cert cert.pem -i "$T/simple" demo 2>err &&
