@@ -5,6 +5,7 @@
 #include "util/common.h"
 
 #include "cmd/cmd.h"
+#include "core/index/index.h"
 #include "core/lock/pylock.h"
 #include "core/lock/sync.h"
 #include "core/pkg/install.h"
@@ -56,7 +57,8 @@ static bool is_lock_file(const char *path)
 }
 
 /* A pylock.toml: planned by core/lock/sync, applied in one transaction. */
-static int sync_lock(struct install_env *e, const char *path, const struct sync_opts *so)
+static int sync_lock(struct install_env *e, const char *path, const struct sync_opts *so,
+		     const struct index_config *icfg)
 {
 	struct pylock l;
 	struct sync_plan p = { 0 };
@@ -68,7 +70,7 @@ static int sync_lock(struct install_env *e, const char *path, const struct sync_
 	if (!r && opt_dry_run)
 		sync_plan_print(&p, stdout);
 	else if (!r && (p.n || p.remove.n))
-		r = sync_apply(e, &p, path, NULL, 0);
+		r = sync_apply(e, &p, path, icfg, NULL, 0);
 	else if (!r)
 		info(1, "nothing to do: the environment matches '%s'", path);
 	sync_plan_free(&p);
@@ -132,7 +134,7 @@ static int sync_requirements(struct install_env *e, int n, const char **files,
 		struct wheel **ws = xcalloc(pl.n ? pl.n : 1, sizeof(*ws));
 		for (size_t i = 0; i < pl.n; i++)
 			ws[i] = pl.v[i].w;
-		r = sync_apply(e, &sp, NULL, ws, pl.n);
+		r = sync_apply(e, &sp, NULL, NULL, ws, pl.n);
 		free(ws);
 	}
 	plan_free(&pl);
@@ -171,10 +173,20 @@ static int cmd_sync(int argc, const char **argv)
 		goto done;
 	char *cache = cmd_cache_setup(opt_cache_dir, opt_no_cache);
 	int r = install_env_set_cache(&e, cache, NULL);
-	free(cache);
+	/* https wheels of a lock: downloaded (and cached) by the index client */
+	struct index_config icfg;
+	index_config_init(&icfg);
+	char *netrc = cmd_netrc_path();
+	icfg.cache_dir = cache;
+	icfg.netrc_file = netrc;
+	cmd_index_config_env(&icfg, NULL, NULL);
 	struct sync_opts so = { .keep = &opt_keep, .inexact = opt_inexact };
 	if (!r)
-		r = nlocks ? sync_lock(&e, files[0], &so) : sync_requirements(&e, nfiles, files, &so);
+		r = nlocks ? sync_lock(&e, files[0], &so, &icfg)
+			   : sync_requirements(&e, nfiles, files, &so);
+	index_config_release(&icfg);
+	free(netrc);
+	free(cache);
 	code = r < 0 ? (os_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL) : EXIT_OK;
 	install_env_close(&e);
 done:

@@ -155,10 +155,28 @@ test_expect_success 'an unknown lock-version and a wheel for another Python are 
 	expect_unchanged before a
 '
 
-test_expect_success 'http(s) wheels: a clear error until downloads are merged' '
-	sed "s|path = \"house/base-2.0|url = \"https://files.example.org/base-2.0|" pylock.toml >http.toml &&
-	expect_code 1 cvenv sync --venv a http.toml 2>err &&
-	expect_grep "downloading '\''https://files.example.org/base-2.0-py3-none-any.whl'\'' is not supported yet" err
+test_expect_success 'http wheels are downloaded, checked against the lock, and installed' '
+	(python3 "$TEST_DIR/index_server.py" "$PWD" port srvlog & echo $! >pid) &&
+	timeout 20 sh -c "while ! test -s port; do sleep 0.05; done" &&
+	B="http://127.0.0.1:$(cat port)" &&
+	sed "s|path = \"house/|url = \"$B/house/|" pylock.toml >http.toml &&
+	cvenv create --without-pip -p "$py12" h &&
+	cvenv sync --venv h --cache-dir hc http.toml &&
+	cvenv freeze --venv h >got && diff -u expect got &&
+	expect_grep "GET /house/base-2.0-py3-none-any.whl 200" srvlog
+'
+trap 'test -s "$TRASH/pid" && kill "$(cat "$TRASH/pid")" 2>/dev/null' EXIT
+
+test_expect_success 'an http wheel that does not match the lock is refused, the env untouched' '
+	B="http://127.0.0.1:$(cat port)" &&
+	cvenv install --venv h house/base-1.0-py3-none-any.whl &&
+	snap h >before &&
+	good=$(sha256sum house/base-2.0-py3-none-any.whl | cut -c1-64) &&
+	bad=$(sha256sum house/base-1.0-py3-none-any.whl | cut -c1-64) &&
+	sed "s/$good/$bad/" http.toml >badhttp.toml &&
+	expect_code 1 cvenv sync --venv h --cache-dir hc2 badhttp.toml 2>err &&
+	expect_grep "base-2.0-py3-none-any.whl" err &&
+	expect_unchanged before h
 '
 
 test_expect_success 'locks in the shapes pip lock writes ([[packages.wheels]], file:// URLs) sync too' '

@@ -1,6 +1,7 @@
 /* Planning and applying `cvenv sync` (see sync.h). */
 #include "util/common.h"
 
+#include "core/index/index.h"
 #include "core/interp/interp.h"
 #include "core/lock/pylock.h"
 #include "core/lock/sync.h"
@@ -318,8 +319,59 @@ static int verify_file(const char *path, const struct pylock_file *f, const char
 	return 0;
 }
 
+/* Downloads go through one index client, made on first need. The client
+ * keys its jobs by the index_file's address, so each file it is given lives
+ * (with its strings) until the client is freed. */
+struct fetcher {
+	const struct index_config *cfg;
+	struct index_client *client;
+	struct index_file **files;
+	size_t nfiles;
+};
+
+static void fetcher_free(struct fetcher *fx)
+{
+	if (fx->client)
+		index_client_free(fx->client);
+	for (size_t i = 0; i < fx->nfiles; i++) {
+		free(fx->files[i]->filename);
+		free(fx->files[i]->url);
+		strvec_clear(&fx->files[i]->hashes);
+		free(fx->files[i]);
+	}
+	free(fx->files);
+}
+
+/* An http(s) wheel downloaded (checked against the lock's hashes by the
+ * index client, which knows no other file for it): its local path, new. */
+static char *download(struct fetcher *fx, const struct pylock_file *f, const char *fn,
+		      const char *what)
+{
+	if (!fx->cfg) {
+		error("%s: downloading '%s' is not supported here", what, f->url);
+		return NULL;
+	}
+	if (!fx->client && !(fx->client = index_client_new(fx->cfg)))
+		return NULL;
+	struct index_file *ifile = xcalloc(1, sizeof(*ifile));
+	ifile->filename = xstrdup(fn);
+	ifile->url = xstrdup(f->url);
+	strvec_init(&ifile->hashes);
+	strvec_init(&ifile->core_metadata_hashes);
+	for (size_t i = 0; i < f->hashes.n; i++)
+		strvec_push(&ifile->hashes, f->hashes.v[i]);
+	ifile->size = f->size;
+	fx->files = xrealloc(fx->files, (fx->nfiles + 1) * sizeof(*fx->files));
+	fx->files[fx->nfiles++] = ifile;
+	char *path = NULL;
+	if (index_download(fx->client, ifile, &path, NULL) < 0)
+		return NULL;
+	return path;
+}
+
 /* Where the lock says the wheel is, as a local path (new), or NULL reported. */
-static char *wheel_source(const struct pylock_file *f, const char *lock_dir, const char *what)
+static char *wheel_source(struct fetcher *fx, const struct pylock_file *f, const char *fn,
+			  const char *lock_dir, const char *what)
 {
 	if (f->path)
 		return f->path[0] == '/' ? xstrdup(f->path) : path_join(lock_dir, f->path);
@@ -330,17 +382,19 @@ static char *wheel_source(const struct pylock_file *f, const char *lock_dir, con
 			      f->url);
 		return p;
 	}
-	error("%s: downloading '%s' is not supported yet", what, f->url);
-	hint("download the wheels next to the lock and give their 'path', or use file:// URLs");
+	if (starts_with(f->url, "https://") || starts_with(f->url, "http://"))
+		return download(fx, f, fn, what);
+	error("%s: cannot fetch '%s' (a path, a file:// or an http(s) URL is needed)", what,
+	      f->url);
 	return NULL;
 }
 
-static int fetch_one(const struct sync_action *a, const char *lock_dir, const char *tmp,
-		     struct wheel *w)
+static int fetch_one(struct fetcher *fx, const struct sync_action *a, const char *lock_dir,
+		     const char *tmp, struct wheel *w)
 {
 	char *fn = pylock_file_name(a->wheel);
 	char *what = xstrfmt("wheel '%s'", fn);
-	char *src = wheel_source(a->wheel, lock_dir, what);
+	char *src = wheel_source(fx, a->wheel, fn, lock_dir, what);
 	char *dst = path_join(tmp, fn);
 	int r = -1;
 	if (!src)
@@ -369,8 +423,9 @@ out:
 }
 
 int sync_apply(struct install_env *e, const struct sync_plan *p, const char *lock_path,
-	       struct wheel *const *extra, size_t nextra)
+	       const struct index_config *icfg, struct wheel *const *extra, size_t nextra)
 {
+	struct fetcher fx = { icfg, NULL, NULL, 0 };
 	size_t total = p->n + nextra, opened = 0;
 	struct wheel *ws = xcalloc(p->n ? p->n : 1, sizeof(*ws));
 	struct wheel **wp = xcalloc(total ? total : 1, sizeof(*wp));
@@ -385,7 +440,7 @@ int sync_apply(struct install_env *e, const struct sync_plan *p, const char *loc
 		}
 	}
 	for (; opened < p->n; opened++) {
-		if (fetch_one(&p->v[opened], lock_dir, tmp, &ws[opened]) < 0)
+		if (fetch_one(&fx, &p->v[opened], lock_dir, tmp, &ws[opened]) < 0)
 			goto out;
 		wp[opened] = &ws[opened];
 	}
@@ -401,6 +456,7 @@ out:
 		wheel_close(&ws[i]);
 	if (tmp)
 		os_rm_rf(tmp);
+	fetcher_free(&fx);
 	free(tmp);
 	free(lock_dir);
 	free(ws);

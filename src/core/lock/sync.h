@@ -23,6 +23,7 @@ struct pylock;
 struct pylock_package;
 struct pylock_file;
 struct wheel;
+struct index_config;
 
 struct sync_action {
 	char *name;          /* canonical */
@@ -66,9 +67,11 @@ void sync_plan_print(const struct sync_plan *p, FILE *f);
 
 /* Fetches and verifies the wheels of p (lock_path: the lock's path), then
  * installs and removes in one transaction; extra wheels (already opened and
- * verified by the caller) join the same transaction. Returns 0 or -1
- * (reported, env unchanged). */
+ * verified by the caller) join the same transaction. Wheels given by an
+ * http(s) URL are downloaded by an index client made from icfg (only when
+ * one is needed; NULL: refused), checked against the lock's hashes there
+ * and again on the private copy. Returns 0 or -1 (reported, env unchanged). */
 int sync_apply(struct install_env *e, const struct sync_plan *p, const char *lock_path,
-	       struct wheel *const *extra, size_t nextra);
+	       const struct index_config *icfg, struct wheel *const *extra, size_t nextra);
 
 #endif
