@@ -15,6 +15,7 @@ extern const struct command command_install;
 extern const struct command command_uninstall;
 extern const struct command command_debug_tags;
 extern const struct command command_run;
+extern const struct command command_direnv;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
@@ -24,6 +25,7 @@ const struct command *const commands[] = {
 	&command_freeze,
 	&command_list,
 	&command_run,
+	&command_direnv,
 	&command_python,
 	&command_help,
 	&command_completion,
