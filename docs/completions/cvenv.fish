@@ -13,7 +13,7 @@ complete -c cvenv -n '__fish_seen_subcommand_from create' -l cache-dir -r -F -d 
 complete -c cvenv -n '__fish_seen_subcommand_from create' -l no-cache -d 'extract the seed wheels straight into the environment'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -l link-mode -r -d 'how files get from the cache into the environment: clone (reflink), hardlink or copy; default: clone, else hardlink, else copy'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -l prompt -r -d 'the prompt prefix shown while the environment is active (\'.\' means the name of the current directory); default: the directory\'s name'
-complete -c cvenv -n '__fish_seen_subcommand_from create' -l without-scm-ignore-files -d 'do not write a .gitignore into the environment (Python 3.13 and later write one)'
+complete -c cvenv -n '__fish_seen_subcommand_from create' -l without-scm-ignore-files -d 'do not write a .gitignore (holding `*`) into the environment; written by default for every Python version, as venv does from 3.13 on'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s v -l verbose -d 'say more about what is done (repeatable)'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s q -l quiet -d 'print only errors'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s h -l help -d 'show this help and exit'

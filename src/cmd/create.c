@@ -55,7 +55,7 @@ static const struct opt create_options[] = {
 		   "the prompt prefix shown while the environment is active ('.' means the "
 		   "name of the current directory); default: the directory's name"),
 	OPT_BOOL(0, "without-scm-ignore-files", &opt_without_scm,
-		 "do not write a .gitignore into the environment (Python 3.13 and later write one)"),
+		 "do not write a .gitignore (holding `*`) into the environment; written by default for every Python version, as venv does from 3.13 on"),
 	OPT_END(),
 };
 
