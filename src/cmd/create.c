@@ -9,6 +9,7 @@
 #include "os/interrupt.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/strvec.h"
 
 extern const struct command command_create;
 
@@ -117,6 +118,12 @@ static int cmd_create(int argc, const char **argv)
 		.no_cache = !cache,
 		.link_mode = opt_link_mode,
 	};
+	/* named in errors about the env's Python, as the resolution's own do */
+	struct strvec default_reqs = STRVEC_INIT;
+	char *origin = NULL;
+	if (!opt_python)
+		discover_default_requests(&default_reqs, &origin);
+	o.request_origin = origin;
 	struct interp ip;
 	memset(&ip, 0, sizeof(ip));
 	code = EXIT_FAIL;
@@ -140,6 +147,8 @@ static int cmd_create(int argc, const char **argv)
 		code = EXIT_INTERRUPTED;
 	}
 	create_head_free(head);
+	strvec_clear(&default_reqs);
+	free(origin);
 	interp_free(&ip);
 	free(self);
 	free(cache);
@@ -157,7 +166,11 @@ const struct command command_create = {
 		"`python -m venv` would: the same files, links and pyvenv.cfg, and pip "
 		"unless --without-pip. A new environment is built beside DIR and renamed "
 		"into place, so a failure leaves nothing behind; an existing one is "
-		"updated in place and keeps files it does not know.",
+		"updated in place and keeps files it does not know; one made for another "
+		"Python (another X.Y, or PyPy for CPython) is refused rather than mixed: "
+		"recreate it with --clear ('cvenv freeze' first, to install its packages again). "
+		"Without -p, the interpreter is $CVENV_PYTHON, else the nearest .python-version, "
+		"else python3; errors about such a request name where it came from.",
 	.options = create_options,
 	.flags = 0,
 };

@@ -795,6 +795,11 @@ int discover_resolve(const char *request, struct interp_meanwhile *mw, struct in
 			error_capture = saved;
 			buf_free(&quiet);
 		}
+		/* the user typed no -p: say where the request came from (a
+		 * malformed one's error names it already) */
+		if (r != 0 && r != -2)
+			hint("the request '%s' came from %s; -p overrides it", reqs.v[reqs.n - 1],
+			     origin);
 	}
 	strvec_clear(&reqs);
 	free(origin);
