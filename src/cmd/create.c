@@ -3,6 +3,7 @@
 #include "util/common.h"
 
 #include "cmd/cmd.h"
+#include "core/env/activate.h"
 #include "core/env/create.h"
 #include "core/interp/discover.h"
 #include "os/fs.h"
@@ -59,6 +60,27 @@ static const struct opt create_options[] = {
 		 "do not write a .gitignore (holding `*`) into the environment; written by default for every Python version, as venv does from 3.13 on"),
 	OPT_END(),
 };
+
+/* "activate with: . DIR/bin/activate" for a person at a terminal, with DIR
+ * as typed (quoted when the shell needs it); logs and scripts get nothing. */
+static void activation_hint(const char *dir)
+{
+	if (verbosity < 0 || !stderr_is_terminal())
+		return;
+	struct buf cmd = BUF_INIT;
+	size_t len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	char *script = xstrfmt("%.*s/bin/activate", (int)len, dir);
+	if (script[strspn(script, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				  "0123456789/._-+,@%=:")])
+		quote_posix_sh(&cmd, script);
+	else
+		buf_addstr(&cmd, script);
+	info(0, "activate with: . %s", cmd.ptr);
+	free(script);
+	buf_free(&cmd);
+}
 
 static int cmd_create(int argc, const char **argv)
 {
@@ -143,6 +165,8 @@ static int cmd_create(int argc, const char **argv)
 		for (int i = 0; i < n && code == EXIT_OK; i++)
 			if (create_env(&ip, &o, argv[i], i == 0 ? head : NULL) < 0)
 				code = os_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL;
+		if (code == EXIT_OK)
+			activation_hint(argv[n - 1]);
 	} else if (rr == -1 && os_interrupted()) {
 		code = EXIT_INTERRUPTED;
 	}

@@ -6,14 +6,18 @@
 int verbosity;
 struct buf *error_capture;
 
-bool use_color(void)
+bool stderr_is_terminal(void)
 {
 	static int cached = -1;
-	if (cached < 0) {
-		const char *nc = getenv("NO_COLOR");
-		cached = isatty(STDERR_FILENO) && !(nc && *nc);
-	}
+	if (cached < 0)
+		cached = isatty(STDERR_FILENO);
 	return cached;
+}
+
+bool use_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+	return stderr_is_terminal() && !(nc && *nc);
 }
 
 /* Writes "cvenv: <prefix><message>[: <why>]\n" to stderr (or error_capture). */

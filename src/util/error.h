@@ -41,6 +41,9 @@ NORETURN void bug_fl(const char *file, int line, const char *fmt, ...) PRINTF_LI
 
 /* True when stderr is a terminal and NO_COLOR is unset (https://no-color.org). */
 bool use_color(void);
+/* True when stderr is a terminal: someone reads the messages as they come
+ * (advice meant for a person, not for a log, is given only then). */
+bool stderr_is_terminal(void);
 
 /* Lets tests capture messages: when set, messages are appended here instead of
  * being written to stderr. */
