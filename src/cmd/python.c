@@ -67,25 +67,6 @@ static int print_json(json_t *v)
 	return 0;
 }
 
-static const struct discovery *sort_d;
-
-/* Newest first, as `uv python list`; equal versions keep search order. */
-static int cmp_rows(const void *a, const void *b)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	const struct py_found *x = &sort_d->v[i], *y = &sort_d->v[j];
-	struct pep440_version vx, vy;
-	int rx = pep440_parse_str(x->full_version, &vx), ry = pep440_parse_str(y->full_version, &vy);
-	int r = (rx || ry) ? 0 : -pep440_cmp(&vx, &vy);
-	if (!rx)
-		pep440_version_free(&vx);
-	if (!ry)
-		pep440_version_free(&vy);
-	if (!r)
-		r = strcmp(x->ip.implementation, y->ip.implementation);
-	return r ? r : (i < j ? -1 : 1);
-}
-
 static int python_find(int n, const char **args, bool json, bool as_list);
 
 static int python_list(int n, const char **args, bool json)
@@ -115,8 +96,7 @@ static int python_list(int n, const char **args, bool json)
 	for (size_t i = 0; i < d.n; i++)
 		if (!have_req || pyrequest_matches(&req, d.v[i].ip.implementation, d.v[i].full_version))
 			rows[nrows++] = i;
-	sort_d = &d;
-	qsort(rows, nrows, sizeof(*rows), cmp_rows);
+	discover_order_newest(&d, rows, nrows);
 	int code = EXIT_OK;
 	if (json) {
 		json_t *arr = json_array();

@@ -140,6 +140,19 @@ test_expect_success 'paths: an executable, an installation directory, ~' '
 	expect_equal "$(cat out)" "$HOME/py/bin/python3"
 '
 
+test_expect_success '13.7: what was found is hinted newest first, without what cannot make an env' '
+	py27=$(PYENV_ROOT=$ORIG_PYENV_ROOT python_for 2.7) && test -n "$py27" &&
+	wrapper "$PYENV_ROOT/versions/2.7.18/bin" python "$py27" &&
+	cvenv python list --format=json | grep -q "\"2.7.18\"" &&
+	expect_code 1 cvenv create -p 3.99 x 2>err &&
+	sed -n "s/^cvenv: hint: found [a-z]* \([^ ]*\) at .*/\1/p" err >got &&
+	test "$(wc -l <got)" -ge 4 &&
+	sort -V -r got >want &&
+	diff -u want got &&
+	! grep -q "^2\." got &&
+	rm -r "$PYENV_ROOT/versions/2.7.18"
+'
+
 test_expect_success 'nothing matches: exit 1, listing what was found and where cvenv looked' '
 	expect_code 1 cvenv python find 3.99 2>err &&
 	expect_grep "no Python interpreter matches '\''3.99'\''" err &&

@@ -665,14 +665,42 @@ static int resolve_name(const char *name, struct interp_meanwhile *mw, struct in
 	return r;
 }
 
+static const struct discovery *order_d;
+
+static int cmp_newest(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct py_found *x = &order_d->v[i], *y = &order_d->v[j];
+	int r = -cmp_found_version(x, y);
+	if (!r)
+		r = strcmp(x->ip.implementation, y->ip.implementation);
+	return r ? r : (i < j ? -1 : 1);
+}
+
+void discover_order_newest(const struct discovery *d, size_t *rows, size_t n)
+{
+	order_d = d;
+	qsort(rows, n, sizeof(*rows), cmp_newest);
+	order_d = NULL;
+}
+
+/* What else there is, newest first, leaving out what no env can be made
+ * with (before 3.3: no venv, no pyvenv.cfg). */
 static void report_none(const char *text, const struct discovery *d)
 {
 	error("no Python interpreter matches '%s'", text);
-	if (!d->n)
-		hint("no interpreter was found at all");
+	size_t *rows = xmalloc((d->n + 1) * sizeof(*rows));
+	size_t n = 0;
 	for (size_t i = 0; i < d->n; i++)
-		hint("found %s %s at %s", d->v[i].ip.implementation, d->v[i].full_version,
-		     d->v[i].path);
+		if (d->v[i].ip.major > 3 || (d->v[i].ip.major == 3 && d->v[i].ip.minor >= 3))
+			rows[n++] = i;
+	discover_order_newest(d, rows, n);
+	if (!n)
+		hint("no interpreter that can make an env was found at all");
+	for (size_t k = 0; k < n; k++)
+		hint("found %s %s at %s", d->v[rows[k]].ip.implementation,
+		     d->v[rows[k]].full_version, d->v[rows[k]].path);
+	free(rows);
 	for (size_t i = 0; i < d->looked.n; i++)
 		hint("looked in %s", d->looked.v[i]);
 	for (size_t i = 0; i < d->problems.n; i++)
