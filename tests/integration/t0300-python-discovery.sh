@@ -84,6 +84,17 @@ test_expect_success 'a pyenv shim on PATH is resolved to the version pyenv selec
 	rm "$PYENV_ROOT/version"
 '
 
+test_expect_success '13.7: --all-paths never lists a path as a link to itself, nor twice' '
+	test -n "$deb" &&
+	"$deb" -m venv --without-pip active &&
+	PATH="$TRASH/active/bin:/usr/bin:$PATH:/usr/bin" cvenv python list --all-paths >out &&
+	awk "\$2 == \"->\" && \$1 == \$3" out >self &&
+	test ! -s self &&
+	sort out | uniq -d >twice &&
+	test ! -s twice &&
+	grep -q " -> " out
+'
+
 test_expect_success 'a shim that selects "system" lets the search go on down PATH' '
 	test -n "$deb" || exit 0
 	echo system >"$PYENV_ROOT/version" &&

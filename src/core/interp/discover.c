@@ -134,6 +134,21 @@ struct pending {
 	const char *source;
 };
 
+/* "path -> target" for --all-paths: a path that leads to an interpreter
+ * already listed. The same path met again (a directory searched twice, say
+ * PATH's /usr/bin and then /usr/bin itself) is no link to itself, and is
+ * told once. */
+static void note_alias(struct discovery *d, const char *path, const char *target)
+{
+	if (!strcmp(path, target))
+		return;
+	char *line = xstrfmt("%s\t%s", path, target);
+	if (strvec_contains(&d->aliases, line))
+		free(line);
+	else
+		strvec_push_take(&d->aliases, line);
+}
+
 static void add_candidate(struct discovery *d, const char *path, const char *source,
 			  const char *via, const struct pyrequest *req, const struct hint *h,
 			  unsigned flags)
@@ -145,7 +160,7 @@ static void add_candidate(struct discovery *d, const char *path, const char *sou
 	}
 	if (strvec_contains(&d->seen, real)) {
 		if (flags & DISCOVER_ALIASES)
-			strvec_pushf(&d->aliases, "%s\t%s", via ? via : path, real);
+			note_alias(d, via ? via : path, real);
 		free(real);
 		return;
 	}
@@ -212,8 +227,7 @@ static void evaluate(struct discovery *d, const struct pending *p, struct strvec
 	char *real = os_realpath(base ? base : p->path);
 	if ((base && !real) || (real && strvec_contains(taken, real))) {
 		if (flags & DISCOVER_ALIASES)
-			strvec_pushf(&d->aliases, "%s\t%s", p->via ? p->via : p->path,
-				     base ? base : real);
+			note_alias(d, p->via ? p->via : p->path, base ? base : real);
 		interp_free(&f.ip);
 		free(base);
 		free(real);
