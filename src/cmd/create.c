@@ -27,10 +27,11 @@ static const char *const create_usage[] = {
 };
 
 static const struct opt create_options[] = {
-	OPT_STRING('p', "python", &opt_python, "SPEC",
-		   "the interpreter: a path, a command on PATH (python3.12, pypy3) or a version "
-		   "(3.12) found on PATH or under $PYENV_ROOT; default python3. An interpreter "
-		   "inside a venv means its base interpreter"),
+	OPT_STRING_V('p', "python", &opt_python, "SPEC",
+		     "the interpreter: a path, a command on PATH (python3.12, pypy3) or a version "
+		     "(3.12) found on PATH or under $PYENV_ROOT; default python3. An interpreter "
+		     "inside a venv means its base interpreter",
+		     OPT_VALUES_PYTHON),
 	OPT_BOOL(0, "system-site-packages", &opt_system_site,
 		 "give the environment access to the interpreter's own site-packages"),
 	OPT_SETINT(0, "symlinks", &opt_copies, 0,
@@ -50,9 +51,10 @@ static const struct opt create_options[] = {
 		     "the cache directory (interpreter facts, unpacked wheels); default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
 		     OPT_DIRARG),
 	OPT_BOOL(0, "no-cache", &opt_no_cache, "extract the seed wheels straight into the environment"),
-	OPT_STRING(0, "link-mode", &opt_link_mode, "MODE",
-		   "how files get from the cache into the environment: clone (reflink), "
-		   "hardlink or copy; default: clone, else hardlink, else copy"),
+	OPT_STRING_V(0, "link-mode", &opt_link_mode, "MODE",
+		     "how files get from the cache into the environment: clone (reflink), "
+		     "hardlink or copy; default: clone, else hardlink, else copy",
+		     "clone hardlink copy"),
 	OPT_STRING(0, "prompt", &opt_prompt, "PROMPT",
 		   "the prompt prefix shown while the environment is active ('.' means the "
 		   "name of the current directory); default: the directory's name"),

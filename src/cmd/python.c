@@ -24,7 +24,8 @@ static const char *const python_usage[] = {
 };
 
 static const struct opt python_options[] = {
-	OPT_STRING(0, "format", &opt_format, "FORMAT", "output format: text (default) or json"),
+	OPT_STRING_V(0, "format", &opt_format, "FORMAT", "output format: text (default) or json",
+		     "text json"),
 	OPT_BOOL(0, "only-installed", &opt_only_installed,
 		 "list only interpreters installed on this machine (the default: cvenv never downloads Python)"),
 	OPT_BOOL(0, "all-paths", &opt_all_paths,
