@@ -142,10 +142,7 @@ static int python_find(int n, const char **args, bool json, bool as_list)
 	struct buf why = BUF_INIT;
 	struct interp ip;
 	int r = discover_resolve(n ? args[0] : NULL, NULL, &ip, verbosity > 0 ? &why : NULL);
-	if (why.len) {
-		buf_rtrim(&why, "\n");
-		info(1, "%s", why.ptr);
-	}
+	info_lines(1, why.ptr);
 	buf_free(&why);
 	if (r < 0)
 		return r == -2 ? EXIT_USAGE : EXIT_FAIL;

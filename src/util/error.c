@@ -116,6 +116,15 @@ void info(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+void info_lines(int level, const char *text)
+{
+	while (text && *text && verbosity >= level) {
+		size_t n = strcspn(text, "\n");
+		info(level, "%.*s", (int)n, text);
+		text += n + (text[n] == '\n');
+	}
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;

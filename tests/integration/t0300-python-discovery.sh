@@ -151,6 +151,13 @@ test_expect_success 'paths: an executable, an installation directory, ~' '
 	expect_equal "$(cat out)" "$HOME/py/bin/python3"
 '
 
+test_expect_success '-v explains the pick one line each, not one line with escaped newlines' '
+	cvenv -v python find 3.12 2>err >/dev/null &&
+	grep -q "^cvenv: request '\''3.12'\''$" err &&
+	grep -q "^cvenv: picked .*: the newest stable match$" err &&
+	! grep -qF "\\n" err
+'
+
 test_expect_success '13.7: what was found is hinted newest first, without what cannot make an env' '
 	py27=$(PYENV_ROOT=$ORIG_PYENV_ROOT python_for 2.7) && test -n "$py27" &&
 	wrapper "$PYENV_ROOT/versions/2.7.18/bin" python "$py27" &&

@@ -852,10 +852,7 @@ int interp_resolve(const char *request, struct interp_meanwhile *mw, struct inte
 {
 	struct buf why = BUF_INIT;
 	int r = discover_resolve(request, mw, ip, verbosity > 0 ? &why : NULL);
-	if (why.len) {
-		buf_rtrim(&why, "\n");
-		info(1, "%s", why.ptr);
-	}
+	info_lines(1, why.ptr);
 	buf_free(&why);
 	return r;
 }
