@@ -16,6 +16,8 @@ extern const struct command command_uninstall;
 extern const struct command command_sync;
 extern const struct command command_debug_tags;
 extern const struct command command_debug_index;
+extern const struct command command_run;
+extern const struct command command_direnv;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
@@ -25,6 +27,8 @@ const struct command *const commands[] = {
 	&command_sync,
 	&command_freeze,
 	&command_list,
+	&command_run,
+	&command_direnv,
 	&command_python,
 	&command_help,
 	&command_completion,

@@ -3,12 +3,14 @@
 #include "util/common.h"
 
 #include "cmd/cmd.h"
+#include "core/env/activate.h"
 #include "core/env/create.h"
 #include "core/interp/discover.h"
 #include "os/fs.h"
 #include "os/interrupt.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/strvec.h"
 
 extern const struct command command_create;
 
@@ -25,10 +27,11 @@ static const char *const create_usage[] = {
 };
 
 static const struct opt create_options[] = {
-	OPT_STRING('p', "python", &opt_python, "SPEC",
-		   "the interpreter: a path, a command on PATH (python3.12, pypy3) or a version "
-		   "(3.12) found on PATH or under $PYENV_ROOT; default python3. An interpreter "
-		   "inside a venv means its base interpreter"),
+	OPT_STRING_V('p', "python", &opt_python, "SPEC",
+		     "the interpreter: a path, a command on PATH (python3.12, pypy3) or a version "
+		     "(3.12) found on PATH or under $PYENV_ROOT; default python3. An interpreter "
+		     "inside a venv means its base interpreter",
+		     OPT_VALUES_PYTHON),
 	OPT_BOOL(0, "system-site-packages", &opt_system_site,
 		 "give the environment access to the interpreter's own site-packages"),
 	OPT_SETINT(0, "symlinks", &opt_copies, 0,
@@ -48,16 +51,38 @@ static const struct opt create_options[] = {
 		     "the cache directory (interpreter facts, unpacked wheels); default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
 		     OPT_DIRARG),
 	OPT_BOOL(0, "no-cache", &opt_no_cache, "extract the seed wheels straight into the environment"),
-	OPT_STRING(0, "link-mode", &opt_link_mode, "MODE",
-		   "how files get from the cache into the environment: clone (reflink), "
-		   "hardlink or copy; default: clone, else hardlink, else copy"),
+	OPT_STRING_V(0, "link-mode", &opt_link_mode, "MODE",
+		     "how files get from the cache into the environment: clone (reflink), "
+		     "hardlink or copy; default: clone, else hardlink, else copy",
+		     "clone hardlink copy"),
 	OPT_STRING(0, "prompt", &opt_prompt, "PROMPT",
 		   "the prompt prefix shown while the environment is active ('.' means the "
 		   "name of the current directory); default: the directory's name"),
 	OPT_BOOL(0, "without-scm-ignore-files", &opt_without_scm,
-		 "do not write a .gitignore into the environment (Python 3.13 and later write one)"),
+		 "do not write a .gitignore (holding `*`) into the environment; written by default for every Python version, as venv does from 3.13 on"),
 	OPT_END(),
 };
+
+/* "activate with: . DIR/bin/activate" for a person at a terminal, with DIR
+ * as typed (quoted when the shell needs it); logs and scripts get nothing. */
+static void activation_hint(const char *dir)
+{
+	if (verbosity < 0 || !stderr_is_terminal())
+		return;
+	struct buf cmd = BUF_INIT;
+	size_t len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	char *script = xstrfmt("%.*s/bin/activate", (int)len, dir);
+	if (script[strspn(script, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				  "0123456789/._-+,@%=:")])
+		quote_posix_sh(&cmd, script);
+	else
+		buf_addstr(&cmd, script);
+	info(0, "activate with: . %s", cmd.ptr);
+	free(script);
+	buf_free(&cmd);
+}
 
 static int cmd_create(int argc, const char **argv)
 {
@@ -117,6 +142,12 @@ static int cmd_create(int argc, const char **argv)
 		.no_cache = !cache,
 		.link_mode = opt_link_mode,
 	};
+	/* named in errors about the env's Python, as the resolution's own do */
+	struct strvec default_reqs = STRVEC_INIT;
+	char *origin = NULL;
+	if (!opt_python)
+		discover_default_requests(&default_reqs, &origin);
+	o.request_origin = origin;
 	struct interp ip;
 	memset(&ip, 0, sizeof(ip));
 	code = EXIT_FAIL;
@@ -136,10 +167,14 @@ static int cmd_create(int argc, const char **argv)
 		for (int i = 0; i < n && code == EXIT_OK; i++)
 			if (create_env(&ip, &o, argv[i], i == 0 ? head : NULL) < 0)
 				code = os_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL;
+		if (code == EXIT_OK)
+			activation_hint(argv[n - 1]);
 	} else if (rr == -1 && os_interrupted()) {
 		code = EXIT_INTERRUPTED;
 	}
 	create_head_free(head);
+	strvec_clear(&default_reqs);
+	free(origin);
 	interp_free(&ip);
 	free(self);
 	free(cache);
@@ -157,7 +192,11 @@ const struct command command_create = {
 		"`python -m venv` would: the same files, links and pyvenv.cfg, and pip "
 		"unless --without-pip. A new environment is built beside DIR and renamed "
 		"into place, so a failure leaves nothing behind; an existing one is "
-		"updated in place and keeps files it does not know.",
+		"updated in place and keeps files it does not know; one made for another "
+		"Python (another X.Y, or PyPy for CPython) is refused rather than mixed: "
+		"recreate it with --clear ('cvenv freeze' first, to install its packages again). "
+		"Without -p, the interpreter is $CVENV_PYTHON, else the nearest .python-version, "
+		"else python3; errors about such a request name where it came from.",
 	.options = create_options,
 	.flags = 0,
 };

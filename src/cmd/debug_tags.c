@@ -19,7 +19,8 @@ static const char *const debug_tags_usage[] = {
 };
 
 static const struct opt debug_tags_options[] = {
-	OPT_STRING('p', "python", &opt_python, "SPEC", "the interpreter; default python3"),
+	OPT_STRING_V('p', "python", &opt_python, "SPEC", "the interpreter; default python3",
+		     OPT_VALUES_PYTHON),
 	OPT_END(),
 };
 

@@ -49,9 +49,10 @@ static const struct opt install_options[] = {
 	OPT_BOOL(0, "verify-cache", &opt_verify_cache,
 		 "re-hash every cached file before it is used (by default a cached file's size, "
 		 "mode, inode and mtime are checked against the entry's seal)"),
-	OPT_STRING(0, "link-mode", &opt_link_mode, "MODE",
-		   "how files get from the cache into the environment: clone (reflink), "
-		   "hardlink or copy; default: clone, else hardlink, else copy"),
+	OPT_STRING_V(0, "link-mode", &opt_link_mode, "MODE",
+		     "how files get from the cache into the environment: clone (reflink), "
+		     "hardlink or copy; default: clone, else hardlink, else copy",
+		     "clone hardlink copy"),
 	OPT_END(),
 };
 

@@ -21,8 +21,9 @@ static const char *const list_usage[] = {
 static const struct opt list_options[] = {
 	OPT_STRING_F(0, "venv", &venv_dir, "DIR",
 		     "the environment (default: $VIRTUAL_ENV, else ./.venv)", OPT_DIRARG),
-	OPT_STRING(0, "format", &format, "FORMAT",
-		   "columns (default), freeze or json, as pip list writes them"),
+	OPT_STRING_V(0, "format", &format, "FORMAT",
+		     "columns (default), freeze or json, as pip list writes them",
+		     "columns freeze json"),
 	OPT_BOOL('e', "editable", &editable_only, "list only editable installs"),
 	OPT_BOOL(0, "exclude-editable", &exclude_editable, "leave editable installs out"),
 	OPT_BOOL('l', "local", &local_only,

@@ -24,7 +24,8 @@ static const char *const python_usage[] = {
 };
 
 static const struct opt python_options[] = {
-	OPT_STRING(0, "format", &opt_format, "FORMAT", "output format: text (default) or json"),
+	OPT_STRING_V(0, "format", &opt_format, "FORMAT", "output format: text (default) or json",
+		     "text json"),
 	OPT_BOOL(0, "only-installed", &opt_only_installed,
 		 "list only interpreters installed on this machine (the default: cvenv never downloads Python)"),
 	OPT_BOOL(0, "all-paths", &opt_all_paths,
@@ -67,25 +68,6 @@ static int print_json(json_t *v)
 	return 0;
 }
 
-static const struct discovery *sort_d;
-
-/* Newest first, as `uv python list`; equal versions keep search order. */
-static int cmp_rows(const void *a, const void *b)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	const struct py_found *x = &sort_d->v[i], *y = &sort_d->v[j];
-	struct pep440_version vx, vy;
-	int rx = pep440_parse_str(x->full_version, &vx), ry = pep440_parse_str(y->full_version, &vy);
-	int r = (rx || ry) ? 0 : -pep440_cmp(&vx, &vy);
-	if (!rx)
-		pep440_version_free(&vx);
-	if (!ry)
-		pep440_version_free(&vy);
-	if (!r)
-		r = strcmp(x->ip.implementation, y->ip.implementation);
-	return r ? r : (i < j ? -1 : 1);
-}
-
 static int python_find(int n, const char **args, bool json, bool as_list);
 
 static int python_list(int n, const char **args, bool json)
@@ -115,8 +97,7 @@ static int python_list(int n, const char **args, bool json)
 	for (size_t i = 0; i < d.n; i++)
 		if (!have_req || pyrequest_matches(&req, d.v[i].ip.implementation, d.v[i].full_version))
 			rows[nrows++] = i;
-	sort_d = &d;
-	qsort(rows, nrows, sizeof(*rows), cmp_rows);
+	discover_order_newest(&d, rows, nrows);
 	int code = EXIT_OK;
 	if (json) {
 		json_t *arr = json_array();
@@ -161,10 +142,7 @@ static int python_find(int n, const char **args, bool json, bool as_list)
 	struct buf why = BUF_INIT;
 	struct interp ip;
 	int r = discover_resolve(n ? args[0] : NULL, NULL, &ip, verbosity > 0 ? &why : NULL);
-	if (why.len) {
-		buf_rtrim(&why, "\n");
-		info(1, "%s", why.ptr);
-	}
+	info_lines(1, why.ptr);
 	buf_free(&why);
 	if (r < 0)
 		return r == -2 ? EXIT_USAGE : EXIT_FAIL;

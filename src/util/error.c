@@ -6,14 +6,18 @@
 int verbosity;
 struct buf *error_capture;
 
-bool use_color(void)
+bool stderr_is_terminal(void)
 {
 	static int cached = -1;
-	if (cached < 0) {
-		const char *nc = getenv("NO_COLOR");
-		cached = isatty(STDERR_FILENO) && !(nc && *nc);
-	}
+	if (cached < 0)
+		cached = isatty(STDERR_FILENO);
 	return cached;
+}
+
+bool use_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+	return stderr_is_terminal() && !(nc && *nc);
 }
 
 /* Writes "cvenv: <prefix><message>[: <why>]\n" to stderr (or error_capture). */
@@ -110,6 +114,15 @@ void info(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	emit("", NULL, NULL, fmt, ap);
 	va_end(ap);
+}
+
+void info_lines(int level, const char *text)
+{
+	while (text && *text && verbosity >= level) {
+		size_t n = strcspn(text, "\n");
+		info(level, "%.*s", (int)n, text);
+		text += n + (text[n] == '\n');
+	}
 }
 
 void die(const char *fmt, ...)

@@ -33,6 +33,9 @@ void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void hint(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Printed only with -v (level 1) or -vv (level 2). */
 void info(int level, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* info() of each line of text (NULL: none), each a message of its own: a
+ * newline inside one message is shown escaped, as "\n". */
+void info_lines(int level, const char *text);
 /* "fatal: ..." and exit(EXIT_FAIL). Only for cmd/ and main.c: library code
  * (core/, os/, util/) returns an error instead and lets them decide. */
 NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -41,6 +44,9 @@ NORETURN void bug_fl(const char *file, int line, const char *fmt, ...) PRINTF_LI
 
 /* True when stderr is a terminal and NO_COLOR is unset (https://no-color.org). */
 bool use_color(void);
+/* True when stderr is a terminal: someone reads the messages as they come
+ * (advice meant for a person, not for a log, is given only then). */
+bool stderr_is_terminal(void);
 
 /* Lets tests capture messages: when set, messages are appended here instead of
  * being written to stderr. */

@@ -6,8 +6,8 @@
 static bool help_requested;
 
 const struct opt common_options[] = {
-	{ OPT_KIND_COUNT, 'v', "verbose", &verbosity, NULL, "say more about what is done (repeatable)", 1, 0 },
-	{ OPT_KIND_COUNT, 'q', "quiet", &verbosity, NULL, "print only errors", -1, 0 },
+	{ OPT_KIND_COUNT, 'v', "verbose", &verbosity, NULL, "say more about what is done (repeatable)", 1, 0, NULL },
+	{ OPT_KIND_COUNT, 'q', "quiet", &verbosity, NULL, "print only errors", -1, 0, NULL },
 	OPT_BOOL('h', "help", &help_requested, "show this help and exit"),
 	OPT_END(),
 };

@@ -38,15 +38,23 @@ struct opt {
 	const char *help;
 	int defval;
 	int flags;
+	/* For completions: the values the argument takes, space-separated
+	 * ("columns freeze json"), or OPT_VALUES_PYTHON: the interpreters
+	 * `cvenv python list` finds. NULL: any value. */
+	const char *values;
 };
 
-#define OPT_END() { OPT_KIND_END, 0, NULL, NULL, NULL, NULL, 0, 0 }
-#define OPT_BOOL(s, l, v, h) { OPT_KIND_BOOL, (s), (l), (v), NULL, (h), 0, 0 }
-#define OPT_SETINT(s, l, v, val, h) { OPT_KIND_SETINT, (s), (l), (v), NULL, (h), (val), 0 }
-#define OPT_STRING(s, l, v, a, h) { OPT_KIND_STRING, (s), (l), (v), (a), (h), 0, 0 }
-#define OPT_STRING_F(s, l, v, a, h, f) { OPT_KIND_STRING, (s), (l), (v), (a), (h), 0, (f) }
-#define OPT_LIST(s, l, v, a, h) { OPT_KIND_LIST, (s), (l), (v), (a), (h), 0, 0 }
-#define OPT_LIST_F(s, l, v, a, h, f) { OPT_KIND_LIST, (s), (l), (v), (a), (h), 0, (f) }
+#define OPT_VALUES_PYTHON "@python"
+
+#define OPT_END() { OPT_KIND_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL }
+#define OPT_BOOL(s, l, v, h) { OPT_KIND_BOOL, (s), (l), (v), NULL, (h), 0, 0, NULL }
+#define OPT_SETINT(s, l, v, val, h) { OPT_KIND_SETINT, (s), (l), (v), NULL, (h), (val), 0, NULL }
+#define OPT_STRING(s, l, v, a, h) { OPT_KIND_STRING, (s), (l), (v), (a), (h), 0, 0, NULL }
+#define OPT_STRING_F(s, l, v, a, h, f) { OPT_KIND_STRING, (s), (l), (v), (a), (h), 0, (f), NULL }
+/* A string option whose values completions offer (see struct opt's values). */
+#define OPT_STRING_V(s, l, v, a, h, vals) { OPT_KIND_STRING, (s), (l), (v), (a), (h), 0, 0, (vals) }
+#define OPT_LIST(s, l, v, a, h) { OPT_KIND_LIST, (s), (l), (v), (a), (h), 0, 0, NULL }
+#define OPT_LIST_F(s, l, v, a, h, f) { OPT_KIND_LIST, (s), (l), (v), (a), (h), 0, (f), NULL }
 
 /* Options every command accepts; they are listed after the command's own. */
 extern const struct opt common_options[];

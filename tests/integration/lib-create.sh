@@ -59,12 +59,23 @@ compare_with_venv() {
 	(cd ref && "$py" -m venv "$@" env) &&
 	(cd mine && cvenv create -p "$py" "$@" env) &&
 	env_tree ref/env >tree.ref && env_tree mine/env >tree.mine &&
+	scm_ignore_beyond_venv ref/env mine/env tree.mine &&
 	diff -u tree.ref tree.mine &&
 	cfg_without_command ref/env >cfg.ref && cfg_without_command mine/env >cfg.mine &&
 	diff -u cfg.ref cfg.mine &&
 	env_facts ref/env >facts.ref && env_facts mine/env >facts.mine &&
 	diff -u facts.ref facts.mine &&
 	check_command_line ref/env mine/env
+}
+
+# scm_ignore_beyond_venv REF MINE TREE: venv writes .gitignore from 3.13 on,
+# cvenv for every version (issue 13.4): where only MINE has one, it must hold
+# "*" and is left out of TREE (MINE's tree) for the comparison. Whether it is
+# written at all is t1007's business.
+scm_ignore_beyond_venv() {
+	{ test -e "$1/.gitignore" || ! test -e "$2/.gitignore"; } && return 0
+	grep -qx "\*" "$2/.gitignore" || { echo "no .gitignore holding * in $2"; return 1; }
+	grep -v '^f \./\.gitignore $' "$3" >"$3.tmp" && mv "$3.tmp" "$3"
 }
 
 # venv writes "command = <python> -m venv <flags> <abs env>" (3.11+); cvenv's

@@ -84,6 +84,17 @@ test_expect_success 'a pyenv shim on PATH is resolved to the version pyenv selec
 	rm "$PYENV_ROOT/version"
 '
 
+test_expect_success '13.7: --all-paths never lists a path as a link to itself, nor twice' '
+	test -n "$deb" &&
+	"$deb" -m venv --without-pip active &&
+	PATH="$TRASH/active/bin:/usr/bin:$PATH:/usr/bin" cvenv python list --all-paths >out &&
+	awk "\$2 == \"->\" && \$1 == \$3" out >self &&
+	test ! -s self &&
+	sort out | uniq -d >twice &&
+	test ! -s twice &&
+	grep -q " -> " out
+'
+
 test_expect_success 'a shim that selects "system" lets the search go on down PATH' '
 	test -n "$deb" || exit 0
 	echo system >"$PYENV_ROOT/version" &&
@@ -138,6 +149,26 @@ test_expect_success 'paths: an executable, an installation directory, ~' '
 	cp -r "$PYENV_ROOT/versions/3.12.1" "$HOME/py" &&
 	cvenv python find "~/py/bin/python3" >out &&
 	expect_equal "$(cat out)" "$HOME/py/bin/python3"
+'
+
+test_expect_success '-v explains the pick one line each, not one line with escaped newlines' '
+	cvenv -v python find 3.12 2>err >/dev/null &&
+	grep -q "^cvenv: request '\''3.12'\''$" err &&
+	grep -q "^cvenv: picked .*: the newest stable match$" err &&
+	! grep -qF "\\n" err
+'
+
+test_expect_success '13.7: what was found is hinted newest first, without what cannot make an env' '
+	py27=$(PYENV_ROOT=$ORIG_PYENV_ROOT python_for 2.7) && test -n "$py27" &&
+	wrapper "$PYENV_ROOT/versions/2.7.18/bin" python "$py27" &&
+	cvenv python list --format=json | grep -q "\"2.7.18\"" &&
+	expect_code 1 cvenv create -p 3.99 x 2>err &&
+	sed -n "s/^cvenv: hint: found [a-z]* \([^ ]*\) at .*/\1/p" err >got &&
+	test "$(wc -l <got)" -ge 4 &&
+	sort -V -r got >want &&
+	diff -u want got &&
+	! grep -q "^2\." got &&
+	rm -r "$PYENV_ROOT/versions/2.7.18"
 '
 
 test_expect_success 'nothing matches: exit 1, listing what was found and where cvenv looked' '

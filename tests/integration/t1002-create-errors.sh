@@ -80,7 +80,8 @@ test_expect_success 'Debian python seeds from /usr/share/python-wheels' '
 	deb=$(python_for debian3.11) && test -n "$deb" || exit 0
 	test -d /usr/share/python-wheels || exit 0
 	cvenv -v create -p "$deb" e6 2>err &&
-	expect_grep "seeding from /usr/share/python-wheels" err &&
+	expect_grep "seeding from /usr/share/python-wheels/pip-" err &&
+	expect_equal 1 "$(grep -c "seeding from" err)" &&
 	e6/bin/pip --version && rm -rf e6
 '
 

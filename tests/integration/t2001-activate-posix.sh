@@ -307,6 +307,24 @@ test_expect_success 'the same prompts and variables as venv 3.13, in every shell
 '
 test_unskip
 
+# run_not_sourced DIR NAME: `SHELL DIR/bin/activate` (and through a
+# relative path) fails with the advice on stderr and changes nothing.
+run_not_sourced() {
+	local sh
+	for sh in $shells; do
+		(cd "$1/bin" && expect_code 1 "$sh" ./activate >out 2>err) || return 1
+		expect_grep "source this script to activate the env, do not run it: . ./activate" "$1/bin/err" &&
+		test ! -s "$1/bin/out" || return 1
+		expect_code 1 env -u VIRTUAL_ENV "$sh" "$1/bin/activate" 2>err || return 1
+		[ "$(wc -l <err)" = 1 ] || { echo "$sh: more than the advice:"; cat err; return 1; }
+		rm -f "$1/bin/out" "$1/bin/err"
+	done
+}
+
+test_expect_success '13.7: run rather than sourced, it says "source this script" and exits 1' '
+	for_each_name run_not_sourced
+'
+
 test_expect_success 'no name was ever executed (canary)' '
 	no_canary &&
 	test ! -e "$HOME/pwned" && test ! -e /tmp/pwned

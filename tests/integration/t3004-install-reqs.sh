@@ -137,6 +137,17 @@ test_expect_success 'editables and remote URLs are refused with a way out; nothi
 	expect_unchanged before d
 '
 
+test_expect_success '13.7: a source folder is named as written, joined to the file'\''s own folder' '
+	mkdir -p srcpkg sub &&
+	printf "./srcpkg\n" >src.txt &&
+	expect_code 1 cvenv install --venv d -r src.txt 2>err &&
+	expect_grep "src.txt:1: cannot install '\''./srcpkg'\''" err &&
+	printf ".//srcpkg\n" >sub/src.txt &&
+	expect_code 1 cvenv install --venv d -r sub/src.txt 2>err &&
+	expect_grep "sub/src.txt:1: cannot install '\''sub/srcpkg'\''" err &&
+	! grep -q "\./\./\|/\./" err
+'
+
 test_expect_success 'round trip: freeze of an env on 3.12 rebuilds the same env on 3.11' '
 	cvenv create --without-pip -p "$py12" ra &&
 	cvenv install --venv ra -f house house/app-1.0-py3-none-any.whl &&

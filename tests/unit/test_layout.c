@@ -58,10 +58,12 @@ static const struct {
 	const char *cfg;
 } cases[] = {
 	{ &cp36, false, true,
+	  "f .gitignore\n"
 	  "d include\nd lib/python3.6/site-packages\nl lib64 -> lib ?\nd bin\nf pyvenv.cfg\n"
 	  "l bin/python3 -> /py/3.6/bin/python3\nl bin/python -> python3 ?\n",
 	  "home = /py/3.6/bin\ninclude-system-site-packages = false\nversion = 3.6.15\n" },
 	{ &cp312, false, true,
+	  "f .gitignore\n"
 	  "d include/python3.12\nd lib/python3.12/site-packages\nl lib64 -> lib ?\nd bin\nf pyvenv.cfg\n"
 	  "l bin/python3 -> /py/3.12/bin/python3\nl bin/python -> python3 ?\nl bin/python3.12 -> python3 ?\n",
 	  "home = /py/3.12/bin\ninclude-system-site-packages = false\nversion = 3.12.1\n"
@@ -81,21 +83,25 @@ static const struct {
 	  "command = /c/cvenv create --python /py/3.13/bin/python3 --without-pip "
 	  "--without-scm-ignore-files /e/env\n" },
 	{ &deb311, false, true,
+	  "f .gitignore\n"
 	  "d include/python3.11\nd lib/python3.11/site-packages\nl lib64 -> lib ?\nd bin\nf pyvenv.cfg\n"
 	  "l bin/python3.11 -> /usr/bin/python3.11\nl bin/python -> python3.11 ?\n"
 	  "l bin/python3 -> python3.11 ?\n",
 	  NULL },
 	{ &pypy39, false, true,
+	  "f .gitignore\n"
 	  "d include\nd lib/pypy3.9/site-packages\nl lib64 -> lib ?\nd bin\nf pyvenv.cfg\n"
 	  "l bin/pypy3 -> /usr/bin/pypy3\nl bin/python -> pypy3 ?\nl bin/python3 -> pypy3 ?\n"
 	  "l bin/python3.9 -> pypy3 ?\nl bin/pypy -> pypy3 ?\n",
 	  "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.9.16\n" },
 	{ &cp38_32, true, true,
+	  "f .gitignore\n"
 	  "d include\nd lib/python3.8/site-packages\nd bin\nf pyvenv.cfg\n"
 	  "c bin/python3.8 <- /py/3.8/bin/python3.8\nc bin/python <- /py/3.8/bin/python3.8 ?\n"
 	  "c bin/python3 <- /py/3.8/bin/python3.8 ?\n",
 	  NULL },
 	{ &cp310_mac, false, true,
+	  "f .gitignore\n"
 	  "d include\nd lib/python3.10/site-packages\nd bin\nf pyvenv.cfg\n"
 	  "l bin/python3 -> /py/3.10/bin/python3\nl bin/python -> python3 ?\nl bin/python3.10 -> python3 ?\n",
 	  NULL },

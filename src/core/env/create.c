@@ -470,6 +470,64 @@ refuse:
 	return -1;
 }
 
+/* The site-packages of another Python in the env at dir ("python3.12": its
+ * lib/ entry), or NULL when every one there is purelib, this interpreter's. */
+static char *other_python_in(const char *dir, const char *purelib)
+{
+	char *lib = path_join(dir, "lib");
+	struct strvec names = STRVEC_INIT;
+	char *other = NULL;
+	if (os_list_dir(lib, &names) == 0)
+		for (size_t i = 0; i < names.n && !other; i++) {
+			const char *n = names.v[i];
+			if (!starts_with(n, "python") && !starts_with(n, "pypy"))
+				continue;
+			char *rel = xstrfmt("lib/%s/site-packages", n);
+			char *abs = path_join(dir, rel);
+			if (strcmp(rel, purelib) && os_is_dir(abs))
+				other = xstrdup(n);
+			free(abs);
+			free(rel);
+		}
+	strvec_clear(&names);
+	free(lib);
+	return other;
+}
+
+/* Refuses to update, without --clear, an env made for another Python: venv
+ * would quietly add a second lib/pythonX.Y beside the first, and the env's
+ * packages would vanish from sight. */
+static int check_same_python(const char *dir, const struct interp *ip, const struct layout *l,
+			     const struct create_opts *o)
+{
+	char *other = other_python_in(dir, l->purelib);
+	if (!other)
+		return 0;
+	char *cfg_version = NULL;
+	char *cfg_path = path_join(dir, "pyvenv.cfg");
+	struct buf text = BUF_INIT;
+	if (os_read_file(cfg_path, PYVENVCFG_MAX, &text) == 0) {
+		struct pyvenvcfg cfg = PYVENVCFG_INIT;
+		pyvenvcfg_parse(&cfg, text.ptr, text.len);
+		const char *v = pyvenvcfg_get(&cfg, "version");
+		if (!v)
+			v = pyvenvcfg_get(&cfg, "version_info");
+		cfg_version = v ? xstrdup(v) : NULL;
+		pyvenvcfg_free(&cfg);
+	}
+	error("cannot update environment '%s': it was made for %s%s (lib/%s), not for %s %s%s%s",
+	      dir, cfg_version ? "Python " : "another Python", cfg_version ? cfg_version : "",
+	      other, ip->implementation, ip->version, o->request_origin ? ", requested by " : "",
+	      o->request_origin ? o->request_origin : "");
+	hint("recreate it with --clear (its packages go: 'cvenv freeze' first to install them "
+	     "again), or choose that Python with -p");
+	buf_free(&text);
+	free(cfg_path);
+	free(cfg_version);
+	free(other);
+	return -1;
+}
+
 /* The nearest missing ancestor of dir's parent that mkdir -p will create, so
  * that a failure can take it away again; NULL if the parent exists. */
 static char *first_missing_parent(const char *dir)
@@ -923,6 +981,8 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 		undo_clean_stale(dir);
 	}
 	if (decide(dir, o, have_undo && u.made_state, &how) < 0)
+		goto out;
+	if (how == HOW_IN_PLACE && !o->clear && check_same_python(dir, ip, &l, o) < 0)
 		goto out;
 	av.bin_name = l.bin_dir;
 	info(1, "creating '%s' with %s %s (%s)", dir, ip->implementation, ip->version,

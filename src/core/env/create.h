@@ -17,7 +17,10 @@
  *     in place, keeping foreign files; every file and link is replaced
  *     atomically, pyvenv.cfg is written last, and every change is logged and
  *     undone on failure: exit 1 means "as it was";
- *   - --clear refuses a non-empty directory that has no pyvenv.cfg. */
+ *   - --clear refuses a non-empty directory that has no pyvenv.cfg;
+ *   - without --clear, an env made for another Python (another X.Y, or PyPy
+ *     for CPython) is refused: updating it would leave two lib/<python>X.Y
+ *     trees and the packages out of the new interpreter's sight. */
 #ifndef CVENV_CREATE_H
 #define CVENV_CREATE_H
 
@@ -39,6 +42,9 @@ struct create_opts {
 	const char *cache_dir;   /* --cache-dir, or NULL */
 	bool no_cache;
 	const char *link_mode;   /* --link-mode, or NULL */
+	/* where the interpreter request came from when not -p (".python-version
+	 * file", "$CVENV_PYTHON"), named in errors about it; or NULL */
+	const char *request_origin;
 };
 
 /* Checks, before anything is made, that envs can be made with this

@@ -105,11 +105,12 @@ int layout_plan(const struct layout_facts *f, const struct layout_opts *o, struc
 	l->exe_name = xstrdup(base_name(f->base_executable));
 	l->purelib = xstrdup(f->purelib);
 
-	if (f->major > 3 || (f->major == 3 && f->minor >= 13))
-		if (o->scm_ignore)
-			add(l, LAYOUT_FILE, xstrdup(".gitignore"),
-			    xstrdup("# Created by cvenv; see https://docs.python.org/3/library/venv.html\n*\n"))
-				->mode = 0;
+	/* venv writes it from 3.13 on, virtualenv and uv for every version: an
+	 * env inside a git checkout should never be committed, whichever Python */
+	if (o->scm_ignore)
+		add(l, LAYOUT_FILE, xstrdup(".gitignore"),
+		    xstrdup("# Created by cvenv; see https://docs.python.org/3/library/venv.html\n*\n"))
+			->mode = 0;
 	add(l, LAYOUT_DIR, xstrdup(f->include), NULL);
 	add(l, LAYOUT_DIR, xstrdup(f->purelib), NULL);
 	if (f->pointer_bits > 32 && !strcmp(f->os_name, "posix") &&
@@ -148,7 +149,7 @@ static char *command_line(const struct layout_facts *f, const struct layout_opts
 		buf_addstr(&b, " --upgrade");
 	if (o->orig_prompt)
 		buf_addf(&b, " --prompt=\"%s\"", o->orig_prompt);
-	if (!o->scm_ignore && at_least(f, 3, 13))
+	if (!o->scm_ignore)
 		buf_addstr(&b, " --without-scm-ignore-files");
 	buf_addf(&b, " %s", o->env_dir);
 	return buf_detach(&b);

@@ -8,7 +8,8 @@
  *   - bin/<name of the base executable> -> the base executable (absolute), then
  *     python, python3 (3.9+: python3.X; PyPy: also pypy3, pypy) -> that name
  *     (relative), each only when missing; --copies copies instead;
- *   - .gitignore "*" on 3.13+ unless --without-scm-ignore-files;
+ *   - .gitignore "*" unless --without-scm-ignore-files (venv: 3.13+; cvenv, as
+ *     virtualenv and uv: every version);
  *   - pyvenv.cfg: home, include-system-site-packages, version; prompt (3.8+,
  *     when --prompt was given, as Python's repr); executable and command (3.11+).
  *

@@ -63,20 +63,16 @@ static void list_wheels(const char *dir, struct strvec *out)
 int seed_find_wheels(const struct interp *ip, const char *wheel_dir, struct strvec *out)
 {
 	struct strvec all = STRVEC_INIT;
-	const char *where;
 	if (wheel_dir) {
 		list_wheels(wheel_dir, &all);
-		where = wheel_dir;
 	} else {
 		json_t *b = json_object_get(ip->json, "bundled_wheels");
 		for (size_t i = 0; i < json_array_size(b); i++)
 			if (json_is_string(json_array_get(b, i)))
 				strvec_push(&all, json_string_value(json_array_get(b, i)));
-		where = "ensurepip/_bundled";
 		if (!newest(&all, "pip")) {
 			strvec_clear(&all);
 			list_wheels(DEBIAN_WHEELS, &all);
-			where = DEBIAN_WHEELS;
 		}
 	}
 	const char *pip = newest(&all, "pip");
@@ -92,7 +88,6 @@ int seed_find_wheels(const struct interp *ip, const char *wheel_dir, struct strv
 	const char *st = setuptools ? newest(&all, "setuptools") : NULL;
 	if (st)
 		strvec_push(out, st);
-	info(1, "seeding from %s: %s%s%s", where, pip, st ? ", " : "", st ? st : "");
 	strvec_clear(&all);
 	return 0;
 }
@@ -116,6 +111,9 @@ int seed_install(const struct interp *ip, const char *env_dir, const char *final
 	struct strvec paths = STRVEC_INIT;
 	if (seed_find_wheels(ip, o->wheel_dir, &paths) < 0)
 		return -1;
+	/* said here, once per env: create_check_interp looked for them before */
+	info(1, "seeding from %s%s%s", paths.v[0], paths.n > 1 ? ", " : "",
+	     paths.n > 1 ? paths.v[1] : "");
 	struct install_env e;
 	if (install_env_open_dir(env_dir, &e) < 0) {
 		strvec_clear(&paths);

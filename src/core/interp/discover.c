@@ -134,6 +134,21 @@ struct pending {
 	const char *source;
 };
 
+/* "path -> target" for --all-paths: a path that leads to an interpreter
+ * already listed. The same path met again (a directory searched twice, say
+ * PATH's /usr/bin and then /usr/bin itself) is no link to itself, and is
+ * told once. */
+static void note_alias(struct discovery *d, const char *path, const char *target)
+{
+	if (!strcmp(path, target))
+		return;
+	char *line = xstrfmt("%s\t%s", path, target);
+	if (strvec_contains(&d->aliases, line))
+		free(line);
+	else
+		strvec_push_take(&d->aliases, line);
+}
+
 static void add_candidate(struct discovery *d, const char *path, const char *source,
 			  const char *via, const struct pyrequest *req, const struct hint *h,
 			  unsigned flags)
@@ -145,7 +160,7 @@ static void add_candidate(struct discovery *d, const char *path, const char *sou
 	}
 	if (strvec_contains(&d->seen, real)) {
 		if (flags & DISCOVER_ALIASES)
-			strvec_pushf(&d->aliases, "%s\t%s", via ? via : path, real);
+			note_alias(d, via ? via : path, real);
 		free(real);
 		return;
 	}
@@ -212,8 +227,7 @@ static void evaluate(struct discovery *d, const struct pending *p, struct strvec
 	char *real = os_realpath(base ? base : p->path);
 	if ((base && !real) || (real && strvec_contains(taken, real))) {
 		if (flags & DISCOVER_ALIASES)
-			strvec_pushf(&d->aliases, "%s\t%s", p->via ? p->via : p->path,
-				     base ? base : real);
+			note_alias(d, p->via ? p->via : p->path, base ? base : real);
 		interp_free(&f.ip);
 		free(base);
 		free(real);
@@ -665,14 +679,42 @@ static int resolve_name(const char *name, struct interp_meanwhile *mw, struct in
 	return r;
 }
 
+static const struct discovery *order_d;
+
+static int cmp_newest(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct py_found *x = &order_d->v[i], *y = &order_d->v[j];
+	int r = -cmp_found_version(x, y);
+	if (!r)
+		r = strcmp(x->ip.implementation, y->ip.implementation);
+	return r ? r : (i < j ? -1 : 1);
+}
+
+void discover_order_newest(const struct discovery *d, size_t *rows, size_t n)
+{
+	order_d = d;
+	qsort(rows, n, sizeof(*rows), cmp_newest);
+	order_d = NULL;
+}
+
+/* What else there is, newest first, leaving out what no env can be made
+ * with (before 3.3: no venv, no pyvenv.cfg). */
 static void report_none(const char *text, const struct discovery *d)
 {
 	error("no Python interpreter matches '%s'", text);
-	if (!d->n)
-		hint("no interpreter was found at all");
+	size_t *rows = xmalloc((d->n + 1) * sizeof(*rows));
+	size_t n = 0;
 	for (size_t i = 0; i < d->n; i++)
-		hint("found %s %s at %s", d->v[i].ip.implementation, d->v[i].full_version,
-		     d->v[i].path);
+		if (d->v[i].ip.major > 3 || (d->v[i].ip.major == 3 && d->v[i].ip.minor >= 3))
+			rows[n++] = i;
+	discover_order_newest(d, rows, n);
+	if (!n)
+		hint("no interpreter that can make an env was found at all");
+	for (size_t k = 0; k < n; k++)
+		hint("found %s %s at %s", d->v[rows[k]].ip.implementation,
+		     d->v[rows[k]].full_version, d->v[rows[k]].path);
+	free(rows);
 	for (size_t i = 0; i < d->looked.n; i++)
 		hint("looked in %s", d->looked.v[i]);
 	for (size_t i = 0; i < d->problems.n; i++)
@@ -795,6 +837,11 @@ int discover_resolve(const char *request, struct interp_meanwhile *mw, struct in
 			error_capture = saved;
 			buf_free(&quiet);
 		}
+		/* the user typed no -p: say where the request came from (a
+		 * malformed one's error names it already) */
+		if (r != 0 && r != -2)
+			hint("the request '%s' came from %s; -p overrides it", reqs.v[reqs.n - 1],
+			     origin);
 	}
 	strvec_clear(&reqs);
 	free(origin);
@@ -805,10 +852,7 @@ int interp_resolve(const char *request, struct interp_meanwhile *mw, struct inte
 {
 	struct buf why = BUF_INIT;
 	int r = discover_resolve(request, mw, ip, verbosity > 0 ? &why : NULL);
-	if (why.len) {
-		buf_rtrim(&why, "\n");
-		info(1, "%s", why.ptr);
-	}
+	info_lines(1, why.ptr);
 	buf_free(&why);
 	return r;
 }

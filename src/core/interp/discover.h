@@ -65,6 +65,10 @@ void discovery_free(struct discovery *d);
  * queried at all. */
 void discover_all(struct discovery *d, const struct pyrequest *req, unsigned flags);
 
+/* Sorts rows (n indices into d->v) newest version first, as `uv python
+ * list`; equal versions by implementation, then in search order. */
+void discover_order_newest(const struct discovery *d, size_t *rows, size_t n);
+
 /* The index in d of the best match for req, or -1. */
 long discover_pick(const struct discovery *d, const struct pyrequest *req);
 

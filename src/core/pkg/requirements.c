@@ -112,13 +112,24 @@ static void tokenize(const char *s, struct strvec *tok)
 	}
 }
 
-/* A relative path from a file is relative to that file's directory. */
+/* A relative path from a file is relative to that file's directory; from
+ * a file in the current directory it stays as written, so messages show the
+ * path the user wrote ("./x", not "././x"). */
 static char *relative_to(const char *file, const char *target)
 {
 	if (target[0] == '/' || strstr(target, "://") || !strcmp(file, "-"))
 		return xstrdup(target);
 	char *dir = os_dirname(file);
-	char *p = path_join(dir, target);
+	char *p;
+	if (!strcmp(dir, ".")) {
+		p = xstrdup(target);
+	} else {
+		while (target[0] == '.' && target[1] == '/') {
+			target += 2;
+			target += strspn(target, "/");
+		}
+		p = path_join(dir, *target ? target : ".");
+	}
 	free(dir);
 	return p;
 }
