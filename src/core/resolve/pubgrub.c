@@ -160,7 +160,8 @@ static int list_pkg(struct solver *s, int id)
 		ret = -1;
 	}
 	buf_free(&why);
-	qsort(rc.c, rc.n, sizeof(*rc.c), cand_cmp);
+	if (rc.n)
+		qsort(rc.c, rc.n, sizeof(*rc.c), cand_cmp);
 	size_t k = 0;
 	for (size_t i = 0; i < rc.n; i++) {
 		if (k && !pep440_cmp(&rc.c[k - 1].v, &rc.c[i].v)) {
@@ -297,31 +298,27 @@ static int add_incompat(struct solver *s, struct term *terms, size_t n, enum inc
 	ic->c1 = c1;
 	ic->c2 = c2;
 	ic->text = text;
-	for (size_t i = 0; i < n; i++)
-		watch(&s->p[terms[i].pkg], id);
+	for (size_t i = 0; i < n; i++) {
+		struct term *t = &ic->terms[i];
+		size_t nw = s->p[t->pkg].nw;
+		t->one = -1;
+		if (vset_count(t->set, nw) == 1)
+			for (size_t w = 0; w < nw; w++)
+				if (t->set[w])
+					t->one = (long)(w * 64 + (size_t)__builtin_ctzll(t->set[w]));
+		watch(&s->p[t->pkg], id);
+	}
 	return id;
 }
 
 static struct term single(struct solver *s, int pkg, size_t cand)
 {
-	struct term t = { pkg, true, solver_set(s, s->p[pkg].nw), NULL };
+	struct term t = { pkg, true, solver_set(s, s->p[pkg].nw), NULL, -1 };
 	vset_put(t.set, cand);
 	return t;
 }
 
 /* ---- partial solution ---- */
-
-static void acc_apply(struct solver *s, const struct term *t)
-{
-	struct pkg *p = &s->p[t->pkg];
-	if (!p->has_acc) {
-		memcpy(p->acc, t->set, p->nw * sizeof(uint64_t));
-		p->acc_pos = t->pos;
-		p->has_acc = true;
-		return;
-	}
-	p->acc_pos = vset_intersect(p->acc_pos, p->acc, t->pos, t->set, p->acc, p->nw);
-}
 
 static void assign(struct solver *s, struct term t, int cause)
 {
@@ -329,8 +326,18 @@ static void assign(struct solver *s, struct term t, int cause)
 		s->capa = s->capa ? s->capa * 2 : 64;
 		s->a = xrealloc(s->a, s->capa * sizeof(*s->a));
 	}
-	s->a[s->na++] = (struct assignment){ t, s->level, cause };
-	acc_apply(s, &t);
+	struct pkg *p = &s->p[t.pkg];
+	struct assignment *a = &s->a[s->na++];
+	*a = (struct assignment){ t, s->level, cause, solver_set(s, p->nw), t.pos, 0 };
+	if (p->has_acc)
+		a->snap_pos = vset_intersect(p->acc_pos, p->acc, t.pos, t.set, a->snap, p->nw);
+	else
+		memcpy(a->snap, t.set, p->nw * sizeof(uint64_t));
+	a->snap_count = vset_count(a->snap, p->nw);
+	p->has_acc = true;
+	p->acc = a->snap;
+	p->acc_pos = a->snap_pos;
+	p->acc_count = a->snap_count;
 }
 
 static void decide(struct solver *s, int pkg, size_t cand)
@@ -352,15 +359,37 @@ static void backtrack(struct solver *s, int level)
 		s->p[i].chosen = -1;
 	}
 	for (size_t i = 0; i < s->na; i++) {
-		acc_apply(s, &s->a[i].t);
-		if (s->a[i].cause < 0) {
-			struct pkg *p = &s->p[s->a[i].t.pkg];
+		struct assignment *a = &s->a[i];
+		struct pkg *p = &s->p[a->t.pkg];
+		p->has_acc = true;
+		p->acc = a->snap;
+		p->acc_pos = a->snap_pos;
+		p->acc_count = a->snap_count;
+		if (a->cause < 0) {
 			p->decided = true;
 			for (size_t c = 0; c < p->nc; c++)
-				if (vset_has(s->a[i].t.set, c))
+				if (vset_has(a->t.set, c))
 					p->chosen = (long)c;
 		}
 	}
+}
+
+/* How term t relates to what is known (apos, a holding count members);
+ * O(1) for a term of one version, the common case. */
+static enum vset_rel rel_with(struct solver *s, const struct term *t, bool apos, const uint64_t *a,
+			      size_t count)
+{
+	if (t->one < 0)
+		return vset_relation(t->pos, t->set, apos, a, s->p[t->pkg].nw);
+	bool has = vset_has(a, (size_t)t->one);
+	if (t->pos && apos)
+		return (!count || (has && count == 1)) ? VSET_SATISFIED :
+		       (has ? VSET_INCONCLUSIVE : VSET_CONTRADICTED);
+	if (t->pos)
+		return has ? VSET_CONTRADICTED : VSET_INCONCLUSIVE;
+	if (apos)
+		return !has ? VSET_SATISFIED : (count == 1 ? VSET_CONTRADICTED : VSET_INCONCLUSIVE);
+	return has ? VSET_SATISFIED : VSET_INCONCLUSIVE;
 }
 
 static enum vset_rel term_rel(struct solver *s, const struct term *t)
@@ -368,7 +397,7 @@ static enum vset_rel term_rel(struct solver *s, const struct term *t)
 	struct pkg *p = &s->p[t->pkg];
 	if (!p->has_acc) /* nothing known: "anything", the negative empty set */
 		return (!t->pos && vset_empty(t->set, p->nw)) ? VSET_SATISFIED : VSET_INCONCLUSIVE;
-	return vset_relation(t->pos, t->set, p->acc_pos, p->acc, p->nw);
+	return rel_with(s, t, p->acc_pos, p->acc, p->acc_count);
 }
 
 enum irel { I_SATISFIED, I_ALMOST, I_CONTRADICTED, I_INCONCLUSIVE };
@@ -392,7 +421,7 @@ static enum irel incompat_rel(struct solver *s, int id, size_t *unsat)
 
 static struct term negate(struct solver *s, const struct term *t)
 {
-	struct term n = { t->pkg, !t->pos, t->set, t->text };
+	struct term n = { t->pkg, !t->pos, t->set, t->text, -1 };
 	return n;
 }
 
@@ -414,7 +443,7 @@ static void merge_term(struct solver *s, struct term *list, size_t *n, const str
 		bool pos = vset_intersect(list[i].pos, list[i].set, t->pos, t->set, set, p->nw);
 		const char *text = vset_eq(set, list[i].set, p->nw) && pos == list[i].pos ? list[i].text :
 				   (vset_eq(set, t->set, p->nw) && pos == t->pos ? t->text : NULL);
-		list[i] = (struct term){ t->pkg, pos, set, text };
+		list[i] = (struct term){ t->pkg, pos, set, text, -1 };
 		return;
 	}
 	list[(*n)++] = *t;
@@ -439,26 +468,15 @@ static int resolve_conflict(struct solver *s, int id)
 		struct incompat *ic = &s->inc[id];
 		size_t n = ic->n;
 		size_t *sat = xcalloc(n, sizeof(*sat));
-		uint64_t **acc = xcalloc(n, sizeof(*acc));
-		bool *accpos = xcalloc(n, sizeof(*accpos)), *done = xcalloc(n, sizeof(*done));
-		for (size_t i = 0; i < n; i++)
-			acc[i] = NULL;
+		bool *done = xcalloc(n, sizeof(*done));
 		size_t left = n;
 		for (size_t j = 0; j < s->na && left; j++) {
-			const struct term *at = &s->a[j].t;
+			const struct assignment *as = &s->a[j];
 			for (size_t i = 0; i < n; i++) {
-				if (done[i] || ic->terms[i].pkg != at->pkg)
+				if (done[i] || ic->terms[i].pkg != as->t.pkg)
 					continue;
-				size_t nw = s->p[at->pkg].nw;
-				if (!acc[i]) {
-					acc[i] = xmalloc(nw * sizeof(uint64_t));
-					memcpy(acc[i], at->set, nw * sizeof(uint64_t));
-					accpos[i] = at->pos;
-				} else {
-					accpos[i] = vset_intersect(accpos[i], acc[i], at->pos, at->set,
-								   acc[i], nw);
-				}
-				if (satisfies(s, accpos[i], acc[i], &ic->terms[i])) {
+				if (rel_with(s, &ic->terms[i], as->snap_pos, as->snap, as->snap_count) ==
+				    VSET_SATISFIED) {
 					done[i] = true;
 					sat[i] = j;
 					left--;
@@ -479,27 +497,23 @@ static int resolve_conflict(struct solver *s, int id)
 				prev = s->a[sat[i]].level;
 		/* the earliest assignment that, with the satisfier, satisfies t */
 		size_t nw = s->p[t->pkg].nw;
-		uint64_t *x = xmalloc(nw * sizeof(uint64_t));
-		memcpy(x, sa->t.set, nw * sizeof(uint64_t));
-		bool xpos = sa->t.pos;
-		if (!satisfies(s, xpos, x, t)) {
+		bool alone = satisfies(s, sa->t.pos, sa->t.set, t);
+		if (!alone) {
+			uint64_t *x = xmalloc(nw * sizeof(uint64_t));
 			for (size_t j = 0; j < sat[ti]; j++) {
-				if (s->a[j].t.pkg != t->pkg)
+				const struct assignment *as = &s->a[j];
+				if (as->t.pkg != t->pkg)
 					continue;
-				xpos = vset_intersect(xpos, x, s->a[j].t.pos, s->a[j].t.set, x, nw);
+				bool xpos = vset_intersect(sa->t.pos, sa->t.set, as->snap_pos, as->snap,
+							   x, nw);
 				if (satisfies(s, xpos, x, t)) {
-					if (s->a[j].level > prev)
-						prev = s->a[j].level;
+					if (as->level > prev)
+						prev = as->level;
 					break;
 				}
 			}
+			free(x);
 		}
-		bool alone = satisfies(s, sa->t.pos, sa->t.set, t);
-		free(x);
-		for (size_t i = 0; i < n; i++)
-			free(acc[i]);
-		free(acc);
-		free(accpos);
 		free(done);
 		free(sat);
 		if (sa->cause < 0 || prev != sa->level) {
@@ -518,7 +532,7 @@ static int resolve_conflict(struct solver *s, int id)
 			if (cause->terms[i].pkg != t->pkg)
 				merge_term(s, terms, &nt, &cause->terms[i]);
 		if (!alone) {
-			struct term d = { t->pkg, false, solver_set(s, nw), NULL };
+			struct term d = { t->pkg, false, solver_set(s, nw), NULL, -1 };
 			struct term nt_ = negate(s, t);
 			/* not (satisfier minus t) */
 			bool dpos = vset_intersect(sa->t.pos, sa->t.set, nt_.pos, nt_.set, d.set, nw);
@@ -707,7 +721,7 @@ static int add_dependency(struct solver *s, int from, size_t cand, const struct 
 		size_t nt = 0;
 		struct term ft = single(s, from, cand);
 		terms[nt++] = ft;
-		struct term dt = { to, false, set, keep_text(s, buf_detach(&text)) };
+		struct term dt = { to, false, set, keep_text(s, buf_detach(&text)), -1 };
 		merge_term(s, terms, &nt, &dt);
 		/* a dependency of a project on itself at its own version holds */
 		if (!(nt == 1 && terms[0].pos && vset_empty(terms[0].set, s->p[from].nw)))
@@ -890,7 +904,7 @@ static int solve(struct solver *s)
 		long v = next == root ? 0 : pick_version(s, next);
 		if (v < 0) {
 			struct pkg *p = &s->p[next];
-			struct term t = { next, true, solver_set(s, p->nw), NULL };
+			struct term t = { next, true, solver_set(s, p->nw), NULL, -1 };
 			memcpy(t.set, p->acc, p->nw * sizeof(uint64_t));
 			for (size_t i = s->na; i-- > 0 && !t.text;)
 				if (s->a[i].t.pkg == next && s->a[i].t.pos &&

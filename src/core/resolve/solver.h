@@ -49,7 +49,8 @@ struct pkg {
 	size_t nincs, capincs;
 	/* partial solution */
 	bool has_acc, acc_pos, decided;
-	uint64_t *acc;
+	uint64_t *acc;        /* the last assignment's snapshot */
+	size_t acc_count;
 	long chosen;
 	/* root requirement sources naming it */
 	struct strvec sources;
@@ -60,6 +61,7 @@ struct term {
 	bool pos;
 	uint64_t *set;
 	const char *text; /* the specifier it came from, or NULL */
+	long one;         /* in an incompatibility: the only member, or -1 */
 };
 
 enum incompat_kind {
@@ -82,6 +84,12 @@ struct assignment {
 	struct term t;
 	int level;
 	int cause;  /* -1: a decision */
+	/* what is known of t.pkg once this is applied (the intersection of
+	 * its assignments so far), kept so that backjumping and conflict
+	 * analysis never recompute it */
+	uint64_t *snap;
+	bool snap_pos;
+	size_t snap_count;
 };
 
 struct solver {

@@ -83,3 +83,11 @@ void vset_complement(const uint64_t *s, uint64_t *out, size_t nc)
 	if (bits % 64)
 		out[nw - 1] &= ((uint64_t)1 << (bits % 64)) - 1;
 }
+
+size_t vset_count(const uint64_t *s, size_t nw)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nw; i++)
+		n += (size_t)__builtin_popcountll(s[i]);
+	return n;
+}

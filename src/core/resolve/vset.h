@@ -31,6 +31,8 @@ static inline void vset_put(uint64_t *s, size_t i)
 	s[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
+/* How many elements s holds ("another version" included). */
+size_t vset_count(const uint64_t *s, size_t nw);
 bool vset_empty(const uint64_t *s, size_t nw);
 bool vset_eq(const uint64_t *a, const uint64_t *b, size_t nw);
 /* a is a subset of b */
