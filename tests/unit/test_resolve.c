@@ -219,6 +219,29 @@ static void test_conflict_text(void **state)
 	       "that your requirements are unsatisfiable.");
 }
 
+/* pub's solver.md, "Complex Failure": two derivations, one referred back to
+ * by its line number. */
+static void test_complex_failure_text(void **state)
+{
+	static const struct dist d[] = {
+		{ "foo", "1.0.0", { "a>=1,<2", "b>=1,<2" } },
+		{ "foo", "1.1.0", { "x>=1,<2", "y>=1,<2" } },
+		{ "a", "1.0.0", { "b>=2,<3" } }, { "b", "1.0.0" }, { "b", "2.0.0" },
+		{ "x", "1.0.0", { "y>=2,<3" } }, { "y", "1.0.0" }, { "y", "2.0.0" },
+	};
+	expect(RUN(d, ((const char *[]){ "foo>=1,<2", NULL }), NULL),
+	       "Because a==1.0.0 depends on b>=2,<3 and foo==1.0.0 depends on a>=1,<2, foo==1.0.0 "
+	       "depends on b>=2,<3.\n"
+	       "And because foo==1.0.0 depends on b>=1,<2, foo==1.0.0 cannot be used. (1)\n"
+	       "\n"
+	       "Because x==1.0.0 depends on y>=2,<3 and foo==1.1.0 depends on x>=1,<2, foo==1.1.0 "
+	       "depends on y>=2,<3.\n"
+	       "And because foo==1.1.0 depends on y>=1,<2, foo==1.1.0 cannot be used.\n"
+	       "And because foo==1.0.0 cannot be used (1), foo cannot be used.\n"
+	       "And because you require foo>=1,<2, we can conclude that your requirements are "
+	       "unsatisfiable.");
+}
+
 static void test_extras(void **state)
 {
 	static const struct dist d[] = {
@@ -460,12 +483,144 @@ static void test_no_deps(void **state)
 	expect(RUN(d, ((const char *[]){ "a", NULL }), &o), "a==1.0");
 }
 
+/* Random small indexes, each checked against an exhaustive search: the
+ * resolver finds a solution exactly when one exists, and what it returns
+ * satisfies every requirement. */
+static uint32_t rnd(uint32_t *st)
+{
+	*st = *st * 1103515245u + 12345u;
+	return (*st >> 16) & 0x7fff;
+}
+
+#define RP 4 /* projects */
+#define RV 3 /* versions each */
+
+static bool spec_ok(const char *spec, int ver)
+{
+	struct pep440_specset ss;
+	struct pep440_version v;
+	char text[8] = { (char)('1' + ver), '.', '0', 0 };
+	assert_int_equal(pep440_specset_parse(spec, &ss, NULL), 0);
+	assert_int_equal(pep440_parse_str(text, &v), 0);
+	bool r = pep440_specset_contains(&ss, &v, PEP440_PRERELEASES_ALLOW);
+	pep440_version_free(&v);
+	pep440_specset_free(&ss);
+	return r;
+}
+
+struct rscen {
+	struct dist d[RP * RV];
+	size_t n;
+	bool offered[RP][RV];
+	char deps[RP][RV][2][16];
+	int ndeps[RP][RV];
+	char roots[2][16];
+	int nroots;
+};
+
+/* Whether "pK<spec>" holds when project K is at version pick[K] (-1: absent). */
+static bool req_ok(const char *req, const int *pick)
+{
+	int k = req[1] - '0';
+	return pick[k] >= 0 && spec_ok(req + 2, pick[k]);
+}
+
+static bool exhaustive(const struct rscen *sc)
+{
+	int pick[RP];
+	for (int code = 0; code < 256; code++) { /* (RV + 1)^RP */
+		int c = code;
+		bool ok = true;
+		for (int k = 0; k < RP; k++, c /= 4) {
+			pick[k] = c % 4 - 1;
+			if (pick[k] >= 0 && !sc->offered[k][pick[k]])
+				ok = false;
+		}
+		for (int r = 0; ok && r < sc->nroots; r++)
+			ok = req_ok(sc->roots[r], pick);
+		for (int k = 0; ok && k < RP; k++)
+			for (int j = 0; pick[k] >= 0 && ok && j < sc->ndeps[k][pick[k]]; j++)
+				ok = req_ok(sc->deps[k][pick[k]][j], pick);
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+static void test_random_against_exhaustive(void **state)
+{
+	static const char *const specs[] = { "", ">=2.0", "<2.0", "==1.0", "!=2.0", ">=3.0",
+					     "==2.0", "<3.0" };
+	static const char *const names[RP] = { "p0", "p1", "p2", "p3" };
+	static const char *const vers[RV] = { "1.0", "2.0", "3.0" };
+	uint32_t st = 42;
+	int sat = 0;
+	for (int round = 0; round < 3000; round++) {
+		struct rscen sc;
+		memset(&sc, 0, sizeof(sc));
+		for (int k = 0; k < RP; k++)
+			for (int v = 0; v < RV; v++) {
+				if (rnd(&st) % 4 == 0)
+					continue;
+				sc.offered[k][v] = true;
+				struct dist *d = &sc.d[sc.n++];
+				d->name = names[k];
+				d->version = vers[v];
+				sc.ndeps[k][v] = (int)(rnd(&st) % 3);
+				for (int j = 0; j < sc.ndeps[k][v]; j++) {
+					int to = (int)(rnd(&st) % RP);
+					if (to == k)
+						to = (to + 1) % RP;
+					snprintf(sc.deps[k][v][j], 16, "p%d%s", to,
+						 specs[rnd(&st) % ARRAY_SIZE(specs)]);
+					d->deps[j] = sc.deps[k][v][j];
+				}
+			}
+		sc.nroots = 1 + (int)(rnd(&st) % 2);
+		const char *roots[3] = { NULL, NULL, NULL };
+		for (int r = 0; r < sc.nroots; r++) {
+			snprintf(sc.roots[r], 16, "p%d%s", (int)(rnd(&st) % RP),
+				 specs[rnd(&st) % ARRAY_SIZE(specs)]);
+			roots[r] = sc.roots[r];
+		}
+		struct index ix = { sc.d, sc.n, NULL, 0, 0, 0, 0 };
+		struct resolve_result res;
+		enum resolve_status rs;
+		char *got = run_ix(&ix, roots, NULL, &rs, &res);
+		bool want = exhaustive(&sc);
+		if ((rs == RESOLVE_OK) != want)
+			fail_msg("round %d: resolver says %s, exhaustive search %s", round, got,
+				 want ? "finds a solution" : "finds none");
+		if (rs == RESOLVE_OK) {
+			sat++;
+			int pick[RP] = { -1, -1, -1, -1 };
+			for (size_t i = 0; i < res.n; i++)
+				pick[res.dists[i].name[1] - '0'] = res.dists[i].version[0] - '1';
+			for (int r = 0; r < sc.nroots; r++)
+				assert_true(req_ok(sc.roots[r], pick));
+			for (int k = 0; k < RP; k++)
+				for (int j = 0; pick[k] >= 0 && j < sc.ndeps[k][pick[k]]; j++)
+					if (!req_ok(sc.deps[k][pick[k]][j], pick))
+						fail_msg("round %d: %s breaks %s", round, got,
+							 sc.deps[k][pick[k]][j]);
+			resolve_result_free(&res);
+		} else {
+			assert_int_equal(rs, RESOLVE_UNSATISFIABLE);
+			assert_true(starts_with(got, "Because "));
+		}
+		free(got);
+	}
+	print_message("random scenarios: %d of 3000 satisfiable\n", sat);
+	assert_true(sat > 300 && sat < 2700);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_simple),
 		cmocka_unit_test(test_backtracking),
 		cmocka_unit_test(test_conflict_text),
+		cmocka_unit_test(test_complex_failure_text),
 		cmocka_unit_test(test_extras),
 		cmocka_unit_test(test_markers),
 		cmocka_unit_test(test_prereleases),
@@ -480,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_many_versions),
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_no_deps),
+		cmocka_unit_test(test_random_against_exhaustive),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
