@@ -451,13 +451,13 @@ static void test_many_versions(void **state)
 {
 	size_t n = 1000;
 	struct index ix = many(n);
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* CPU time, not wall time: the machine may be busy */
+	clock_t t0 = clock();
 	enum resolve_status st;
 	expect(run_ix(&ix, (const char *[]){ "a", NULL }, NULL, &st, NULL), "a==1.0 b==1.0 c==1.0");
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	print_message("1000-version backtracking: %.1f ms, %d metadata fetches\n", ms, ix.fetches);
+	double ms = (double)(clock() - t0) * 1e3 / CLOCKS_PER_SEC;
+	print_message("1000-version backtracking: %.1f ms of CPU, %d metadata fetches\n", ms,
+		      ix.fetches);
 	assert_true(ms < 2000);
 	assert_int_equal(ix.lists, 3); /* a, b, c: each listed once */
 	many_free(&ix, n);

@@ -247,7 +247,24 @@ static uint64_t *req_set(struct solver *s, int id, const struct pep508_req *r)
 		if ((sp->op == PEP440_OP_EQ && !sp->prefix) || sp->op == PEP440_OP_ARBITRARY)
 			s->p[p->base].pinned = p->pinned = true;
 	}
-	for (size_t i = 0; i < p->nc; i++)
+	size_t from = 0, to = p->nc;
+	const struct pep440_spec *one = r->spec.n == 1 ? &r->spec.items[0] : NULL;
+	if (!r->url && one && one->op == PEP440_OP_EQ && !one->prefix) {
+		/* "==V": its matches (V and V+local) sit together from the first
+		 * candidate not below V */
+		size_t lo = 0, hi = p->nc;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (pep440_cmp(&p->c[mid].v, &one->v) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		from = lo;
+		for (to = from; to < p->nc && pep440_spec_contains(one, &p->c[to].v);)
+			to++;
+	}
+	for (size_t i = from; i < to; i++)
 		if (r->url || pep440_specset_contains(&r->spec, &p->c[i].v, PEP440_PRERELEASES_ALLOW))
 			vset_put(set, i);
 	if (p->constraint)
