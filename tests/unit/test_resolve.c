@@ -27,7 +27,7 @@ struct index {
 	/* generated dists (many versions) */
 	struct dist *gen;
 	size_t ngen;
-	int lists, fetches, hints;
+	int lists, fetches, hints, md_hints;
 };
 
 static const struct dist *dist_at(const struct index *ix, size_t i)
@@ -74,7 +74,12 @@ static int deps_cb(void *ctx, const char *name, const char *version, uintptr_t h
 static void hint_cb(void *ctx, const struct resolve_hint *h, size_t n)
 {
 	struct index *ix = ctx;
-	ix->hints += (int)n;
+	for (size_t i = 0; i < n; i++) {
+		ix->hints++;
+		ix->md_hints += h[i].version != NULL;
+		if (h[i].version) /* the handle of that very version */
+			assert_string_equal(dist_at(ix, h[i].handle)->version, h[i].version);
+	}
 }
 
 struct opts {
@@ -147,7 +152,7 @@ static char *run_ix(struct index *ix, const char *const *reqs, const struct opts
 static char *run_dists(const struct dist *d, size_t n, const char *const *reqs,
 		       const struct opts *o)
 {
-	struct index ix = { d, n, NULL, 0, 0, 0, 0 };
+	struct index ix = { d, n, NULL, 0, 0, 0, 0, 0 };
 	return run_ix(&ix, reqs, o, NULL, NULL);
 }
 
@@ -386,7 +391,7 @@ static void test_via(void **state)
 		{ "a", "1.0", { "c" } }, { "b", "1.0", { "c[x]" } }, { "c", "1.0", { "d; extra == 'x'" } },
 		{ "d", "1.0" },
 	};
-	struct index ix = { d, ARRAY_SIZE(d), NULL, 0, 0, 0, 0 };
+	struct index ix = { d, ARRAY_SIZE(d), NULL, 0, 0, 0, 0, 0 };
 	struct resolve_result res;
 	enum resolve_status st;
 	free(run_ix(&ix, (const char *[]){ "a", "B", NULL }, NULL, &st, &res));
@@ -398,6 +403,10 @@ static void test_via(void **state)
 	assert_string_equal(res.dists[2].via.v[1], "b");
 	assert_false(res.dists[2].direct);
 	assert_string_equal(res.dists[3].via.v[0], "c");
+	/* every project was hinted before it was listed, and a version of it */
+	assert_int_equal(ix.hints, 4 + 4);
+	assert_int_equal(ix.md_hints, 4);
+	assert_int_equal(ix.lists, 4);
 	assert_true(res.dists[0].direct);
 	assert_string_equal(res.dists[0].via.v[0], "-r");
 	assert_int_equal(res.dists[3].handle, 3);
@@ -408,7 +417,7 @@ static void test_provider_errors(void **state)
 {
 	static const struct dist d[] = { { "a", "1.0", { "broken" } }, { "z", "1.0", { "a[" } } };
 	enum resolve_status st;
-	struct index ix = { d, ARRAY_SIZE(d), NULL, 0, 0, 0, 0 };
+	struct index ix = { d, ARRAY_SIZE(d), NULL, 0, 0, 0, 0, 0 };
 	expect(run_ix(&ix, (const char *[]){ "a", NULL }, NULL, &st, NULL),
 	       "cannot list the versions of 'broken': HTTP 500");
 	assert_int_equal(st, RESOLVE_PROVIDER_ERROR);
@@ -426,7 +435,7 @@ static void test_provider_errors(void **state)
  * only has 1: every a but the oldest fails, deep in the graph. */
 static struct index many(size_t n)
 {
-	struct index ix = { NULL, 0, xcalloc(3 * n, sizeof(struct dist)), 3 * n, 0, 0, 0 };
+	struct index ix = { NULL, 0, xcalloc(3 * n, sizeof(struct dist)), 3 * n, 0, 0, 0, 0 };
 	for (size_t i = 1; i <= n; i++) {
 		struct dist *a = &ix.gen[i - 1], *b = &ix.gen[n + i - 1], *c = &ix.gen[2 * n + i - 1];
 		a->name = "a", b->name = "b", c->name = i == 1 ? "c" : "unused";
@@ -583,7 +592,7 @@ static void test_random_against_exhaustive(void **state)
 				 specs[rnd(&st) % ARRAY_SIZE(specs)]);
 			roots[r] = sc.roots[r];
 		}
-		struct index ix = { sc.d, sc.n, NULL, 0, 0, 0, 0 };
+		struct index ix = { sc.d, sc.n, NULL, 0, 0, 0, 0, 0 };
 		struct resolve_result res;
 		enum resolve_status rs;
 		char *got = run_ix(&ix, roots, NULL, &rs, &res);

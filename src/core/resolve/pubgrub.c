@@ -761,6 +761,31 @@ static void hint_names(struct solver *s, const struct strvec *names)
 	free(h);
 }
 
+/* Hints the metadata of the version each newly listed project will most
+ * likely get: its preferred one, else its highest usable final one. */
+static void hint_best(struct solver *s, const struct strvec *names)
+{
+	if (!s->prov->prefetch || !names->n)
+		return;
+	struct resolve_hint *h = xcalloc(names->n, sizeof(*h));
+	size_t n = 0;
+	for (size_t i = 0; i < names->n; i++) {
+		int id = find_pkg(s, names->v[i]);
+		if (id < 0)
+			continue;
+		const struct pkg *p = &s->p[id];
+		long best = p->pref >= 0 && !p->upgrade && usable(p, (size_t)p->pref) ? p->pref : -1;
+		for (size_t c = p->nc; c-- > 0 && best < 0;)
+			if (usable(p, c) && !p->c[c].pre)
+				best = (long)c;
+		if (best >= 0)
+			h[n++] = (struct resolve_hint){ p->name, p->c[best].text, p->c[best].handle };
+	}
+	if (n)
+		s->prov->prefetch(s->prov->ctx, h, n);
+	free(h);
+}
+
 /* Requirements of the root, or of a candidate: parsed, marker-filtered. */
 static int add_requirements(struct solver *s, int id, size_t cand, const struct strvec *lines,
 			    const char *extra, bool is_root)
@@ -824,6 +849,7 @@ static int add_requirements(struct solver *s, int id, size_t cand, const struct 
 			goto out;
 		}
 	}
+	hint_best(s, &fresh);
 out:
 	for (size_t i = 0; i < lines->n; i++)
 		pep508_req_free(&reqs[i]);
