@@ -9,6 +9,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #include "core/resolve/resolve.h"
+#include "core/resolve/solver.h"
 #include "util/buf.h"
 
 struct dist {
@@ -482,6 +483,15 @@ static void test_bound(void **state)
 	       "resolution gave up after 50 steps (decisions and conflicts); the requirements may "
 	       "be unsatisfiable, or need narrower version ranges");
 	assert_int_equal(st, RESOLVE_GAVE_UP);
+	/* the memory bound: version sets of a huge index */
+	size_t saved = resolve_max_set_bytes;
+	resolve_max_set_bytes = 8 << 10;
+	expect(run_ix(&ix, (const char *[]){ "a", NULL }, NULL, &st, NULL),
+	       "resolution gave up after 121 steps (decisions and conflicts): its version sets "
+	       "outgrew 8 KiB; the requirements may be unsatisfiable, or need narrower version "
+	       "ranges");
+	assert_int_equal(st, RESOLVE_GAVE_UP);
+	resolve_max_set_bytes = saved;
 	many_free(&ix, n);
 }
 

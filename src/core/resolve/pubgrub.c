@@ -18,8 +18,11 @@
 
 #define ROOT 0
 
+size_t resolve_max_set_bytes = (size_t)512 << 20;
+
 uint64_t *solver_set(struct solver *s, size_t nw)
 {
+	s->set_bytes += nw * sizeof(uint64_t);
 	if (s->nsets == s->capsets) {
 		s->capsets = s->capsets ? s->capsets * 2 : 64;
 		s->sets = xrealloc(s->sets, s->capsets * sizeof(*s->sets));
@@ -345,7 +348,9 @@ static void assign(struct solver *s, struct term t, int cause)
 	}
 	struct pkg *p = &s->p[t.pkg];
 	struct assignment *a = &s->a[s->na++];
-	*a = (struct assignment){ t, s->level, cause, solver_set(s, p->nw), t.pos, 0 };
+	/* owned by the assignment: freed when backjumping drops it */
+	*a = (struct assignment){ t, s->level, cause, xmalloc(p->nw * sizeof(uint64_t)), t.pos, 0 };
+	s->set_bytes += p->nw * sizeof(uint64_t);
 	if (p->has_acc)
 		a->snap_pos = vset_intersect(p->acc_pos, p->acc, t.pos, t.set, a->snap, p->nw);
 	else
@@ -367,8 +372,11 @@ static void decide(struct solver *s, int pkg, size_t cand)
 
 static void backtrack(struct solver *s, int level)
 {
-	while (s->na && s->a[s->na - 1].level > level)
-		s->na--;
+	while (s->na && s->a[s->na - 1].level > level) {
+		struct assignment *a = &s->a[--s->na];
+		s->set_bytes -= s->p[a->t.pkg].nw * sizeof(uint64_t);
+		free(a->snap);
+	}
 	s->level = level;
 	for (size_t i = 0; i < s->np; i++) {
 		s->p[i].has_acc = false;
@@ -568,6 +576,25 @@ static int resolve_conflict(struct solver *s, int id)
 	}
 }
 
+/* Counts one step (a decision or a conflict); true, with the message, once
+ * the work is past its bound: max_steps, or version sets outgrowing
+ * resolve_max_set_bytes (a hostile index with huge version lists). */
+static bool over_budget(struct solver *s)
+{
+	if (++s->steps <= s->max_steps && s->set_bytes <= resolve_max_set_bytes)
+		return false;
+	s->status = RESOLVE_GAVE_UP;
+	buf_addf(s->err, "resolution gave up after %zu steps (decisions and conflicts)",
+		 s->steps - 1);
+	if (s->set_bytes > resolve_max_set_bytes)
+		buf_addf(s->err, ": its version sets outgrew %zu %s",
+			 resolve_max_set_bytes >> (resolve_max_set_bytes >> 20 ? 20 : 10),
+			 resolve_max_set_bytes >> 20 ? "MiB" : "KiB");
+	buf_addstr(s->err, "; the requirements may be unsatisfiable, or need narrower version "
+		   "ranges");
+	return true;
+}
+
 /* Unit propagation from project pkg (pub's solver.md, "Unit Propagation"). */
 static int propagate(struct solver *s, int pkg)
 {
@@ -582,8 +609,10 @@ static int propagate(struct solver *s, int pkg)
 			size_t ui = 0;
 			enum irel r = incompat_rel(s, id, &ui);
 			if (r == I_SATISFIED) {
-				if (++s->steps > s->max_steps)
-					goto gave_up;
+				if (over_budget(s)) {
+					ret = -1;
+					goto out;
+				}
 				id = resolve_conflict(s, id);
 				if (id < 0) {
 					ret = -1;
@@ -618,12 +647,6 @@ static int propagate(struct solver *s, int pkg)
 			stack = xrealloc(stack, cap * sizeof(*stack));
 		}
 	}
-	goto out;
-gave_up:
-	s->status = RESOLVE_GAVE_UP;
-	buf_addf(s->err, "resolution gave up after %zu steps (decisions and conflicts); "
-		 "the requirements may be unsatisfiable, or need narrower version ranges", s->max_steps);
-	ret = -1;
 out:
 	free(stack);
 	return ret;
@@ -937,13 +960,8 @@ static int solve(struct solver *s)
 		next = next_pkg(s);
 		if (next < 0)
 			return 0;
-		if (++s->steps > s->max_steps) {
-			s->status = RESOLVE_GAVE_UP;
-			buf_addf(s->err, "resolution gave up after %zu steps (decisions and conflicts); "
-				 "the requirements may be unsatisfiable, or need narrower version ranges",
-				 s->max_steps);
+		if (over_budget(s))
 			return -1;
-		}
 		long v = next == root ? 0 : pick_version(s, next);
 		if (v < 0) {
 			struct pkg *p = &s->p[next];
@@ -1053,6 +1071,8 @@ static void solver_free(struct solver *s)
 		free(s->inc[i].text);
 	}
 	free(s->inc);
+	for (size_t i = 0; i < s->na; i++)
+		free(s->a[i].snap);
 	free(s->a);
 	for (size_t i = 0; i < s->nsets; i++)
 		free(s->sets[i]);
