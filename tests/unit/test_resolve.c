@@ -90,6 +90,7 @@ struct opts {
 	const char *upgrade_pkg;
 	size_t max_steps;
 	const char *python;
+	const char *sources[4];
 	const char *sys_platform;
 };
 
@@ -108,6 +109,9 @@ static char *run_ix(struct index *ix, const char *const *reqs, const struct opts
 		strvec_push(&cv, o->constraints[i]);
 	if (o->upgrade_pkg)
 		strvec_push(&up, o->upgrade_pkg);
+	struct strvec src = STRVEC_INIT;
+	for (size_t i = 0; i < ARRAY_SIZE(o->sources) && o->sources[i]; i++)
+		strvec_push(&src, o->sources[i]);
 	size_t np = 0;
 	while (np < ARRAY_SIZE(o->prefs) && o->prefs[np].name)
 		np++;
@@ -116,7 +120,7 @@ static char *run_ix(struct index *ix, const char *const *reqs, const struct opts
 	env.v[PEP508_PYTHON_FULL_VERSION] = o->python ? o->python : "3.11.4";
 	env.v[PEP508_SYS_PLATFORM] = o->sys_platform ? o->sys_platform : "linux";
 	struct resolve_request req = {
-		.requirements = &rv, .constraints = &cv, .preferences = o->prefs,
+		.requirements = &rv, .requirement_sources = src.n ? &src : NULL, .constraints = &cv, .preferences = o->prefs,
 		.npreferences = np, .upgrade = o->upgrade, .upgrade_packages = &up, .env = &env,
 		.allow_prereleases = o->pre, .no_deps = o->no_deps, .max_steps = o->max_steps,
 		.provider = &prov,
@@ -145,6 +149,7 @@ static char *run_ix(struct index *ix, const char *const *reqs, const struct opts
 	strvec_clear(&rv);
 	strvec_clear(&cv);
 	strvec_clear(&up);
+	strvec_clear(&src);
 	return buf_detach(&out);
 }
 
@@ -322,6 +327,10 @@ static void test_requires_python(void **state)
 	expect(RUN(d, ((const char *[]){ "m>=2", NULL }), NULL),
 	       "Because m==2.0 requires Python >=3.12 and you require m>=2, we can conclude that "
 	       "your requirements are unsatisfiable.");
+	expect(RUN(d, ((const char *[]){ "m[x]", NULL }), NULL), "m[x]==1.0");
+	expect(RUN(d, ((const char *[]){ "m[x]>=2", NULL }), NULL),
+	       "Because m==2.0 requires Python >=3.12 and you require m[x]>=2, we can conclude "
+	       "that your requirements are unsatisfiable.");
 	expect(RUN(d, ((const char *[]){ "u", NULL }), NULL),
 	       "Because there is no usable version of u (u==1.0 has no wheels compatible with "
 	       "this interpreter) and you require u, we can conclude that your requirements are "
@@ -412,6 +421,16 @@ static void test_via(void **state)
 	assert_string_equal(res.dists[0].via.v[0], "-r");
 	assert_int_equal(res.dists[3].handle, 3);
 	resolve_result_free(&res);
+	/* sources of root requirements, as pip-compile names them */
+	struct opts o = { .sources = { "-r requirements.in", "-c x.txt" } };
+	free(run_ix(&ix, (const char *[]){ "a", "c", NULL }, &o, &st, &res));
+	assert_int_equal(st, RESOLVE_OK);
+	assert_string_equal(res.dists[0].via.v[0], "-r requirements.in");
+	assert_int_equal(res.dists[1].via.n, 2); /* c: via a, and -c x.txt */
+	assert_string_equal(res.dists[1].via.v[0], "a");
+	assert_string_equal(res.dists[1].via.v[1], "-c x.txt");
+	assert_true(res.dists[1].direct);
+	resolve_result_free(&res);
 }
 
 static void test_provider_errors(void **state)
@@ -471,6 +490,41 @@ static void test_many_versions(void **state)
 	assert_true(ms < 2000);
 	assert_int_equal(ix.lists, 3); /* a, b, c: each listed once */
 	many_free(&ix, n);
+}
+
+/* A wide graph, like a real project's: 100 projects of 50 versions each,
+ * every version depending on the next two projects with ranges. */
+static void test_wide(void **state)
+{
+	size_t np = 100, nv = 50;
+	struct index ix = { NULL, 0, xcalloc(np * nv, sizeof(struct dist)), np * nv, 0, 0, 0, 0 };
+	for (size_t k = 0; k < np; k++)
+		for (size_t v = 0; v < nv; v++) {
+			struct dist *d = &ix.gen[k * nv + v];
+			d->name = xstrfmt("p%zu", k);
+			d->version = xstrfmt("%zu.0", v + 1);
+			if (k + 1 < np)
+				d->deps[0] = xstrfmt("p%zu>=%zu.0", k + 1, v / 2 + 1);
+			if (k + 2 < np)
+				d->deps[1] = xstrfmt("p%zu<%zu.0", k + 2, v + 2);
+		}
+	clock_t t0 = clock();
+	enum resolve_status st;
+	struct resolve_result res;
+	free(run_ix(&ix, (const char *[]){ "p0", NULL }, NULL, &st, &res));
+	double ms = (double)(clock() - t0) * 1e3 / CLOCKS_PER_SEC;
+	assert_int_equal(st, RESOLVE_OK);
+	assert_int_equal(res.n, np);
+	print_message("100 projects x 50 versions: %.1f ms of CPU, %zu steps, %d fetches\n", ms,
+		      res.steps, ix.fetches);
+	resolve_result_free(&res);
+	for (size_t i = 0; i < np * nv; i++) {
+		free((char *)ix.gen[i].name);
+		free((char *)ix.gen[i].version);
+		free((char *)ix.gen[i].deps[0]);
+		free((char *)ix.gen[i].deps[1]);
+	}
+	free(ix.gen);
 }
 
 static void test_bound(void **state)
@@ -652,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_via),
 		cmocka_unit_test(test_provider_errors),
 		cmocka_unit_test(test_many_versions),
+		cmocka_unit_test(test_wide),
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_no_deps),
 		cmocka_unit_test(test_random_against_exhaustive),

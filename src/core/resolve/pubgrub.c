@@ -722,12 +722,15 @@ static int env_eval(struct solver *s, const struct pep508_marker *m, const char 
 	return pep508_marker_eval(m, &env, res, why);
 }
 
+/* "name[x,y]>=2" as the requirement reads (its extras normalized). */
 static void format_req(struct solver *s, const struct pep508_req *r, const char *name,
-		       const char *extra, struct buf *out)
+		       struct buf *out)
 {
 	buf_addstr(out, name);
-	if (extra)
-		buf_addf(out, "[%s]", extra);
+	for (size_t i = 0; i < r->extras.n; i++)
+		buf_addf(out, "%s%s", i ? "," : "[", r->extras.v[i]);
+	if (r->extras.n)
+		buf_addch(out, ']');
 	if (r->url)
 		buf_addf(out, " @ %s", r->url);
 	else
@@ -754,7 +757,7 @@ static int add_dependency(struct solver *s, int from, size_t cand, const struct 
 		tp->deps_seen = true;
 		uint64_t *set = req_set(s, to, r);
 		struct buf text = BUF_INIT;
-		format_req(s, r, name, x < nx ? s->p[to].extra : NULL, &text);
+		format_req(s, r, name, &text);
 		if (tp->constraint_text && !req_set_unconstrained_eq(s, to, r, set))
 			buf_addf(&text, " (constrained to %s)", tp->constraint_text);
 		struct term terms[2];
@@ -1118,7 +1121,7 @@ static int add_constraints(struct solver *s)
 			struct buf t = BUF_INIT;
 			if (p->constraint_text)
 				buf_addf(&t, "%s, ", p->constraint_text);
-			format_req(s, &r, p->name, NULL, &t);
+			format_req(s, &r, p->name, &t);
 			free(p->constraint_text);
 			p->constraint_text = buf_detach(&t);
 		}
