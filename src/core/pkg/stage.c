@@ -114,7 +114,14 @@ static char *member_dest(struct staging *s, const char *m, bool *is_script)
 	char *base = NULL, *r = NULL;
 	*is_script = false;
 	if (strncmp(m, w->data_dir, dn) || m[dn] != '/') {
-		r = path_rel_join(s->e->libdir, m);
+		/* a member name is relative with no empty, "." or ".." part
+		 * (wheel_member_name_safe, or manifest_path_ok for a seal): joined
+		 * as it is, no normalising per member (issue 18) */
+		struct buf b = BUF_INIT;
+		buf_addstr(&b, s->e->libdir);
+		buf_addch(&b, '/');
+		buf_addstr(&b, m);
+		r = buf_detach(&b);
 		goto out;
 	}
 	const char *key = m + dn + 1;
