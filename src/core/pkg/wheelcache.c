@@ -41,14 +41,48 @@ static int cache_key(const char *path, struct buf *key)
  * lookup miss. */
 #define INDEX_MAGIC "cvenv-wheel-index 1"
 
+/* A decimal number (a printf per number showed in a warm install's
+ * profile: the index is formatted once per wheel to be compared). */
+static void add_num(struct buf *b, long long v, char sep)
+{
+	char t[24];
+	size_t i = sizeof(t);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	t[--i] = sep;
+	do
+		t[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		t[--i] = '-';
+	buf_add(b, t + i, sizeof(t) - i);
+}
+
+static void add_unum(struct buf *b, unsigned long long u, char sep)
+{
+	char t[24];
+	size_t i = sizeof(t);
+	t[--i] = sep;
+	do
+		t[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	buf_add(b, t + i, sizeof(t) - i);
+}
+
 static void index_format(struct buf *b, const char *abs, const struct os_file_id *id,
 			 const char *key)
 {
-	buf_addf(b, "%s\n%s\n%llu %llu %llu %lld %lld %lld %lld\n%s\n", INDEX_MAGIC, abs,
-		 (unsigned long long)id->dev, (unsigned long long)id->ino,
-		 (unsigned long long)id->size, (long long)id->mtime_sec,
-		 (long long)id->mtime_nsec, (long long)id->ctime_sec, (long long)id->ctime_nsec,
-		 key);
+	buf_addstr(b, INDEX_MAGIC "\n");
+	buf_addstr(b, abs);
+	buf_addch(b, '\n');
+	add_unum(b, (unsigned long long)id->dev, ' ');
+	add_unum(b, (unsigned long long)id->ino, ' ');
+	add_unum(b, (unsigned long long)id->size, ' ');
+	add_num(b, (long long)id->mtime_sec, ' ');
+	add_num(b, (long long)id->mtime_nsec, ' ');
+	add_num(b, (long long)id->ctime_sec, ' ');
+	add_num(b, (long long)id->ctime_nsec, '\n');
+	buf_addstr(b, key);
+	buf_addch(b, '\n');
 }
 
 static char *index_path(const struct install_env *e, const char *abs)
