@@ -14,6 +14,15 @@ SP=lib/python3.12/site-packages
 export CVENV_CACHE_DIR="$TRASH/cache"
 W=wh/demo-1.0-py3-none-any.whl
 
+# traced TRACE ARGS...: cvenv ARGS with its opens written to TRACE.
+# LeakSanitizer cannot run under ptrace: a traced run of a sanitizer build
+# (build-asan) leaves leak checking to the untraced runs.
+traced() {
+	t=$1
+	shift
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -e trace=open,openat -o "$t" "$CVENV_BIN" "$@"
+}
 # opened TRACE NAME: the traced run opened a file whose name ends in NAME
 opened() { grep -E "open(at)?\(.*$2\"" "$1" | grep -v ENOENT; }
 # tree ENV: every file of ENV's site-packages and bin with its content's hash
@@ -32,7 +41,7 @@ test_expect_success 'setup: the wheel read once (cold cache)' '
 
 test_expect_success 'a warm install opens no zip and makes the same env' '
 	cvenv create --without-pip -p "$py" e &&
-	strace -f -e trace=open,openat -o trace "$CVENV_BIN" install --venv e $W &&
+	traced trace install --venv e $W &&
 	opened trace sealed >/dev/null && ! opened trace .whl &&
 	tree e >actual && diff -u expect actual &&
 	test -x e/$SP/demo/run.sh && ! test -x e/$SP/demo/__init__.py && test -x e/bin/demog &&
@@ -50,13 +59,13 @@ test_expect_success 'Requires-Python and Requires-Dist come from the seal' '
 
 test_expect_success 'a seeded create opens no pip wheel once the cache is warm' '
 	cvenv create -p "$py" seed1 >/dev/null &&
-	strace -f -e trace=open,openat -o trace2 "$CVENV_BIN" create -p "$py" seed2 >/dev/null &&
+	traced trace2 create -p "$py" seed2 >/dev/null &&
 	! opened trace2 .whl && seed2/bin/python -m pip --version >/dev/null
 '
 
 test_expect_success '--verify-cache reads the wheel (its RECORD is the reference)' '
 	cvenv create --without-pip -p "$py" verify &&
-	strace -f -e trace=open,openat -o trace3 "$CVENV_BIN" install --venv verify --verify-cache $W &&
+	traced trace3 install --venv verify --verify-cache $W &&
 	opened trace3 .whl >/dev/null
 '
 
