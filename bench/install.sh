@@ -46,9 +46,17 @@ CV="$CVENV install --venv $W/env -r $W/req.txt --find-links $W/wh"
 "$CVENV" install --venv "$W/tpl-bare" --cache-dir "$W/warm" -r "$W/req.txt" --find-links "$W/wh" # fills the warm cache
 rm -rf "$W/tpl-bare/.cvenv" "$W/tpl-bare/lib"/*/site-packages/pkg* "$W/tpl-bare/bin"/pkg*
 
+# The link floor (bench/linkfloor.c): a finished env's tree made again with
+# mkdir/link/symlink only, beside the warm install in the same run.
+cc -O2 -o "$W/linkfloor" "$ROOT/bench/linkfloor.c"
+cp -a "$W/tpl-bare" "$W/done" && "$CVENV" install --venv "$W/done" --cache-dir "$W/warm" \
+	-r "$W/req.txt" --find-links "$W/wh" >/dev/null && rm -rf "$W/done/.cvenv"
+
 # Each run's env is moved aside, not deleted (bench/set-aside.sh says why).
 SA="sh $ROOT/bench/set-aside.sh $W/trash"
 hyperfine -N --runs "$RUNS" --export-json "$W/install.json" \
+	-n "link floor (bench/linkfloor.c)" --prepare "sh -c '$SA $W/env && sync'" \
+	"$W/linkfloor $W/done $W/env" \
 	-n "cvenv install (cold cache)" --prepare "sh -c '$SA $W/env $W/cold && cp -a $W/tpl-bare $W/env && sync'" \
 	"$CV --cache-dir $W/cold" \
 	-n "cvenv install (warm cache)" --prepare "sh -c '$SA $W/env && cp -a $W/tpl-bare $W/env && sync'" \
@@ -59,8 +67,10 @@ hyperfine -N --runs "$RUNS" --export-json "$W/install.json" \
 CPY=${CREATE_PY:-/usr/bin/python3.11}
 [ -x "$CPY" ] || CPY=$PY
 echo "create: $CPY, $($VE --version 2>/dev/null | cut -d' ' -f1-2)"
+"$CVENV" create -p "$CPY" "$W/seeded" >/dev/null
 hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$W/create.json" \
 	--prepare "sh -c '$SA $W/env && sync'" \
+	-n "link floor (bench/linkfloor.c)" "$W/linkfloor $W/seeded $W/env" \
 	-n "cvenv create (pip seeded)" "$CVENV create -p $CPY $W/env" \
 	-n "python -m venv" "$CPY -m venv $W/env" \
 	-n "virtualenv (app-data seeding)" "$VE --no-periodic-update -p $CPY $W/env"
@@ -74,6 +84,9 @@ for f, base in ((sys.argv[1], "pip install --no-index"), (sys.argv[2], None)):
         for k in r:
             if k != base:
                 print("  %-30s %8.1f ms   pip is %5.1fx slower" % (k, r[k] * 1000, r[base] / r[k]))
+        fl = r.get("link floor (bench/linkfloor.c)")
+        if fl:
+            print("  warm install / link floor: %.2fx" % (r["cvenv install (warm cache)"] / fl))
         print("  %-30s %8.1f ms" % (base, r[base] * 1000))
     else:
         c = r["cvenv create (pip seeded)"]

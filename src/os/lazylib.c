@@ -178,6 +178,8 @@ LAZY(libcrypto, int, EVP_Digest,
 LAZY(libcrypto, EVP_MD *, EVP_MD_fetch,
      (OSSL_LIB_CTX *ctx, const char *algorithm, const char *properties),
      (ctx, algorithm, properties), NULL)
+LAZY(libcrypto, int, OPENSSL_init_crypto, (uint64_t opts, const OPENSSL_INIT_SETTINGS *settings),
+     (opts, settings), 0)
 LAZY(libcrypto, EVP_MD_CTX *, EVP_MD_CTX_new, (void), (), NULL)
 LAZY_VOID(libcrypto, EVP_MD_CTX_free, (EVP_MD_CTX *ctx), (ctx), (void)0)
 LAZY(libcrypto, int, EVP_DigestInit_ex, (EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl),

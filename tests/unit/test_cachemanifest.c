@@ -51,7 +51,7 @@ static void refused(const char *text)
 		fail_msg("accepted: %s", text);
 }
 
-#define HEAD "cvenv-cache-entry 1\nkey " KEY "\n"
+#define HEAD "cvenv-cache-entry 2\nkey " KEY "\n"
 
 static void test_refused(void **state)
 {
@@ -62,9 +62,9 @@ static void test_refused(void **state)
 	refused("");
 	refused(HEAD);                                             /* no end: not complete */
 	refused(HEAD "end\nmore");                                 /* after the end */
-	refused("cvenv-cache-entry 2\nkey " KEY "\nend\n");       /* another format */
-	refused("cvenv-cache-entry 1\nkey 0123\nend\n");           /* short key */
-	refused("cvenv-cache-entry 1\nkey " "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\nend\n");
+	refused("cvenv-cache-entry 3\nkey " KEY "\nend\n");       /* another format */
+	refused("cvenv-cache-entry 2\nkey 0123\nend\n");           /* short key */
+	refused("cvenv-cache-entry 2\nkey " "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\nend\n");
 	refused(HEAD "444 1 2 3.4 sha256=x ../b\nend\n");          /* leaves the entry */
 	refused(HEAD "444 1 2 3.4 sha256=x /etc/passwd\nend\n");
 	refused(HEAD "444 1 2 3.4 sha256=x a//b\nend\n");
@@ -83,6 +83,116 @@ static void test_refused(void **state)
 	assert_int_equal(manifest_parse(nul, sizeof(nul) - 1, &m), -1);
 }
 
+/* The wheel block (issue 18): everything an install needs of the wheel, so
+ * that a cache hit never opens the zip. */
+static struct manifest_info *sample_info(void)
+{
+	struct manifest_info *in = manifest_info_new();
+	in->dist_info = xstrdup("my_pkg-1.0.dist-info");
+	in->name = xstrdup("My.Pkg");
+	in->version = xstrdup("1.0+local");
+	in->requires_python = xstrdup(">=3.8, <4");
+	strvec_push(&in->requires_dist, "dep>=1; extra == 'x y'");
+	strvec_push(&in->requires_dist, "odd%\x01\x7f\xc3\xa9");
+	in->wheel_version[0] = 1;
+	in->wheel_version[1] = 0;
+	in->root_is_purelib = true;
+	in->eps.v = xcalloc(2, sizeof(*in->eps.v));
+	in->eps.v[0] = (struct entry_point){ xstrdup("tool"), xstrdup("my_pkg.cli"),
+					     xstrdup("main"), false };
+	in->eps.v[1] = (struct entry_point){ xstrdup("gui-tool"), xstrdup("my_pkg"), xstrdup(""),
+					     true };
+	in->eps.n = 2;
+	return in;
+}
+
+static void test_info_roundtrip(void **state)
+{
+	struct manifest m = sample(), again = MANIFEST_INIT;
+	struct buf t = BUF_INIT;
+	m.info = sample_info();
+	manifest_format(&m, &t);
+	assert_non_null(strstr(t.ptr, "requires-python >=3.8,%20<4\n"));
+	assert_non_null(strstr(t.ptr, "odd%25%01%7F\xc3\xa9\n"));
+	assert_non_null(strstr(t.ptr, "entry-point gui gui-tool my_pkg \n"));
+	assert_int_equal(manifest_parse(t.ptr, t.len, &again), 0);
+	assert_non_null(again.info);
+	assert_int_equal(again.n, 2);
+	const struct manifest_info *a = again.info, *b = m.info;
+	assert_string_equal(a->dist_info, b->dist_info);
+	assert_string_equal(a->name, b->name);
+	assert_string_equal(a->version, b->version);
+	assert_string_equal(a->requires_python, b->requires_python);
+	assert_int_equal(a->requires_dist.n, 2);
+	assert_string_equal(a->requires_dist.v[0], b->requires_dist.v[0]);
+	assert_string_equal(a->requires_dist.v[1], b->requires_dist.v[1]);
+	assert_int_equal(a->wheel_version[0], 1);
+	assert_true(a->root_is_purelib);
+	assert_int_equal(a->eps.n, 2);
+	assert_string_equal(a->eps.v[0].module, "my_pkg.cli");
+	assert_string_equal(a->eps.v[1].attr, "");
+	assert_true(a->eps.v[1].gui);
+	assert_false(a->eps.v[0].gui);
+	manifest_free(&again);
+	/* without Requires-Python, Requires-Dist or entry points */
+	free(m.info->requires_python);
+	m.info->requires_python = NULL;
+	strvec_clear(&m.info->requires_dist);
+	entry_points_free(&m.info->eps);
+	buf_reset(&t);
+	manifest_format(&m, &t);
+	assert_int_equal(manifest_parse(t.ptr, t.len, &again), 0);
+	assert_null(again.info->requires_python);
+	assert_int_equal(again.info->requires_dist.n, 0);
+	assert_int_equal(again.info->eps.n, 0);
+	manifest_free(&again);
+	manifest_free(&m);
+	buf_free(&t);
+}
+
+#define INFO "dist-info p-1.dist-info\nname p\nversion 1\n"
+#define TAIL "wheel-version 1 0\nroot-is-purelib 1\n"
+
+static void test_info_refused(void **state)
+{
+	struct manifest m = MANIFEST_INIT;
+	const char ok[] = HEAD INFO "requires-dist a\n" TAIL "entry-point console t m f\nend\n";
+	assert_int_equal(manifest_parse(ok, sizeof(ok) - 1, &m), 0);
+	assert_non_null(m.info);
+	manifest_free(&m);
+	/* format 1 (before the wheel block) still reads, without a block */
+	const char v1[] = "cvenv-cache-entry 1\nkey " KEY "\n444 1 2 3.4 sha256=x a\nend\n";
+	assert_int_equal(manifest_parse(v1, sizeof(v1) - 1, &m), 0);
+	assert_null(m.info);
+	manifest_free(&m);
+	refused("cvenv-cache-entry 1\nkey " KEY "\n" INFO TAIL "end\n"); /* no block in 1 */
+	refused(HEAD "name p\nversion 1\n" TAIL "end\n");               /* no dist-info */
+	refused(HEAD "dist-info p-1.dist-info\nversion 1\n" TAIL "end\n"); /* no name */
+	refused(HEAD INFO "end\n");                                       /* no wheel-version */
+	refused(HEAD INFO "wheel-version 1 0\nend\n");                    /* no purelib */
+	refused(HEAD INFO TAIL TAIL "end\n");                              /* twice */
+	refused(HEAD INFO "requires-dist a\nrequires-python >3\n" TAIL "end\n"); /* order */
+	refused(HEAD "dist-info p-1.dist-info\nname \nversion 1\n" TAIL "end\n"); /* empty */
+	refused(HEAD INFO "requires-dist a b\n" TAIL "end\n");           /* raw space */
+	refused(HEAD INFO "requires-dist a\tb\n" TAIL "end\n");         /* raw control */
+	refused(HEAD INFO "requires-dist a%41\n" TAIL "end\n");          /* needless escape */
+	refused(HEAD INFO "requires-dist a%2\n" TAIL "end\n");           /* short escape */
+	refused(HEAD INFO "requires-dist a%2g\n" TAIL "end\n");
+	refused(HEAD INFO "requires-dist a%0a\n" TAIL "end\n");          /* lower-case hex */
+	refused(HEAD INFO "requires-dist a%00\n" TAIL "end\n");          /* NUL */
+	refused(HEAD INFO "wheel-version 1\nroot-is-purelib 1\nend\n");
+	refused(HEAD INFO "wheel-version 1 0 0\nroot-is-purelib 1\nend\n");
+	refused(HEAD INFO "wheel-version 1 9999999\nroot-is-purelib 1\nend\n"); /* too big */
+	refused(HEAD INFO "wheel-version -1 0\nroot-is-purelib 1\nend\n");
+	refused(HEAD INFO "wheel-version 1 0\nroot-is-purelib 2\nend\n");
+	refused(HEAD INFO TAIL "entry-point shell t m f\nend\n");        /* unknown kind */
+	refused(HEAD INFO TAIL "entry-point console t m\nend\n");         /* a field short */
+	refused(HEAD INFO TAIL "entry-point console  m f\nend\n");        /* empty name */
+	refused(HEAD INFO TAIL "entry-point console t  f\nend\n");        /* empty module */
+	refused(HEAD INFO TAIL "entry-point console t m f g\nend\n");     /* raw space in attr */
+	refused(HEAD INFO TAIL "444 1 2 3.4 sha256=x a\nentry-point console t m f\nend\n");
+}
+
 static void test_path_ok(void **state)
 {
 	assert_true(manifest_path_ok("a"));
@@ -98,6 +208,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_info_roundtrip),
+		cmocka_unit_test(test_info_refused),
 		cmocka_unit_test(test_path_ok),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

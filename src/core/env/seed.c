@@ -9,6 +9,7 @@
 #include "core/std/pep440.h"
 #include "core/env/seed.h"
 #include "core/pkg/wheel.h"
+#include "core/pkg/wheelcache.h"
 #include "os/fs.h"
 #include "os/link.h"
 #include "util/buf.h"
@@ -128,7 +129,7 @@ int seed_install(const struct interp *ip, const char *env_dir, const char *final
 	bool tz = os_tz_pin();
 	for (size_t i = 0; i < paths.n && i < 2 && !r; i++) {
 		ws[i] = xcalloc(1, sizeof(*ws[i]));
-		if (wheel_open(paths.v[i], ws[i]) < 0) {
+		if (wheelcache_open_wheel(&e, paths.v[i], ws[i]) < 0) {
 			free(ws[i]);
 			ws[i] = NULL;
 			r = -1;

@@ -4,7 +4,8 @@
 #include "core/pkg/cachemanifest.h"
 #include "util/buf.h"
 
-#define MAGIC "cvenv-cache-entry 1\n"
+#define MAGIC "cvenv-cache-entry 2\n"
+#define MAGIC_1 "cvenv-cache-entry 1\n" /* before issue 18: no wheel block */
 
 bool manifest_path_ok(const char *p)
 {
@@ -48,10 +49,82 @@ void manifest_sort(struct manifest *m)
 		qsort(m->rows, m->n, sizeof(*m->rows), row_cmp);
 }
 
+struct manifest_info *manifest_info_new(void)
+{
+	struct manifest_info *info = xcalloc(1, sizeof(*info));
+	strvec_init(&info->requires_dist);
+	return info;
+}
+
+void manifest_info_free(struct manifest_info *info)
+{
+	if (!info)
+		return;
+	free(info->dist_info);
+	free(info->name);
+	free(info->version);
+	free(info->requires_python);
+	strvec_clear(&info->requires_dist);
+	entry_points_free(&info->eps);
+	free(info);
+}
+
+/* The bytes a <text> escapes (see cachemanifest.h). */
+static bool escaped(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f || c == '%';
+}
+
+static void add_text(struct buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (escaped(*p)) {
+			buf_addch(out, '%');
+			buf_addch(out, hex[*p >> 4]);
+			buf_addch(out, hex[*p & 15]);
+		} else {
+			buf_addch(out, (char)*p);
+		}
+}
+
+static void add_field(struct buf *out, const char *key, const char *value)
+{
+	buf_addstr(out, key);
+	buf_addch(out, ' ');
+	add_text(out, value);
+	buf_addch(out, '\n');
+}
+
+static void format_info(const struct manifest_info *in, struct buf *out)
+{
+	add_field(out, "dist-info", in->dist_info);
+	add_field(out, "name", in->name);
+	add_field(out, "version", in->version);
+	if (in->requires_python)
+		add_field(out, "requires-python", in->requires_python);
+	for (size_t i = 0; i < in->requires_dist.n; i++)
+		add_field(out, "requires-dist", in->requires_dist.v[i]);
+	buf_addf(out, "wheel-version %d %d\nroot-is-purelib %d\n", in->wheel_version[0],
+		 in->wheel_version[1], in->root_is_purelib ? 1 : 0);
+	for (size_t i = 0; i < in->eps.n; i++) {
+		const struct entry_point *ep = &in->eps.v[i];
+		buf_addstr(out, ep->gui ? "entry-point gui " : "entry-point console ");
+		add_text(out, ep->name);
+		buf_addch(out, ' ');
+		add_text(out, ep->module);
+		buf_addch(out, ' ');
+		add_text(out, ep->attr);
+		buf_addch(out, '\n');
+	}
+}
+
 void manifest_format(const struct manifest *m, struct buf *out)
 {
 	buf_addstr(out, MAGIC);
 	buf_addf(out, "key %s\n", m->key);
+	if (m->info)
+		format_info(m->info, out);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct manifest_row *r = &m->rows[i];
 		buf_addf(out, "%o %llu %llu %lld.%09lld %s %s\n", r->mode,
@@ -84,6 +157,7 @@ void manifest_free(struct manifest *m)
 		free(m->rows[i].hash);
 	}
 	free(m->rows);
+	manifest_info_free(m->info);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -147,6 +221,137 @@ static bool parse_row(struct cursor *c, struct manifest_row *r)
 	return manifest_path_ok(r->path);
 }
 
+static int unhex(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes n bytes of a <text>; NULL unless it is spelled exactly as
+ * add_text() spells some value (no NUL, no raw escaped byte, upper-case
+ * hex), and not empty unless may_be_empty. */
+static char *take_text(const char *s, size_t n, bool may_be_empty)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '%') {
+			int hi = i + 2 < n ? unhex(s[i + 1]) : -1, lo = hi >= 0 ? unhex(s[i + 2]) : -1;
+			c = (unsigned char)(hi * 16 + lo);
+			if (hi < 0 || lo < 0 || !c || !escaped(c))
+				goto bad;
+			i += 2;
+		} else if (escaped(c)) {
+			goto bad;
+		}
+		buf_addch(&b, (char)c);
+	}
+	if (!b.len && !may_be_empty)
+		goto bad;
+	if (!b.ptr)
+		return xstrdup("");
+	return buf_detach(&b);
+bad:
+	buf_free(&b);
+	return NULL;
+}
+
+/* A line "<key> <text>": *out receives the value (false: another line,
+ * or a bad value; the cursor then stays). */
+static bool take_field(struct cursor *c, const char *key, char **out)
+{
+	struct cursor at = *c;
+	const char *line;
+	size_t n, kn = strlen(key);
+	if (!take_line(&at, &line, &n) || n <= kn || memcmp(line, key, kn) || line[kn] != ' ' ||
+	    !(*out = take_text(line + kn + 1, n - kn - 1, false)))
+		return false;
+	*c = at;
+	return true;
+}
+
+static bool take_small(const char **p, const char *end, char stop, int *out)
+{
+	int v = 0;
+	const char *s = *p;
+	while (*p < end && **p >= '0' && **p <= '9' && *p - s < 6)
+		v = v * 10 + (*(*p)++ - '0');
+	if (*p == s || *p >= end || **p != stop)
+		return false;
+	(*p)++;
+	*out = v;
+	return true;
+}
+
+/* "entry-point <kind> <name> <module> <attr>" */
+static bool take_entry_point(struct cursor *c, struct entry_points *eps)
+{
+	struct cursor at = *c;
+	const char *line, *f[4];
+	size_t n, fn[4];
+	if (!take_line(&at, &line, &n) || n < 12 || memcmp(line, "entry-point ", 12))
+		return false;
+	const char *p = line + 12, *end = line + n;
+	for (int i = 0; i < 4; i++) {
+		const char *sp = i < 3 ? memchr(p, ' ', (size_t)(end - p)) : end;
+		if (!sp)
+			return false;
+		f[i] = p;
+		fn[i] = (size_t)(sp - p);
+		p = sp + (i < 3);
+	}
+	bool gui = fn[0] == 3 && !memcmp(f[0], "gui", 3);
+	if (!gui && (fn[0] != 7 || memcmp(f[0], "console", 7)))
+		return false;
+	struct entry_point ep = { take_text(f[1], fn[1], false), take_text(f[2], fn[2], false),
+				  take_text(f[3], fn[3], true), gui };
+	if (!ep.name || !ep.module || !ep.attr) {
+		free(ep.name);
+		free(ep.module);
+		free(ep.attr);
+		return false;
+	}
+	eps->v = xrealloc(eps->v, (eps->n + 1) * sizeof(*eps->v));
+	eps->v[eps->n++] = ep;
+	*c = at;
+	return true;
+}
+
+/* The wheel block, when the seal has one (it starts with "dist-info "). */
+static bool parse_info(struct cursor *c, struct manifest_info **out)
+{
+	if (c->end - c->p < 10 || memcmp(c->p, "dist-info ", 10))
+		return true;
+	struct manifest_info *in = manifest_info_new();
+	const char *line;
+	size_t n;
+	char *v = NULL;
+	bool ok = take_field(c, "dist-info", &in->dist_info) && take_field(c, "name", &in->name) &&
+		  take_field(c, "version", &in->version);
+	if (ok && !take_field(c, "requires-python", &in->requires_python))
+		in->requires_python = NULL;
+	while (ok && take_field(c, "requires-dist", &v))
+		strvec_push_take(&in->requires_dist, v);
+	ok = ok && take_line(c, &line, &n) && n > 14 && !memcmp(line, "wheel-version ", 14);
+	if (ok) {
+		/* line[n] is the line's '\n' (take_line found it): the second stop */
+		const char *p = line + 14, *end = line + n + 1;
+		ok = take_small(&p, end, ' ', &in->wheel_version[0]) &&
+		     take_small(&p, end, '\n', &in->wheel_version[1]) && p == end;
+	}
+	ok = ok && take_line(c, &line, &n) && n == 17 && !memcmp(line, "root-is-purelib ", 16) &&
+	     (line[16] == '0' || line[16] == '1');
+	if (ok)
+		in->root_is_purelib = line[16] == '1';
+	while (ok && take_entry_point(c, &in->eps))
+		;
+	if (!ok) {
+		manifest_info_free(in);
+		return false;
+	}
+	*out = in;
+	return true;
+}
+
 static bool parse_key(struct cursor *c, char key[65])
 {
 	const char *line;
@@ -167,10 +372,11 @@ int manifest_parse(const char *text, size_t len, struct manifest *out)
 	struct manifest m = MANIFEST_INIT;
 	size_t mn = strlen(MAGIC);
 	int r = -1;
-	if (len < mn || memcmp(text, MAGIC, mn))
+	bool v1 = len >= mn && !memcmp(text, MAGIC_1, mn);
+	if (len < mn || (memcmp(text, MAGIC, mn) && !v1))
 		goto out;
 	c.p += mn;
-	if (!parse_key(&c, m.key))
+	if (!parse_key(&c, m.key) || (!v1 && !parse_info(&c, &m.info)))
 		goto out;
 	while (c.end - c.p != 4 || memcmp(c.p, "end\n", 4)) {
 		struct manifest_row row = { 0 };

@@ -1,25 +1,45 @@
 /* The seal of a wheel-cache entry: <entry>/sealed, written last, lists the
- * entry's key and, for each file, the state it was left in when it was
- * written (permission bits, size, inode, mtime) and its RECORD hash. A use of
- * the entry compares each file's lstat with its row (the cheap check) and
- * each row's hash with the wheel's RECORD; --verify-cache re-hashes.
+ * entry's key, what an install needs to know of the wheel (so that a cache
+ * hit never opens the zip, issue 18) and, for each file, the state it was
+ * left in when it was written (permission bits, size, inode, mtime) and its
+ * RECORD hash. A use of the entry compares each file's lstat with its row
+ * (the cheap check); --verify-cache re-hashes against the wheel's own RECORD.
  *
- *   cvenv-cache-entry 1
+ *   cvenv-cache-entry 2
  *   key <64 lowercase hex digits>
+ *   dist-info <text>               \
+ *   name <text>                     | the wheel block (optional: absent,
+ *   version <text>                  | the entry is still usable, but only
+ *   requires-python <text>          | with the wheel opened); exactly this
+ *   requires-dist <text>            | order, requires-python at most once,
+ *   ...                             | requires-dist and entry-point any
+ *   wheel-version <major> <minor>   | number of times
+ *   root-is-purelib <0 or 1>        |
+ *   entry-point <console|gui> <name> <module> <attr>   (attr may be empty)
+ *   ...                            /
  *   <mode octal> <size> <inode> <mtime sec>.<mtime nsec> <hash> <path>
  *   ...
  *   end
  *
+ * A <text> has every byte up to 0x20, 0x7f and '%' written as %XX (two
+ * upper-case hex digits), and nothing else escaped: one spelling per value,
+ * no NUL. The name, version and dist-info are not empty; the rows list every
+ * installable member but the wheel's RECORD (which the install writes anew).
  * Rows are sorted by path (byte order, no duplicates); a path is relative,
  * with no empty, "." or ".." component and no control character; the hash
- * holds no space. Pure functions (no I/O); the parser reports nothing: a seal
- * that does not parse only means an unsealed entry.
+ * holds no space. A seal of format 1 (cvenv before issue 18: the same
+ * without the wheel block) is still read: its entry is checked as before,
+ * and serves installs that open the wheel. Pure functions (no I/O); the
+ * parser reports nothing: a seal that does not parse only means an unsealed
+ * entry.
  *
  * Ownership: a struct manifest owns its rows; manifest_free() releases them. */
 #ifndef CVENV_CACHEMANIFEST_H
 #define CVENV_CACHEMANIFEST_H
 
 #include "util/common.h"
+#include "util/strvec.h"
+#include "core/pkg/scripts.h"
 
 struct buf;
 
@@ -31,13 +51,26 @@ struct manifest_row {
 	int64_t mtime_sec, mtime_nsec;
 };
 
+/* What an install needs from the wheel itself (its METADATA, WHEEL and
+ * entry_points.txt), as the wheel said when the entry was filled. */
+struct manifest_info {
+	char *dist_info;       /* "foo-1.0.dist-info" */
+	char *name, *version;  /* METADATA's */
+	char *requires_python; /* NULL when absent */
+	struct strvec requires_dist;
+	int wheel_version[2];
+	bool root_is_purelib;
+	struct entry_points eps;
+};
+
 struct manifest {
 	char key[65];
 	struct manifest_row *rows;
 	size_t n, cap;
+	struct manifest_info *info; /* NULL: the seal has no wheel block */
 };
 
-#define MANIFEST_INIT { { 0 }, NULL, 0, 0 }
+#define MANIFEST_INIT { { 0 }, NULL, 0, 0, NULL }
 
 /* Parses a seal; -1 (nothing reported) when it is not one. */
 int manifest_parse(const char *text, size_t len, struct manifest *out);
@@ -51,5 +84,8 @@ const struct manifest_row *manifest_find(const struct manifest *m, const char *p
 /* True for a path the seal may hold (see above). */
 bool manifest_path_ok(const char *path);
 void manifest_free(struct manifest *m);
+/* A new empty wheel block (strvec and entry points initialised). */
+struct manifest_info *manifest_info_new(void);
+void manifest_info_free(struct manifest_info *info);
 
 #endif

@@ -206,10 +206,17 @@ static int check_requires_python(const struct install_env *e, const struct wheel
 
 long install_tag_rank(struct install_env *e, const struct wheel_name *wn)
 {
-	struct strvec pure = STRVEC_INIT;
-	pure_tags(e, &pure);
+	/* the pure tags of the last env asked about, made once: a rank per
+	 * wheel and per candidate of the wheelhouses (issue 18) */
+	static struct strvec pure = STRVEC_INIT;
+	static int made_for[3] = { -1, -1, -1 };
+	int key[3] = { e->v.major, e->v.minor, e->v.pypy };
+	if (memcmp(key, made_for, sizeof(key))) {
+		strvec_clear(&pure);
+		pure_tags(e, &pure);
+		memcpy(made_for, key, sizeof(key));
+	}
 	long rank = tags_wheel_rank(&pure, wn);
-	strvec_clear(&pure);
 	if (rank >= 0)
 		return 100000 + rank; /* after every platform-specific tag */
 	if (install_need_interp(e) < 0)

@@ -11,6 +11,7 @@
 #include "core/pkg/record.h"
 #include "core/pkg/requirements.h"
 #include "core/pkg/wheel.h"
+#include "core/pkg/wheelcache.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -102,7 +103,7 @@ static int open_and_add(struct plan *p, const char *path, bool requested, bool d
 			const struct strvec *extras)
 {
 	struct wheel *w = xcalloc(1, sizeof(*w));
-	if (wheel_open(path, w) < 0) {
+	if (wheelcache_open_wheel(p->e, path, w) < 0) {
 		free(w);
 		return -1;
 	}

@@ -1,6 +1,7 @@
 /* RECORD reading and writing, and the hashes it carries (see record.h). */
 #include "util/common.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "core/pkg/record.h"
@@ -257,6 +258,12 @@ struct record_hash *record_hash_new(const char *algo)
 		i++;
 	if (i == ARRAY_SIZE(hash_names))
 		return NULL;
+	/* RECORD hashes need no configured provider: reading openssl.cnf
+	 * (and all it loads) cost more than the hashing of a warm install */
+	static bool inited;
+	if (!inited)
+		(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	inited = true;
 	if (!fetched[i])
 		fetched[i] = EVP_MD_fetch(NULL, hash_names[i], NULL);
 	struct record_hash *h = spare;

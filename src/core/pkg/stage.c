@@ -3,6 +3,7 @@
 
 #include <zip.h>
 
+#include "core/pkg/cachemanifest.h"
 #include "core/pkg/distinfo.h"
 #include "core/env/env_owned.h"
 #include "core/pkg/record.h"
@@ -113,7 +114,14 @@ static char *member_dest(struct staging *s, const char *m, bool *is_script)
 	char *base = NULL, *r = NULL;
 	*is_script = false;
 	if (strncmp(m, w->data_dir, dn) || m[dn] != '/') {
-		r = path_rel_join(s->e->libdir, m);
+		/* a member name is relative with no empty, "." or ".." part
+		 * (wheel_member_name_safe, or manifest_path_ok for a seal): joined
+		 * as it is, no normalising per member (issue 18) */
+		struct buf b = BUF_INIT;
+		buf_addstr(&b, s->e->libdir);
+		buf_addch(&b, '/');
+		buf_addstr(&b, m);
+		r = buf_detach(&b);
 		goto out;
 	}
 	const char *key = m + dn + 1;
@@ -342,56 +350,118 @@ static int cache_lacks(struct staging *s, const char *entry, const char *m)
 	return r;
 }
 
-/* Stages one member from a cache entry: linked (or copied) into the stage. */
-static int stage_member_cached(struct staging *s, const char *entry, const char *m)
+/* What linking a cached member needs: its RECORD hash and size, and the
+ * mode it is placed with. */
+struct cached_member {
+	const char *m, *hash;
+	uint64_t size;
+	mode_t mode;
+};
+
+/* The facts of member m of a wheel opened from its zip: RECORD's (the entry
+ * was verified against it when it was made, so RECORD's size is the
+ * file's: no stat per file on the warm path) and the zip's mode. */
+static int zip_member_facts(struct staging *s, const char *entry, const char *m,
+			    struct cached_member *cm)
+{
+	struct wheel *w = s->w;
+	const struct record_row *row = record_find(&w->record, m);
+	char *end = NULL;
+	cm->m = m;
+	cm->hash = row ? row->hash : "";
+	cm->size = row && row->size[0] ? strtoull(row->size, &end, 10) : 0;
+	if (!row || !row->hash[0])
+		return cache_lacks(s, entry, m);
+	if (!end || *end) {
+		struct os_file_id id;
+		char *src = path_join(entry, m);
+		int r = os_file_id(src, &id);
+		free(src);
+		if (r < 0)
+			return cache_lacks(s, entry, m);
+		cm->size = id.size;
+	}
+	cm->mode = stage_member_mode(w, zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS));
+	return 0;
+}
+
+/* Stages one member from a cache entry: linked (or copied) into the stage.
+ * src and dst are the caller's buffers: the entry's files/ and the stage's
+ * new/ directory, truncated back to their length on return. */
+static int stage_member_cached(struct staging *s, const char *entry, struct buf *src,
+			       struct buf *dst, const struct cached_member *cm)
 {
 	struct wheel *w = s->w;
 	bool is_script;
-	char *rel = member_dest(s, m, &is_script);
+	char *rel = member_dest(s, cm->m, &is_script);
 	if (!rel)
 		return -1;
-	const struct record_row *row = record_find(&w->record, m);
-	char *src = path_join(entry, m);
-	char *dst = path_join(s->t->newdir, rel);
-	char *dir = os_dirname(dst);
-	struct os_file_id id;
-	/* the entry was verified against RECORD when it was made, so RECORD's
-	 * size is the file's: no stat per file on the warm path */
-	char *end = NULL;
-	unsigned long long size = row && row->size[0] ? strtoull(row->size, &end, 10) : 0;
-	bool sized = end && !*end;
+	size_t sn = src->len, dn = dst->len;
+	buf_addstr(src, cm->m);
+	buf_addstr(dst, rel);
 	int r = 0;
-	if (!row || !row->hash[0] || (!sized && os_file_id(src, &id) < 0)) {
-		r = cache_lacks(s, entry, m);
-	} else if (is_script) {
+	if (is_script) {
 		struct buf data = BUF_INIT;
-		if (os_read_file(src, MAX_SCRIPT, &data) < 0)
-			r = error("cannot read '%s': %s", src, strerror(errno));
+		if (os_read_file(src->ptr, MAX_SCRIPT, &data) < 0)
+			r = error("cannot read '%s': %s", src->ptr, strerror(errno));
 		else
-			r = stage_script(s, rel, row->hash, &data);
+			r = stage_script(s, rel, cm->hash, &data);
 		buf_free(&data);
-	} else {
-		enum os_link_mode used;
-		zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
-		if (ensure_dir(&s->made, dir) < 0 ||
-		    os_link_file(src, dst, stage_member_mode(w, idx), s->e->link_mode, &used) < 0) {
-			if (errno == ENOENT && !os_exists(src))
-				r = cache_lacks(s, entry, m);
-			else if (errno == EEXIST)
-				r = error("wheel '%s' installs '%s' twice", w->path, rel);
-			else
-				r = error("cannot link '%s' from the cache: %s", dst, strerror(errno));
-		} else {
-			note_file(s, rel, row->hash, sized ? (size_t)size : (size_t)id.size);
-			/* a file system without reflinks: do not try again per file */
-			if (s->e->link_mode == OS_LINK_AUTO && used != OS_LINK_CLONE)
-				s->e->link_mode = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
-		}
+		goto out;
 	}
-	free(dir);
-	free(dst);
-	free(src);
+	enum os_link_mode used;
+	char *slash = strrchr(dst->ptr + dn, '/');
+	if (slash) /* the member's directory, made once per run (ensure_dir) */
+		*slash = '\0';
+	r = slash ? ensure_dir(&s->made, dst->ptr) : 0;
+	if (slash)
+		*slash = '/';
+	if (r < 0 || os_link_file(src->ptr, dst->ptr, cm->mode, s->e->link_mode, &used) < 0) {
+		if (errno == ENOENT && !os_exists(src->ptr))
+			r = cache_lacks(s, entry, cm->m);
+		else if (errno == EEXIST)
+			r = error("wheel '%s' installs '%s' twice", w->path, rel);
+		else
+			r = error("cannot link '%s' from the cache: %s", dst->ptr, strerror(errno));
+	} else {
+		note_file(s, rel, cm->hash, (size_t)cm->size);
+		/* a file system without reflinks: do not try again per file */
+		if (s->e->link_mode == OS_LINK_AUTO && used != OS_LINK_CLONE)
+			s->e->link_mode = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
+	}
+out:
+	buf_setlen(src, sn);
+	buf_setlen(dst, dn);
 	free(rel);
+	return r;
+}
+
+/* Every member (RECORD aside) from the cache entry: the seal's rows for a
+ * wheel opened from its seal (no zip), else the wheel's members. */
+static int stage_members_cached(struct staging *s, const char *entry, const char *rec_member)
+{
+	struct wheel *w = s->w;
+	struct buf src = BUF_INIT, dst = BUF_INIT;
+	int r = 0;
+	buf_addstr(&src, entry);
+	buf_addch(&src, '/');
+	buf_addstr(&dst, s->t->newdir);
+	buf_addch(&dst, '/');
+	size_t n = w->seal ? w->seal->n : w->members.n;
+	for (size_t i = 0; i < n && !r; i++) {
+		struct cached_member cm = { NULL, NULL, 0, 0 };
+		if (w->seal) {
+			const struct manifest_row *row = &w->seal->rows[i];
+			cm = (struct cached_member){ row->path, row->hash, row->size,
+						     row->mode & 0111 ? 0755 : 0644 };
+		} else if (!strcmp(w->members.v[i], rec_member) ||
+			   (r = zip_member_facts(s, entry, w->members.v[i], &cm)) < 0) {
+			continue;
+		}
+		r = stage_member_cached(s, entry, &src, &dst, &cm);
+	}
+	buf_free(&src);
+	buf_free(&dst);
 	return r;
 }
 
@@ -512,11 +582,13 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct installed_dis
 	rec_member = xstrfmt("%s/RECORD", w->dist_info);
 	if (e->cache_dir)
 		r = wheelcache_entry(e, w, &entry);
-	for (size_t i = 0; i < w->members.n && !r; i++) {
+	if (!r && entry)
+		r = stage_members_cached(&s, entry, rec_member);
+	for (size_t i = 0; i < w->members.n && !r && !entry; i++) {
 		const char *m = w->members.v[i];
 		if (!strcmp(m, rec_member))
 			continue;
-		r = entry ? stage_member_cached(&s, entry, m) : stage_member(&s, m);
+		r = stage_member(&s, m);
 	}
 	if (!r)
 		r = stage_signatures(&s);

@@ -185,12 +185,53 @@ out:
 	return r;
 }
 
+/* The new directories moved in whole, sorted (byte order) so that "is rel
+ * beneath one of them" costs a binary search per parent of rel, not a scan
+ * of them all per added file (quadratic in a large install, issue 18). */
+static int cmp_prefix(const char *unit, const char *p, size_t n)
+{
+	int c = strncmp(unit, p, n);
+	return c ? c : unit[n] ? 1 : 0;
+}
+
+static bool has_unit(const struct strvec *units, const char *p, size_t n, size_t *at)
+{
+	size_t lo = 0, hi = units->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_prefix(units->v[mid], p, n);
+		if (!c) {
+			*at = mid;
+			return true;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return false;
+}
+
 static bool under_any(const struct strvec *units, const char *rel)
 {
-	for (size_t i = 0; i < units->n; i++)
-		if (path_is_under(rel, units->v[i], false))
+	size_t at;
+	for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/'))
+		if (has_unit(units, rel, (size_t)(s - rel), &at))
 			return true;
 	return false;
+}
+
+static void add_unit(struct strvec *units, char *unit)
+{
+	size_t at;
+	if (has_unit(units, unit, strlen(unit), &at)) {
+		free(unit);
+		return;
+	}
+	strvec_push_take(units, unit);
+	memmove(&units->v[at + 1], &units->v[at], (units->n - 1 - at) * sizeof(*units->v));
+	units->v[at] = unit;
 }
 
 static char *journal_path(const struct install_env *e)
@@ -367,7 +408,7 @@ int txn_commit(struct txn *t)
 		char *unit = new_unit(t, t->adds.v[i]);
 		if (unit) {
 			add_step(t, STEP_ADD, unit);
-			strvec_push_take(&units, unit);
+			add_unit(&units, unit);
 			continue;
 		}
 		char *dst = path_join(t->e->v.dir, t->adds.v[i]);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <zip.h>
 
+#include "core/pkg/cachemanifest.h"
 #include "core/pkg/wheel.h"
 #include "core/std/metadata.h"
 #include "util/buf.h"
@@ -476,7 +477,7 @@ static int sort_members(struct wheel *w)
 	return 0;
 }
 
-int wheel_open(const char *path, struct wheel *w)
+void wheel_init(struct wheel *w, const char *path)
 {
 	memset(w, 0, sizeof(*w));
 	w->path = xstrdup(path);
@@ -484,6 +485,11 @@ int wheel_open(const char *path, struct wheel *w)
 	strvec_init(&w->requires_dist);
 	strvec_init(&w->signatures);
 	strvec_init(&w->wrappers);
+}
+
+int wheel_open(const char *path, struct wheel *w)
+{
+	wheel_init(w, path);
 	w->metadata = xcalloc(1, sizeof(*w->metadata));
 	buf_init(w->metadata);
 	if (wheel_name_parse(path, &w->wn) < 0) {
@@ -529,5 +535,9 @@ void wheel_close(struct wheel *w)
 	strvec_clear(&w->wrappers);
 	entry_points_free(&w->eps);
 	record_free(&w->record);
+	if (w->seal) {
+		manifest_free(w->seal);
+		free(w->seal);
+	}
 	memset(w, 0, sizeof(*w));
 }

@@ -35,6 +35,7 @@ void wheel_name_tags(const struct wheel_name *wn, struct buf *out);
 
 
 struct zip;
+struct manifest;
 
 struct wheel {
 	char *path;             /* the archive's path, as given */
@@ -58,6 +59,11 @@ struct wheel {
 	 * (EP, EP.exe, EP-script.py, EP.pya): skipped, as pip skips them, for
 	 * the launcher written from the entry point */
 	struct strvec wrappers;
+	/* Opened from its cache entry's seal (wheelcache_open), not from the
+	 * zip: zip, metadata, record and members are then empty, and the seal's
+	 * rows (every member but RECORD, with hash, size and mode) stand for
+	 * them. NULL for a wheel opened by wheel_open(). */
+	struct manifest *seal;
 };
 
 /* Opens and validates a wheel: every member name safe, exactly one .dist-info
@@ -67,6 +73,9 @@ struct wheel {
  * first problem (naming the wheel) and returns -1; *w is then already freed. */
 int wheel_open(const char *path, struct wheel *w);
 void wheel_close(struct wheel *w);
+/* An empty wheel of path (nothing read), for wheelcache_open(); wheel_close()
+ * releases it. */
+void wheel_init(struct wheel *w, const char *path);
 
 /* Reads one member into out (at most max bytes). */
 int wheel_read_member(const struct wheel *w, const char *member, size_t max, struct buf *out);

@@ -4,6 +4,7 @@
 #include <zip.h>
 
 #include "core/pkg/cachemanifest.h"
+#include "core/std/metadata.h"
 #include "core/pkg/record.h"
 #include "core/pkg/stage.h"
 #include "core/pkg/wheel.h"
@@ -40,14 +41,48 @@ static int cache_key(const char *path, struct buf *key)
  * lookup miss. */
 #define INDEX_MAGIC "cvenv-wheel-index 1"
 
+/* A decimal number (a printf per number showed in a warm install's
+ * profile: the index is formatted once per wheel to be compared). */
+static void add_num(struct buf *b, long long v, char sep)
+{
+	char t[24];
+	size_t i = sizeof(t);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	t[--i] = sep;
+	do
+		t[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		t[--i] = '-';
+	buf_add(b, t + i, sizeof(t) - i);
+}
+
+static void add_unum(struct buf *b, unsigned long long u, char sep)
+{
+	char t[24];
+	size_t i = sizeof(t);
+	t[--i] = sep;
+	do
+		t[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	buf_add(b, t + i, sizeof(t) - i);
+}
+
 static void index_format(struct buf *b, const char *abs, const struct os_file_id *id,
 			 const char *key)
 {
-	buf_addf(b, "%s\n%s\n%llu %llu %llu %lld %lld %lld %lld\n%s\n", INDEX_MAGIC, abs,
-		 (unsigned long long)id->dev, (unsigned long long)id->ino,
-		 (unsigned long long)id->size, (long long)id->mtime_sec,
-		 (long long)id->mtime_nsec, (long long)id->ctime_sec, (long long)id->ctime_nsec,
-		 key);
+	buf_addstr(b, INDEX_MAGIC "\n");
+	buf_addstr(b, abs);
+	buf_addch(b, '\n');
+	add_unum(b, (unsigned long long)id->dev, ' ');
+	add_unum(b, (unsigned long long)id->ino, ' ');
+	add_unum(b, (unsigned long long)id->size, ' ');
+	add_num(b, (long long)id->mtime_sec, ' ');
+	add_num(b, (long long)id->mtime_nsec, ' ');
+	add_num(b, (long long)id->ctime_sec, ' ');
+	add_num(b, (long long)id->ctime_nsec, '\n');
+	buf_addstr(b, key);
+	buf_addch(b, '\n');
 }
 
 static char *index_path(const struct install_env *e, const char *abs)
@@ -233,6 +268,14 @@ struct check {
 	long files;
 };
 
+/* The file's lstat is what the seal's row recorded when it was written. */
+static bool row_matches(const struct manifest_row *sr, const struct os_lstat *st)
+{
+	return st->kind == OS_KIND_FILE && !(st->mode & 0222) && sr->size == st->size &&
+	       sr->mode == st->mode && sr->ino == st->ino && sr->mtime_sec == st->mtime_sec &&
+	       sr->mtime_nsec == st->mtime_nsec;
+}
+
 /* One member: what the wheel's RECORD says, the seal says and the file is
  * agree (the file re-hashed when c->full). */
 static bool member_sound(struct check *c, const char *m)
@@ -249,9 +292,7 @@ static bool member_sound(struct check *c, const char *m)
 		return false;
 	if (row->size[0] && strtoull(row->size, NULL, 10) != st.size)
 		return false;
-	if (c->seal.key[0] &&
-	    (!sr || strcmp(sr->hash, row->hash) || sr->size != st.size || sr->mode != st.mode ||
-	     sr->ino != st.ino || sr->mtime_sec != st.mtime_sec || sr->mtime_nsec != st.mtime_nsec))
+	if (c->seal.key[0] && (!sr || strcmp(sr->hash, row->hash) || !row_matches(sr, &st)))
 		return false;
 	return !c->full || hash_matches(c->path.ptr, row->hash);
 }
@@ -296,6 +337,48 @@ static int seal_row(struct manifest *seal, const char *path, const char *m, cons
 	return 0;
 }
 
+/* The seal's wheel block: what an install needs of w. */
+static struct manifest_info *info_of(const struct wheel *w)
+{
+	struct manifest_info *in = manifest_info_new();
+	in->dist_info = xstrdup(w->dist_info);
+	in->name = xstrdup(w->meta_name);
+	in->version = xstrdup(w->meta_version);
+	in->requires_python = w->requires_python ? xstrdup(w->requires_python) : NULL;
+	for (size_t i = 0; i < w->requires_dist.n; i++)
+		strvec_push(&in->requires_dist, w->requires_dist.v[i]);
+	in->wheel_version[0] = w->wheel_version[0];
+	in->wheel_version[1] = w->wheel_version[1];
+	in->root_is_purelib = w->root_is_purelib;
+	in->eps.v = xcalloc(w->eps.n + 1, sizeof(*in->eps.v));
+	for (size_t i = 0; i < w->eps.n; i++) {
+		const struct entry_point *ep = &w->eps.v[i];
+		in->eps.v[i] = (struct entry_point){ xstrdup(ep->name), xstrdup(ep->module),
+						     xstrdup(ep->attr), ep->gui };
+	}
+	in->eps.n = w->eps.n;
+	return in;
+}
+
+/* The seal's text; with the wheel block when the wheel has no signature
+ * files (those are read from the zip) and the block reads back (a value
+ * the format cannot hold, an empty Requires-Dist say, leaves it out: the
+ * entry then serves installs that open the wheel). */
+static void seal_text(struct manifest *seal, const struct wheel *w, struct buf *text)
+{
+	struct manifest back = MANIFEST_INIT;
+	if (!w->signatures.n)
+		seal->info = info_of(w);
+	manifest_format(seal, text);
+	if (seal->info && manifest_parse(text->ptr, text->len, &back) < 0) {
+		manifest_info_free(seal->info);
+		seal->info = NULL;
+		buf_reset(text);
+		manifest_format(seal, text);
+	}
+	manifest_free(&back);
+}
+
 /* Every member (RECORD aside) into tmp/files, read-only, then the seal. */
 static int fill_temp(struct wheel *w, const char *tmp, const char *key, const char *rec_member)
 {
@@ -325,7 +408,7 @@ static int fill_temp(struct wheel *w, const char *tmp, const char *key, const ch
 	if (!r) {
 		memcpy(seal.key, key, 65);
 		manifest_sort(&seal);
-		manifest_format(&seal, &text);
+		seal_text(&seal, w, &text);
 		buf_setlen(&path, 0);
 		buf_addf(&path, "%s/sealed", tmp);
 		if (os_write_new(path.ptr, text.ptr, text.len, 0444) < 0)
@@ -377,6 +460,21 @@ static int discard_entry(const char *wheels, const char *entry)
 	return r;
 }
 
+/* Best effort: a sound entry whose seal has no wheel block (format 1, from
+ * cvenv before issue 18) gets one, so that its next use opens no zip. The
+ * new seal replaces the old in one rename; its rows are the ones just
+ * checked. */
+static void upgrade_seal(struct manifest *seal, const struct wheel *w, const char *entry)
+{
+	struct buf text = BUF_INIT;
+	char *sp = path_join(entry, "sealed");
+	seal_text(seal, w, &text);
+	if (seal->info)
+		(void)os_write_atomic(sp, text.ptr, text.len, 0444, false);
+	buf_free(&text);
+	free(sp);
+}
+
 /* The entry for key when it is sound (checked as e asks), else NULL; a
  * damaged one is discarded (warned about). */
 static char *entry_checked(struct install_env *e, struct wheel *w, const char *wheels,
@@ -393,6 +491,8 @@ static char *entry_checked(struct install_env *e, struct wheel *w, const char *w
 		*r = discard_entry(wheels, entry);
 		free(entry);
 		entry = NULL;
+	} else if (c.seal.key[0] && !c.seal.info && !w->signatures.n) {
+		upgrade_seal(&c.seal, w, entry);
 	}
 	manifest_free(&c.seal);
 	buf_free(&c.path);
@@ -409,16 +509,148 @@ void wheelcache_key_of(const char *files, struct buf *key)
 		buf_add(key, start, (size_t)(end - start));
 }
 
+/* ---- a cache hit without the zip (issue 18) ---------------------------- */
+
+/* Whether every file of a sealed entry is as its row says: one lstat each,
+ * the paths built in one buffer. */
+static bool seal_sound(const struct manifest *seal, const char *entry)
+{
+	struct buf path = BUF_INIT;
+	struct os_lstat st;
+	bool ok = true;
+	buf_addstr(&path, entry);
+	buf_addstr(&path, "/files/");
+	size_t base = path.len;
+	for (size_t i = 0; i < seal->n && ok; i++) {
+		buf_setlen(&path, base);
+		buf_addstr(&path, seal->rows[i].path);
+		ok = os_lstat(path.ptr, &st) == 0 && row_matches(&seal->rows[i], &st);
+	}
+	buf_free(&path);
+	return ok;
+}
+
+static bool same_project(const char *a, size_t an, const char *b)
+{
+	char *x = name_canonicalize_n(a, an), *y = name_canonicalize_n(b, strlen(b));
+	bool r = !strcmp(x, y);
+	free(x);
+	free(y);
+	return r;
+}
+
+/* Moves the seal's wheel block into w, with the checks wheel_open() makes
+ * on the same facts: one project named by the file name, the .dist-info
+ * and METADATA, a Wheel-Version up to 1.x. False: open the wheel. */
+static bool take_info(struct wheel *w, struct manifest_info *in)
+{
+	size_t dn = strlen(in->dist_info);
+	const char *dash = strchr(in->dist_info, '-');
+	if (!dash || dn <= 10 || strcmp(in->dist_info + dn - 10, ".dist-info") ||
+	    strchr(in->dist_info, '/') || !wheel_member_name_safe(in->dist_info) ||
+	    !same_project(in->dist_info, (size_t)(dash - in->dist_info), w->wn.name) ||
+	    !same_project(in->name, strlen(in->name), w->wn.name) || in->wheel_version[0] > 1)
+		return false;
+	if (in->wheel_version[0] == 1 && in->wheel_version[1] > 0)
+		warning("wheel '%s' has Wheel-Version %d.%d, newer than 1.0", w->path,
+			in->wheel_version[0], in->wheel_version[1]);
+	w->dist_info = in->dist_info;
+	w->data_dir = xstrfmt("%.*s.data", (int)(dn - 10), in->dist_info);
+	w->meta_name = in->name;
+	w->meta_version = in->version;
+	w->requires_python = in->requires_python;
+	strvec_clear(&w->requires_dist);
+	w->requires_dist = in->requires_dist;
+	w->wheel_version[0] = in->wheel_version[0];
+	w->wheel_version[1] = in->wheel_version[1];
+	w->root_is_purelib = in->root_is_purelib;
+	w->eps = in->eps;
+	memset(in, 0, sizeof(*in));
+	strvec_init(&in->requires_dist);
+	return true;
+}
+
+int wheelcache_open(struct install_env *e, const char *path, struct wheel *w)
+{
+	struct os_file_id id;
+	struct buf key = BUF_INIT, text = BUF_INIT, quiet = BUF_INIT;
+	struct manifest *seal = xcalloc(1, sizeof(*seal));
+	char *abs = NULL, *sp = NULL;
+	int r = 0;
+	if (!e->cache_dir || e->verify_cache || !(abs = os_abspath(path)) ||
+	    os_file_id(abs, &id) < 0 || !index_lookup(e, abs, &id, &key))
+		goto out;
+	sp = xstrfmt("%s/" WHEELS "/%s/sealed", e->cache_dir, key.ptr);
+	if (os_read_file(sp, MAX_SEAL, &text) < 0 || manifest_parse(text.ptr, text.len, seal) < 0 ||
+	    strcmp(seal->key, key.ptr) || !seal->info)
+		goto out;
+	wheel_init(w, path);
+	struct buf *saved = error_capture;
+	error_capture = &quiet; /* a bad name: wheel_open() says so */
+	bool named = wheel_name_parse(path, &w->wn) == 0;
+	error_capture = saved;
+	if (!named || !take_info(w, seal->info)) {
+		wheel_close(w);
+		goto out;
+	}
+	w->seal = seal;
+	seal = NULL;
+	r = 1;
+out:
+	if (seal) {
+		manifest_free(seal);
+		free(seal);
+	}
+	buf_free(&quiet);
+	buf_free(&key);
+	buf_free(&text);
+	free(sp);
+	free(abs);
+	return r;
+}
+
+int wheelcache_open_wheel(struct install_env *e, const char *path, struct wheel *w)
+{
+	if (wheelcache_open(e, path, w) == 1)
+		return 0;
+	return wheel_open(path, w);
+}
+
+/* A wheel opened from its seal whose entry turns out damaged: warned about,
+ * discarded, and the wheel opened for real (to fill the entry again). */
+static int reopen(struct wheel *w, const char *wheels, const char *entry)
+{
+	warning("the cache entry of '%s' is damaged: removed, unpacking the wheel again", w->path);
+	char *path = xstrdup(w->path);
+	int r = discard_entry(wheels, entry);
+	wheel_close(w);
+	if (wheel_open(path, w) < 0)
+		r = -1;
+	free(path);
+	return r;
+}
+
 int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 {
 	struct buf key = BUF_INIT;
 	char *abs = os_abspath(w->path);
 	char *wheels = path_join(e->cache_dir, WHEELS);
-	char *entry = NULL, *rec_member = xstrfmt("%s/RECORD", w->dist_info);
+	char *entry = NULL, *rec_member = NULL;
 	struct os_file_id id;
 	bool have_id = abs && os_file_id(abs, &id) == 0;
 	int r = 0;
 	*files = NULL;
+	if (w->seal) {
+		entry = path_join(wheels, w->seal->key);
+		if (seal_sound(w->seal, entry))
+			goto out;
+		r = reopen(w, wheels, entry);
+		free(entry);
+		entry = NULL;
+		if (r < 0)
+			goto out;
+	}
+	rec_member = xstrfmt("%s/RECORD", w->dist_info);
 	if (have_id && index_lookup(e, abs, &id, &key) &&
 	    (entry = entry_checked(e, w, wheels, key.ptr, rec_member, &r)))
 		goto out;

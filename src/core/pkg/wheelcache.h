@@ -13,6 +13,10 @@
  * be there. A bad entry is removed (with a warning) and unpacked again: it is
  * never linked. See docs/security/cache.md.
  *
+ * A wheel opened from its seal (w->seal) is checked against that seal
+ * alone, one lstat per file; a damaged entry is discarded and the wheel
+ * opened from its zip (*w replaced) to fill it again.
+ *
  * Ownership: the returned path is the caller's to free. */
 #ifndef CVENV_WHEELCACHE_H
 #define CVENV_WHEELCACHE_H
@@ -21,6 +25,19 @@
 
 struct wheel;
 struct buf;
+
+/* Opens the wheel at path from its cache entry, without reading the zip
+ * (issue 18): the index maps the file's identity (path, device, inode,
+ * size, mtime, ctime) to a key, and that entry's seal holds what an install
+ * needs (see cachemanifest.h), checked as wheel_open() checks the same
+ * facts. Returns 1 with *w filled (w->seal set; wheelcache_entry() then
+ * checks every file against the seal before anything is linked), or 0
+ * (nothing reported) when there is no cache, --verify-cache was given, or
+ * no sound seal with a wheel block is found: then open the wheel. */
+int wheelcache_open(struct install_env *e, const char *path, struct wheel *w);
+/* wheelcache_open(), else wheel_open(): how install and seeding open a
+ * wheel. Returns 0, or -1 (reported by wheel_open()). */
+int wheelcache_open_wheel(struct install_env *e, const char *path, struct wheel *w);
 
 /* Makes sure the wheel is unpacked, verified and sealed in e's cache:
  * unpacked into a private temp directory, then renamed into place in one
