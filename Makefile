@@ -17,7 +17,7 @@
 VERSION   := 0.1.0
 CC        ?= cc
 BUILD     ?= build
-PKGS      := jansson libcrypto libzip
+PKGS      := jansson libcrypto libzip libcurl zlib
 TEST_PKGS := cmocka
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))

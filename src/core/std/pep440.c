@@ -591,9 +591,7 @@ bool pep440_spec_contains(const struct pep440_spec *sp, const struct pep440_vers
 	return false;
 }
 
-/* A clause that names a pre-release with an inclusive operator lets
- * pre-releases match the whole set (PEP 440, "Handling of pre-releases"). */
-static bool spec_wants_prereleases(const struct pep440_spec *sp)
+bool pep440_spec_wants_prereleases(const struct pep440_spec *sp)
 {
 	switch (sp->op) {
 	case PEP440_OP_EQ:
@@ -620,7 +618,7 @@ bool pep440_specset_contains(const struct pep440_specset *ss, const struct pep44
 	if (pep440_is_prerelease(v)) {
 		bool allow = pre == PEP440_PRERELEASES_ALLOW;
 		for (size_t i = 0; pre == PEP440_PRERELEASES_DEFAULT && i < ss->n && !allow; i++)
-			allow = spec_wants_prereleases(&ss->items[i]);
+			allow = pep440_spec_wants_prereleases(&ss->items[i]);
 		if (!allow)
 			return false;
 	}

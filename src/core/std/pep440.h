@@ -87,6 +87,10 @@ void pep440_specset_free(struct pep440_specset *ss);
 enum pep440_prereleases { PEP440_PRERELEASES_DEFAULT, PEP440_PRERELEASES_ALLOW,
 			  PEP440_PRERELEASES_DENY };
 
+/* A clause that names a pre-release with an inclusive operator (==, ===,
+ * >=, <=, ~=) lets pre-releases match the whole set (PEP 440, "Handling of
+ * pre-releases"). */
+bool pep440_spec_wants_prereleases(const struct pep440_spec *sp);
 bool pep440_spec_contains(const struct pep440_spec *sp, const struct pep440_version *v);
 bool pep440_specset_contains(const struct pep440_specset *ss, const struct pep440_version *v,
 			     enum pep440_prereleases pre);
