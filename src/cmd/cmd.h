@@ -50,4 +50,14 @@ int cmd_parse(const struct command *c, int argc, const char **argv, int *exit_co
  * reporting a malformed value (a usage error). (cmd/envconfig.c) */
 int cmd_config_from_env(void);
 
+/* Fills the environment's part of an index client's configuration: the CA
+ * bundle (opt_cert, else PIP_CERT, else SSL_CERT_FILE), SSL_CERT_DIR, the
+ * client certificate (opt_client_cert, else PIP_CLIENT_CERT) and TMPDIR.
+ * The strings point into the environment or the options. (cmd/indexenv.c) */
+struct index_config;
+void cmd_index_config_env(struct index_config *cfg, const char *opt_cert,
+			  const char *opt_client_cert);
+/* The netrc file: $NETRC, else ~/.netrc (a new string), or NULL. */
+char *cmd_netrc_path(void);
+
 #endif

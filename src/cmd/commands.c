@@ -14,6 +14,7 @@ extern const struct command command_list;
 extern const struct command command_install;
 extern const struct command command_uninstall;
 extern const struct command command_debug_tags;
+extern const struct command command_debug_index;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
@@ -26,6 +27,7 @@ const struct command *const commands[] = {
 	&command_help,
 	&command_completion,
 	&command_debug_tags,
+	&command_debug_index,
 	NULL,
 };
 

@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <curl/curl.h>
 #include <strings.h>
 #include <time.h>
@@ -23,6 +24,7 @@ struct http_session {
 	struct http_request *delayed; /* waiting for a retry's due time */
 	size_t running;
 	uint64_t bytes;
+	struct http_request **active; /* the running ones, max_parallel slots */
 };
 
 static uint64_t now_ms(void)
@@ -60,6 +62,7 @@ struct http_session *http_session_new(const struct http_options *o, struct buf *
 		s->o.retries = 3;
 	if (!s->o.max_parallel)
 		s->o.max_parallel = 16;
+	s->active = xcalloc((size_t)s->o.max_parallel, sizeof(*s->active));
 	curl_multi_setopt(m, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)s->o.max_parallel);
 	return s;
@@ -74,7 +77,9 @@ static void clear_response(struct http_request *r)
 	free(r->last_modified);
 	free(r->cache_control);
 	free(r->content_range);
+	free(r->effective_url);
 	r->content_type = r->etag = r->last_modified = r->cache_control = r->content_range = NULL;
+	r->effective_url = NULL;
 	r->status = 0;
 	r->total_size = -1;
 	r->received = 0;
@@ -100,7 +105,17 @@ void http_session_free(struct http_session *s)
 	if (!s)
 		return;
 	/* unfinished transfers are abandoned: their requests are the callers' */
+	for (int i = 0; i < s->o.max_parallel; i++) {
+		struct http_request *r = s->active[i];
+		if (!r)
+			continue;
+		curl_multi_remove_handle(s->multi, r->easy);
+		curl_easy_cleanup(r->easy);
+		curl_slist_free_all(r->headers);
+		r->easy = r->headers = NULL;
+	}
 	curl_multi_cleanup(s->multi);
+	free(s->active);
 	free(s);
 }
 
@@ -259,6 +274,11 @@ static int start(struct http_session *s, struct http_request *r)
 	r->attempts++;
 	if (curl_multi_add_handle(s->multi, e) != CURLM_OK)
 		return -1;
+	for (int i = 0; i < s->o.max_parallel; i++)
+		if (!s->active[i]) {
+			s->active[i] = r;
+			break;
+		}
 	s->running++;
 	return 0;
 }
@@ -321,6 +341,9 @@ static void done_transfer(struct http_session *s, CURL *e, CURLcode rc)
 	curl_easy_getinfo(e, CURLINFO_PRIVATE, &priv);
 	r = (struct http_request *)(void *)priv;
 	curl_multi_remove_handle(s->multi, e);
+	for (int i = 0; i < s->o.max_parallel; i++)
+		if (s->active[i] == r)
+			s->active[i] = NULL;
 	s->running--;
 	curl_slist_free_all(r->headers);
 	r->headers = NULL;
@@ -344,7 +367,10 @@ static void done_transfer(struct http_session *s, CURL *e, CURLcode rc)
 		s->delayed = r;
 		return;
 	}
-	const char *ct = NULL;
+	const char *ct = NULL, *eff = NULL;
+	curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &eff);
+	free(r->effective_url);
+	r->effective_url = eff ? xstrdup(eff) : NULL;
 	curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct);
 	free(r->content_type);
 	r->content_type = ct ? header_value(ct, strlen(ct)) : NULL;
@@ -377,6 +403,11 @@ int http_run(struct http_session *s, struct http_request *until)
 		start_waiting(s);
 		if (until ? until->finished : !s->running && !s->waiting && !s->delayed)
 			return 0;
+		if (!s->running && !s->waiting && !s->delayed) {
+			buf_addstr(&until->why, "the request was never queued");
+			until->failed = true;
+			return -1;
+		}
 		int still = 0;
 		CURLMcode mc = curl_multi_perform(s->multi, &still);
 		if (mc != CURLM_OK)
@@ -410,6 +441,31 @@ failed:
 		buf_addstr(&until->why, "the HTTP session failed");
 	}
 	return -1;
+}
+
+int http_tmpfile(const char *dir, char **path)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		unsigned char rnd[8];
+		os_random(rnd, sizeof(rnd));
+		char *p = xstrfmt("%s/.tmp-%02x%02x%02x%02x%02x%02x%02x%02x", dir, rnd[0], rnd[1],
+				  rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+		int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd >= 0) {
+			*path = p;
+			return fd;
+		}
+		free(p);
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int http_tmpfile_close(int fd)
+{
+	return close(fd);
 }
 
 uint64_t http_bytes(const struct http_session *s)

@@ -48,6 +48,7 @@ struct http_request {
 	struct buf body;
 	struct buf why;
 	char *content_type, *etag, *last_modified, *cache_control, *content_range;
+	char *effective_url; /* after redirects (relative links resolve against it) */
 	int64_t total_size; /* from Content-Range ".../N", -1: unknown */
 	uint64_t received;
 
@@ -74,6 +75,12 @@ void http_add(struct http_session *s, struct http_request *r);
 int http_run(struct http_session *s, struct http_request *r);
 /* Frees what the session put in r (body, headers, why); r can be reused. */
 void http_request_release(struct http_request *r);
+
+/* Creates a new file for a download in dir, opened for writing (mode
+ * 0644, O_EXCL, close-on-exec); *path gets its name. -1 with errno. */
+int http_tmpfile(const char *dir, char **path);
+/* Closes a file of http_tmpfile; -1 with errno when the data did not reach it. */
+int http_tmpfile_close(int fd);
 
 /* Bytes received so far by all transfers. */
 uint64_t http_bytes(const struct http_session *s);

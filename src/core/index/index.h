@@ -72,6 +72,7 @@ struct index_config {
 	int retries;            /* on 5xx, 429 and connection errors; <0: none, 0: 3 */
 	int max_parallel;       /* 0: 16 */
 	bool progress;          /* show a progress line on stderr (a TTY) */
+	const char *tmp_dir;    /* downloads without a cache go under it; NULL: /tmp */
 };
 
 /* Zeroes cfg with empty vectors; release frees the vectors (index_urls,

@@ -537,11 +537,8 @@ int page_parse_html(const char *page_url, const char *origin, const char *text, 
 	return parse_html(page_url, origin, text, len, p, v ? v : &local, NULL, NULL);
 }
 
-/* The project of a distribution file name, or false when it is neither a
- * wheel nor an sdist of name. */
-static bool file_of_project(const char *filename, const void *arg)
+bool page_file_of_project(const char *filename, const char *name)
 {
-	const char *name = arg;
 	static const char *const exts[] = { ".whl", ".tar.gz", ".zip" };
 	bool dist = false;
 	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
@@ -568,10 +565,15 @@ static bool file_of_project(const char *filename, const void *arg)
 	return r;
 }
 
+static bool keep_link(const char *filename, const void *arg)
+{
+	return page_file_of_project(filename, arg);
+}
+
 int page_parse_links(const char *page_url, const char *origin, const char *name,
 		     const char *text, size_t len, struct index_project *p, struct buf *why)
 {
-	return parse_html(page_url, origin, text, len, p, NULL, file_of_project, name);
+	return parse_html(page_url, origin, text, len, p, NULL, keep_link, name);
 }
 
 /* ---- JSON ---- */

@@ -39,7 +39,8 @@ struct page_version {
 };
 
 /* Parses a page into p's files (appended; origin set to origin). p->found is
- * set. page_url resolves relative links. */
+ * set. page_url resolves relative links. p must be empty or filled only by
+ * these parsers (its files array grows by doubling). */
 int page_parse_html(const char *page_url, const char *origin, const char *text, size_t len,
 		    struct index_project *p, struct page_version *v, struct buf *why);
 int page_parse_json(const char *page_url, const char *origin, const char *text, size_t len,
@@ -52,6 +53,10 @@ int page_check_version(const struct page_version *v, struct buf *why);
  * name (canonical compare) are added; name NULL keeps every wheel/sdist. */
 int page_parse_links(const char *page_url, const char *origin, const char *name,
 		     const char *text, size_t len, struct index_project *p, struct buf *why);
+
+/* True when filename is a wheel or sdist (.tar.gz, .zip) of the project
+ * name (any spelling); name NULL: of any project. */
+bool page_file_of_project(const char *filename, const char *name);
 
 /* Frees the files of p (and p->name); p is left empty. */
 void index_project_release(struct index_project *p);

@@ -1,0 +1,1150 @@
+/* The index client (see index.h): project pages, metadata and downloads as
+ * jobs on one HTTP session, with the HTTP cache under <cache>/http-v1.
+ *
+ * Cache layout (every file written to a temp name and renamed in, so
+ * concurrent runs see whole entries; every entry checked on use):
+ *   http-v1/pages/<sha256 of URL and Accept>     page entries (httpcache.h)
+ *   http-v1/metadata/<wheel sha256>.entry        METADATA per file hash
+ *   wheel-files-v1/<sha256>/<filename>           wheels, content-addressed
+ * The page key is made from the URL without its credentials. */
+#include "util/common.h"
+
+#include <time.h>
+
+#include "core/index/httpcache.h"
+#include "core/index/index.h"
+#include "core/index/page.h"
+#include "core/index/url.h"
+#include "core/index/zipdir.h"
+#include "core/pkg/record.h"
+#include "core/std/metadata.h"
+#include "core/pkg/wheel.h"
+#include "os/fs.h"
+#include "os/http.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#define ACCEPT_SIMPLE                                                                  \
+	"application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, " \
+	"text/html;q=0.01"
+#define MAX_PAGE (64u << 20)
+#define MAX_METADATA (16u << 20)
+#define MAX_WHEEL (4096ull << 20)
+
+enum job_kind { JOB_PAGE, JOB_META, JOB_DOWNLOAD };
+
+/* A page of one source for one project (or a find-links page). */
+struct page_job {
+	struct index_client *c;
+	char *url;       /* with credentials */
+	char *cache_key; /* path of the cache entry, or NULL */
+	struct http_request req;
+	bool started, finished, failed, not_found;
+	struct buf why;
+	struct buf body; /* the page text */
+	char *base;      /* URL relative links resolve against */
+	char *content_type;
+	struct httpcache_entry cached;
+	struct buf cached_text;
+};
+
+struct project_slot {
+	char *name; /* canonical */
+	struct page_job **pages; /* one per index (NULL: not asked yet) */
+	bool done;
+	bool failed;
+	struct index_project p;
+};
+
+enum meta_step { META_PEP658, META_TAIL, META_CD, META_MEMBER, META_FULL };
+
+struct file_job {
+	struct index_client *c;
+	const struct index_file *f;
+	enum job_kind kind;
+	enum meta_step step;
+	struct http_request req;
+	bool started, finished, failed;
+	struct buf why;
+	struct buf result;   /* METADATA text */
+	char *path;          /* the downloaded wheel */
+	char *tmp;           /* download temp file */
+	int fd;
+	struct zipdir_member zm;
+	uint64_t total;
+	char range[64];
+	char *meta_url;
+	struct file_job *next;
+};
+
+struct find_link {
+	char *entry;        /* as configured */
+	char *dir;          /* a local directory, or NULL */
+	struct page_job *page; /* an http(s) or file:// page */
+};
+
+struct index_client {
+	struct index_config cfg;
+	char *cache_dir;
+	char *tmpdir; /* downloads without a cache */
+	struct http_session *http;
+	struct project_slot **projects;
+	size_t nprojects;
+	struct file_job *files; /* metadata and download jobs */
+	struct find_link *links;
+	size_t nlinks;
+	struct index_stats stats;
+};
+
+void index_config_init(struct index_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strvec_init(&cfg->index_urls);
+	strvec_init(&cfg->find_links);
+}
+
+void index_config_release(struct index_config *cfg)
+{
+	strvec_clear(&cfg->index_urls);
+	strvec_clear(&cfg->find_links);
+}
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---- cache files ---- */
+
+static int sha256_hex(const void *data, size_t len, struct buf *hex)
+{
+	struct record_hash *h = record_hash_new("sha256");
+	if (!h)
+		return -1;
+	record_hash_update(h, data, len);
+	return record_hash_finish_hex(h, hex);
+}
+
+/* The URL without its userinfo (cache keys and cache entries hold no
+ * credentials). */
+static char *url_strip_userinfo(const char *url)
+{
+	const char *s = strstr(url, "://");
+	if (!s)
+		return xstrdup(url);
+	const char *a = s + 3;
+	size_t alen = strcspn(a, "/?#");
+	const char *at = NULL;
+	for (size_t i = 0; i < alen; i++)
+		if (a[i] == '@')
+			at = a + i;
+	if (!at)
+		return xstrdup(url);
+	return xstrfmt("%.*s%s", (int)(a - url), url, at + 1);
+}
+
+static char *cache_path(struct index_client *c, const char *sub, const char *key)
+{
+	if (!c->cache_dir)
+		return NULL;
+	return xstrfmt("%s/http-v1/%s/%s", c->cache_dir, sub, key);
+}
+
+/* Stores body in an entry at path (temp + rename); failures only warn: the
+ * cache is an optimisation. */
+static void cache_store(const char *path, const struct httpcache_entry *e, const char *body,
+			size_t len)
+{
+	struct buf text = BUF_INIT;
+	if (!path || httpcache_format(&text, e, body, len) < 0)
+		goto out;
+	char *dir = os_dirname(path);
+	if (os_mkdir_p(dir, 0755) < 0 || os_write_atomic(path, text.ptr, text.len, 0644, false) < 0)
+		warning("cannot write the HTTP cache entry '%s': %s", path, strerror(errno));
+	free(dir);
+out:
+	buf_free(&text);
+}
+
+/* Reads and checks the entry at path; false when absent or bad (a bad
+ * entry is removed with a warning). */
+static bool cache_load(const char *path, const char *url, struct buf *text,
+		       struct httpcache_entry *e)
+{
+	if (!path || os_read_file(path, MAX_PAGE + HTTPCACHE_MAX_HEADER, text) < 0)
+		return false;
+	struct buf why = BUF_INIT;
+	bool ok = httpcache_parse(text->ptr, text->len, e, &why) == 0;
+	if (ok && url && strcmp(e->url, url)) {
+		httpcache_entry_release(e);
+		ok = false;
+	} else if (!ok) {
+		warning("ignoring the HTTP cache entry '%s': %s", path, why.ptr);
+		(void)os_unlink(path);
+	}
+	buf_free(&why);
+	return ok;
+}
+
+/* ---- client ---- */
+
+static void copy_str(const char **dst, const char *src)
+{
+	*dst = src ? xstrdup(src) : NULL;
+}
+
+struct index_client *index_client_new(const struct index_config *cfg)
+{
+	struct index_client *c = xcalloc(1, sizeof(*c));
+	index_config_init(&c->cfg);
+	strvec_pushv(&c->cfg.index_urls, (const char *const *)cfg->index_urls.v);
+	strvec_pushv(&c->cfg.find_links, (const char *const *)cfg->find_links.v);
+	c->cfg.strategy = cfg->strategy;
+	c->cfg.offline = cfg->offline;
+	c->cfg.refresh = cfg->refresh;
+	c->cfg.progress = cfg->progress;
+	copy_str(&c->cfg.ca_file, cfg->ca_file);
+	copy_str(&c->cfg.ca_dir, cfg->ca_dir);
+	copy_str(&c->cfg.client_cert, cfg->client_cert);
+	copy_str(&c->cfg.netrc_file, cfg->netrc_file);
+	copy_str(&c->cfg.tmp_dir, cfg->tmp_dir);
+	c->cache_dir = cfg->cache_dir ? xstrdup(cfg->cache_dir) : NULL;
+	struct http_options ho = {
+		.ca_file = c->cfg.ca_file,
+		.ca_dir = c->cfg.ca_dir,
+		.client_cert = c->cfg.client_cert,
+		.netrc_file = c->cfg.netrc_file,
+		.connect_timeout_s = cfg->connect_timeout_s,
+		.stall_timeout_s = cfg->timeout_s,
+		.retries = cfg->retries,
+		.max_parallel = cfg->max_parallel,
+	};
+	struct buf why = BUF_INIT;
+	c->http = http_session_new(&ho, &why);
+	if (!c->http) {
+		error("%s", why.ptr);
+		buf_free(&why);
+		index_client_free(c);
+		return NULL;
+	}
+	buf_free(&why);
+	c->nlinks = c->cfg.find_links.n;
+	c->links = xcalloc(c->nlinks + 1, sizeof(*c->links));
+	for (size_t i = 0; i < c->nlinks; i++) {
+		const char *fl = c->cfg.find_links.v[i];
+		c->links[i].entry = xstrdup(fl);
+		char *path = starts_with(fl, "file:") ? url_to_path(fl) : NULL;
+		if (!path && !strstr(fl, "://"))
+			path = os_abspath(fl);
+		if (path && os_is_dir(path))
+			c->links[i].dir = path;
+		else
+			free(path);
+	}
+	return c;
+}
+
+static void page_job_free(struct page_job *j)
+{
+	if (!j)
+		return;
+	http_request_release(&j->req);
+	free(j->url);
+	free(j->cache_key);
+	buf_free(&j->why);
+	buf_free(&j->body);
+	free(j->base);
+	free(j->content_type);
+	httpcache_entry_release(&j->cached);
+	buf_free(&j->cached_text);
+	free(j);
+}
+
+void index_client_free(struct index_client *c)
+{
+	if (!c)
+		return;
+	/* the session first: it may still point at requests of jobs */
+	http_session_free(c->http);
+	for (size_t i = 0; i < c->nprojects; i++) {
+		struct project_slot *s = c->projects[i];
+		for (size_t k = 0; k < c->cfg.index_urls.n; k++)
+			page_job_free(s->pages[k]);
+		free(s->pages);
+		free(s->name);
+		index_project_release(&s->p);
+		free(s);
+	}
+	free(c->projects);
+	while (c->files) {
+		struct file_job *j = c->files;
+		c->files = j->next;
+		http_request_release(&j->req);
+		buf_free(&j->why);
+		buf_free(&j->result);
+		if (j->fd >= 0)
+			http_tmpfile_close(j->fd);
+		if (j->tmp)
+			(void)os_unlink(j->tmp);
+		free(j->tmp);
+		free(j->path);
+		free(j->meta_url);
+		free(j);
+	}
+	for (size_t i = 0; i < c->nlinks; i++) {
+		free(c->links[i].entry);
+		free(c->links[i].dir);
+		page_job_free(c->links[i].page);
+	}
+	free(c->links);
+	if (c->tmpdir)
+		(void)os_rm_rf(c->tmpdir);
+	free(c->tmpdir);
+	free(c->cache_dir);
+	free((char *)c->cfg.ca_file);
+	free((char *)c->cfg.ca_dir);
+	free((char *)c->cfg.client_cert);
+	free((char *)c->cfg.netrc_file);
+	free((char *)c->cfg.tmp_dir);
+	index_config_release(&c->cfg);
+	free(c);
+}
+
+/* ---- pages ---- */
+
+static void page_fail(struct page_job *j, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void page_fail(struct page_job *j, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_reset(&j->why);
+	buf_vaddf(&j->why, fmt, ap);
+	va_end(ap);
+	j->failed = true;
+	j->finished = true;
+}
+
+static void page_done(struct http_request *r, void *arg)
+{
+	struct page_job *j = arg;
+	struct index_client *c = j->c;
+	if (r->status == 404 || r->status == 410) {
+		j->not_found = true;
+		j->finished = true;
+		return;
+	}
+	if (r->failed) {
+		page_fail(j, "%s", r->why.ptr);
+		return;
+	}
+	const char *base = r->effective_url ? r->effective_url : j->url;
+	if (r->status == 304 && j->cached.body) {
+		c->stats.revalidated++;
+		buf_add(&j->body, j->cached.body, j->cached.body_len);
+		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
+		j->cached.stored = now_s();
+		int64_t age = httpcache_max_age(r->cache_control);
+		j->cached.max_age = age ? age : j->cached.max_age;
+		cache_store(j->cache_key, &j->cached, j->cached.body, j->cached.body_len);
+	} else if (r->status >= 200 && r->status < 300) {
+		buf_add(&j->body, r->body.ptr, r->body.len);
+		j->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
+		int64_t age = httpcache_max_age(r->cache_control);
+		if (age >= 0 && j->cache_key) {
+			char *plain = url_strip_userinfo(j->url);
+			struct httpcache_entry e = { .url = plain, .etag = r->etag,
+						     .last_modified = r->last_modified,
+						     .content_type = r->content_type,
+						     .stored = now_s(), .max_age = age };
+			cache_store(j->cache_key, &e, r->body.ptr, r->body.len);
+			free(plain);
+		}
+	} else {
+		page_fail(j, "HTTP status %ld", r->status);
+		return;
+	}
+	j->base = xstrdup(base);
+	j->finished = true;
+}
+
+/* Reads a file:// page: a directory's index.html, or the file. */
+static void page_read_file(struct page_job *j)
+{
+	char *path = url_to_path(j->url);
+	if (!path) {
+		page_fail(j, "not a local file URL");
+		return;
+	}
+	char *file = os_is_dir(path) ? path_join(path, "index.html") : xstrdup(path);
+	if (os_read_file(file, MAX_PAGE, &j->body) < 0) {
+		if (errno == ENOENT)
+			j->not_found = true;
+		else
+			page_fail(j, "%s", strerror(errno));
+	}
+	j->base = xstrdup(j->url);
+	j->finished = true;
+	free(file);
+	free(path);
+}
+
+static struct page_job *page_job_new(struct index_client *c, const char *url)
+{
+	struct page_job *j = xcalloc(1, sizeof(*j));
+	j->c = c;
+	j->url = xstrdup(url);
+	j->req.fd = -1;
+	buf_init(&j->why);
+	buf_init(&j->body);
+	buf_init(&j->cached_text);
+	if (c->cache_dir && url_is_http(url)) {
+		char *plain = url_strip_userinfo(url);
+		struct buf key = BUF_INIT, hex = BUF_INIT;
+		buf_addf(&key, "%s\n%s", plain, ACCEPT_SIMPLE);
+		if (sha256_hex(key.ptr, key.len, &hex) == 0)
+			j->cache_key = cache_path(c, "pages", hex.ptr);
+		buf_free(&key);
+		buf_free(&hex);
+		free(plain);
+	}
+	return j;
+}
+
+/* Starts (or completes from the cache) a page job. */
+static void page_start(struct page_job *j, const char *what)
+{
+	struct index_client *c = j->c;
+	if (j->started)
+		return;
+	j->started = true;
+	if (!url_is_http(j->url)) {
+		if (c->cfg.offline && !starts_with(j->url, "file:")) {
+			page_fail(j, "not in the cache (--offline)");
+			return;
+		}
+		page_read_file(j);
+		return;
+	}
+	char *plain = url_strip_userinfo(j->url);
+	bool have = cache_load(j->cache_key, plain, &j->cached_text, &j->cached);
+	free(plain);
+	if (have && (c->cfg.offline || (!c->cfg.refresh && httpcache_fresh(&j->cached, now_s())))) {
+		c->stats.cache_hits++;
+		buf_add(&j->body, j->cached.body, j->cached.body_len);
+		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
+		j->base = xstrdup(j->url);
+		j->finished = true;
+		return;
+	}
+	if (c->cfg.offline) {
+		page_fail(j, "%s is not in the cache (--offline)", what);
+		return;
+	}
+	j->req.url = j->url;
+	j->req.accept = ACCEPT_SIMPLE;
+	j->req.max_body = MAX_PAGE;
+	if (have) {
+		j->req.if_none_match = j->cached.etag;
+		j->req.if_modified_since = j->cached.last_modified;
+	}
+	j->req.done = page_done;
+	j->req.arg = j;
+	c->stats.requests++;
+	http_add(c->http, &j->req);
+}
+
+static int page_wait(struct index_client *c, struct page_job *j)
+{
+	if (!j->finished && http_run(c->http, &j->req) < 0 && !j->finished)
+		page_fail(j, "%s", j->req.why.ptr);
+	return j->failed ? -1 : 0;
+}
+
+/* Parses a finished page into p; reports and returns -1. */
+static int page_parse_into(struct page_job *j, const char *origin, const char *name,
+			   struct index_project *p, bool links)
+{
+	struct buf why = BUF_INIT;
+	int ret = -1;
+	char *shown = url_redact(j->url);
+	if (links) {
+		ret = page_parse_links(j->base, origin, name, j->body.ptr, j->body.len, p, &why);
+		goto out;
+	}
+	enum page_format fmt;
+	if (page_format_of(j->content_type, j->body.ptr, j->body.len, &fmt) < 0) {
+		error("cannot read the index page '%s': unexpected Content-Type '%s'", shown,
+		      j->content_type);
+		goto out;
+	}
+	struct page_version v = { 1, 0 };
+	ret = fmt == PAGE_JSON ? page_parse_json(j->base, origin, j->body.ptr, j->body.len, p, &v, &why)
+			       : page_parse_html(j->base, origin, j->body.ptr, j->body.len, p, &v, &why);
+	if (ret == 0) {
+		int vr = page_check_version(&v, &why);
+		if (vr < 0)
+			ret = -1;
+		else if (vr > 0)
+			warning("the index page '%s' has repository version %u.%u, newer than cvenv "
+				"knows (1.1)",
+				shown, v.major, v.minor);
+	}
+out:
+	if (ret < 0 && why.len)
+		error("cannot read the index page '%s': %s", shown, why.ptr);
+	free(shown);
+	buf_free(&why);
+	return ret;
+}
+
+static struct project_slot *slot_of(struct index_client *c, const char *name, bool create)
+{
+	char *canon = name_canonicalize(name);
+	for (size_t i = 0; i < c->nprojects; i++)
+		if (!strcmp(c->projects[i]->name, canon)) {
+			free(canon);
+			return c->projects[i];
+		}
+	if (!create) {
+		free(canon);
+		return NULL;
+	}
+	struct project_slot *s = xcalloc(1, sizeof(*s));
+	s->name = canon;
+	s->pages = xcalloc(c->cfg.index_urls.n + 1, sizeof(*s->pages));
+	c->projects = xrealloc(c->projects, (c->nprojects + 1) * sizeof(*c->projects));
+	c->projects[c->nprojects++] = s;
+	return s;
+}
+
+static struct page_job *slot_page(struct index_client *c, struct project_slot *s, size_t i)
+{
+	if (!s->pages[i]) {
+		char *url = url_project_page(c->cfg.index_urls.v[i], s->name);
+		s->pages[i] = page_job_new(c, url);
+		free(url);
+		char *what = xstrfmt("the project '%s'", s->name);
+		page_start(s->pages[i], what);
+		free(what);
+	}
+	return s->pages[i];
+}
+
+void index_prefetch_project(struct index_client *c, const char *name)
+{
+	struct project_slot *s = slot_of(c, name, true);
+	if (s->done)
+		return;
+	size_t n = c->cfg.strategy == INDEX_FIRST_INDEX && c->cfg.index_urls.n ? 1
+										: c->cfg.index_urls.n;
+	for (size_t i = 0; i < n; i++)
+		(void)slot_page(c, s, i);
+}
+
+/* Moves the files of from to the end of to (from is left empty). The page
+ * parsers fill a fresh project each (their growth rule needs it); merged
+ * projects are only ever appended to here. */
+static void move_files(struct index_project *to, struct index_project *from)
+{
+	if (!from->nfiles)
+		return;
+	to->files = xrealloc(to->files, (to->nfiles + from->nfiles) * sizeof(*to->files));
+	memcpy(to->files + to->nfiles, from->files, from->nfiles * sizeof(*from->files));
+	to->nfiles += from->nfiles;
+	from->nfiles = 0;
+}
+
+/* The find-links files of a project, appended to p. */
+static int add_find_links(struct index_client *c, const char *name, struct index_project *p)
+{
+	for (size_t i = 0; i < c->nlinks; i++) {
+		struct find_link *l = &c->links[i];
+		if (l->dir) {
+			struct strvec names = STRVEC_INIT;
+			if (os_list_dir(l->dir, &names) < 0) {
+				error_errno("cannot read the find-links directory '%s'", l->dir);
+				strvec_clear(&names);
+				return -1;
+			}
+			strvec_sort(&names);
+			for (size_t k = 0; k < names.n; k++) {
+				if (!page_file_of_project(names.v[k], name))
+					continue;
+				char *path = path_join(l->dir, names.v[k]);
+				char *url = url_from_path(path);
+				p->files = xrealloc(p->files, (p->nfiles + 1) * sizeof(*p->files));
+				struct index_file *nf = &p->files[p->nfiles++];
+				memset(nf, 0, sizeof(*nf));
+				strvec_init(&nf->hashes);
+				strvec_init(&nf->core_metadata_hashes);
+				nf->filename = xstrdup(names.v[k]);
+				nf->url = url;
+				nf->origin = l->entry;
+				nf->size = -1;
+				free(path);
+			}
+			strvec_clear(&names);
+			continue;
+		}
+		if (!l->page) {
+			l->page = page_job_new(c, l->entry);
+			char *what = xstrfmt("the find-links page '%s'", l->entry);
+			page_start(l->page, what);
+			free(what);
+		}
+		if (page_wait(c, l->page) < 0) {
+			char *shown = url_redact(l->entry);
+			error("cannot fetch the find-links page '%s': %s", shown, l->page->why.ptr);
+			free(shown);
+			return -1;
+		}
+		struct index_project one = { 0 };
+		int r = l->page->not_found ? 0 : page_parse_into(l->page, l->entry, name, &one, true);
+		move_files(p, &one);
+		index_project_release(&one);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+const struct index_project *index_project(struct index_client *c, const char *name)
+{
+	struct project_slot *s = slot_of(c, name, true);
+	if (s->done)
+		return s->failed ? NULL : &s->p;
+	s->done = true;
+	s->failed = true;
+	s->p.name = xstrdup(s->name);
+	for (size_t i = 0; i < c->cfg.index_urls.n; i++) {
+		struct page_job *j = slot_page(c, s, i);
+		/* queue the next index already, in case this one lacks it */
+		if (page_wait(c, j) < 0) {
+			char *shown = url_redact(j->url);
+			error("cannot fetch the index page '%s': %s", shown, j->why.ptr);
+			free(shown);
+			return NULL;
+		}
+		if (j->not_found)
+			continue;
+		struct index_project one = { 0 };
+		if (page_parse_into(j, c->cfg.index_urls.v[i], s->name, &one, false) < 0) {
+			index_project_release(&one);
+			return NULL;
+		}
+		move_files(&s->p, &one);
+		index_project_release(&one);
+		s->p.found = true;
+		if (c->cfg.strategy == INDEX_FIRST_INDEX) {
+			s->p.index_url = c->cfg.index_urls.v[i];
+			break;
+		}
+	}
+	size_t before = s->p.nfiles;
+	if (add_find_links(c, s->name, &s->p) < 0)
+		return NULL;
+	if (s->p.nfiles > before)
+		s->p.found = true;
+	s->failed = false;
+	return &s->p;
+}
+
+/* ---- hashes ---- */
+
+/* Checks data (or the file at path) against every "algo:hex" in hashes
+ * that libcrypto knows; 0, or -1 with the reason in why. */
+static int check_hashes(const struct strvec *hashes, const void *data, size_t len,
+			const char *path, struct buf *why)
+{
+	for (size_t i = 0; i < hashes->n; i++) {
+		const char *h = hashes->v[i];
+		const char *colon = strchr(h, ':');
+		char *algo = xstrndup(h, (size_t)(colon - h));
+		struct buf hex = BUF_INIT;
+		int r;
+		if (path) {
+			r = record_file_digest(path, algo, &hex);
+		} else {
+			struct record_hash *rh = record_hash_new(algo);
+			r = rh ? 0 : -1;
+			if (rh) {
+				record_hash_update(rh, data, len);
+				r = record_hash_finish_hex(rh, &hex);
+			}
+		}
+		bool bad = r == 0 && strcmp(hex.ptr, colon + 1);
+		if (bad)
+			buf_addf(why, "hash mismatch: the index gives %s, the file has %s:%s", h, algo,
+				 hex.ptr);
+		else if (r < 0)
+			buf_addf(why, "cannot compute its %s digest", algo);
+		free(algo);
+		buf_free(&hex);
+		if (bad || r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *sha256_of(const struct index_file *f)
+{
+	for (size_t i = 0; i < f->hashes.n; i++)
+		if (starts_with(f->hashes.v[i], "sha256:"))
+			return f->hashes.v[i] + 7;
+	return NULL;
+}
+
+/* ---- metadata and downloads ---- */
+
+static struct file_job *file_job_of(struct index_client *c, const struct index_file *f,
+				    enum job_kind kind)
+{
+	for (struct file_job *j = c->files; j; j = j->next)
+		if (j->f == f && j->kind == kind)
+			return j;
+	struct file_job *j = xcalloc(1, sizeof(*j));
+	j->c = c;
+	j->f = f;
+	j->kind = kind;
+	j->fd = -1;
+	j->req.fd = -1;
+	buf_init(&j->why);
+	buf_init(&j->result);
+	j->next = c->files;
+	c->files = j;
+	return j;
+}
+
+static void job_fail(struct file_job *j, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void job_fail(struct file_job *j, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_reset(&j->why);
+	buf_vaddf(&j->why, fmt, ap);
+	va_end(ap);
+	j->failed = true;
+	j->finished = true;
+}
+
+static char *downloads_dir(struct index_client *c)
+{
+	if (c->cache_dir)
+		return xstrfmt("%s/wheel-files-v1", c->cache_dir);
+	if (!c->tmpdir)
+		c->tmpdir = os_mkdtemp_in(c->cfg.tmp_dir ? c->cfg.tmp_dir : "/tmp", "cvenv-download-");
+	return c->tmpdir ? xstrdup(c->tmpdir) : NULL;
+}
+
+static void job_request(struct file_job *j, const char *url, const char *range, size_t max,
+			void (*done)(struct http_request *, void *))
+{
+	http_request_release(&j->req);
+	j->req.url = url;
+	j->req.accept = NULL;
+	j->req.range = range;
+	j->req.max_body = max;
+	j->req.fd = j->fd;
+	j->req.done = done;
+	j->req.arg = j;
+	j->c->stats.requests++;
+	http_add(j->c->http, &j->req);
+}
+
+static void metadata_store(struct file_job *j)
+{
+	const char *sha = sha256_of(j->f);
+	char *key = sha ? xstrfmt("%s.entry", sha) : NULL;
+	char *path = key ? cache_path(j->c, "metadata", key) : NULL;
+	char *plain = url_strip_userinfo(j->f->url);
+	struct httpcache_entry e = { .url = plain, .stored = now_s(), .max_age = -1 };
+	if (path)
+		cache_store(path, &e, j->result.ptr, j->result.len);
+	free(plain);
+	free(path);
+	free(key);
+}
+
+/* The downloaded wheel at j->tmp: hash-checked and renamed into its
+ * content-addressed place. */
+static void download_finish(struct file_job *j)
+{
+	struct buf why = BUF_INIT, hex = BUF_INIT;
+	http_tmpfile_close(j->fd);
+	j->fd = -1;
+	if (check_hashes(&j->f->hashes, NULL, 0, j->tmp, &why) < 0 ||
+	    record_file_digest(j->tmp, "sha256", &hex) < 0) {
+		job_fail(j, "%s", why.len ? why.ptr : "cannot hash the download");
+		goto out;
+	}
+	char *root = downloads_dir(j->c);
+	char *dir = xstrfmt("%s/%s", root, hex.ptr);
+	char *path = path_join(dir, j->f->filename);
+	free(root);
+	if ((os_mkdir_p(dir, 0755) < 0) || os_rename(j->tmp, path) < 0) {
+		job_fail(j, "cannot store the download in '%s': %s", dir, strerror(errno));
+		free(path);
+	} else {
+		free(j->tmp);
+		j->tmp = NULL;
+		j->path = path;
+		j->finished = true;
+	}
+	free(dir);
+out:
+	buf_free(&why);
+	buf_free(&hex);
+}
+
+static void download_done(struct http_request *r, void *arg)
+{
+	struct file_job *j = arg;
+	if (r->failed) {
+		job_fail(j, "%s", r->why.ptr);
+		return;
+	}
+	j->c->stats.bytes_downloaded += r->received;
+	download_finish(j);
+}
+
+/* Starts a download into a temp file beside the content-addressed store. */
+static void download_start(struct file_job *j, void (*done)(struct http_request *, void *))
+{
+	char *dir = downloads_dir(j->c);
+	if (!dir || os_mkdir_p(dir, 0755) < 0) {
+		job_fail(j, "cannot make the download directory: %s", strerror(errno));
+		free(dir);
+		return;
+	}
+	j->fd = http_tmpfile(dir, &j->tmp);
+	free(dir);
+	if (j->fd < 0) {
+		job_fail(j, "cannot create a download file: %s", strerror(errno));
+		return;
+	}
+	job_request(j, j->f->url, NULL, (size_t)MAX_WHEEL, done);
+}
+
+/* A cached wheel that still has the hash it is stored under. */
+static char *download_cached(struct index_client *c, const struct index_file *f)
+{
+	const char *sha = sha256_of(f);
+	if (!sha || !c->cache_dir)
+		return NULL;
+	char *path = xstrfmt("%s/wheel-files-v1/%s/%s", c->cache_dir, sha, f->filename);
+	struct buf why = BUF_INIT;
+	if (!os_is_file(path) || check_hashes(&f->hashes, NULL, 0, path, &why) < 0) {
+		if (why.len) {
+			warning("removing the cached wheel '%s': %s", path, why.ptr);
+			(void)os_unlink(path);
+		}
+		free(path);
+		path = NULL;
+	}
+	buf_free(&why);
+	return path;
+}
+
+static void download_begin(struct file_job *j)
+{
+	struct index_client *c = j->c;
+	j->started = true;
+	if (starts_with(j->f->url, "file:")) {
+		char *path = url_to_path(j->f->url);
+		struct buf why = BUF_INIT;
+		if (!path)
+			job_fail(j, "not a local file URL");
+		else if (!os_is_file(path))
+			job_fail(j, "no such file");
+		else if (check_hashes(&j->f->hashes, NULL, 0, path, &why) < 0)
+			job_fail(j, "%s", why.ptr);
+		else {
+			j->path = path;
+			path = NULL;
+			j->finished = true;
+		}
+		free(path);
+		buf_free(&why);
+		return;
+	}
+	if ((j->path = download_cached(c, j->f))) {
+		c->stats.cache_hits++;
+		j->finished = true;
+		return;
+	}
+	if (c->cfg.offline) {
+		job_fail(j, "not in the cache (--offline)");
+		return;
+	}
+	download_start(j, download_done);
+}
+
+/* METADATA of a whole wheel on disk. */
+static void metadata_from_wheel(struct file_job *j, const char *path)
+{
+	struct wheel w;
+	if (wheel_open(path, &w) < 0) {
+		job_fail(j, "not a valid wheel");
+		return;
+	}
+	buf_add(&j->result, w.metadata->ptr, w.metadata->len);
+	wheel_close(&w);
+	metadata_store(j);
+	j->finished = true;
+}
+
+static void meta_full_done(struct http_request *r, void *arg)
+{
+	struct file_job *j = arg;
+	download_done(r, arg);
+	if (j->failed)
+		return;
+	j->finished = false;
+	/* the wheel is downloaded: index_download will find it */
+	struct file_job *d = file_job_of(j->c, j->f, JOB_DOWNLOAD);
+	if (!d->started) {
+		d->started = d->finished = true;
+		d->path = xstrdup(j->path);
+	}
+	metadata_from_wheel(j, j->path);
+}
+
+static void meta_fallback_full(struct file_job *j)
+{
+	j->step = META_FULL;
+	download_start(j, meta_full_done);
+}
+
+static void meta_range_done(struct http_request *r, void *arg);
+
+static void meta_range(struct file_job *j, uint64_t start, uint64_t end)
+{
+	snprintf(j->range, sizeof(j->range), "%llu-%llu", (unsigned long long)start,
+		 (unsigned long long)(end - 1));
+	job_request(j, j->f->url, j->range, (size_t)(end - start), meta_range_done);
+}
+
+static void meta_range_done(struct http_request *r, void *arg)
+{
+	struct file_job *j = arg;
+	struct buf why = BUF_INIT;
+	if (r->failed || (r->status != 206 && r->status != 200)) {
+		/* no range support (416, 501 ...), or a transient failure: the
+		 * whole wheel instead */
+		if (r->status == 0 && r->failed && j->step != META_TAIL) {
+			job_fail(j, "%s", r->why.ptr);
+			goto out;
+		}
+		meta_fallback_full(j);
+		goto out;
+	}
+	if (r->status == 200) {
+		/* the server ignored the range and sent it all: too big for the
+		 * tail request's bound means it failed above; read it whole */
+		meta_fallback_full(j);
+		goto out;
+	}
+	j->c->stats.bytes_downloaded += r->received;
+	const unsigned char *b = (const unsigned char *)r->body.ptr;
+	switch (j->step) {
+	case META_TAIL:
+		j->total = r->total_size > 0 ? (uint64_t)r->total_size : 0;
+		if (!j->total || zipdir_find_cd(b, r->body.len, j->total, &j->zm, &why) < 0) {
+			meta_fallback_full(j);
+			goto out;
+		}
+		if (j->zm.cd_offset >= j->total - r->body.len) {
+			size_t off = (size_t)(j->zm.cd_offset - (j->total - r->body.len));
+			if (zipdir_find_metadata(b + off, (size_t)j->zm.cd_size, &j->zm, &why) < 0) {
+				job_fail(j, "%s", why.ptr);
+				goto out;
+			}
+			j->step = META_MEMBER;
+			uint64_t s, e;
+			zipdir_member_range(&j->zm, &s, &e);
+			meta_range(j, s, e);
+		} else {
+			j->step = META_CD;
+			if (j->zm.cd_size > MAX_METADATA * 4) {
+				meta_fallback_full(j);
+				goto out;
+			}
+			meta_range(j, j->zm.cd_offset, j->zm.cd_offset + j->zm.cd_size);
+		}
+		break;
+	case META_CD:
+		if (r->body.len != j->zm.cd_size ||
+		    zipdir_find_metadata(b, r->body.len, &j->zm, &why) < 0) {
+			job_fail(j, "%s", why.len ? why.ptr : "a short central directory");
+			goto out;
+		}
+		j->step = META_MEMBER;
+		uint64_t s, e;
+		zipdir_member_range(&j->zm, &s, &e);
+		meta_range(j, s, e);
+		break;
+	case META_MEMBER:
+		if (zipdir_extract(b, r->body.len, &j->zm, &j->result, &why) < 0) {
+			job_fail(j, "%s", why.ptr);
+			goto out;
+		}
+		metadata_store(j);
+		j->finished = true;
+		break;
+	default:
+		BUG("unexpected metadata step %d", j->step);
+	}
+out:
+	buf_free(&why);
+}
+
+static void meta_pep658_done(struct http_request *r, void *arg)
+{
+	struct file_job *j = arg;
+	struct buf why = BUF_INIT;
+	if (r->failed) {
+		if (r->status == 404) {
+			/* an index that announces a .metadata it lacks: read the wheel */
+			j->step = META_TAIL;
+			job_request(j, j->f->url, "-65536", ZIPDIR_TAIL, meta_range_done);
+		} else {
+			job_fail(j, "%s", r->why.ptr);
+		}
+		goto out;
+	}
+	if (check_hashes(&j->f->core_metadata_hashes, r->body.ptr, r->body.len, NULL, &why) < 0) {
+		job_fail(j, "%s", why.ptr);
+		goto out;
+	}
+	j->c->stats.bytes_downloaded += r->received;
+	buf_add(&j->result, r->body.ptr, r->body.len);
+	metadata_store(j);
+	j->finished = true;
+out:
+	buf_free(&why);
+}
+
+static void metadata_begin(struct file_job *j)
+{
+	struct index_client *c = j->c;
+	j->started = true;
+	/* from the cache, by the file's hash */
+	const char *sha = sha256_of(j->f);
+	char *key = sha ? xstrfmt("%s.entry", sha) : NULL;
+	char *path = key ? cache_path(c, "metadata", key) : NULL;
+	struct buf text = BUF_INIT;
+	struct httpcache_entry e;
+	if (cache_load(path, NULL, &text, &e)) {
+		buf_add(&j->result, e.body, e.body_len);
+		httpcache_entry_release(&e);
+		c->stats.cache_hits++;
+		j->finished = true;
+		goto out;
+	}
+	if (starts_with(j->f->url, "file:")) {
+		struct file_job *d = file_job_of(c, j->f, JOB_DOWNLOAD);
+		if (!d->started)
+			download_begin(d);
+		if (d->failed)
+			job_fail(j, "%s", d->why.ptr);
+		else
+			metadata_from_wheel(j, d->path);
+		goto out;
+	}
+	/* a wheel downloaded already */
+	char *cached = download_cached(c, j->f);
+	if (cached) {
+		metadata_from_wheel(j, cached);
+		free(cached);
+		goto out;
+	}
+	if (c->cfg.offline) {
+		job_fail(j, "not in the cache (--offline)");
+		goto out;
+	}
+	if (j->f->has_core_metadata) {
+		j->step = META_PEP658;
+		j->meta_url = xstrfmt("%s.metadata", j->f->url);
+		job_request(j, j->meta_url, NULL, MAX_METADATA, meta_pep658_done);
+	} else {
+		j->step = META_TAIL;
+		job_request(j, j->f->url, "-65536", ZIPDIR_TAIL, meta_range_done);
+	}
+out:
+	buf_free(&text);
+	free(path);
+	free(key);
+}
+
+static int job_wait(struct index_client *c, struct file_job *j)
+{
+	while (!j->finished) {
+		if (http_run(c->http, &j->req) < 0 && !j->finished) {
+			job_fail(j, "%s", j->req.why.ptr);
+			break;
+		}
+		/* a multi-step job queues its next request from the callback */
+		if (!j->finished && j->req.finished) {
+			job_fail(j, "an unfinished transfer");
+			break;
+		}
+	}
+	return j->failed ? -1 : 0;
+}
+
+void index_prefetch_metadata(struct index_client *c, const struct index_file *f)
+{
+	struct file_job *j = file_job_of(c, f, JOB_META);
+	if (!j->started)
+		metadata_begin(j);
+}
+
+int index_metadata(struct index_client *c, const struct index_file *f, struct buf *out)
+{
+	struct file_job *j = file_job_of(c, f, JOB_META);
+	if (!j->started)
+		metadata_begin(j);
+	if (job_wait(c, j) < 0) {
+		char *shown = url_redact(f->url);
+		error("cannot get the metadata of '%s': %s", shown, j->why.ptr);
+		free(shown);
+		return -1;
+	}
+	buf_add(out, j->result.ptr, j->result.len);
+	return 0;
+}
+
+void index_prefetch_download(struct index_client *c, const struct index_file *f)
+{
+	struct file_job *j = file_job_of(c, f, JOB_DOWNLOAD);
+	if (!j->started)
+		download_begin(j);
+}
+
+int index_download(struct index_client *c, const struct index_file *f, char **path,
+		   struct buf *sha256_hex)
+{
+	struct file_job *j = file_job_of(c, f, JOB_DOWNLOAD);
+	if (!j->started)
+		download_begin(j);
+	if (job_wait(c, j) < 0) {
+		char *shown = url_redact(f->url);
+		error("cannot download '%s': %s", shown, j->why.ptr);
+		free(shown);
+		return -1;
+	}
+	if (sha256_hex && record_file_digest(j->path, "sha256", sha256_hex) < 0)
+		return -1;
+	*path = xstrdup(j->path);
+	return 0;
+}
+
+int index_run(struct index_client *c)
+{
+	return http_run(c->http, NULL);
+}
+
+void index_stats(const struct index_client *c, struct index_stats *out)
+{
+	*out = c->stats;
+}
