@@ -235,6 +235,14 @@ static void index_setup(struct index_config *cfg, struct reqs *files, size_t nfi
 	cfg->offline = opt_offline;
 	cfg->refresh = opt_refresh;
 	cmd_index_config_env(cfg, opt_cert, opt_client_cert);
+	/* seconds without progress before a transfer fails; retries on 5xx,
+	 * 429 and connection errors (tests and slow mirrors set them) */
+	const char *t = env_value("CVENV_HTTP_TIMEOUT");
+	if (t && atol(t) > 0)
+		cfg->timeout_s = atol(t);
+	t = env_value("CVENV_HTTP_RETRIES");
+	if (t)
+		cfg->retries = atoi(t) > 0 ? atoi(t) : -1;
 	cfg->progress = verbosity >= 0 && isatty(STDERR_FILENO);
 }
 

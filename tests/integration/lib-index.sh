@@ -120,7 +120,8 @@ pid $dir/nginx.pid;
 error_log $dir/logs/error.log warn;
 events { worker_connections 256; }
 http {
-	access_log $dir/logs/access.log;
+	log_format idx '\$request \$status accept="\$http_accept" range="\$http_range" auth="\$remote_user"';
+	access_log $dir/logs/access.log idx;
 	client_body_temp_path $dir/tmp/body;
 	proxy_temp_path $dir/tmp/proxy;
 	fastcgi_temp_path $dir/tmp/fastcgi;
@@ -141,7 +142,7 @@ http {
 		location /simple/ {
 			types { application/vnd.pypi.simple.v1+json json; text/html html; }
 			add_header Vary Accept;
-			try_files \$uri/index.\$simple_ext \$uri =404;
+			try_files \$uri/index.\$simple_ext \$uri/index.html \$uri =404;
 		}
 		location /files/ { }
 	}

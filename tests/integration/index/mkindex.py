@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Builds a static package index from a directory of wheels.
 
-    mkindex.py WHEELDIR OUTDIR [--no-metadata] [--yank FILE[=REASON]]...
-               [--requires-python FILE=SPEC]...
+    mkindex.py WHEELDIR OUTDIR [--no-metadata] [--html-only]
+               [--yank FILE[=REASON]]... [--requires-python FILE=SPEC]...
 
 OUTDIR/simple/index.{html,json}             the project list (PEP 503 / 691)
 OUTDIR/simple/<normalized>/index.{html,json} one page per project
@@ -17,6 +17,8 @@ data-requires-python / "requires-python" from the wheel's Requires-Python
 "core-metadata" and "dist-info-metadata" with the METADATA's sha256. HTML
 pages declare pypi:repository-version 1.1, JSON pages meta.api-version 1.1.
 Links are relative, so the tree works from any URL and from file://.
+--html-only writes no index.json (a PEP 503-only index). Files in WHEELDIR
+that are not wheels (sdists) are listed too, without metadata.
 """
 import email.parser
 import hashlib
@@ -54,12 +56,14 @@ def write(path, text):
 
 
 def main(argv):
-    args, no_metadata, yank, rp = [], False, {}, {}
+    args, no_metadata, html_only, yank, rp = [], False, False, {}, {}
     i = 0
     while i < len(argv):
         a = argv[i]
         if a == "--no-metadata":
             no_metadata = True
+        elif a == "--html-only":
+            html_only = True
         elif a in ("--yank", "--requires-python"):
             k, _, v = argv[i + 1].partition("=")
             (yank if a == "--yank" else rp)[k] = v
@@ -74,9 +78,18 @@ def main(argv):
     os.makedirs(files_dir, exist_ok=True)
     projects = {}
     for fn in sorted(os.listdir(src)):
-        if not fn.endswith(".whl"):
-            continue
         path = os.path.join(src, fn)
+        if not fn.endswith(".whl"):
+            if fn.endswith((".tar.gz", ".zip")):
+                with open(path, "rb") as f:
+                    data = f.read()
+                os.makedirs(files_dir, exist_ok=True)
+                shutil.copyfile(path, os.path.join(files_dir, fn))
+                stem = fn[:-7] if fn.endswith(".tar.gz") else fn[:-4]
+                projects.setdefault(norm(stem.rsplit("-", 1)[0]), []).append(
+                    {"filename": fn, "url": "../../files/" + fn,
+                     "hashes": {"sha256": sha256(data)}, "size": len(data)})
+            continue
         with open(path, "rb") as f:
             data = f.read()
         meta = wheel_metadata(path)
@@ -95,7 +108,8 @@ def main(argv):
         if fn in yank:
             entry["yanked"] = yank[fn] or True
         if not no_metadata:
-            write(dest + ".metadata", meta.decode("utf-8"))
+            with open(dest + ".metadata", "wb") as f:
+                f.write(meta)
             mh = {"sha256": sha256(meta)}
             entry["core-metadata"] = mh
             entry["dist-info-metadata"] = mh
@@ -103,7 +117,11 @@ def main(argv):
     simple = os.path.join(out, "simple")
     os.makedirs(simple, exist_ok=True)
     names = sorted(projects)
-    write(os.path.join(simple, "index.json"), json.dumps(
+    if html_only:
+        json_dump = lambda path, obj: None
+    else:
+        json_dump = lambda path, obj: write(path, json.dumps(obj))
+    json_dump(os.path.join(simple, "index.json"), (
         {"meta": {"api-version": "1.1"}, "projects": [{"name": n} for n in names]}))
     write(os.path.join(simple, "index.html"),
           "<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.1\">"
@@ -113,7 +131,7 @@ def main(argv):
         d = os.path.join(simple, n)
         os.makedirs(d, exist_ok=True)
         files = projects[n]
-        write(os.path.join(d, "index.json"), json.dumps(
+        json_dump(os.path.join(d, "index.json"), (
             {"meta": {"api-version": "1.1"}, "name": n, "files": files,
              "versions": sorted({f["filename"].split("-")[1] for f in files})}))
         links = []
