@@ -25,6 +25,7 @@ struct prov {
 	struct index_client *c;
 	struct cand **v;
 	size_t n;
+	bool reported; /* the client reported a failure already */
 };
 
 static uintptr_t add_cand(struct prov *p, const struct index_file *f, const char *local_path)
@@ -137,6 +138,7 @@ static int list_candidates(void *ctx, const char *name, const char *url,
 		return list_local(p, name, url, out, err);
 	const struct index_project *pr = index_project(p->c, name);
 	if (!pr) {
+		p->reported = true;
 		buf_addf(err, "cannot list the files of '%s'", name);
 		return -1; /* the client reported why */
 	}
@@ -211,6 +213,7 @@ static int get_dependencies(void *ctx, const char *name, const char *version, ui
 		return 0;
 	}
 	if (!c->metadata.len && index_metadata(p->c, c->f, &c->metadata) < 0) {
+		p->reported = true;
 		buf_addf(err, "cannot read the metadata of %s %s", name, version);
 		return -1;
 	}
@@ -292,7 +295,7 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 {
 	memset(out, 0, sizeof(*out));
 	int ret = -1;
-	struct prov p = { e, c, NULL, 0 };
+	struct prov p = { e, c, NULL, 0, false };
 	struct installed_dists inst = { NULL, 0 };
 	struct resolve_preference *prefs = NULL;
 	struct resolve_result res = { NULL, 0, 0 };
@@ -331,8 +334,9 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 		print_explanation(err.ptr ? err.ptr : "");
 		goto out;
 	case RESOLVE_PROVIDER_ERROR:
-		/* the client reported the cause; this says what it stopped */
-		error("resolution stopped: %s", err.ptr ? err.ptr : "");
+		/* the client reported the cause already: one message per failure */
+		if (!p.reported)
+			error("%s", err.ptr ? err.ptr : "resolution failed");
 		goto out;
 	default:
 		error("%s", err.ptr ? err.ptr : "resolution failed");
