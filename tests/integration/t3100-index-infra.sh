@@ -2,7 +2,7 @@
 # The test index itself (lib-index.sh): the corpus repacked from Debian's
 # Python libraries, the PEP 503/691 tree, nginx serving it by Accept (with and
 # without .metadata, without ranges, over TLS, with basic auth), the fault
-# server's behaviours, and pip -- the reference -- installing from it.
+# server's behaviours (pip installing from it: t3104).
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIR/lib-install.sh"
 . "$TEST_DIR/lib-index.sh"
@@ -100,19 +100,6 @@ test_expect_success 'fault server: each behaviour' '
 	! cmp -s bad idx/files/tiny-1.0-py3-none-any.whl &&
 	! timeout 10 curl -sf --max-time 1 -o /dev/null "$FAULT_URL/slow/simple/flask/" &&
 	grep -q "^GET /500once/simple/flask/ 200" "$FAULT_LOG"
-'
-
-# pyenv's 3.11 bundles pip 23.2 (Debian's 23.0 cannot read PEP 691
-# "dist-info-metadata" objects); the corpus has cp311 wheels
-py=$(python_for 3.11)
-test_expect_success 'pip installs the Flask set from the nginx index (the reference)' '
-	test -n "$py" &&
-	"$py" -m venv pipenv >/dev/null &&
-	index_load plain &&
-	PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 pipenv/bin/python -m pip install \
-		-q --index-url "$INDEX_URL" --only-binary :all: flask &&
-	pipenv/bin/python -c "import flask, werkzeug, jinja2, click, itsdangerous, markupsafe" &&
-	grep -q "GET /files/Flask-2.2.2-py3-none-any.whl.metadata" "$INDEX_LOG"
 '
 
 test_done
