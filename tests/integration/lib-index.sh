@@ -111,11 +111,16 @@ index_start() {
 		auth_conf="auth_basic \"test index\"; auth_basic_user_file $dir/htpasswd;"
 	fi
 	[ "$range" = off ] && ranges="max_ranges 0;"
+	# started by root, nginx's workers would become nobody and could not read
+	# a private trash dir: they stay the current user, as for anyone else
+	local user_conf=
+	[ "$(id -u)" = 0 ] && user_conf="user root;"
 	local try port
 	for try in 1 2 3 4 5; do
 		port=$(index_free_port)
 		cat >"$dir/nginx.conf" <<CONF
 worker_processes 1;
+$user_conf
 pid $dir/nginx.pid;
 error_log $dir/logs/error.log warn;
 events { worker_connections 256; }
