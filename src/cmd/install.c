@@ -52,7 +52,7 @@ static const struct opt install_options[] = {
 		     "the environment to install into; default $VIRTUAL_ENV, else ./.venv",
 		     OPT_DIRARG),
 	OPT_LIST_F('r', "requirement", &opt_requirements, "FILE",
-		   "install the pinned requirements (name==version) listed in FILE; repeatable",
+		   "install the requirements listed in FILE (with its index options); repeatable",
 		   OPT_FILEARG),
 	OPT_LIST_F('c', "constraint", &opt_constraints, "FILE",
 		   "only install versions the constraints in FILE allow; repeatable", OPT_FILEARG),
@@ -597,7 +597,9 @@ const struct command command_install = {
 	.summary = "install wheels into an environment",
 	.usage = install_usage,
 	.description =
-		"Installs wheel files into the environment natively, as pip does (launchers, "
+		"Resolves requirements against package indexes (PEP 503/691, file:// trees, "
+		"--find-links), downloads the wheels chosen, and installs them -- or wheel files "
+		"given -- into the environment natively, as pip does (launchers, "
 		"RECORD, INSTALLER, REQUESTED, direct_url.json), checking every file against the "
 		"wheel's RECORD hashes and the wheel's tags and Requires-Python against the "
 		"interpreter. All the wheels of one command are installed in one transaction: "
