@@ -3,6 +3,7 @@
 
     mkindex.py WHEELDIR OUTDIR [--no-metadata] [--html-only]
                [--yank FILE[=REASON]]... [--requires-python FILE=SPEC]...
+               [--lie-metadata FILE=LINE]...
 
 OUTDIR/simple/index.{html,json}             the project list (PEP 503 / 691)
 OUTDIR/simple/<normalized>/index.{html,json} one page per project
@@ -17,7 +18,8 @@ data-requires-python / "requires-python" from the wheel's Requires-Python
 "core-metadata" and "dist-info-metadata" with the METADATA's sha256. HTML
 pages declare pypi:repository-version 1.1, JSON pages meta.api-version 1.1.
 Links are relative, so the tree works from any URL and from file://.
---html-only writes no index.json (a PEP 503-only index). Files in WHEELDIR
+--lie-metadata adds LINE (e.g. "Requires-Dist: x") to FILE's .metadata
+only (a .metadata that differs from the wheel). --html-only writes no index.json (a PEP 503-only index). Files in WHEELDIR
 that are not wheels (sdists) are listed too, without metadata.
 """
 import email.parser
@@ -56,7 +58,7 @@ def write(path, text):
 
 
 def main(argv):
-    args, no_metadata, html_only, yank, rp = [], False, False, {}, {}
+    args, no_metadata, html_only, yank, rp, lie = [], False, False, {}, {}, {}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -64,9 +66,9 @@ def main(argv):
             no_metadata = True
         elif a == "--html-only":
             html_only = True
-        elif a in ("--yank", "--requires-python"):
+        elif a in ("--yank", "--requires-python", "--lie-metadata"):
             k, _, v = argv[i + 1].partition("=")
-            (yank if a == "--yank" else rp)[k] = v
+            {"--yank": yank, "--requires-python": rp, "--lie-metadata": lie}[a][k] = v
             i += 1
         else:
             args.append(a)
@@ -107,6 +109,8 @@ def main(argv):
             entry["requires-python"] = req_py
         if fn in yank:
             entry["yanked"] = yank[fn] or True
+        if fn in lie:
+            meta = meta.replace(b"\n", b"\n" + lie[fn].encode() + b"\n", 1)
         if not no_metadata:
             with open(dest + ".metadata", "wb") as f:
                 f.write(meta)
