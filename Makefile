@@ -35,9 +35,11 @@ ALL_CFLAGS := -std=c17 $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) \
 # NEEDED entry for every library it calls (what ldd, dpkg-shlibdeps and rpm's
 # dependency scan read). It is the binary every test phase runs: plain,
 # ASan+UBSan (SANITIZE=1) and valgrind.
-# LINK=static (opt-in): a static PIE, glibc and jansson linked in, and libzip
-# and libcrypto loaded with dlopen on first use (src/os/lazylib.c; Debian ships
-# no libzip.a), so a run that opens no wheel maps no shared object at all.
+# LINK=static (opt-in): a static PIE, glibc, jansson and zlib linked in, and
+# libzip, libcrypto and libcurl loaded with dlopen on first use
+# (src/os/lazylib.c; Debian ships no libzip.a, and its libcurl.a needs the
+# static forms of every TLS, HTTP/2 and IDN library), so a run that opens no
+# wheel and asks no index maps no shared object at all.
 # It starts faster (BENCHMARKS.md, "The default build"), but dlopen from a
 # static glibc needs the very glibc it was built against at run time (ld warns
 # about it), `ldd` calls it "not a dynamic executable" and packaging tools see
@@ -57,11 +59,12 @@ else ifeq ($(LINK),static)
   # The lazily loaded libraries are found by their SONAME, read from the files
   # pkg-config points at, so the binary loads exactly the ABI it was compiled
   # against.
-  LAZY_PKGS := libzip libcrypto
+  LAZY_PKGS := libzip libcrypto libcurl
   soname     = $(shell readelf -d "$$(pkg-config --variable=libdir $(1))/$(1).so" 2>/dev/null | \
                  sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
   $(BUILD)/src/os/lazylib.o: ALL_CFLAGS += -DCVENV_LIBZIP_SONAME='"$(call soname,libzip)"' \
-                                           -DCVENV_LIBCRYPTO_SONAME='"$(call soname,libcrypto)"'
+                                           -DCVENV_LIBCRYPTO_SONAME='"$(call soname,libcrypto)"' \
+                                           -DCVENV_LIBCURL_SONAME='"$(call soname,libcurl)"'
   LDLIBS := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
   CVENV_LDLIBS := -static-pie $(shell pkg-config --static --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
 else

@@ -5,6 +5,8 @@
  * and its HTTP cache through it. */
 #include "util/common.h"
 
+#include <unistd.h>
+
 #include "cmd/cmd.h"
 #include "core/index/index.h"
 #include "core/index/url.h"
@@ -40,21 +42,27 @@ static const struct opt debug_index_options[] = {
 	OPT_END(),
 };
 
+/* One line per file; every field comes from the index, so the line goes
+ * through buf_add_printable (no terminal control from a hostile page). */
 static void print_file(const struct index_file *f)
 {
+	struct buf line = BUF_INIT, raw = BUF_INIT;
 	char *url = url_redact(f->url);
-	printf("%s %s", f->filename, url);
+	buf_addf(&raw, "%s %s", f->filename, url);
 	for (size_t i = 0; i < f->hashes.n; i++)
-		printf(" %s", f->hashes.v[i]);
+		buf_addf(&raw, " %s", f->hashes.v[i]);
 	if (f->requires_python)
-		printf(" requires-python=%s", f->requires_python);
+		buf_addf(&raw, " requires-python=%s", f->requires_python);
 	if (f->yanked)
-		printf(" yanked=%s", f->yanked_reason ? f->yanked_reason : "");
+		buf_addf(&raw, " yanked=%s", f->yanked_reason ? f->yanked_reason : "");
 	if (f->has_core_metadata)
-		printf(" core-metadata");
+		buf_addstr(&raw, " core-metadata");
 	if (f->size >= 0)
-		printf(" size=%lld", (long long)f->size);
-	putchar('\n');
+		buf_addf(&raw, " size=%lld", (long long)f->size);
+	buf_add_printable(&line, raw.ptr);
+	puts(line.ptr);
+	buf_free(&line);
+	buf_free(&raw);
 	free(url);
 }
 
@@ -84,6 +92,7 @@ static int cmd_debug_index(int argc, const char **argv)
 	cfg.refresh = opt_refresh;
 	cfg.netrc_file = netrc;
 	cmd_index_config_env(&cfg, opt_cert, opt_client_cert);
+	cfg.progress = verbosity >= 0 && isatty(STDERR_FILENO);
 	struct index_client *c = index_client_new(&cfg);
 	index_config_release(&cfg);
 	code = EXIT_FAIL;
@@ -102,8 +111,17 @@ static int cmd_debug_index(int argc, const char **argv)
 			if (opt_metadata && !strcmp(opt_metadata, f->filename)) {
 				struct buf md = BUF_INIT;
 				int r = index_metadata(c, f, &md);
-				if (r == 0)
-					fwrite(md.ptr, 1, md.len, stdout);
+				/* line by line, each made printable */
+				for (char *ln = md.ptr; r == 0 && ln < md.ptr + md.len;) {
+					char *nl = memchr(ln, '\n', (size_t)(md.ptr + md.len - ln));
+					char *one = xstrndup(ln, nl ? (size_t)(nl - ln) : strlen(ln));
+					struct buf out = BUF_INIT;
+					buf_add_printable(&out, one);
+					puts(out.ptr);
+					buf_free(&out);
+					free(one);
+					ln = nl ? nl + 1 : md.ptr + md.len;
+				}
 				buf_free(&md);
 				if (r < 0)
 					goto out;

@@ -468,6 +468,16 @@ int http_tmpfile_close(int fd)
 	return close(fd);
 }
 
+int64_t http_time_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+uint64_t http_monotonic_ms(void)
+{
+	return now_ms();
+}
+
 uint64_t http_bytes(const struct http_session *s)
 {
 	return s->bytes;

@@ -82,6 +82,11 @@ int http_tmpfile(const char *dir, char **path);
 /* Closes a file of http_tmpfile; -1 with errno when the data did not reach it. */
 int http_tmpfile_close(int fd);
 
+/* The clock, for cache ages (seconds since the epoch) and for pacing a
+ * progress display (a monotonic count of milliseconds). */
+int64_t http_time_s(void);
+uint64_t http_monotonic_ms(void);
+
 /* Bytes received so far by all transfers. */
 uint64_t http_bytes(const struct http_session *s);
 

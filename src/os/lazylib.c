@@ -22,6 +22,8 @@
  * change (a second thread racing here would store the same value). */
 #include "util/common.h"
 
+#define CURL_DISABLE_TYPECHECK /* the variadic functions are defined below */
+#include <curl/curl.h>
 #include <dlfcn.h>
 #include <openssl/evp.h>
 #include <zip.h>
@@ -31,12 +33,16 @@
 #ifndef CVENV_LIBZIP_SONAME
 #error "CVENV_LIBZIP_SONAME must name libzip's shared library (the Makefile sets it)"
 #endif
+#ifndef CVENV_LIBCURL_SONAME
+#error "CVENV_LIBCURL_SONAME must name libcurl's shared library (the Makefile sets it)"
+#endif
 #ifndef CVENV_LIBCRYPTO_SONAME
 #error "CVENV_LIBCRYPTO_SONAME must name libcrypto's shared library (the Makefile sets it)"
 #endif
 
-_Static_assert(sizeof(CVENV_LIBZIP_SONAME) > 1 && sizeof(CVENV_LIBCRYPTO_SONAME) > 1,
-	       "the Makefile could not read the SONAMEs of libzip and libcrypto "
+_Static_assert(sizeof(CVENV_LIBZIP_SONAME) > 1 && sizeof(CVENV_LIBCRYPTO_SONAME) > 1 &&
+		       sizeof(CVENV_LIBCURL_SONAME) > 1,
+	       "the Makefile could not read the SONAMEs of libzip, libcrypto and libcurl "
 	       "(it needs readelf from binutils and the libraries' -dev packages)");
 
 struct lazylib {
@@ -47,6 +53,7 @@ struct lazylib {
 
 static struct lazylib libzip = { CVENV_LIBZIP_SONAME, NULL, false };
 static struct lazylib libcrypto = { CVENV_LIBCRYPTO_SONAME, NULL, false };
+static struct lazylib libcurl = { CVENV_LIBCURL_SONAME, NULL, false };
 
 /* Why the last load failed, for the message functions below. */
 static struct buf lazy_why = BUF_INIT;
@@ -179,3 +186,103 @@ LAZY(libcrypto, int, EVP_DigestUpdate, (EVP_MD_CTX *ctx, const void *d, size_t c
      (ctx, d, cnt), 0)
 LAZY(libcrypto, int, EVP_DigestFinal_ex, (EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s),
      (ctx, md, s), 0)
+
+/* libcurl: the index client's HTTP (os/http.c). Debian ships no usable
+ * static libcurl (its libcurl.a needs the static forms of a dozen TLS, IDN,
+ * HTTP/2 and compression libraries), and only index work needs it. */
+LAZY(libcurl, CURLcode, curl_global_init, (long flags), (flags), CURLE_FAILED_INIT)
+LAZY(libcurl, const char *, curl_easy_strerror, (CURLcode rc), (rc), lazy_reason())
+LAZY(libcurl, CURL *, curl_easy_init, (void), (), NULL)
+LAZY_VOID(libcurl, curl_easy_reset, (CURL *h), (h), (void)0)
+LAZY_VOID(libcurl, curl_easy_cleanup, (CURL *h), (h), (void)0)
+LAZY(libcurl, struct curl_slist *, curl_slist_append, (struct curl_slist *l, const char *s),
+     (l, s), NULL)
+LAZY_VOID(libcurl, curl_slist_free_all, (struct curl_slist *l), (l), (void)0)
+LAZY(libcurl, CURLM *, curl_multi_init, (void), (), NULL)
+LAZY(libcurl, CURLMcode, curl_multi_cleanup, (CURLM *m), (m), CURLM_INTERNAL_ERROR)
+LAZY(libcurl, CURLMcode, curl_multi_add_handle, (CURLM *m, CURL *h), (m, h),
+     CURLM_INTERNAL_ERROR)
+LAZY(libcurl, CURLMcode, curl_multi_remove_handle, (CURLM *m, CURL *h), (m, h),
+     CURLM_INTERNAL_ERROR)
+LAZY(libcurl, CURLMcode, curl_multi_perform, (CURLM *m, int *running), (m, running),
+     CURLM_INTERNAL_ERROR)
+LAZY(libcurl, CURLMsg *, curl_multi_info_read, (CURLM *m, int *left), (m, left), NULL)
+LAZY(libcurl, CURLMcode, curl_multi_poll,
+     (CURLM *m, struct curl_waitfd extra[], unsigned n, int timeout_ms, int *numfds),
+     (m, extra, n, timeout_ms, numfds), CURLM_INTERNAL_ERROR)
+
+/* The variadic three: the argument's type follows from the option's number
+ * (curl.h's CURLOPTTYPE_* bases: long, object pointer, function pointer,
+ * curl_off_t, blob pointer), so each is passed on with its own type. */
+static void *lazy_fn(struct lazylib *lib, void **slot, const char *name)
+{
+	if (!*slot)
+		*slot = lazy_sym(lib, name);
+	return *slot;
+}
+
+typedef CURLcode (*easy_setopt_fn)(CURL *, CURLoption, ...);
+typedef CURLMcode (*multi_setopt_fn)(CURLM *, CURLMoption, ...);
+typedef CURLcode (*easy_getinfo_fn)(CURL *, CURLINFO, ...);
+typedef void (*any_fn)(void);
+
+CURLcode curl_easy_setopt(CURL *h, CURLoption opt, ...)
+{
+	static void *sym;
+	easy_setopt_fn fn;
+	void *p = lazy_fn(&libcurl, &sym, "curl_easy_setopt");
+	if (!p)
+		return CURLE_FAILED_INIT;
+	memcpy(&fn, &p, sizeof(fn));
+	va_list ap;
+	va_start(ap, opt);
+	CURLcode rc;
+	if (opt < CURLOPTTYPE_OBJECTPOINT)
+		rc = fn(h, opt, va_arg(ap, long));
+	else if (opt < CURLOPTTYPE_FUNCTIONPOINT || opt >= CURLOPTTYPE_BLOB)
+		rc = fn(h, opt, va_arg(ap, void *));
+	else if (opt < CURLOPTTYPE_OFF_T)
+		rc = fn(h, opt, va_arg(ap, any_fn));
+	else
+		rc = fn(h, opt, va_arg(ap, curl_off_t));
+	va_end(ap);
+	return rc;
+}
+
+CURLMcode curl_multi_setopt(CURLM *m, CURLMoption opt, ...)
+{
+	static void *sym;
+	multi_setopt_fn fn;
+	void *p = lazy_fn(&libcurl, &sym, "curl_multi_setopt");
+	if (!p)
+		return CURLM_INTERNAL_ERROR;
+	memcpy(&fn, &p, sizeof(fn));
+	va_list ap;
+	va_start(ap, opt);
+	CURLMcode rc;
+	if (opt < CURLOPTTYPE_OBJECTPOINT)
+		rc = fn(m, opt, va_arg(ap, long));
+	else if (opt < CURLOPTTYPE_FUNCTIONPOINT)
+		rc = fn(m, opt, va_arg(ap, void *));
+	else if (opt < CURLOPTTYPE_OFF_T)
+		rc = fn(m, opt, va_arg(ap, any_fn));
+	else
+		rc = fn(m, opt, va_arg(ap, curl_off_t));
+	va_end(ap);
+	return rc;
+}
+
+CURLcode curl_easy_getinfo(CURL *h, CURLINFO info, ...)
+{
+	static void *sym;
+	easy_getinfo_fn fn;
+	void *p = lazy_fn(&libcurl, &sym, "curl_easy_getinfo");
+	if (!p)
+		return CURLE_FAILED_INIT;
+	memcpy(&fn, &p, sizeof(fn));
+	va_list ap;
+	va_start(ap, info);
+	CURLcode rc = fn(h, info, va_arg(ap, void *)); /* always a pointer */
+	va_end(ap);
+	return rc;
+}

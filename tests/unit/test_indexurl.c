@@ -116,6 +116,13 @@ static void test_parts(void **state)
 	assert_string_equal(frag, "sha256=ab");
 	free(s);
 	free(frag);
+	s = url_userinfo("https://u:p@x@h:1/a@b");
+	assert_string_equal(s, "u:p@x");
+	free(s);
+	assert_null(url_userinfo("https://h/a@b"));
+	s = url_without_userinfo("https://u:p@h:1/a@b");
+	assert_string_equal(s, "https://h:1/a@b");
+	free(s);
 	s = url_unescape("a%2Bb%20c", 9);
 	assert_string_equal(s, "a+b c");
 	free(s);

@@ -9,8 +9,6 @@
  * The page key is made from the URL without its credentials. */
 #include "util/common.h"
 
-#include <time.h>
-
 #include "core/index/httpcache.h"
 #include "core/index/index.h"
 #include "core/index/page.h"
@@ -65,6 +63,7 @@ struct file_job {
 	enum meta_step step;
 	struct http_request req;
 	bool started, finished, failed;
+	bool checked;        /* download: compared with the metadata used */
 	struct buf why;
 	struct buf result;   /* METADATA text */
 	char *path;          /* the downloaded wheel */
@@ -94,6 +93,9 @@ struct index_client {
 	struct find_link *links;
 	size_t nlinks;
 	struct index_stats stats;
+	uint64_t progress_ms; /* when the progress line was last drawn */
+	bool swept;           /* stale download temp files removed */
+	bool progress_shown;
 };
 
 void index_config_init(struct index_config *cfg)
@@ -111,7 +113,34 @@ void index_config_release(struct index_config *cfg)
 
 static int64_t now_s(void)
 {
-	return (int64_t)time(NULL);
+	return http_time_s();
+}
+
+/* ---- progress ---- */
+
+/* The progress line on stderr (cfg.progress: cmd/ sets it for a terminal
+ * without -q), redrawn at most every 100 ms; force draws it now. */
+static void progress(struct index_client *c, bool force)
+{
+	if (!c->cfg.progress)
+		return;
+	uint64_t now = http_monotonic_ms();
+	if (!force && now - c->progress_ms < 100)
+		return;
+	c->progress_ms = now;
+	c->progress_shown = true;
+	fprintf(stderr, "\r\033[K%zu requests, %zu from the cache, %.1f MiB", c->stats.requests,
+		c->stats.cache_hits, (double)c->stats.bytes_downloaded / (1024.0 * 1024.0));
+	fflush(stderr);
+}
+
+static void progress_clear(struct index_client *c)
+{
+	if (c->progress_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		c->progress_shown = false;
+	}
 }
 
 /* ---- cache files ---- */
@@ -123,24 +152,6 @@ static int sha256_hex(const void *data, size_t len, struct buf *hex)
 		return -1;
 	record_hash_update(h, data, len);
 	return record_hash_finish_hex(h, hex);
-}
-
-/* The URL without its userinfo (cache keys and cache entries hold no
- * credentials). */
-static char *url_strip_userinfo(const char *url)
-{
-	const char *s = strstr(url, "://");
-	if (!s)
-		return xstrdup(url);
-	const char *a = s + 3;
-	size_t alen = strcspn(a, "/?#");
-	const char *at = NULL;
-	for (size_t i = 0; i < alen; i++)
-		if (a[i] == '@')
-			at = a + i;
-	if (!at)
-		return xstrdup(url);
-	return xstrfmt("%.*s%s", (int)(a - url), url, at + 1);
 }
 
 static char *cache_path(struct index_client *c, const char *sub, const char *key)
@@ -264,6 +275,7 @@ void index_client_free(struct index_client *c)
 {
 	if (!c)
 		return;
+	progress_clear(c);
 	/* the session first: it may still point at requests of jobs */
 	http_session_free(c->http);
 	for (size_t i = 0; i < c->nprojects; i++) {
@@ -328,6 +340,7 @@ static void page_done(struct http_request *r, void *arg)
 {
 	struct page_job *j = arg;
 	struct index_client *c = j->c;
+	progress(c, false);
 	if (r->status == 404 || r->status == 410) {
 		j->not_found = true;
 		j->finished = true;
@@ -351,7 +364,7 @@ static void page_done(struct http_request *r, void *arg)
 		j->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
 		int64_t age = httpcache_max_age(r->cache_control);
 		if (age >= 0 && j->cache_key) {
-			char *plain = url_strip_userinfo(j->url);
+			char *plain = url_without_userinfo(j->url);
 			struct httpcache_entry e = { .url = plain, .etag = r->etag,
 						     .last_modified = r->last_modified,
 						     .content_type = r->content_type,
@@ -398,7 +411,7 @@ static struct page_job *page_job_new(struct index_client *c, const char *url)
 	buf_init(&j->body);
 	buf_init(&j->cached_text);
 	if (c->cache_dir && url_is_http(url)) {
-		char *plain = url_strip_userinfo(url);
+		char *plain = url_without_userinfo(url);
 		struct buf key = BUF_INIT, hex = BUF_INIT;
 		buf_addf(&key, "%s\n%s", plain, ACCEPT_SIMPLE);
 		if (sha256_hex(key.ptr, key.len, &hex) == 0)
@@ -425,7 +438,7 @@ static void page_start(struct page_job *j, const char *what)
 		page_read_file(j);
 		return;
 	}
-	char *plain = url_strip_userinfo(j->url);
+	char *plain = url_without_userinfo(j->url);
 	bool have = cache_load(j->cache_key, plain, &j->cached_text, &j->cached);
 	free(plain);
 	if (have && (c->cfg.offline || (!c->cfg.refresh && httpcache_fresh(&j->cached, now_s())))) {
@@ -473,6 +486,7 @@ static int page_parse_into(struct page_job *j, const char *origin, const char *n
 	}
 	enum page_format fmt;
 	if (page_format_of(j->content_type, j->body.ptr, j->body.len, &fmt) < 0) {
+		progress_clear(j->c);
 		error("cannot read the index page '%s': unexpected Content-Type '%s'", shown,
 		      j->content_type);
 		goto out;
@@ -490,8 +504,10 @@ static int page_parse_into(struct page_job *j, const char *origin, const char *n
 				shown, v.major, v.minor);
 	}
 out:
-	if (ret < 0 && why.len)
+	if (ret < 0 && why.len) {
+		progress_clear(j->c);
 		error("cannot read the index page '%s': %s", shown, why.ptr);
+	}
 	free(shown);
 	buf_free(&why);
 	return ret;
@@ -541,6 +557,30 @@ void index_prefetch_project(struct index_client *c, const char *name)
 		(void)slot_page(c, s, i);
 }
 
+/* Files an index lists on its own host get the index URL's credentials
+ * (as pip does: private indexes link their files absolutely); files on
+ * other hosts never do. */
+static void lend_credentials(const char *index_url, struct index_project *p)
+{
+	char *ui = url_userinfo(index_url);
+	char *host = ui ? url_host(index_url) : NULL;
+	for (size_t i = 0; host && i < p->nfiles; i++) {
+		struct index_file *f = &p->files[i];
+		char *fh = url_host(f->url);
+		char *fui = url_userinfo(f->url);
+		if (fh && !fui && !strcmp(fh, host) && url_is_http(f->url)) {
+			const char *rest = strstr(f->url, "://") + 3;
+			char *u = xstrfmt("%.*s%s@%s", (int)(rest - f->url), f->url, ui, rest);
+			free(f->url);
+			f->url = u;
+		}
+		free(fh);
+		free(fui);
+	}
+	free(host);
+	free(ui);
+}
+
 /* Moves the files of from to the end of to (from is left empty). The page
  * parsers fill a fresh project each (their growth rule needs it); merged
  * projects are only ever appended to here. */
@@ -562,6 +602,7 @@ static int add_find_links(struct index_client *c, const char *name, struct index
 		if (l->dir) {
 			struct strvec names = STRVEC_INIT;
 			if (os_list_dir(l->dir, &names) < 0) {
+				progress_clear(c);
 				error_errno("cannot read the find-links directory '%s'", l->dir);
 				strvec_clear(&names);
 				return -1;
@@ -594,6 +635,7 @@ static int add_find_links(struct index_client *c, const char *name, struct index
 		}
 		if (page_wait(c, l->page) < 0) {
 			char *shown = url_redact(l->entry);
+			progress_clear(c);
 			error("cannot fetch the find-links page '%s': %s", shown, l->page->why.ptr);
 			free(shown);
 			return -1;
@@ -618,9 +660,9 @@ const struct index_project *index_project(struct index_client *c, const char *na
 	s->p.name = xstrdup(s->name);
 	for (size_t i = 0; i < c->cfg.index_urls.n; i++) {
 		struct page_job *j = slot_page(c, s, i);
-		/* queue the next index already, in case this one lacks it */
 		if (page_wait(c, j) < 0) {
 			char *shown = url_redact(j->url);
+			progress_clear(c);
 			error("cannot fetch the index page '%s': %s", shown, j->why.ptr);
 			free(shown);
 			return NULL;
@@ -632,6 +674,7 @@ const struct index_project *index_project(struct index_client *c, const char *na
 			index_project_release(&one);
 			return NULL;
 		}
+		lend_credentials(c->cfg.index_urls.v[i], &one);
 		move_files(&s->p, &one);
 		index_project_release(&one);
 		s->p.found = true;
@@ -756,7 +799,7 @@ static void metadata_store(struct file_job *j)
 	const char *sha = sha256_of(j->f);
 	char *key = sha ? xstrfmt("%s.entry", sha) : NULL;
 	char *path = key ? cache_path(j->c, "metadata", key) : NULL;
-	char *plain = url_strip_userinfo(j->f->url);
+	char *plain = url_without_userinfo(j->f->url);
 	struct httpcache_entry e = { .url = plain, .stored = now_s(), .max_age = -1 };
 	if (path)
 		cache_store(path, &e, j->result.ptr, j->result.len);
@@ -799,12 +842,37 @@ out:
 static void download_done(struct http_request *r, void *arg)
 {
 	struct file_job *j = arg;
+	progress(j->c, false);
 	if (r->failed) {
 		job_fail(j, "%s", r->why.ptr);
 		return;
 	}
 	j->c->stats.bytes_downloaded += r->received;
 	download_finish(j);
+}
+
+/* A download killed mid-way leaves its .tmp-* file behind; the first
+ * download of a run removes those a day old (a live transfer writes at
+ * least every 30 s, the stall timeout, so a day-old file is dead). */
+#define STALE_TMP_S (24 * 3600)
+static void sweep_stale(struct index_client *c, const char *dir)
+{
+	struct strvec names = STRVEC_INIT;
+	if (c->swept || !c->cache_dir || os_list_dir(dir, &names) < 0)
+		goto out;
+	int64_t now = now_s();
+	for (size_t i = 0; i < names.n; i++) {
+		if (!starts_with(names.v[i], ".tmp-"))
+			continue;
+		char *p = path_join(dir, names.v[i]);
+		struct os_file_id id;
+		if (os_file_id(p, &id) == 0 && now - id.mtime_sec > STALE_TMP_S)
+			(void)os_unlink(p);
+		free(p);
+	}
+out:
+	c->swept = true;
+	strvec_clear(&names);
 }
 
 /* Starts a download into a temp file beside the content-addressed store. */
@@ -816,6 +884,7 @@ static void download_start(struct file_job *j, void (*done)(struct http_request 
 		free(dir);
 		return;
 	}
+	sweep_stale(j->c, dir);
 	j->fd = http_tmpfile(dir, &j->tmp);
 	free(dir);
 	if (j->fd < 0) {
@@ -927,6 +996,7 @@ static void meta_range(struct file_job *j, uint64_t start, uint64_t end)
 static void meta_range_done(struct http_request *r, void *arg)
 {
 	struct file_job *j = arg;
+	progress(j->c, false);
 	struct buf why = BUF_INIT;
 	if (r->failed || (r->status != 206 && r->status != 200)) {
 		/* no range support (416, 501 ...), or a transient failure: the
@@ -1001,6 +1071,7 @@ out:
 static void meta_pep658_done(struct http_request *r, void *arg)
 {
 	struct file_job *j = arg;
+	progress(j->c, false);
 	struct buf why = BUF_INIT;
 	if (r->failed) {
 		if (r->status == 404) {
@@ -1106,11 +1177,49 @@ int index_metadata(struct index_client *c, const struct index_file *f, struct bu
 		metadata_begin(j);
 	if (job_wait(c, j) < 0) {
 		char *shown = url_redact(f->url);
+		progress_clear(c);
 		error("cannot get the metadata of '%s': %s", shown, j->why.ptr);
 		free(shown);
 		return -1;
 	}
 	buf_add(out, j->result.ptr, j->result.len);
+	return 0;
+}
+
+/* The dependencies the resolver saw (a .metadata file or METADATA read by
+ * range) must be the wheel's own: a wheel whose Requires-Dist differs from
+ * the metadata it was chosen by is refused. */
+static int check_same_metadata(struct index_client *c, struct file_job *d)
+{
+	struct file_job *m = NULL;
+	for (struct file_job *j = c->files; j; j = j->next)
+		if (j->f == d->f && j->kind == JOB_META)
+			m = j;
+	if (d->checked || !m || !m->finished || m->failed)
+		return 0;
+	d->checked = true;
+	struct wheel w;
+	if (wheel_open(d->path, &w) < 0)
+		return -1;
+	struct metadata md = METADATA_INIT;
+	metadata_parse(&md, m->result.ptr, m->result.len);
+	size_t pos = 0, i = 0;
+	const char *v;
+	bool same = true;
+	while ((v = metadata_next(&md, "Requires-Dist", &pos)))
+		same = same && i < w.requires_dist.n && !strcmp(v, w.requires_dist.v[i++]);
+	same = same && i == w.requires_dist.n;
+	metadata_free(&md);
+	wheel_close(&w);
+	if (!same) {
+		char *shown = url_redact(d->f->url);
+		progress_clear(c);
+		error("the wheel '%s' declares other dependencies (Requires-Dist) than the metadata "
+		      "the index served for it",
+		      shown);
+		free(shown);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1133,6 +1242,8 @@ int index_download(struct index_client *c, const struct index_file *f, char **pa
 		free(shown);
 		return -1;
 	}
+	if (check_same_metadata(c, j) < 0)
+		return -1;
 	if (sha256_hex && record_file_digest(j->path, "sha256", sha256_hex) < 0)
 		return -1;
 	*path = xstrdup(j->path);

@@ -136,7 +136,9 @@ void index_prefetch_metadata(struct index_client *c, const struct index_file *f)
 /* The wheel, downloaded and verified against every hash the index gave,
  * stored content-addressed in the cache (<cache>/wheel-files-v1/<sha256>/
  * <filename>: the sha256 is wheelcache's key) or taken from there; a
- * file:// URL gives the local file itself after the hash check. *path gets
+ * file:// URL gives the local file itself after the hash check. When this
+ * client gave f's METADATA from a .metadata file or range requests, the
+ * wheel's own Requires-Dist must be the same (else an error). *path gets
  * the file's path (the caller's to free); sha256_hex, when not NULL, gets
  * its sha256 in lower-case hex appended. -1 (reported) on failure. */
 int index_download(struct index_client *c, const struct index_file *f, char **path,

@@ -32,15 +32,37 @@ static bool authority(const char *url, size_t *start, size_t *end)
 	return true;
 }
 
-void url_add_redacted(struct buf *out, const char *url)
+/* The '@' that ends the userinfo of url (the last one in the authority),
+ * or NULL; *a gets the authority's start. */
+static const char *userinfo_at(const char *url, size_t *a)
 {
-	size_t a, e;
+	size_t e;
 	const char *at = NULL;
-	if (authority(url, &a, &e)) {
-		for (size_t i = a; i < e; i++)
+	if (authority(url, a, &e))
+		for (size_t i = *a; i < e; i++)
 			if (url[i] == '@')
 				at = url + i;
-	}
+	return at;
+}
+
+char *url_userinfo(const char *url)
+{
+	size_t a;
+	const char *at = userinfo_at(url, &a);
+	return at ? xstrndup(url + a, (size_t)(at - (url + a))) : NULL;
+}
+
+char *url_without_userinfo(const char *url)
+{
+	size_t a;
+	const char *at = userinfo_at(url, &a);
+	return at ? xstrfmt("%.*s%s", (int)a, url, at + 1) : xstrdup(url);
+}
+
+void url_add_redacted(struct buf *out, const char *url)
+{
+	size_t a;
+	const char *at = userinfo_at(url, &a);
 	const char *colon = at ? memchr(url + a, ':', (size_t)(at - (url + a))) : NULL;
 	if (!colon) {
 		buf_addstr(out, url);

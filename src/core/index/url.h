@@ -31,6 +31,11 @@ bool url_is_http(const char *url);
 /* The host (with port) part, lower-cased, userinfo dropped; NULL if none. */
 char *url_host(const char *url);
 
+/* The userinfo of url ("user:pass", without the '@'), or NULL when none. */
+char *url_userinfo(const char *url);
+/* url without its userinfo (cache keys and entries hold no credentials). */
+char *url_without_userinfo(const char *url);
+
 /* Splits "url#frag" into the URL without fragment (returned) and the
  * fragment (*frag, NULL when none). */
 char *url_split_fragment(const char *url, char **frag);

@@ -196,7 +196,6 @@ static void explain(struct solver *s, struct lines *L, int id)
 	const struct incompat *ic = &s->inc[id];
 	int c1 = ic->c1, c2 = ic->c2;
 	struct buf b = BUF_INIT;
-	const char *and_ = L->text.n ? "And because " : "Because ";
 	if (derived(s, c1) && derived(s, c2)) {
 		int l1 = L->line_of[c1], l2 = L->line_of[c2];
 		if (l1 && l2) {
@@ -241,7 +240,7 @@ static void explain(struct solver *s, struct lines *L, int id)
 			incompat_text(s, e, &b);
 		}
 	} else {
-		buf_addstr(&b, and_);
+		buf_addstr(&b, "Because ");
 		externals_text(s, c1, c2, &b);
 	}
 	buf_addstr(&b, ", ");
@@ -275,8 +274,8 @@ void solver_explain(struct solver *s, int id, struct buf *out)
 	count_refs(s, &L, id);
 	explain(s, &L, id);
 	for (size_t i = 0; i < L.text.n; i++) {
-		if (i)
-			buf_addch(out, '\n');
+		if (i) /* a new chain of reasons starts a paragraph */
+			buf_addstr(out, starts_with(L.text.v[i], "Because ") ? "\n\n" : "\n");
 		buf_addstr(out, L.text.v[i]);
 		if (L.num[i])
 			buf_addf(out, " (%d)", L.num[i]);

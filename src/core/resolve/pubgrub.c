@@ -18,8 +18,11 @@
 
 #define ROOT 0
 
+size_t resolve_max_set_bytes = (size_t)512 << 20;
+
 uint64_t *solver_set(struct solver *s, size_t nw)
 {
+	s->set_bytes += nw * sizeof(uint64_t);
 	if (s->nsets == s->capsets) {
 		s->capsets = s->capsets ? s->capsets * 2 : 64;
 		s->sets = xrealloc(s->sets, s->capsets * sizeof(*s->sets));
@@ -247,7 +250,24 @@ static uint64_t *req_set(struct solver *s, int id, const struct pep508_req *r)
 		if ((sp->op == PEP440_OP_EQ && !sp->prefix) || sp->op == PEP440_OP_ARBITRARY)
 			s->p[p->base].pinned = p->pinned = true;
 	}
-	for (size_t i = 0; i < p->nc; i++)
+	size_t from = 0, to = p->nc;
+	const struct pep440_spec *one = r->spec.n == 1 ? &r->spec.items[0] : NULL;
+	if (!r->url && one && one->op == PEP440_OP_EQ && !one->prefix) {
+		/* "==V": its matches (V and V+local) sit together from the first
+		 * candidate not below V */
+		size_t lo = 0, hi = p->nc;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (pep440_cmp(&p->c[mid].v, &one->v) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		from = lo;
+		for (to = from; to < p->nc && pep440_spec_contains(one, &p->c[to].v);)
+			to++;
+	}
+	for (size_t i = from; i < to; i++)
 		if (r->url || pep440_specset_contains(&r->spec, &p->c[i].v, PEP440_PRERELEASES_ALLOW))
 			vset_put(set, i);
 	if (p->constraint)
@@ -328,7 +348,9 @@ static void assign(struct solver *s, struct term t, int cause)
 	}
 	struct pkg *p = &s->p[t.pkg];
 	struct assignment *a = &s->a[s->na++];
-	*a = (struct assignment){ t, s->level, cause, solver_set(s, p->nw), t.pos, 0 };
+	/* owned by the assignment: freed when backjumping drops it */
+	*a = (struct assignment){ t, s->level, cause, xmalloc(p->nw * sizeof(uint64_t)), t.pos, 0 };
+	s->set_bytes += p->nw * sizeof(uint64_t);
 	if (p->has_acc)
 		a->snap_pos = vset_intersect(p->acc_pos, p->acc, t.pos, t.set, a->snap, p->nw);
 	else
@@ -350,8 +372,11 @@ static void decide(struct solver *s, int pkg, size_t cand)
 
 static void backtrack(struct solver *s, int level)
 {
-	while (s->na && s->a[s->na - 1].level > level)
-		s->na--;
+	while (s->na && s->a[s->na - 1].level > level) {
+		struct assignment *a = &s->a[--s->na];
+		s->set_bytes -= s->p[a->t.pkg].nw * sizeof(uint64_t);
+		free(a->snap);
+	}
 	s->level = level;
 	for (size_t i = 0; i < s->np; i++) {
 		s->p[i].has_acc = false;
@@ -551,6 +576,25 @@ static int resolve_conflict(struct solver *s, int id)
 	}
 }
 
+/* Counts one step (a decision or a conflict); true, with the message, once
+ * the work is past its bound: max_steps, or version sets outgrowing
+ * resolve_max_set_bytes (a hostile index with huge version lists). */
+static bool over_budget(struct solver *s)
+{
+	if (++s->steps <= s->max_steps && s->set_bytes <= resolve_max_set_bytes)
+		return false;
+	s->status = RESOLVE_GAVE_UP;
+	buf_addf(s->err, "resolution gave up after %zu steps (decisions and conflicts)",
+		 s->steps - 1);
+	if (s->set_bytes > resolve_max_set_bytes)
+		buf_addf(s->err, ": its version sets outgrew %zu %s",
+			 resolve_max_set_bytes >> (resolve_max_set_bytes >> 20 ? 20 : 10),
+			 resolve_max_set_bytes >> 20 ? "MiB" : "KiB");
+	buf_addstr(s->err, "; the requirements may be unsatisfiable, or need narrower version "
+		   "ranges");
+	return true;
+}
+
 /* Unit propagation from project pkg (pub's solver.md, "Unit Propagation"). */
 static int propagate(struct solver *s, int pkg)
 {
@@ -565,8 +609,10 @@ static int propagate(struct solver *s, int pkg)
 			size_t ui = 0;
 			enum irel r = incompat_rel(s, id, &ui);
 			if (r == I_SATISFIED) {
-				if (++s->steps > s->max_steps)
-					goto gave_up;
+				if (over_budget(s)) {
+					ret = -1;
+					goto out;
+				}
 				id = resolve_conflict(s, id);
 				if (id < 0) {
 					ret = -1;
@@ -601,12 +647,6 @@ static int propagate(struct solver *s, int pkg)
 			stack = xrealloc(stack, cap * sizeof(*stack));
 		}
 	}
-	goto out;
-gave_up:
-	s->status = RESOLVE_GAVE_UP;
-	buf_addf(s->err, "resolution gave up after %zu steps (decisions and conflicts); "
-		 "the requirements may be unsatisfiable, or need narrower version ranges", s->max_steps);
-	ret = -1;
 out:
 	free(stack);
 	return ret;
@@ -682,12 +722,15 @@ static int env_eval(struct solver *s, const struct pep508_marker *m, const char 
 	return pep508_marker_eval(m, &env, res, why);
 }
 
+/* "name[x,y]>=2" as the requirement reads (its extras normalized). */
 static void format_req(struct solver *s, const struct pep508_req *r, const char *name,
-		       const char *extra, struct buf *out)
+		       struct buf *out)
 {
 	buf_addstr(out, name);
-	if (extra)
-		buf_addf(out, "[%s]", extra);
+	for (size_t i = 0; i < r->extras.n; i++)
+		buf_addf(out, "%s%s", i ? "," : "[", r->extras.v[i]);
+	if (r->extras.n)
+		buf_addch(out, ']');
 	if (r->url)
 		buf_addf(out, " @ %s", r->url);
 	else
@@ -714,7 +757,7 @@ static int add_dependency(struct solver *s, int from, size_t cand, const struct 
 		tp->deps_seen = true;
 		uint64_t *set = req_set(s, to, r);
 		struct buf text = BUF_INIT;
-		format_req(s, r, name, x < nx ? s->p[to].extra : NULL, &text);
+		format_req(s, r, name, &text);
 		if (tp->constraint_text && !req_set_unconstrained_eq(s, to, r, set))
 			buf_addf(&text, " (constrained to %s)", tp->constraint_text);
 		struct term terms[2];
@@ -741,6 +784,31 @@ static void hint_names(struct solver *s, const struct strvec *names)
 	for (size_t i = 0; i < names->n; i++)
 		h[i].name = names->v[i];
 	s->prov->prefetch(s->prov->ctx, h, names->n);
+	free(h);
+}
+
+/* Hints the metadata of the version each newly listed project will most
+ * likely get: its preferred one, else its highest usable final one. */
+static void hint_best(struct solver *s, const struct strvec *names)
+{
+	if (!s->prov->prefetch || !names->n)
+		return;
+	struct resolve_hint *h = xcalloc(names->n, sizeof(*h));
+	size_t n = 0;
+	for (size_t i = 0; i < names->n; i++) {
+		int id = find_pkg(s, names->v[i]);
+		if (id < 0)
+			continue;
+		const struct pkg *p = &s->p[id];
+		long best = p->pref >= 0 && !p->upgrade && usable(p, (size_t)p->pref) ? p->pref : -1;
+		for (size_t c = p->nc; c-- > 0 && best < 0;)
+			if (usable(p, c) && !p->c[c].pre)
+				best = (long)c;
+		if (best >= 0)
+			h[n++] = (struct resolve_hint){ p->name, p->c[best].text, p->c[best].handle };
+	}
+	if (n)
+		s->prov->prefetch(s->prov->ctx, h, n);
 	free(h);
 }
 
@@ -807,6 +875,7 @@ static int add_requirements(struct solver *s, int id, size_t cand, const struct 
 			goto out;
 		}
 	}
+	hint_best(s, &fresh);
 out:
 	for (size_t i = 0; i < lines->n; i++)
 		pep508_req_free(&reqs[i]);
@@ -894,13 +963,8 @@ static int solve(struct solver *s)
 		next = next_pkg(s);
 		if (next < 0)
 			return 0;
-		if (++s->steps > s->max_steps) {
-			s->status = RESOLVE_GAVE_UP;
-			buf_addf(s->err, "resolution gave up after %zu steps (decisions and conflicts); "
-				 "the requirements may be unsatisfiable, or need narrower version ranges",
-				 s->max_steps);
+		if (over_budget(s))
 			return -1;
-		}
 		long v = next == root ? 0 : pick_version(s, next);
 		if (v < 0) {
 			struct pkg *p = &s->p[next];
@@ -1010,6 +1074,8 @@ static void solver_free(struct solver *s)
 		free(s->inc[i].text);
 	}
 	free(s->inc);
+	for (size_t i = 0; i < s->na; i++)
+		free(s->a[i].snap);
 	free(s->a);
 	for (size_t i = 0; i < s->nsets; i++)
 		free(s->sets[i]);
@@ -1055,7 +1121,7 @@ static int add_constraints(struct solver *s)
 			struct buf t = BUF_INIT;
 			if (p->constraint_text)
 				buf_addf(&t, "%s, ", p->constraint_text);
-			format_req(s, &r, p->name, NULL, &t);
+			format_req(s, &r, p->name, &t);
 			free(p->constraint_text);
 			p->constraint_text = buf_detach(&t);
 		}

@@ -28,8 +28,9 @@
  * a==1.0 depends on b>=2 and c==1.0 depends on b<2, a==1.0 and c==1.0 are
  * incompatible. And because you require a==1.0 and c==1.0, we can conclude
  * that your requirements are unsatisfiable."). The work is bounded: past
- * max_steps decisions and conflicts it stops with "resolution gave up after N
- * steps".
+ * max_steps decisions and conflicts, or once its version sets outgrow
+ * 512 MiB (a hostile index listing huge numbers of versions), it stops with
+ * "resolution gave up after N steps ...".
  *
  * Ownership: the resolver never takes ownership of the request or of what
  * the provider hands it (it copies); a struct resolve_result owns everything

@@ -105,12 +105,16 @@ struct solver {
 	size_t na, capa;
 	int level;
 	size_t steps, max_steps;
+	size_t set_bytes;     /* allocated for version sets so far */
 	struct strvec texts;  /* owned strings the terms point at */
 	uint64_t **sets;      /* every set allocated */
 	size_t nsets, capsets;
 	struct buf *err;
 	enum resolve_status status;
 };
+
+/* The memory bound on version sets (512 MiB; tests lower it). */
+extern size_t resolve_max_set_bytes;
 
 uint64_t *solver_set(struct solver *s, size_t nw);
 /* Writes the explanation of the root incompatibility id into out. */
