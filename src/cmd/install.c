@@ -396,31 +396,6 @@ static int write_report(struct install_env *e, const struct ixplan *pl)
 	return r;
 }
 
-/* A .metadata file (PEP 658) must say what the wheel says. */
-static int check_metadata(const struct ixdist *d, const struct wheel *w)
-{
-	if (!d->f || !d->f->has_core_metadata)
-		return 0;
-	struct metadata m = METADATA_INIT;
-	metadata_parse(&m, d->metadata.ptr ? d->metadata.ptr : "", d->metadata.len);
-	struct strvec deps = STRVEC_INIT;
-	size_t pos = 0;
-	const char *rd;
-	while ((rd = metadata_next(&m, "Requires-Dist", &pos)))
-		strvec_push(&deps, rd);
-	metadata_free(&m);
-	bool same = deps.n == w->requires_dist.n;
-	for (size_t i = 0; same && i < deps.n; i++)
-		same = !strcmp(deps.v[i], w->requires_dist.v[i]);
-	strvec_clear(&deps);
-	if (same)
-		return 0;
-	char *url = url_redact(d->f->url);
-	error("the dependencies in the .metadata of '%s' differ from the wheel's own", url);
-	free(url);
-	return -1;
-}
-
 /* Requirements resolved against the indexes and find-links, downloaded,
  * then installed as wheel files are. */
 static int install_from_index(struct install_env *e, const char *cache, int n,
@@ -493,8 +468,7 @@ static int install_from_index(struct install_env *e, const char *cache, int n,
 		if (d->skip)
 			continue;
 		if (hashmode_check_file(&hm, d) < 0 ||
-		    plan_add_wheel_file(&p, d->path, d->direct, &d->extras) < 0 ||
-		    check_metadata(d, p.v[p.n - 1].w) < 0)
+		    plan_add_wheel_file(&p, d->path, d->direct, &d->extras) < 0)
 			goto out;
 		p.v[p.n - 1].opts.requested = d->requested;
 	}
