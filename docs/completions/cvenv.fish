@@ -31,7 +31,7 @@ complete -c cvenv -n '__fish_seen_subcommand_from install' -l no-deps -d 'instal
 complete -c cvenv -n '__fish_seen_subcommand_from install' -l force-reinstall -d 'reinstall even when the same version is installed'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -s U -l upgrade -d 'upgrade what is named to the newest allowed version (installed versions are kept otherwise); for wheel files, replace an installed version'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -l upgrade-package -r -d 'allow NAME to be upgraded, keeping other installed versions; repeatable'
-complete -c cvenv -n '__fish_seen_subcommand_from install' -l require-hashes -d 'require a --hash for every requirement, each pinned with == (also on when any requirement has a --hash)'
+complete -c cvenv -n '__fish_seen_subcommand_from install' -l require-hashes -d 'pip\'s hash-checking mode: every requirement pinned with == and hashed (also on when any requirement in a file has a hash)'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -l dry-run -d 'resolve and print what would be installed, upgraded and removed; change nothing'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -l report -r -F -d 'write pip\'s JSON installation report to FILE (\'-\': standard output)'
 complete -c cvenv -n '__fish_seen_subcommand_from install' -l offline -d 'use only the cache: no network (an uncached page is an error naming it)'

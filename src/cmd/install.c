@@ -78,8 +78,8 @@ static const struct opt install_options[] = {
 	OPT_LIST(0, "upgrade-package", &opt_upgrade_packages, "NAME",
 		 "allow NAME to be upgraded, keeping other installed versions; repeatable"),
 	OPT_BOOL(0, "require-hashes", &opt_require_hashes,
-		 "require a --hash for every requirement, each pinned with == (also on when "
-		 "any requirement has a --hash)"),
+		 "pip's hash-checking mode: every requirement pinned with == and hashed (also "
+		 "on when any requirement in a file has a hash)"),
 	OPT_BOOL(0, "dry-run", &opt_dry_run,
 		 "resolve and print what would be installed, upgraded and removed; change nothing"),
 	OPT_STRING_F(0, "report", &opt_report, "FILE",
