@@ -28,7 +28,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS := -std=c17 $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) \
+ALL_CFLAGS := -std=c17 $(WARN) $(CFLAGS) -Isrc -Ithird_party -I$(BUILD)/gen $(PKG_CFLAGS) \
               -DCVENV_VERSION='"$(VERSION)"' -MMD -MP
 
 # LINK=dynamic (the default): $(BUILD)/cvenv is linked the usual way, with a
@@ -76,9 +76,14 @@ SRC      := $(sort $(wildcard src/*.c src/cmd/*.c src/core/*/*.c src/os/*.c src/
 ifneq ($(LINK),static)
   SRC    := $(filter-out src/os/lazylib.c,$(SRC))
 endif
-LIB_SRC  := $(filter-out src/main.c,$(SRC))
+# Vendored code (third_party/, see its VERSION files): compiled with the same
+# options but its own warnings, never -Werror (a new compiler's opinion of
+# someone else's code must not break our build).
+TP_SRC   := third_party/tomlc17/tomlc17.c
+TP_WARN  := -Wall -Wextra -Wno-format-nonliteral -Wno-unused-parameter
+LIB_SRC  := $(filter-out src/main.c,$(SRC)) $(TP_SRC)
 EMBED    := $(sort $(wildcard templates/*)) $(sort $(wildcard src/core/interp/*.py))
-OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
+OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(TP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -101,6 +106,10 @@ $(BUILD)/cvenv: $(OBJ) $(BUILD)/link-settings
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/third_party/%.o: third_party/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out $(WARN),$(ALL_CFLAGS)) $(TP_WARN) -c -o $@ $<
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)

@@ -8,7 +8,7 @@ _cvenv() {
 		case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "create install uninstall freeze list python help completion --help --version --verbose --quiet" -- "$cur"))
+		COMPREPLY=($(compgen -W "create install uninstall sync freeze list python help completion --help --version --verbose --quiet" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -30,9 +30,17 @@ _cvenv() {
 		;;
 	uninstall)
 		case $prev in
-		--venv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--venv|-r|--requirement) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -y --yes -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -y --yes -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	sync)
+		case $prev in
+		--venv|-f|--find-links|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--keep) return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv --keep --inexact -n --dry-run -f --find-links --cache-dir --no-cache -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	freeze)

@@ -13,6 +13,7 @@ extern const struct command command_freeze;
 extern const struct command command_list;
 extern const struct command command_install;
 extern const struct command command_uninstall;
+extern const struct command command_sync;
 extern const struct command command_debug_tags;
 extern const struct command command_debug_index;
 
@@ -21,6 +22,7 @@ const struct command *const commands[] = {
 	&command_create,
 	&command_install,
 	&command_uninstall,
+	&command_sync,
 	&command_freeze,
 	&command_list,
 	&command_python,

@@ -4,16 +4,20 @@
 
 #include "cmd/cmd.h"
 #include "core/pkg/install.h"
+#include "core/pkg/requirements.h"
 #include "os/interrupt.h"
 #include "util/error.h"
+#include "util/strvec.h"
 
 extern const struct command command_uninstall;
 
 static const char *opt_venv;
 static bool opt_yes;
+static struct strvec opt_requirements = STRVEC_INIT;
 
 static const char *const uninstall_usage[] = {
 	"cvenv uninstall [--venv DIR] [-y] NAME...",
+	"cvenv uninstall [--venv DIR] [-y] -r FILE...",
 	NULL,
 };
 
@@ -21,30 +25,63 @@ static const struct opt uninstall_options[] = {
 	OPT_STRING_F(0, "venv", &opt_venv, "DIR",
 		     "the environment to remove from; default $VIRTUAL_ENV, else ./.venv",
 		     OPT_DIRARG),
+	OPT_LIST_F('r', "requirement", &opt_requirements, "FILE",
+		   "uninstall every distribution FILE names (a requirements file); repeatable",
+		   OPT_FILEARG),
 	OPT_BOOL('y', "yes", &opt_yes, "do not ask for confirmation (cvenv never asks; for pip compatibility)"),
 	OPT_END(),
 };
 
+/* The names of the requirements in the -r files, as pip uninstall -r takes
+ * them (constraints, paths and URLs are not names: left out). */
+static int names_from_files(struct strvec *names)
+{
+	for (size_t i = 0; i < opt_requirements.n; i++) {
+		struct reqs r = REQS_INIT;
+		if (reqs_parse_file(opt_requirements.v[i], false, &r) < 0) {
+			reqs_free(&r);
+			return -1;
+		}
+		for (size_t k = 0; k < r.n; k++)
+			if (!r.v[k].constraint && r.v[k].is_pep508 && r.v[k].req.name)
+				strvec_push(names, r.v[k].req.name);
+		reqs_free(&r);
+	}
+	return 0;
+}
+
 static int cmd_uninstall(int argc, const char **argv)
 {
 	int code = EXIT_FAIL;
+	struct strvec names = STRVEC_INIT;
+	struct install_env e;
 	opt_venv = NULL;
 	opt_yes = false;
+	strvec_clear(&opt_requirements);
 	int n = cmd_parse(&command_uninstall, argc, argv, &code);
 	if (n < 0)
-		return code;
-	if (n == 0) {
-		usage_error("uninstall needs at least one NAME");
+		goto out;
+	if (n == 0 && !opt_requirements.n) {
+		usage_error("uninstall needs at least one NAME or -r FILE");
 		hint("see 'cvenv uninstall --help'");
-		return EXIT_USAGE;
+		code = EXIT_USAGE;
+		goto out;
 	}
+	for (int i = 0; i < n; i++)
+		strvec_push(&names, argv[i]);
+	if (names_from_files(&names) < 0)
+		goto out;
 	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
-	struct install_env e;
 	if (install_env_open(opt_venv, &e) < 0)
-		return EXIT_FAIL;
-	code = install_uninstall(&e, argv, (size_t)n) < 0 ? EXIT_FAIL : EXIT_OK;
+		goto out;
+	code = install_uninstall(&e, (const char *const *)names.v, names.n) < 0 ? EXIT_FAIL : EXIT_OK;
 	install_env_close(&e);
-	return code == EXIT_FAIL && os_interrupted() ? EXIT_INTERRUPTED : code;
+	if (code == EXIT_FAIL && os_interrupted())
+		code = EXIT_INTERRUPTED;
+out:
+	strvec_clear(&names);
+	strvec_clear(&opt_requirements);
+	return code;
 }
 
 const struct command command_uninstall = {

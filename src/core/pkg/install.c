@@ -235,11 +235,12 @@ int install_check_compatible(struct install_env *e, const struct wheel *w)
 }
 
 
-int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
-		   const struct install_opts *opts)
+int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,
+		  const struct install_opts *opts, const char *const *removes, size_t nremoves)
 {
 	struct installed_dists have = { NULL, 0 };
 	struct txn t = { 0 };
+	struct strvec gone = STRVEC_INIT; /* "name version" of each removal planned */
 	size_t done = 0;
 	int r = 0;
 	for (size_t i = 0; i < n && !r; i++)
@@ -255,16 +256,33 @@ int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
 		else if (s == INSTALL_DONE)
 			done++;
 	}
+	for (size_t i = 0; i < nremoves && !r; i++) {
+		const struct installed_dist *d = installed_find(&have, removes[i]);
+		if (!d || strvec_contains(&gone, d->name))
+			continue;
+		r = remove_plan(e, d, &t);
+		strvec_push(&gone, d->name);
+		strvec_push(&gone, d->version);
+	}
 	/* an interrupt before the commit leaves the env as it was */
 	if (!r && os_interrupted())
-		r = error("interrupted: nothing was installed");
-	if (!r && done)
+		r = error("interrupted: nothing was changed");
+	if (!r && (done || gone.n))
 		r = txn_commit(&t);
 	for (size_t i = 0; i < n && !r; i++)
 		info(1, "installed %s %s", ws[i]->meta_name, ws[i]->meta_version);
+	for (size_t i = 0; i + 1 < gone.n && !r; i += 2)
+		info(1, "uninstalled %s %s", gone.v[i], gone.v[i + 1]);
+	strvec_clear(&gone);
 	txn_free(&t);
 	installed_dists_free(&have);
 	return r < 0 ? -1 : (int)done;
+}
+
+int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
+		   const struct install_opts *opts)
+{
+	return install_apply(e, ws, n, opts, NULL, 0);
 }
 
 int install_uninstall(struct install_env *e, const char *const *names, size_t n)

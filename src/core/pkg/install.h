@@ -103,6 +103,13 @@ enum { INSTALL_DONE = 0, INSTALL_SKIPPED = 1 };
 int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
 		   const struct install_opts *opts);
 
+/* install_wheels, and in the same transaction the removal of the installed
+ * distributions named in removes (names not installed are skipped quietly):
+ * what `cvenv sync` does. Returns the number of wheels installed, or -1 with
+ * the env unchanged. */
+int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,
+		  const struct install_opts *opts, const char *const *removes, size_t nremoves);
+
 /* Removes installed distributions, all in one transaction: the files their
  * RECORDs list inside the env, their bytecode, and the directories left
  * empty. Every name is planned before anything changes, so when one cannot

@@ -1,0 +1,47 @@
+#!/bin/sh
+# cvenv sync: a no-op sync of an env that matches a 100-package pylock.toml
+# (against `cvenv --version`, the start-up floor), and a sync of those 100
+# packages into an empty env against pip installing the same wheels
+# (--no-index --no-deps, what pip-sync runs), in hyperfine runs.
+#   bench/sync.sh [PYTHON]     (default: python3.12 from pyenv, else python3)
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CVENV=${CVENV_BIN:-$ROOT/build/cvenv}
+PY=${1:-$(ls "$HOME"/.pyenv/versions/3.12*/bin/python3 2>/dev/null | head -n 1)}
+PY=${PY:-python3}
+WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/cvenv-bench-sync}
+if [ ! -f "$WORK/ready" ]; then
+	rm -rf "$WORK" && mkdir -p "$WORK"
+	python3 "$ROOT/tests/integration/freeze/mkwheels.py" "$WORK/wh" --many 100
+	# the lock, in the shape cvenv's writer gives (path, size, sha256)
+	python3 - "$WORK" <<'PY'
+import hashlib, os, sys
+work = sys.argv[1]
+out = ['lock-version = "1.0"', 'created-by = "bench"']
+names = []
+for f in sorted(os.listdir(work + "/wh")):
+    if not f.endswith(".whl"):
+        continue
+    name, version = f.split("-")[:2]
+    names.append(name)
+    data = open(work + "/wh/" + f, "rb").read()
+    out += ["", "[[packages]]", 'name = "%s"' % name, 'version = "%s"' % version,
+            'wheels = [{ path = "wh/%s", size = %d, hashes = { sha256 = "%s" } }]'
+            % (f, len(data), hashlib.sha256(data).hexdigest())]
+open(work + "/pylock.toml", "w").write("\n".join(out) + "\n")
+open(work + "/wh/names.txt", "w").write("\n".join(names) + "\n")
+PY
+	"$PY" -m venv "$WORK/pipenv"
+	"$CVENV" create -q --without-pip -p "$PY" "$WORK/env"
+	"$CVENV" sync -q --venv "$WORK/env" "$WORK/pylock.toml"
+	touch "$WORK/ready"
+fi
+echo "packages in the lock: $(grep -c '^\[\[packages\]\]' "$WORK/pylock.toml")"
+hyperfine -N --warmup 5 --runs 50 --export-json "$WORK/noop.json" \
+	-n "cvenv sync (no-op)" "$CVENV sync --venv $WORK/env $WORK/pylock.toml" \
+	-n "cvenv --version" "$CVENV --version"
+hyperfine --warmup 1 --runs 10 --export-json "$WORK/full.json" \
+	--prepare "rm -rf $WORK/e && $CVENV create -q --without-pip -p $PY $WORK/e" \
+	-n "cvenv sync (100 into empty)" "$CVENV sync --venv $WORK/e $WORK/pylock.toml" \
+	--prepare "$WORK/pipenv/bin/python -m pip uninstall -q -y -r $WORK/wh/names.txt 2>/dev/null || true" \
+	-n "pip install (same wheels)" "$WORK/pipenv/bin/python -m pip install -q --no-index --no-deps --disable-pip-version-check $WORK/wh/*.whl"
