@@ -6,7 +6,10 @@
 #                                  PyPy, virtualenv and hyperfine for
 #                                  comparisons, valgrind, clang (check.sh
 #                                  builds with it too; fuzzing),
-#                                  and nushell (from the npm registry)
+#                                  nushell (from the npm registry), and
+#                                  for the package index tests nginx,
+#                                  curl, openssl and Debian's Python
+#                                  libraries the test corpus is repacked from
 set -eu
 want_test=
 [ "${1:-}" = "--test" ] && want_test=1
@@ -15,7 +18,10 @@ export DEBIAN_FRONTEND=noninteractive
 build_pkgs="build-essential pkg-config libjansson-dev libssl-dev libzip-dev zlib1g-dev libcurl4-openssl-dev python3 python3-venv"
 test_pkgs="libcmocka-dev bash zsh dash ksh fish tcsh pypy3 pypy3-venv python3-virtualenv \
 python3-pip-whl python3-setuptools-whl python3-wheel-whl hyperfine valgrind clang \
-libclang-rt-14-dev git strace time util-linux"
+libclang-rt-14-dev git strace time util-linux \
+nginx curl openssl unzip python3-flask python3-requests python3-sphinx python3-pytest \
+python3-httpx python3-rich python3-jsonschema python3-aiohttp python3-markdown \
+python3-tabulate python3-dateutil python3-tz python3-simplejson python3-cachecontrol"
 
 pkgs=$build_pkgs
 [ -n "$want_test" ] && pkgs="$pkgs $test_pkgs"

@@ -22,10 +22,10 @@ _cvenv() {
 		;;
 	install)
 		case $prev in
-		--venv|-r|--requirement|-f|--find-links|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-		--link-mode) return ;;
+		--venv|-r|--requirement|-c|--constraint|-f|--find-links|--report|--cert|--client-cert|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		-i|--index-url|--extra-index-url|--index-strategy|--upgrade-package|--link-mode) return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -f --find-links --no-deps --force-reinstall -U --upgrade --cache-dir --no-cache --verify-cache --link-mode -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -c --constraint -i --index-url --extra-index-url --no-index -f --find-links --index-strategy --pre --no-deps --force-reinstall -U --upgrade --upgrade-package --require-hashes --dry-run --report --offline --refresh --cert --client-cert --cache-dir --no-cache --verify-cache --link-mode -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	uninstall)

@@ -1,13 +1,26 @@
-/* cvenv install: wheel files (and, with -r, pinned requirements found in
- * --find-links directories) installed natively into an env, all in one
- * transaction (core/install.c): the env ends either as before or complete. */
+/* cvenv install: wheel files and requirements installed natively into an
+ * env, all in one transaction (core/install.c): the env ends either as before
+ * or complete. Requirements named on the command line, or any use of an index
+ * (-i, --extra-index-url, PIP_INDEX_URL..., --dry-run, --report), go through
+ * the resolver and the index client (core/pkg/indexprov.c); -r files with
+ * --find-links directories alone keep the pinned, offline path (plan.c). */
 #include "util/common.h"
 
+#include <unistd.h>
+
 #include "cmd/cmd.h"
+#include "core/index/index.h"
+#include "core/index/url.h"
+#include "core/pkg/indexprov.h"
+#include "core/pkg/distinfo.h"
 #include "core/pkg/install.h"
+#include "core/pkg/report.h"
 #include "core/pkg/plan.h"
 #include "core/pkg/requirements.h"
 #include "core/pkg/wheel.h"
+#include "core/std/metadata.h"
+#include "core/std/pep440.h"
+#include "core/std/pep508.h"
 #include "os/fs.h"
 #include "util/buf.h"
 #include "os/interrupt.h"
@@ -19,10 +32,16 @@ extern const struct command command_install;
 static const char *opt_venv;
 static struct strvec opt_requirements = STRVEC_INIT;
 static struct strvec opt_find_links = STRVEC_INIT;
+static struct strvec opt_constraints = STRVEC_INIT;
+static struct strvec opt_extra_index_urls = STRVEC_INIT;
+static struct strvec opt_upgrade_packages = STRVEC_INIT;
 static bool opt_no_deps, opt_force, opt_upgrade, opt_no_cache, opt_verify_cache;
-static const char *opt_cache_dir, *opt_link_mode;
+static bool opt_no_index, opt_pre, opt_dry_run, opt_offline, opt_refresh, opt_require_hashes;
+static const char *opt_cache_dir, *opt_link_mode, *opt_index_url, *opt_report;
+static const char *opt_index_strategy, *opt_cert, *opt_client_cert;
 
 static const char *const install_usage[] = {
+	"cvenv install [--venv DIR] [options] REQUIREMENT...",
 	"cvenv install [--venv DIR] [options] WHEEL...",
 	"cvenv install [--venv DIR] [options] -r FILE [--find-links DIR]",
 	NULL,
@@ -33,15 +52,47 @@ static const struct opt install_options[] = {
 		     "the environment to install into; default $VIRTUAL_ENV, else ./.venv",
 		     OPT_DIRARG),
 	OPT_LIST_F('r', "requirement", &opt_requirements, "FILE",
-		   "install the pinned requirements (name==version) listed in FILE; repeatable",
+		   "install the requirements listed in FILE (with its index options); repeatable",
 		   OPT_FILEARG),
-	OPT_LIST_F('f', "find-links", &opt_find_links, "DIR",
-		   "look for the wheels of requirements in DIR; repeatable", OPT_DIRARG),
-	OPT_BOOL(0, "no-deps", &opt_no_deps, "do not check that the dependencies are installed"),
+	OPT_LIST_F('c', "constraint", &opt_constraints, "FILE",
+		   "only install versions the constraints in FILE allow; repeatable", OPT_FILEARG),
+	OPT_STRING('i', "index-url", &opt_index_url, "URL",
+		   "the package index (PEP 503/691 simple API); default $PIP_INDEX_URL, else "
+		   "$UV_INDEX_URL, else https://pypi.org/simple"),
+	OPT_LIST(0, "extra-index-url", &opt_extra_index_urls, "URL",
+		 "another index, asked after --index-url; repeatable; default $PIP_EXTRA_INDEX_URL"),
+	OPT_BOOL(0, "no-index", &opt_no_index, "ask no index: only --find-links"),
+	OPT_LIST_F('f', "find-links", &opt_find_links, "DIR|URL",
+		   "look for wheels in DIR or on the HTML page at URL; repeatable; default $PIP_FIND_LINKS",
+		   OPT_DIRARG),
+	OPT_STRING(0, "index-strategy", &opt_index_strategy, "S",
+		   "first-index (default: the first index that has a project gives all its "
+		   "versions) or unsafe-best-match (merge every index's versions, as pip does)"),
+	OPT_BOOL(0, "pre", &opt_pre, "allow pre-release and development versions"),
+	OPT_BOOL(0, "no-deps", &opt_no_deps, "install no dependencies, and do not check them"),
 	OPT_BOOL(0, "force-reinstall", &opt_force,
 		 "reinstall even when the same version is installed"),
 	OPT_BOOL('U', "upgrade", &opt_upgrade,
-		 "replace an installed version by the one given (the default for wheel files)"),
+		 "upgrade what is named to the newest allowed version (installed versions are "
+		 "kept otherwise); for wheel files, replace an installed version"),
+	OPT_LIST(0, "upgrade-package", &opt_upgrade_packages, "NAME",
+		 "allow NAME to be upgraded, keeping other installed versions; repeatable"),
+	OPT_BOOL(0, "require-hashes", &opt_require_hashes,
+		 "require a --hash for every requirement, each pinned with == (also on when "
+		 "any requirement has a --hash)"),
+	OPT_BOOL(0, "dry-run", &opt_dry_run,
+		 "resolve and print what would be installed, upgraded and removed; change nothing"),
+	OPT_STRING_F(0, "report", &opt_report, "FILE",
+		     "write pip's JSON installation report to FILE ('-': standard output)",
+		     OPT_FILEARG),
+	OPT_BOOL(0, "offline", &opt_offline,
+		 "use only the cache: no network (an uncached page is an error naming it)"),
+	OPT_BOOL(0, "refresh", &opt_refresh, "revalidate every cached index page"),
+	OPT_STRING_F(0, "cert", &opt_cert, "FILE",
+		     "CA bundle for TLS; default $PIP_CERT, else $SSL_CERT_FILE, else the system's",
+		     OPT_FILEARG),
+	OPT_STRING_F(0, "client-cert", &opt_client_cert, "FILE",
+		     "TLS client certificate (PEM with its key)", OPT_FILEARG),
 	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
 		     "the cache directory (interpreter facts, unpacked wheels); default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
 		     OPT_DIRARG),
@@ -55,62 +106,42 @@ static const struct opt install_options[] = {
 	OPT_END(),
 };
 
-static int cmd_install(int argc, const char **argv)
+/* The wheels of the plan, installed in one transaction. */
+static int install_plan(struct install_env *e, struct plan *p)
 {
-	int code = EXIT_FAIL;
-	opt_venv = NULL;
-	opt_no_deps = opt_force = opt_upgrade = opt_no_cache = opt_verify_cache = false;
-	opt_cache_dir = opt_link_mode = NULL;
-	strvec_clear(&opt_requirements);
-	strvec_clear(&opt_find_links);
-	int n = cmd_parse(&command_install, argc, argv, &code);
-	if (n < 0)
-		goto done;
-	if (n == 0 && !opt_requirements.n) {
-		usage_error("install needs a wheel file or -r FILE");
-		hint("see 'cvenv install --help'");
-		code = EXIT_USAGE;
-		goto done;
+	if (!p->n)
+		return 0;
+	struct wheel **ws = xcalloc(p->n, sizeof(*ws));
+	struct install_opts *os = xcalloc(p->n, sizeof(*os));
+	for (size_t i = 0; i < p->n; i++) {
+		ws[i] = p->v[i].w;
+		os[i] = p->v[i].opts;
 	}
-	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
-	struct install_env e;
-	if (install_env_open(opt_venv, &e) < 0)
-		goto done;
-	char *cache = cmd_cache_setup(opt_cache_dir, opt_no_cache);
-	int rc = install_env_set_cache(&e, cache, opt_link_mode);
-	free(cache);
-	if (rc < 0) {
-		install_env_close(&e);
-		code = EXIT_USAGE;
-		goto done;
-	}
-	e.verify_cache = opt_verify_cache;
+	int r = install_wheels(e, ws, p->n, os) < 0 ? -1 : 0;
+	free(ws);
+	free(os);
+	return r;
+}
+
+/* Wheel files and -r files resolved against --find-links directories only:
+ * pinned requirements, no index (plan.c). */
+static int install_local(struct install_env *e, int n, const char **argv, struct reqs *files,
+			 size_t nfiles)
+{
 	struct plan p;
-	plan_init(&p, &e);
+	plan_init(&p, e);
 	p.upgrade = opt_upgrade;
 	p.force = opt_force;
 	p.no_deps = opt_no_deps;
 	for (size_t i = 0; i < opt_find_links.n; i++)
 		strvec_push(&p.find_links, opt_find_links.v[i]);
-	int r = 0;
-	for (int i = 0; i < n && !r; i++) {
-		if (!ends_with(argv[i], ".whl")) {
-			r = error("cannot install '%s': only wheel files (.whl) can be installed", argv[i]);
-			hint("put requirements in a file and give it with -r, with --find-links DIR");
-		} else {
-			r = plan_add_wheel_file(&p, argv[i], true, NULL);
-		}
-	}
-	/* every file read first: a constraint applies wherever it is written */
-	size_t nfiles = opt_requirements.n;
-	struct reqs *files = xcalloc(nfiles ? nfiles : 1, sizeof(*files));
 	for (size_t i = 0; i < nfiles; i++)
-		files[i] = (struct reqs)REQS_INIT;
-	for (size_t i = 0; i < nfiles && !r; i++) {
-		r = reqs_parse_file(opt_requirements.v[i], false, &files[i]);
 		for (size_t k = 0; k < files[i].find_links.n; k++)
 			strvec_push(&p.find_links, files[i].find_links.v[k]);
-	}
+	int r = 0;
+	for (int i = 0; i < n && !r; i++)
+		r = plan_add_wheel_file(&p, argv[i], true, NULL);
+	/* every file read first: a constraint applies wherever it is written */
 	for (size_t i = 0; i < nfiles && !r; i++)
 		for (size_t k = 0; k < files[i].n && !r; k++)
 			if (files[i].v[k].constraint)
@@ -121,26 +152,416 @@ static int cmd_install(int argc, const char **argv)
 				r = plan_add_requirement(&p, &files[i].v[k]);
 	if (!r)
 		r = plan_check_deps(&p);
-	if (!r && p.n) {
-		struct wheel **ws = xcalloc(p.n, sizeof(*ws));
-		struct install_opts *os = xcalloc(p.n, sizeof(*os));
-		for (size_t i = 0; i < p.n; i++) {
-			ws[i] = p.v[i].w;
-			os[i] = p.v[i].opts;
-		}
-		r = install_wheels(&e, ws, p.n, os) < 0 ? -1 : 0;
-		free(ws);
-		free(os);
-	}
-	code = r < 0 ? (os_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL) : EXIT_OK;
+	if (!r)
+		r = install_plan(e, &p);
 	plan_free(&p);
+	return r;
+}
+
+static const char *env_value(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+/* Appends the whitespace-separated words of an environment variable. */
+static void push_env_words(struct strvec *out, const char *name)
+{
+	const char *v = env_value(name);
+	while (v && *v) {
+		size_t skip = strspn(v, " \t\n");
+		v += skip;
+		size_t len = strcspn(v, " \t\n");
+		if (len)
+			strvec_push_take(out, xstrndup(v, len));
+		v += len;
+	}
+}
+
+/* Whether any index is asked for explicitly (options, environment, files). */
+static bool index_wanted(struct reqs *files, size_t nfiles)
+{
+	if (opt_index_url || opt_extra_index_urls.n || opt_dry_run || opt_report ||
+	    opt_upgrade_packages.n || opt_offline || opt_refresh || opt_pre ||
+	    env_value("PIP_INDEX_URL") || env_value("PIP_EXTRA_INDEX_URL") ||
+	    env_value("UV_INDEX_URL"))
+		return true;
+	for (size_t i = 0; i < nfiles; i++)
+		if (files[i].index_url || files[i].extra_index_urls.n || files[i].pre)
+			return true;
+	return false;
+}
+
+/* The index configuration: options first, else the environment; a -i in a
+ * requirements file replaces the index, its other index options add to
+ * them (as pip reads them). */
+static void index_setup(struct index_config *cfg, struct reqs *files, size_t nfiles,
+			const char *cache)
+{
+	index_config_init(cfg);
+	const char *base = opt_index_url;
+	if (!base)
+		base = env_value("PIP_INDEX_URL");
+	if (!base)
+		base = env_value("UV_INDEX_URL");
+	bool no_index = opt_no_index;
+	for (size_t i = 0; i < nfiles; i++) {
+		if (files[i].index_url)
+			base = files[i].index_url;
+		no_index = no_index || files[i].no_index;
+	}
+	if (!no_index) {
+		strvec_push(&cfg->index_urls, base ? base : "https://pypi.org/simple");
+		if (opt_extra_index_urls.n)
+			for (size_t i = 0; i < opt_extra_index_urls.n; i++)
+				strvec_push(&cfg->index_urls, opt_extra_index_urls.v[i]);
+		else
+			push_env_words(&cfg->index_urls, "PIP_EXTRA_INDEX_URL");
+		for (size_t i = 0; i < nfiles; i++)
+			for (size_t k = 0; k < files[i].extra_index_urls.n; k++)
+				strvec_push(&cfg->index_urls, files[i].extra_index_urls.v[k]);
+	}
+	if (opt_find_links.n)
+		for (size_t i = 0; i < opt_find_links.n; i++)
+			strvec_push(&cfg->find_links, opt_find_links.v[i]);
+	else
+		push_env_words(&cfg->find_links, "PIP_FIND_LINKS");
+	for (size_t i = 0; i < nfiles; i++)
+		for (size_t k = 0; k < files[i].find_links.n; k++)
+			strvec_push(&cfg->find_links, files[i].find_links.v[k]);
+	cfg->strategy = opt_index_strategy && !strcmp(opt_index_strategy, "unsafe-best-match")
+				? INDEX_UNSAFE_BEST_MATCH : INDEX_FIRST_INDEX;
+	cfg->cache_dir = cache;
+	cfg->offline = opt_offline;
+	cfg->refresh = opt_refresh;
+	cmd_index_config_env(cfg, opt_cert, opt_client_cert);
+	/* seconds without progress before a transfer fails; retries on 5xx,
+	 * 429 and connection errors (tests and slow mirrors set them) */
+	const char *t = env_value("CVENV_HTTP_TIMEOUT");
+	if (t && atol(t) > 0)
+		cfg->timeout_s = atol(t);
+	t = env_value("CVENV_HTTP_RETRIES");
+	if (t)
+		cfg->retries = atoi(t) > 0 ? atoi(t) : -1;
+	cfg->progress = verbosity >= 0 && isatty(STDERR_FILENO);
+}
+
+/* A wheel path as a direct requirement: "name @ file:///abs/path". */
+static int wheel_requirement(const char *path, const char *marker, struct strvec *out)
+{
+	struct wheel_name wn;
+	if (wheel_name_parse(path, &wn) < 0)
+		return -1;
+	char *abs = os_abspath(path);
+	char *url = path_to_file_url(abs);
+	strvec_push_take(out, xstrfmt("%s @ %s%s%s", wn.name, url, marker ? " ; " : "",
+				      marker ? marker : ""));
+	free(url);
+	free(abs);
+	wheel_name_free(&wn);
+	return 0;
+}
+
+/* Whether a requirement pins one version with == (no wildcard) or ===. */
+static bool pinned(const struct pep508_req *r)
+{
+	return r->spec.n == 1 &&
+	       ((r->spec.items[0].op == PEP440_OP_EQ && !r->spec.items[0].prefix) ||
+		r->spec.items[0].op == PEP440_OP_ARBITRARY);
+}
+
+/* Hash-checking mode as pip has it: on with --require-hashes (option or
+ * file) or any --hash; then every requirement must be pinned and hashed, and
+ * every distribution installed must be one of them (checked after the
+ * resolution); the hashes an index gives do not count. */
+struct hashmode {
+	bool on;
+	struct strvec names;  /* canonical names of the hashed requirements */
+	struct strvec hashes; /* "name\tsha256:hex", per hash */
+};
+
+static int hashmode_setup(struct hashmode *hm, int nnames, struct reqs *files, size_t nfiles)
+{
+	hm->on = opt_require_hashes;
+	for (size_t i = 0; i < nfiles; i++) {
+		hm->on = hm->on || files[i].require_hashes;
+		for (size_t k = 0; k < files[i].n; k++)
+			hm->on = hm->on || files[i].v[k].hashes.n;
+	}
+	if (!hm->on)
+		return 0;
+	if (nnames > 0)
+		return error("requirements on the command line have no hashes: in hash-checking "
+			     "mode every requirement needs --hash (give them in a -r file)");
+	for (size_t i = 0; i < nfiles; i++) {
+		for (size_t k = 0; k < files[i].n; k++) {
+			const struct req_entry *q = &files[i].v[k];
+			if (q->constraint)
+				continue;
+			if (!q->is_pep508 || !pinned(&q->req))
+				return error("%s:%d: '%s' is not pinned with ==: in hash-checking mode "
+					     "every requirement must be", q->file, q->line, q->text);
+			if (!q->hashes.n)
+				return error("%s:%d: '%s' has no --hash: in hash-checking mode every "
+					     "requirement needs one", q->file, q->line, q->text);
+			char *cn = name_canonicalize(q->req.name);
+			for (size_t h = 0; h < q->hashes.n; h++)
+				strvec_push_take(&hm->hashes, xstrfmt("%s\t%s", cn, q->hashes.v[h]));
+			strvec_push_take(&hm->names, cn);
+		}
+	}
+	return 0;
+}
+
+static int hashmode_check_plan(const struct hashmode *hm, const struct ixplan *pl)
+{
+	if (!hm->on)
+		return 0;
+	for (size_t i = 0; i < pl->n; i++)
+		if (!strvec_contains(&hm->names, pl->v[i].name))
+			return error("'%s' %s is a dependency without a pinned, hashed requirement: in "
+				     "hash-checking mode every distribution installed needs one",
+				     pl->v[i].name, pl->v[i].version);
+	return 0;
+}
+
+static int hashmode_check_file(const struct hashmode *hm, const struct ixdist *d)
+{
+	if (!hm->on || d->skip)
+		return 0;
+	char *want = xstrfmt("%s\tsha256:%s", d->name, d->sha256 ? d->sha256 : "");
+	bool ok = d->sha256 && strvec_contains(&hm->hashes, want);
+	free(want);
+	if (ok)
+		return 0;
+	char *url = d->f ? url_redact(d->f->url) : xstrdup(d->path ? d->path : "");
+	error("'%s' has sha256 %s, which no --hash of '%s' gives", url,
+	      d->sha256 ? d->sha256 : "(none)", d->name);
+	free(url);
+	return -1;
+}
+
+static void where_from(struct buf *out, const struct ixdist *d)
+{
+	char *url = d->f ? url_redact(d->f->url) : xstrdup(d->local_path ? d->local_path : "");
+	buf_add_printable(out, url);
+	free(url);
+}
+
+/* --dry-run: what would change, one line per distribution, on stdout. */
+static void print_dry_run(const struct ixplan *pl)
+{
+	struct buf out = BUF_INIT;
+	size_t changes = 0;
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct ixdist *d = &pl->v[i];
+		if (d->skip)
+			continue;
+		changes++;
+		if (d->installed) {
+			buf_addstr(&out, "Would replace ");
+			buf_add_printable(&out, d->name);
+			buf_addch(&out, ' ');
+			buf_add_printable(&out, d->installed);
+			buf_addstr(&out, " by ");
+		} else {
+			buf_addstr(&out, "Would install ");
+			buf_add_printable(&out, d->name);
+			buf_addch(&out, ' ');
+		}
+		buf_add_printable(&out, d->version);
+		buf_addstr(&out, " from ");
+		where_from(&out, d);
+		buf_addch(&out, '\n');
+	}
+	if (!changes)
+		buf_addstr(&out, "Would change nothing: every requirement is satisfied\n");
+	fputs(out.ptr, stdout);
+	buf_free(&out);
+}
+
+static int write_report(struct install_env *e, const struct ixplan *pl)
+{
+	struct pep508_env env;
+	memset(&env, 0, sizeof(env));
+	pep508_env_from_interp(&env, &e->ip);
+	struct buf out = BUF_INIT;
+	report_json(pl, &env, &out);
+	int r = 0;
+	if (!strcmp(opt_report, "-"))
+		fputs(out.ptr, stdout);
+	else if (os_write_atomic(opt_report, out.ptr, out.len, 0644, false) < 0)
+		r = error_errno("cannot write the report '%s'", opt_report);
+	buf_free(&out);
+	return r;
+}
+
+/* Requirements resolved against the indexes and find-links, downloaded,
+ * then installed as wheel files are. */
+static int install_from_index(struct install_env *e, const char *cache, int n,
+			      const char **argv, struct reqs *files, size_t nfiles)
+{
+	int r = -1;
+	struct strvec reqs = STRVEC_INIT, cons = STRVEC_INIT;
+	struct hashmode hm = { false, STRVEC_INIT, STRVEC_INIT };
+	struct index_config cfg;
+	struct index_client *c = NULL;
+	struct ixplan pl = { NULL, 0, 0 };
+	struct plan p;
+	plan_init(&p, e);
+	index_setup(&cfg, files, nfiles, cache);
+	char *netrc = cmd_netrc_path();
+	cfg.netrc_file = netrc;
+	int nnames = 0;
+	for (int i = 0; i < n; i++) {
+		if (ends_with(argv[i], ".whl")) {
+			if (wheel_requirement(argv[i], NULL, &reqs) < 0)
+				goto out;
+		} else {
+			strvec_push(&reqs, argv[i]);
+			nnames++;
+		}
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		for (size_t k = 0; k < files[i].n; k++) {
+			const struct req_entry *q = &files[i].v[k];
+			if (q->editable) {
+				error("%s:%d: editable requirements cannot be installed from an index",
+				      q->file, q->line);
+				goto out;
+			}
+			if (q->is_pep508) {
+				strvec_push(q->constraint ? &cons : &reqs, q->text);
+			} else if (!q->constraint && ends_with(q->path_or_url, ".whl")) {
+				if (wheel_requirement(q->path_or_url, q->marker_text, &reqs) < 0)
+					goto out;
+			} else {
+				error("%s:%d: '%s': only wheels and requirements can be installed",
+				      q->file, q->line, q->path_or_url);
+				goto out;
+			}
+		}
+	}
+	if (hashmode_setup(&hm, nnames, files, nfiles) < 0)
+		goto out;
+	c = index_client_new(&cfg);
+	if (!c)
+		goto out;
+	struct ixrequest rq = { &reqs, &cons, &opt_upgrade_packages, opt_upgrade, opt_pre,
+				opt_no_deps, opt_force };
+	for (size_t i = 0; i < nfiles; i++)
+		rq.pre = rq.pre || files[i].pre;
+	if (ixplan_resolve(e, c, &rq, &pl) < 0 || hashmode_check_plan(&hm, &pl) < 0)
+		goto out;
+	if (opt_dry_run) {
+		print_dry_run(&pl);
+		r = opt_report ? write_report(e, &pl) : 0;
+		goto out;
+	}
+	if (ixplan_download(c, &pl) < 0)
+		goto out;
+	p.no_deps = true; /* the resolver has chosen every dependency */
+	p.upgrade = true;
+	p.force = opt_force;
+	for (size_t i = 0; i < pl.n; i++) {
+		struct ixdist *d = &pl.v[i];
+		if (d->skip)
+			continue;
+		if (hashmode_check_file(&hm, d) < 0 ||
+		    plan_add_wheel_file(&p, d->path, d->direct, &d->extras) < 0)
+			goto out;
+		p.v[p.n - 1].opts.requested = d->requested;
+	}
+	if (install_plan(e, &p) < 0)
+		goto out;
+	r = opt_report ? write_report(e, &pl) : 0;
+out:
+	plan_free(&p);
+	ixplan_free(&pl);
+	index_client_free(c);
+	index_config_release(&cfg);
+	free(netrc);
+	strvec_clear(&reqs);
+	strvec_clear(&cons);
+	strvec_clear(&hm.names);
+	strvec_clear(&hm.hashes);
+	return r;
+}
+
+static void reset_options(void)
+{
+	opt_venv = NULL;
+	opt_no_deps = opt_force = opt_upgrade = opt_no_cache = opt_verify_cache = false;
+	opt_no_index = opt_pre = opt_dry_run = opt_offline = opt_refresh = opt_require_hashes = false;
+	opt_cache_dir = opt_link_mode = opt_index_url = opt_report = NULL;
+	opt_index_strategy = opt_cert = opt_client_cert = NULL;
+	strvec_clear(&opt_requirements);
+	strvec_clear(&opt_find_links);
+	strvec_clear(&opt_constraints);
+	strvec_clear(&opt_extra_index_urls);
+	strvec_clear(&opt_upgrade_packages);
+}
+
+static int cmd_install(int argc, const char **argv)
+{
+	int code = EXIT_FAIL;
+	reset_options();
+	struct reqs *files = NULL;
+	size_t nfiles = 0;
+	int n = cmd_parse(&command_install, argc, argv, &code);
+	if (n < 0)
+		goto done;
+	if (n == 0 && !opt_requirements.n) {
+		usage_error("install needs a requirement, a wheel file or -r FILE");
+		hint("see 'cvenv install --help'");
+		code = EXIT_USAGE;
+		goto done;
+	}
+	if (opt_index_strategy && strcmp(opt_index_strategy, "first-index") &&
+	    strcmp(opt_index_strategy, "unsafe-best-match")) {
+		usage_error("--index-strategy '%s': use first-index or unsafe-best-match",
+			    opt_index_strategy);
+		code = EXIT_USAGE;
+		goto done;
+	}
+	/* every file read first: a constraint applies wherever it is written */
+	nfiles = opt_requirements.n + opt_constraints.n;
+	files = xcalloc(nfiles ? nfiles : 1, sizeof(*files));
+	for (size_t i = 0; i < nfiles; i++)
+		files[i] = (struct reqs)REQS_INIT;
+	for (size_t i = 0; i < nfiles; i++) {
+		bool cons = i >= opt_requirements.n;
+		const char *f = cons ? opt_constraints.v[i - opt_requirements.n] : opt_requirements.v[i];
+		if (reqs_parse_file(f, cons, &files[i]) < 0)
+			goto done;
+	}
+	bool names = false;
+	for (int i = 0; i < n; i++)
+		names = names || !ends_with(argv[i], ".whl");
+	bool use_index = names || opt_constraints.n || index_wanted(files, nfiles);
+	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
+	struct install_env e;
+	if (install_env_open(opt_venv, &e) < 0)
+		goto done;
+	char *cache = cmd_cache_setup(opt_cache_dir, opt_no_cache);
+	int rc = install_env_set_cache(&e, cache, opt_link_mode);
+	if (rc < 0) {
+		free(cache);
+		install_env_close(&e);
+		code = EXIT_USAGE;
+		goto done;
+	}
+	e.verify_cache = opt_verify_cache;
+	int r = use_index ? install_from_index(&e, cache, n, argv, files, nfiles)
+			  : install_local(&e, n, argv, files, nfiles);
+	free(cache);
+	code = r < 0 ? (os_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL) : EXIT_OK;
+	install_env_close(&e);
+done:
 	for (size_t i = 0; i < nfiles; i++)
 		reqs_free(&files[i]);
 	free(files);
-	install_env_close(&e);
-done:
-	strvec_clear(&opt_requirements);
-	strvec_clear(&opt_find_links);
+	reset_options();
 	return code;
 }
 
@@ -150,7 +571,9 @@ const struct command command_install = {
 	.summary = "install wheels into an environment",
 	.usage = install_usage,
 	.description =
-		"Installs wheel files into the environment natively, as pip does (launchers, "
+		"Resolves requirements against package indexes (PEP 503/691, file:// trees, "
+		"--find-links), downloads the wheels chosen, and installs them -- or wheel files "
+		"given -- into the environment natively, as pip does (launchers, "
 		"RECORD, INSTALLER, REQUESTED, direct_url.json), checking every file against the "
 		"wheel's RECORD hashes and the wheel's tags and Requires-Python against the "
 		"interpreter. All the wheels of one command are installed in one transaction: "

@@ -44,6 +44,17 @@ static void test_parse(void **state)
 		{ "a; bogus == 'x'", NULL },
 		{ "a; os_name =! 'x'", NULL },
 		{ "a @", NULL },
+		/* extras normalized (PEP 685), once each */
+		{ "a[Security_Extra, security.extra,B]", "a[b,security-extra]" },
+		/* a line break anywhere is refused, as packaging refuses it */
+		{ "a==1.0\r", NULL },
+		{ "a\r==1.0", NULL },
+		{ "a; os_name == 'x\ry'", NULL },
+		{ "a @ http://x/a.whl\r", NULL },
+		{ "a\n", NULL },
+		/* PEP 751 set markers */
+		{ "a; 'x' in extras", "a; \"x\" in extras" },
+		{ "a; 'dev' not in dependency_groups", "a; \"dev\" not in dependency_groups" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct pep508_req r;
@@ -92,6 +103,15 @@ static void test_eval(void **state)
 		{ "implementation_name === 'cpython'", NULL, 1 },
 		{ "python_version > '3.12'", NULL, 0 },
 		{ "python_full_version >= '3.12.1rc1'", NULL, 1 },
+		/* PEP 751: membership of a normalized name, never a substring */
+		{ "'Socks_X' in extras", NULL, 1 },
+		{ "'socks' in extras", NULL, 0 },
+		{ "'tests' in extras", NULL, 1 },
+		{ "'tests' not in extras", NULL, 0 },
+		{ "'dev' in dependency_groups", NULL, 0 },
+		{ "'lint' in dependency_groups", NULL, 1 },
+		{ "extras == 'tests'", NULL, -1 },
+		{ "dependency_groups in 'x'", NULL, -1 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct pep508_marker *m;
@@ -99,6 +119,8 @@ static void test_eval(void **state)
 		if (pep508_marker_parse(cases[i].marker, &m, &err) < 0)
 			fail_msg("'%s': %s", cases[i].marker, err.ptr);
 		env.v[PEP508_EXTRA] = cases[i].extra;
+		env.v[PEP508_EXTRAS] = "socks-x, tests";
+		env.v[PEP508_DEPENDENCY_GROUPS] = "lint,dev-tools";
 		bool res = false;
 		int rc = pep508_marker_eval(m, &env, &res, &err);
 		if (cases[i].want < 0)
@@ -133,6 +155,7 @@ static void test_env_from_interp(void **state)
 	assert_string_equal(env.v[PEP508_PYTHON_VERSION], "3.12");
 	assert_string_equal(env.v[PEP508_SYS_PLATFORM], "linux");
 	assert_null(env.v[PEP508_EXTRA]);
+	assert_null(env.v[PEP508_EXTRAS]);
 	struct pep508_marker *m;
 	assert_int_equal(pep508_marker_parse("python_version >= '3.8' and platform_system == 'Linux'", &m, NULL), 0);
 	bool res = false;

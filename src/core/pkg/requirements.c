@@ -272,9 +272,12 @@ static int option_line(struct ctx *cx, struct strvec *tok, const char *file, int
 			char *rel = relative_to(file, v);
 			strvec_push_take(&r->find_links, os_exists(rel) ? rel : (free(rel), xstrdup(v)));
 		} else if (VALUE(NULL, "--trusted-host")) {
+			/* cvenv never turns TLS checks off: say so rather than
+			 * ignore it (a CA bundle is given with --cert) */
 			if (!v)
 				return bad(file, line, "missing host after", t);
-			strvec_push(&r->trusted_hosts, v);
+			return bad(file, line, "cvenv does not skip TLS verification (give the "
+				   "server's CA with --cert instead):", t);
 		} else if (VALUE(NULL, "--only-binary")) {
 			if (!v)
 				return bad(file, line, "missing value after", t);
@@ -282,6 +285,9 @@ static int option_line(struct ctx *cx, struct strvec *tok, const char *file, int
 		} else if (VALUE(NULL, "--no-binary")) {
 			if (!v)
 				return bad(file, line, "missing value after", t);
+			/* only wheels are installed: nothing but :none: can hold */
+			if (strcmp(v, ":none:"))
+				return bad(file, line, "cvenv installs wheels only and cannot honour", t);
 			strvec_push(&r->no_binary, v);
 		} else if (VALUE(NULL, "--use-feature")) {
 			if (!v)

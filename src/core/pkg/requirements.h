@@ -4,8 +4,11 @@
  * per-requirement options (--hash, several), -r/--requirement and
  * -c/--constraint (recursive, relative to the including file), -e/--editable,
  * and the global options -i/--index-url, --extra-index-url, --no-index,
- * -f/--find-links, --pre, --trusted-host, --require-hashes, --prefer-binary,
- * --only-binary, --no-binary. Errors name file:line.
+ * -f/--find-links, --pre, --require-hashes, --prefer-binary, --only-binary
+ * (cmd/install.c honours them all: only wheels are installed anyway) and
+ * --no-binary :none:. --trusted-host (cvenv never skips TLS checks) and any
+ * other --no-binary cannot be honoured: they are errors. Errors name
+ * file:line.
  *
  * Ownership: a struct reqs owns its entries and strings; reqs_free()
  * releases them. */

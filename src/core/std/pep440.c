@@ -87,11 +87,29 @@ static uint64_t label_number(struct cur *c, bool *bad)
 	return n;
 }
 
-static void push_release(struct pep440_version *v, uint64_t n, size_t *cap)
+/* One release number from the digits at the cursor: a number too large
+ * for 64 bits is kept as its digits (see pep440.h). */
+static void push_release(struct cur *c, struct pep440_version *v, size_t *cap)
 {
+	size_t start = c->i;
+	bool big = false;
+	uint64_t n = 0;
+	eat_num(c, &n, &big);
 	if (v->nrelease == *cap) {
 		*cap = *cap ? *cap * 2 : 4;
 		v->release = xrealloc(v->release, *cap * sizeof(*v->release));
+		if (v->release_big)
+			v->release_big = xrealloc(v->release_big, *cap * sizeof(*v->release_big));
+	}
+	if (big) {
+		if (!v->release_big)
+			v->release_big = xcalloc(*cap, sizeof(*v->release_big));
+		while (c->s[start] == '0')
+			start++;
+		v->release_big[v->nrelease] = xstrndup(c->s + start, c->i - start);
+		n = UINT64_MAX;
+	} else if (v->release_big) {
+		v->release_big[v->nrelease] = NULL;
 	}
 	v->release[v->nrelease++] = n;
 }
@@ -193,19 +211,24 @@ static bool parse_version_at(struct cur *c, struct pep440_version *v)
 	uint64_t n;
 	if (lower(peek(c)) == 'v')
 		c->i++;
-	if (!eat_num(c, &n, &bad))
+	if (!is_digit(peek(c)))
 		return false;
+	size_t save = c->i;
+	bool big = false;
+	eat_num(c, &n, &big);
 	if (peek(c) == '!') {
 		c->i++;
 		v->epoch = n;
-		if (!eat_num(c, &n, &bad))
+		bad = big;
+		if (!is_digit(peek(c)))
 			return false;
+	} else {
+		c->i = save;
 	}
-	push_release(v, n, &cap);
+	push_release(c, v, &cap);
 	while (peek(c) == '.' && c->i + 1 < c->n && is_digit((unsigned char)c->s[c->i + 1])) {
 		c->i++;
-		eat_num(c, &n, &bad);
-		push_release(v, n, &cap);
+		push_release(c, v, &cap);
 	}
 	parse_pre(c, v, &bad);
 	parse_post(c, v, &bad);
@@ -215,12 +238,46 @@ static bool parse_version_at(struct cur *c, struct pep440_version *v)
 	return !bad;
 }
 
+/* The length of the white space character (Python's str.isspace, which
+ * packaging's \s and strip() follow) that s[0..n) starts with, or 0. */
+static size_t space_at(const unsigned char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	if (is_space(s[0]) || (s[0] >= 0x1c && s[0] <= 0x1f))
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
+		return 2;
+	if (n < 3)
+		return 0;
+	if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80) /* U+1680 */
+		return 3;
+	if (s[0] == 0xe2 && s[1] == 0x80 &&
+	    ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
+		return 3; /* U+2000-200A, U+2028, U+2029, U+202F */
+	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f) /* U+205F */
+		return 3;
+	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80) /* U+3000 */
+		return 3;
+	return 0;
+}
+
+/* The same for the character that ends s[0..n). */
+static size_t space_before(const unsigned char *s, size_t n)
+{
+	for (size_t k = 1; k <= 3 && k <= n; k++)
+		if (space_at(s + n - k, k) == k)
+			return k;
+	return 0;
+}
+
 static void trim(const char **s, size_t *len)
 {
-	while (*len && is_space((unsigned char)**s))
-		(*s)++, (*len)--;
-	while (*len && is_space((unsigned char)(*s)[*len - 1]))
-		(*len)--;
+	size_t k;
+	while ((k = space_at((const unsigned char *)*s, *len)))
+		(*s) += k, (*len) -= k;
+	while ((k = space_before((const unsigned char *)*s, *len)))
+		(*len) -= k;
 }
 
 int pep440_parse(const char *s, size_t len, struct pep440_version *v)
@@ -242,6 +299,9 @@ int pep440_parse_str(const char *s, struct pep440_version *v)
 
 void pep440_version_free(struct pep440_version *v)
 {
+	for (size_t i = 0; v->release_big && i < v->nrelease; i++)
+		free(v->release_big[i]);
+	free(v->release_big);
 	free(v->release);
 	free(v->local);
 	memset(v, 0, sizeof(*v));
@@ -253,6 +313,12 @@ void pep440_version_copy(struct pep440_version *dst, const struct pep440_version
 	dst->release = xmalloc(src->nrelease * sizeof(*src->release));
 	memcpy(dst->release, src->release, src->nrelease * sizeof(*src->release));
 	dst->local = src->local ? xstrdup(src->local) : NULL;
+	if (src->release_big) {
+		dst->release_big = xcalloc(src->nrelease, sizeof(*dst->release_big));
+		for (size_t i = 0; i < src->nrelease; i++)
+			if (src->release_big[i])
+				dst->release_big[i] = xstrdup(src->release_big[i]);
+	}
 }
 
 static int cmp_u64(uint64_t a, uint64_t b)
@@ -260,14 +326,36 @@ static int cmp_u64(uint64_t a, uint64_t b)
 	return a < b ? -1 : a > b;
 }
 
+static const char *big_at(const struct pep440_version *v, size_t i)
+{
+	return v->release_big && i < v->nrelease ? v->release_big[i] : NULL;
+}
+
+/* Release number i of a and of b (0 past the end), compared as numbers:
+ * a number kept as digits is larger than any 64-bit one. */
+static int cmp_component(const struct pep440_version *a, size_t i, const struct pep440_version *b,
+			 size_t j)
+{
+	const char *x = big_at(a, i), *y = big_at(b, j);
+	if (x && y) {
+		size_t lx = strlen(x), ly = strlen(y);
+		if (lx != ly)
+			return lx < ly ? -1 : 1;
+		int r = memcmp(x, y, lx);
+		return r < 0 ? -1 : r > 0;
+	}
+	if (x || y)
+		return x ? 1 : -1;
+	return cmp_u64(i < a->nrelease ? a->release[i] : 0, j < b->nrelease ? b->release[j] : 0);
+}
+
 static int cmp_release(const struct pep440_version *a, const struct pep440_version *b)
 {
 	size_t n = a->nrelease > b->nrelease ? a->nrelease : b->nrelease;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t x = i < a->nrelease ? a->release[i] : 0;
-		uint64_t y = i < b->nrelease ? b->release[i] : 0;
-		if (x != y)
-			return cmp_u64(x, y);
+		int r = cmp_component(a, i, b, i);
+		if (r)
+			return r;
 	}
 	return 0;
 }
@@ -342,8 +430,12 @@ void pep440_format(struct buf *out, const struct pep440_version *v)
 	static const char *const pre[] = { "", "a", "b", "rc" };
 	if (v->epoch)
 		buf_addf(out, "%" PRIu64 "!", v->epoch);
-	for (size_t i = 0; i < v->nrelease; i++)
-		buf_addf(out, "%s%" PRIu64, i ? "." : "", v->release[i]);
+	for (size_t i = 0; i < v->nrelease; i++) {
+		if (big_at(v, i))
+			buf_addf(out, "%s%s", i ? "." : "", big_at(v, i));
+		else
+			buf_addf(out, "%s%" PRIu64, i ? "." : "", v->release[i]);
+	}
 	if (v->pre)
 		buf_addf(out, "%s%" PRIu64, pre[v->pre], v->pre_n);
 	if (v->has_post)
@@ -435,8 +527,8 @@ static int parse_clause(const char *s, size_t len, struct pep440_spec *sp, struc
 		what = "not a valid PEP 440 version";
 		goto fail;
 	}
-	if (sp->prefix && (sp->v.has_dev || sp->v.local)) {
-		what = "a prefix match cannot name a dev or local release";
+	if (sp->prefix && (sp->v.pre || sp->v.has_post || sp->v.has_dev || sp->v.local)) {
+		what = "a prefix match cannot name a pre, post, dev or local release";
 		goto fail;
 	}
 	if (sp->v.local && sp->op != PEP440_OP_EQ && sp->op != PEP440_OP_NE) {
@@ -513,22 +605,15 @@ static bool same_base(const struct pep440_version *a, const struct pep440_versio
 }
 
 /* "==1.2.*": the candidate's release, padded with zeros, starts with the
- * spec's; a pre or post release named in the prefix must follow it exactly. */
+ * spec's (a prefix never names a pre, post, dev or local release). */
 static bool prefix_match(const struct pep440_version *sp, const struct pep440_version *v)
 {
 	if (sp->epoch != v->epoch)
 		return false;
-	if (sp->pre == PEP440_PRE_NONE && !sp->has_post) {
-		for (size_t i = 0; i < sp->nrelease; i++)
-			if (sp->release[i] != (i < v->nrelease ? v->release[i] : 0))
-				return false;
-		return true;
-	}
-	if (cmp_release(sp, v) != 0 || sp->pre != v->pre)
-		return false;
-	if (sp->pre && sp->pre_n != v->pre_n)
-		return false;
-	return !sp->has_post || (v->has_post && v->post_n == sp->post_n);
+	for (size_t i = 0; i < sp->nrelease; i++)
+		if (cmp_component(sp, i, v, i))
+			return false;
+	return true;
 }
 
 static bool compatible(const struct pep440_version *sp, const struct pep440_version *v)
@@ -537,7 +622,7 @@ static bool compatible(const struct pep440_version *sp, const struct pep440_vers
 	if (pep440_cmp(&pub, sp) < 0)
 		return false;
 	struct pep440_version prefix = { .epoch = sp->epoch, .release = sp->release,
-					 .nrelease = sp->nrelease - 1 };
+					 .nrelease = sp->nrelease - 1, .release_big = sp->release_big };
 	return prefix_match(&prefix, v);
 }
 
@@ -591,9 +676,7 @@ bool pep440_spec_contains(const struct pep440_spec *sp, const struct pep440_vers
 	return false;
 }
 
-/* A clause that names a pre-release with an inclusive operator lets
- * pre-releases match the whole set (PEP 440, "Handling of pre-releases"). */
-static bool spec_wants_prereleases(const struct pep440_spec *sp)
+bool pep440_spec_wants_prereleases(const struct pep440_spec *sp)
 {
 	switch (sp->op) {
 	case PEP440_OP_EQ:
@@ -620,7 +703,7 @@ bool pep440_specset_contains(const struct pep440_specset *ss, const struct pep44
 	if (pep440_is_prerelease(v)) {
 		bool allow = pre == PEP440_PRERELEASES_ALLOW;
 		for (size_t i = 0; pre == PEP440_PRERELEASES_DEFAULT && i < ss->n && !allow; i++)
-			allow = spec_wants_prereleases(&ss->items[i]);
+			allow = pep440_spec_wants_prereleases(&ss->items[i]);
 		if (!allow)
 			return false;
 	}

@@ -6,7 +6,11 @@
  * whitespace) and stores the normalised parts; pep440_format() prints the
  * canonical form. Ordering is the PEP's: epoch, release (trailing zeros do not
  * count), then dev < a < b < rc < final < post, then local segments.
- * Numbers larger than 2^64-1 are rejected rather than silently wrapped.
+ * Release numbers may be any size (real projects publish date stamps such as
+ * 20210609131134657401): one above 2^64-1 is kept as its digits and compares
+ * as a number; larger epoch, pre, post and dev numbers are rejected rather
+ * than silently wrapped. Surrounding white space is trimmed as packaging
+ * trims it (Python's str.isspace: Unicode spaces such as U+00A0 included).
  *
  * Specifier sets are comma-separated clauses with ~=, ==, !=, <=, >=, <, >,
  * === and the "==X.*"/"!=X.*" prefix forms, matched with the PEP's rules for
@@ -27,6 +31,9 @@ struct pep440_version {
 	uint64_t epoch;
 	uint64_t *release; /* at least one component */
 	size_t nrelease;
+	/* NULL, or per component: its digits (no leading zeros) when it does
+	 * not fit in 64 bits (release[i] is then UINT64_MAX), else NULL */
+	char **release_big;
 	enum pep440_pre pre;
 	uint64_t pre_n;
 	bool has_post, has_dev;
@@ -87,6 +94,10 @@ void pep440_specset_free(struct pep440_specset *ss);
 enum pep440_prereleases { PEP440_PRERELEASES_DEFAULT, PEP440_PRERELEASES_ALLOW,
 			  PEP440_PRERELEASES_DENY };
 
+/* A clause that names a pre-release with an inclusive operator (==, ===,
+ * >=, <=, ~=) lets pre-releases match the whole set (PEP 440, "Handling of
+ * pre-releases"). */
+bool pep440_spec_wants_prereleases(const struct pep440_spec *sp);
 bool pep440_spec_contains(const struct pep440_spec *sp, const struct pep440_version *v);
 bool pep440_specset_contains(const struct pep440_specset *ss, const struct pep440_version *v,
 			     enum pep440_prereleases pre);

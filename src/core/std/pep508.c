@@ -13,6 +13,7 @@ static const char *const var_names[PEP508_NVARS] = {
 	"os_name", "sys_platform", "platform_machine", "platform_python_implementation",
 	"platform_release", "platform_system", "platform_version", "python_version",
 	"python_full_version", "implementation_name", "implementation_version", "extra",
+	"extras", "dependency_groups",
 };
 
 /* Spellings from PEP 345 that packaging still accepts. */
@@ -272,7 +273,12 @@ static int read_extras(struct cur *c, struct pep508_req *req)
 		char *e = read_name(c);
 		if (!e)
 			return fail(c, "expected an extra name");
-		strvec_push_take(&req->extras, e);
+		char *n = name_canonicalize(e); /* PEP 685 */
+		free(e);
+		if (strvec_contains(&req->extras, n))
+			free(n);
+		else
+			strvec_push_take(&req->extras, n);
 		skip_ws(c);
 		if (*c->p == ']') {
 			c->p++;
@@ -323,6 +329,11 @@ int pep508_parse(const char *s, struct pep508_req *req, struct buf *err)
 	memset(req, 0, sizeof(*req));
 	strvec_init(&req->extras);
 	struct cur c = { s, s, err };
+	const char *nl = strpbrk(s, "\r\n");
+	if (nl) {
+		c.p = nl;
+		return fail(&c, "a requirement cannot hold a line break");
+	}
 	skip_ws(&c);
 	req->name = read_name(&c);
 	if (!req->name)
@@ -415,6 +426,42 @@ static int compare(const char *lhs, enum pep508_op op, const char *rhs, bool *re
 	return 0;
 }
 
+static bool is_set_var(int var)
+{
+	return var == PEP508_EXTRAS || var == PEP508_DEPENDENCY_GROUPS;
+}
+
+/* "x" in extras: membership of the normalized name in the set (PEP 751);
+ * any other use of a set variable is undefined. */
+static int eval_set(const struct pep508_marker *m, const struct pep508_env *env, bool *result,
+		    struct buf *err)
+{
+	if (m->lvar != PEP508_LITERAL || !is_set_var(m->rvar) ||
+	    (m->op != PEP508_IN && m->op != PEP508_NOT_IN)) {
+		if (err)
+			buf_addf(err, "'%s' can only be tested with \"name\" in %s / not in %s",
+				 var_names[is_set_var(m->rvar) ? m->rvar : m->lvar],
+				 var_names[is_set_var(m->rvar) ? m->rvar : m->lvar],
+				 var_names[is_set_var(m->rvar) ? m->rvar : m->lvar]);
+		return -1;
+	}
+	char *want = name_canonicalize(m->lstr);
+	bool found = false;
+	const char *v = env->v[m->rvar] ? env->v[m->rvar] : "";
+	while (*v && !found) {
+		size_t n = strcspn(v, ",");
+		char *item = xstrndup_trim(v, n);
+		char *c = name_canonicalize(item);
+		found = *c && !strcmp(c, want);
+		free(c);
+		free(item);
+		v += n + (v[n] == ',');
+	}
+	free(want);
+	*result = m->op == PEP508_IN ? found : !found;
+	return 0;
+}
+
 int pep508_marker_eval(const struct pep508_marker *m, const struct pep508_env *env, bool *result,
 		       struct buf *err)
 {
@@ -433,6 +480,8 @@ int pep508_marker_eval(const struct pep508_marker *m, const struct pep508_env *e
 		*result = m->kind == PEP508_AND ? (l && r) : (l || r);
 		return 0;
 	}
+	if (is_set_var(m->lvar) || is_set_var(m->rvar))
+		return eval_set(m, env, result, err);
 	const char *l = value_of(env, m->lvar, m->lstr), *r = value_of(env, m->rvar, m->rstr);
 	if (m->lvar == PEP508_EXTRA || m->rvar == PEP508_EXTRA) {
 		char *lc = name_canonicalize(l), *rc = name_canonicalize(r);

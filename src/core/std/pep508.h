@@ -30,6 +30,9 @@ enum pep508_var {
 	PEP508_IMPLEMENTATION_NAME,
 	PEP508_IMPLEMENTATION_VERSION,
 	PEP508_EXTRA,
+	/* PEP 751 (lock files): sets of names, only tested with in / not in */
+	PEP508_EXTRAS,
+	PEP508_DEPENDENCY_GROUPS,
 	PEP508_NVARS,
 	PEP508_LITERAL = -1,
 };
@@ -58,12 +61,14 @@ struct pep508_req {
 	struct pep508_marker *marker; /* or NULL */
 };
 
-/* Values of the marker variables; NULL means "" (extra: no extra). */
+/* Values of the marker variables; NULL means "" (extra: no extra).
+ * extras and dependency_groups hold comma-separated names (NULL: none). */
 struct pep508_env {
 	const char *v[PEP508_NVARS];
 };
 
-/* Parses one requirement. On failure returns -1 and appends to err (if not
+/* Parses one requirement; extras are kept normalized (PEP 685) and without
+ * duplicates, and a line break anywhere is refused. On failure returns -1 and appends to err (if not
  * NULL) what is wrong and at which column. */
 int pep508_parse(const char *s, struct pep508_req *req, struct buf *err);
 void pep508_req_free(struct pep508_req *req);

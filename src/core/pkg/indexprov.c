@@ -1,0 +1,402 @@
+/* The resolver's provider over the index client, the resolution and the
+ * downloads (see indexprov.h). */
+#include "util/common.h"
+
+#include "core/pkg/indexprov.h"
+#include "core/index/index.h"
+#include "core/interp/interp.h"
+#include "core/pkg/install.h"
+#include "core/pkg/wheel.h"
+#include "core/resolve/resolve.h"
+#include "core/std/metadata.h"
+#include "core/std/pep440.h"
+#include "core/std/pep508.h"
+#include "util/error.h"
+
+/* One candidate the resolver was given; its handle is its index in prov.v. */
+struct cand {
+	const struct index_file *f; /* NULL: a local wheel */
+	char *local_path;
+	struct buf metadata;
+};
+
+struct prov {
+	struct install_env *e;
+	struct index_client *c;
+	struct cand **v;
+	size_t n;
+	bool reported; /* the client reported a failure already */
+};
+
+static uintptr_t add_cand(struct prov *p, const struct index_file *f, const char *local_path)
+{
+	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	struct cand *c = xcalloc(1, sizeof(*c));
+	c->f = f;
+	c->local_path = local_path ? xstrdup(local_path) : NULL;
+	buf_init(&c->metadata);
+	p->v[p->n] = c;
+	return p->n++;
+}
+
+/* A wheel file name's parts, or -1 for a name that is not one (quietly: an
+ * index may list anything). */
+static int quiet_wheel_name(const char *filename, struct wheel_name *wn)
+{
+	struct buf quiet = BUF_INIT;
+	struct buf *saved = error_capture;
+	error_capture = &quiet;
+	int r = wheel_name_parse(filename, wn);
+	error_capture = saved;
+	buf_free(&quiet);
+	return r;
+}
+
+/* The version of an sdist file name ("Foo-1.0.tar.gz"), or NULL. */
+static char *sdist_version(const char *filename, const char *cname)
+{
+	static const char *const exts[] = { ".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tar", NULL };
+	size_t len = strlen(filename);
+	for (size_t i = 0; exts[i]; i++) {
+		if (!ends_with(filename, exts[i]))
+			continue;
+		size_t stem = len - strlen(exts[i]);
+		/* the name is the part before a '-' whose canonical form is cname */
+		for (size_t k = 1; k < stem; k++) {
+			if (filename[k] != '-')
+				continue;
+			char *n = name_canonicalize_n(filename, k);
+			bool same = !strcmp(n, cname);
+			free(n);
+			if (same)
+				return xstrndup(filename + k + 1, stem - k - 1);
+		}
+	}
+	return NULL;
+}
+
+/* One version of a project as the files of its listing offer it. */
+struct offer {
+	char *version;
+	struct pep440_version v;
+	const struct index_file *best; /* best-ranked compatible wheel */
+	long rank;
+	bool wheels, sdists;
+};
+
+static struct offer *offer_for(struct offer **offers, size_t *n, const char *version)
+{
+	struct pep440_version v;
+	if (pep440_parse_str(version, &v) < 0)
+		return NULL; /* not PEP 440: ignored, as pip ignores it */
+	for (size_t i = 0; i < *n; i++) {
+		if (!pep440_cmp(&(*offers)[i].v, &v)) {
+			pep440_version_free(&v);
+			return &(*offers)[i];
+		}
+	}
+	*offers = xrealloc(*offers, (*n + 1) * sizeof(**offers));
+	struct offer *o = &(*offers)[(*n)++];
+	memset(o, 0, sizeof(*o));
+	o->version = xstrdup(version);
+	o->v = v;
+	o->rank = -1;
+	return o;
+}
+
+static int list_local(struct prov *p, const char *name, const char *url,
+		      struct resolve_candidates *out, struct buf *err)
+{
+	const char *path = starts_with(url, "file://") ? url + 7 : url;
+	if (strstr(url, "://") && !starts_with(url, "file://")) {
+		buf_addf(err, "'%s @ %s': only local wheel files can be direct requirements", name, url);
+		return -1;
+	}
+	struct wheel_name wn;
+	if (quiet_wheel_name(path, &wn) < 0) {
+		buf_addf(err, "'%s': not a wheel file name", path);
+		return -1;
+	}
+	char *cn = name_canonicalize_n(wn.name, strlen(wn.name));
+	int r = 0;
+	if (strcmp(cn, name)) {
+		buf_addf(err, "'%s' is a wheel of '%s', not of '%s'", path, wn.name, name);
+		r = -1;
+	} else {
+		resolve_candidates_add(out, wn.version, false, NULL, NULL, add_cand(p, NULL, path));
+	}
+	free(cn);
+	wheel_name_free(&wn);
+	return r;
+}
+
+static int list_candidates(void *ctx, const char *name, const char *url,
+			   struct resolve_candidates *out, struct buf *err)
+{
+	struct prov *p = ctx;
+	if (url)
+		return list_local(p, name, url, out, err);
+	const struct index_project *pr = index_project(p->c, name);
+	if (!pr) {
+		p->reported = true;
+		buf_addf(err, "cannot list the files of '%s'", name);
+		return -1; /* the client reported why */
+	}
+	struct offer *offers = NULL;
+	size_t n = 0;
+	int r = 0;
+	for (size_t i = 0; i < pr->nfiles && !r; i++) {
+		const struct index_file *f = &pr->files[i];
+		struct wheel_name wn;
+		if (ends_with(f->filename, ".whl")) {
+			if (quiet_wheel_name(f->filename, &wn) < 0)
+				continue;
+			char *cn = name_canonicalize_n(wn.name, strlen(wn.name));
+			struct offer *o = strcmp(cn, name) ? NULL : offer_for(&offers, &n, wn.version);
+			free(cn);
+			if (o) {
+				o->wheels = true;
+				long rank = install_tag_rank(p->e, &wn);
+				if (rank == -2)
+					r = -1;
+				else if (rank >= 0 && (o->rank < 0 || rank < o->rank)) {
+					o->rank = rank;
+					o->best = f;
+				}
+			}
+			wheel_name_free(&wn);
+		} else {
+			char *v = sdist_version(f->filename, name);
+			struct offer *o = v ? offer_for(&offers, &n, v) : NULL;
+			if (o)
+				o->sdists = true;
+			free(v);
+		}
+	}
+	if (r < 0)
+		buf_addf(err, "cannot query the interpreter for '%s'", name);
+	for (size_t i = 0; i < n; i++) {
+		struct offer *o = &offers[i];
+		if (!r && o->best) {
+			resolve_candidates_add(out, o->version, o->best->yanked, o->best->requires_python,
+					       NULL, add_cand(p, o->best, NULL));
+		} else if (!r) {
+			resolve_candidates_add(out, o->version, false, NULL,
+					       o->wheels ? "has no wheel compatible with this interpreter"
+							 : "has only a source distribution (cvenv installs wheels only)",
+					       0);
+		}
+		free(o->version);
+		pep440_version_free(&o->v);
+	}
+	free(offers);
+	return r;
+}
+
+static int get_dependencies(void *ctx, const char *name, const char *version, uintptr_t handle,
+			    struct resolve_metadata *md, struct buf *err)
+{
+	struct prov *p = ctx;
+	struct cand *c = p->v[handle];
+	if (c->local_path) {
+		struct wheel w;
+		if (wheel_open(c->local_path, &w) < 0) {
+			buf_addf(err, "cannot open '%s'", c->local_path);
+			return -1;
+		}
+		for (size_t i = 0; i < w.requires_dist.n; i++)
+			strvec_push(&md->requires_dist, w.requires_dist.v[i]);
+		if (w.requires_python)
+			md->requires_python = xstrdup(w.requires_python);
+		buf_add(&c->metadata, w.metadata->ptr, w.metadata->len);
+		wheel_close(&w);
+		return 0;
+	}
+	if (!c->metadata.len && index_metadata(p->c, c->f, &c->metadata) < 0) {
+		p->reported = true;
+		buf_addf(err, "cannot read the metadata of %s %s", name, version);
+		return -1;
+	}
+	struct metadata m = METADATA_INIT;
+	metadata_parse(&m, c->metadata.ptr, c->metadata.len);
+	size_t pos = 0;
+	const char *rd;
+	while ((rd = metadata_next(&m, "Requires-Dist", &pos)))
+		strvec_push(&md->requires_dist, rd);
+	const char *rp = metadata_get(&m, "Requires-Python");
+	if (rp && !c->f->requires_python)
+		md->requires_python = xstrdup(rp);
+	metadata_free(&m);
+	return 0;
+}
+
+static void prefetch(void *ctx, const struct resolve_hint *hints, size_t n)
+{
+	struct prov *p = ctx;
+	for (size_t i = 0; i < n; i++) {
+		if (!hints[i].version)
+			index_prefetch_project(p->c, hints[i].name);
+		else if (hints[i].handle < p->n && p->v[hints[i].handle]->f)
+			index_prefetch_metadata(p->c, p->v[hints[i].handle]->f);
+	}
+}
+
+/* Prints the resolver's explanation, one escaped line at a time, after the
+ * error line. */
+static void print_explanation(const char *text)
+{
+	struct buf line = BUF_INIT;
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		char *l = xstrndup(text, n);
+		buf_reset(&line);
+		buf_addstr(&line, "  ");
+		buf_add_printable(&line, l);
+		free(l);
+		fprintf(stderr, "%s\n", line.ptr);
+		text += n;
+		if (*text)
+			text++;
+	}
+	buf_free(&line);
+}
+
+static void copy_dist(struct ixdist *d, const struct resolve_dist *rd, struct cand *c,
+		      const struct installed_dists *inst, bool force)
+{
+	memset(d, 0, sizeof(*d));
+	d->name = xstrdup(rd->name);
+	d->version = xstrdup(rd->version);
+	d->f = c->f;
+	d->local_path = c->local_path ? xstrdup(c->local_path) : NULL;
+	strvec_init(&d->extras);
+	for (size_t k = 0; k < rd->extras.n; k++)
+		strvec_push(&d->extras, rd->extras.v[k]);
+	d->direct = c->local_path != NULL;
+	d->requested = rd->direct;
+	buf_init(&d->metadata);
+	buf_add(&d->metadata, c->metadata.ptr, c->metadata.len);
+	const struct installed_dist *id = installed_find(inst, rd->name);
+	if (id) {
+		d->installed = xstrdup(id->version);
+		struct pep440_version a, b;
+		if (!pep440_parse_str(id->version, &a)) {
+			if (!pep440_parse_str(rd->version, &b)) {
+				d->skip = !force && !d->direct && !pep440_cmp(&a, &b);
+				pep440_version_free(&b);
+			}
+			pep440_version_free(&a);
+		}
+	}
+}
+
+int ixplan_resolve(struct install_env *e, struct index_client *c, const struct ixrequest *rq,
+		   struct ixplan *out)
+{
+	memset(out, 0, sizeof(*out));
+	int ret = -1;
+	struct prov p = { e, c, NULL, 0, false };
+	struct installed_dists inst = { NULL, 0 };
+	struct resolve_preference *prefs = NULL;
+	struct resolve_result res = { NULL, 0, 0 };
+	struct buf err = BUF_INIT;
+	if (install_need_interp(e) < 0)
+		goto out;
+	struct pep508_env env;
+	memset(&env, 0, sizeof(env));
+	pep508_env_from_interp(&env, &e->ip);
+	if (install_list(e, &inst) < 0)
+		goto out;
+	prefs = xcalloc(inst.n ? inst.n : 1, sizeof(*prefs));
+	for (size_t i = 0; i < inst.n; i++) {
+		prefs[i].name = inst.v[i].name;
+		prefs[i].version = inst.v[i].version;
+	}
+	struct resolve_provider prov = { &p, list_candidates, get_dependencies, prefetch };
+	struct resolve_request req;
+	memset(&req, 0, sizeof(req));
+	req.requirements = rq->requirements;
+	req.constraints = rq->constraints;
+	req.preferences = prefs;
+	req.npreferences = inst.n;
+	req.upgrade = rq->upgrade;
+	req.upgrade_packages = rq->upgrade_packages;
+	req.env = &env;
+	req.python_version = e->ip.version;
+	req.allow_prereleases = rq->pre;
+	req.no_deps = rq->no_deps;
+	req.provider = &prov;
+	switch (resolve(&req, &res, &err)) {
+	case RESOLVE_OK:
+		break;
+	case RESOLVE_UNSATISFIABLE:
+		error("the requirements cannot be installed together:");
+		print_explanation(err.ptr ? err.ptr : "");
+		goto out;
+	case RESOLVE_PROVIDER_ERROR:
+		/* the client reported the cause already: one message per failure */
+		if (!p.reported)
+			error("%s", err.ptr ? err.ptr : "resolution failed");
+		goto out;
+	default:
+		error("%s", err.ptr ? err.ptr : "resolution failed");
+		goto out;
+	}
+	out->v = xcalloc(res.n ? res.n : 1, sizeof(*out->v));
+	for (size_t i = 0; i < res.n; i++)
+		copy_dist(&out->v[out->n++], &res.dists[i], p.v[res.dists[i].handle], &inst, rq->force);
+	out->steps = res.steps;
+	ret = 0;
+out:
+	resolve_result_free(&res);
+	buf_free(&err);
+	free(prefs);
+	installed_dists_free(&inst);
+	for (size_t i = 0; i < p.n; i++) {
+		buf_free(&p.v[i]->metadata);
+		free(p.v[i]->local_path);
+		free(p.v[i]);
+	}
+	free(p.v);
+	return ret;
+}
+
+int ixplan_download(struct index_client *c, struct ixplan *pl)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		if (!pl->v[i].skip && pl->v[i].f)
+			index_prefetch_download(c, pl->v[i].f);
+	for (size_t i = 0; i < pl->n; i++) {
+		struct ixdist *d = &pl->v[i];
+		if (d->skip)
+			continue;
+		if (!d->f) {
+			d->path = xstrdup(d->local_path);
+			continue;
+		}
+		struct buf sha = BUF_INIT;
+		if (index_download(c, d->f, &d->path, &sha) < 0) {
+			buf_free(&sha);
+			return -1;
+		}
+		d->sha256 = buf_detach(&sha);
+	}
+	return 0;
+}
+
+void ixplan_free(struct ixplan *pl)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		struct ixdist *d = &pl->v[i];
+		free(d->name);
+		free(d->version);
+		free(d->local_path);
+		strvec_clear(&d->extras);
+		free(d->installed);
+		buf_free(&d->metadata);
+		free(d->path);
+		free(d->sha256);
+	}
+	free(pl->v);
+	memset(pl, 0, sizeof(*pl));
+}

@@ -1,0 +1,64 @@
+/* Installing from package indexes: the resolver's provider over the index
+ * client (candidates from the index pages, filtered by the interpreter's
+ * tags; dependencies from each wheel's METADATA; prefetch hints passed on to
+ * the client's parallel fetches), the resolution itself, and the downloads
+ * that follow it. cmd/install.c then installs the downloaded wheels through
+ * the ordinary plan/stage/txn path.
+ *
+ * Candidates: per version, the wheel whose best tag ranks best for the env's
+ * interpreter; a version with wheels but none compatible, or with only
+ * source distributions, is given to the resolver as unavailable with that
+ * reason (sdists are not built: the error names them). Requires-Python and
+ * yanked come from the index listing; the resolver applies pip's rules.
+ *
+ * Ownership: a struct ixplan owns its dists and strings; ixplan_free()
+ * releases them. The client must outlive the plan (index_file pointers). */
+#ifndef CVENV_INDEXPROV_H
+#define CVENV_INDEXPROV_H
+
+#include "util/common.h"
+#include "util/buf.h"
+#include "util/strvec.h"
+
+struct install_env;
+struct index_client;
+struct index_file;
+
+struct ixdist {
+	char *name;                  /* PEP 503 normalized */
+	char *version;
+	const struct index_file *f;  /* where it comes from, or NULL: local */
+	char *local_path;            /* a local wheel (direct requirement) */
+	struct strvec extras;
+	bool direct, requested;
+	char *installed;             /* the installed version, or NULL */
+	bool skip;                   /* that version is installed already */
+	struct buf metadata;         /* its METADATA as the resolver read it */
+	char *path;                  /* the wheel on disk, after ixplan_download */
+	char *sha256;                /* its sha256 (hex), after ixplan_download */
+};
+
+struct ixplan {
+	struct ixdist *v;
+	size_t n;
+	size_t steps;
+};
+
+struct ixrequest {
+	const struct strvec *requirements;  /* PEP 508 strings */
+	const struct strvec *constraints;
+	const struct strvec *upgrade_packages;
+	bool upgrade, pre, no_deps, force;
+};
+
+/* Resolves rq for env e with the client c. Installed distributions are
+ * preferred (kept) unless upgrading. Reports and returns -1 when there is no
+ * solution (the resolver's explanation), a page or a metadata file cannot be
+ * had, or a requirement is invalid. */
+int ixplan_resolve(struct install_env *e, struct index_client *c, const struct ixrequest *rq,
+		   struct ixplan *out);
+/* Downloads (in parallel) every dist not skipped and checks its hashes. */
+int ixplan_download(struct index_client *c, struct ixplan *pl);
+void ixplan_free(struct ixplan *pl);
+
+#endif
