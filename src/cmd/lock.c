@@ -169,7 +169,8 @@ static int read_pins(const char *path, bool pylock, struct strvec *pins)
 	return r;
 }
 
-/* The sha256 of every chosen wheel: from the index, else downloaded. */
+/* The sha256 of every chosen wheel: from the index, else downloaded (the
+ * dists with one are marked skip: only the others are fetched). */
 static int ensure_hashes(struct index_client *c, struct ixplan *pl)
 {
 	for (size_t i = 0; i < pl->n; i++) {
@@ -177,19 +178,11 @@ static int ensure_hashes(struct index_client *c, struct ixplan *pl)
 		if (!d->f)
 			return error("'%s': a local wheel cannot be locked (use an index or "
 				     "--find-links)", d->name);
-		bool has = false;
+		d->skip = false;
 		for (size_t h = 0; h < d->f->hashes.n; h++)
-			has = has || starts_with(d->f->hashes.v[h], "sha256:");
-		if (has)
-			continue;
-		struct buf sha = BUF_INIT;
-		if (index_download(c, d->f, &d->path, &sha) < 0) {
-			buf_free(&sha);
-			return -1;
-		}
-		d->sha256 = buf_detach(&sha);
+			d->skip = d->skip || starts_with(d->f->hashes.v[h], "sha256:");
 	}
-	return 0;
+	return ixplan_download(c, pl);
 }
 
 static void push_hashes(const struct ixdist *d, struct strvec *out)

@@ -104,4 +104,27 @@ test_expect_success 'a tampered hash in the lock: sync refuses, the env is untou
 	expect_unchanged before v2
 '
 
+test_expect_success 'pyproject.toml (the default input): dependencies, --extra, --group' '
+	index_load plain &&
+	mkdir proj && cd proj &&
+	cat >pyproject.toml <<-\EOF &&
+	[project]
+	name = "demo"
+	requires-python = ">=3.8"
+	dependencies = ["alpha"]
+	[project.optional-dependencies]
+	more = ["gamma"]
+	[dependency-groups]
+	dev = ["gamma"]
+	EOF
+	cvenv lock --venv ../v -i "$INDEX_URL" &&
+	has "^requires-python = \">=3\\.8\"" pylock.toml &&
+	test $(grep -c "^\[\[packages\]\]" pylock.toml) = 2 &&
+	cvenv lock --venv ../v -i "$INDEX_URL" --extra more --format requirements &&
+	has "^gamma==2.0 " requirements.txt &&
+	has "# via demo \(pyproject.toml\)" requirements.txt &&
+	cvenv lock --venv ../v -i "$INDEX_URL" --group dev -o dev.toml &&
+	has "^name = \"gamma\"" dev.toml
+'
+
 test_done
