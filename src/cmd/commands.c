@@ -12,6 +12,7 @@ extern const struct command command_completion;
 extern const struct command command_freeze;
 extern const struct command command_list;
 extern const struct command command_install;
+extern const struct command command_lock;
 extern const struct command command_uninstall;
 extern const struct command command_sync;
 extern const struct command command_debug_tags;
@@ -23,6 +24,7 @@ extern const struct command command_direnv;
 const struct command *const commands[] = {
 	&command_create,
 	&command_install,
+	&command_lock,
 	&command_uninstall,
 	&command_sync,
 	&command_freeze,

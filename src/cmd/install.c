@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/indexopts.h"
 #include "core/index/index.h"
 #include "core/index/url.h"
 #include "core/pkg/indexprov.h"
@@ -22,7 +23,6 @@
 #include "core/std/pep440.h"
 #include "core/std/pep508.h"
 #include "os/fs.h"
-#include "util/buf.h"
 #include "os/interrupt.h"
 #include "util/error.h"
 #include "util/strvec.h"
@@ -31,14 +31,12 @@ extern const struct command command_install;
 
 static const char *opt_venv;
 static struct strvec opt_requirements = STRVEC_INIT;
-static struct strvec opt_find_links = STRVEC_INIT;
 static struct strvec opt_constraints = STRVEC_INIT;
-static struct strvec opt_extra_index_urls = STRVEC_INIT;
+static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT, false, false, false, false };
 static struct strvec opt_upgrade_packages = STRVEC_INIT;
 static bool opt_no_deps, opt_force, opt_upgrade, opt_no_cache, opt_verify_cache;
-static bool opt_no_index, opt_pre, opt_dry_run, opt_offline, opt_refresh, opt_require_hashes;
-static const char *opt_cache_dir, *opt_link_mode, *opt_index_url, *opt_report;
-static const char *opt_index_strategy, *opt_cert, *opt_client_cert;
+static bool opt_dry_run, opt_require_hashes;
+static const char *opt_cache_dir, *opt_link_mode, *opt_report;
 
 static const char *const install_usage[] = {
 	"cvenv install [--venv DIR] [options] REQUIREMENT...",
@@ -56,19 +54,7 @@ static const struct opt install_options[] = {
 		   OPT_FILEARG),
 	OPT_LIST_F('c', "constraint", &opt_constraints, "FILE",
 		   "only install versions the constraints in FILE allow; repeatable", OPT_FILEARG),
-	OPT_STRING('i', "index-url", &opt_index_url, "URL",
-		   "the package index (PEP 503/691 simple API); default $PIP_INDEX_URL, else "
-		   "$UV_INDEX_URL, else https://pypi.org/simple"),
-	OPT_LIST(0, "extra-index-url", &opt_extra_index_urls, "URL",
-		 "another index, asked after --index-url; repeatable; default $PIP_EXTRA_INDEX_URL"),
-	OPT_BOOL(0, "no-index", &opt_no_index, "ask no index: only --find-links"),
-	OPT_LIST_F('f', "find-links", &opt_find_links, "DIR|URL",
-		   "look for wheels in DIR or on the HTML page at URL; repeatable; default $PIP_FIND_LINKS",
-		   OPT_DIRARG),
-	OPT_STRING(0, "index-strategy", &opt_index_strategy, "S",
-		   "first-index (default: the first index that has a project gives all its "
-		   "versions) or unsafe-best-match (merge every index's versions, as pip does)"),
-	OPT_BOOL(0, "pre", &opt_pre, "allow pre-release and development versions"),
+	INDEX_OPTS_TABLE(ix),
 	OPT_BOOL(0, "no-deps", &opt_no_deps, "install no dependencies, and do not check them"),
 	OPT_BOOL(0, "force-reinstall", &opt_force,
 		 "reinstall even when the same version is installed"),
@@ -85,14 +71,6 @@ static const struct opt install_options[] = {
 	OPT_STRING_F(0, "report", &opt_report, "FILE",
 		     "write pip's JSON installation report to FILE ('-': standard output)",
 		     OPT_FILEARG),
-	OPT_BOOL(0, "offline", &opt_offline,
-		 "use only the cache: no network (an uncached page is an error naming it)"),
-	OPT_BOOL(0, "refresh", &opt_refresh, "revalidate every cached index page"),
-	OPT_STRING_F(0, "cert", &opt_cert, "FILE",
-		     "CA bundle for TLS; default $PIP_CERT, else $SSL_CERT_FILE, else the system's",
-		     OPT_FILEARG),
-	OPT_STRING_F(0, "client-cert", &opt_client_cert, "FILE",
-		     "TLS client certificate (PEM with its key)", OPT_FILEARG),
 	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
 		     "the cache directory (interpreter facts, unpacked wheels); default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)",
 		     OPT_DIRARG),
@@ -134,8 +112,8 @@ static int install_local(struct install_env *e, int n, const char **argv, struct
 	p.upgrade = opt_upgrade;
 	p.force = opt_force;
 	p.no_deps = opt_no_deps;
-	for (size_t i = 0; i < opt_find_links.n; i++)
-		strvec_push(&p.find_links, opt_find_links.v[i]);
+	for (size_t i = 0; i < ix.find_links.n; i++)
+		strvec_push(&p.find_links, ix.find_links.v[i]);
 	for (size_t i = 0; i < nfiles; i++)
 		for (size_t k = 0; k < files[i].find_links.n; k++)
 			strvec_push(&p.find_links, files[i].find_links.v[k]);
@@ -159,92 +137,11 @@ static int install_local(struct install_env *e, int n, const char **argv, struct
 	return r;
 }
 
-static const char *env_value(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
-}
-
-/* Appends the whitespace-separated words of an environment variable. */
-static void push_env_words(struct strvec *out, const char *name)
-{
-	const char *v = env_value(name);
-	while (v && *v) {
-		size_t skip = strspn(v, " \t\n");
-		v += skip;
-		size_t len = strcspn(v, " \t\n");
-		if (len)
-			strvec_push_take(out, xstrndup(v, len));
-		v += len;
-	}
-}
-
 /* Whether any index is asked for explicitly (options, environment, files). */
 static bool index_wanted(struct reqs *files, size_t nfiles)
 {
-	if (opt_index_url || opt_extra_index_urls.n || opt_dry_run || opt_report ||
-	    opt_upgrade_packages.n || opt_offline || opt_refresh || opt_pre ||
-	    env_value("PIP_INDEX_URL") || env_value("PIP_EXTRA_INDEX_URL") ||
-	    env_value("UV_INDEX_URL"))
-		return true;
-	for (size_t i = 0; i < nfiles; i++)
-		if (files[i].index_url || files[i].extra_index_urls.n || files[i].pre)
-			return true;
-	return false;
-}
-
-/* The index configuration: options first, else the environment; a -i in a
- * requirements file replaces the index, its other index options add to
- * them (as pip reads them). */
-static void index_setup(struct index_config *cfg, struct reqs *files, size_t nfiles,
-			const char *cache)
-{
-	index_config_init(cfg);
-	const char *base = opt_index_url;
-	if (!base)
-		base = env_value("PIP_INDEX_URL");
-	if (!base)
-		base = env_value("UV_INDEX_URL");
-	bool no_index = opt_no_index;
-	for (size_t i = 0; i < nfiles; i++) {
-		if (files[i].index_url)
-			base = files[i].index_url;
-		no_index = no_index || files[i].no_index;
-	}
-	if (!no_index) {
-		strvec_push(&cfg->index_urls, base ? base : "https://pypi.org/simple");
-		if (opt_extra_index_urls.n)
-			for (size_t i = 0; i < opt_extra_index_urls.n; i++)
-				strvec_push(&cfg->index_urls, opt_extra_index_urls.v[i]);
-		else
-			push_env_words(&cfg->index_urls, "PIP_EXTRA_INDEX_URL");
-		for (size_t i = 0; i < nfiles; i++)
-			for (size_t k = 0; k < files[i].extra_index_urls.n; k++)
-				strvec_push(&cfg->index_urls, files[i].extra_index_urls.v[k]);
-	}
-	if (opt_find_links.n)
-		for (size_t i = 0; i < opt_find_links.n; i++)
-			strvec_push(&cfg->find_links, opt_find_links.v[i]);
-	else
-		push_env_words(&cfg->find_links, "PIP_FIND_LINKS");
-	for (size_t i = 0; i < nfiles; i++)
-		for (size_t k = 0; k < files[i].find_links.n; k++)
-			strvec_push(&cfg->find_links, files[i].find_links.v[k]);
-	cfg->strategy = opt_index_strategy && !strcmp(opt_index_strategy, "unsafe-best-match")
-				? INDEX_UNSAFE_BEST_MATCH : INDEX_FIRST_INDEX;
-	cfg->cache_dir = cache;
-	cfg->offline = opt_offline;
-	cfg->refresh = opt_refresh;
-	cmd_index_config_env(cfg, opt_cert, opt_client_cert);
-	/* seconds without progress before a transfer fails; retries on 5xx,
-	 * 429 and connection errors (tests and slow mirrors set them) */
-	const char *t = env_value("CVENV_HTTP_TIMEOUT");
-	if (t && atol(t) > 0)
-		cfg->timeout_s = atol(t);
-	t = env_value("CVENV_HTTP_RETRIES");
-	if (t)
-		cfg->retries = atoi(t) > 0 ? atoi(t) : -1;
-	cfg->progress = verbosity >= 0 && isatty(STDERR_FILENO);
+	return opt_dry_run || opt_report || opt_upgrade_packages.n ||
+	       index_opts_wanted(&ix, files, nfiles);
 }
 
 /* A wheel path as a direct requirement: "name @ file:///abs/path". */
@@ -410,7 +307,7 @@ static int install_from_index(struct install_env *e, const char *cache, int n,
 	struct ixplan pl = { NULL, 0, 0 };
 	struct plan p;
 	plan_init(&p, e);
-	index_setup(&cfg, files, nfiles, cache);
+	index_opts_config(&ix, &cfg, files, nfiles, cache);
 	char *netrc = cmd_netrc_path();
 	cfg.netrc_file = netrc;
 	int nnames = 0;
@@ -448,8 +345,8 @@ static int install_from_index(struct install_env *e, const char *cache, int n,
 	c = index_client_new(&cfg);
 	if (!c)
 		goto out;
-	struct ixrequest rq = { &reqs, &cons, &opt_upgrade_packages, opt_upgrade, opt_pre,
-				opt_no_deps, opt_force };
+	struct ixrequest rq = { &reqs, &cons, &opt_upgrade_packages, opt_upgrade, ix.pre,
+				opt_no_deps, opt_force, false, NULL, 0, NULL };
 	for (size_t i = 0; i < nfiles; i++)
 		rq.pre = rq.pre || files[i].pre;
 	if (ixplan_resolve(e, c, &rq, &pl) < 0 || hashmode_check_plan(&hm, &pl) < 0)
@@ -493,13 +390,11 @@ static void reset_options(void)
 {
 	opt_venv = NULL;
 	opt_no_deps = opt_force = opt_upgrade = opt_no_cache = opt_verify_cache = false;
-	opt_no_index = opt_pre = opt_dry_run = opt_offline = opt_refresh = opt_require_hashes = false;
-	opt_cache_dir = opt_link_mode = opt_index_url = opt_report = NULL;
-	opt_index_strategy = opt_cert = opt_client_cert = NULL;
+	opt_dry_run = opt_require_hashes = false;
+	opt_cache_dir = opt_link_mode = opt_report = NULL;
+	index_opts_reset(&ix);
 	strvec_clear(&opt_requirements);
-	strvec_clear(&opt_find_links);
 	strvec_clear(&opt_constraints);
-	strvec_clear(&opt_extra_index_urls);
 	strvec_clear(&opt_upgrade_packages);
 }
 
@@ -518,10 +413,7 @@ static int cmd_install(int argc, const char **argv)
 		code = EXIT_USAGE;
 		goto done;
 	}
-	if (opt_index_strategy && strcmp(opt_index_strategy, "first-index") &&
-	    strcmp(opt_index_strategy, "unsafe-best-match")) {
-		usage_error("--index-strategy '%s': use first-index or unsafe-best-match",
-			    opt_index_strategy);
+	if (index_opts_check(&ix) < 0) {
 		code = EXIT_USAGE;
 		goto done;
 	}

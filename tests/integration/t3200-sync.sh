@@ -156,7 +156,7 @@ test_expect_success 'an unknown lock-version and a wheel for another Python are 
 '
 
 test_expect_success 'http wheels are downloaded, checked against the lock, and installed' '
-	(python3 "$TEST_DIR/index_server.py" "$PWD" port srvlog & echo $! >pid) &&
+	(python3 "$TEST_DIR/index_client_server.py" "$PWD" port srvlog & echo $! >pid) &&
 	timeout 20 sh -c "while ! test -s port; do sleep 0.05; done" &&
 	B="http://127.0.0.1:$(cat port)" &&
 	sed "s|path = \"house/|url = \"$B/house/|" pylock.toml >http.toml &&

@@ -272,6 +272,9 @@ static void copy_dist(struct ixdist *d, const struct resolve_dist *rd, struct ca
 	strvec_init(&d->extras);
 	for (size_t k = 0; k < rd->extras.n; k++)
 		strvec_push(&d->extras, rd->extras.v[k]);
+	strvec_init(&d->via);
+	for (size_t k = 0; k < rd->via.n; k++)
+		strvec_push(&d->via, rd->via.v[k]);
 	d->direct = c->local_path != NULL;
 	d->requested = rd->direct;
 	buf_init(&d->metadata);
@@ -305,7 +308,7 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 	struct pep508_env env;
 	memset(&env, 0, sizeof(env));
 	pep508_env_from_interp(&env, &e->ip);
-	if (install_list(e, &inst) < 0)
+	if (!rq->use_preferences && install_list(e, &inst) < 0)
 		goto out;
 	prefs = xcalloc(inst.n ? inst.n : 1, sizeof(*prefs));
 	for (size_t i = 0; i < inst.n; i++) {
@@ -317,8 +320,9 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 	memset(&req, 0, sizeof(req));
 	req.requirements = rq->requirements;
 	req.constraints = rq->constraints;
-	req.preferences = prefs;
-	req.npreferences = inst.n;
+	req.preferences = rq->use_preferences ? rq->preferences : prefs;
+	req.npreferences = rq->use_preferences ? rq->npreferences : inst.n;
+	req.requirement_sources = rq->requirement_sources;
 	req.upgrade = rq->upgrade;
 	req.upgrade_packages = rq->upgrade_packages;
 	req.env = &env;
@@ -392,6 +396,7 @@ void ixplan_free(struct ixplan *pl)
 		free(d->version);
 		free(d->local_path);
 		strvec_clear(&d->extras);
+		strvec_clear(&d->via);
 		free(d->installed);
 		buf_free(&d->metadata);
 		free(d->path);

@@ -23,6 +23,7 @@
 struct install_env;
 struct index_client;
 struct index_file;
+struct resolve_preference;
 
 struct ixdist {
 	char *name;                  /* PEP 503 normalized */
@@ -36,6 +37,7 @@ struct ixdist {
 	struct buf metadata;         /* its METADATA as the resolver read it */
 	char *path;                  /* the wheel on disk, after ixplan_download */
 	char *sha256;                /* its sha256 (hex), after ixplan_download */
+	struct strvec via;           /* who pulled it in (resolve_dist.via) */
 };
 
 struct ixplan {
@@ -49,6 +51,13 @@ struct ixrequest {
 	const struct strvec *constraints;
 	const struct strvec *upgrade_packages;
 	bool upgrade, pre, no_deps, force;
+	/* cvenv lock: these preferences (an existing lock's pins) instead of the
+	 * installed versions, which are then not looked at; and where each
+	 * requirement came from ("-r requirements.in"), for the via lists. */
+	bool use_preferences;
+	const struct resolve_preference *preferences;
+	size_t npreferences;
+	const struct strvec *requirement_sources;
 };
 
 /* Resolves rq for env e with the client c. Installed distributions are

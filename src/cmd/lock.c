@@ -1,0 +1,413 @@
+/* cvenv lock: resolves requirements (requirements.in files or
+ * pyproject.toml) against the indexes, for the env's interpreter, and writes
+ * the result as pylock.toml (PEP 751) or as a hashed requirements.txt in
+ * pip-compile's layout. An existing output's pins are the resolver's
+ * preferences (minimal change) unless --upgrade / --upgrade-package. */
+#include "util/common.h"
+
+#include "cmd/cmd.h"
+#include "cmd/indexopts.h"
+#include "core/index/index.h"
+#include "core/index/url.h"
+#include "core/lock/pylock.h"
+#include "core/lock/pyproject.h"
+#include "core/pkg/indexprov.h"
+#include "core/pkg/install.h"
+#include "core/pkg/requirements.h"
+#include "core/resolve/resolve.h"
+#include "core/std/pep440.h"
+#include "core/std/pep508.h"
+#include "os/fs.h"
+#include "os/interrupt.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strvec.h"
+
+extern const struct command command_lock;
+
+static const char *opt_venv, *opt_output, *opt_format, *opt_cache_dir;
+static struct strvec opt_extras = STRVEC_INIT, opt_groups = STRVEC_INIT;
+static struct strvec opt_upgrade_packages = STRVEC_INIT;
+static bool opt_all_extras, opt_upgrade;
+static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT,
+				false, false, false, false };
+
+static const char *const lock_usage[] = {
+	"cvenv lock [--venv DIR] [options] [pyproject.toml | requirements.in...]",
+	NULL,
+};
+
+static const struct opt lock_options[] = {
+	OPT_STRING_F(0, "venv", &opt_venv, "DIR",
+		     "the environment whose interpreter the lock is for; default $VIRTUAL_ENV, "
+		     "else ./.venv", OPT_DIRARG),
+	OPT_STRING_F('o', "output-file", &opt_output, "FILE",
+		     "where to write the lock (atomically); default pylock.toml, or "
+		     "requirements.txt with --format requirements", OPT_FILEARG),
+	OPT_STRING(0, "format", &opt_format, "F",
+		   "pylock (default: PEP 751 pylock.toml) or requirements (hashed, with "
+		   "'# via' comments, as pip-compile --generate-hashes writes it)"),
+	OPT_LIST(0, "extra", &opt_extras, "NAME",
+		 "pyproject.toml: add the optional dependencies of extra NAME; repeatable"),
+	OPT_BOOL(0, "all-extras", &opt_all_extras, "pyproject.toml: add every extra"),
+	OPT_LIST(0, "group", &opt_groups, "NAME",
+		 "pyproject.toml: add dependency group NAME (PEP 735); repeatable"),
+	OPT_BOOL('U', "upgrade", &opt_upgrade,
+		 "take the newest allowed versions (by default the output's existing pins are "
+		 "kept where still allowed)"),
+	OPT_LIST('P', "upgrade-package", &opt_upgrade_packages, "NAME",
+		 "take the newest allowed version of NAME, keeping the other pins; repeatable"),
+	INDEX_OPTS_TABLE(ix),
+	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
+		     "the cache directory; default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv",
+		     OPT_DIRARG),
+	OPT_END(),
+};
+
+static void reset_options(void)
+{
+	opt_venv = opt_output = opt_format = opt_cache_dir = NULL;
+	opt_all_extras = opt_upgrade = false;
+	strvec_clear(&opt_extras);
+	strvec_clear(&opt_groups);
+	strvec_clear(&opt_upgrade_packages);
+	index_opts_reset(&ix);
+}
+
+/* The inputs read: requirements (with their sources for "# via"),
+ * constraints, the requirements files (for their index options). */
+struct inputs {
+	struct strvec reqs, sources, cons;
+	struct reqs *files;
+	size_t nfiles;
+	char *requires_python;
+};
+
+static int read_pyproject(const char *path, struct inputs *in)
+{
+	struct pyproject pp;
+	if (pyproject_read_file(path, &pp) < 0)
+		return -1;
+	struct pyproject_select sel = { false, &opt_extras, opt_all_extras, &opt_groups, false };
+	struct strvec out = STRVEC_INIT;
+	int r = pyproject_requirements(&pp, path, &sel, &out);
+	char *src = pp.name ? xstrfmt("%s (%s)", pp.name, path) : xstrdup(path);
+	for (size_t i = 0; !r && i < out.n; i++) {
+		strvec_push(&in->reqs, out.v[i]);
+		strvec_push(&in->sources, src);
+	}
+	if (pp.requires_python && !in->requires_python)
+		in->requires_python = xstrdup(pp.requires_python);
+	free(src);
+	strvec_clear(&out);
+	pyproject_free(&pp);
+	return r;
+}
+
+static int read_requirements(const char *path, struct inputs *in)
+{
+	in->files = xrealloc(in->files, (in->nfiles + 1) * sizeof(*in->files));
+	struct reqs *f = &in->files[in->nfiles++];
+	*f = (struct reqs)REQS_INIT;
+	if (reqs_parse_file(path, false, f) < 0)
+		return -1;
+	for (size_t k = 0; k < f->n; k++) {
+		const struct req_entry *q = &f->v[k];
+		if (!q->is_pep508)
+			return error("%s:%d: '%s': only PEP 508 requirements can be locked", q->file,
+				     q->line, q->editable ? q->text : q->path_or_url);
+		if (q->constraint) {
+			strvec_push(&in->cons, q->text);
+			continue;
+		}
+		strvec_push(&in->reqs, q->text);
+		strvec_push_take(&in->sources, xstrfmt("-r %s", q->file));
+	}
+	return 0;
+}
+
+static void inputs_free(struct inputs *in)
+{
+	strvec_clear(&in->reqs);
+	strvec_clear(&in->sources);
+	strvec_clear(&in->cons);
+	for (size_t i = 0; i < in->nfiles; i++)
+		reqs_free(&in->files[i]);
+	free(in->files);
+	free(in->requires_python);
+}
+
+/* The pins of an existing output (pylock.toml or requirements.txt), as
+ * name/version pairs; a missing file gives none. */
+static int read_pins(const char *path, bool pylock, struct strvec *pins)
+{
+	if (!os_exists(path))
+		return 0;
+	if (pylock) {
+		struct pylock l;
+		if (pylock_read_file(path, &l) < 0)
+			return -1;
+		for (size_t i = 0; i < l.n; i++)
+			if (l.v[i].version) {
+				strvec_push(pins, l.v[i].name);
+				strvec_push(pins, l.v[i].version);
+			}
+		pylock_free(&l);
+		return 0;
+	}
+	struct reqs f = REQS_INIT;
+	int r = reqs_parse_file(path, false, &f);
+	for (size_t k = 0; !r && k < f.n; k++) {
+		const struct pep508_req *q = &f.v[k].req;
+		if (f.v[k].is_pep508 && q->spec.n == 1 && q->spec.items[0].op == PEP440_OP_EQ &&
+		    !q->spec.items[0].prefix) {
+			strvec_push(pins, q->name);
+			strvec_push(pins, q->spec.items[0].text);
+		}
+	}
+	reqs_free(&f);
+	return r;
+}
+
+/* The sha256 of every chosen wheel: from the index, else downloaded (the
+ * dists with one are marked skip: only the others are fetched). */
+static int ensure_hashes(struct index_client *c, struct ixplan *pl)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		struct ixdist *d = &pl->v[i];
+		if (!d->f)
+			return error("'%s': a local wheel cannot be locked (use an index or "
+				     "--find-links)", d->name);
+		d->skip = false;
+		for (size_t h = 0; h < d->f->hashes.n; h++)
+			d->skip = d->skip || starts_with(d->f->hashes.v[h], "sha256:");
+	}
+	return ixplan_download(c, pl);
+}
+
+static void push_hashes(const struct ixdist *d, struct strvec *out)
+{
+	for (size_t h = 0; h < d->f->hashes.n; h++)
+		strvec_push(out, d->f->hashes.v[h]);
+	if (d->sha256)
+		strvec_push_take(out, xstrfmt("sha256:%s", d->sha256));
+}
+
+static int write_pylock(const struct ixplan *pl, const char *requires_python, struct buf *out)
+{
+	struct pylock l;
+	pylock_init(&l);
+	l.lock_version = xstrdup(PYLOCK_VERSION);
+	l.created_by = xstrdup("cvenv");
+	l.requires_python = requires_python ? xstrdup(requires_python) : NULL;
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct ixdist *d = &pl->v[i];
+		struct pylock_package *p = pylock_add_package(&l, d->name, d->version);
+		p->index = url_redact(d->f->origin);
+		p->requires_python = d->f->requires_python ? xstrdup(d->f->requires_python) : NULL;
+		struct pylock_file *w = pylock_add_wheel(p);
+		w->name = xstrdup(d->f->filename);
+		w->url = url_redact(d->f->url);
+		w->size = d->f->size;
+		w->upload_time = d->f->upload_time ? xstrdup(d->f->upload_time) : NULL;
+		push_hashes(d, &w->hashes);
+	}
+	int r = pylock_write(&l, out);
+	pylock_free(&l);
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* pip-compile --generate-hashes's layout: a header, then per project
+ * "name==version \", its hashes, and "# via" lines, sorted by name. */
+static void write_requirements(const struct ixplan *pl, const struct index_config *cfg,
+			       const char *pyver, const char *cmdline, struct buf *out)
+{
+	/* pip-compile names the interpreter by major.minor */
+	const char *dot = strchr(pyver, '.');
+	size_t len = dot ? strcspn(dot + 1, ".") + (size_t)(dot + 1 - pyver) : strlen(pyver);
+	buf_addf(out, "#\n# This file is autogenerated by cvenv lock with Python %.*s\n"
+		      "# by the following command:\n#\n#    %s\n#\n", (int)len, pyver, cmdline);
+	/* the index options as pip-compile emits them (--emit-index-url): the
+	 * first index unless it is PyPI's, the others, the find-links; a blank
+	 * line after them; passwords redacted */
+	size_t before = out->len;
+	for (size_t i = 0; i < cfg->index_urls.n; i++) {
+		if (!i && !strcmp(cfg->index_urls.v[i], "https://pypi.org/simple"))
+			continue;
+		char *red = url_redact(cfg->index_urls.v[i]);
+		buf_addf(out, "%s %s\n", i ? "--extra-index-url" : "--index-url", red);
+		free(red);
+	}
+	for (size_t i = 0; i < cfg->find_links.n; i++) {
+		char *red = url_redact(cfg->find_links.v[i]);
+		buf_addf(out, "--find-links %s\n", red);
+		free(red);
+	}
+	if (out->len != before)
+		buf_addch(out, '\n');
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct ixdist *d = &pl->v[i];
+		buf_addf(out, "%s==%s", d->name, d->version);
+		struct strvec hs = STRVEC_INIT;
+		push_hashes(d, &hs);
+		strvec_sort(&hs);
+		for (size_t h = 0; h < hs.n; h++)
+			if (starts_with(hs.v[h], "sha256:") && (!h || strcmp(hs.v[h], hs.v[h - 1])))
+				buf_addf(out, " \\\n    --hash=%s", hs.v[h]);
+		buf_addch(out, '\n');
+		strvec_clear(&hs);
+		char **via = xcalloc(d->via.n ? d->via.n : 1, sizeof(*via));
+		for (size_t k = 0; k < d->via.n; k++)
+			via[k] = d->via.v[k];
+		qsort(via, d->via.n, sizeof(*via), cmp_str);
+		if (d->via.n == 1)
+			buf_addf(out, "    # via %s\n", via[0]);
+		else if (d->via.n > 1) {
+			buf_addstr(out, "    # via\n");
+			for (size_t k = 0; k < d->via.n; k++)
+				buf_addf(out, "    #   %s\n", via[k]);
+		}
+		free(via);
+	}
+}
+
+static int lock_run(struct install_env *e, const char *cache, int n, const char **argv,
+		    const char *cmdline)
+{
+	int r = -1;
+	bool pylock = !opt_format || !strcmp(opt_format, "pylock");
+	const char *output = opt_output ? opt_output : pylock ? "pylock.toml" : "requirements.txt";
+	struct inputs in = { STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, NULL, 0, NULL };
+	struct strvec pins = STRVEC_INIT;
+	struct resolve_preference *prefs = NULL;
+	struct index_config cfg;
+	struct index_client *c = NULL;
+	struct ixplan pl = { NULL, 0, 0 };
+	struct buf out = BUF_INIT;
+	char *netrc = NULL;
+	bool cfg_set = false;
+	const char *deflt = os_exists("pyproject.toml") ? "pyproject.toml" : "requirements.in";
+	for (int i = 0; i < (n ? n : 1); i++) {
+		const char *f = n ? argv[i] : deflt;
+		if ((ends_with(f, ".toml") ? read_pyproject(f, &in) : read_requirements(f, &in)) < 0)
+			goto out;
+	}
+	if (!opt_upgrade && read_pins(output, pylock, &pins) < 0)
+		goto out;
+	prefs = xcalloc(pins.n ? pins.n / 2 : 1, sizeof(*prefs));
+	for (size_t i = 0; i + 1 < pins.n; i += 2) {
+		prefs[i / 2].name = pins.v[i];
+		prefs[i / 2].version = pins.v[i + 1];
+	}
+	index_opts_config(&ix, &cfg, in.files, in.nfiles, cache);
+	cfg_set = true;
+	netrc = cmd_netrc_path();
+	cfg.netrc_file = netrc;
+	c = index_client_new(&cfg);
+	if (!c)
+		goto out;
+	struct ixrequest rq = { &in.reqs, &in.cons, &opt_upgrade_packages, opt_upgrade, ix.pre,
+				false, false, true, prefs, pins.n / 2, &in.sources };
+	for (size_t i = 0; i < in.nfiles; i++)
+		rq.pre = rq.pre || in.files[i].pre;
+	if (ixplan_resolve(e, c, &rq, &pl) < 0 || ensure_hashes(c, &pl) < 0)
+		goto out;
+	if (pylock) {
+		if (write_pylock(&pl, in.requires_python, &out) < 0)
+			goto out;
+	} else {
+		write_requirements(&pl, &cfg, e->ip.version, cmdline, &out);
+	}
+	if (os_write_atomic(output, out.ptr, out.len, 0644, false) < 0) {
+		error_errno("cannot write the lock '%s'", output);
+		goto out;
+	}
+	info(1, "locked %zu distributions in '%s'", pl.n, output);
+	r = 0;
+out:
+	buf_free(&out);
+	ixplan_free(&pl);
+	index_client_free(c);
+	if (cfg_set)
+		index_config_release(&cfg);
+	free(netrc);
+	free(prefs);
+	strvec_clear(&pins);
+	inputs_free(&in);
+	return r;
+}
+
+static int cmd_lock(int argc, const char **argv)
+{
+	int code = EXIT_FAIL;
+	reset_options();
+	/* the command as the header of a requirements output names it */
+	struct buf cmdline = BUF_INIT;
+	buf_addstr(&cmdline, "cvenv lock");
+	for (int i = argc && !strcmp(argv[0], "lock"); i < argc; i++) {
+		/* a password in an index URL ("-i https://u:p@host", "--index-url=...")
+		 * is not written into the file */
+		const char *eq = starts_with(argv[i], "--") ? strchr(argv[i], '=') : NULL;
+		const char *url = eq ? eq + 1 : argv[i];
+		buf_addch(&cmdline, ' ');
+		if (strstr(url, "://")) {
+			char *red = url_redact(url);
+			buf_add(&cmdline, argv[i], (size_t)(url - argv[i]));
+			buf_add_printable(&cmdline, red);
+			free(red);
+		} else {
+			buf_add_printable(&cmdline, argv[i]);
+		}
+	}
+	int n = cmd_parse(&command_lock, argc, argv, &code);
+	if (n < 0)
+		goto done;
+	if (index_opts_check(&ix) < 0) {
+		code = EXIT_USAGE;
+		goto done;
+	}
+	if (opt_format && strcmp(opt_format, "pylock") && strcmp(opt_format, "requirements")) {
+		usage_error("--format '%s': use pylock or requirements", opt_format);
+		code = EXIT_USAGE;
+		goto done;
+	}
+	os_defer_interrupts();
+	struct install_env e;
+	if (install_env_open(opt_venv, &e) < 0)
+		goto done;
+	char *cache = cmd_cache_setup(opt_cache_dir, false);
+	int r = install_need_interp(&e) < 0 ? -1
+		: lock_run(&e, cache, n, argv, cmdline.ptr);
+	free(cache);
+	code = r < 0 ? (os_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL) : EXIT_OK;
+	install_env_close(&e);
+done:
+	buf_free(&cmdline);
+	reset_options();
+	return code;
+}
+
+const struct command command_lock = {
+	.name = "lock",
+	.fn = cmd_lock,
+	.summary = "resolve requirements into pylock.toml or a hashed requirements.txt",
+	.usage = lock_usage,
+	.description =
+		"Resolves the requirements of pyproject.toml (its dependencies, --extra, "
+		"--group) or of requirements.in files (-r, -c, markers) against the package "
+		"indexes for the environment's interpreter, and writes every distribution "
+		"chosen with its wheel's URL, size and sha256: as pylock.toml (PEP 751), or "
+		"with --format requirements as pip-compile --generate-hashes writes "
+		"requirements.txt ('# via' comments). Default input: pyproject.toml if present, "
+		"else requirements.in. The output is sorted: locking twice gives the same bytes. "
+		"The versions an existing output pins are kept where the requirements still "
+		"allow them (minimal change) unless --upgrade or --upgrade-package. 'cvenv sync' "
+		"installs the lock.",
+	.options = lock_options,
+	.flags = CMD_TAKES_VENV,
+};
