@@ -30,7 +30,15 @@ static int query_timeout(void)
 	return 0;
 }
 
+static const char *virtual_env;
+
+const char *cmd_virtual_env(void)
+{
+	return virtual_env;
+}
+
 int cmd_config_from_env(void)
 {
+	virtual_env = getenv("VIRTUAL_ENV");
 	return query_timeout();
 }

@@ -16,7 +16,6 @@
 
 extern const struct command command_install;
 
-static const char *opt_venv;
 static struct strvec opt_requirements = STRVEC_INIT;
 static struct strvec opt_find_links = STRVEC_INIT;
 static bool opt_no_deps, opt_force, opt_upgrade, opt_no_cache, opt_verify_cache;
@@ -29,9 +28,6 @@ static const char *const install_usage[] = {
 };
 
 static const struct opt install_options[] = {
-	OPT_STRING_F(0, "venv", &opt_venv, "DIR",
-		     "the environment to install into; default $VIRTUAL_ENV, else ./.venv",
-		     OPT_DIRARG),
 	OPT_LIST_F('r', "requirement", &opt_requirements, "FILE",
 		   "install the pinned requirements (name==version) listed in FILE; repeatable",
 		   OPT_FILEARG),
@@ -58,7 +54,6 @@ static const struct opt install_options[] = {
 static int cmd_install(int argc, const char **argv)
 {
 	int code = EXIT_FAIL;
-	opt_venv = NULL;
 	opt_no_deps = opt_force = opt_upgrade = opt_no_cache = opt_verify_cache = false;
 	opt_cache_dir = opt_link_mode = NULL;
 	strvec_clear(&opt_requirements);
@@ -74,7 +69,7 @@ static int cmd_install(int argc, const char **argv)
 	}
 	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
 	struct install_env e;
-	if (install_env_open(opt_venv, &e) < 0)
+	if (cmd_env_open(&command_install, &e) < 0)
 		goto done;
 	char *cache = cmd_cache_setup(opt_cache_dir, opt_no_cache);
 	int rc = install_env_set_cache(&e, cache, opt_link_mode);

@@ -9,7 +9,6 @@
 
 extern const struct command command_uninstall;
 
-static const char *opt_venv;
 static bool opt_yes;
 
 static const char *const uninstall_usage[] = {
@@ -18,9 +17,6 @@ static const char *const uninstall_usage[] = {
 };
 
 static const struct opt uninstall_options[] = {
-	OPT_STRING_F(0, "venv", &opt_venv, "DIR",
-		     "the environment to remove from; default $VIRTUAL_ENV, else ./.venv",
-		     OPT_DIRARG),
 	OPT_BOOL('y', "yes", &opt_yes, "do not ask for confirmation (cvenv never asks; for pip compatibility)"),
 	OPT_END(),
 };
@@ -28,7 +24,6 @@ static const struct opt uninstall_options[] = {
 static int cmd_uninstall(int argc, const char **argv)
 {
 	int code = EXIT_FAIL;
-	opt_venv = NULL;
 	opt_yes = false;
 	int n = cmd_parse(&command_uninstall, argc, argv, &code);
 	if (n < 0)
@@ -40,7 +35,7 @@ static int cmd_uninstall(int argc, const char **argv)
 	}
 	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
 	struct install_env e;
-	if (install_env_open(opt_venv, &e) < 0)
+	if (cmd_env_open(&command_uninstall, &e) < 0)
 		return EXIT_FAIL;
 	code = install_uninstall(&e, argv, (size_t)n) < 0 ? EXIT_FAIL : EXIT_OK;
 	install_env_close(&e);

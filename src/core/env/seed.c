@@ -117,7 +117,7 @@ int seed_install(const struct interp *ip, const char *env_dir, const char *final
 	if (seed_find_wheels(ip, o->wheel_dir, &paths) < 0)
 		return -1;
 	struct install_env e;
-	if (install_env_open_dir(env_dir, &e) < 0) {
+	if (install_env_open_dir(env_dir, true, &e) < 0) {
 		strvec_clear(&paths);
 		return -1;
 	}

@@ -300,23 +300,9 @@ static void read_version_file(const char *file, struct strvec *out)
 static char *find_python_version_file(void)
 {
 	char *dir = os_getcwd();
-	while (dir) {
-		char *f = path_join(dir, ".python-version");
-		if (os_is_file(f)) {
-			free(dir);
-			return f;
-		}
-		free(f);
-		char *up = os_dirname(dir);
-		if (!strcmp(up, dir)) {
-			free(up);
-			break;
-		}
-		free(dir);
-		dir = up;
-	}
+	char *f = dir ? os_find_up(dir, ".python-version", false) : NULL;
 	free(dir);
-	return NULL;
+	return f;
 }
 
 /* The versions pyenv would use, as its shims decide: $PYENV_VERSION,

@@ -30,7 +30,7 @@ static char *rel_to(const char *root, const char *abs)
 	return xstrdup(abs);
 }
 
-int install_env_open_dir(const char *dir, struct install_env *e)
+int install_env_open_dir(const char *dir, bool lock, struct install_env *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->lock_fd = -1;
@@ -40,6 +40,8 @@ int install_env_open_dir(const char *dir, struct install_env *e)
 	e->libdir = rel_to(e->v.dir, e->v.purelib);
 	e->bindir = xstrdup("bin");
 	e->state = path_join(e->v.dir, ".cvenv");
+	if (!lock)
+		return 0;
 	e->lock_fd = env_lock(e->v.dir);
 	if (e->lock_fd < 0 || txn_recover(e) < 0) {
 		install_env_close(e);
@@ -48,16 +50,11 @@ int install_env_open_dir(const char *dir, struct install_env *e)
 	return 0;
 }
 
-int install_env_open(const char *explicit_dir, struct install_env *e)
+/* A change needs the lock that install_env_open_dir took. */
+static void need_lock(const struct install_env *e)
 {
-	char *dir = NULL;
-	memset(e, 0, sizeof(*e));
-	e->lock_fd = -1;
-	if (venv_locate(explicit_dir, &dir) < 0)
-		return -1;
-	int r = install_env_open_dir(dir, e);
-	free(dir);
-	return r;
+	if (e->lock_fd < 0)
+		BUG("changing env '%s' without its lock", e->v.dir);
 }
 
 void install_env_close(struct install_env *e)
@@ -242,6 +239,7 @@ int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
 	struct txn t = { 0 };
 	size_t done = 0;
 	int r = 0;
+	need_lock(e);
 	for (size_t i = 0; i < n && !r; i++)
 		r = install_check_compatible(e, ws[i]);
 	if (!r)
@@ -272,6 +270,7 @@ int install_uninstall(struct install_env *e, const char *const *names, size_t n)
 	struct installed_dists have = { NULL, 0 };
 	struct txn t = { 0 };
 	struct strvec done = STRVEC_INIT; /* "name version" of each planned */
+	need_lock(e);
 	int r = install_list(e, &have);
 	if (!r)
 		r = txn_begin(e, &t);

@@ -48,11 +48,11 @@ struct install_env {
 	bool verify_cache; /* re-hash every cached file before use */
 };
 
-/* Locates (--venv, $VIRTUAL_ENV, ./.venv) and opens the env, takes its lock
- * and finishes (rolls back) any transaction an interrupted run left. */
-int install_env_open(const char *explicit_dir, struct install_env *e);
-/* The same for a known env directory. */
-int install_env_open_dir(const char *dir, struct install_env *e);
+/* Opens the env at dir; with lock, takes its lock and finishes (rolls back)
+ * any transaction an interrupted run left, as every change needs (which
+ * env, and whether to lock, is cmd_env_open's to decide). Without lock the
+ * env is for reading only. */
+int install_env_open_dir(const char *dir, bool lock, struct install_env *e);
 void install_env_close(struct install_env *e);
 
 /* Chooses the unpacked-wheel cache: the cache directory the command decided
