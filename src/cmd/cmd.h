@@ -77,5 +77,10 @@ int cmd_env_open(const struct command *c, struct install_env *e);
 int cmd_config_from_env(void);
 /* $VIRTUAL_ENV as cmd_config_from_env read it (NULL when unset). */
 const char *cmd_virtual_env(void);
+/* The variables that change what an env's Python and pip see (freeze, list). */
+struct site_env;
+const struct site_env *cmd_site_env(void);
+/* The process environment, for ${NAME} in requirement files (struct reqs). */
+const char *const *cmd_environ(void);
 
 #endif

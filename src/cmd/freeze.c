@@ -44,6 +44,7 @@ static int cmd_freeze(int argc, const char **argv)
 		.exclude_editable = exclude_editable,
 		.excludes = &excludes,
 		.requirements = &requirements,
+		.site = cmd_site_env(),
 	};
 	struct buf out = BUF_INIT;
 	struct install_env e;

@@ -99,8 +99,10 @@ static int cmd_install(int argc, const char **argv)
 	/* every file read first: a constraint applies wherever it is written */
 	size_t nfiles = opt_requirements.n;
 	struct reqs *files = xcalloc(nfiles ? nfiles : 1, sizeof(*files));
-	for (size_t i = 0; i < nfiles; i++)
+	for (size_t i = 0; i < nfiles; i++) {
 		files[i] = (struct reqs)REQS_INIT;
+		files[i].envp = cmd_environ();
+	}
 	for (size_t i = 0; i < nfiles && !r; i++) {
 		r = reqs_parse_file(opt_requirements.v[i], false, &files[i]);
 		for (size_t k = 0; k < files[i].find_links.n; k++)

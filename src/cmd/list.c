@@ -53,6 +53,7 @@ static int cmd_list(int argc, const char **argv)
 		.excludes = &excludes,
 		.exclude_editable = exclude_editable,
 		.editable_only = editable_only,
+		.site = cmd_site_env(),
 	};
 	struct buf out = BUF_INIT;
 	struct install_env e;

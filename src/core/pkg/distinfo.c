@@ -490,10 +490,11 @@ static void base_site_paths(const struct venv *v, struct strvec *paths)
 	free(prefix);
 }
 
-static void user_site_paths(const struct venv *v, struct strvec *paths)
+static void user_site_paths(const struct venv *v, const struct site_env *se,
+			    struct strvec *paths)
 {
-	const char *home = getenv("HOME");
-	const char *base = getenv("PYTHONUSERBASE");
+	const char *home = se->home;
+	const char *base = se->python_user_base;
 	char *site = base && *base
 		? xstrfmt("%s/lib/python%d.%d/site-packages", base, v->major, v->minor)
 		: (home ? xstrfmt("%s/.local/lib/python%d.%d/site-packages", home, v->major, v->minor) : NULL);
@@ -525,13 +526,14 @@ static void stdlib_paths(const struct venv *v, struct strvec *paths)
 	free(prefix);
 }
 
-int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_env *env)
+int distinfo_scan_venv(const struct venv *v, const struct site_env *se, struct dist_set *set,
+		       struct dist_env *env)
 {
 	struct strvec paths = STRVEC_INIT;
 	stdlib_paths(v, &paths);
 	distinfo_site_paths(v->purelib, &paths);
 	if (v->system_site_packages) {
-		user_site_paths(v, &paths);
+		user_site_paths(v, se, &paths);
 		base_site_paths(v, &paths);
 	}
 	int rc = distinfo_scan(&paths, set);
@@ -556,7 +558,7 @@ int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_e
 	 * _PIP_USE_IMPORTLIB_METADATA overrides, as in pip). */
 	bool importlib = (v->major > 3 || (v->major == 3 && v->minor >= 11)) &&
 			 (env->pip_major > 22 || (env->pip_major == 22 && env->pip_minor >= 3));
-	const char *force = getenv("_PIP_USE_IMPORTLIB_METADATA");
+	const char *force = se->pip_use_importlib_metadata;
 	if (force && *force)
 		importlib = strchr("yYtT1", force[0]) || !strcasecmp(force, "on");
 	env->backend = importlib ? DIST_BACKEND_IMPORTLIB : DIST_BACKEND_PKG_RESOURCES;

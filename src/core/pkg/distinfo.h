@@ -97,10 +97,20 @@ struct dist_env {
 	int py_major, py_minor;
 };
 
+/* The environment variables that change what the env's Python and pip see,
+ * each NULL when unset (read by cmd/envconfig: core reads no environment). */
+struct site_env {
+	const char *home;                       /* $HOME: ~/.local's user site */
+	const char *python_user_base;           /* $PYTHONUSERBASE */
+	const char *pip_use_importlib_metadata; /* $_PIP_USE_IMPORTLIB_METADATA */
+};
+
 /* Scans an env as its own pip sees it: site-packages and what its .pth files
  * add, then (with include-system-site-packages) the user and base site
- * directories; picks pip's metadata backend from the versions found. */
-int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_env *env);
+ * directories; picks pip's metadata backend from the versions found (and
+ * se's override). */
+int distinfo_scan_venv(const struct venv *v, const struct site_env *se, struct dist_set *set,
+		       struct dist_env *env);
 
 const struct dist *dist_set_find(const struct dist_set *set, const char *canonical);
 void dist_set_free(struct dist_set *set);

@@ -597,7 +597,8 @@ int freeze_env(const struct venv *v, bool list, enum list_format fmt, bool local
 {
 	struct dist_set set = DIST_SET_INIT;
 	struct dist_env env;
-	distinfo_scan_venv(v, &set, &env);
+	static const struct site_env none;
+	distinfo_scan_venv(v, fo->site ? fo->site : &none, &set, &env);
 	fo->local_prefix = local ? v->dir : NULL;
 	int rc = 0;
 	if (list)

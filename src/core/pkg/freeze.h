@@ -11,6 +11,7 @@ struct buf;
 struct strvec;
 struct dist_set;
 struct dist_env;
+struct site_env;
 
 struct freeze_opts {
 	bool all;                      /* --all: keep pip and the build backends */
@@ -19,6 +20,7 @@ struct freeze_opts {
 	const char *local_prefix;      /* --local: only dists under this prefix */
 	const struct strvec *excludes; /* --exclude NAME (any spelling) */
 	const struct strvec *requirements; /* -r FILE: keep these files' order */
+	const struct site_env *site;   /* freeze_env: the variables pip sees (NULL: none) */
 };
 
 /* Appends the freeze lines, each ending in "\n". With requirement files

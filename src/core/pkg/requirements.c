@@ -69,8 +69,18 @@ static bool is_comment_line(const char *s, size_t len)
 	return i < len && s[i] == '#';
 }
 
+/* The value of NAME in envp ("NAME=value" strings), or NULL. */
+static const char *environ_get(const char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; envp && envp[i]; i++)
+		if (!strncmp(envp[i], name, n) && envp[i][n] == '=')
+			return envp[i] + n + 1;
+	return NULL;
+}
+
 /* ${NAME} with NAME of upper-case letters, digits and '_', when set. */
-static void expand_env(struct buf *line)
+static void expand_env(struct buf *line, const char *const *envp)
 {
 	struct buf out = BUF_INIT;
 	const char *p = line->ptr;
@@ -81,7 +91,7 @@ static void expand_env(struct buf *line)
 				q++;
 			if (*q == '}' && q > p + 2) {
 				char *name = xstrndup(p + 2, (size_t)(q - p - 2));
-				const char *v = getenv(name);
+				const char *v = environ_get(envp, name);
 				free(name);
 				if (v) {
 					buf_addstr(&out, v);
@@ -426,7 +436,7 @@ static int parse_text(struct ctx *cx, const char *text, size_t len, const char *
 		}
 		size_t c = comment_start(logical.ptr, logical.len);
 		buf_setlen(&logical, c);
-		expand_env(&logical);
+		expand_env(&logical, cx->out->envp);
 		char *s = xstrndup_trim(logical.ptr, logical.len);
 		if (*s)
 			rc = logical_line(cx, s, file, first, constraint);
