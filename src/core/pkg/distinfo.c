@@ -239,6 +239,23 @@ const struct dist *dist_set_find(const struct dist_set *set, const char *canonic
 	return NULL;
 }
 
+const struct dist *dist_set_lookup(const struct dist_set *set, const char *name)
+{
+	char *c = name_canonicalize(name);
+	const struct dist *d = dist_set_find(set, c);
+	free(c);
+	return d;
+}
+
+static void set_push(struct dist_set *set, const struct dist *d)
+{
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 64;
+		set->v = xrealloc(set->v, set->cap * sizeof(*set->v));
+	}
+	set->v[set->n++] = *d;
+}
+
 static void dist_free(struct dist *d)
 {
 	free(d->name);
@@ -380,12 +397,43 @@ static bool read_one(const char *location, const char *entry,
 	} else {
 		d.installer = xstrdup("");
 	}
-	if (set->n == set->cap) {
-		set->cap = set->cap ? set->cap * 2 : 64;
-		set->v = xrealloc(set->v, set->cap * sizeof(*set->v));
-	}
-	set->v[set->n++] = d;
+	set_push(set, &d);
 	return true;
+}
+
+int distinfo_list_site(const char *site, struct dist_set *set)
+{
+	struct strvec names = STRVEC_INIT;
+	if (os_list_dir(site, &names) < 0) {
+		int e = errno;
+		strvec_clear(&names);
+		errno = e;
+		return -1;
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		const char *n = names.v[i];
+		if (!ends_with_ci(n, ".dist-info"))
+			continue;
+		struct dist d;
+		memset(&d, 0, sizeof(d));
+		char *dname;
+		split_info_name(n, false, &dname, &d.dir_version);
+		d.canonical = name_canonicalize(dname);
+		free(dname);
+		if (!d.dir_version || !name_is_valid(d.canonical) || dist_set_find(set, d.canonical)) {
+			dist_free(&d);
+			continue;
+		}
+		d.name = xstrdup(d.canonical);
+		d.version = pep440_normalize(d.dir_version);
+		d.raw_version = xstrdup("");
+		d.info_dir = path_join(site, n);
+		d.location = xstrdup(site);
+		d.installer = xstrdup("");
+		set_push(set, &d);
+	}
+	strvec_clear(&names);
+	return 0;
 }
 
 static void scan_location(const char *location, struct dist_set *set,

@@ -7,6 +7,7 @@
 
 #include "core/std/metadata.h"
 #include "core/env/envlock.h"
+#include "core/pkg/distinfo.h"
 #include "core/pkg/install.h"
 #include "core/pkg/stage.h"
 #include "core/pkg/remove.h"
@@ -93,51 +94,11 @@ int install_env_set_cache(struct install_env *e, const char *cache_root, const c
 
 /* ---- installed distributions ----------------------------------------- */
 
-void installed_dists_free(struct installed_dists *d)
+int install_list(const struct install_env *e, struct dist_set *out)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].name);
-		free(d->v[i].version);
-		free(d->v[i].dist_info);
-	}
-	free(d->v);
-	d->v = NULL;
-	d->n = 0;
-}
-
-int install_list(const struct install_env *e, struct installed_dists *out)
-{
-	struct strvec names = STRVEC_INIT;
-	if (os_list_dir(e->v.purelib, &names) < 0) {
-		strvec_clear(&names);
-		return error("cannot read '%s': %s", e->v.purelib, strerror(errno));
-	}
-	for (size_t i = 0; i < names.n; i++) {
-		const char *n = names.v[i];
-		if (!ends_with(n, ".dist-info"))
-			continue;
-		const char *dash = strchr(n, '-');
-		if (!dash)
-			continue;
-		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
-		struct installed_dist *d = &out->v[out->n++];
-		d->name = name_canonicalize_n(n, (size_t)(dash - n));
-		d->version = xstrndup(dash + 1, strlen(dash + 1) - 10);
-		d->dist_info = xstrfmt("%s/%s", e->libdir, n);
-	}
-	strvec_clear(&names);
+	if (distinfo_list_site(e->v.purelib, out) < 0)
+		return error_errno("cannot read '%s'", e->v.purelib);
 	return 0;
-}
-
-const struct installed_dist *installed_find(const struct installed_dists *d, const char *name)
-{
-	char *c = name_canonicalize_n(name, strlen(name));
-	const struct installed_dist *r = NULL;
-	for (size_t i = 0; i < d->n && !r; i++)
-		if (!strcmp(d->v[i].name, c))
-			r = &d->v[i];
-	free(c);
-	return r;
 }
 
 /* ---- compatibility ---------------------------------------------------- */
@@ -235,7 +196,7 @@ int install_check_compatible(struct install_env *e, const struct wheel *w)
 int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
 		   const struct install_opts *opts)
 {
-	struct installed_dists have = { NULL, 0 };
+	struct dist_set have = DIST_SET_INIT;
 	struct txn t = { 0 };
 	size_t done = 0;
 	int r = 0;
@@ -261,13 +222,13 @@ int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
 	for (size_t i = 0; i < n && !r; i++)
 		info(1, "installed %s %s", ws[i]->meta_name, ws[i]->meta_version);
 	txn_free(&t);
-	installed_dists_free(&have);
+	dist_set_free(&have);
 	return r < 0 ? -1 : (int)done;
 }
 
 int install_uninstall(struct install_env *e, const char *const *names, size_t n)
 {
-	struct installed_dists have = { NULL, 0 };
+	struct dist_set have = DIST_SET_INIT;
 	struct txn t = { 0 };
 	struct strvec done = STRVEC_INIT; /* "name version" of each planned */
 	need_lock(e);
@@ -275,16 +236,16 @@ int install_uninstall(struct install_env *e, const char *const *names, size_t n)
 	if (!r)
 		r = txn_begin(e, &t);
 	for (size_t i = 0; i < n && !r; i++) {
-		const struct installed_dist *d = installed_find(&have, names[i]);
+		const struct dist *d = dist_set_lookup(&have, names[i]);
 		if (!d) {
 			warning("skipping '%s': it is not installed", names[i]);
 			continue;
 		}
-		if (strvec_contains(&done, d->name))
+		if (strvec_contains(&done, d->canonical))
 			continue; /* named twice */
 		r = remove_plan(e, d, &t);
-		strvec_push(&done, d->name);
-		strvec_push(&done, d->version);
+		strvec_push(&done, d->canonical);
+		strvec_push(&done, d->dir_version);
 	}
 	if (!r && done.n && os_interrupted())
 		r = error("interrupted: nothing was uninstalled");
@@ -296,6 +257,6 @@ int install_uninstall(struct install_env *e, const char *const *names, size_t n)
 		r = (int)(done.n / 2);
 	strvec_clear(&done);
 	txn_free(&t);
-	installed_dists_free(&have);
+	dist_set_free(&have);
 	return r < 0 ? -1 : r;
 }

@@ -61,21 +61,11 @@ void install_env_close(struct install_env *e);
  * usage error) for an unknown mode. */
 int install_env_set_cache(struct install_env *e, const char *cache_root, const char *link_mode);
 
-struct installed_dist {
-	char *name;      /* canonical (PEP 503) */
-	char *version;   /* from the .dist-info directory name */
-	char *dist_info; /* relative to the env: "lib/.../foo-1.0.dist-info" */
-};
-
-struct installed_dists {
-	struct installed_dist *v;
-	size_t n;
-};
-
-/* Lists the .dist-info directories of site-packages. */
-int install_list(const struct install_env *e, struct installed_dists *out);
-void installed_dists_free(struct installed_dists *d);
-const struct installed_dist *installed_find(const struct installed_dists *d, const char *name);
+struct dist_set;
+/* The distributions installed in the env's site-packages, by their
+ * .dist-info names (distinfo_list_site); reports a site-packages that
+ * cannot be read. */
+int install_list(const struct install_env *e, struct dist_set *out);
 
 /* Checks a wheel can go into the env: its tags against the interpreter's
  * (an error names both), and Requires-Python. */

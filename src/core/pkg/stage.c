@@ -491,17 +491,17 @@ out:
 
 /* Stages one wheel into the transaction (and plans the removal of the
  * version it replaces). Returns INSTALL_SKIPPED when nothing is to be done. */
-int stage_wheel(struct install_env *e, struct txn *t, const struct installed_dists *have,
+int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *have,
 		struct wheel *w, const struct install_opts *o)
 {
-	const struct installed_dist *old = installed_find(have, w->meta_name);
+	const struct dist *old = dist_set_lookup(have, w->meta_name);
 	struct staging s = { e, t, w, RECORD_INIT, NULL, STRVEC_INIT };
 	char *rec_member = NULL, *entry = NULL, *a = NULL, *b = NULL;
 	int r = 0;
 	if (old && !o->force_reinstall) {
-		a = pep440_normalize(old->version);
+		a = pep440_normalize(old->dir_version);
 		b = pep440_normalize(w->meta_version);
-		if (a && b ? !strcmp(a, b) : !strcmp(old->version, w->meta_version)) {
+		if (a && b ? !strcmp(a, b) : !strcmp(old->dir_version, w->meta_version)) {
 			if (!o->quiet_skip)
 				info(1, "%s %s is already installed", w->meta_name, w->meta_version);
 			r = INSTALL_SKIPPED;
