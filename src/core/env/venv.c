@@ -130,7 +130,7 @@ int venv_open(const char *dir, struct venv *v)
 		if (e == ENOENT)
 			error("'%s' is not a virtual environment: it has no pyvenv.cfg", v->dir);
 		else
-			error("cannot read '%s': %s", v->cfg_path, strerror(e));
+			error_errno("cannot read '%s'", v->cfg_path);
 		buf_free(&text);
 		venv_close(v);
 		return -1;

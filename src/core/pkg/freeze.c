@@ -341,7 +341,7 @@ static int requirement_files(const struct strvec *files, struct entry *e, size_t
 	for (size_t f = 0; f < files->n && rc == 0; f++) {
 		struct buf text = BUF_INIT;
 		if (os_read_file(files->v[f], 16u << 20, &text) < 0) {
-			rc = error("cannot read requirements file '%s': %s", files->v[f], strerror(errno));
+			rc = error_errno("cannot read requirements file '%s'", files->v[f]);
 			buf_free(&text);
 			break;
 		}

@@ -137,7 +137,7 @@ static int scan(struct plan *p)
 		if (os_list_dir(dir, &names) < 0) {
 			strvec_clear(&names);
 			buf_free(&quiet);
-			return error("cannot read find-links directory '%s': %s", dir, strerror(errno));
+			return error_errno("cannot read find-links directory '%s'", dir);
 		}
 		for (size_t i = 0; i < names.n; i++) {
 			if (!ends_with(names.v[i], ".whl"))
@@ -249,7 +249,7 @@ static int hash_hex(const char *path, const char *algo, struct strvec *algos,
 	struct buf b = BUF_INIT;
 	int r = 0;
 	if (h && record_hash_file(h, path) < 0)
-		r = error("cannot read '%s': %s", path, strerror(errno));
+		r = error_errno("cannot read '%s'", path);
 	if (h && record_hash_finish_hex(h, &b) < 0)
 		r = -1;
 	strvec_push(algos, algo);

@@ -75,7 +75,7 @@ static void plan_row(struct install_env *e, const char *rp, const char *base, co
 		warning("not removing '%s' listed by '%s': it is the environment's own file", path,
 			rp);
 	} else if ((k = kind_beneath(e, rel, &link)) < 0 && !link) {
-		warning("not removing '%s' listed by '%s': %s", path, rp, strerror(errno));
+		warning_errno("not removing '%s' listed by '%s'", path, rp);
 	} else if (link) {
 		/* a directory on the way is a link: never delete through it */
 		if (!env_owned(&e->v, link))
@@ -102,7 +102,7 @@ int remove_plan(struct install_env *e, const struct dist *d, struct txn *t)
 	struct strvec names = STRVEC_INIT;
 	int r = 0, k;
 	if (os_read_file(rp, MAX_RECORD, &text) < 0)
-		r = error("cannot uninstall '%s': cannot read '%s': %s", d->name, rp, strerror(errno));
+		r = error_errno("cannot uninstall '%s': cannot read '%s'", d->canonical, rp);
 	else
 		r = record_parse(text.ptr, text.len, rp, &rec);
 	for (size_t i = 0; i < rec.n && !r; i++)

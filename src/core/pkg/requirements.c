@@ -199,7 +199,7 @@ static int include_file(struct ctx *cx, const char *file, int line, const char *
 	}
 	char *real = os_realpath(path);
 	if (!real) {
-		error("%s:%d: cannot open requirements file '%s': %s", file, line, path, strerror(errno));
+		error_errno("%s:%d: cannot open requirements file '%s'", file, line, path);
 		free(path);
 		return -1;
 	}
@@ -230,7 +230,7 @@ static int include_file(struct ctx *cx, const char *file, int line, const char *
 	struct buf text = BUF_INIT;
 	int rc = -1;
 	if (os_read_file(path, REQS_FILE_MAX, &text) < 0) {
-		error("%s:%d: cannot read requirements file '%s': %s", file, line, path, strerror(errno));
+		error_errno("%s:%d: cannot read requirements file '%s'", file, line, path);
 	} else {
 		strvec_push(&cx->stack, real);
 		rc = parse_text(cx, text.ptr, text.len, path, constraint);
@@ -469,7 +469,8 @@ int reqs_parse_file(const char *path, bool constraint, struct reqs *out)
 	if (os_read_file(path, REQS_FILE_MAX, &text) < 0) {
 		int e = errno;
 		buf_free(&text);
-		return error("cannot read requirements file '%s': %s", path, strerror(e));
+		errno = e;
+		return error_errno("cannot read requirements file '%s'", path);
 	}
 	int rc = reqs_parse_text(text.ptr, text.len, path, constraint, out);
 	buf_free(&text);

@@ -71,12 +71,12 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 		if (errno == EEXIST)
 			r = error("wheel '%s' installs '%s' twice", s->w->path, rel);
 		else
-			r = error("cannot create '%s': %s", path, strerror(errno));
+			r = error_errno("cannot create '%s'", path);
 	} else if (os_write_full(fd, data, len) < 0) {
-		r = error("cannot write '%s': %s", path, strerror(errno));
+		r = error_errno("cannot write '%s'", path);
 		os_close_file(fd);
 	} else if (os_close_file(fd) < 0) {
-		r = error("cannot write '%s': %s", path, strerror(errno));
+		r = error_errno("cannot write '%s'", path);
 	}
 	struct buf h = BUF_INIT;
 	if (!r && hash)
@@ -200,7 +200,7 @@ static int create_member(struct wheel *w, const char *m, const char *path, mode_
 		if (errno == EEXIST)
 			r = error("wheel '%s' installs '%s' twice", w->path, m);
 		else
-			r = error("cannot create '%s': %s", path, strerror(errno));
+			r = error_errno("cannot create '%s'", path);
 	}
 	free(dir);
 	return r;
@@ -226,7 +226,7 @@ static int copy_member(struct wheel *w, const char *m, zip_file_t *zf, uint64_t 
 		if (mem)
 			buf_add(mem, chunk, (size_t)n);
 		else if (os_write_full(fd, chunk, (size_t)n) < 0)
-			return error("cannot write '%s': %s", path, strerror(errno));
+			return error_errno("cannot write '%s'", path);
 	}
 	if (n < 0)
 		return error("cannot extract '%s' from wheel '%s': %s", m, w->path,
@@ -268,7 +268,7 @@ int stage_extract_verified(struct wheel *w, const char *m, const char *path, mod
 		goto out;
 	r = copy_member(w, m, zf, limit, h, fd, path, mem, total);
 	if (fd >= 0 && os_close_file(fd) < 0 && !r)
-		r = error("cannot write '%s': %s", path, strerror(errno));
+		r = error_errno("cannot write '%s'", path);
 	record_hash_finish(h, &got);
 	h = NULL;
 	if (!r && strcmp(got.ptr, row->hash))
@@ -366,7 +366,7 @@ static int stage_member_cached(struct staging *s, const char *entry, const char 
 	} else if (is_script) {
 		struct buf data = BUF_INIT;
 		if (os_read_file(src, MAX_SCRIPT, &data) < 0)
-			r = error("cannot read '%s': %s", src, strerror(errno));
+			r = error_errno("cannot read '%s'", src);
 		else
 			r = stage_script(s, rel, row->hash, &data);
 		buf_free(&data);
@@ -380,7 +380,7 @@ static int stage_member_cached(struct staging *s, const char *entry, const char 
 			else if (errno == EEXIST)
 				r = error("wheel '%s' installs '%s' twice", w->path, rel);
 			else
-				r = error("cannot link '%s' from the cache: %s", dst, strerror(errno));
+				r = error_errno("cannot link '%s' from the cache", dst);
 		} else {
 			note_file(s, rel, row->hash, sized ? (size_t)size : (size_t)id.size);
 			/* a file system without reflinks: do not try again per file */
@@ -477,7 +477,7 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 	path = path_join(s->t->newdir, rel);
 	int fd = os_create_file(path, 0644);
 	if (fd < 0 || os_write_full(fd, text.ptr, text.len) < 0 || os_close_file(fd) < 0)
-		r = error("cannot write '%s': %s", path, strerror(errno));
+		r = error_errno("cannot write '%s'", path);
 	else
 		strvec_push(&s->t->adds, rel);
 out:
