@@ -7,6 +7,10 @@
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"
 
+test_expect_success 'core/ reads no environment variable itself' '
+	! grep -rn "getenv\|environ\b" "$SRC_ROOT/src/core" --include=*.c
+'
+
 test_expect_success 'setup: an env and a wheelhouse' '
 	mkdir house &&
 	mkwheel house base 1.0 >/dev/null &&
