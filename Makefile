@@ -148,9 +148,41 @@ valgrind: $(BUILD)/cvenv
 	@CVENV_BIN=$(abspath $(BUILD)/cvenv) CVENV_WRAPPER="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
 		sh tests/integration/run.sh $(VALGRIND_TESTS)
 
-# libFuzzer targets fuzz/fuzz_<name>.c, built with clang into build-fuzz and
-# linked with the library objects; run e.g. build-fuzz/fuzz_pep440 fuzz/corpus/pep440.
+# libFuzzer targets fuzz/fuzz_<name>.c, built with clang into build-fuzz;
+# run e.g. build-fuzz/fuzz_pep440 fuzz/corpus/pep440. Each links only the
+# module it tests and what that module calls (FUZZ_OBJ_<name>, objects under
+# $(BUILD)): a fuzzer finds bugs in the code it reaches, and a new call from
+# a fuzzed module into code not listed fails the link, naming the symbol.
+# A new target fuzz/fuzz_<name>.c needs its FUZZ_OBJ_<name> here.
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_OBJ_cachemanifest := src/core/pkg/cachemanifest.o src/util/buf.o
+FUZZ_OBJ_elf := src/core/interp/elf.o src/core/interp/libc.o src/os/readhead.o \
+	src/os/spawn.o src/util/buf.o src/util/error.o src/util/strvec.o
+FUZZ_OBJ_journal := src/core/env/pyvenvcfg.o src/core/pkg/journal.o src/util/buf.o \
+	src/util/error.o src/util/relpath.o src/util/strvec.o
+FUZZ_OBJ_metadata := src/core/pkg/distinfo.o src/core/std/metadata.o src/core/std/pep440.o \
+	src/os/fs.o src/util/buf.o src/util/strvec.o
+FUZZ_OBJ_pep440 := src/core/std/pep440.o src/util/buf.o
+FUZZ_OBJ_pep508 := src/core/std/metadata.o src/core/std/pep440.o src/core/std/pep508.o \
+	src/util/buf.o src/util/strvec.o
+FUZZ_OBJ_pyrequest := src/core/interp/pyrequest.o src/core/std/pep440.o src/util/buf.o \
+	src/util/error.o
+FUZZ_OBJ_pyvenvcfg := src/core/env/pyvenvcfg.o src/util/buf.o
+FUZZ_OBJ_record := src/core/pkg/record.o src/core/pkg/scripts.o src/os/fs.o src/util/buf.o \
+	src/util/error.o src/util/strvec.o
+FUZZ_OBJ_requirements := src/core/pkg/requirements.o src/core/std/metadata.o \
+	src/core/std/pep440.o src/core/std/pep508.o src/os/fs.o src/util/buf.o src/util/error.o \
+	src/util/strvec.o
+FUZZ_OBJ_wheel := src/core/env/activate.o src/core/env/env_owned.o src/core/env/pyvenvcfg.o \
+	src/core/pkg/cachemanifest.o src/core/pkg/distinfo.o src/core/pkg/journal.o \
+	src/core/pkg/record.o src/core/pkg/remove.o src/core/pkg/scripts.o src/core/pkg/stage.o \
+	src/core/pkg/txn.o src/core/pkg/wheel.o src/core/pkg/wheelcache.o src/core/std/metadata.o \
+	src/core/std/pep440.o gen/embedded_data.o src/os/beneath.o src/os/fs.o src/os/interrupt.o \
+	src/os/link.o src/os/sealfs.o src/os/spawn.o src/util/buf.o src/util/embedded.o \
+	src/util/error.o src/util/relpath.o src/util/strvec.o
+FUZZ_OBJ_wheelname := src/core/pkg/record.o src/core/pkg/scripts.o src/core/pkg/wheel.o \
+	src/core/std/metadata.o src/core/std/tags.o src/os/fs.o src/util/buf.o src/util/error.o \
+	src/util/strvec.o
 ifeq ($(FUZZ),1)
   ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=address,undefined
@@ -158,8 +190,10 @@ endif
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 FUZZ=1 fuzz-targets
 fuzz-targets: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/%)
-$(BUILD)/fuzz_%: fuzz/fuzz_%.c $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+fuzz_objs = $(addprefix $(BUILD)/,$(or $(FUZZ_OBJ_$(1)),$(error fuzz/fuzz_$(1).c: no FUZZ_OBJ_$(1) in the Makefile)))
+.SECONDEXPANSION:
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_objs,$$*)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(call fuzz_objs,$*) $(LDLIBS)
 
 docs: $(BUILD)/cvenv
 	$(BUILD)/cvenv help --man > docs/cvenv.1

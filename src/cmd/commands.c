@@ -49,7 +49,10 @@ const struct command *find_command(const char *name)
 
 int cmd_parse(const struct command *c, int argc, const char **argv, int *exit_code)
 {
-	int n = parse_options(argc, argv, c->usage, c->description, c->options);
+	const struct opt *tables[OPT_MAX_TABLES + 1];
+	cmd_option_tables(c, tables);
+	cmd_env_reset();
+	int n = parse_options(argc, argv, c->usage, c->description, tables);
 	if (n == PARSE_HELP) {
 		*exit_code = EXIT_OK;
 		return -1;

@@ -26,6 +26,17 @@ static bool takes_value(const struct opt *o)
 	return o->kind == OPT_KIND_STRING || o->kind == OPT_KIND_LIST;
 }
 
+/* A command's option tables (cmd_option_tables), then the common ones. */
+static void all_tables(const struct command *c, const struct opt *tables[OPT_MAX_TABLES + 2])
+{
+	cmd_option_tables(c, tables);
+	size_t n = 0;
+	while (tables[n])
+		n++;
+	tables[n++] = common_options;
+	tables[n] = NULL;
+}
+
 /* What a command's positional arguments are, for completion. */
 enum positional { POS_DIRS, POS_WHEELS, POS_PACKAGES, POS_COMMANDS };
 
@@ -58,8 +69,9 @@ static void values_bash(struct buf *s, const struct opt *o)
  * "-p --python --clear ...", separated by spaces. */
 static void option_words(struct buf *out, const struct command *c)
 {
-	const struct opt *tables[] = { c->options, common_options };
-	for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
+	const struct opt *tables[OPT_MAX_TABLES + 2];
+	all_tables(c, tables);
+	for (size_t t = 0; tables[t]; t++)
 		for (const struct opt *o = tables[t]; o && o->kind != OPT_KIND_END; o++) {
 			if (!visible(o))
 				continue;
@@ -74,15 +86,18 @@ static void option_words(struct buf *out, const struct command *c)
 /* Options whose value is a path, then the ones that take any other value. */
 static void value_words(struct buf *files, struct buf *other, const struct command *c)
 {
-	for (const struct opt *o = c->options; o && o->kind != OPT_KIND_END; o++) {
-		if (!visible(o) || !takes_value(o) || o->values)
-			continue;
-		struct buf *dst = (o->flags & (OPT_FILEARG | OPT_DIRARG)) ? files : other;
-		if (o->short_name)
-			buf_addf(dst, "-%c|", o->short_name);
-		if (o->long_name)
-			buf_addf(dst, "--%s|", o->long_name);
-	}
+	const struct opt *tables[OPT_MAX_TABLES + 1];
+	cmd_option_tables(c, tables);
+	for (size_t t = 0; tables[t]; t++)
+		for (const struct opt *o = tables[t]; o->kind != OPT_KIND_END; o++) {
+			if (!visible(o) || !takes_value(o) || o->values)
+				continue;
+			struct buf *dst = (o->flags & (OPT_FILEARG | OPT_DIRARG)) ? files : other;
+			if (o->short_name)
+				buf_addf(dst, "-%c|", o->short_name);
+			if (o->long_name)
+				buf_addf(dst, "--%s|", o->long_name);
+		}
 	buf_rtrim(files, "|");
 	buf_rtrim(other, "|");
 }
@@ -133,7 +148,10 @@ static void render_bash(struct buf *s)
 			buf_addf(s, "\t\t%s) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n", files.ptr);
 		if (other.len)
 			buf_addf(s, "\t\t%s) return ;;\n", other.ptr);
-		for (const struct opt *o = c->options; o && o->kind != OPT_KIND_END; o++) {
+		const struct opt *vt[OPT_MAX_TABLES + 1];
+		cmd_option_tables(c, vt);
+		for (size_t t = 0; vt[t]; t++)
+		for (const struct opt *o = vt[t]; o->kind != OPT_KIND_END; o++) {
 			if (!visible(o) || !o->values)
 				continue;
 			buf_addstr(s, "\t\t");
@@ -203,8 +221,9 @@ static void render_zsh(struct buf *s)
 		if (c->flags & CMD_HIDDEN)
 			continue;
 		buf_addf(s, "\t%s)\n\t\t_arguments \\\n", c->name);
-		const struct opt *tables[] = { c->options, common_options };
-		for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
+		const struct opt *tables[OPT_MAX_TABLES + 2];
+		all_tables(c, tables);
+		for (size_t t = 0; tables[t]; t++)
 			for (const struct opt *o = tables[t]; o && o->kind != OPT_KIND_END; o++) {
 				if (!visible(o))
 					continue;
@@ -263,8 +282,9 @@ static void render_fish(struct buf *s)
 		buf_addf(s, "complete -c cvenv -n __fish_use_subcommand -a %s -d '", c->name);
 		add_squoted(s, c->summary, "\\'");
 		buf_addstr(s, "'\n");
-		const struct opt *tables[] = { c->options, common_options };
-		for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
+		const struct opt *tables[OPT_MAX_TABLES + 2];
+		all_tables(c, tables);
+		for (size_t t = 0; tables[t]; t++)
 			for (const struct opt *o = tables[t]; o && o->kind != OPT_KIND_END; o++) {
 				if (!visible(o))
 					continue;

@@ -117,7 +117,7 @@ static int cmd_create(int argc, const char **argv)
 	if (opt_prompt && !strcmp(opt_prompt, ".")) {
 		char *cwd = os_getcwd();
 		if (!cwd) {
-			error("cannot find the current directory: %s", strerror(errno));
+			error_errno("cannot find the current directory");
 			return EXIT_FAIL;
 		}
 		prompt = os_basename(cwd);

@@ -12,7 +12,6 @@
 #include "util/error.h"
 #include "util/relpath.h"
 
-static const char *opt_venv;
 static bool opt_write, opt_force;
 
 static const char *const direnv_usage[] = {
@@ -21,8 +20,6 @@ static const char *const direnv_usage[] = {
 };
 
 static const struct opt direnv_options[] = {
-	OPT_STRING_F(0, "venv", &opt_venv, "DIR",
-		     "the environment (default: $VIRTUAL_ENV, else ./.venv)", OPT_DIRARG),
 	OPT_BOOL(0, "write", &opt_write,
 		 "write ./.envrc (atomically) rather than print it; an existing one is refused"),
 	OPT_BOOL(0, "force", &opt_force, "with --write, replace an existing ./.envrc"),
@@ -97,7 +94,6 @@ out:
 static int cmd_direnv(int argc, const char **argv)
 {
 	int code;
-	opt_venv = NULL;
 	opt_write = opt_force = false;
 	int n = cmd_parse(&command_direnv, argc, argv, &code);
 	if (n < 0)
@@ -108,7 +104,7 @@ static int cmd_direnv(int argc, const char **argv)
 		return EXIT_USAGE;
 	}
 	struct venv v;
-	if (venv_find_and_open(opt_venv, &v) < 0)
+	if (cmd_venv_open(&command_direnv, &v) < 0)
 		return EXIT_FAIL;
 	struct buf text = BUF_INIT;
 	code = EXIT_FAIL;

@@ -1,12 +1,18 @@
-/* The environment variables that tune core modules, read once here (core
- * reads no environment of its own for them; see cmd.h). */
+/* The environment variables cvenv follows, read once here and passed to
+ * the core modules (core reads no environment of its own; see cmd.h). */
 #include "util/common.h"
 
 #include <math.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/interp/discover.h"
 #include "core/interp/interp.h"
+#include "core/interp/pyrequest.h"
+#include "core/pkg/distinfo.h"
 #include "util/error.h"
+
+extern char **environ;
 
 /* CVENV_QUERY_TIMEOUT: seconds (a decimal number, 0 for none) an
  * interpreter query or musl loader run may take before it is killed. An
@@ -30,7 +36,42 @@ static int query_timeout(void)
 	return 0;
 }
 
+static const char *virtual_env;
+static struct site_env site;
+
+const char *cmd_virtual_env(void)
+{
+	return virtual_env;
+}
+
+const struct site_env *cmd_site_env(void)
+{
+	return &site;
+}
+
+const char *const *cmd_environ(void)
+{
+	return (const char *const *)environ;
+}
+
 int cmd_config_from_env(void)
 {
+	const char *home = getenv("HOME");
+	virtual_env = getenv("VIRTUAL_ENV");
+	discover_configure(&(struct discover_env){
+		.path = getenv("PATH"),
+		.home = home,
+		.pyenv_root = getenv("PYENV_ROOT"),
+		.pyenv_version = getenv("PYENV_VERSION"),
+		.uv_python_install_dir = getenv("UV_PYTHON_INSTALL_DIR"),
+		.xdg_data_home = getenv("XDG_DATA_HOME"),
+		.cvenv_python = getenv("CVENV_PYTHON"),
+	});
+	pyrequest_set_home(home);
+	site = (struct site_env){
+		.home = home,
+		.python_user_base = getenv("PYTHONUSERBASE"),
+		.pip_use_importlib_metadata = getenv("_PIP_USE_IMPORTLIB_METADATA"),
+	};
 	return query_timeout();
 }

@@ -5,11 +5,11 @@
 
 #include "cmd/cmd.h"
 #include "core/pkg/freeze.h"
+#include "core/pkg/install.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"
 
-static const char *venv_dir;
 static bool all, exclude_editable, local_only;
 static struct strvec excludes = STRVEC_INIT;
 static struct strvec requirements = STRVEC_INIT;
@@ -20,8 +20,6 @@ static const char *const freeze_usage[] = {
 };
 
 static const struct opt freeze_options[] = {
-	OPT_STRING_F(0, "venv", &venv_dir, "DIR",
-		     "the environment (default: $VIRTUAL_ENV, else ./.venv)", OPT_DIRARG),
 	OPT_LIST_F('r', "requirement", &requirements, "FILE",
 		   "list the packages this requirements file names first, in its order, "
 		   "with its comments and options (repeatable)", OPT_FILEARG),
@@ -46,11 +44,16 @@ static int cmd_freeze(int argc, const char **argv)
 		.exclude_editable = exclude_editable,
 		.excludes = &excludes,
 		.requirements = &requirements,
+		.site = cmd_site_env(),
 	};
 	struct buf out = BUF_INIT;
-	int rc = freeze_env(venv_dir, false, LIST_FREEZE, local_only, &fo, &out);
+	struct install_env e;
+	int rc = cmd_env_open(&command_freeze, &e);
+	if (rc == 0)
+		rc = freeze_env(&e.v, false, LIST_FREEZE, local_only, &fo, &out);
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_free(&out);
+	install_env_close(&e);
 	strvec_clear(&excludes);
 	strvec_clear(&requirements);
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;

@@ -79,7 +79,10 @@ static void render_man(struct buf *m)
 		buf_addstr(m, ".PP\n");
 		roff_escape(m, c->description ? c->description : c->summary, true);
 		buf_addch(m, '\n');
-		man_options(m, c->options);
+		const struct opt *tables[OPT_MAX_TABLES + 1];
+		cmd_option_tables(c, tables);
+		for (size_t t = 0; tables[t]; t++)
+			man_options(m, tables[t]);
 	}
 	buf_addstr(m, ".SH COMMON OPTIONS\nEvery command accepts these.\n");
 	man_options(m, common_options);
@@ -133,8 +136,10 @@ static int cmd_help(int argc, const char **argv)
 		hint("see 'cvenv --help' for the list of commands");
 		return EXIT_USAGE;
 	}
+	const struct opt *tables[OPT_MAX_TABLES + 1];
+	cmd_option_tables(c, tables);
 	struct buf b = BUF_INIT;
-	format_help(&b, c->usage, c->description, c->options);
+	format_help(&b, c->usage, c->description, tables);
 	fputs(b.ptr, stdout);
 	buf_free(&b);
 	return EXIT_OK;

@@ -29,7 +29,6 @@
 
 extern const struct command command_install;
 
-static const char *opt_venv;
 static struct strvec opt_requirements = STRVEC_INIT;
 static struct strvec opt_constraints = STRVEC_INIT;
 static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT, false, false, false, false };
@@ -46,9 +45,6 @@ static const char *const install_usage[] = {
 };
 
 static const struct opt install_options[] = {
-	OPT_STRING_F(0, "venv", &opt_venv, "DIR",
-		     "the environment to install into; default $VIRTUAL_ENV, else ./.venv",
-		     OPT_DIRARG),
 	OPT_LIST_F('r', "requirement", &opt_requirements, "FILE",
 		   "install the requirements listed in FILE (with its index options); repeatable",
 		   OPT_FILEARG),
@@ -388,7 +384,6 @@ out:
 
 static void reset_options(void)
 {
-	opt_venv = NULL;
 	opt_no_deps = opt_force = opt_upgrade = opt_no_cache = opt_verify_cache = false;
 	opt_dry_run = opt_require_hashes = false;
 	opt_cache_dir = opt_link_mode = opt_report = NULL;
@@ -420,8 +415,10 @@ static int cmd_install(int argc, const char **argv)
 	/* every file read first: a constraint applies wherever it is written */
 	nfiles = opt_requirements.n + opt_constraints.n;
 	files = xcalloc(nfiles ? nfiles : 1, sizeof(*files));
-	for (size_t i = 0; i < nfiles; i++)
+	for (size_t i = 0; i < nfiles; i++) {
 		files[i] = (struct reqs)REQS_INIT;
+		files[i].envp = cmd_environ();
+	}
 	for (size_t i = 0; i < nfiles; i++) {
 		bool cons = i >= opt_requirements.n;
 		const char *f = cons ? opt_constraints.v[i - opt_requirements.n] : opt_requirements.v[i];
@@ -434,7 +431,7 @@ static int cmd_install(int argc, const char **argv)
 	bool use_index = names || opt_constraints.n || index_wanted(files, nfiles);
 	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
 	struct install_env e;
-	if (install_env_open(opt_venv, &e) < 0)
+	if (cmd_env_open(&command_install, &e) < 0)
 		goto done;
 	char *cache = cmd_cache_setup(opt_cache_dir, opt_no_cache);
 	int rc = install_env_set_cache(&e, cache, opt_link_mode);

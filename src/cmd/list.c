@@ -4,11 +4,11 @@
 
 #include "cmd/cmd.h"
 #include "core/pkg/freeze.h"
+#include "core/pkg/install.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"
 
-static const char *venv_dir;
 static const char *format = "columns";
 static struct strvec excludes = STRVEC_INIT;
 static bool editable_only, exclude_editable, local_only;
@@ -19,8 +19,6 @@ static const char *const list_usage[] = {
 };
 
 static const struct opt list_options[] = {
-	OPT_STRING_F(0, "venv", &venv_dir, "DIR",
-		     "the environment (default: $VIRTUAL_ENV, else ./.venv)", OPT_DIRARG),
 	OPT_STRING_V(0, "format", &format, "FORMAT",
 		     "columns (default), freeze or json, as pip list writes them",
 		     "columns freeze json"),
@@ -56,11 +54,16 @@ static int cmd_list(int argc, const char **argv)
 		.excludes = &excludes,
 		.exclude_editable = exclude_editable,
 		.editable_only = editable_only,
+		.site = cmd_site_env(),
 	};
 	struct buf out = BUF_INIT;
-	int rc = freeze_env(venv_dir, true, fmt, local_only, &fo, &out);
+	struct install_env e;
+	int rc = cmd_env_open(&command_list, &e);
+	if (rc == 0)
+		rc = freeze_env(&e.v, true, fmt, local_only, &fo, &out);
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_free(&out);
+	install_env_close(&e);
 	strvec_clear(&excludes);
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }

@@ -25,7 +25,7 @@
 
 extern const struct command command_lock;
 
-static const char *opt_venv, *opt_output, *opt_format, *opt_cache_dir;
+static const char *opt_output, *opt_format, *opt_cache_dir;
 static struct strvec opt_extras = STRVEC_INIT, opt_groups = STRVEC_INIT;
 static struct strvec opt_upgrade_packages = STRVEC_INIT;
 static bool opt_all_extras, opt_upgrade;
@@ -38,15 +38,13 @@ static const char *const lock_usage[] = {
 };
 
 static const struct opt lock_options[] = {
-	OPT_STRING_F(0, "venv", &opt_venv, "DIR",
-		     "the environment whose interpreter the lock is for; default $VIRTUAL_ENV, "
-		     "else ./.venv", OPT_DIRARG),
 	OPT_STRING_F('o', "output-file", &opt_output, "FILE",
 		     "where to write the lock (atomically); default pylock.toml, or "
 		     "requirements.txt with --format requirements", OPT_FILEARG),
-	OPT_STRING(0, "format", &opt_format, "F",
-		   "pylock (default: PEP 751 pylock.toml) or requirements (hashed, with "
-		   "'# via' comments, as pip-compile --generate-hashes writes it)"),
+	OPT_STRING_V(0, "format", &opt_format, "F",
+		     "pylock (default: PEP 751 pylock.toml) or requirements (hashed, with "
+		     "'# via' comments, as pip-compile writes it when asked for hashes)",
+		     "pylock requirements"),
 	OPT_LIST(0, "extra", &opt_extras, "NAME",
 		 "pyproject.toml: add the optional dependencies of extra NAME; repeatable"),
 	OPT_BOOL(0, "all-extras", &opt_all_extras, "pyproject.toml: add every extra"),
@@ -66,7 +64,7 @@ static const struct opt lock_options[] = {
 
 static void reset_options(void)
 {
-	opt_venv = opt_output = opt_format = opt_cache_dir = NULL;
+	opt_output = opt_format = opt_cache_dir = NULL;
 	opt_all_extras = opt_upgrade = false;
 	strvec_clear(&opt_extras);
 	strvec_clear(&opt_groups);
@@ -109,6 +107,7 @@ static int read_requirements(const char *path, struct inputs *in)
 	in->files = xrealloc(in->files, (in->nfiles + 1) * sizeof(*in->files));
 	struct reqs *f = &in->files[in->nfiles++];
 	*f = (struct reqs)REQS_INIT;
+	f->envp = cmd_environ();
 	if (reqs_parse_file(path, false, f) < 0)
 		return -1;
 	for (size_t k = 0; k < f->n; k++) {
@@ -156,6 +155,7 @@ static int read_pins(const char *path, bool pylock, struct strvec *pins)
 		return 0;
 	}
 	struct reqs f = REQS_INIT;
+	f.envp = cmd_environ();
 	int r = reqs_parse_file(path, false, &f);
 	for (size_t k = 0; !r && k < f.n; k++) {
 		const struct pep508_req *q = &f.v[k].req;
@@ -378,7 +378,7 @@ static int cmd_lock(int argc, const char **argv)
 	}
 	os_defer_interrupts();
 	struct install_env e;
-	if (install_env_open(opt_venv, &e) < 0)
+	if (cmd_env_open(&command_lock, &e) < 0)
 		goto done;
 	char *cache = cmd_cache_setup(opt_cache_dir, false);
 	int r = install_need_interp(&e) < 0 ? -1
@@ -402,7 +402,7 @@ const struct command command_lock = {
 		"--group) or of requirements.in files (-r, -c, markers) against the package "
 		"indexes for the environment's interpreter, and writes every distribution "
 		"chosen with its wheel's URL, size and sha256: as pylock.toml (PEP 751), or "
-		"with --format requirements as pip-compile --generate-hashes writes "
+		"with --format requirements as pip-compile writes a hashed "
 		"requirements.txt ('# via' comments). Default input: pyproject.toml if present, "
 		"else requirements.in. The output is sorted: locking twice gives the same bytes. "
 		"The versions an existing output pins are kept where the requirements still "

@@ -11,17 +11,10 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-static const char *opt_venv;
 
 static const char *const run_usage[] = {
 	"cvenv run [--venv DIR] [--] COMMAND [ARGS...]",
 	NULL,
-};
-
-static const struct opt run_options[] = {
-	OPT_STRING_F(0, "venv", &opt_venv, "DIR",
-		     "the environment (default: $VIRTUAL_ENV, else ./.venv)", OPT_DIRARG),
-	OPT_END(),
 };
 
 extern const struct command command_run;
@@ -37,9 +30,13 @@ static int options_end(int argc, const char **argv)
 			return i + 1;
 		if (a[0] != '-' || !a[1])
 			return i;
-		for (const struct opt *o = run_options; o->kind != OPT_KIND_END; o++)
-			if (o->kind == OPT_KIND_STRING && a[1] == '-' && !strcmp(a + 2, o->long_name))
-				i++; /* --venv DIR: DIR is the option's */
+		const struct opt *tables[OPT_MAX_TABLES + 1];
+		cmd_option_tables(&command_run, tables);
+		for (size_t t = 0; tables[t]; t++)
+			for (const struct opt *o = tables[t]; o->kind != OPT_KIND_END; o++)
+				if (o->kind == OPT_KIND_STRING && a[1] == '-' &&
+				    !strcmp(a + 2, o->long_name))
+					i++; /* --venv DIR: DIR is the option's */
 	}
 	return argc;
 }
@@ -47,7 +44,6 @@ static int options_end(int argc, const char **argv)
 static int cmd_run(int argc, const char **argv)
 {
 	int code;
-	opt_venv = NULL;
 	int end = options_end(argc, argv);
 	int n = cmd_parse(&command_run, end, argv, &code);
 	if (n < 0)
@@ -59,7 +55,7 @@ static int cmd_run(int argc, const char **argv)
 	}
 	const char *const *cmd = argv + end;
 	struct venv v;
-	if (venv_find_and_open(opt_venv, &v) < 0)
+	if (cmd_venv_open(&command_run, &v) < 0)
 		return EXIT_FAIL;
 	if (strchr(v.bin_dir, ':')) {
 		error("cannot put '%s' on PATH: a ':' would split it in two", v.bin_dir);
@@ -101,6 +97,5 @@ const struct command command_run = {
 		"run's. cvenv's options end at COMMAND (or at --); all that follows is "
 		"passed on as it is. Exits 127 when COMMAND is not found, 126 when it "
 		"cannot be executed.",
-	.options = run_options,
 	.flags = CMD_TAKES_VENV,
 };

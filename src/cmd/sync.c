@@ -21,7 +21,7 @@
 
 extern const struct command command_sync;
 
-static const char *opt_venv, *opt_cache_dir;
+static const char *opt_cache_dir;
 static struct strvec opt_keep = STRVEC_INIT, opt_find_links = STRVEC_INIT;
 static bool opt_inexact, opt_dry_run, opt_no_cache;
 
@@ -32,8 +32,6 @@ static const char *const sync_usage[] = {
 };
 
 static const struct opt sync_options[] = {
-	OPT_STRING_F(0, "venv", &opt_venv, "DIR",
-		     "the environment to sync; default $VIRTUAL_ENV, else ./.venv", OPT_DIRARG),
 	OPT_LIST(0, "keep", &opt_keep, "NAME",
 		 "never remove the distribution NAME (e.g. pip); repeatable"),
 	OPT_BOOL(0, "inexact", &opt_inexact, "install and change, but remove nothing"),
@@ -95,8 +93,10 @@ static int sync_requirements(struct install_env *e, int n, const char **files,
 	pl.no_deps = true; /* a lock lists every distribution: nothing else is added */
 	for (size_t i = 0; i < opt_find_links.n; i++)
 		strvec_push(&pl.find_links, opt_find_links.v[i]);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		rs[i] = (struct reqs)REQS_INIT;
+		rs[i].envp = cmd_environ();
+	}
 	for (int i = 0; i < n && !r; i++) {
 		r = reqs_parse_file(files[i], false, &rs[i]);
 		for (size_t k = 0; k < rs[i].find_links.n; k++)
@@ -149,7 +149,7 @@ static int sync_requirements(struct install_env *e, int n, const char **files,
 static int cmd_sync(int argc, const char **argv)
 {
 	int code = EXIT_FAIL;
-	opt_venv = opt_cache_dir = NULL;
+	opt_cache_dir = NULL;
 	opt_inexact = opt_dry_run = opt_no_cache = false;
 	strvec_clear(&opt_keep);
 	strvec_clear(&opt_find_links);
@@ -169,7 +169,7 @@ static int cmd_sync(int argc, const char **argv)
 	}
 	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
 	struct install_env e;
-	if (install_env_open(opt_venv, &e) < 0)
+	if (cmd_env_open(&command_sync, &e) < 0)
 		goto done;
 	char *cache = cmd_cache_setup(opt_cache_dir, opt_no_cache);
 	int r = install_env_set_cache(&e, cache, NULL);

@@ -11,7 +11,6 @@
 
 extern const struct command command_uninstall;
 
-static const char *opt_venv;
 static bool opt_yes;
 static struct strvec opt_requirements = STRVEC_INIT;
 
@@ -22,9 +21,6 @@ static const char *const uninstall_usage[] = {
 };
 
 static const struct opt uninstall_options[] = {
-	OPT_STRING_F(0, "venv", &opt_venv, "DIR",
-		     "the environment to remove from; default $VIRTUAL_ENV, else ./.venv",
-		     OPT_DIRARG),
 	OPT_LIST_F('r', "requirement", &opt_requirements, "FILE",
 		   "uninstall every distribution FILE names (a requirements file); repeatable",
 		   OPT_FILEARG),
@@ -38,6 +34,7 @@ static int names_from_files(struct strvec *names)
 {
 	for (size_t i = 0; i < opt_requirements.n; i++) {
 		struct reqs r = REQS_INIT;
+		r.envp = cmd_environ();
 		if (reqs_parse_file(opt_requirements.v[i], false, &r) < 0) {
 			reqs_free(&r);
 			return -1;
@@ -55,7 +52,6 @@ static int cmd_uninstall(int argc, const char **argv)
 	int code = EXIT_FAIL;
 	struct strvec names = STRVEC_INIT;
 	struct install_env e;
-	opt_venv = NULL;
 	opt_yes = false;
 	strvec_clear(&opt_requirements);
 	int n = cmd_parse(&command_uninstall, argc, argv, &code);
@@ -72,7 +68,7 @@ static int cmd_uninstall(int argc, const char **argv)
 	if (names_from_files(&names) < 0)
 		goto out;
 	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
-	if (install_env_open(opt_venv, &e) < 0)
+	if (cmd_env_open(&command_uninstall, &e) < 0)
 		goto out;
 	code = install_uninstall(&e, (const char *const *)names.v, names.n) < 0 ? EXIT_FAIL : EXIT_OK;
 	install_env_close(&e);

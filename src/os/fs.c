@@ -565,6 +565,27 @@ char *os_dirname(const char *path)
 	return xstrndup(path, n);
 }
 
+char *os_find_up(const char *dir, const char *name, bool want_dir)
+{
+	char *d = xstrdup(dir);
+	char *found = NULL;
+	while (!found) {
+		char *cand = path_join(d, name);
+		if (want_dir ? os_is_dir(cand) : os_is_file(cand))
+			found = cand;
+		else
+			free(cand);
+		char *up = os_dirname(d);
+		bool top = !strcmp(up, d);
+		free(d);
+		d = up;
+		if (top)
+			break;
+	}
+	free(d);
+	return found;
+}
+
 bool os_can_write_near(const char *path)
 {
 	char *p = xstrdup(path);

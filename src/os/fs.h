@@ -90,6 +90,10 @@ void os_random(void *buf, size_t n);
 /* The basename and dirname of a path, as new strings (no trailing slashes). */
 char *os_basename(const char *path);
 char *os_dirname(const char *path);
+/* dir/name, else the same name in the nearest parent that has it (a
+ * directory with want_dir, else a regular file), up to /; new string, or
+ * NULL when there is none. */
+char *os_find_up(const char *dir, const char *name, bool want_dir);
 /* access(path, W_OK) on the nearest existing ancestor. */
 bool os_can_write_near(const char *path);
 

@@ -98,6 +98,18 @@ void warning(const char *fmt, ...)
 	va_end(ap);
 }
 
+void warning_errno(const char *fmt, ...)
+{
+	int errnum = errno;
+	if (verbosity >= 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		emit("warning: ", "1;33", strerror(errnum), fmt, ap);
+		va_end(ap);
+	}
+	errno = errnum;
+}
+
 void hint(const char *fmt, ...)
 {
 	va_list ap;
@@ -123,6 +135,18 @@ void info_lines(int level, const char *text)
 		info(level, "%.*s", (int)n, text);
 		text += n + (text[n] == '\n');
 	}
+}
+
+void info_errno(int level, const char *fmt, ...)
+{
+	int errnum = errno;
+	if (verbosity >= level) {
+		va_list ap;
+		va_start(ap, fmt);
+		emit("", NULL, strerror(errnum), fmt, ap);
+		va_end(ap);
+	}
+	errno = errnum;
 }
 
 void die(const char *fmt, ...)

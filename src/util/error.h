@@ -30,12 +30,16 @@ int error_errno(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Like error() but for usage problems; callers exit with EXIT_USAGE. */
 int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* warning() with ": <strerror(errno)>" appended, as error_errno(). */
+void warning_errno(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void hint(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Printed only with -v (level 1) or -vv (level 2). */
 void info(int level, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* info() of each line of text (NULL: none), each a message of its own: a
  * newline inside one message is shown escaped, as "\n". */
 void info_lines(int level, const char *text);
+/* info() with ": <strerror(errno)>" appended, as error_errno(). */
+void info_errno(int level, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* "fatal: ..." and exit(EXIT_FAIL). Only for cmd/ and main.c: library code
  * (core/, os/, util/) returns an error instead and lets them decide. */
 NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);

@@ -70,9 +70,17 @@ static int fail(const char *cmd, const char *what, const char *subject, const ch
 }
 
 int parse_options(int argc, const char **argv, const char *const *usage,
-		  const char *description, const struct opt *opts)
+		  const char *description, const struct opt *const *own)
 {
-	const struct opt *tables[] = { opts, common_options, NULL };
+	const struct opt *tables[OPT_MAX_TABLES + 2];
+	size_t nt = 0;
+	for (; own && own[nt]; nt++) {
+		if (nt == OPT_MAX_TABLES)
+			BUG("more than %d option tables", OPT_MAX_TABLES);
+		tables[nt] = own[nt];
+	}
+	tables[nt++] = common_options;
+	tables[nt] = NULL;
 	const char *cmd = argv[0];
 	int npos = 0;
 	bool only_args = false;
@@ -134,7 +142,7 @@ int parse_options(int argc, const char **argv, const char *const *usage,
 	}
 	if (help_requested) {
 		struct buf b = BUF_INIT;
-		format_help(&b, usage, description, opts);
+		format_help(&b, usage, description, own);
 		fputs(b.ptr, stdout);
 		buf_free(&b);
 		return PARSE_HELP;
@@ -209,7 +217,7 @@ static void format_table(struct buf *out, const struct opt *opts)
 }
 
 void format_help(struct buf *out, const char *const *usage, const char *description,
-		 const struct opt *opts)
+		 const struct opt *const *own)
 {
 	for (int i = 0; usage[i]; i++)
 		buf_addf(out, "%s%s\n", i ? "   or: " : "usage: ", usage[i]);
@@ -218,9 +226,14 @@ void format_help(struct buf *out, const char *const *usage, const char *descript
 		add_wrapped(out, description, 0, 0, 79);
 		buf_addch(out, '\n');
 	}
-	if (opts && opts->kind != OPT_KIND_END) {
-		buf_addstr(out, "\noptions:\n");
-		format_table(out, opts);
+	bool any = false;
+	for (size_t t = 0; own && own[t]; t++) {
+		if (own[t]->kind == OPT_KIND_END)
+			continue;
+		if (!any)
+			buf_addstr(out, "\noptions:\n");
+		any = true;
+		format_table(out, own[t]);
 	}
 	buf_addstr(out, "\ncommon options:\n");
 	format_table(out, common_options);

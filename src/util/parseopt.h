@@ -61,16 +61,22 @@ extern const struct opt common_options[];
 
 enum { PARSE_HELP = -2, PARSE_ERROR = -1 };
 
-/* Parses argv[1..argc-1] (argv[0] is the command name). Positional arguments
+/* A command's own options may come in several tables (its own, then shared
+ * ones such as --venv), given as a NULL-terminated list of at most this many. */
+enum { OPT_MAX_TABLES = 4 };
+
+/* Parses argv[1..argc-1] (argv[0] is the command name) with the tables own
+ * and then common_options. Positional arguments
  * are moved to the front of argv and their count returned. On --help, prints
  * the help to stdout and returns PARSE_HELP; on a usage error, prints it with a
  * pointer to --help and returns PARSE_ERROR. */
 int parse_options(int argc, const char **argv, const char *const *usage,
-		  const char *description, const struct opt *opts);
+		  const char *description, const struct opt *const *own);
 
-/* Appends the help text ("usage: ...", description, option list). */
+/* Appends the help text ("usage: ...", description, the options of the
+ * tables own (NULL-terminated), then the common ones). */
 void format_help(struct buf *out, const char *const *usage, const char *description,
-		 const struct opt *opts);
+		 const struct opt *const *own);
 /* Appends "  -p, --python SPEC" (the option's synopsis). */
 void format_opt_synopsis(struct buf *out, const struct opt *o);
 

@@ -12,6 +12,8 @@ deb=$(python_for debian3.11) pypy=$(python_for pypy3)
 if [ -z "$py310" ] || [ -z "$py311" ] || [ -z "$py312" ] || [ -z "$py313" ]; then
 	test_skip "CPython 3.10 to 3.13 under $PYENV_ROOT are needed"
 fi
+[ -n "$deb" ] && test_set_prereq DEBIAN_PY
+[ -n "$pypy" ] && test_set_prereq PYPY
 
 export PYENV_ROOT="$TRASH/pyenv"
 wrapper "$PYENV_ROOT/versions/3.11.7/bin" python3 "$py311"
@@ -48,8 +50,7 @@ test_expect_success 'uv-managed installs are searched' '
 	expect_equal "$(cat out)" "$XDG_DATA_HOME/uv/python/cpython-3.10.13-linux-x86_64-gnu/bin/python3"
 '
 
-test_expect_success 'a patch version takes the first match in search order (PATH first)' '
-	test -n "$deb" || exit 0
+test_expect_success DEBIAN_PY 'a patch version takes the first match in search order (PATH first)' '
 	v=$($deb -c "import platform; print(platform.python_version())") &&
 	cvenv python find "$v" >out &&
 	expect_equal "$(cat out)" "/usr/bin/python3" &&
@@ -60,8 +61,7 @@ test_expect_success 'a patch version takes the first match in search order (PATH
 	expect_equal "$(cat out)" "$TRASH/bin/python3.12"
 '
 
-test_expect_success 'implementations: pypy and cpython' '
-	test -n "$pypy" || exit 0
+test_expect_success PYPY 'implementations: pypy and cpython' '
 	cvenv python find pypy3 >out &&
 	expect_equal "$(cat out)" "$pypy" &&
 	cvenv python find pp >out &&
@@ -84,8 +84,7 @@ test_expect_success 'a pyenv shim on PATH is resolved to the version pyenv selec
 	rm "$PYENV_ROOT/version"
 '
 
-test_expect_success '13.7: --all-paths never lists a path as a link to itself, nor twice' '
-	test -n "$deb" &&
+test_expect_success DEBIAN_PY '13.7: --all-paths never lists a path as a link to itself, nor twice' '
 	"$deb" -m venv --without-pip active &&
 	PATH="$TRASH/active/bin:/usr/bin:$PATH:/usr/bin" cvenv python list --all-paths >out &&
 	awk "\$2 == \"->\" && \$1 == \$3" out >self &&
@@ -95,8 +94,7 @@ test_expect_success '13.7: --all-paths never lists a path as a link to itself, n
 	grep -q " -> " out
 '
 
-test_expect_success 'a shim that selects "system" lets the search go on down PATH' '
-	test -n "$deb" || exit 0
+test_expect_success DEBIAN_PY 'a shim that selects "system" lets the search go on down PATH' '
 	echo system >"$PYENV_ROOT/version" &&
 	PATH="$PYENV_ROOT/shims:$PATH" cvenv python find >out &&
 	rm "$PYENV_ROOT/version" &&
@@ -124,8 +122,7 @@ test_expect_success '$CVENV_PYTHON wins over .python-version; -p/REQUEST wins ov
 	expect_equal "$(cat out)" "$PYENV_ROOT/versions/3.13.0/bin/python3"
 '
 
-test_expect_success 'without any request, python3 on PATH (as python3 -m venv)' '
-	test -n "$deb" || exit 0
+test_expect_success DEBIAN_PY 'without any request, python3 on PATH (as python3 -m venv)' '
 	cvenv python find >out &&
 	expect_equal "$(cat out)" "/usr/bin/python3"
 '

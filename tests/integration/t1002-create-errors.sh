@@ -7,6 +7,8 @@
 PY=$(python_for 3.12)
 [ -z "$PY" ] && test_skip "no Python 3.12 on this machine"
 export PY
+test_lazy_prereq PY27 'test -n "$(python_for 2.7)"'
+test_lazy_prereq DEBIAN_WHEELS 'test -n "$(python_for debian3.11)" && test -d /usr/share/python-wheels'
 
 # nothing_here: the scratch dir holds only what the test made itself.
 test_expect_success 'a target that is a file' '
@@ -42,8 +44,8 @@ test_expect_success 'a program that is not Python' '
 	expect_grep "/bin/false" err && ! test -e e4
 '
 
-test_expect_success 'Python 2.7: a clear error that says what to use instead' '
-	py27=$(python_for 2.7) && test -n "$py27" || exit 0
+test_expect_success PY27 'Python 2.7: a clear error that says what to use instead' '
+	py27=$(python_for 2.7) &&
 	expect_code 1 cvenv create -p "$py27" --without-pip e5 2>err &&
 	expect_grep "Python 2.7" err && expect_grep "virtualenv" err && ! test -e e5
 '
@@ -76,9 +78,8 @@ test_expect_success 'no pip wheel to seed from: says so and how to fix it' '
 	! test -e e6
 '
 
-test_expect_success 'Debian python seeds from /usr/share/python-wheels' '
-	deb=$(python_for debian3.11) && test -n "$deb" || exit 0
-	test -d /usr/share/python-wheels || exit 0
+test_expect_success DEBIAN_WHEELS 'Debian python seeds from /usr/share/python-wheels' '
+	deb=$(python_for debian3.11) &&
 	cvenv -v create -p "$deb" e6 2>err &&
 	expect_grep "seeding from /usr/share/python-wheels/pip-" err &&
 	expect_equal 1 "$(grep -c "seeding from" err)" &&
@@ -109,8 +110,7 @@ test_expect_success 'a failing pip seeding under --clear puts the old env back' 
 	test -f e8/marker && test -f e8/pyvenv.cfg && ! ls -a | grep -q cvenv-
 '
 
-test_expect_success 'an interrupt (SIGINT) while pip goes in: exit 130, nothing left' '
-	command -v cc >/dev/null || exit 0
+test_expect_success CC,DYNAMIC 'an interrupt (SIGINT) while pip goes in: exit 130, nothing left' '
 	cc -shared -fPIC -o shim.so "$TEST_DIR/fault_shim.c" -ldl &&
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 &&
 	FAULT_SIGINT_PATH=/.cvenv/stage- LD_PRELOAD=$PWD/shim.so \

@@ -92,9 +92,9 @@ for v in $PYS; do
 		expect_code 1 cvenv freeze --venv "env-$v" -r r3.txt >cvenv.out 2>err &&
 		cmp pip.out cvenv.out && expect_grep "not a valid editable requirement" err
 	'
-	test_expect_success "editable in a git checkout: no remote, https, scp-like, invalid, subdirectory ($v)" '
-		test -f "env-$v.has-editable" || exit 0
-		command -v git >/dev/null || exit 0
+	tag=$(printf %s "$v" | tr -c "A-Za-z0-9" _)
+	test_lazy_prereq "EDITABLE_$tag" "test -f '$TRASH/env-$v.has-editable'"
+	test_expect_success "EDITABLE_$tag,GIT" "editable in a git checkout: no remote, https, scp-like, invalid, subdirectory ($v)" '
 		export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
 		p="proj-env-$v" &&
 		(cd "$p" && git init -q && git add . && git commit -qm x) &&
@@ -127,8 +127,12 @@ for v in $PYS; do
 	test_unskip
 done
 
-test_expect_success 'an env with system site packages lists the base ones too (3.12)' '
-	py=$(python_for 3.12) && test -n "$py" || exit 0
+test_lazy_prereq PY312 'test -n "$(python_for 3.12)"'
+test_lazy_prereq PY313_PIP242 'py=$(python_for 3.13) && test -n "$py" && "$py" -m pip --version | grep -q "^pip 24.2 "'
+test_lazy_prereq ENV312 'test -d "$TRASH/env-3.12"'
+
+test_expect_success PY312 'an env with system site packages lists the base ones too (3.12)' '
+	py=$(python_for 3.12) &&
 	"$py" -m venv --system-site-packages --without-pip sys312 &&
 	sys312/bin/python -m pip install -q --no-index --find-links wh simple &&
 	test -d sys312/lib/python3.12/site-packages/simple-1.0.dist-info &&
@@ -138,9 +142,8 @@ test_expect_success 'an env with system site packages lists the base ones too (3
 	grep -q "^simple==1.0$" cvenv.out && grep -q "^pip==" cvenv.out
 '
 
-test_expect_success 'an env without pip is listed as the newest bundled pip (24.2, on 3.13) would' '
-	py=$(python_for 3.13) && test -n "$py" || exit 0
-	"$py" -m pip --version | grep -q "^pip 24.2 " || exit 0
+test_expect_success PY313_PIP242 'an env without pip is listed as the newest bundled pip (24.2, on 3.13) would' '
+	py=$(python_for 3.13) &&
 	"$py" -m venv --without-pip np313 &&
 	site=np313/lib/python3.13/site-packages &&
 	"$py" -m pip install -q --no-index --find-links wh --target "$site" simple zeta &&
@@ -152,8 +155,7 @@ test_expect_success 'an env without pip is listed as the newest bundled pip (24.
 	cmp pip.out cvenv.out && grep -q "^setuptools==99.0$" cvenv.out
 '
 
-test_expect_success 'freeze finds the env from VIRTUAL_ENV, then ./.venv' '
-	test -d env-3.12 || exit 0
+test_expect_success ENV312 'freeze finds the env from VIRTUAL_ENV, then ./.venv' '
 	VIRTUAL_ENV=$PWD/env-3.12 cvenv freeze >a.out &&
 	ln -s env-3.12 .venv && cvenv freeze >b.out && rm .venv &&
 	cmp a.out b.out && grep -q "^simple==1.0$" a.out

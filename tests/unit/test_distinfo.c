@@ -186,6 +186,44 @@ static void test_scan_and_format(void **state)
 	free(tmp);
 }
 
+/* install's view: .dist-info names only, no file read (a METADATA that
+ * says otherwise is not consulted), first per canonical name. */
+static void test_list_site(void **state)
+{
+	(void)state;
+	char *tmp = os_mkdtemp_in("/tmp", "cvenv-unit-");
+	assert_non_null(tmp);
+	char *site = path_join(tmp, "site");
+	put(site, "Foo_Bar-1.0.dist-info/METADATA", "Name: other\nVersion: 9\n");
+	put(site, "foo.bar-2.0.dist-info/RECORD", "");
+	put(site, "baz-01.0rc1.dist-info/RECORD", "");
+	put(site, "noversion.dist-info/RECORD", "");
+	put(site, "~bad-1.dist-info/RECORD", "");
+	put(site, "egg-1.0.egg-info/PKG-INFO", "Name: egg\nVersion: 1.0\n");
+	struct dist_set set = DIST_SET_INIT;
+	assert_int_equal(distinfo_list_site(site, &set), 0);
+	assert_int_equal(set.n, 2);
+	const struct dist *f = dist_set_lookup(&set, "FOO.bar");
+	assert_non_null(f);
+	assert_string_equal(f->canonical, "foo-bar");
+	assert_string_equal(f->dir_version, "1.0");
+	char *info = path_join(site, "Foo_Bar-1.0.dist-info");
+	assert_string_equal(f->info_dir, info);
+	free(info);
+	const struct dist *b = dist_set_find(&set, "baz");
+	assert_string_equal(b->dir_version, "01.0rc1");
+	assert_string_equal(b->version, "1.0rc1");
+	assert_null(dist_set_lookup(&set, "egg"));
+	dist_set_free(&set);
+	char *missing = path_join(tmp, "missing");
+	assert_int_equal(distinfo_list_site(missing, &set), -1);
+	assert_int_equal(errno, ENOENT);
+	free(missing);
+	os_rm_rf(tmp);
+	free(site);
+	free(tmp);
+}
+
 static void test_json_str(void **state)
 {
 	(void)state;
@@ -202,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_file_url),
 		cmocka_unit_test(test_file_url_out),
 		cmocka_unit_test(test_scan_and_format),
+		cmocka_unit_test(test_list_site),
 		cmocka_unit_test(test_json_str),
 	};
 	return cmocka_run_group_tests_name("distinfo", tests, NULL, NULL);

@@ -46,12 +46,35 @@ static void test_error_errno_reads_errno_first(void **state)
 	buf_free(&subject);
 }
 
+static void test_warning_and_info_errno(void **state)
+{
+	(void)state;
+	struct buf want = BUF_INIT;
+	buf_addf(&want, "cvenv: warning: not removing 'x': %s\ncvenv: no cache 'c': %s\n",
+		 strerror(ELOOP), strerror(EROFS));
+	verbosity = 1;
+	errno = ELOOP;
+	warning_errno("not removing '%s'", "x");
+	assert_int_equal(errno, ELOOP);
+	errno = EROFS;
+	info_errno(1, "no cache '%s'", "c");
+	info_errno(2, "not shown at -v");
+	assert_int_equal(errno, EROFS);
+	verbosity = -1;
+	warning_errno("not shown with -q");
+	verbosity = 0;
+	assert_string_equal(unit_errors.ptr, want.ptr);
+	buf_free(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_error_format, capture_errors_setup,
 						capture_errors_teardown),
 		cmocka_unit_test_setup_teardown(test_usage_error_is_error, capture_errors_setup,
+						capture_errors_teardown),
+		cmocka_unit_test_setup_teardown(test_warning_and_info_errno, capture_errors_setup,
 						capture_errors_teardown),
 		cmocka_unit_test_setup_teardown(test_error_errno_appends_the_reason,
 						capture_errors_setup, capture_errors_teardown),

@@ -18,6 +18,12 @@ static const struct opt opts[] = {
 	OPT_LIST('r', "requirement", &list, "FILE", "repeatable"),
 	OPT_END(),
 };
+static const char *shared;
+static const struct opt shared_opts[] = {
+	OPT_STRING(0, "venv", &shared, "DIR", "a shared option"),
+	OPT_END(),
+};
+static const struct opt *const tables[] = { opts, shared_opts, NULL };
 
 static struct buf captured = BUF_INIT;
 
@@ -27,6 +33,7 @@ static int setup(void **state)
 	flag = false;
 	mode = 0;
 	str = NULL;
+	shared = NULL;
 	strvec_clear(&list);
 	buf_reset(&captured);
 	error_capture = &captured;
@@ -46,7 +53,7 @@ static int teardown(void **state)
 #define PARSE(...)                                                              \
 	({                                                                      \
 		const char *argv[] = { "t", __VA_ARGS__, NULL };               \
-		int n_ = parse_options((int)ARRAY_SIZE(argv) - 1, argv, usage, NULL, opts); \
+		int n_ = parse_options((int)ARRAY_SIZE(argv) - 1, argv, usage, NULL, tables); \
 		n_;                                                             \
 	})
 
@@ -54,7 +61,7 @@ static void test_forms(void **state)
 {
 	(void)state;
 	const char *argv[] = { "t", "a", "-fp3.12", "--copies", "b", "-r", "x", "--requirement=y", "--", "-q", NULL };
-	int n = parse_options(10, argv, usage, NULL, opts);
+	int n = parse_options(10, argv, usage, NULL, tables);
 	assert_int_equal(n, 3);
 	assert_string_equal(argv[0], "a");
 	assert_string_equal(argv[1], "b");
@@ -94,15 +101,34 @@ static void test_errors_name_the_option(void **state)
 	assert_non_null(strstr(captured.ptr, "hint: see 'cvenv t --help'"));
 }
 
+static const char *strrstr_options(const char *s)
+{
+	const char *last = NULL;
+	for (const char *p = s; (p = strstr(p, "\noptions:")); p++)
+		last = p + 1;
+	return last;
+}
+
+static void test_shared_table(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("-f", "--venv", "e", "x"), 1);
+	assert_true(flag);
+	assert_string_equal(shared, "e");
+}
+
 static void test_help_text(void **state)
 {
 	(void)state;
 	struct buf b = BUF_INIT;
-	format_help(&b, usage, "Does t.", opts);
+	format_help(&b, usage, "Does t.", tables);
 	assert_true(starts_with(b.ptr, "usage: cvenv t [options] ARG...\n\nDoes t.\n"));
 	assert_non_null(strstr(b.ptr, "  -p, --python SPEC         a value\n"));
 	assert_non_null(strstr(b.ptr, "      --copies              copy\n"));
+	assert_non_null(strstr(b.ptr, "      --venv DIR            a shared option\n"));
 	assert_non_null(strstr(b.ptr, "  -h, --help"));
+	/* one "options:" heading for all the command's tables */
+	assert_ptr_equal(strstr(b.ptr, "options:"), strrstr_options(b.ptr));
 	buf_free(&b);
 }
 
@@ -116,7 +142,8 @@ static void test_help_wraps_at_79_columns(void **state)
 {
 	(void)state;
 	struct buf b = BUF_INIT;
-	format_help(&b, usage, "A description that is long enough to need wrapping because it goes on and on past the edge.", long_help_opts);
+	const struct opt *const own[] = { long_help_opts, NULL };
+	format_help(&b, usage, "A description that is long enough to need wrapping because it goes on and on past the edge.", own);
 	assert_non_null(strstr(b.ptr, "      --wordy               a help text long enough that it cannot fit on one\n"
 				      "                            line of a terminal eighty columns wide, so it wraps\n"));
 	assert_non_null(strstr(b.ptr, "\nA description that is long enough to need wrapping because it goes on and on\npast the edge.\n"));
@@ -133,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_separate_value_and_common, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_name_the_option, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_wraps_at_79_columns, setup, teardown),

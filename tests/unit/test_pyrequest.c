@@ -85,7 +85,7 @@ static const struct {
 static void test_grammar(void **state)
 {
 	(void)state;
-	setenv("HOME", "/home/u", 1);
+	pyrequest_set_home("/home/u");
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct pyrequest r;
 		struct buf err = BUF_INIT;

@@ -75,7 +75,7 @@ static void test_table(void **state)
 	(void)state;
 	struct buf file = BUF_INIT, captured = BUF_INIT;
 	assert_int_equal(os_read_file(DATA_DIR "/requirements.test", 1 << 20, &file), 0);
-	setenv("CVENV_TEST_PKG", "from-env", 1);
+	static const char *const envp[] = { "CVENV_TEST_PK=short", "CVENV_TEST_PKG=from-env", NULL };
 	error_capture = &captured;
 	char *save = NULL;
 	const char *input = NULL;
@@ -90,6 +90,7 @@ static void test_table(void **state)
 		struct buf text = BUF_INIT, got = BUF_INIT;
 		unescape(input, &text);
 		struct reqs r = REQS_INIT;
+		r.envp = envp;
 		buf_reset(&captured);
 		int rc = reqs_parse_text(text.ptr, text.len, "/r/req.txt", false, &r);
 		if (starts_with(line, "error: ")) {

@@ -1,5 +1,4 @@
-/* Unit tests for core/venv: which env a command acts on, and what opening
- * one finds (venv's and virtualenv's pyvenv.cfg spellings, CPython and PyPy). */
+/* Unit tests for core/venv: what opening an env finds (venv's and virtualenv's pyvenv.cfg spellings, CPython and PyPy). */
 #include "unit.h"
 
 #include <unistd.h>
@@ -19,7 +18,6 @@ static int setup(void **state)
 	assert_non_null(root);
 	buf_reset(&captured);
 	error_capture = &captured;
-	unsetenv("VIRTUAL_ENV");
 	return 0;
 }
 
@@ -162,45 +160,6 @@ static void test_open_version_out_of_bounds(void **state)
 	free(dir);
 }
 
-static void test_locate_order(void **state)
-{
-	(void)state;
-	char *a = make_env("a", "version = 3.12.1\n", "python3.12", "python");
-	char *b = make_env("b", "version = 3.12.1\n", "python3.12", "python");
-	char *dir = NULL;
-	char *cwd = os_getcwd();
-	assert_int_equal(chdir(root), 0);
-	/* nothing: an error with a hint */
-	assert_int_equal(venv_locate(NULL, &dir), -1);
-	assert_non_null(strstr(captured.ptr, "no virtual environment found"));
-	/* ./.venv */
-	char *dotvenv = make_env(".venv", "version = 3.12.1\n", "python3.12", "python");
-	assert_int_equal(venv_locate(NULL, &dir), 0);
-	assert_string_equal(dir, dotvenv);
-	free(dir);
-	/* $VIRTUAL_ENV beats ./.venv */
-	setenv("VIRTUAL_ENV", b, 1);
-	assert_int_equal(venv_locate(NULL, &dir), 0);
-	assert_string_equal(dir, b);
-	free(dir);
-	/* --venv beats both, relative paths made absolute */
-	assert_int_equal(venv_locate("a", &dir), 0);
-	assert_string_equal(dir, a);
-	free(dir);
-	assert_int_equal(venv_locate("missing", &dir), -1);
-	setenv("VIRTUAL_ENV", "/no/such/env", 1);
-	assert_int_equal(venv_locate(NULL, &dir), -1);
-	unsetenv("VIRTUAL_ENV");
-	struct venv v;
-	assert_int_equal(venv_find_and_open("a", &v), 0);
-	venv_close(&v);
-	assert_int_equal(chdir(cwd), 0);
-	free(cwd);
-	free(dotvenv);
-	free(a);
-	free(b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,7 +168,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_without_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_version_out_of_bounds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_locate_order, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -275,7 +275,7 @@ int activate_write_scripts(const char *bin_dir, const struct activate_vars *v, b
 			ret = -1;
 		else if ((fresh ? os_write_new(path, text.ptr, text.len, 0644)
 			        : os_write_atomic(path, text.ptr, text.len, 0644, false)) < 0)
-			ret = error("cannot write '%s': %s", path, strerror(errno));
+			ret = error_errno("cannot write '%s'", path);
 		free(path);
 	}
 	buf_free(&text);

@@ -171,8 +171,8 @@ static int undo_touch(struct undo *u, const char *path)
 	if (!slot || os_hardlink(path, slot) < 0) {
 		int e = errno;
 		free(slot);
-		return error("cannot keep a copy of '%s' to restore on failure: %s", path,
-			     strerror(e));
+		errno = e;
+		return error_errno("cannot keep a copy of '%s' to restore on failure", path);
 	}
 	undo_log(u, path, slot);
 	return 0;
@@ -184,14 +184,14 @@ static int undo_clear(struct undo *u)
 	struct strvec names = STRVEC_INIT;
 	int r = os_list_dir(u->dir, &names);
 	if (r < 0)
-		r = error("cannot clear '%s': %s", u->dir, strerror(errno));
+		r = error_errno("cannot clear '%s'", u->dir);
 	for (size_t i = 0; r == 0 && i < names.n; i++) {
 		if (!strcmp(names.v[i], ".cvenv"))
 			continue;
 		char *p = path_join(u->dir, names.v[i]);
 		char *slot = undo_backup_slot(u);
 		if (!slot || os_rename(p, slot) < 0) {
-			r = error("cannot clear '%s': %s", p, strerror(errno));
+			r = error_errno("cannot clear '%s'", p);
 			free(slot);
 		} else {
 			undo_log(u, p, slot);
@@ -208,8 +208,7 @@ static void undo_rollback(struct undo *u)
 	for (size_t i = u->paths.n; i-- > 0;) {
 		const char *p = u->paths.v[i], *old = u->backups.v[i];
 		if (!*old ? os_rm_rf(p) < 0 : os_rename(old, p) < 0)
-			warning("cannot restore '%s'%s%s: %s", p, *old ? " from " : "", old,
-				strerror(errno));
+			warning_errno("cannot restore '%s'%s%s", p, *old ? " from " : "", old);
 	}
 }
 
@@ -320,7 +319,7 @@ static int apply_item(const char *root, const struct layout_item *it, bool fresh
 	}
 	}
 	if (r < 0)
-		r = error("cannot create '%s': %s", path, strerror(errno));
+		r = error_errno("cannot create '%s'", path);
 done:
 	free(path);
 	return r;
@@ -588,7 +587,7 @@ static int build_begin(struct build *b, const char *dir)
 	b->made_parent = first_missing_parent(dir);
 	char *parent = os_dirname(dir);
 	if (os_mkdir_p(parent, 0777) < 0) {
-		error("cannot create directory '%s': %s", parent, strerror(errno));
+		error_errno("cannot create directory '%s'", parent);
 		free(parent);
 		return -1;
 	}
@@ -599,8 +598,9 @@ static int build_begin(struct build *b, const char *dir)
 	free(prefix);
 	free(base);
 	free(parent);
+	errno = e;
 	if (!b->root)
-		return error("cannot create environment '%s': %s", dir, strerror(e));
+		return error_errno("cannot create environment '%s'", dir);
 	b->root_live = true;
 	b->old = xstrfmt("%s-old", b->root);
 	/* free but for a cleaner in another pid namespace that saw it first:
@@ -693,7 +693,7 @@ static int build_commit(struct build *b, const char *dir, enum how how)
 		hint("run the command again to update it");
 		return -1;
 	}
-	return error("cannot move the new environment into '%s': %s", dir, strerror(errno));
+	return error_errno("cannot move the new environment into '%s'", dir);
 }
 
 static void layout_opts_of(const struct create_opts *o, const char *dir, struct layout_opts *lo)
@@ -931,7 +931,7 @@ static int build_and_publish(const struct interp *ip, const struct create_opts *
 		int rr = os_rm_rf(state);
 		free(state);
 		if (rr < 0)
-			return error("cannot remove '%s/.cvenv': %s", b->root, strerror(errno));
+			return error_errno("cannot remove '%s/.cvenv'", b->root);
 	}
 	if (interrupted(dir) || build_commit(b, dir, how) < 0)
 		return -1;

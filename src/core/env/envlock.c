@@ -13,12 +13,12 @@ int env_lock(const char *envdir)
 	int fd = -1;
 	for (;;) {
 		if (os_mkdir_p(state, 0755) < 0) {
-			error("cannot create '%s': %s", state, strerror(errno));
+			error_errno("cannot create '%s'", state);
 			break;
 		}
 		fd = os_lock(lock);
 		if (fd < 0) {
-			error("cannot lock '%s': %s", lock, strerror(errno));
+			error_errno("cannot lock '%s'", lock);
 			break;
 		}
 		/* the holder before us may have removed the file (a failed

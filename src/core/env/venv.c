@@ -33,36 +33,6 @@ char *venv_cfg_home(const char *prefix)
 	return home;
 }
 
-int venv_locate(const char *explicit_dir, char **dir)
-{
-	*dir = NULL;
-	if (explicit_dir && *explicit_dir) {
-		if (!os_is_dir(explicit_dir))
-			return error("cannot use environment '%s': %s", explicit_dir,
-				     os_exists(explicit_dir) ? "not a directory" : strerror(ENOENT));
-		*dir = os_abspath(explicit_dir);
-		return 0;
-	}
-	const char *active = getenv("VIRTUAL_ENV");
-	if (active && *active) {
-		if (!os_is_dir(active)) {
-			error("cannot use the active environment '%s' ($VIRTUAL_ENV): %s", active,
-			      strerror(ENOENT));
-			hint("run 'deactivate', or name an environment with --venv DIR");
-			return -1;
-		}
-		*dir = os_abspath(active);
-		return 0;
-	}
-	if (os_is_dir(".venv")) {
-		*dir = os_abspath(".venv");
-		return 0;
-	}
-	error("no virtual environment found: no --venv, no $VIRTUAL_ENV and no '.venv' here");
-	hint("create one with 'cvenv create .venv', or name one with --venv DIR");
-	return -1;
-}
-
 /* lib/<python|pypy>X.Y/site-packages: by the version when known, else the
  * only such directory under lib/. */
 static char *find_purelib(struct venv *v)
@@ -160,7 +130,7 @@ int venv_open(const char *dir, struct venv *v)
 		if (e == ENOENT)
 			error("'%s' is not a virtual environment: it has no pyvenv.cfg", v->dir);
 		else
-			error("cannot read '%s': %s", v->cfg_path, strerror(e));
+			error_errno("cannot read '%s'", v->cfg_path);
 		buf_free(&text);
 		venv_close(v);
 		return -1;
@@ -191,17 +161,6 @@ int venv_open(const char *dir, struct venv *v)
 		return -1;
 	}
 	return 0;
-}
-
-int venv_find_and_open(const char *explicit_dir, struct venv *v)
-{
-	char *dir = NULL;
-	memset(v, 0, sizeof(*v));
-	if (venv_locate(explicit_dir, &dir) < 0)
-		return -1;
-	int r = venv_open(dir, v);
-	free(dir);
-	return r;
 }
 
 void venv_close(struct venv *v)

@@ -22,17 +22,9 @@ struct venv {
 	bool pypy;        /* lib/pypyX.Y rather than lib/pythonX.Y */
 };
 
-/* Picks the env a command acts on: `explicit_dir` (--venv) when given, else
- * $VIRTUAL_ENV, else ./.venv. Returns a new absolute path in *dir, or reports
- * that there is none (with a hint) and returns -1. The env is not opened. */
-int venv_locate(const char *explicit_dir, char **dir);
-
 /* Opens the env at dir: reads pyvenv.cfg, finds its python and site-packages.
  * Reports what is missing (naming dir) and returns -1 if it is not a usable env. */
 int venv_open(const char *dir, struct venv *v);
-
-/* venv_locate + venv_open. */
-int venv_find_and_open(const char *explicit_dir, struct venv *v);
 
 void venv_close(struct venv *v);
 

@@ -12,6 +12,15 @@
 #include "util/error.h"
 #include "util/relpath.h"
 
+/* What discover_configure was given (all NULL until then: no PATH, no
+ * HOME, nothing set). */
+static struct discover_env denv;
+
+void discover_configure(const struct discover_env *env)
+{
+	denv = *env;
+}
+
 void discovery_init(struct discovery *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -285,10 +294,10 @@ static const char *interp_name_version(const char *name, const char **impl)
 
 static char *pyenv_root(void)
 {
-	const char *r = getenv("PYENV_ROOT");
+	const char *r = denv.pyenv_root;
 	if (r && *r)
 		return xstrdup(r);
-	const char *home = getenv("HOME");
+	const char *home = denv.home;
 	return path_join(home && *home ? home : "/", ".pyenv");
 }
 
@@ -314,30 +323,16 @@ static void read_version_file(const char *file, struct strvec *out)
 static char *find_python_version_file(void)
 {
 	char *dir = os_getcwd();
-	while (dir) {
-		char *f = path_join(dir, ".python-version");
-		if (os_is_file(f)) {
-			free(dir);
-			return f;
-		}
-		free(f);
-		char *up = os_dirname(dir);
-		if (!strcmp(up, dir)) {
-			free(up);
-			break;
-		}
-		free(dir);
-		dir = up;
-	}
+	char *f = dir ? os_find_up(dir, ".python-version", false) : NULL;
 	free(dir);
-	return NULL;
+	return f;
 }
 
 /* The versions pyenv would use, as its shims decide: $PYENV_VERSION,
  * .python-version, $PYENV_ROOT/version. */
 static void pyenv_selected(const char *root, struct strvec *out)
 {
-	const char *env = getenv("PYENV_VERSION");
+	const char *env = denv.pyenv_version;
 	if (env && *env) {
 		char *copy = xstrdup(env);
 		for (char *save = NULL, *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save))
@@ -499,19 +494,19 @@ static void scan_installs(struct discovery *d, const char *dir, const char *sour
 
 static char *uv_python_dir(void)
 {
-	const char *e = getenv("UV_PYTHON_INSTALL_DIR");
+	const char *e = denv.uv_python_install_dir;
 	if (e && *e)
 		return xstrdup(e);
-	e = getenv("XDG_DATA_HOME");
+	e = denv.xdg_data_home;
 	if (e && *e == '/')
 		return xstrfmt("%s/uv/python", e);
-	const char *home = getenv("HOME");
+	const char *home = denv.home;
 	return xstrfmt("%s/.local/share/uv/python", home && *home ? home : "");
 }
 
 void discover_all(struct discovery *d, const struct pyrequest *req, unsigned flags)
 {
-	const char *path = getenv("PATH");
+	const char *path = denv.path;
 	if (path && *path) {
 		strvec_pushf(&d->looked, "PATH (%s)", path);
 		char *copy = xstrdup(path);
@@ -591,7 +586,7 @@ long discover_pick(const struct discovery *d, const struct pyrequest *req)
 void discover_default_requests(struct strvec *out, char **origin)
 {
 	*origin = NULL;
-	const char *e = getenv("CVENV_PYTHON");
+	const char *e = denv.cvenv_python;
 	if (e && *e) {
 		*origin = xstrdup("$CVENV_PYTHON");
 		strvec_push(out, e);
@@ -636,7 +631,7 @@ static int resolve_path(const char *path, struct interp_meanwhile *mw, struct in
 static int resolve_name(const char *name, struct interp_meanwhile *mw, struct interp *ip,
 			struct buf *why)
 {
-	const char *path = getenv("PATH");
+	const char *path = denv.path;
 	char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
 	int r = 1;
 	for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && r == 1;

@@ -55,6 +55,22 @@ enum {
 	DISCOVER_ALIASES = 1, /* keep the paths that lead to an interpreter already found */
 };
 
+/* The environment variables discovery follows, each NULL when unset. core
+ * reads no environment: cmd/envconfig reads these once and passes them in
+ * with discover_configure() before any discovery. */
+struct discover_env {
+	const char *path;                  /* $PATH */
+	const char *home;                  /* $HOME */
+	const char *pyenv_root;            /* $PYENV_ROOT */
+	const char *pyenv_version;         /* $PYENV_VERSION */
+	const char *uv_python_install_dir; /* $UV_PYTHON_INSTALL_DIR */
+	const char *xdg_data_home;         /* $XDG_DATA_HOME */
+	const char *cvenv_python;          /* $CVENV_PYTHON */
+};
+/* Keeps a copy of *env (the strings are not copied: they must outlive the
+ * run, as the process environment does). */
+void discover_configure(const struct discover_env *env);
+
 void discovery_init(struct discovery *d);
 void discovery_free(struct discovery *d);
 

@@ -423,7 +423,7 @@ int interp_query_in(const char *path, const char *qdir, struct interp_meanwhile 
 	if (r < 0 && errno == ETIMEDOUT) {
 		r = interp_report_timeout(path);
 	} else if (r < 0) {
-		r = error("cannot run interpreter '%s': %s", path, strerror(errno));
+		r = error_errno("cannot run interpreter '%s'", path);
 	} else if ((status != 0 && status != -1) || out.len == 0 || out.ptr[0] != '{') {
 		buf_rtrim(&err, "\n");
 		const char *last = strrchr(err.ptr, '\n');

@@ -121,7 +121,7 @@ static int put_query_file(const char *path, const char *name)
 	if (same)
 		return 0;
 	if (os_write_atomic(path, f->data, f->len, 0644, false) < 0) {
-		info(2, "cannot write the query module '%s': %s", path, strerror(errno));
+		info_errno(2, "cannot write the query module '%s'", path);
 		return -1;
 	}
 	return 1;
@@ -183,7 +183,7 @@ static int load_entry(const char *file, const char *key, const struct os_file_id
 	struct buf text = BUF_INIT;
 	if (os_read_file(file, ENTRY_MAX, &text) < 0) {
 		if (errno != ENOENT)
-			info(2, "ignoring the cache entry '%s': %s", file, strerror(errno));
+			info_errno(2, "ignoring the cache entry '%s'", file);
 		buf_free(&text);
 		return 1;
 	}
@@ -303,7 +303,7 @@ int interp_get(const char *path, struct interp_meanwhile *mw, struct interp *ip)
 	memset(ip, 0, sizeof(*ip));
 	char *key = os_abspath(path);
 	if (!key)
-		return error("cannot use interpreter '%s': %s", path, strerror(errno));
+		return error_errno("cannot use interpreter '%s'", path);
 	struct os_file_id id;
 	char *dir = interp_cache_dir();
 	char *file = dir ? entry_path(dir, key) : NULL;
@@ -318,7 +318,7 @@ int interp_get(const char *path, struct interp_meanwhile *mw, struct interp *ip)
 	} else if (r == 0 && file && have_id) {
 		/* A cache we cannot write only costs speed. */
 		if (store_entry(file, key, &id, ip) < 0)
-			info(1, "cannot write the cache entry '%s': %s", file, strerror(errno));
+			info_errno(1, "cannot write the cache entry '%s'", file);
 	}
 	if (r == 0)
 		ip->query_path = xstrdup(key);
@@ -409,8 +409,7 @@ int interp_record_env(const char *env_dir, const struct interp *ip)
 				      : NULL;
 		/* a record only saves time: failing to write it is no failure */
 		if (root && write_json(file, root) < 0)
-			info(1, "cannot record the interpreter of '%s' in '%s': %s", env_dir, file,
-			     strerror(errno));
+			info_errno(1, "cannot record the interpreter of '%s' in '%s'", env_dir, file);
 		if (root)
 			json_decref(root);
 		if (cfg_id)

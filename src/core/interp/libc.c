@@ -77,7 +77,7 @@ int libc_musl_version(const char *exe, unsigned timeout_ms, int *major, int *min
 {
 	struct buf head = BUF_INIT;
 	if (os_read_head(exe, ELF_HEAD_MAX, &head) < 0) {
-		info(2, "cannot read '%s' to look for musl: %s", exe, strerror(errno));
+		info_errno(2, "cannot read '%s' to look for musl", exe);
 		buf_free(&head);
 		return 1;
 	}
@@ -101,7 +101,7 @@ int libc_musl_version(const char *exe, unsigned timeout_ms, int *major, int *min
 		warning("the musl loader '%s' of '%s' did not answer within %g s: no musllinux "
 			"wheel will be accepted for it", ld, exe, timeout_ms / 1000.0);
 	else if (ran < 0)
-		info(2, "cannot run the musl loader '%s': %s", ld, strerror(errno));
+		info_errno(2, "cannot run the musl loader '%s'", ld);
 	else if (libc_parse_musl_banner(err.ptr, err.len, major, minor) == 0)
 		r = 0;
 	else

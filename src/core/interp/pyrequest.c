@@ -135,9 +135,17 @@ static int parse_specs(const char *s, struct pyrequest *r, struct buf *err)
 	return 0;
 }
 
+/* $HOME, as pyrequest_set_home gave it. */
+static const char *home_dir;
+
+void pyrequest_set_home(const char *home)
+{
+	home_dir = home;
+}
+
 static char *expand_home(const char *s)
 {
-	const char *home = getenv("HOME");
+	const char *home = home_dir;
 	if (s[0] == '~' && (s[1] == '/' || !s[1]) && home && *home)
 		return xstrfmt("%s%s", home, s + 1);
 	return xstrdup(s);

@@ -43,6 +43,10 @@ struct pyrequest {
 	char *path;           /* PYREQ_PATH (with ~ expanded) / PYREQ_NAME */
 };
 
+/* The home directory a leading "~/" stands for in a path request ($HOME,
+ * passed in by cmd/envconfig; NULL: "~" is not expanded). */
+void pyrequest_set_home(const char *home);
+
 /* Parses text. Returns 0, or -1 with a reason appended to err (for a usage
  * error; the caller shows pyrequest_grammar() too). */
 int pyrequest_parse(const char *text, struct pyrequest *r, struct buf *err);

@@ -141,7 +141,7 @@ static const struct pylock_file *choose_wheel(struct install_env *e,
 	return best;
 }
 
-static int plan_package(struct install_env *e, const struct installed_dists *have,
+static int plan_package(struct install_env *e, const struct dist_set *have,
 			const struct pylock_package *pk, const char *cname, struct sync_plan *p)
 {
 	if (!pk->nwheels) {
@@ -152,8 +152,8 @@ static int plan_package(struct install_env *e, const struct installed_dists *hav
 		     "or build a wheel and lock that");
 		return -1;
 	}
-	const struct installed_dist *d = installed_find(have, cname);
-	if (d && pk->version && versions_equal(d->version, pk->version)) {
+	const struct dist *d = dist_set_lookup(have, cname);
+	if (d && pk->version && versions_equal(d->dir_version, pk->version)) {
 		p->unchanged++;
 		return 0;
 	}
@@ -163,18 +163,18 @@ static int plan_package(struct install_env *e, const struct installed_dists *hav
 	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
 	p->v[p->n++] = (struct sync_action){
 		.name = xstrdup(cname),
-		.old_version = d ? xstrdup(d->version) : NULL,
+		.old_version = d ? xstrdup(d->dir_version) : NULL,
 		.pkg = pk,
 		.wheel = w,
 	};
 	return 0;
 }
 
-static void plan_removals(const struct installed_dists *have, const struct strvec *wanted,
+static void plan_removals(const struct dist_set *have, const struct strvec *wanted,
 			  const struct sync_opts *o, struct sync_plan *p)
 {
 	for (size_t i = 0; i < have->n && !o->inexact; i++) {
-		const char *n = have->v[i].name;
+		const char *n = have->v[i].canonical;
 		bool keep = strvec_contains(wanted, n);
 		for (size_t k = 0; o->keep && k < o->keep->n && !keep; k++) {
 			char *c = name_canonicalize(o->keep->v[k]);
@@ -183,7 +183,7 @@ static void plan_removals(const struct installed_dists *have, const struct strve
 		}
 		if (!keep && !strvec_contains(&p->remove, n)) {
 			strvec_push(&p->remove, n);
-			strvec_push(&p->remove_versions, have->v[i].version);
+			strvec_push(&p->remove_versions, have->v[i].dir_version);
 		}
 	}
 }
@@ -191,18 +191,18 @@ static void plan_removals(const struct installed_dists *have, const struct strve
 int sync_plan_removals(struct install_env *e, const struct strvec *wanted,
 		       const struct sync_opts *o, struct sync_plan *p)
 {
-	struct installed_dists have = { NULL, 0 };
+	struct dist_set have = DIST_SET_INIT;
 	if (install_list(e, &have) < 0)
 		return -1;
 	plan_removals(&have, wanted, o, p);
-	installed_dists_free(&have);
+	dist_set_free(&have);
 	return 0;
 }
 
 int sync_plan_lock(struct install_env *e, const struct pylock *l, const struct sync_opts *o,
 		   struct sync_plan *p)
 {
-	struct installed_dists have = { NULL, 0 };
+	struct dist_set have = DIST_SET_INIT;
 	struct strvec wanted = STRVEC_INIT;
 	int r = -1;
 	bool in = true;
@@ -238,7 +238,7 @@ int sync_plan_lock(struct install_env *e, const struct pylock *l, const struct s
 	r = 0;
 out:
 	strvec_clear(&wanted);
-	installed_dists_free(&have);
+	dist_set_free(&have);
 	return r;
 }
 

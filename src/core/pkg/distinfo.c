@@ -239,6 +239,23 @@ const struct dist *dist_set_find(const struct dist_set *set, const char *canonic
 	return NULL;
 }
 
+const struct dist *dist_set_lookup(const struct dist_set *set, const char *name)
+{
+	char *c = name_canonicalize(name);
+	const struct dist *d = dist_set_find(set, c);
+	free(c);
+	return d;
+}
+
+static void set_push(struct dist_set *set, const struct dist *d)
+{
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 64;
+		set->v = xrealloc(set->v, set->cap * sizeof(*set->v));
+	}
+	set->v[set->n++] = *d;
+}
+
 static void dist_free(struct dist *d)
 {
 	free(d->name);
@@ -380,12 +397,43 @@ static bool read_one(const char *location, const char *entry,
 	} else {
 		d.installer = xstrdup("");
 	}
-	if (set->n == set->cap) {
-		set->cap = set->cap ? set->cap * 2 : 64;
-		set->v = xrealloc(set->v, set->cap * sizeof(*set->v));
-	}
-	set->v[set->n++] = d;
+	set_push(set, &d);
 	return true;
+}
+
+int distinfo_list_site(const char *site, struct dist_set *set)
+{
+	struct strvec names = STRVEC_INIT;
+	if (os_list_dir(site, &names) < 0) {
+		int e = errno;
+		strvec_clear(&names);
+		errno = e;
+		return -1;
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		const char *n = names.v[i];
+		if (!ends_with_ci(n, ".dist-info"))
+			continue;
+		struct dist d;
+		memset(&d, 0, sizeof(d));
+		char *dname;
+		split_info_name(n, false, &dname, &d.dir_version);
+		d.canonical = name_canonicalize(dname);
+		free(dname);
+		if (!d.dir_version || !name_is_valid(d.canonical) || dist_set_find(set, d.canonical)) {
+			dist_free(&d);
+			continue;
+		}
+		d.name = xstrdup(d.canonical);
+		d.version = pep440_normalize(d.dir_version);
+		d.raw_version = xstrdup("");
+		d.info_dir = path_join(site, n);
+		d.location = xstrdup(site);
+		d.installer = xstrdup("");
+		set_push(set, &d);
+	}
+	strvec_clear(&names);
+	return 0;
 }
 
 static void scan_location(const char *location, struct dist_set *set,
@@ -490,10 +538,11 @@ static void base_site_paths(const struct venv *v, struct strvec *paths)
 	free(prefix);
 }
 
-static void user_site_paths(const struct venv *v, struct strvec *paths)
+static void user_site_paths(const struct venv *v, const struct site_env *se,
+			    struct strvec *paths)
 {
-	const char *home = getenv("HOME");
-	const char *base = getenv("PYTHONUSERBASE");
+	const char *home = se->home;
+	const char *base = se->python_user_base;
 	char *site = base && *base
 		? xstrfmt("%s/lib/python%d.%d/site-packages", base, v->major, v->minor)
 		: (home ? xstrfmt("%s/.local/lib/python%d.%d/site-packages", home, v->major, v->minor) : NULL);
@@ -525,13 +574,14 @@ static void stdlib_paths(const struct venv *v, struct strvec *paths)
 	free(prefix);
 }
 
-int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_env *env)
+int distinfo_scan_venv(const struct venv *v, const struct site_env *se, struct dist_set *set,
+		       struct dist_env *env)
 {
 	struct strvec paths = STRVEC_INIT;
 	stdlib_paths(v, &paths);
 	distinfo_site_paths(v->purelib, &paths);
 	if (v->system_site_packages) {
-		user_site_paths(v, &paths);
+		user_site_paths(v, se, &paths);
 		base_site_paths(v, &paths);
 	}
 	int rc = distinfo_scan(&paths, set);
@@ -556,7 +606,7 @@ int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_e
 	 * _PIP_USE_IMPORTLIB_METADATA overrides, as in pip). */
 	bool importlib = (v->major > 3 || (v->major == 3 && v->minor >= 11)) &&
 			 (env->pip_major > 22 || (env->pip_major == 22 && env->pip_minor >= 3));
-	const char *force = getenv("_PIP_USE_IMPORTLIB_METADATA");
+	const char *force = se->pip_use_importlib_metadata;
 	if (force && *force)
 		importlib = strchr("yYtT1", force[0]) || !strcasecmp(force, "on");
 	env->backend = importlib ? DIST_BACKEND_IMPORTLIB : DIST_BACKEND_PKG_RESOURCES;

@@ -1,5 +1,6 @@
-/* Installed distributions: what a site-packages directory (and the paths its
- * .pth files add) holds, read the way pip reads it for `pip freeze` and
+/* Installed distributions, the one model of them (struct dist in a dist_set)
+ * for freeze and list as for install and uninstall: what a site-packages
+ * directory (and the paths its .pth files add) holds, read the way pip reads it for `pip freeze` and
  * `pip list`: *.dist-info directories, *.egg-info directories and files,
  * .egg-link files of `setup.py develop` installs; their METADATA or PKG-INFO,
  * direct_url.json (PEP 610), INSTALLER and REQUESTED.
@@ -97,12 +98,32 @@ struct dist_env {
 	int py_major, py_minor;
 };
 
+/* The environment variables that change what the env's Python and pip see,
+ * each NULL when unset (read by cmd/envconfig: core reads no environment). */
+struct site_env {
+	const char *home;                       /* $HOME: ~/.local's user site */
+	const char *python_user_base;           /* $PYTHONUSERBASE */
+	const char *pip_use_importlib_metadata; /* $_PIP_USE_IMPORTLIB_METADATA */
+};
+
 /* Scans an env as its own pip sees it: site-packages and what its .pth files
  * add, then (with include-system-site-packages) the user and base site
- * directories; picks pip's metadata backend from the versions found. */
-int distinfo_scan_venv(const struct venv *v, struct dist_set *set, struct dist_env *env);
+ * directories; picks pip's metadata backend from the versions found (and
+ * se's override). */
+int distinfo_scan_venv(const struct venv *v, const struct site_env *se, struct dist_set *set,
+		       struct dist_env *env);
+
+/* The .dist-info directories of one site-packages directory known by their
+ * names alone, no file read (what install and uninstall need: the full
+ * reading is distinfo_scan's): canonical (and name), dir_version as written,
+ * version (normalised, or NULL), info_dir and location; the first per
+ * canonical name; egg-info and names without a version are left out.
+ * Returns -1 with errno when site cannot be listed (nothing is reported). */
+int distinfo_list_site(const char *site, struct dist_set *set);
 
 const struct dist *dist_set_find(const struct dist_set *set, const char *canonical);
+/* dist_set_find for a name in any spelling (canonicalised first). */
+const struct dist *dist_set_lookup(const struct dist_set *set, const char *name);
 void dist_set_free(struct dist_set *set);
 
 #endif

@@ -341,7 +341,7 @@ static int requirement_files(const struct strvec *files, struct entry *e, size_t
 	for (size_t f = 0; f < files->n && rc == 0; f++) {
 		struct buf text = BUF_INIT;
 		if (os_read_file(files->v[f], 16u << 20, &text) < 0) {
-			rc = error("cannot read requirements file '%s': %s", files->v[f], strerror(errno));
+			rc = error_errno("cannot read requirements file '%s'", files->v[f]);
 			buf_free(&text);
 			break;
 		}
@@ -592,16 +592,14 @@ void list_format(const struct dist_set *set, const struct dist_env *env, enum li
 	free_entries(all, set->n);
 }
 
-int freeze_env(const char *venv_dir, bool list, enum list_format fmt, bool local,
+int freeze_env(const struct venv *v, bool list, enum list_format fmt, bool local,
 	       struct freeze_opts *fo, struct buf *out)
 {
-	struct venv v;
-	if (venv_find_and_open(venv_dir, &v) < 0)
-		return -1;
 	struct dist_set set = DIST_SET_INIT;
 	struct dist_env env;
-	distinfo_scan_venv(&v, &set, &env);
-	fo->local_prefix = local ? v.dir : NULL;
+	static const struct site_env none;
+	distinfo_scan_venv(v, fo->site ? fo->site : &none, &set, &env);
+	fo->local_prefix = local ? v->dir : NULL;
 	int rc = 0;
 	if (list)
 		list_format(&set, &env, fmt, fo, verbosity > 0, out);
@@ -609,6 +607,5 @@ int freeze_env(const char *venv_dir, bool list, enum list_format fmt, bool local
 		rc = freeze_format(&set, &env, fo, out);
 	fo->local_prefix = NULL;
 	dist_set_free(&set);
-	venv_close(&v);
 	return rc;
 }

@@ -11,6 +11,7 @@ struct buf;
 struct strvec;
 struct dist_set;
 struct dist_env;
+struct site_env;
 
 struct freeze_opts {
 	bool all;                      /* --all: keep pip and the build backends */
@@ -19,6 +20,7 @@ struct freeze_opts {
 	const char *local_prefix;      /* --local: only dists under this prefix */
 	const struct strvec *excludes; /* --exclude NAME (any spelling) */
 	const struct strvec *requirements; /* -r FILE: keep these files' order */
+	const struct site_env *site;   /* freeze_env: the variables pip sees (NULL: none) */
 };
 
 /* Appends the freeze lines, each ending in "\n". With requirement files
@@ -37,12 +39,12 @@ enum list_format { LIST_COLUMNS, LIST_FREEZE, LIST_JSON };
 void list_format(const struct dist_set *set, const struct dist_env *env, enum list_format fmt,
 		 const struct freeze_opts *fo, bool verbose, struct buf *out);
 
-/* Opens the env (--venv DIR, else $VIRTUAL_ENV, else ./.venv), scans it and
- * appends `pip freeze` output (when list is false; fo->local_prefix is set
- * to the env when `local`) or `pip list --format=fmt` output (with -v, as
- * `pip list -v`). Reports and
- * returns -1 when there is no usable env or a bad requirements line. */
-int freeze_env(const char *venv_dir, bool list, enum list_format fmt, bool local,
+struct venv;
+/* Scans the env and appends `pip freeze` output (when list is false;
+ * fo->local_prefix is set to the env when `local`) or `pip list
+ * --format=fmt` output (with -v, as `pip list -v`). Reports and returns -1
+ * on a bad requirements line. */
+int freeze_env(const struct venv *v, bool list, enum list_format fmt, bool local,
 	       struct freeze_opts *fo, struct buf *out);
 
 /* Appends s as Python's json.dumps writes a str (ensure_ascii). */

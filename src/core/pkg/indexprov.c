@@ -5,6 +5,7 @@
 #include "core/pkg/indexprov.h"
 #include "core/index/index.h"
 #include "core/interp/interp.h"
+#include "core/pkg/distinfo.h"
 #include "core/pkg/install.h"
 #include "core/pkg/wheel.h"
 #include "core/resolve/resolve.h"
@@ -262,7 +263,7 @@ static void print_explanation(const char *text)
 }
 
 static void copy_dist(struct ixdist *d, const struct resolve_dist *rd, struct cand *c,
-		      const struct installed_dists *inst, bool force)
+		      const struct dist_set *inst, bool force)
 {
 	memset(d, 0, sizeof(*d));
 	d->name = xstrdup(rd->name);
@@ -279,11 +280,11 @@ static void copy_dist(struct ixdist *d, const struct resolve_dist *rd, struct ca
 	d->requested = rd->direct;
 	buf_init(&d->metadata);
 	buf_add(&d->metadata, c->metadata.ptr, c->metadata.len);
-	const struct installed_dist *id = installed_find(inst, rd->name);
+	const struct dist *id = dist_set_lookup(inst, rd->name);
 	if (id) {
-		d->installed = xstrdup(id->version);
+		d->installed = xstrdup(id->dir_version);
 		struct pep440_version a, b;
-		if (!pep440_parse_str(id->version, &a)) {
+		if (!pep440_parse_str(id->dir_version, &a)) {
 			if (!pep440_parse_str(rd->version, &b)) {
 				d->skip = !force && !d->direct && !pep440_cmp(&a, &b);
 				pep440_version_free(&b);
@@ -299,7 +300,7 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 	memset(out, 0, sizeof(*out));
 	int ret = -1;
 	struct prov p = { e, c, NULL, 0, false };
-	struct installed_dists inst = { NULL, 0 };
+	struct dist_set inst = DIST_SET_INIT;
 	struct resolve_preference *prefs = NULL;
 	struct resolve_result res = { NULL, 0, 0 };
 	struct buf err = BUF_INIT;
@@ -355,7 +356,7 @@ out:
 	resolve_result_free(&res);
 	buf_free(&err);
 	free(prefs);
-	installed_dists_free(&inst);
+	dist_set_free(&inst);
 	for (size_t i = 0; i < p.n; i++) {
 		buf_free(&p.v[i]->metadata);
 		free(p.v[i]->local_path);

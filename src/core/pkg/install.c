@@ -7,6 +7,7 @@
 
 #include "core/std/metadata.h"
 #include "core/env/envlock.h"
+#include "core/pkg/distinfo.h"
 #include "core/pkg/install.h"
 #include "core/pkg/stage.h"
 #include "core/pkg/remove.h"
@@ -30,7 +31,7 @@ static char *rel_to(const char *root, const char *abs)
 	return xstrdup(abs);
 }
 
-int install_env_open_dir(const char *dir, struct install_env *e)
+int install_env_open_dir(const char *dir, bool lock, struct install_env *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->lock_fd = -1;
@@ -40,6 +41,8 @@ int install_env_open_dir(const char *dir, struct install_env *e)
 	e->libdir = rel_to(e->v.dir, e->v.purelib);
 	e->bindir = xstrdup("bin");
 	e->state = path_join(e->v.dir, ".cvenv");
+	if (!lock)
+		return 0;
 	e->lock_fd = env_lock(e->v.dir);
 	if (e->lock_fd < 0 || txn_recover(e) < 0) {
 		install_env_close(e);
@@ -48,16 +51,11 @@ int install_env_open_dir(const char *dir, struct install_env *e)
 	return 0;
 }
 
-int install_env_open(const char *explicit_dir, struct install_env *e)
+/* A change needs the lock that install_env_open_dir took. */
+static void need_lock(const struct install_env *e)
 {
-	char *dir = NULL;
-	memset(e, 0, sizeof(*e));
-	e->lock_fd = -1;
-	if (venv_locate(explicit_dir, &dir) < 0)
-		return -1;
-	int r = install_env_open_dir(dir, e);
-	free(dir);
-	return r;
+	if (e->lock_fd < 0)
+		BUG("changing env '%s' without its lock", e->v.dir);
 }
 
 void install_env_close(struct install_env *e)
@@ -96,51 +94,11 @@ int install_env_set_cache(struct install_env *e, const char *cache_root, const c
 
 /* ---- installed distributions ----------------------------------------- */
 
-void installed_dists_free(struct installed_dists *d)
+int install_list(const struct install_env *e, struct dist_set *out)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].name);
-		free(d->v[i].version);
-		free(d->v[i].dist_info);
-	}
-	free(d->v);
-	d->v = NULL;
-	d->n = 0;
-}
-
-int install_list(const struct install_env *e, struct installed_dists *out)
-{
-	struct strvec names = STRVEC_INIT;
-	if (os_list_dir(e->v.purelib, &names) < 0) {
-		strvec_clear(&names);
-		return error("cannot read '%s': %s", e->v.purelib, strerror(errno));
-	}
-	for (size_t i = 0; i < names.n; i++) {
-		const char *n = names.v[i];
-		if (!ends_with(n, ".dist-info"))
-			continue;
-		const char *dash = strchr(n, '-');
-		if (!dash)
-			continue;
-		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
-		struct installed_dist *d = &out->v[out->n++];
-		d->name = name_canonicalize_n(n, (size_t)(dash - n));
-		d->version = xstrndup(dash + 1, strlen(dash + 1) - 10);
-		d->dist_info = xstrfmt("%s/%s", e->libdir, n);
-	}
-	strvec_clear(&names);
+	if (distinfo_list_site(e->v.purelib, out) < 0)
+		return error_errno("cannot read '%s'", e->v.purelib);
 	return 0;
-}
-
-const struct installed_dist *installed_find(const struct installed_dists *d, const char *name)
-{
-	char *c = name_canonicalize_n(name, strlen(name));
-	const struct installed_dist *r = NULL;
-	for (size_t i = 0; i < d->n && !r; i++)
-		if (!strcmp(d->v[i].name, c))
-			r = &d->v[i];
-	free(c);
-	return r;
 }
 
 /* ---- compatibility ---------------------------------------------------- */
@@ -245,11 +203,12 @@ int install_check_compatible(struct install_env *e, const struct wheel *w)
 int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,
 		  const struct install_opts *opts, const char *const *removes, size_t nremoves)
 {
-	struct installed_dists have = { NULL, 0 };
+	struct dist_set have = DIST_SET_INIT;
 	struct txn t = { 0 };
 	struct strvec gone = STRVEC_INIT; /* "name version" of each removal planned */
 	size_t done = 0;
 	int r = 0;
+	need_lock(e);
 	for (size_t i = 0; i < n && !r; i++)
 		r = install_check_compatible(e, ws[i]);
 	if (!r)
@@ -264,12 +223,12 @@ int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,
 			done++;
 	}
 	for (size_t i = 0; i < nremoves && !r; i++) {
-		const struct installed_dist *d = installed_find(&have, removes[i]);
-		if (!d || strvec_contains(&gone, d->name))
+		const struct dist *d = dist_set_lookup(&have, removes[i]);
+		if (!d || strvec_contains(&gone, d->canonical))
 			continue;
 		r = remove_plan(e, d, &t);
-		strvec_push(&gone, d->name);
-		strvec_push(&gone, d->version);
+		strvec_push(&gone, d->canonical);
+		strvec_push(&gone, d->dir_version);
 	}
 	/* an interrupt before the commit leaves the env as it was */
 	if (!r && os_interrupted())
@@ -282,7 +241,7 @@ int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,
 		info(1, "uninstalled %s %s", gone.v[i], gone.v[i + 1]);
 	strvec_clear(&gone);
 	txn_free(&t);
-	installed_dists_free(&have);
+	dist_set_free(&have);
 	return r < 0 ? -1 : (int)done;
 }
 
@@ -294,23 +253,24 @@ int install_wheels(struct install_env *e, struct wheel *const *ws, size_t n,
 
 int install_uninstall(struct install_env *e, const char *const *names, size_t n)
 {
-	struct installed_dists have = { NULL, 0 };
+	struct dist_set have = DIST_SET_INIT;
 	struct txn t = { 0 };
 	struct strvec done = STRVEC_INIT; /* "name version" of each planned */
+	need_lock(e);
 	int r = install_list(e, &have);
 	if (!r)
 		r = txn_begin(e, &t);
 	for (size_t i = 0; i < n && !r; i++) {
-		const struct installed_dist *d = installed_find(&have, names[i]);
+		const struct dist *d = dist_set_lookup(&have, names[i]);
 		if (!d) {
 			warning("skipping '%s': it is not installed", names[i]);
 			continue;
 		}
-		if (strvec_contains(&done, d->name))
+		if (strvec_contains(&done, d->canonical))
 			continue; /* named twice */
 		r = remove_plan(e, d, &t);
-		strvec_push(&done, d->name);
-		strvec_push(&done, d->version);
+		strvec_push(&done, d->canonical);
+		strvec_push(&done, d->dir_version);
 	}
 	if (!r && done.n && os_interrupted())
 		r = error("interrupted: nothing was uninstalled");
@@ -322,6 +282,6 @@ int install_uninstall(struct install_env *e, const char *const *names, size_t n)
 		r = (int)(done.n / 2);
 	strvec_clear(&done);
 	txn_free(&t);
-	installed_dists_free(&have);
+	dist_set_free(&have);
 	return r < 0 ? -1 : r;
 }

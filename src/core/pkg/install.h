@@ -48,11 +48,11 @@ struct install_env {
 	bool verify_cache; /* re-hash every cached file before use */
 };
 
-/* Locates (--venv, $VIRTUAL_ENV, ./.venv) and opens the env, takes its lock
- * and finishes (rolls back) any transaction an interrupted run left. */
-int install_env_open(const char *explicit_dir, struct install_env *e);
-/* The same for a known env directory. */
-int install_env_open_dir(const char *dir, struct install_env *e);
+/* Opens the env at dir; with lock, takes its lock and finishes (rolls back)
+ * any transaction an interrupted run left, as every change needs (which
+ * env, and whether to lock, is cmd_env_open's to decide). Without lock the
+ * env is for reading only. */
+int install_env_open_dir(const char *dir, bool lock, struct install_env *e);
 void install_env_close(struct install_env *e);
 
 /* Chooses the unpacked-wheel cache: the cache directory the command decided
@@ -61,21 +61,11 @@ void install_env_close(struct install_env *e);
  * usage error) for an unknown mode. */
 int install_env_set_cache(struct install_env *e, const char *cache_root, const char *link_mode);
 
-struct installed_dist {
-	char *name;      /* canonical (PEP 503) */
-	char *version;   /* from the .dist-info directory name */
-	char *dist_info; /* relative to the env: "lib/.../foo-1.0.dist-info" */
-};
-
-struct installed_dists {
-	struct installed_dist *v;
-	size_t n;
-};
-
-/* Lists the .dist-info directories of site-packages. */
-int install_list(const struct install_env *e, struct installed_dists *out);
-void installed_dists_free(struct installed_dists *d);
-const struct installed_dist *installed_find(const struct installed_dists *d, const char *name);
+struct dist_set;
+/* The distributions installed in the env's site-packages, by their
+ * .dist-info names (distinfo_list_site); reports a site-packages that
+ * cannot be read. */
+int install_list(const struct install_env *e, struct dist_set *out);
 
 /* Checks a wheel can go into the env: its tags against the interpreter's
  * (an error names both), and Requires-Python. */

@@ -138,7 +138,7 @@ static int scan(struct plan *p)
 		if (os_list_dir(dir, &names) < 0) {
 			strvec_clear(&names);
 			buf_free(&quiet);
-			return error("cannot read find-links directory '%s': %s", dir, strerror(errno));
+			return error_errno("cannot read find-links directory '%s'", dir);
 		}
 		for (size_t i = 0; i < names.n; i++) {
 			if (!ends_with(names.v[i], ".whl"))
@@ -220,18 +220,18 @@ static int marker_holds(struct plan *p, const struct pep508_marker *m, const str
 /* True if an installed distribution (not being replaced) satisfies spec. */
 static bool installed_satisfies(struct plan *p, const char *name, const struct pep440_specset *spec)
 {
-	struct installed_dists have = { NULL, 0 };
+	struct dist_set have = DIST_SET_INIT;
 	bool ok = false;
 	if (install_list(p->e, &have) == 0) {
-		const struct installed_dist *d = installed_find(&have, name);
+		const struct dist *d = dist_set_lookup(&have, name);
 		struct pep440_version v;
-		if (d && pep440_parse_str(d->version, &v) == 0) {
+		if (d && pep440_parse_str(d->dir_version, &v) == 0) {
 			ok = pep440_specset_contains(spec, &v, PEP440_PRERELEASES_ALLOW) &&
 			     !broken_constraint(p, name, &v);
 			pep440_version_free(&v);
 		}
 	}
-	installed_dists_free(&have);
+	dist_set_free(&have);
 	return ok;
 }
 
@@ -250,7 +250,7 @@ static int hash_hex(const char *path, const char *algo, struct strvec *algos,
 	struct buf b = BUF_INIT;
 	int r = 0;
 	if (h && record_hash_file(h, path) < 0)
-		r = error("cannot read '%s': %s", path, strerror(errno));
+		r = error_errno("cannot read '%s'", path);
 	if (h && record_hash_finish_hex(h, &b) < 0)
 		r = -1;
 	strvec_push(algos, algo);

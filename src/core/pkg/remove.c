@@ -75,7 +75,7 @@ static void plan_row(struct install_env *e, const char *rp, const char *base, co
 		warning("not removing '%s' listed by '%s': it is the environment's own file", path,
 			rp);
 	} else if ((k = kind_beneath(e, rel, &link)) < 0 && !link) {
-		warning("not removing '%s' listed by '%s': %s", path, rp, strerror(errno));
+		warning_errno("not removing '%s' listed by '%s'", path, rp);
 	} else if (link) {
 		/* a directory on the way is a link: never delete through it */
 		if (!env_owned(&e->v, link))
@@ -89,17 +89,20 @@ static void plan_row(struct install_env *e, const char *rp, const char *base, co
 	free(rel);
 }
 
-int remove_plan(struct install_env *e, const struct installed_dist *d, struct txn *t)
+int remove_plan(struct install_env *e, const struct dist *d, struct txn *t)
 {
-	char *di = path_join(e->v.dir, d->dist_info);
+	/* the .dist-info relative to the env: "lib/.../foo-1.0.dist-info" */
+	char *info_name = os_basename(d->info_dir);
+	char *dist_info = path_join(e->libdir, info_name);
+	char *di = path_join(e->v.dir, dist_info);
 	char *rp = path_join(di, "RECORD");
-	char *base = os_dirname(d->dist_info), *link = NULL;
+	char *base = os_dirname(dist_info), *link = NULL;
 	struct buf text = BUF_INIT;
 	struct record rec = RECORD_INIT;
 	struct strvec names = STRVEC_INIT;
 	int r = 0, k;
 	if (os_read_file(rp, MAX_RECORD, &text) < 0)
-		r = error("cannot uninstall '%s': cannot read '%s': %s", d->name, rp, strerror(errno));
+		r = error_errno("cannot uninstall '%s': cannot read '%s'", d->canonical, rp);
 	else
 		r = record_parse(text.ptr, text.len, rp, &rec);
 	for (size_t i = 0; i < rec.n && !r; i++)
@@ -108,12 +111,12 @@ int remove_plan(struct install_env *e, const struct installed_dist *d, struct tx
 		goto out;
 	/* whatever else is in the .dist-info goes too; a linked .dist-info is
 	 * removed as the link, never emptied */
-	k = kind_beneath(e, d->dist_info, &link);
+	k = kind_beneath(e, dist_info, &link);
 	if (k == OS_KIND_LINK)
-		add_del(t, d->dist_info);
+		add_del(t, dist_info);
 	else if (k == OS_KIND_DIR && os_list_dir(di, &names) == 0)
 		for (size_t i = 0; i < names.n; i++) {
-			char *f = xstrfmt("%s/%s", d->dist_info, names.v[i]), *fl = NULL;
+			char *f = xstrfmt("%s/%s", dist_info, names.v[i]), *fl = NULL;
 			int fk = kind_beneath(e, f, &fl);
 			if (fk >= 0 && fk != OS_KIND_DIR && fk != OS_KIND_NONE)
 				add_del(t, f);
@@ -128,5 +131,7 @@ out:
 	free(base);
 	free(rp);
 	free(di);
+	free(dist_info);
+	free(info_name);
 	return r;
 }

@@ -8,11 +8,12 @@
 #ifndef CVENV_REMOVE_H
 #define CVENV_REMOVE_H
 
+#include "core/pkg/distinfo.h"
 #include "core/pkg/install.h"
 #include "core/pkg/txn.h"
 
 /* Adds every file d owns to t->dels. Returns 0, or -1 (reported) when its
  * RECORD cannot be read or parsed. */
-int remove_plan(struct install_env *e, const struct installed_dist *d, struct txn *t);
+int remove_plan(struct install_env *e, const struct dist *d, struct txn *t);
 
 #endif

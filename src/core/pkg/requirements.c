@@ -69,8 +69,18 @@ static bool is_comment_line(const char *s, size_t len)
 	return i < len && s[i] == '#';
 }
 
+/* The value of NAME in envp ("NAME=value" strings), or NULL. */
+static const char *environ_get(const char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; envp && envp[i]; i++)
+		if (!strncmp(envp[i], name, n) && envp[i][n] == '=')
+			return envp[i] + n + 1;
+	return NULL;
+}
+
 /* ${NAME} with NAME of upper-case letters, digits and '_', when set. */
-static void expand_env(struct buf *line)
+static void expand_env(struct buf *line, const char *const *envp)
 {
 	struct buf out = BUF_INIT;
 	const char *p = line->ptr;
@@ -81,7 +91,7 @@ static void expand_env(struct buf *line)
 				q++;
 			if (*q == '}' && q > p + 2) {
 				char *name = xstrndup(p + 2, (size_t)(q - p - 2));
-				const char *v = getenv(name);
+				const char *v = environ_get(envp, name);
 				free(name);
 				if (v) {
 					buf_addstr(&out, v);
@@ -200,7 +210,7 @@ static int include_file(struct ctx *cx, const char *file, int line, const char *
 	}
 	char *real = os_realpath(path);
 	if (!real) {
-		error("%s:%d: cannot open requirements file '%s': %s", file, line, path, strerror(errno));
+		error_errno("%s:%d: cannot open requirements file '%s'", file, line, path);
 		free(path);
 		return -1;
 	}
@@ -231,7 +241,7 @@ static int include_file(struct ctx *cx, const char *file, int line, const char *
 	struct buf text = BUF_INIT;
 	int rc = -1;
 	if (os_read_file(path, REQS_FILE_MAX, &text) < 0) {
-		error("%s:%d: cannot read requirements file '%s': %s", file, line, path, strerror(errno));
+		error_errno("%s:%d: cannot read requirements file '%s'", file, line, path);
 	} else {
 		strvec_push(&cx->stack, real);
 		rc = parse_text(cx, text.ptr, text.len, path, constraint);
@@ -443,7 +453,7 @@ static int parse_text(struct ctx *cx, const char *text, size_t len, const char *
 		}
 		size_t c = comment_start(logical.ptr, logical.len);
 		buf_setlen(&logical, c);
-		expand_env(&logical);
+		expand_env(&logical, cx->out->envp);
 		char *s = xstrndup_trim(logical.ptr, logical.len);
 		if (*s)
 			rc = logical_line(cx, s, file, first, constraint);
@@ -476,7 +486,8 @@ int reqs_parse_file(const char *path, bool constraint, struct reqs *out)
 	if (os_read_file(path, REQS_FILE_MAX, &text) < 0) {
 		int e = errno;
 		buf_free(&text);
-		return error("cannot read requirements file '%s': %s", path, strerror(e));
+		errno = e;
+		return error_errno("cannot read requirements file '%s'", path);
 	}
 	int rc = reqs_parse_text(text.ptr, text.len, path, constraint, out);
 	buf_free(&text);

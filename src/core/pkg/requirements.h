@@ -41,9 +41,13 @@ struct reqs {
 	struct strvec trusted_hosts;
 	struct strvec only_binary, no_binary;
 	bool no_index, pre, require_hashes, prefer_binary;
+	/* set by the caller: the variables ${NAME} expands from, "NAME=value"
+	 * strings ending in NULL (the process environment, passed in by cmd/:
+	 * core reads none); NULL expands none */
+	const char *const *envp;
 };
 
-#define REQS_INIT { NULL, 0, 0, NULL, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, false, false, false, false }
+#define REQS_INIT { NULL, 0, 0, NULL, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, false, false, false, false, NULL }
 
 /* Largest requirements file read. */
 #define REQS_FILE_MAX (16u << 20)

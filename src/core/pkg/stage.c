@@ -72,12 +72,12 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 		if (errno == EEXIST)
 			r = error("wheel '%s' installs '%s' twice", s->w->path, rel);
 		else
-			r = error("cannot create '%s': %s", path, strerror(errno));
+			r = error_errno("cannot create '%s'", path);
 	} else if (os_write_full(fd, data, len) < 0) {
-		r = error("cannot write '%s': %s", path, strerror(errno));
+		r = error_errno("cannot write '%s'", path);
 		os_close_file(fd);
 	} else if (os_close_file(fd) < 0) {
-		r = error("cannot write '%s': %s", path, strerror(errno));
+		r = error_errno("cannot write '%s'", path);
 	}
 	struct buf h = BUF_INIT;
 	if (!r && hash)
@@ -208,7 +208,7 @@ static int create_member(struct wheel *w, const char *m, const char *path, mode_
 		if (errno == EEXIST)
 			r = error("wheel '%s' installs '%s' twice", w->path, m);
 		else
-			r = error("cannot create '%s': %s", path, strerror(errno));
+			r = error_errno("cannot create '%s'", path);
 	}
 	free(dir);
 	return r;
@@ -234,7 +234,7 @@ static int copy_member(struct wheel *w, const char *m, zip_file_t *zf, uint64_t 
 		if (mem)
 			buf_add(mem, chunk, (size_t)n);
 		else if (os_write_full(fd, chunk, (size_t)n) < 0)
-			return error("cannot write '%s': %s", path, strerror(errno));
+			return error_errno("cannot write '%s'", path);
 	}
 	if (n < 0)
 		return error("cannot extract '%s' from wheel '%s': %s", m, w->path,
@@ -276,7 +276,7 @@ int stage_extract_verified(struct wheel *w, const char *m, const char *path, mod
 		goto out;
 	r = copy_member(w, m, zf, limit, h, fd, path, mem, total);
 	if (fd >= 0 && os_close_file(fd) < 0 && !r)
-		r = error("cannot write '%s': %s", path, strerror(errno));
+		r = error_errno("cannot write '%s'", path);
 	record_hash_finish(h, &got);
 	h = NULL;
 	if (!r && strcmp(got.ptr, row->hash))
@@ -403,7 +403,7 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 	if (is_script) {
 		struct buf data = BUF_INIT;
 		if (os_read_file(src->ptr, MAX_SCRIPT, &data) < 0)
-			r = error("cannot read '%s': %s", src->ptr, strerror(errno));
+			r = error_errno("cannot read '%s'", src->ptr);
 		else
 			r = stage_script(s, rel, cm->hash, &data);
 		buf_free(&data);
@@ -422,7 +422,7 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 		else if (errno == EEXIST)
 			r = error("wheel '%s' installs '%s' twice", w->path, rel);
 		else
-			r = error("cannot link '%s' from the cache: %s", dst->ptr, strerror(errno));
+			r = error_errno("cannot link '%s' from the cache", dst->ptr);
 	} else {
 		note_file(s, rel, cm->hash, (size_t)cm->size);
 		/* a file system without reflinks: do not try again per file */
@@ -547,7 +547,7 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 	path = path_join(s->t->newdir, rel);
 	int fd = os_create_file(path, 0644);
 	if (fd < 0 || os_write_full(fd, text.ptr, text.len) < 0 || os_close_file(fd) < 0)
-		r = error("cannot write '%s': %s", path, strerror(errno));
+		r = error_errno("cannot write '%s'", path);
 	else
 		strvec_push(&s->t->adds, rel);
 out:
@@ -561,17 +561,17 @@ out:
 
 /* Stages one wheel into the transaction (and plans the removal of the
  * version it replaces). Returns INSTALL_SKIPPED when nothing is to be done. */
-int stage_wheel(struct install_env *e, struct txn *t, const struct installed_dists *have,
+int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *have,
 		struct wheel *w, const struct install_opts *o)
 {
-	const struct installed_dist *old = installed_find(have, w->meta_name);
+	const struct dist *old = dist_set_lookup(have, w->meta_name);
 	struct staging s = { e, t, w, RECORD_INIT, NULL, STRVEC_INIT };
 	char *rec_member = NULL, *entry = NULL, *a = NULL, *b = NULL;
 	int r = 0;
 	if (old && !o->force_reinstall) {
-		a = pep440_normalize(old->version);
+		a = pep440_normalize(old->dir_version);
 		b = pep440_normalize(w->meta_version);
-		if (a && b ? !strcmp(a, b) : !strcmp(old->version, w->meta_version)) {
+		if (a && b ? !strcmp(a, b) : !strcmp(old->dir_version, w->meta_version)) {
 			if (!o->quiet_skip)
 				info(1, "%s %s is already installed", w->meta_name, w->meta_version);
 			r = INSTALL_SKIPPED;

@@ -24,7 +24,8 @@ struct wheel;
 /* Stages one wheel into t (and plans the removal of the installed version it
  * replaces). Returns INSTALL_DONE, INSTALL_SKIPPED when that version is
  * installed already (and o does not force it), or -1 (reported). */
-int stage_wheel(struct install_env *e, struct txn *t, const struct installed_dists *have,
+struct dist_set;
+int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *have,
 		struct wheel *w, const struct install_opts *o);
 
 /* The mode a member is extracted with: 0755 when its zip attributes make it

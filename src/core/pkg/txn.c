@@ -23,13 +23,13 @@ int txn_begin(struct install_env *e, struct txn *t)
 	strvec_init(&t->foreign);
 	t->stage = os_mkdtemp_in(e->state, "stage-");
 	if (!t->stage) {
-		r = error("cannot create a stage directory in '%s': %s", e->state, strerror(errno));
+		r = error_errno("cannot create a stage directory in '%s'", e->state);
 		goto out;
 	}
 	t->newdir = path_join(t->stage, "new");
 	t->olddir = path_join(t->stage, "old");
 	if (os_mkdir(t->newdir, 0755) < 0 || os_mkdir(t->olddir, 0755) < 0)
-		r = error("cannot create '%s': %s", t->newdir, strerror(errno));
+		r = error_errno("cannot create '%s'", t->newdir);
 out:
 	return r;
 }
@@ -246,7 +246,7 @@ static int write_journal(struct txn *t)
 	char *jp = journal_path(t->e);
 	int r = journal_format(base, &t->dirs, t->steps, t->n, &j);
 	if (!r && (r = os_write_atomic(jp, j.ptr, j.len, 0644, false)) < 0)
-		error("cannot write '%s': %s", jp, strerror(errno));
+		error_errno("cannot write '%s'", jp);
 	free(jp);
 	free(base);
 	buf_free(&j);
@@ -287,11 +287,11 @@ static int do_step(struct txn *t, struct step *s)
 		char *bd = os_dirname(w.ssub);
 		if ((strcmp(bd, ".") && os_beneath_mkdir_p(w.oldroot, bd, 0755) < 0) ||
 		    os_beneath_rename(w.root, w.sub, w.oldroot, w.ssub) < 0)
-			r = error("cannot move '%s' aside: %s", dst, strerror(errno));
+			r = error_errno("cannot move '%s' aside", dst);
 		free(bd);
 	}
 	if (!r && s->kind != STEP_DEL && os_beneath_rename(w.newroot, w.ssub, w.root, w.sub) < 0)
-		r = error("cannot move '%s' into place: %s", dst, strerror(errno));
+		r = error_errno("cannot move '%s' into place", dst);
 	where_free(&w);
 	free(dst);
 	return r;
@@ -359,18 +359,18 @@ static int stage_per_device(struct txn *t)
 	struct os_file_id sid, rid;
 	int r = 0;
 	if (os_file_id(t->stage, &sid) < 0)
-		return error("cannot read '%s': %s", t->stage, strerror(errno));
+		return error_errno("cannot read '%s'", t->stage);
 	for (size_t i = 0; i < 2 && !r; i++) {
 		char *root = path_join(t->e->v.dir, tops[i]);
 		if (os_file_id(root, &rid) == 0 && rid.dev != sid.dev) {
 			char *fs = foreign_stage(root, t->stage);
 			char *nd = path_join(fs, "new"), *od = path_join(fs, "old");
 			if (os_mkdir(fs, 0700) < 0)
-				r = error("cannot create a stage directory '%s': %s", fs, strerror(errno));
+				r = error_errno("cannot create a stage directory '%s'", fs);
 			else
 				strvec_push(&t->foreign, fs);
 			if (!r && (os_mkdir(nd, 0755) < 0 || os_mkdir(od, 0755) < 0))
-				r = error("cannot create '%s': %s", nd, strerror(errno));
+				r = error_errno("cannot create '%s'", nd);
 			free(nd);
 			free(od);
 			free(fs);
@@ -385,7 +385,7 @@ static int stage_per_device(struct txn *t)
 			char *dst = path_join(w.newroot, w.ssub);
 			char *dd = os_dirname(dst);
 			if (os_mkdir_p(dd, 0755) < 0 || copy_tree(src, dst) < 0)
-				r = error("cannot copy '%s' to '%s': %s", src, dst, strerror(errno));
+				r = error_errno("cannot copy '%s' to '%s'", src, dst);
 			free(dd);
 			free(dst);
 			free(src);
@@ -434,13 +434,13 @@ static int commit_steps(struct txn *t)
 		struct where w;
 		where_is(t->e, t->stage, t->dirs.v[i], &w);
 		if (os_beneath_mkdir(w.root, w.sub, 0755) < 0 && errno != EEXIST)
-			r = error("cannot create '%s/%s': %s", w.root, w.sub, strerror(errno));
+			r = error_errno("cannot create '%s/%s'", w.root, w.sub);
 		where_free(&w);
 	}
 	for (size_t i = 0; i < t->n && !r; i++)
 		r = do_step(t, &t->steps[i]);
 	if (!r && os_unlink(jp) < 0)
-		r = error("cannot remove '%s': %s", jp, strerror(errno));
+		r = error_errno("cannot remove '%s'", jp);
 	if (r < 0) {
 		if (undo_steps(t->e, t->stage, t->steps, t->n, &t->dirs)) {
 			/* keep the journal and the stage: the next run finishes the undo */
@@ -470,7 +470,7 @@ static int undo_journal(struct install_env *e)
 	int r = 0, failed;
 	if (os_read_file(jp, MAX_JOURNAL, &text) < 0) {
 		if (errno != ENOENT)
-			r = error("cannot read '%s': %s", jp, strerror(errno));
+			r = error_errno("cannot read '%s'", jp);
 		goto out;
 	}
 	if ((r = journal_parse(text.ptr, text.len, jp, &j)) < 0) {
@@ -484,7 +484,7 @@ static int undo_journal(struct install_env *e)
 		r = error("cannot roll back the interrupted change of '%s': %d files could "
 			  "not be restored from '%s'", e->v.dir, failed, stage);
 	else if (os_unlink(jp) < 0)
-		r = error("cannot remove '%s': %s", jp, strerror(errno));
+		r = error_errno("cannot remove '%s'", jp);
 out:
 	journal_free(&j);
 	buf_free(&text);

@@ -412,7 +412,7 @@ static int fill_temp(struct wheel *w, const char *tmp, const char *key, const ch
 		buf_setlen(&path, 0);
 		buf_addf(&path, "%s/sealed", tmp);
 		if (os_write_new(path.ptr, text.ptr, text.len, 0444) < 0)
-			r = error("cannot write '%s': %s", path.ptr, strerror(errno));
+			r = error_errno("cannot write '%s'", path.ptr);
 	}
 	manifest_free(&seal);
 	strvec_clear(&made);
@@ -429,12 +429,12 @@ static int fill_entry(struct wheel *w, const char *wheels, const char *entry, co
 	char *tmp = NULL;
 	sweep_temps(wheels);
 	if (!(tmp = temp_new(wheels, &owner))) {
-		r = error("cannot create a cache entry in '%s': %s", wheels, strerror(errno));
+		r = error_errno("cannot create a cache entry in '%s'", wheels);
 		goto out;
 	}
 	r = fill_temp(w, tmp, key, rec_member);
 	if (!r && os_rename(tmp, entry) < 0 && !os_is_dir(entry))
-		r = error("cannot add '%s' to the cache: %s", entry, strerror(errno));
+		r = error_errno("cannot add '%s' to the cache", entry);
 	(void)os_rm_rf(tmp); /* lost a race, or failed: ours goes */
 out:
 	os_unlock(owner);
@@ -450,8 +450,7 @@ static int discard_entry(const char *wheels, const char *entry)
 	char *dead = temp_new(wheels, &owner);
 	char *to = dead ? path_join(dead, "entry") : NULL;
 	if (!dead || (os_rename(entry, to) < 0 && errno != ENOENT))
-		r = error("cannot remove the damaged cache entry '%s': %s", entry,
-			  strerror(errno));
+		r = error_errno("cannot remove the damaged cache entry '%s'", entry);
 	if (dead)
 		(void)os_rm_rf(dead);
 	os_unlock(owner);
@@ -660,7 +659,7 @@ int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 	if (!(entry = entry_checked(e, w, wheels, key.ptr, rec_member, &r)) && !r) {
 		entry = path_join(wheels, key.ptr);
 		if (os_mkdir_p(wheels, 0755) < 0)
-			r = error("cannot create '%s': %s", wheels, strerror(errno));
+			r = error_errno("cannot create '%s'", wheels);
 		else
 			r = fill_entry(w, wheels, entry, key.ptr, rec_member);
 	}
