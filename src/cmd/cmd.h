@@ -43,6 +43,14 @@ void print_main_help(FILE *f);
  * a new absolute path, or NULL for no cache. (cmd/cachedir.c) */
 char *cmd_cache_setup(const char *opt_dir, bool opt_no_cache);
 
+/* The env a command acts on: venv_locate() (--venv, $VIRTUAL_ENV, ./.venv),
+ * then, with warn_moved, cmd_env_moved_warn(). Returns -1 after reporting.
+ * (cmd/venvdir.c) */
+int cmd_venv_dir(const char *opt_venv, bool warn_moved, char **dir);
+/* Warns, with the fix, when the env at dir is not where it was made
+ * (core/env/relocate.h's env_moved). */
+void cmd_env_moved_warn(const char *dir);
+
 int cmd_parse(const struct command *c, int argc, const char **argv, int *exit_code);
 
 /* Reads the environment variables that configure core modules (today

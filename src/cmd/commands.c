@@ -14,6 +14,7 @@ extern const struct command command_list;
 extern const struct command command_install;
 extern const struct command command_uninstall;
 extern const struct command command_debug_tags;
+extern const struct command command_repair;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
@@ -22,6 +23,7 @@ const struct command *const commands[] = {
 	&command_uninstall,
 	&command_freeze,
 	&command_list,
+	&command_repair,
 	&command_python,
 	&command_help,
 	&command_completion,

@@ -48,7 +48,11 @@ static int cmd_freeze(int argc, const char **argv)
 		.requirements = &requirements,
 	};
 	struct buf out = BUF_INIT;
-	int rc = freeze_env(venv_dir, false, LIST_FREEZE, local_only, &fo, &out);
+	char *dir = NULL;
+	int rc = cmd_venv_dir(venv_dir, true, &dir);
+	if (!rc)
+		rc = freeze_env(dir, false, LIST_FREEZE, local_only, &fo, &out);
+	free(dir);
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_free(&out);
 	strvec_clear(&excludes);

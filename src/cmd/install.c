@@ -74,7 +74,10 @@ static int cmd_install(int argc, const char **argv)
 	}
 	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
 	struct install_env e;
-	if (install_env_open(opt_venv, &e) < 0)
+	char *dir = NULL;
+	int opened = cmd_venv_dir(opt_venv, true, &dir) < 0 ? -1 : install_env_open_dir(dir, &e);
+	free(dir);
+	if (opened < 0)
 		goto done;
 	char *cache = cmd_cache_setup(opt_cache_dir, opt_no_cache);
 	int rc = install_env_set_cache(&e, cache, opt_link_mode);

@@ -57,7 +57,11 @@ static int cmd_list(int argc, const char **argv)
 		.editable_only = editable_only,
 	};
 	struct buf out = BUF_INIT;
-	int rc = freeze_env(venv_dir, true, fmt, local_only, &fo, &out);
+	char *dir = NULL;
+	int rc = cmd_venv_dir(venv_dir, true, &dir);
+	if (!rc)
+		rc = freeze_env(dir, true, fmt, local_only, &fo, &out);
+	free(dir);
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_free(&out);
 	strvec_clear(&excludes);

@@ -40,7 +40,10 @@ static int cmd_uninstall(int argc, const char **argv)
 	}
 	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
 	struct install_env e;
-	if (install_env_open(opt_venv, &e) < 0)
+	char *dir = NULL;
+	int opened = cmd_venv_dir(opt_venv, true, &dir) < 0 ? -1 : install_env_open_dir(dir, &e);
+	free(dir);
+	if (opened < 0)
 		return EXIT_FAIL;
 	code = install_uninstall(&e, argv, (size_t)n) < 0 ? EXIT_FAIL : EXIT_OK;
 	install_env_close(&e);
