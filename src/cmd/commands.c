@@ -15,6 +15,7 @@ extern const struct command command_install;
 extern const struct command command_uninstall;
 extern const struct command command_debug_tags;
 extern const struct command command_repair;
+extern const struct command command_cache;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
@@ -25,6 +26,7 @@ const struct command *const commands[] = {
 	&command_list,
 	&command_repair,
 	&command_python,
+	&command_cache,
 	&command_help,
 	&command_completion,
 	&command_debug_tags,
