@@ -8,7 +8,7 @@ _cvenv() {
 		case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "create install uninstall freeze list python help completion --help --version --verbose --quiet" -- "$cur"))
+		COMPREPLY=($(compgen -W "create install uninstall freeze list repair python cache help completion --help --version --verbose --quiet" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -51,6 +51,13 @@ _cvenv() {
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv --format -e --editable --exclude-editable -l --local --exclude -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
+	repair)
+		case $prev in
+		-p|--python) return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
 	python)
 		case $prev in
 		--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -58,6 +65,14 @@ _cvenv() {
 		esac
 		if [[ $cur != -* ]]; then COMPREPLY=($(compgen -W "list find " -- "$cur")); return; fi
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --only-installed --all-paths --cache-dir --no-cache -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	cache)
+		case $prev in
+		--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		esac
+		if [[ $cur != -* ]]; then COMPREPLY=($(compgen -W "dir clean prune " -- "$cur")); return; fi
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--cache-dir -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	help)

@@ -57,6 +57,11 @@ complete -c cvenv -n '__fish_seen_subcommand_from list' -l exclude -r -d 'leave 
 complete -c cvenv -n '__fish_seen_subcommand_from list' -s v -l verbose -d 'say more about what is done (repeatable)'
 complete -c cvenv -n '__fish_seen_subcommand_from list' -s q -l quiet -d 'print only errors'
 complete -c cvenv -n '__fish_seen_subcommand_from list' -s h -l help -d 'show this help and exit'
+complete -c cvenv -n __fish_use_subcommand -a repair -d 'make a moved or renamed environment work where it is'
+complete -c cvenv -n '__fish_seen_subcommand_from repair' -s p -l python -r -d 'relink the environment to this interpreter (a path, command or version, as for create); default: relink only when the base interpreter is gone, to the same X.Y found as create finds it'
+complete -c cvenv -n '__fish_seen_subcommand_from repair' -s v -l verbose -d 'say more about what is done (repeatable)'
+complete -c cvenv -n '__fish_seen_subcommand_from repair' -s q -l quiet -d 'print only errors'
+complete -c cvenv -n '__fish_seen_subcommand_from repair' -s h -l help -d 'show this help and exit'
 complete -c cvenv -n __fish_use_subcommand -a python -d 'list the Python interpreters cvenv finds, or find the one a request picks'
 complete -c cvenv -n '__fish_seen_subcommand_from python' -l format -r -d 'output format: text (default) or json'
 complete -c cvenv -n '__fish_seen_subcommand_from python' -l only-installed -d 'list only interpreters installed on this machine (the default: cvenv never downloads Python)'
@@ -68,6 +73,14 @@ complete -c cvenv -n '__fish_seen_subcommand_from python' -s q -l quiet -d 'prin
 complete -c cvenv -n '__fish_seen_subcommand_from python' -s h -l help -d 'show this help and exit'
 complete -c cvenv -n '__fish_seen_subcommand_from python' -a list
 complete -c cvenv -n '__fish_seen_subcommand_from python' -a find
+complete -c cvenv -n __fish_use_subcommand -a cache -d 'show, empty or prune the cache directory'
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -l cache-dir -r -F -d 'the cache directory; default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)'
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -s v -l verbose -d 'say more about what is done (repeatable)'
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -s q -l quiet -d 'print only errors'
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -s h -l help -d 'show this help and exit'
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -a dir
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -a clean
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -a prune
 complete -c cvenv -n __fish_use_subcommand -a help -d 'show help for cvenv or one of its commands'
 complete -c cvenv -n '__fish_seen_subcommand_from help' -l man -d 'print the manual page (roff) generated from the option tables'
 complete -c cvenv -n '__fish_seen_subcommand_from help' -s v -l verbose -d 'say more about what is done (repeatable)'
