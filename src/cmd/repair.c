@@ -161,7 +161,7 @@ const struct command command_repair = {
 		"the shebang of this environment's python and their RECORD rows the new hash "
 		"and size, the activation scripts and pyvenv.cfg name the new location. When "
 		"the base interpreter is gone (moved or upgraded), or with -p, the environment "
-		"is relinked to the interpreter found now, as create --upgrade does. Each file "
+		"is relinked to the interpreter found now, as create's upgrade does. Each file "
 		"is replaced atomically under the environment's lock; nothing outside the "
 		"environment is written and no link is written through. A second run changes "
 		"nothing and says so.",
