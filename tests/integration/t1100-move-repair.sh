@@ -75,6 +75,21 @@ py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12 on this machine"
 export py
 
+test_expect_success 'activation in bash, zsh and fish warns in a moved env, not after repair' '
+	rm -rf old new && cvenv create -p "$py" --without-pip old &&
+	bash -c ". old/bin/activate" 2>err && test ! -s err &&
+	mv old new &&
+	bash -c ". new/bin/activate" 2>err && expect_grep "this environment was moved: it was made at '\''$PWD/old'\''" err &&
+	zsh -f -c ". new/bin/activate" 2>err && expect_grep "was moved" err &&
+	{ ! command -v fish >/dev/null ||
+	  { fish -c "source new/bin/activate.fish" 2>err && expect_grep "was moved" err; }; } &&
+	cvenv repair new 2>/dev/null &&
+	bash -c ". new/bin/activate && test \"\$VIRTUAL_ENV\" = \"$PWD/new\"" 2>err && test ! -s err &&
+	zsh -f -c ". new/bin/activate" 2>err && test ! -s err &&
+	{ ! command -v fish >/dev/null ||
+	  { fish -c "source new/bin/activate.fish" 2>err && test ! -s err; }; }
+'
+
 test_expect_success 'a launcher that is a link out of the env is not written through' '
 	rm -rf old new outside && mkdir outside && cvenv create -p "$py" --without-pip old &&
 	printf "#!$PWD/old/bin/python\nprint(1)\n" >outside/evil && cp outside/evil outside/evil.orig &&
