@@ -17,7 +17,7 @@ _cvenv() {
 		--seed-wheels|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		-p|--python|--link-mode|--prompt) return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --seed-wheels --cache-dir --no-cache --link-mode --prompt --without-scm-ignore-files -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --seed-wheels --cache-dir --no-cache --link-mode --prompt --without-scm-ignore-files --relocatable -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	install)

@@ -14,6 +14,7 @@ complete -c cvenv -n '__fish_seen_subcommand_from create' -l no-cache -d 'extrac
 complete -c cvenv -n '__fish_seen_subcommand_from create' -l link-mode -r -d 'how files get from the cache into the environment: clone (reflink), hardlink or copy; default: clone, else hardlink, else copy'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -l prompt -r -d 'the prompt prefix shown while the environment is active (\'.\' means the name of the current directory); default: the directory\'s name'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -l without-scm-ignore-files -d 'do not write a .gitignore into the environment (Python 3.13 and later write one)'
+complete -c cvenv -n '__fish_seen_subcommand_from create' -l relocatable -d 'make an environment that works wherever it is moved or copied: launchers run the python beside them, activation computes the path (bash, zsh, fish, PowerShell); launchers pip installs later need \'cvenv repair\' after a move'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s v -l verbose -d 'say more about what is done (repeatable)'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s q -l quiet -d 'print only errors'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s h -l help -d 'show this help and exit'

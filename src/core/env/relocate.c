@@ -152,7 +152,7 @@ char *env_recorded_dir(const char *dir, char **prompt)
 		rec = sh_assignment(text.ptr, "VIRTUAL_ENV");
 		if (rec && *rec != '/') { /* computed when sourced: relocatable */
 			free(rec);
-			rec = NULL;
+			rec = launchers_env(dir); /* pip's launchers name the env */
 			goto out;
 		}
 		char *p = prompt ? sh_assignment(text.ptr, "VIRTUAL_ENV_PROMPT") : NULL;
@@ -232,7 +232,8 @@ static int repair_launcher(struct repair *r, const char *name, const char *newbi
 	const char *pyname = strrchr(py, '/') + 1;
 	char *newpy = path_join(newbin, pyname);
 	if (strcmp(env, r->dir) && r->old && !strcmp(env, r->old)) {
-		script_shebang(&out, newpy);
+		/* a relocatable env's launchers run the python beside them */
+		script_shebang(&out, r->e->v.relocatable ? pyname : newpy);
 		buf_add(&out, text.ptr + hdr, text.len - hdr);
 		if (os_beneath_replace(r->dir, rel, out.ptr, out.len, mode) < 0) {
 			ret = error_errno("cannot rewrite '%s/%s'", r->dir, rel);
@@ -330,7 +331,7 @@ out:
 /* The activation scripts, rendered for this location, where they differ. */
 static int repair_scripts(struct repair *r, const char *prompt)
 {
-	struct activate_vars av = { r->dir, "bin", prompt };
+	struct activate_vars av = { r->dir, "bin", prompt, r->e->v.relocatable };
 	struct buf text = BUF_INIT, old = BUF_INIT;
 	int ret = 0;
 	for (size_t i = 0; activate_script_name(i) && !ret; i++) {
@@ -419,7 +420,7 @@ int env_repair(struct install_env *e, struct repair_stats *st)
 		if (lr < 0)
 			goto out;
 	}
-	if (r.old) {
+	if (r.old && !e->v.relocatable) {
 		char *name = prompt ? NULL : os_basename(r.dir);
 		int sr = repair_scripts(&r, prompt ? prompt : name);
 		free(name);
