@@ -35,6 +35,11 @@ deactivate nondestructive
 set -gx VIRTUAL_ENV __CVENV_ENV_FISH__
 set -gx VIRTUAL_ENV_PROMPT __CVENV_PROMPT_FISH__
 
+# A moved env: this script is not $VIRTUAL_ENV's any more.
+if test (builtin realpath -- (status --current-filename)) != (builtin realpath -- "$VIRTUAL_ENV/__CVENV_BIN__/activate.fish" 2>/dev/null; or echo -)
+    printf "cvenv: warning: this environment was moved: it was made at '%s'; run 'cvenv repair' on it\n" "$VIRTUAL_ENV" >&2
+end
+
 set -gx _OLD_VIRTUAL_PATH $PATH
 set -gx PATH "$VIRTUAL_ENV/__CVENV_BIN__" $PATH
 

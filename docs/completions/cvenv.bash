@@ -24,7 +24,7 @@ _cvenv() {
 		case ${COMP_WORDS[i]} in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "create install lock uninstall sync freeze list run direnv python help completion --help --version --verbose --quiet" -- "$cur"))
+		COMPREPLY=($(compgen -W "create install lock uninstall sync freeze list run direnv repair python cache help completion --help --version --verbose --quiet" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -35,7 +35,7 @@ _cvenv() {
 		-p|--python) COMPREPLY=($(compgen -W "$(_cvenv_pythons)" -- "$cur")); return ;;
 		--link-mode) COMPREPLY=($(compgen -W "clone hardlink copy" -- "$cur")); return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --seed-wheels --cache-dir --no-cache --link-mode --prompt --without-scm-ignore-files -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-p --python --system-site-packages --symlinks --copies --clear --upgrade --without-pip --seed-wheels --cache-dir --no-cache --link-mode --prompt --without-scm-ignore-files --relocatable -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	install)
@@ -102,6 +102,14 @@ _cvenv() {
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv --write --force -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
+	repair)
+		case $prev in
+		--venv) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		-p|--python) return ;;
+		esac
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -p --python -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
 	python)
 		case $prev in
 		--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -109,6 +117,14 @@ _cvenv() {
 		esac
 		if [[ $cur != -* ]]; then COMPREPLY=($(compgen -W "list find " -- "$cur")); return; fi
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --only-installed --all-paths --cache-dir --no-cache -v --verbose -q --quiet -h --help" -- "$cur"));
+		else COMPREPLY=($(compgen -d -- "$cur")); fi
+		;;
+	cache)
+		case $prev in
+		--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		esac
+		if [[ $cur != -* ]]; then COMPREPLY=($(compgen -W "dir clean prune " -- "$cur")); return; fi
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--cache-dir -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	help)

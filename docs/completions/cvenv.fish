@@ -14,6 +14,7 @@ complete -c cvenv -n '__fish_seen_subcommand_from create' -l no-cache -d 'extrac
 complete -c cvenv -n '__fish_seen_subcommand_from create' -l link-mode -x -a 'clone hardlink copy' -d 'how files get from the cache into the environment: clone (reflink), hardlink or copy; default: clone, else hardlink, else copy'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -l prompt -r -d 'the prompt prefix shown while the environment is active (\'.\' means the name of the current directory); default: the directory\'s name'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -l without-scm-ignore-files -d 'do not write a .gitignore (holding `*`) into the environment; written by default for every Python version, as venv does from 3.13 on'
+complete -c cvenv -n '__fish_seen_subcommand_from create' -l relocatable -d 'make an environment that works wherever it is moved or copied: launchers run the python beside them, activation computes the path (bash, zsh, fish, PowerShell); launchers pip installs later need \'cvenv repair\' after a move'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s v -l verbose -d 'say more about what is done (repeatable)'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s q -l quiet -d 'print only errors'
 complete -c cvenv -n '__fish_seen_subcommand_from create' -s h -l help -d 'show this help and exit'
@@ -127,6 +128,13 @@ complete -c cvenv -n '__fish_seen_subcommand_from direnv' -s v -l verbose -d 'sa
 complete -c cvenv -n '__fish_seen_subcommand_from direnv' -s q -l quiet -d 'print only errors'
 complete -c cvenv -n '__fish_seen_subcommand_from direnv' -s h -l help -d 'show this help and exit'
 complete -c cvenv -n '__fish_seen_subcommand_from direnv' -a '(__fish_complete_directories)'
+complete -c cvenv -n __fish_use_subcommand -a repair -d 'make a moved or renamed environment work where it is'
+complete -c cvenv -n '__fish_seen_subcommand_from repair' -l venv -r -F -d 'the environment to act on; default $VIRTUAL_ENV, else the nearest .venv in the current directory or a parent'
+complete -c cvenv -n '__fish_seen_subcommand_from repair' -s p -l python -r -d 'relink the environment to this interpreter (a path, command or version, as for create); default: relink only when the base interpreter is gone, to the same X.Y found as create finds it'
+complete -c cvenv -n '__fish_seen_subcommand_from repair' -s v -l verbose -d 'say more about what is done (repeatable)'
+complete -c cvenv -n '__fish_seen_subcommand_from repair' -s q -l quiet -d 'print only errors'
+complete -c cvenv -n '__fish_seen_subcommand_from repair' -s h -l help -d 'show this help and exit'
+complete -c cvenv -n '__fish_seen_subcommand_from repair' -a '(__fish_complete_directories)'
 complete -c cvenv -n __fish_use_subcommand -a python -d 'list the Python interpreters cvenv finds, or find the one a request picks'
 complete -c cvenv -n '__fish_seen_subcommand_from python' -l format -x -a 'text json' -d 'output format: text (default) or json'
 complete -c cvenv -n '__fish_seen_subcommand_from python' -l only-installed -d 'list only interpreters installed on this machine (the default: cvenv never downloads Python)'
@@ -138,6 +146,14 @@ complete -c cvenv -n '__fish_seen_subcommand_from python' -s q -l quiet -d 'prin
 complete -c cvenv -n '__fish_seen_subcommand_from python' -s h -l help -d 'show this help and exit'
 complete -c cvenv -n '__fish_seen_subcommand_from python' -a list
 complete -c cvenv -n '__fish_seen_subcommand_from python' -a find
+complete -c cvenv -n __fish_use_subcommand -a cache -d 'show, empty or prune the cache directory'
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -l cache-dir -r -F -d 'the cache directory; default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv (~/.cache/cvenv)'
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -s v -l verbose -d 'say more about what is done (repeatable)'
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -s q -l quiet -d 'print only errors'
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -s h -l help -d 'show this help and exit'
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -a dir
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -a clean
+complete -c cvenv -n '__fish_seen_subcommand_from cache' -a prune
 complete -c cvenv -n __fish_use_subcommand -a help -d 'show help for cvenv or one of its commands'
 complete -c cvenv -n '__fish_seen_subcommand_from help' -l man -d 'print the manual page (roff) generated from the option tables'
 complete -c cvenv -n '__fish_seen_subcommand_from help' -s v -l verbose -d 'say more about what is done (repeatable)'

@@ -41,6 +41,15 @@ void print_main_help(FILE *f);
  * a new absolute path, or NULL for no cache. (cmd/cachedir.c) */
 char *cmd_cache_setup(const char *opt_dir, bool opt_no_cache);
 
+/* The env a command acts on: cmd_env_locate() with explicit_dir, else --venv,
+ * else $VIRTUAL_ENV and the cwd,
+ * then, with warn_moved, cmd_env_moved_warn(). Returns -1 after reporting.
+ * (cmd/venvdir.c) */
+int cmd_venv_dir(const char *explicit_dir, bool warn_moved, char **dir);
+/* Warns, with the fix, when the env at dir is not where it was made
+ * (core/env/relocate.h's env_moved). */
+void cmd_env_moved_warn(const char *dir);
+
 /* Parses a command's options with its tables (cmd_option_tables); maps
  * --help and usage errors. Returns the number of positional arguments, or -1
  * with *exit_code set. */

@@ -19,6 +19,8 @@ extern const struct command command_debug_tags;
 extern const struct command command_debug_index;
 extern const struct command command_run;
 extern const struct command command_direnv;
+extern const struct command command_repair;
+extern const struct command command_cache;
 
 /* The one table of commands, in the order `cvenv --help` lists them. */
 const struct command *const commands[] = {
@@ -31,7 +33,9 @@ const struct command *const commands[] = {
 	&command_list,
 	&command_run,
 	&command_direnv,
+	&command_repair,
 	&command_python,
+	&command_cache,
 	&command_help,
 	&command_completion,
 	&command_debug_tags,

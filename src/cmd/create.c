@@ -19,7 +19,7 @@ static const char *opt_prompt;
 static bool opt_system_site, opt_clear, opt_upgrade, opt_without_pip, opt_without_scm;
 static int opt_copies;
 static const char *opt_seed_wheels, *opt_cache_dir, *opt_link_mode;
-static bool opt_no_cache;
+static bool opt_no_cache, opt_relocatable;
 
 static const char *const create_usage[] = {
 	"cvenv create [options] DIR...",
@@ -60,6 +60,10 @@ static const struct opt create_options[] = {
 		   "name of the current directory); default: the directory's name"),
 	OPT_BOOL(0, "without-scm-ignore-files", &opt_without_scm,
 		 "do not write a .gitignore (holding `*`) into the environment; written by default for every Python version, as venv does from 3.13 on"),
+	OPT_BOOL(0, "relocatable", &opt_relocatable,
+		 "make an environment that works wherever it is moved or copied: launchers run "
+		 "the python beside them, activation computes the path (bash, zsh, fish, "
+		 "PowerShell); launchers pip installs later need 'cvenv repair' after a move"),
 	OPT_END(),
 };
 
@@ -92,7 +96,7 @@ static int cmd_create(int argc, const char **argv)
 	opt_system_site = opt_clear = opt_upgrade = opt_without_pip = opt_without_scm = false;
 	opt_copies = 0;
 	opt_seed_wheels = opt_cache_dir = opt_link_mode = NULL;
-	opt_no_cache = false;
+	opt_no_cache = opt_relocatable = false;
 	int n = cmd_parse(&command_create, argc, argv, &code);
 	if (n < 0)
 		return code;
@@ -134,6 +138,7 @@ static int cmd_create(int argc, const char **argv)
 		.upgrade = opt_upgrade,
 		.with_pip = !opt_without_pip,
 		.scm_ignore = !opt_without_scm,
+		.relocatable = opt_relocatable,
 		.prompt = prompt,
 		.orig_prompt = opt_prompt,
 		.cvenv_exe = self ? self : "cvenv",

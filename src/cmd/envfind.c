@@ -81,7 +81,24 @@ static char *env_dir_of(const struct command *c)
 		info(1, "using env '%s' (%s)", dir, why.ptr);
 	buf_free(&why);
 	free(cwd);
+	if (dir)
+		cmd_env_moved_warn(dir);
 	return dir;
+}
+
+int cmd_venv_dir(const char *explicit_dir, bool warn_moved, char **dir)
+{
+	char *cwd = os_getcwd();
+	struct buf why = BUF_INIT;
+	int r = cmd_env_locate(explicit_dir ? explicit_dir : opt_venv, cmd_virtual_env(), cwd, dir,
+			       &why);
+	if (!r)
+		info(1, "using env '%s' (%s)", *dir, why.ptr);
+	buf_free(&why);
+	free(cwd);
+	if (!r && warn_moved)
+		cmd_env_moved_warn(*dir);
+	return r;
 }
 
 int cmd_venv_open(const struct command *c, struct venv *v)

@@ -15,6 +15,7 @@
 #endif
 
 #include "os/beneath.h"
+#include "os/fs.h"
 #include "util/buf.h"
 
 #ifndef O_PATH
@@ -324,4 +325,75 @@ int os_beneath_rename(const char *from_root, const char *from, const char *to_ro
 	int r = renameat(fd, fleaf, td, tleaf);
 	close_keep_errno(fd, 0);
 	return close_keep_errno(td, r);
+}
+
+int os_beneath_read(const char *root, const char *rel, size_t max, struct buf *out,
+		    unsigned *mode)
+{
+	int fd = os_beneath_open(root, rel, O_RDONLY, 0);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return close_keep_errno(fd, -1);
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return close_keep_errno(fd, -1);
+	}
+	if ((uint64_t)st.st_size > max) {
+		errno = EFBIG;
+		return close_keep_errno(fd, -1);
+	}
+	if (mode)
+		*mode = (unsigned)(st.st_mode & 07777);
+	size_t start = out->len;
+	for (;;) {
+		buf_grow(out, 65536);
+		ssize_t n = read(fd, out->ptr + out->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return close_keep_errno(fd, -1);
+		if (n == 0)
+			break;
+		buf_setlen(out, out->len + (size_t)n);
+		if (out->len - start > max) {
+			errno = EFBIG;
+			return close_keep_errno(fd, -1);
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+int os_beneath_replace(const char *root, const char *rel, const void *data, size_t len,
+		       mode_t mode)
+{
+	const char *leaf;
+	int dfd = resolve_parent(root, rel, &leaf);
+	if (dfd < 0)
+		return -1;
+	unsigned char rnd[6];
+	os_random(rnd, sizeof(rnd));
+	char *tmp = xstrfmt(".%s.cvenv-%02x%02x%02x%02x%02x%02x", leaf, rnd[0], rnd[1], rnd[2],
+			    rnd[3], rnd[4], rnd[5]);
+	int r = -1;
+	int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out;
+	if (os_write_full(fd, data, len) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+		close_keep_errno(fd, 0);
+		unlinkat(dfd, tmp, 0);
+		goto out;
+	}
+	if (close(fd) < 0 || renameat(dfd, tmp, dfd, leaf) < 0) {
+		int e = errno;
+		unlinkat(dfd, tmp, 0);
+		errno = e;
+		goto out;
+	}
+	r = 0;
+out:
+	free(tmp);
+	return close_keep_errno(dfd, r);
 }

@@ -18,6 +18,8 @@
 #include "util/common.h"
 #include <sys/types.h>
 
+struct buf;
+
 enum os_kind { OS_KIND_NONE, OS_KIND_FILE, OS_KIND_DIR, OS_KIND_LINK, OS_KIND_OTHER };
 
 /* Opens rel beneath root with open(2)'s flags (O_NOFOLLOW and O_CLOEXEC
@@ -40,6 +42,17 @@ int os_beneath_rm_rf(const char *root, const char *rel);
 /* Renames from (beneath from_root) to to (beneath to_root), replacing to. */
 int os_beneath_rename(const char *from_root, const char *from, const char *to_root,
 		      const char *to);
+
+/* Reads the regular file rel (appended to out; EFBIG beyond max bytes,
+ * EINVAL when it is not a regular file); *mode (if not NULL) receives its
+ * permission bits. */
+int os_beneath_read(const char *root, const char *rel, size_t max, struct buf *out,
+		    unsigned *mode);
+/* Replaces rel atomically with data: a temporary file beside it (same
+ * directory, reached the same way), fsync'd, given mode, renamed over rel.
+ * A link at rel is replaced, never written through. */
+int os_beneath_replace(const char *root, const char *rel, const void *data, size_t len,
+		       mode_t mode);
 
 /* For the tests: resolve by the component walk even where openat2 works. */
 void os_beneath_force_walk(bool on);

@@ -24,6 +24,7 @@ int os_lstat(const char *path, struct os_lstat *out)
 	out->ino = (uint64_t)st.st_ino;
 	out->mtime_sec = (int64_t)st.st_mtim.tv_sec;
 	out->mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
+	out->nlink = (uint64_t)st.st_nlink;
 	return 0;
 }
 

@@ -16,6 +16,7 @@ struct os_lstat {
 	unsigned mode; /* permission bits (07777) */
 	uint64_t size, ino;
 	int64_t mtime_sec, mtime_nsec;
+	uint64_t nlink;   /* hard links to it */
 };
 
 /* lstat(2): the link itself when path is a symlink. */

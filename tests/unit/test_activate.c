@@ -315,7 +315,7 @@ static void test_check_refusals(void **state)
 	expect_refused("/tmp/x", "a\tb", "prompt 'a\\tb' contains the control character 0x09");
 	expect_refused("/tmp/x", "two\nlines", "prompt 'two\\nlines' contains a newline");
 
-	struct activate_vars v = { "/tmp/x", "b in", "p" };
+	struct activate_vars v = { "/tmp/x", "b in", "p", false };
 	assert_int_equal(activate_check(&v), -1);
 	assert_non_null(strstr(captured.ptr, "scripts directory name 'b in' is not a plain name"));
 }
@@ -325,12 +325,12 @@ static void test_check_accepts(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(nasty); i++) {
 		char *env = xstrfmt("/tmp/%s", nasty[i]);
-		struct activate_vars v = { env, "bin", nasty[i] };
+		struct activate_vars v = { env, "bin", nasty[i], false };
 		assert_int_equal(activate_check(&v), 0);
 		free(env);
 	}
 	/* ':' is fine in a prompt, only PATH minds it. */
-	struct activate_vars v = { "/tmp/x", "bin", "a:b" };
+	struct activate_vars v = { "/tmp/x", "bin", "a:b", false };
 	assert_int_equal(activate_check(&v), 0);
 	assert_int_equal(captured.len, 0);
 }
@@ -344,7 +344,7 @@ static const char *const templates[] = {
 static void test_render_all_templates(void **state)
 {
 	(void)state;
-	struct activate_vars v = { "/srv/my env", "bin", "my env" };
+	struct activate_vars v = { "/srv/my env", "bin", "my env", false };
 	for (size_t i = 0; i < ARRAY_SIZE(templates); i++) {
 		struct buf out = BUF_INIT;
 		assert_int_equal(activate_render(templates[i], &v, &out), 0);
@@ -386,14 +386,14 @@ static void expect_golden(const char *script, const struct activate_vars *v, con
 static void test_powershell_golden(void **state)
 {
 	(void)state;
-	struct activate_vars plain = { "/home/ana/proj/.venv", "bin", "proj" };
+	struct activate_vars plain = { "/home/ana/proj/.venv", "bin", "proj", false };
 	expect_golden("Activate.ps1", &plain, "Activate.ps1.plain");
 	struct activate_vars nasty_ps = {
 		"/tmp/it's $(Remove-Item x) `whoami` \xe2\x80\x99; & | @{}", "bin",
-		"it's \xe2\x80\x98q\xe2\x80\x99 $env:HOME",
+		"it's \xe2\x80\x98q\xe2\x80\x99 $env:HOME", false,
 	};
 	expect_golden("Activate.ps1", &nasty_ps, "Activate.ps1.quotes");
-	struct activate_vars uni = { "/d/caf\xc3\xa9 #1 [x] *?", "bin", "caf\xc3\xa9 \xf0\x9f\x90\x8d" };
+	struct activate_vars uni = { "/d/caf\xc3\xa9 #1 [x] *?", "bin", "caf\xc3\xa9 \xf0\x9f\x90\x8d", false };
 	expect_golden("Activate.ps1", &uni, "Activate.ps1.unicode");
 }
 

@@ -226,8 +226,24 @@ static const struct {
 };
 #undef VAR
 
+/* A relocatable env's path, as each shell computes it from the script's
+ * own location (csh and nu cannot tell: they get the path written in). */
+static const struct {
+	const char *key, *expr;
+} relocatable_env[] = {
+	{ "ENV_SH", "\"$(if [ -n \"${BASH_VERSION-}\" ]; then _s=${BASH_SOURCE-}; "
+		    "else eval '_s=${(%):-%x}'; fi; cd -- \"$(dirname -- \"$_s\")/..\" && pwd)\"" },
+	{ "ENV_FISH", "(builtin realpath -- (status dirname)/..)" },
+	{ "ENV_PS", "(Split-Path -Parent $PSScriptRoot)" },
+};
+
 static int placeholder(const char *key, size_t len, const struct activate_vars *v, struct buf *out)
 {
+	for (size_t i = 0; v->relocatable && i < ARRAY_SIZE(relocatable_env); i++)
+		if (strlen(relocatable_env[i].key) == len && !strncmp(relocatable_env[i].key, key, len)) {
+			buf_addstr(out, relocatable_env[i].expr);
+			return 0;
+		}
 	for (size_t i = 0; i < ARRAY_SIZE(placeholders); i++) {
 		if (strlen(placeholders[i].key) != len || strncmp(placeholders[i].key, key, len))
 			continue;

@@ -19,6 +19,8 @@ struct activate_vars {
 	const char *env_dir;  /* absolute path of the env, as VIRTUAL_ENV will say */
 	const char *bin_name; /* "bin" */
 	const char *prompt;   /* the prompt name, undecorated: "myproj" (shown as "(myproj) ") */
+	bool relocatable;     /* the env's path computed when sourced (sh: bash and zsh;
+				 fish; PowerShell), not written in */
 };
 
 /* Checks that env_dir and prompt can be carried by every shell. Reports the

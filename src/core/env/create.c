@@ -701,7 +701,7 @@ static void layout_opts_of(const struct create_opts *o, const char *dir, struct 
 	*lo = (struct layout_opts){
 		.env_dir = dir, .copies = o->copies, .system_site_packages = o->system_site_packages,
 		.with_pip = o->with_pip, .clear = o->clear, .upgrade = o->upgrade,
-		.scm_ignore = o->scm_ignore, .prompt = o->prompt, .orig_prompt = o->orig_prompt,
+		.scm_ignore = o->scm_ignore, .relocatable = o->relocatable, .prompt = o->prompt, .orig_prompt = o->orig_prompt,
 		.cvenv_exe = o->cvenv_exe,
 	};
 }
@@ -825,7 +825,8 @@ void create_head_start(const char *python, void *arg)
 	if (h->dir && !h->b.root && guess_facts(python, &f, &h->keep) && layout_supported(&f)) {
 		char *name = os_basename(h->dir);
 		layout_opts_of(h->o, h->dir, &lo);
-		struct activate_vars av = { h->dir, "bin", h->o->prompt ? h->o->prompt : name };
+		struct activate_vars av = { h->dir, "bin", h->o->prompt ? h->o->prompt : name,
+					    h->o->relocatable };
 		/* from here a Ctrl-C must not leave the build behind */
 		os_defer_interrupts();
 		if (activate_check(&av) == 0 && decide(h->dir, h->o, false, &how) == 0 && how == HOW_NEW &&
@@ -946,7 +947,7 @@ int create_env(const struct interp *ip, const struct create_opts *o, const char 
 		return error("cannot create environment '': an empty path names no directory");
 	char *dir = os_abspath(dir_arg);
 	char *name = os_basename(dir);
-	struct activate_vars av = { dir, "bin", o->prompt ? o->prompt : name };
+	struct activate_vars av = { dir, "bin", o->prompt ? o->prompt : name, o->relocatable };
 	struct layout_facts f;
 	struct layout_opts lo;
 	struct layout l = LAYOUT_INIT;

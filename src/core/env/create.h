@@ -34,6 +34,7 @@ struct create_opts {
 	bool clear, upgrade;
 	bool with_pip;
 	bool scm_ignore;
+	bool relocatable;        /* launchers and activation find the env themselves */
 	const char *prompt;      /* after "." was replaced, or NULL */
 	const char *orig_prompt; /* as given, or NULL */
 	const char *cvenv_exe;   /* for pyvenv.cfg's "command" */

@@ -177,6 +177,8 @@ void layout_pyvenvcfg(const struct layout_facts *f, const struct layout_opts *o,
 		pyvenvcfg_add(cfg, "command", cmd);
 		free(cmd);
 	}
+	if (o->relocatable)
+		pyvenvcfg_add(cfg, "relocatable", "true");
 	free(version);
 	free(home);
 }

@@ -45,6 +45,7 @@ struct layout_opts {
 	bool with_pip;
 	bool clear, upgrade;
 	bool scm_ignore;           /* false with --without-scm-ignore-files */
+	bool relocatable;          /* --relocatable: "relocatable = true" */
 	const char *prompt;        /* --prompt after "." was replaced, or NULL */
 	const char *orig_prompt;   /* --prompt as given, or NULL */
 	const char *cvenv_exe;     /* the cvenv program, for "command" */

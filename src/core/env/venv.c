@@ -160,7 +160,14 @@ int venv_open(const char *dir, struct venv *v)
 		venv_close(v);
 		return -1;
 	}
+	v->relocatable = pyvenvcfg_is_true(pyvenvcfg_get(&v->cfg, "relocatable"));
 	return 0;
+}
+
+const char *venv_script_python(const struct venv *v)
+{
+	const char *slash = strrchr(v->python, '/');
+	return v->relocatable && slash ? slash + 1 : v->python;
 }
 
 void venv_close(struct venv *v)

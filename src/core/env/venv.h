@@ -20,7 +20,12 @@ struct venv {
 	int major, minor, micro; /* from "version" (venv) or "version_info" (virtualenv); 0 if absent */
 	bool system_site_packages;
 	bool pypy;        /* lib/pypyX.Y rather than lib/pythonX.Y */
+	bool relocatable; /* pyvenv.cfg "relocatable = true" (create --relocatable) */
 };
+
+/* What launchers run: v->python, or in a relocatable env its name alone
+ * (core/pkg/scripts.h: found beside the launcher). Points into v->python. */
+const char *venv_script_python(const struct venv *v);
 
 /* Opens the env at dir: reads pyvenv.cfg, finds its python and site-packages.
  * Reports what is missing (naming dir) and returns -1 if it is not a usable env. */

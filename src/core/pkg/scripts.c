@@ -15,6 +15,12 @@
 void script_shebang(struct buf *out, const char *python)
 {
 	size_t n = strlen(python);
+	if (*python != '/') {
+		/* relocatable: the python beside the launcher, wherever it is */
+		buf_addf(out, "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\")\")\"/'%s' "
+			 "\"$0\" \"$@\"\n' '''\n", python);
+		return;
+	}
 	bool space = strchr(python, ' ') != NULL;
 	if (!space && n + 3 <= MAX_SHEBANG) {
 		buf_addf(out, "#!%s\n", python);

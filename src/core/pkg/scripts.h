@@ -41,7 +41,9 @@ bool entry_point_name_valid(const char *name);
  * pip skips them and writes its own launcher. `file` is the base name. */
 bool entry_points_wrapper(const struct entry_points *eps, const char *file);
 
-/* Appends the shebang (ending in a newline) for running `python`. */
+/* Appends the shebang (ending in a newline) for running `python`; a bare
+ * name (a relocatable env's "python") is the /bin/sh trick running that
+ * name in the launcher's own directory (links resolved). */
 void script_shebang(struct buf *out, const char *python);
 /* Appends a whole launcher for an entry point. */
 void script_render_launcher(struct buf *out, const char *python, const struct entry_point *ep);

@@ -310,7 +310,7 @@ static int stage_script(struct staging *s, const char *rel, const char *hash, st
 {
 	struct buf fixed = BUF_INIT;
 	int r;
-	if (script_rewrite_python(&fixed, s->e->v.python, data->ptr, data->len))
+	if (script_rewrite_python(&fixed, venv_script_python(&s->e->v), data->ptr, data->len))
 		r = stage_bytes(s, rel, fixed.ptr, fixed.len, 0755, NULL);
 	else
 		r = stage_bytes(s, rel, data->ptr, data->len, 0755, hash);
@@ -473,7 +473,7 @@ static int stage_launchers(struct staging *s)
 		struct strvec names = STRVEC_INIT;
 		script_names(eps->v[i].name, s->e->v.major, s->e->v.minor, &names);
 		struct buf body = BUF_INIT;
-		script_render_launcher(&body, s->e->v.python, &eps->v[i]);
+		script_render_launcher(&body, venv_script_python(&s->e->v), &eps->v[i]);
 		for (size_t k = 0; k < names.n && !r; k++) {
 			char *rel = xstrfmt("%s/%s", s->e->bindir, names.v[k]);
 			r = refuse_env_owned(s, rel);
