@@ -9,6 +9,12 @@ export-env {
     let venv_dir = __CVENV_ENV_NU__
     let venv_prompt = __CVENV_PROMPT_NU__
     let bin_dir = ($venv_dir | path join __CVENV_BIN_NU__)
+    # A moved env: the script used is not the one in $bin_dir any more
+    # (FILE_PWD is the directory of the file being used).
+    let used_from = ($env.FILE_PWD? | default '')
+    if ($used_from | is-not-empty) and (($used_from | path expand) != ($bin_dir | path expand)) {
+        print -e $"cvenv: warning: this environment was moved: it was made at '($venv_dir)'; run 'cvenv repair' on it"
+    }
     let is_windows = $nu.os-info.name == 'windows'
     let path_name = if $is_windows and ('Path' in $env) { 'Path' } else { 'PATH' }
     # Activating over an active env (the same overlay, used again) starts
