@@ -134,13 +134,15 @@ test_expect_success TCSH 'activation in tcsh and csh warns when the env moved, n
 	quiet tcsh -f -c "source \"n'\''ew/bin/activate.csh\"; printenv VIRTUAL_ENV"
 '
 
-test_expect_success NU 'activation in nushell warns in a moved env, not after repair' '
+test_expect_success NU 'activation in nushell warns in a moved env, not after repair nor after another env' '
 	rm -rf "o'\''ld \$x" "n'\''ew" && cvenv create -p "$py" --without-pip "o'\''ld \$x" &&
 	nu -n -c "overlay use r#'\''o'\''ld \$x/bin/activate.nu'\''#" 2>err && test ! -s err &&
 	mv "o'\''ld \$x" "n'\''ew" &&
 	moved_warns nu -n -c "overlay use r#'\''n'\''ew/bin/activate.nu'\''#; print \$env.VIRTUAL_ENV" &&
 	cvenv repair "n'\''ew" 2>/dev/null &&
-	quiet nu -n -c "overlay use r#'\''n'\''ew/bin/activate.nu'\''#; print \$env.VIRTUAL_ENV"
+	quiet nu -n -c "overlay use r#'\''n'\''ew/bin/activate.nu'\''#; print \$env.VIRTUAL_ENV" &&
+	rm -rf second && cvenv create -p "$py" --without-pip second &&
+	quiet nu -n -c "overlay use second/bin/activate.nu; overlay use r#'\''n'\''ew/bin/activate.nu'\''#; print \$env.VIRTUAL_ENV"
 '
 
 test_expect_success 'a launcher that is a link out of the env is not written through' '

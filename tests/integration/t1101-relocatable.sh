@@ -57,12 +57,17 @@ $PWD/r2/bin/python" "$(cat out)"; }; } &&
 	expect_grep "cvenv: error: this shell cannot tell which file it is sourcing" err
 '
 
-test_expect_success NU 'a copy: nushell computes the path (the directory of the file used)' '
+test_expect_success NU 'a copy: nushell computes the path from the file it parses, after another env, through a link' '
 	rm -rf r2 && cp -a kept r2 &&
 	nu -n -c "overlay use r2/bin/activate.nu; print \$env.VIRTUAL_ENV; print (which python | get 0.path)" >out 2>err &&
 	test ! -s err && expect_equal "$PWD/r2
 $PWD/r2/bin/python" "$(cat out)" &&
-	! grep -q "$PWD/made" r2/bin/activate.nu
+	! grep -q "$PWD/made" r2/bin/activate.nu &&
+	rm -rf other links && cp -a kept other && mkdir links && ln -s "$PWD/r2/bin/activate.nu" links/activate.nu &&
+	nu -n -c "overlay use other/bin/activate.nu; overlay use r2/bin/activate.nu; print \$env.VIRTUAL_ENV" >out 2>err &&
+	test ! -s err && expect_equal "$PWD/r2" "$(cat out)" &&
+	nu -n -c "overlay use links/activate.nu; print \$env.VIRTUAL_ENV" >out 2>err &&
+	test ! -s err && expect_equal "$PWD/r2" "$(cat out)"
 '
 
 # csh and tcsh cannot tell which file they source ($0 is the shell, $_ is

@@ -229,7 +229,7 @@ static const struct {
 /* A relocatable env's path, as each shell computes it from the script's
  * own location. The POSIX template sets _cvenv_src to the file sourced where
  * the shell can tell (bash, zsh, ksh93) and refuses to go on with an empty
- * path (dash); nushell reads the directory of the file used (FILE_PWD). csh
+ * path (dash); nushell's is the file it parses (path self), links followed. csh
  * and tcsh cannot know which file they source: they get the path written in. */
 static const struct {
 	const char *key, *expr;
@@ -238,7 +238,7 @@ static const struct {
 		    "CDPATH= cd -- \"$(dirname -- \"$_cvenv_src\")/..\" && pwd; fi)\"" },
 	{ "ENV_FISH", "(builtin realpath -- (status dirname)/..)" },
 	{ "ENV_PS", "(Split-Path -Parent $PSScriptRoot)" },
-	{ "ENV_NU", "($env.FILE_PWD | path dirname)" },
+	{ "ENV_NU", "($activate_file | path expand | path dirname | path dirname)" },
 };
 
 static int placeholder(const char *key, size_t len, const struct activate_vars *v, struct buf *out)
