@@ -9,9 +9,7 @@
 #include "cmd/cmd.h"
 #include "os/fs.h"
 #include "util/buf.h"
-#include "util/editdist.h"
 #include "util/error.h"
-#include "util/strvec.h"
 
 #ifndef CVENV_VERSION
 #define CVENV_VERSION "0.0.0-dev"
@@ -28,21 +26,6 @@ static int check_stdout(int code)
 		return code ? code : EXIT_FAIL;
 	}
 	return code;
-}
-
-/* After an unknown command: the one it is likely a typo of, as git does. */
-static void suggest_command(const char *typed)
-{
-	struct strvec names = STRVEC_INIT;
-	for (int k = 0; commands[k]; k++)
-		if (!(commands[k]->flags & CMD_HIDDEN))
-			strvec_push(&names, commands[k]->name);
-	const char *near = nearest_word(typed, (const char *const *)names.v);
-	if (near)
-		hint("did you mean '%s'?", near);
-	else
-		hint("see 'cvenv --help' for the list of commands");
-	strvec_clear(&names);
 }
 
 int main(int argc, char **argv_)
@@ -75,7 +58,7 @@ int main(int argc, char **argv_)
 	const struct command *c = find_command(argv[i]);
 	if (!c) {
 		usage_error("unknown command '%s'", argv[i]);
-		suggest_command(argv[i]);
+		cmd_suggest_command(argv[i]);
 		return EXIT_USAGE;
 	}
 	if (cmd_config_from_env() < 0)

@@ -55,6 +55,16 @@ deactivate -NonDestructive
 $env:VIRTUAL_ENV = $CvenvEnvDir
 $env:VIRTUAL_ENV_PROMPT = $CvenvPrompt
 
+# A moved env: the script dot-sourced is not the one in the env's scripts
+# directory any more.
+if ($PSCommandPath) {
+    $CvenvOwnScript = Join-Path -Path (Join-Path -Path $CvenvEnvDir -ChildPath __CVENV_BIN_PS__) -ChildPath 'Activate.ps1'
+    if (-not (Test-Path -LiteralPath $CvenvOwnScript) -or
+        (Resolve-Path -LiteralPath $CvenvOwnScript).ProviderPath -ne (Resolve-Path -LiteralPath $PSCommandPath).ProviderPath) {
+        [Console]::Error.WriteLine("cvenv: warning: this environment was moved: it was made at '$CvenvEnvDir'; run 'cvenv repair' on it")
+    }
+}
+
 if (-not $env:VIRTUAL_ENV_DISABLE_PROMPT) {
     Copy-Item -Path Function:prompt -Destination Function:_OLD_VIRTUAL_PROMPT
     New-Variable -Name _PYTHON_VENV_PROMPT_PREFIX -Description "Python virtual environment prompt prefix" -Scope Global -Option ReadOnly -Visibility Public -Value $CvenvPrompt

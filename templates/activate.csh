@@ -17,6 +17,13 @@ deactivate nondestructive
 setenv VIRTUAL_ENV __CVENV_ENV_CSH__
 setenv VIRTUAL_ENV_PROMPT __CVENV_PROMPT_CSH__
 
+# A moved env. csh cannot tell which file it is sourcing, but an env whose
+# recorded place has no activate.csh was moved from there. The path goes to
+# sh as an argument, never as code.
+if (! -e "${VIRTUAL_ENV}/__CVENV_BIN__/activate.csh") then
+    sh -c 'printf "cvenv: warning: this environment was moved: it was made at '"'%s'"'; run '"'cvenv repair'"' on it\n" "$1" >&2' sh "${VIRTUAL_ENV:q}"
+endif
+
 set _OLD_VIRTUAL_PATH="${PATH}"
 setenv PATH "${VIRTUAL_ENV}/__CVENV_BIN__:${PATH}"
 

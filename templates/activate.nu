@@ -5,10 +5,19 @@
 # Hiding the overlay restores every variable changed here. The env's path and
 # prompt are assigned once, below, as quoted literals.
 
+# This file, as nushell found it at parse time (FILE_PWD and CURRENT_FILE can
+# name the file of an overlay of the same name used before).
+const activate_file = path self
+
 export-env {
     let venv_dir = __CVENV_ENV_NU__
     let venv_prompt = __CVENV_PROMPT_NU__
     let bin_dir = ($venv_dir | path join __CVENV_BIN_NU__)
+    # A moved env: this file is not the one in $bin_dir any more (path
+    # expand follows links).
+    if ($activate_file | path expand) != ($bin_dir | path join 'activate.nu' | path expand) {
+        print -e $"cvenv: warning: this environment was moved: it was made at '($venv_dir)'; run 'cvenv repair' on it"
+    }
     let is_windows = $nu.os-info.name == 'windows'
     let path_name = if $is_windows and ('Path' in $env) { 'Path' } else { 'PATH' }
     # Activating over an active env (the same overlay, used again) starts

@@ -29,6 +29,9 @@ struct command {
 
 extern const struct command *const commands[];
 const struct command *find_command(const char *name);
+/* After an unknown command: hints the command it is likely a typo of, as git
+ * does, or the pointer to the list. (main and `cvenv help NAME`) */
+void cmd_suggest_command(const char *typed);
 /* The top-level help: synopsis and the list of commands. */
 void print_main_help(FILE *f);
 

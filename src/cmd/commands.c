@@ -3,7 +3,9 @@
 #include "util/common.h"
 
 #include "cmd/cmd.h"
+#include "util/editdist.h"
 #include "util/error.h"
+#include "util/strvec.h"
 
 extern const struct command command_create;
 extern const struct command command_help;
@@ -49,6 +51,21 @@ const struct command *find_command(const char *name)
 		if (!strcmp(commands[i]->name, name))
 			return commands[i];
 	return NULL;
+}
+
+/* After an unknown command: the one it is likely a typo of, as git does. */
+void cmd_suggest_command(const char *typed)
+{
+	struct strvec names = STRVEC_INIT;
+	for (int k = 0; commands[k]; k++)
+		if (!(commands[k]->flags & CMD_HIDDEN))
+			strvec_push(&names, commands[k]->name);
+	const char *near = nearest_word(typed, (const char *const *)names.v);
+	if (near)
+		hint("did you mean '%s'?", near);
+	else
+		hint("see 'cvenv --help' for the list of commands");
+	strvec_clear(&names);
 }
 
 int cmd_parse(const struct command *c, int argc, const char **argv, int *exit_code)

@@ -62,8 +62,10 @@ static const struct opt create_options[] = {
 		 "do not write a .gitignore (holding `*`) into the environment; written by default for every Python version, as venv does from 3.13 on"),
 	OPT_BOOL(0, "relocatable", &opt_relocatable,
 		 "make an environment that works wherever it is moved or copied: launchers run "
-		 "the python beside them, activation computes the path (bash, zsh, fish, "
-		 "PowerShell); launchers pip installs later need 'cvenv repair' after a move"),
+		 "the python beside them, activation computes the path (bash, zsh, ksh93, fish, "
+		 "nushell, PowerShell; dash refuses to activate it; csh and tcsh cannot tell which "
+		 "file they source and keep the path written at creation); launchers pip installs "
+		 "later need 'cvenv repair' after a move"),
 	OPT_END(),
 };
 

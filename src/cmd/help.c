@@ -133,7 +133,7 @@ static int cmd_help(int argc, const char **argv)
 	const struct command *c = find_command(argv[0]);
 	if (!c) {
 		usage_error("unknown command '%s'", argv[0]);
-		hint("see 'cvenv --help' for the list of commands");
+		cmd_suggest_command(argv[0]);
 		return EXIT_USAGE;
 	}
 	const struct opt *tables[OPT_MAX_TABLES + 1];

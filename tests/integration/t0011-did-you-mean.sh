@@ -26,4 +26,13 @@ test_expect_success 'arguments after a mistyped command change nothing, nothing 
 	! test -e newenv
 '
 
+test_expect_success 'cvenv help with a mistyped command suggests it too' '
+	expect_code 2 cvenv help crate 2>err &&
+	expect_grep "cvenv: error: unknown command '\''crate'\''" err &&
+	expect_grep "cvenv: hint: did you mean '\''create'\''?" err &&
+	expect_code 2 cvenv help frobnicate 2>err &&
+	! grep -q "did you mean" err &&
+	expect_grep "see '\''cvenv --help'\'' for the list of commands" err
+'
+
 test_done

@@ -90,6 +90,61 @@ test_expect_success 'activation in bash, zsh and fish warns in a moved env, not 
 	  { fish -c "source new/bin/activate.fish" 2>err && test ! -s err; }; }
 '
 
+# moved_warns SHELL-COMMAND: activating from the moved env warns, names the
+# place it was made, and still activates (VIRTUAL_ENV printed on stdout).
+moved_warns() {
+	"$@" >out 2>err &&
+	expect_grep "cvenv: warning: this environment was moved: it was made at '$PWD/o'ld \$x'; run 'cvenv repair' on it" err &&
+	test "$(cat out)" = "$PWD/o'ld \$x"
+}
+# quiet SHELL-COMMAND: activating warns of nothing, VIRTUAL_ENV is the env.
+quiet() { "$@" >out 2>err && test ! -s err && test "$(cat out)" = "$PWD/n'ew"; }
+
+test_lazy_prereq KSH93 'case $(ksh -c "echo \${.sh.version}" 2>/dev/null) in *93*) ;; *) false ;; esac'
+test_lazy_prereq TCSH 'command -v tcsh'
+test_lazy_prereq NU 'command -v nu'
+
+test_expect_success 'activation in dash warns when the env moved (the recorded place has no env)' '
+	rm -rf "o'\''ld \$x" "n'\''ew" && cvenv create -p "$py" --without-pip "o'\''ld \$x" &&
+	dash -c ". \"./o'\''ld \\\$x/bin/activate\"" 2>err && test ! -s err &&
+	mv "o'\''ld \$x" "n'\''ew" &&
+	moved_warns dash -c ". \"./n'\''ew/bin/activate\"; echo \"\$VIRTUAL_ENV\"" &&
+	cvenv repair "n'\''ew" 2>/dev/null &&
+	quiet dash -c ". \"./n'\''ew/bin/activate\"; echo \"\$VIRTUAL_ENV\""
+'
+
+test_expect_success KSH93 'activation in ksh93 warns in a moved env, and in a copy it knows it was sourced from' '
+	rm -rf "o'\''ld \$x" "n'\''ew" copy && cvenv create -p "$py" --without-pip "o'\''ld \$x" &&
+	ksh -c ". \"./o'\''ld \\\$x/bin/activate\"" 2>err && test ! -s err &&
+	cp -a "o'\''ld \$x" copy &&
+	ksh -c ". ./copy/bin/activate" 2>err && expect_grep "was moved" err &&
+	mv "o'\''ld \$x" "n'\''ew" &&
+	moved_warns ksh -c ". \"./n'\''ew/bin/activate\"; echo \"\$VIRTUAL_ENV\"" &&
+	cvenv repair "n'\''ew" 2>/dev/null &&
+	quiet ksh -c ". \"./n'\''ew/bin/activate\"; echo \"\$VIRTUAL_ENV\""
+'
+
+test_expect_success TCSH 'activation in tcsh and csh warns when the env moved, not after repair' '
+	rm -rf "o'\''ld \$x" "n'\''ew" && cvenv create -p "$py" --without-pip "o'\''ld \$x" &&
+	mv "o'\''ld \$x" "n'\''ew" &&
+	moved_warns tcsh -f -c "source \"n'\''ew/bin/activate.csh\"; printenv VIRTUAL_ENV" &&
+	{ ! command -v csh >/dev/null ||
+	  moved_warns csh -f -c "source \"n'\''ew/bin/activate.csh\"; printenv VIRTUAL_ENV"; } &&
+	cvenv repair "n'\''ew" 2>/dev/null &&
+	quiet tcsh -f -c "source \"n'\''ew/bin/activate.csh\"; printenv VIRTUAL_ENV"
+'
+
+test_expect_success NU 'activation in nushell warns in a moved env, not after repair nor after another env' '
+	rm -rf "o'\''ld \$x" "n'\''ew" && cvenv create -p "$py" --without-pip "o'\''ld \$x" &&
+	nu -n -c "overlay use r#'\''o'\''ld \$x/bin/activate.nu'\''#" 2>err && test ! -s err &&
+	mv "o'\''ld \$x" "n'\''ew" &&
+	moved_warns nu -n -c "overlay use r#'\''n'\''ew/bin/activate.nu'\''#; print \$env.VIRTUAL_ENV" &&
+	cvenv repair "n'\''ew" 2>/dev/null &&
+	quiet nu -n -c "overlay use r#'\''n'\''ew/bin/activate.nu'\''#; print \$env.VIRTUAL_ENV" &&
+	rm -rf second && cvenv create -p "$py" --without-pip second &&
+	quiet nu -n -c "overlay use second/bin/activate.nu; overlay use r#'\''n'\''ew/bin/activate.nu'\''#; print \$env.VIRTUAL_ENV"
+'
+
 test_expect_success 'a launcher that is a link out of the env is not written through' '
 	rm -rf old new outside && mkdir outside && cvenv create -p "$py" --without-pip old &&
 	printf "#!$PWD/old/bin/python\nprint(1)\n" >outside/evil && cp outside/evil outside/evil.orig &&

@@ -13,15 +13,14 @@ for v in $ALL_PYTHONS; do
 		test_unskip
 		continue
 	fi
-	test_expect_success "tags of $v match pip's packaging, in order" '
+	# Without pip in the interpreter there is nothing to compare with.
+	n=PIP_$(printf %s "$v" | tr -c "A-Za-z0-9\n" _)
+	test_lazy_prereq "$n" "\"$py\" -c 'from pip._vendor.packaging import tags'"
+	test_expect_success "$n" "tags of $v match pip's packaging, in order" '
 		"$py" -c "
-import sys
-try:
-    from pip._vendor.packaging import tags
-except ImportError:
-    sys.exit(0)
+from pip._vendor.packaging import tags
 print(\"\\n\".join(str(t) for t in tags.sys_tags()))" >pip-tags &&
-		test -s pip-tags || { echo "no pip in $py: nothing to compare"; exit 0; }
+		test -s pip-tags &&
 		cvenv debug-tags -p "$py" >cvenv-tags &&
 		if ! grep -q "^cp[0-9]*-none-any$" pip-tags; then
 			grep -v "^cp[0-9]*-none-any$" cvenv-tags >c && mv c cvenv-tags

@@ -5,6 +5,15 @@
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIR/lib-install.sh"
 
+# bundled_wheels V PY: the pip and setuptools wheels that interpreter V brings
+# (ensurepip's, or Debian's for Debian's and PyPy's); none for some builds.
+bundled_wheels() {
+	case $1 in
+	debian*|pypy*) ls /usr/share/python-wheels/pip-*.whl /usr/share/python-wheels/setuptools-*.whl ;;
+	*) "$2" -c "import ensurepip, os; d = os.path.join(os.path.dirname(ensurepip.__file__), \"_bundled\"); print(\" \".join(os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(\".whl\")))" 2>/dev/null ;;
+	esac
+}
+
 test_expect_success 'setup: a wheel for pip to install' '
 	mkdir wh && mkwheel wh tiny 1.0 --console tiny=tiny:main >/dev/null
 '
@@ -14,10 +23,10 @@ for v in $ALL_PYTHONS; do
 	if [ -z "$py" ]; then
 		test_skip "no interpreter $v on this machine"
 	fi
-	test_expect_success "$v: bundled pip (and setuptools) installed by cvenv work" '
-		bundled=$("$py" -c "import ensurepip, os; d = os.path.join(os.path.dirname(ensurepip.__file__), \"_bundled\"); print(\" \".join(os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(\".whl\")))" 2>/dev/null)
-		case $v in debian*|pypy*) bundled=$(ls /usr/share/python-wheels/pip-*.whl /usr/share/python-wheels/setuptools-*.whl) ;; esac
-		if [ -z "$bundled" ]; then echo "no bundled wheels for $v"; exit 0; fi
+	n=BUNDLED_$(printf %s "$v" | tr -c "A-Za-z0-9\n" _)
+	test_lazy_prereq "$n" "test -n \"\$(bundled_wheels '$v' '$py')\""
+	test_expect_success "$n" "$v: bundled pip (and setuptools) installed by cvenv work" '
+		bundled=$(bundled_wheels "$v" "$py") &&
 		# 3.8 bundles two pips: the newest one
 		set -- $bundled; pips=$(printf "%s\n" "$@" | grep /pip- | sort -V | tail -1)
 		others=$(printf "%s\n" "$@" | grep -v /pip-)

@@ -227,14 +227,18 @@ static const struct {
 #undef VAR
 
 /* A relocatable env's path, as each shell computes it from the script's
- * own location (csh and nu cannot tell: they get the path written in). */
+ * own location. The POSIX template sets _cvenv_src to the file sourced where
+ * the shell can tell (bash, zsh, ksh93) and refuses to go on with an empty
+ * path (dash); nushell's is the file it parses (path self), links followed. csh
+ * and tcsh cannot know which file they source: they get the path written in. */
 static const struct {
 	const char *key, *expr;
 } relocatable_env[] = {
-	{ "ENV_SH", "\"$(if [ -n \"${BASH_VERSION-}\" ]; then _s=${BASH_SOURCE-}; "
-		    "else eval '_s=${(%):-%x}'; fi; cd -- \"$(dirname -- \"$_s\")/..\" && pwd)\"" },
+	{ "ENV_SH", "\"$(if [ -n \"$_cvenv_src\" ]; then "
+		    "CDPATH= cd -- \"$(dirname -- \"$_cvenv_src\")/..\" && pwd; fi)\"" },
 	{ "ENV_FISH", "(builtin realpath -- (status dirname)/..)" },
 	{ "ENV_PS", "(Split-Path -Parent $PSScriptRoot)" },
+	{ "ENV_NU", "($activate_file | path expand | path dirname | path dirname)" },
 };
 
 static int placeholder(const char *key, size_t len, const struct activate_vars *v, struct buf *out)
