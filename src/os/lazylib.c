@@ -22,10 +22,13 @@
  * change (a second thread racing here would store the same value). */
 #include "util/common.h"
 
+#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_Init & co. */
+
 #define CURL_DISABLE_TYPECHECK /* the variadic functions are defined below */
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <zip.h>
 
 #include "util/buf.h"
@@ -170,6 +173,9 @@ LAZY(libzip, int, zip_fclose, (zip_file_t *zf), (zf), -1)
 /* libcrypto: SHA-256 and the other RECORD/--hash digests (core/pkg/record.c,
  * core/pkg/plan.c, core/pkg/install.c) */
 LAZY(libcrypto, const EVP_MD *, EVP_sha256, (void), (), NULL)
+LAZY(libcrypto, int, SHA256_Init, (SHA256_CTX *c), (c), 0)
+LAZY(libcrypto, int, SHA256_Update, (SHA256_CTX *c, const void *d, size_t n), (c, d, n), 0)
+LAZY(libcrypto, int, SHA256_Final, (unsigned char *md, SHA256_CTX *c), (md, c), 0)
 LAZY(libcrypto, const EVP_MD *, EVP_get_digestbyname, (const char *name), (name), NULL)
 LAZY(libcrypto, int, EVP_Digest,
      (const void *data, size_t count, unsigned char *md, unsigned int *size, const EVP_MD *type,
