@@ -61,6 +61,21 @@ static int ensure_dir(struct strvec *made, const char *dir)
 	return 0;
 }
 
+/* Records a file placed at stage/new/rel under hash. The size is written
+ * by hand: an snprintf per member showed in the warm install's profile. */
+static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
+{
+	char *rp = record_path(s->e, rel);
+	char sz[24], *p = sz + sizeof(sz);
+	*--p = '\0';
+	do
+		*--p = (char)('0' + size % 10);
+	while (size /= 10);
+	record_add(&s->out, rp, hash, p);
+	strvec_push(&s->t->adds, rel);
+	free(rp);
+}
+
 /* Writes data to stage/new/rel, records it in RECORD and the txn. */
 static int stage_bytes(struct staging *s, const char *rel, const void *data, size_t len,
 		       mode_t mode, const char *hash)
@@ -84,14 +99,8 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 		buf_addstr(&h, hash);
 	else if (!r)
 		r = record_hash_data(data, len, &h);
-	if (!r) {
-		char *rp = record_path(s->e, rel);
-		char sz[24];
-		snprintf(sz, sizeof(sz), "%zu", len);
-		record_add(&s->out, rp, h.ptr, sz);
-		strvec_push(&s->t->adds, rel);
-		free(rp);
-	}
+	if (!r)
+		note_file(s, rel, h.ptr, len);
 	buf_free(&h);
 	free(dir);
 	free(path);
@@ -292,17 +301,6 @@ out:
 		zip_fclose(zf);
 	buf_free(&got);
 	return r;
-}
-
-/* Records a file placed at stage/new/rel under the wheel's own hash. */
-static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
-{
-	char *rp = record_path(s->e, rel);
-	char sz[24];
-	snprintf(sz, sizeof(sz), "%zu", size);
-	record_add(&s->out, rp, hash, sz);
-	strvec_push(&s->t->adds, rel);
-	free(rp);
 }
 
 /* Stages a script from .data/scripts: "#!python" becomes the env's python. */
