@@ -473,7 +473,7 @@ static int stage_launchers(struct staging *s)
 		struct buf body = BUF_INIT;
 		script_render_launcher(&body, venv_script_python(&s->e->v), &eps->v[i]);
 		for (size_t k = 0; k < names.n && !r; k++) {
-			char *rel = xstrfmt("%s/%s", s->e->bindir, names.v[k]);
+			char *rel = path_join(s->e->bindir, names.v[k]);
 			r = refuse_env_owned(s, rel);
 			if (!r)
 				r = stage_bytes(s, rel, body.ptr, body.len, 0755, NULL);
@@ -510,13 +510,13 @@ static int stage_signatures(struct staging *s)
 static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 				const char *entry)
 {
-	char *rel = xstrfmt("%s/INSTALLER", s->dist_info_rel);
+	char *rel = path_join(s->dist_info_rel, "INSTALLER");
 	char *rp = NULL, *path = NULL;
 	struct buf j = BUF_INIT, text = BUF_INIT;
 	int r = stage_bytes(s, rel, "cvenv\n", 6, 0644, NULL);
 	if (!r && o->requested) {
 		free(rel);
-		rel = xstrfmt("%s/REQUESTED", s->dist_info_rel);
+		rel = path_join(s->dist_info_rel, "REQUESTED");
 		r = stage_bytes(s, rel, "", 0, 0644, NULL);
 	}
 	if (!r && o->direct_url) {
@@ -530,14 +530,14 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 		direct_url_archive_json(&j, o->direct_url, hex.ptr);
 		buf_free(&hex);
 		free(rel);
-		rel = xstrfmt("%s/direct_url.json", s->dist_info_rel);
+		rel = path_join(s->dist_info_rel, "direct_url.json");
 		if (!r)
 			r = stage_bytes(s, rel, j.ptr, j.len, 0644, NULL);
 	}
 	if (r)
 		goto out;
 	free(rel);
-	rel = xstrfmt("%s/RECORD", s->dist_info_rel);
+	rel = path_join(s->dist_info_rel, "RECORD");
 	rp = record_path(s->e, rel);
 	record_add(&s->out, rp, "", "");
 	record_sort(&s->out);
@@ -576,8 +576,8 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 			goto out;
 		}
 	}
-	s.dist_info_rel = xstrfmt("%s/%s", e->libdir, w->dist_info);
-	rec_member = xstrfmt("%s/RECORD", w->dist_info);
+	s.dist_info_rel = path_join(e->libdir, w->dist_info);
+	rec_member = path_join(w->dist_info, "RECORD");
 	if (e->cache_dir)
 		r = wheelcache_entry(e, w, &entry);
 	if (!r && entry)
