@@ -25,16 +25,22 @@ bool manifest_path_ok(const char *p)
 	}
 }
 
-void manifest_add(struct manifest *m, const struct manifest_row *row)
+/* Appends row, taking its path and hash (the parser's own copies). */
+static void manifest_take(struct manifest *m, const struct manifest_row *row)
 {
 	if (m->n == m->cap) {
 		m->cap = m->cap ? 2 * m->cap : 64;
 		m->rows = xrealloc(m->rows, m->cap * sizeof(*m->rows));
 	}
-	struct manifest_row *r = &m->rows[m->n++];
-	*r = *row;
-	r->path = xstrdup(row->path);
-	r->hash = xstrdup(row->hash);
+	m->rows[m->n++] = *row;
+}
+
+void manifest_add(struct manifest *m, const struct manifest_row *row)
+{
+	struct manifest_row r = *row;
+	r.path = xstrdup(row->path);
+	r.hash = xstrdup(row->hash);
+	manifest_take(m, &r);
 }
 
 static int row_cmp(const void *a, const void *b)
@@ -383,12 +389,12 @@ int manifest_parse(const char *text, size_t len, struct manifest *out)
 		bool ok = parse_row(&c, &row);
 		if (ok && m.n)
 			ok = strcmp(m.rows[m.n - 1].path, row.path) < 0;
-		if (ok)
-			manifest_add(&m, &row);
-		free(row.path);
-		free(row.hash);
-		if (!ok)
+		if (!ok) {
+			free(row.path);
+			free(row.hash);
 			goto out;
+		}
+		manifest_take(&m, &row);
 	}
 	r = 0;
 	*out = m;

@@ -20,7 +20,8 @@ struct candidate {
 	char *path;
 	char *cname;
 	struct pep440_version v;
-	long rank; /* -3: not computed yet */
+	long rank;    /* -3: not computed yet */
+	size_t order; /* place in the directory listings */
 };
 
 void plan_init(struct plan *p, struct install_env *e)
@@ -123,7 +124,16 @@ int plan_add_wheel_file(struct plan *p, const char *path, bool direct, const str
 	return open_and_add(p, path, true, direct, extras);
 }
 
-/* Lists the wheels of the find-links directories once. */
+/* By canonical name, then in listing order (which decides between equals). */
+static int cmp_cands(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	int c = strcmp(x->cname, y->cname);
+	return c ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Lists the wheels of the find-links directories once, sorted by name:
+ * best_candidate() looks at one name's wheels only. */
 static int scan(struct plan *p)
 {
 	if (p->scanned)
@@ -158,12 +168,15 @@ static int scan(struct plan *p)
 				c->cname = name_canonicalize_n(wn.name, strlen(wn.name));
 				c->v = v;
 				c->rank = -3;
+				c->order = p->ncands - 1;
 			}
 			wheel_name_free(&wn);
 		}
 		strvec_clear(&names);
 	}
 	buf_free(&quiet);
+	if (p->ncands > 1)
+		qsort(p->cands, p->ncands, sizeof(*p->cands), cmp_cands);
 	return 0;
 }
 
@@ -189,10 +202,17 @@ static const struct candidate *best_candidate(struct plan *p, const char *name,
 	char *cn = name_canonicalize_n(name, strlen(name));
 	struct candidate *best = NULL;
 	struct buf quiet = BUF_INIT;
-	for (size_t i = 0; i < p->ncands; i++) {
+	size_t lo = 0, hi = p->ncands;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(p->cands[mid].cname, cn) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < p->ncands && !strcmp(p->cands[i].cname, cn); i++) {
 		struct candidate *c = &p->cands[i];
-		if (strcmp(c->cname, cn) ||
-		    !pep440_specset_contains(spec, &c->v, PEP440_PRERELEASES_DEFAULT) ||
+		if (!pep440_specset_contains(spec, &c->v, PEP440_PRERELEASES_DEFAULT) ||
 		    (constrained && broken_constraint(p, name, &c->v)))
 			continue;
 		if (c->rank == -3) {

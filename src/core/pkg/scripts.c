@@ -23,7 +23,9 @@ void script_shebang(struct buf *out, const char *python)
 	}
 	bool space = strchr(python, ' ') != NULL;
 	if (!space && n + 3 <= MAX_SHEBANG) {
-		buf_addf(out, "#!%s\n", python);
+		buf_addstr(out, "#!");
+		buf_add(out, python, n);
+		buf_addch(out, '\n');
 		return;
 	}
 	/* sh runs the exec line; Python sees a docstring ''' ... ''' and skips it. */
@@ -39,15 +41,19 @@ void script_render_launcher(struct buf *out, const char *python, const struct en
 {
 	size_t imp = strcspn(ep->attr, ".");
 	script_shebang(out, python);
-	buf_addf(out,
-		 "# -*- coding: utf-8 -*-\n"
-		 "import re\n"
-		 "import sys\n"
-		 "from %s import %.*s\n"
-		 "if __name__ == '__main__':\n"
-		 "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
-		 "    sys.exit(%s())\n",
-		 ep->module, (int)imp, ep->attr, ep->attr);
+	/* appended, not printed: one launcher per console script (issue 18) */
+	buf_addstr(out, "# -*- coding: utf-8 -*-\n"
+			"import re\n"
+			"import sys\n"
+			"from ");
+	buf_addstr(out, ep->module);
+	buf_addstr(out, " import ");
+	buf_add(out, ep->attr, imp);
+	buf_addstr(out, "\nif __name__ == '__main__':\n"
+			"    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+			"    sys.exit(");
+	buf_addstr(out, ep->attr);
+	buf_addstr(out, "())\n");
 }
 
 bool script_rewrite_python(struct buf *out, const char *python, const char *data, size_t len)

@@ -61,6 +61,21 @@ static int ensure_dir(struct strvec *made, const char *dir)
 	return 0;
 }
 
+/* Records a file placed at stage/new/rel under hash. The size is written
+ * by hand: an snprintf per member showed in the warm install's profile. */
+static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
+{
+	char *rp = record_path(s->e, rel);
+	char sz[24], *p = sz + sizeof(sz);
+	*--p = '\0';
+	do
+		*--p = (char)('0' + size % 10);
+	while (size /= 10);
+	record_add(&s->out, rp, hash, p);
+	strvec_push(&s->t->adds, rel);
+	free(rp);
+}
+
 /* Writes data to stage/new/rel, records it in RECORD and the txn. */
 static int stage_bytes(struct staging *s, const char *rel, const void *data, size_t len,
 		       mode_t mode, const char *hash)
@@ -84,14 +99,8 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 		buf_addstr(&h, hash);
 	else if (!r)
 		r = record_hash_data(data, len, &h);
-	if (!r) {
-		char *rp = record_path(s->e, rel);
-		char sz[24];
-		snprintf(sz, sizeof(sz), "%zu", len);
-		record_add(&s->out, rp, h.ptr, sz);
-		strvec_push(&s->t->adds, rel);
-		free(rp);
-	}
+	if (!r)
+		note_file(s, rel, h.ptr, len);
 	buf_free(&h);
 	free(dir);
 	free(path);
@@ -294,17 +303,6 @@ out:
 	return r;
 }
 
-/* Records a file placed at stage/new/rel under the wheel's own hash. */
-static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
-{
-	char *rp = record_path(s->e, rel);
-	char sz[24];
-	snprintf(sz, sizeof(sz), "%zu", size);
-	record_add(&s->out, rp, hash, sz);
-	strvec_push(&s->t->adds, rel);
-	free(rp);
-}
-
 /* Stages a script from .data/scripts: "#!python" becomes the env's python. */
 static int stage_script(struct staging *s, const char *rel, const char *hash, struct buf *data)
 {
@@ -475,7 +473,7 @@ static int stage_launchers(struct staging *s)
 		struct buf body = BUF_INIT;
 		script_render_launcher(&body, venv_script_python(&s->e->v), &eps->v[i]);
 		for (size_t k = 0; k < names.n && !r; k++) {
-			char *rel = xstrfmt("%s/%s", s->e->bindir, names.v[k]);
+			char *rel = path_join(s->e->bindir, names.v[k]);
 			r = refuse_env_owned(s, rel);
 			if (!r)
 				r = stage_bytes(s, rel, body.ptr, body.len, 0755, NULL);
@@ -512,13 +510,13 @@ static int stage_signatures(struct staging *s)
 static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 				const char *entry)
 {
-	char *rel = xstrfmt("%s/INSTALLER", s->dist_info_rel);
+	char *rel = path_join(s->dist_info_rel, "INSTALLER");
 	char *rp = NULL, *path = NULL;
 	struct buf j = BUF_INIT, text = BUF_INIT;
 	int r = stage_bytes(s, rel, "cvenv\n", 6, 0644, NULL);
 	if (!r && o->requested) {
 		free(rel);
-		rel = xstrfmt("%s/REQUESTED", s->dist_info_rel);
+		rel = path_join(s->dist_info_rel, "REQUESTED");
 		r = stage_bytes(s, rel, "", 0, 0644, NULL);
 	}
 	if (!r && o->direct_url) {
@@ -532,14 +530,14 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 		direct_url_archive_json(&j, o->direct_url, hex.ptr);
 		buf_free(&hex);
 		free(rel);
-		rel = xstrfmt("%s/direct_url.json", s->dist_info_rel);
+		rel = path_join(s->dist_info_rel, "direct_url.json");
 		if (!r)
 			r = stage_bytes(s, rel, j.ptr, j.len, 0644, NULL);
 	}
 	if (r)
 		goto out;
 	free(rel);
-	rel = xstrfmt("%s/RECORD", s->dist_info_rel);
+	rel = path_join(s->dist_info_rel, "RECORD");
 	rp = record_path(s->e, rel);
 	record_add(&s->out, rp, "", "");
 	record_sort(&s->out);
@@ -578,8 +576,8 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 			goto out;
 		}
 	}
-	s.dist_info_rel = xstrfmt("%s/%s", e->libdir, w->dist_info);
-	rec_member = xstrfmt("%s/RECORD", w->dist_info);
+	s.dist_info_rel = path_join(e->libdir, w->dist_info);
+	rec_member = path_join(w->dist_info, "RECORD");
 	if (e->cache_dir)
 		r = wheelcache_entry(e, w, &entry);
 	if (!r && entry)
