@@ -33,8 +33,7 @@ ALL_CFLAGS := -std=c17 $(WARN) $(CFLAGS) -Isrc -Ithird_party -I$(BUILD)/gen $(PK
 
 # LINK=dynamic (the default): $(BUILD)/cvenv is linked the usual way, with a
 # NEEDED entry for every library it calls (what ldd, dpkg-shlibdeps and rpm's
-# dependency scan read) but libcurl, loaded on first use (below): packagers
-# declare it by hand. It is the binary every test phase runs: plain,
+# dependency scan read). It is the binary every test phase runs: plain,
 # ASan+UBSan (SANITIZE=1) and valgrind.
 # LINK=static (opt-in): a static PIE, glibc, jansson and zlib linked in, and
 # libzip, libcrypto and libcurl loaded with dlopen on first use
@@ -54,29 +53,29 @@ ifeq ($(SANITIZE),1)
   LDFLAGS += $(SAN)
   override LINK := dynamic
 endif
-# Both load libcurl with dlopen when an index is first asked (src/os/lazylib.c):
-# its 30 shared objects (TLS, Kerberos, LDAP, HTTP/2, IDN) cost 8.7M
-# instructions of relocation before main() on every run (BENCHMARKS.md).
 ifeq ($(LINK),dynamic)
-  LAZY_PKGS := libcurl
-  LDLIBS := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
+  LDLIBS := $(shell pkg-config --libs $(PKGS))
 else ifeq ($(LINK),static)
+  # The lazily loaded libraries are found by their SONAME, read from the files
+  # pkg-config points at, so the binary loads exactly the ABI it was compiled
+  # against.
   LAZY_PKGS := libzip libcrypto libcurl
+  soname     = $(shell readelf -d "$$(pkg-config --variable=libdir $(1))/$(1).so" 2>/dev/null | \
+                 sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+  $(BUILD)/src/os/lazylib.o: ALL_CFLAGS += -DCVENV_LIBZIP_SONAME='"$(call soname,libzip)"' \
+                                           -DCVENV_LIBCRYPTO_SONAME='"$(call soname,libcrypto)"' \
+                                           -DCVENV_LIBCURL_SONAME='"$(call soname,libcurl)"'
   LDLIBS := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
   CVENV_LDLIBS := -static-pie $(shell pkg-config --static --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
 else
   $(error LINK must be dynamic or static, not '$(LINK)')
 endif
 CVENV_LDLIBS ?= $(LDLIBS)
-# The lazily loaded libraries are found by their SONAME, read from the files
-# pkg-config points at, so the binary loads exactly the ABI it was compiled
-# against.
-soname = $(shell readelf -d "$$(pkg-config --variable=libdir $(1))/$(1).so" 2>/dev/null | \
-           sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
-$(BUILD)/src/os/lazylib.o: ALL_CFLAGS += $(foreach p,$(LAZY_PKGS), \
-	-DCVENV_$(shell echo $(p) | tr a-z A-Z)_SONAME='"$(call soname,$(p))"')
 
 SRC      := $(sort $(wildcard src/*.c src/cmd/*.c src/core/*/*.c src/os/*.c src/util/*.c))
+ifneq ($(LINK),static)
+  SRC    := $(filter-out src/os/lazylib.c,$(SRC))
+endif
 # Vendored code (third_party/, see its VERSION files): compiled with the same
 # options but its own warnings, never -Werror (a new compiler's opinion of
 # someone else's code must not break our build).
@@ -94,7 +93,7 @@ all: $(BUILD)/cvenv
 
 # The link settings, kept in a file that changes only when they do, so that
 # switching LINK in a build directory relinks (the objects are the same but
-# for lazylib.o, which is rebuilt).
+# for lazylib.o, which only LINK=static compiles).
 LINK_SETTINGS := $(LINK) $(CC) $(LDFLAGS) $(CVENV_LDLIBS)
 $(BUILD)/link-settings: FORCE
 	@mkdir -p $(BUILD)
@@ -103,8 +102,6 @@ FORCE:
 
 $(BUILD)/cvenv: $(OBJ) $(BUILD)/link-settings
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(CVENV_LDLIBS)
-# lazylib.o's -D options follow LINK (not the first rule: that is `all`)
-$(BUILD)/src/os/lazylib.o: $(BUILD)/link-settings
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,16 +1,13 @@
-/* Libraries loaded on first use. Which ones is the Makefile's choice: it
- * defines CVENV_<LIB>_SONAME for each library loaded here and links the
- * others the usual way. The default (dynamic) build loads libcurl only: its
- * dependencies (a TLS library, Kerberos, LDAP, HTTP/2, IDN: 30 shared objects)
- * cost every run 8.7M instructions of relocation before main() although only
- * index work uses it (BENCHMARKS.md, issue 18). The opt-in `make
- * LINK=static` build loads libzip and libcrypto here too.
+/* libzip and libcrypto, loaded on first use (the opt-in `make LINK=static`
+ * build only; the default build links both and does not compile this file).
  *
- * Linked the usual way, a library costs every cvenv run its mapping,
- * relocation and constructors before main(). So the functions cvenv calls
- * are defined here under their own names, with the prototypes of the
- * libraries' headers (the compiler checks them), and each resolves the real
- * function with dlopen/dlsym on its first call. The rest of cvenv calls zip_open() or
+ * Linked the usual way, the two libraries cost every cvenv run the mapping,
+ * relocation and constructors of libcrypto before main(), although only
+ * installs, seeding and RECORD checks use them (BENCHMARKS.md, "The link
+ * choice", has the figures). So the functions cvenv calls are defined here
+ * under their own names, with the prototypes of the libraries' headers (the
+ * compiler checks them), and each resolves the real function with
+ * dlopen/dlsym on its first call. The rest of cvenv calls zip_open() or
  * EVP_Digest() as usual and cannot tell.
  *
  * The libraries are found by their SONAME, which the Makefile reads from the
@@ -36,21 +33,20 @@
 
 #include "util/buf.h"
 
+#ifndef CVENV_LIBZIP_SONAME
+#error "CVENV_LIBZIP_SONAME must name libzip's shared library (the Makefile sets it)"
+#endif
 #ifndef CVENV_LIBCURL_SONAME
 #error "CVENV_LIBCURL_SONAME must name libcurl's shared library (the Makefile sets it)"
 #endif
-#if defined(CVENV_LIBZIP_SONAME) != defined(CVENV_LIBCRYPTO_SONAME)
-#error "libzip and libcrypto are loaded here together or not at all"
+#ifndef CVENV_LIBCRYPTO_SONAME
+#error "CVENV_LIBCRYPTO_SONAME must name libcrypto's shared library (the Makefile sets it)"
 #endif
 
-#define SONAME_READ(s) _Static_assert(sizeof(s) > 1, \
-	"the Makefile could not read the SONAME " #s \
-	" (it needs readelf from binutils and the library's -dev package)")
-SONAME_READ(CVENV_LIBCURL_SONAME);
-#ifdef CVENV_LIBZIP_SONAME
-SONAME_READ(CVENV_LIBZIP_SONAME);
-SONAME_READ(CVENV_LIBCRYPTO_SONAME);
-#endif
+_Static_assert(sizeof(CVENV_LIBZIP_SONAME) > 1 && sizeof(CVENV_LIBCRYPTO_SONAME) > 1 &&
+		       sizeof(CVENV_LIBCURL_SONAME) > 1,
+	       "the Makefile could not read the SONAMEs of libzip, libcrypto and libcurl "
+	       "(it needs readelf from binutils and the libraries' -dev packages)");
 
 struct lazylib {
 	const char *soname;
@@ -58,10 +54,8 @@ struct lazylib {
 	bool failed; /* dlopen failed once: not tried again */
 };
 
-#ifdef CVENV_LIBZIP_SONAME
 static struct lazylib libzip = { CVENV_LIBZIP_SONAME, NULL, false };
 static struct lazylib libcrypto = { CVENV_LIBCRYPTO_SONAME, NULL, false };
-#endif
 static struct lazylib libcurl = { CVENV_LIBCURL_SONAME, NULL, false };
 
 /* Why the last load failed, for the message functions below. */
@@ -128,7 +122,6 @@ static void *lazy_sym(struct lazylib *lib, const char *name)
 		fn A;                                                      \
 	}
 
-#ifdef CVENV_LIBZIP_SONAME
 /* zip_open's failure: *errorp set; the caller then asks zip_error_strerror
  * through a zip_error_t that zip_error_init_with_code filled in. Without
  * libzip both come from here: the public fields set by hand, the message
@@ -201,8 +194,6 @@ LAZY(libcrypto, int, EVP_DigestUpdate, (EVP_MD_CTX *ctx, const void *d, size_t c
      (ctx, d, cnt), 0)
 LAZY(libcrypto, int, EVP_DigestFinal_ex, (EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s),
      (ctx, md, s), 0)
-
-#endif /* CVENV_LIBZIP_SONAME */
 
 /* libcurl: the index client's HTTP (os/http.c). Debian ships no usable
  * static libcurl (its libcurl.a needs the static forms of a dozen TLS, IDN,

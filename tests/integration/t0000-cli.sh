@@ -54,12 +54,6 @@ test_expect_success DYNAMIC,READELF 'the default build names every library it ca
 	done
 '
 
-test_expect_success DYNAMIC,STRACE 'the default build loads libcurl only when an index is asked' '
-	strace -f -qq -e trace=open,openat -o trace.version "$CVENV_BIN" --version >/dev/null &&
-	grep -q "libzip\.so" trace.version &&
-	! grep "libcurl\.so" trace.version
-'
-
 test_expect_success !DYNAMIC,STRACE 'the static build (LINK=static) opens no shared object until a wheel needs one' '
 	py=$(command -v python3) &&
 	cvenv python find "$py" >/dev/null &&
