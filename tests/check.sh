@@ -26,8 +26,13 @@ MAKE=${MAKE:-make}
 valgrind_default="t0000-cli.sh t1001-create-options.sh t1002-create-errors.sh t1004-create-nested.sh t3000-install-basic.sh"
 # The files the sanitized phase leaves to the plain one: their time goes to
 # the reference tools they compare with (python -m venv for every interpreter,
-# pip installs and freezes), not to cvenv code the other files do not reach.
-asan_skip_default="t1000-create-conformance.sh t3005-install-realpip.sh t3014-install-pip-parity.sh \
+# pip installs and freezes), to the shells that source the activation scripts
+# (cvenv's rendering of them runs under the sanitizers in the unit tests and
+# t2005), or to the test index's own tooling, not to cvenv code the other
+# files do not reach.
+asan_skip_default="t1000-create-conformance.sh t1007-create-gitignore.sh \
+t2001-activate-posix.sh t2002-activate-fish.sh t2003-activate-csh.sh t2004-activate-nu.sh \
+t3005-install-realpip.sh t3014-install-pip-parity.sh t3100-index-infra.sh \
 t3104-index-pip-parity.sh t4100-freeze-pip.sh"
 # The files run against the static build: the CLI (its own checks of the
 # static binary), create, and install (every wheel goes through lazylib).

@@ -72,8 +72,7 @@ static int sync_lock(struct install_env *e, const char *path, const struct sync_
 	else if (!r)
 		info(1, "nothing to do: the environment matches '%s'", path);
 	sync_plan_free(&p);
-	if (!r || !l.n)
-		pylock_free(&l);
+	pylock_free(&l);
 	return r;
 }
 
