@@ -310,8 +310,8 @@ static void render_fish(struct buf *s)
 		static const char *const pos_fish[] = {
 			[POS_DIRS] = "-a '(__fish_complete_directories)'",
 			[POS_WHEELS] = "-k -a '(__fish_complete_suffix .whl)'",
-			[POS_PACKAGES] = "-a '(cvenv list --format=freeze 2>/dev/null | "
-					 "string replace -r \"[=@ ].*\" \"\")'",
+			[POS_PACKAGES] = ("-a '(cvenv list --format=freeze 2>/dev/null | "
+					  "string replace -r \"[=@ ].*\" \"\")'"),
 			[POS_COMMANDS] = "-a '(__fish_complete_command)'",
 		};
 		if (!c->subcommands)
