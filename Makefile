@@ -67,6 +67,10 @@ else ifeq ($(LINK),static)
                                            -DCVENV_LIBCURL_SONAME='"$(call soname,libcurl)"'
   LDLIBS := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
   CVENV_LDLIBS := -static-pie $(shell pkg-config --static --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
+  # Unit tests that build zips of their own (test_indexzip) call libzip
+  # functions cvenv never does, which lazylib.c does not forward: the test
+  # binaries (dynamic) take those from libzip itself.
+  TEST_LIBS += $(shell pkg-config --libs libzip)
 else
   $(error LINK must be dynamic or static, not '$(LINK)')
 endif
