@@ -128,6 +128,12 @@ static const struct {
 	{ "lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"a\"\n"
 	  "wheels = [{ path = \"a.tar.gz\", hashes = { sha256 = \"00\" } }]\n",
 	  "is not named *.whl" },
+	/* the name is the private copy's file name under <env>/.cvenv/sync-*:
+	 * a slash would take that copy out of it */
+	{ "lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"a\"\n"
+	  "wheels = [{ name = \"../../a-1-py3-none-any.whl\", path = \"a-1-py3-none-any.whl\", "
+	  "hashes = { sha256 = \"00\" } }]\n",
+	  "has an invalid file 'name'" },
 	{ "lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"a\"\n"
 	  "wheels = [{ path = \"a-1-py3-none-any.whl\", size = -1, hashes = { sha256 = \"00\" } }]\n",
 	  "negative 'size'" },
