@@ -324,16 +324,25 @@ void index_client_free(struct index_client *c)
 
 /* ---- pages ---- */
 
+/* Ends a job (page or file) in failure, with why as the formatted reason. */
+static void end_failed(struct buf *why, bool *failed, bool *finished, const char *fmt,
+		       va_list ap) PRINTF_LIKE(4, 0);
+static void end_failed(struct buf *why, bool *failed, bool *finished, const char *fmt,
+		       va_list ap)
+{
+	buf_reset(why);
+	buf_vaddf(why, fmt, ap);
+	*failed = true;
+	*finished = true;
+}
+
 static void page_fail(struct page_job *j, const char *fmt, ...) PRINTF_LIKE(2, 3);
 static void page_fail(struct page_job *j, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	buf_reset(&j->why);
-	buf_vaddf(&j->why, fmt, ap);
+	end_failed(&j->why, &j->failed, &j->finished, fmt, ap);
 	va_end(ap);
-	j->failed = true;
-	j->finished = true;
 }
 
 static void page_done(struct http_request *r, void *arg)
@@ -763,11 +772,8 @@ static void job_fail(struct file_job *j, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	buf_reset(&j->why);
-	buf_vaddf(&j->why, fmt, ap);
+	end_failed(&j->why, &j->failed, &j->finished, fmt, ap);
 	va_end(ap);
-	j->failed = true;
-	j->finished = true;
 }
 
 static char *downloads_dir(struct index_client *c)
