@@ -14,18 +14,8 @@
 #   bash bench/lock.sh [RUNS]       default 10
 set -eu
 RUNS=${1:-10}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-CVENV=${CVENV:-$ROOT/build/cvenv}
-CVENV_BIN=$CVENV
-PY=${PY:-$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.11*/bin/python3 | head -1)}
-W=$(mktemp -d "${TMPDIR:-/tmp}/cvenv-bench.XXXXXX")
-TRASH=$W TEST_DIR=$ROOT/tests/integration
-command -v hyperfine >/dev/null || { echo "hyperfine is not installed" >&2; exit 1; }
-# shellcheck source=../tests/integration/lib-index.sh
-. "$TEST_DIR/lib-index.sh"
-trap 'index_stop_all; rm -rf "$W"' EXIT
-
-echo "machine: $(uname -srm), $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
+# shellcheck source=lib-index-bench.sh
+. "$(dirname "$0")/lib-index-bench.sh"
 corpus=$(index_corpus)
 python3 "$TEST_DIR/index/mkindex.py" "$corpus" "$W/idx" >/dev/null
 index_start bench "$W/idx" >/dev/null
