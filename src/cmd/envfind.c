@@ -69,23 +69,6 @@ int cmd_env_locate(const char *explicit_dir, const char *virtual_env, const char
 	return -1;
 }
 
-/* Where command c's env is (cmd_env_locate with its --venv), said under -v. */
-static char *env_dir_of(const struct command *c)
-{
-	if (!(c->flags & CMD_TAKES_VENV))
-		BUG("command '%s' acts on an env but is not flagged CMD_TAKES_VENV", c->name);
-	char *cwd = os_getcwd();
-	char *dir = NULL;
-	struct buf why = BUF_INIT;
-	if (cmd_env_locate(opt_venv, cmd_virtual_env(), cwd, &dir, &why) == 0)
-		info(1, "using env '%s' (%s)", dir, why.ptr);
-	buf_free(&why);
-	free(cwd);
-	if (dir)
-		cmd_env_moved_warn(dir);
-	return dir;
-}
-
 int cmd_venv_dir(const char *explicit_dir, bool warn_moved, char **dir)
 {
 	char *cwd = os_getcwd();
@@ -99,6 +82,17 @@ int cmd_venv_dir(const char *explicit_dir, bool warn_moved, char **dir)
 	if (!r && warn_moved)
 		cmd_env_moved_warn(*dir);
 	return r;
+}
+
+/* Where command c's env is (cmd_venv_dir with its --venv), said under -v,
+ * with the moved-env warning; NULL after reporting that there is none. */
+static char *env_dir_of(const struct command *c)
+{
+	if (!(c->flags & CMD_TAKES_VENV))
+		BUG("command '%s' acts on an env but is not flagged CMD_TAKES_VENV", c->name);
+	char *dir = NULL;
+	cmd_venv_dir(NULL, true, &dir);
+	return dir;
 }
 
 int cmd_venv_open(const struct command *c, struct venv *v)
