@@ -157,7 +157,8 @@ static void inputs_free(struct inputs *in)
 }
 
 /* The pins of an existing output (pylock.toml or requirements.txt), as
- * name/version pairs; a missing file gives none. */
+ * name/version/marker triples (marker "" for none: a universal lock pins a
+ * name once per environment); a missing file gives none. */
 static int read_pins(const char *path, bool pylock, struct strvec *pins)
 {
 	if (!os_exists(path))
@@ -170,6 +171,7 @@ static int read_pins(const char *path, bool pylock, struct strvec *pins)
 			if (l.v[i].version) {
 				strvec_push(pins, l.v[i].name);
 				strvec_push(pins, l.v[i].version);
+				strvec_push(pins, l.v[i].marker ? l.v[i].marker : "");
 			}
 		pylock_free(&l);
 		return 0;
@@ -183,6 +185,7 @@ static int read_pins(const char *path, bool pylock, struct strvec *pins)
 		    !q->spec.items[0].prefix) {
 			strvec_push(pins, q->name);
 			strvec_push(pins, q->spec.items[0].text);
+			strvec_push(pins, "");
 		}
 	}
 	reqs_free(&f);
@@ -338,8 +341,9 @@ static int make_targets(struct install_env *e, struct lock_target **out, size_t 
 /* Resolves for one target (NULL: the interpreter) into pl, and with lk
  * given, makes its lock model. */
 static int lock_one(struct install_env *e, struct index_client *c, struct ixrequest *rq,
-		    const struct lock_target *t, const struct inputs *in, struct ixplan *pl,
-		    struct pylock *lk)
+		    const struct lock_target *t, const struct inputs *in,
+		    const struct strvec *pins, struct resolve_preference *prefs,
+		    struct ixplan *pl, struct pylock *lk)
 {
 	struct ixtarget xt;
 	struct pep508_env env;
@@ -350,6 +354,18 @@ static int lock_one(struct install_env *e, struct index_client *c, struct ixrequ
 		pep508_env_from_interp(&env, &e->ip);
 	}
 	rq->target = t ? &xt : NULL;
+	/* the pins whose marker holds for this target */
+	rq->npreferences = 0;
+	for (size_t i = 0; i + 2 < pins->n; i += 3) {
+		bool holds = true;
+		struct pep508_marker *m = NULL;
+		if (*pins->v[i + 2] && pep508_marker_parse(pins->v[i + 2], &m, NULL) == 0)
+			pep508_marker_eval(m, &env, &holds, NULL);
+		pep508_marker_free(m);
+		if (holds)
+			prefs[rq->npreferences++] =
+				(struct resolve_preference){ pins->v[i], pins->v[i + 1] };
+	}
 	ixplan_free(pl);
 	int r = ixplan_resolve(e, c, rq, pl) < 0 || ensure_hashes(c, pl) < 0 ? -1 : 0;
 	rq->target = NULL;
@@ -398,11 +414,7 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 		goto out;
 	if (!opt_upgrade && read_pins(output, pylock, &pins) < 0)
 		goto out;
-	prefs = xcalloc(pins.n ? pins.n / 2 : 1, sizeof(*prefs));
-	for (size_t i = 0; i + 1 < pins.n; i += 2) {
-		prefs[i / 2].name = pins.v[i];
-		prefs[i / 2].version = pins.v[i + 1];
-	}
+	prefs = xcalloc(pins.n ? pins.n / 3 : 1, sizeof(*prefs));
 	index_opts_config(&ix, &cfg, in.files, in.nfiles, cache);
 	cfg_set = true;
 	netrc = cmd_netrc_path();
@@ -411,7 +423,7 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 	if (!c)
 		goto out;
 	struct ixrequest rq = { &in.reqs, &in.cons, &opt_upgrade_packages, opt_upgrade, ix.pre,
-				false, false, true, prefs, pins.n / 2, &in.sources, NULL };
+				false, false, true, prefs, 0, &in.sources, NULL };
 	for (size_t i = 0; i < in.nfiles; i++)
 		rq.pre = rq.pre || in.files[i].pre;
 	size_t nlocks = nt ? nt : 1;
@@ -422,7 +434,7 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 		markers[t] = nt ? targets[t].marker : NULL;
 	}
 	for (size_t t = 0; t < nlocks; t++)
-		if (lock_one(e, c, &rq, nt ? &targets[t] : NULL, &in, &pl,
+		if (lock_one(e, c, &rq, nt ? &targets[t] : NULL, &in, &pins, prefs, &pl,
 			     pylock ? &locks[t] : NULL) < 0)
 			goto out;
 	if (pylock) {
