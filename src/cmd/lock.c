@@ -1,8 +1,12 @@
 /* cvenv lock: resolves requirements (requirements.in files or
- * pyproject.toml) against the indexes, for the env's interpreter, and writes
- * the result as pylock.toml (PEP 751) or as a hashed requirements.txt in
- * pip-compile's layout. An existing output's pins are the resolver's
- * preferences (minimal change) unless --upgrade / --upgrade-package. */
+ * pyproject.toml, -c constraints) against the indexes, for the env's
+ * interpreter or the targets --python-version/--python-platform name
+ * (core/lock/target.h; several: one resolution each, merged by
+ * core/lock/universal.h), and writes the result as pylock.toml (PEP 751,
+ * with package markers and dependencies from core/lock/lockgraph.h) or as a
+ * hashed requirements.txt in pip-compile's layout. An existing output's pins
+ * are the resolver's preferences (minimal change) unless --upgrade /
+ * --upgrade-package. */
 #include "util/common.h"
 
 #include "cmd/cmd.h"
@@ -539,7 +543,9 @@ const struct command command_lock = {
 	.description =
 		"Resolves the requirements of pyproject.toml (its dependencies, --extra, "
 		"--group) or of requirements.in files (-r, -c, markers) against the package "
-		"indexes for the environment's interpreter, and writes every distribution "
+		"indexes for the environment's interpreter (or for --python-version and "
+		"--python-platform; repeated: a universal lock, one resolution per "
+		"environment, entries selected by markers), and writes every distribution "
 		"chosen with its wheel's URL, size and sha256: as pylock.toml (PEP 751), or "
 		"with --format requirements as pip-compile writes a hashed "
 		"requirements.txt ('# via' comments). Default input: pyproject.toml if present, "
