@@ -92,10 +92,10 @@ test_expect_success '--python-version 3.8 and 3.12 pick different versions (requ
 	check p38.toml >s38 && check p312.toml >s312 && cat s38 s312 &&
 	has "^modern==1\.0 " s38 &&
 	has "^modern==2\.0 \| - \| >=3\.10 \|" s312 &&
-	has "^backport==1\.0 \| python_version < \"3\.10\" \|" s38 &&
+	has "^backport==1\.0 \| python_version < '\''3\.10'\'' \|" s38 &&
 	! grep "^backport==" s312 &&
 	! grep "^winhelper==" s38 &&
-	has "^env: python_version == \"3\.8\"$" s38
+	has "^env: python_version == '\''3\.8'\''$" s38
 '
 
 test_expect_success 'pylock fields: dependencies, index, upload-time (PEP 700), stable bytes' '
@@ -115,10 +115,10 @@ test_expect_success '--python-platform windows picks the win_amd64 wheel and the
 	cvenv lock --venv v -i "$INDEX_URL" --python-platform linux -o lin.toml requirements.in &&
 	check win.toml >swin && check lin.toml >slin && cat swin slin &&
 	has "^native==2\.0 .*\| native-2\.0-py3-none-win_amd64\.whl$" swin &&
-	has "^winhelper==1\.0 \| sys_platform == \"win32\" \|" swin &&
+	has "^winhelper==1\.0 \| sys_platform == '\''win32'\'' \|" swin &&
 	has "^native==1\.0 .*\| native-1\.0-py3-none-any\.whl$" slin &&
 	! grep "^winhelper==" slin &&
-	has "^env: sys_platform == \"win32\" and platform_machine == \"AMD64\"$" swin
+	has "^env: sys_platform == '\''win32'\'' and platform_machine == '\''AMD64'\''$" swin
 '
 
 test_expect_success 'an unknown --python-platform or --python-version is a usage error' '
@@ -160,11 +160,11 @@ test_expect_success 'universal lock: 3.8 and 3.12 merged; sync takes each env it
 		-o uni.toml requirements.in &&
 	check uni.toml >suni && cat suni &&
 	has "^app==1\.0 \| - \| " suni &&
-	has "^modern==1\.0 \| python_version == \"3\.8\" \|" suni &&
-	has "^modern==2\.0 \| python_version == \"3\.12\" \|" suni &&
-	has "^backport==1\.0 \| python_version == \"3\.8\" and python_version < \"3\.10\" \|" suni &&
-	has "^env: python_version == \"3\.12\"$" suni &&
-	has "^env: python_version == \"3\.8\"$" suni &&
+	has "^modern==1\.0 \| python_version == '\''3\.8'\'' \|" suni &&
+	has "^modern==2\.0 \| python_version == '\''3\.12'\'' \|" suni &&
+	has "^backport==1\.0 \| python_version == '\''3\.8'\'' and python_version < '\''3\.10'\'' \|" suni &&
+	has "^env: python_version == '\''3\.12'\''$" suni &&
+	has "^env: python_version == '\''3\.8'\''$" suni &&
 	fresh u8 "$py8" && fresh u12 "$py" &&
 	cvenv sync --venv u8 uni.toml && cvenv sync --venv u12 uni.toml &&
 	cvenv freeze --venv u8 >f8 && cvenv freeze --venv u12 >f12 && cat f8 f12 &&

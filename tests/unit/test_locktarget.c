@@ -85,12 +85,12 @@ static void test_graph_markers(void **state)
 	/* extra == "cli" holds: app was chosen with it */
 	assert_null(node(&pl, n, "click")->marker);
 	/* only under the requirement's marker, and what only it pulls in */
-	assert_string_equal(node(&pl, n, "backport")->marker, "python_version < \"3.10\"");
-	assert_string_equal(node(&pl, n, "zipp")->marker, "python_version < \"3.10\"");
+	assert_string_equal(node(&pl, n, "backport")->marker, "python_version < '3.10'");
+	assert_string_equal(node(&pl, n, "zipp")->marker, "python_version < '3.10'");
 	/* of an "or", the part false here is dropped */
-	assert_string_equal(node(&pl, n, "both")->marker, "python_version < \"3.9\"");
+	assert_string_equal(node(&pl, n, "both")->marker, "python_version < '3.9'");
 	/* docs: the extra is not chosen, the root's marker is what holds */
-	assert_string_equal(node(&pl, n, "docs")->marker, "sys_platform == \"linux\"");
+	assert_string_equal(node(&pl, n, "docs")->marker, "sys_platform == 'linux'");
 	/* dependencies: the chosen ones among the requirements active here */
 	const struct strvec *deps = &node(&pl, n, "app")->deps;
 	assert_int_equal(deps->n, 4);
@@ -119,8 +119,8 @@ static void test_graph_or(void **state)
 	linux38(&env);
 	struct lock_node n[3];
 	lock_graph(&pl, &reqs, &env, n);
-	assert_string_equal(n[2].marker, "os_name == \"posix\" or (python_version < \"3.9\" and "
-					 "sys_platform == \"linux\")");
+	assert_string_equal(n[2].marker, "os_name == 'posix' or (python_version < '3.9' and "
+					 "sys_platform == 'linux')");
 	/* the marker parses and holds where it was made */
 	struct pep508_marker *m;
 	bool holds = false;
@@ -247,8 +247,8 @@ static void test_target_windows38(void **state)
 	assert_true(index_of(&t.tags, "py3-none-any") > 0);
 	assert_int_equal(index_of(&t.tags, "cp312-cp312-win_amd64"), -1);
 	assert_int_equal(index_of(&t.tags, "cp38-cp38-manylinux_2_17_x86_64"), -1);
-	assert_string_equal(t.marker, "python_version == \"3.8\" and sys_platform == \"win32\" and "
-				      "platform_machine == \"AMD64\"");
+	assert_string_equal(t.marker, "python_version == '3.8' and sys_platform == 'win32' and "
+				      "platform_machine == 'AMD64'");
 	lock_target_free(&t);
 	interp_free(&ip);
 }
@@ -268,15 +268,15 @@ static void test_target_platforms(void **state)
 	assert_int_equal(index_of(&t.tags, "cp312-cp312-macosx_14_0_arm64"), -1);
 	assert_string_equal(t.env.v[PEP508_SYS_PLATFORM], "darwin");
 	assert_string_equal(t.env.v[PEP508_PYTHON_FULL_VERSION], "3.12.1"); /* not asked */
-	assert_string_equal(t.marker, "sys_platform == \"darwin\" and platform_machine == \"arm64\"");
+	assert_string_equal(t.marker, "sys_platform == 'darwin' and platform_machine == 'arm64'");
 	lock_target_free(&t);
 	/* a glibc bound: nothing newer than asked */
 	assert_int_equal(lock_target_make(&ip, "3.10.4", "aarch64-manylinux_2_17", &t), 0);
 	assert_string_equal(t.tags.v[0], "cp310-cp310-manylinux_2_17_aarch64");
 	assert_true(index_of(&t.tags, "cp310-cp310-manylinux2014_aarch64") > 0);
 	assert_int_equal(index_of(&t.tags, "cp310-cp310-manylinux_2_28_aarch64"), -1);
-	assert_string_equal(t.marker, "python_full_version == \"3.10.4\" and sys_platform == "
-				      "\"linux\" and platform_machine == \"aarch64\"");
+	assert_string_equal(t.marker, "python_full_version == '3.10.4' and sys_platform == "
+				      "'linux' and platform_machine == 'aarch64'");
 	lock_target_free(&t);
 	assert_int_equal(lock_target_make(&ip, NULL, "x86_64-unknown-linux-musl", &t), 0);
 	assert_string_equal(t.tags.v[0], "cp312-cp312-musllinux_1_2_x86_64");

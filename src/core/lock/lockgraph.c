@@ -168,6 +168,10 @@ static void dnf_of(const struct pep508_marker *m, const struct pep508_env *env, 
 		}
 		struct buf atom = BUF_INIT;
 		pep508_marker_format(&atom, m);
+		/* quoted as uv writes markers: 'x' (no escapes inside TOML) */
+		if (atom.ptr && !strchr(atom.ptr, '\''))
+			for (char *c = atom.ptr; *c; c++)
+				*c = *c == '"' ? '\'' : *c;
 		strvec_push(out, atom.ptr ? atom.ptr : "");
 		buf_free(&atom);
 		return;

@@ -1,6 +1,6 @@
 /* The dependency graph of a resolution, for pylock.toml: each package's
  * direct dependencies among the chosen ones, and the marker under which it
- * is needed ("python_version < \"3.10\"" when only a requirement with that
+ * is needed ("python_version < '3.10'" when only a requirement with that
  * marker pulls it in), as uv writes package markers.
  *
  * A package's marker is the OR, over every path from a root requirement to

@@ -182,9 +182,9 @@ int lock_target_make(const struct interp *ip, const char *pyver, const char *pla
 		if (!ip->implementation || !strcmp(ip->implementation, "cpython"))
 			set_val(t, PEP508_IMPLEMENTATION_VERSION, xstrdup(t->python_version));
 		if (has_micro)
-			buf_addf(&marker, "python_full_version == \"%s\"", t->python_version);
+			buf_addf(&marker, "python_full_version == '%s'", t->python_version);
 		else
-			buf_addf(&marker, "python_version == \"%d.%d\"", v[0], v[1]);
+			buf_addf(&marker, "python_version == '%d.%d'", v[0], v[1]);
 	}
 	if (pl) {
 		bool win = pl->kind == PLAT_WINDOWS, mac_os = pl->kind == PLAT_MACOS;
@@ -215,7 +215,7 @@ int lock_target_make(const struct interp *ip, const char *pyver, const char *pla
 		f.platforms = mac_os ? &mac : NULL;
 		tags_supported(&f, &t->tags);
 		free(sysplat);
-		buf_addf(&marker, "%ssys_platform == \"%s\" and platform_machine == \"%s\"",
+		buf_addf(&marker, "%ssys_platform == '%s' and platform_machine == '%s'",
 			 marker.len ? " and " : "", t->env.v[PEP508_SYS_PLATFORM], pl->machine);
 	} else {
 		tags_supported(&f, &t->tags);

@@ -35,8 +35,8 @@ struct lock_target {
 	char *vals[PEP508_NVARS];  /* the values replaced, owned */
 	char *python_version;      /* "3.8.0", for requires-python */
 	struct strvec tags;        /* supported tags, best first */
-	/* The marker that selects this target ("python_version == \"3.8\" and
-	 * sys_platform == \"win32\" ..."): for pylock's environments and a
+	/* The marker that selects this target ("python_version == '3.8' and
+	 * sys_platform == 'win32' ..."): for pylock's environments and a
 	 * universal lock's package markers; NULL when nothing was replaced. */
 	char *marker;
 };

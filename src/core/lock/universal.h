@@ -6,7 +6,7 @@
  * environment). A package chosen at the same version by every target keeps
  * the marker its targets agree on (none when none of them needs one); a
  * package chosen by some targets only, or at different versions, gets a
- * marker selecting those targets ("(python_version == \"3.8\") or ...").
+ * marker selecting those targets ("python_version == '3.8' or ...").
  * The targets' markers become the lock's environments, so an installer
  * refuses an environment none of them describes. Wheels of an entry are the
  * union of the targets' wheels (by file name).
