@@ -176,4 +176,18 @@ test_expect_success 'universal lock: 3.8 and 3.12 merged; sync takes each env it
 	cmp uni.first uni.toml
 '
 
+test_expect_success 'universal lock over platforms: each platform its wheel; a linux env takes none of windows' '
+	index_load plain &&
+	cvenv lock --venv v -i "$INDEX_URL" --python-platform linux --python-platform windows \
+		-o plat.toml requirements.in &&
+	check plat.toml >splat && cat splat &&
+	has "^native==1\.0 \| sys_platform == '\''linux'\'' and platform_machine == '\''x86_64'\'' \|" splat &&
+	has "^native==2\.0 \| sys_platform == '\''win32'\'' and platform_machine == '\''AMD64'\'' \|.*win_amd64\.whl$" splat &&
+	has "^winhelper==1\.0 \| sys_platform == '\''win32'\'' and platform_machine == '\''AMD64'\'' \|" splat &&
+	fresh p12 "$py" &&
+	cvenv sync --venv p12 plat.toml &&
+	cvenv freeze --venv p12 >fp && cat fp &&
+	has "^native==1\.0$" fp && ! grep winhelper fp
+'
+
 test_done

@@ -180,7 +180,12 @@ static void test_merge(void **state)
 		"backport-1.0-py3-none-any.whl", NULL);
 	add_pkg(&in[0], "native", "1.0", NULL, "native-1.0-cp38-cp38-manylinux_2_28_x86_64.whl", NULL);
 	add_pkg(&in[1], "native", "1.0", NULL, "native-1.0-cp312-cp312-manylinux_2_28_x86_64.whl", NULL);
+	add_pkg(&in[1], "winonly", "1.0", "os_name == 'nt' and python_version == \"3.12\"",
+		"winonly-1.0-py3-none-any.whl", NULL);
 	pylock_merge(in, markers, 2, &out);
+	/* what the target's marker says already is not said twice */
+	assert_string_equal(find_pkg(&out, "winonly", "1.0")->marker,
+			    "python_version == \"3.12\" and os_name == 'nt'");
 	assert_int_equal(out.environments.n, 2);
 	assert_string_equal(out.environments.v[0], "python_version == \"3.12\"");
 	assert_null(find_pkg(&out, "app", "1.0")->marker);

@@ -33,14 +33,38 @@ static bool same_entry(const struct pylock_package *a, const struct pylock_packa
 	return same;
 }
 
+/* The conjuncts of marker (a plain "a and b", no "or") that target does
+ * not already say; NULL when it says them all. The whole marker otherwise. */
+static char *beyond_target(const char *target, const char *marker)
+{
+	if (!marker || strstr(marker, " or ") || strchr(marker, '('))
+		return marker ? xstrdup(marker) : NULL;
+	struct buf rest = BUF_INIT;
+	char *t = xstrfmt(" and %s and ", target);
+	const char *p = marker;
+	while (*p) {
+		const char *end = strstr(p, " and ");
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char *part = xstrfmt(" and %.*s and ", (int)n, p);
+		if (!strstr(t, part))
+			buf_addf(&rest, "%s%.*s", rest.len ? " and " : "", (int)n, p);
+		free(part);
+		p += n + (end ? 5 : 0);
+	}
+	free(t);
+	return rest.len ? buf_detach(&rest) : NULL;
+}
+
 /* One target's clause, "target and marker", each part parenthesized when
  * it has an "or", the whole when it joins others and has an "and". */
-static void add_clause(struct buf *m, const char *target, const char *marker, bool many)
+static void add_clause(struct buf *m, const char *target, const char *full_marker, bool many)
 {
 	struct buf c = BUF_INIT;
+	char *marker = beyond_target(target, full_marker);
 	buf_addf(&c, strstr(target, " or ") ? "(%s)" : "%s", target);
 	if (marker)
 		buf_addf(&c, strstr(marker, " or ") ? " and (%s)" : " and %s", marker);
+	free(marker);
 	if (m->len)
 		buf_addstr(m, " or ");
 	buf_addf(m, many && strstr(c.ptr, " and ") ? "(%s)" : "%s", c.ptr);
