@@ -49,11 +49,11 @@ _cvenv() {
 		;;
 	lock)
 		case $prev in
-		--venv|-o|--output-file|-f|--find-links|--cert|--client-cert|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-		--extra|--group|-P|--upgrade-package|-i|--index-url|--extra-index-url|--index-strategy) return ;;
+		--venv|-o|--output-file|-c|--constraint|-f|--find-links|--cert|--client-cert|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--extra|--group|-P|--upgrade-package|--python-version|--python-platform|-i|--index-url|--extra-index-url|--index-strategy) return ;;
 		--format) COMPREPLY=($(compgen -W "pylock requirements" -- "$cur")); return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -o --output-file --format --extra --all-extras --group -U --upgrade -P --upgrade-package -i --index-url --extra-index-url --no-index -f --find-links --index-strategy --pre --offline --refresh --cert --client-cert --cache-dir -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -o --output-file --format --extra --all-extras --group -U --upgrade -P --upgrade-package -c --constraint --python-version --python-platform -i --index-url --extra-index-url --no-index -f --find-links --index-strategy --pre --offline --refresh --cert --client-cert --cache-dir -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	uninstall)

@@ -1,16 +1,23 @@
 /* cvenv lock: resolves requirements (requirements.in files or
- * pyproject.toml) against the indexes, for the env's interpreter, and writes
- * the result as pylock.toml (PEP 751) or as a hashed requirements.txt in
- * pip-compile's layout. An existing output's pins are the resolver's
- * preferences (minimal change) unless --upgrade / --upgrade-package. */
+ * pyproject.toml, -c constraints) against the indexes, for the env's
+ * interpreter or the targets --python-version/--python-platform name
+ * (core/lock/target.h; several: one resolution each, merged by
+ * core/lock/universal.h), and writes the result as pylock.toml (PEP 751,
+ * with package markers and dependencies from core/lock/lockgraph.h) or as a
+ * hashed requirements.txt in pip-compile's layout. An existing output's pins
+ * are the resolver's preferences (minimal change) unless --upgrade /
+ * --upgrade-package. */
 #include "util/common.h"
 
 #include "cmd/cmd.h"
 #include "cmd/indexopts.h"
 #include "core/index/index.h"
 #include "core/index/url.h"
+#include "core/lock/lockgraph.h"
 #include "core/lock/pylock.h"
 #include "core/lock/pyproject.h"
+#include "core/lock/target.h"
+#include "core/lock/universal.h"
 #include "core/pkg/indexprov.h"
 #include "core/pkg/install.h"
 #include "core/pkg/requirements.h"
@@ -28,6 +35,8 @@ extern const struct command command_lock;
 static const char *opt_output, *opt_format, *opt_cache_dir;
 static struct strvec opt_extras = STRVEC_INIT, opt_groups = STRVEC_INIT;
 static struct strvec opt_upgrade_packages = STRVEC_INIT;
+static struct strvec opt_constraints = STRVEC_INIT;
+static struct strvec opt_pyvers = STRVEC_INIT, opt_platforms = STRVEC_INIT;
 static bool opt_all_extras, opt_upgrade;
 static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT,
 				false, false, false, false };
@@ -55,6 +64,18 @@ static const struct opt lock_options[] = {
 		 "kept where still allowed)"),
 	OPT_LIST('P', "upgrade-package", &opt_upgrade_packages, "NAME",
 		 "take the newest allowed version of NAME, keeping the other pins; repeatable"),
+	OPT_LIST_F('c', "constraint", &opt_constraints, "FILE",
+		   "only lock versions the constraints in FILE allow (they are not locked "
+		   "themselves); repeatable", OPT_FILEARG),
+	OPT_LIST(0, "python-version", &opt_pyvers, "X.Y",
+		 "lock for Python X.Y (markers, requires-python, wheel tags) instead of the "
+		 "environment's; repeated: one lock valid for each (see --python-platform)"),
+	OPT_LIST(0, "python-platform", &opt_platforms, "P",
+		 "lock for platform P: linux, windows, macos, x86_64-manylinux_2_N, "
+		 "aarch64-manylinux_2_N, {x86_64,aarch64}-unknown-linux-{gnu,musl}, "
+		 "{x86_64,i686,aarch64}-pc-windows-msvc, {x86_64,aarch64}-apple-darwin (as uv "
+		 "names them); repeated, or with several --python-version: a universal lock "
+		 "for every combination, each package's entries selected by markers"),
 	INDEX_OPTS_TABLE(ix),
 	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
 		     "the cache directory; default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv",
@@ -69,6 +90,9 @@ static void reset_options(void)
 	strvec_clear(&opt_extras);
 	strvec_clear(&opt_groups);
 	strvec_clear(&opt_upgrade_packages);
+	strvec_clear(&opt_constraints);
+	strvec_clear(&opt_pyvers);
+	strvec_clear(&opt_platforms);
 	index_opts_reset(&ix);
 }
 
@@ -102,13 +126,13 @@ static int read_pyproject(const char *path, struct inputs *in)
 	return r;
 }
 
-static int read_requirements(const char *path, struct inputs *in)
+static int read_requirements(const char *path, bool constraint, struct inputs *in)
 {
 	in->files = xrealloc(in->files, (in->nfiles + 1) * sizeof(*in->files));
 	struct reqs *f = &in->files[in->nfiles++];
 	*f = (struct reqs)REQS_INIT;
 	f->envp = cmd_environ();
-	if (reqs_parse_file(path, false, f) < 0)
+	if (reqs_parse_file(path, constraint, f) < 0)
 		return -1;
 	for (size_t k = 0; k < f->n; k++) {
 		const struct req_entry *q = &f->v[k];
@@ -137,7 +161,8 @@ static void inputs_free(struct inputs *in)
 }
 
 /* The pins of an existing output (pylock.toml or requirements.txt), as
- * name/version pairs; a missing file gives none. */
+ * name/version/marker triples (marker "" for none: a universal lock pins a
+ * name once per environment); a missing file gives none. */
 static int read_pins(const char *path, bool pylock, struct strvec *pins)
 {
 	if (!os_exists(path))
@@ -150,6 +175,7 @@ static int read_pins(const char *path, bool pylock, struct strvec *pins)
 			if (l.v[i].version) {
 				strvec_push(pins, l.v[i].name);
 				strvec_push(pins, l.v[i].version);
+				strvec_push(pins, l.v[i].marker ? l.v[i].marker : "");
 			}
 		pylock_free(&l);
 		return 0;
@@ -163,6 +189,7 @@ static int read_pins(const char *path, bool pylock, struct strvec *pins)
 		    !q->spec.items[0].prefix) {
 			strvec_push(pins, q->name);
 			strvec_push(pins, q->spec.items[0].text);
+			strvec_push(pins, "");
 		}
 	}
 	reqs_free(&f);
@@ -193,16 +220,22 @@ static void push_hashes(const struct ixdist *d, struct strvec *out)
 		strvec_push_take(out, xstrfmt("sha256:%s", d->sha256));
 }
 
-static int write_pylock(const struct ixplan *pl, const char *requires_python, struct buf *out)
+/* The lock model of one resolution; nodes: each dist's marker and
+ * dependencies (lockgraph.h). */
+static void build_pylock(const struct ixplan *pl, const char *requires_python,
+			 const struct lock_node *nodes, struct pylock *l)
 {
-	struct pylock l;
-	pylock_init(&l);
-	l.lock_version = xstrdup(PYLOCK_VERSION);
-	l.created_by = xstrdup("cvenv");
-	l.requires_python = requires_python ? xstrdup(requires_python) : NULL;
+	pylock_init(l);
+	l->lock_version = xstrdup(PYLOCK_VERSION);
+	l->created_by = xstrdup("cvenv");
+	l->requires_python = requires_python ? xstrdup(requires_python) : NULL;
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct ixdist *d = &pl->v[i];
-		struct pylock_package *p = pylock_add_package(&l, d->name, d->version);
+		struct pylock_package *p = pylock_add_package(l, d->name, d->version);
+		p->marker = nodes[i].marker ? xstrdup(nodes[i].marker) : NULL;
+		p->deps = xcalloc(nodes[i].deps.n ? nodes[i].deps.n : 1, sizeof(*p->deps));
+		for (size_t k = 0; k < nodes[i].deps.n; k++)
+			p->deps[p->ndeps++].name = xstrdup(nodes[i].deps.v[k]);
 		p->index = url_redact(d->f->origin);
 		p->requires_python = d->f->requires_python ? xstrdup(d->f->requires_python) : NULL;
 		struct pylock_file *w = pylock_add_wheel(p);
@@ -212,9 +245,6 @@ static int write_pylock(const struct ixplan *pl, const char *requires_python, st
 		w->upload_time = d->f->upload_time ? xstrdup(d->f->upload_time) : NULL;
 		push_hashes(d, &w->hashes);
 	}
-	int r = pylock_write(&l, out);
-	pylock_free(&l);
-	return r;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -276,6 +306,85 @@ static void write_requirements(const struct ixplan *pl, const struct index_confi
 	}
 }
 
+/* Usage errors in the target options, before anything is asked. */
+static int check_targets(bool requirements)
+{
+	for (size_t i = 0; i < opt_pyvers.n; i++)
+		if (lock_target_check(opt_pyvers.v[i], NULL) < 0)
+			return -1;
+	for (size_t i = 0; i < opt_platforms.n; i++)
+		if (lock_target_check(NULL, opt_platforms.v[i]) < 0)
+			return -1;
+	if (requirements && (opt_pyvers.n > 1 || opt_platforms.n > 1))
+		return usage_error("--format requirements locks one target: give at most one "
+				   "--python-version and one --python-platform");
+	return 0;
+}
+
+/* The targets to lock for: every combination of --python-version and
+ * --python-platform; none given: the env's interpreter (*n = 0). */
+static int make_targets(struct install_env *e, struct lock_target **out, size_t *n)
+{
+	size_t nv = opt_pyvers.n ? opt_pyvers.n : 1, np = opt_platforms.n ? opt_platforms.n : 1;
+	*out = NULL;
+	*n = 0;
+	if (!opt_pyvers.n && !opt_platforms.n)
+		return 0;
+	*out = xcalloc(nv * np, sizeof(**out));
+	for (size_t v = 0; v < nv; v++)
+		for (size_t p = 0; p < np; p++) {
+			if (lock_target_make(&e->ip, opt_pyvers.n ? opt_pyvers.v[v] : NULL,
+					     opt_platforms.n ? opt_platforms.v[p] : NULL,
+					     &(*out)[*n]) < 0)
+				return -1;
+			++*n;
+		}
+	return 0;
+}
+
+/* Resolves for one target (NULL: the interpreter) into pl, and with lk
+ * given, makes its lock model. */
+static int lock_one(struct install_env *e, struct index_client *c, struct ixrequest *rq,
+		    const struct lock_target *t, const struct inputs *in,
+		    const struct strvec *pins, struct resolve_preference *prefs,
+		    struct ixplan *pl, struct pylock *lk)
+{
+	struct ixtarget xt;
+	struct pep508_env env;
+	if (t) {
+		xt = (struct ixtarget){ &t->env, t->python_version, &t->tags };
+		env = t->env;
+	} else {
+		pep508_env_from_interp(&env, &e->ip);
+	}
+	rq->target = t ? &xt : NULL;
+	/* the pins whose marker holds for this target */
+	rq->npreferences = 0;
+	for (size_t i = 0; i + 2 < pins->n; i += 3) {
+		bool holds = true;
+		struct pep508_marker *m = NULL;
+		if (*pins->v[i + 2] && pep508_marker_parse(pins->v[i + 2], &m, NULL) == 0)
+			pep508_marker_eval(m, &env, &holds, NULL);
+		pep508_marker_free(m);
+		if (holds)
+			prefs[rq->npreferences++] =
+				(struct resolve_preference){ pins->v[i], pins->v[i + 1] };
+	}
+	ixplan_free(pl);
+	int r = ixplan_resolve(e, c, rq, pl) < 0 || ensure_hashes(c, pl) < 0 ? -1 : 0;
+	rq->target = NULL;
+	if (r < 0 || !lk)
+		return r;
+	struct lock_node *nodes = xcalloc(pl->n ? pl->n : 1, sizeof(*nodes));
+	lock_graph(pl, &in->reqs, &env, nodes);
+	build_pylock(pl, in->requires_python, nodes, lk);
+	if (t && t->marker)
+		strvec_push(&lk->environments, t->marker);
+	lock_graph_free(nodes, pl->n);
+	free(nodes);
+	return 0;
+}
+
 static int lock_run(struct install_env *e, const char *cache, int n, const char **argv,
 		    const char *cmdline)
 {
@@ -289,21 +398,27 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 	struct index_client *c = NULL;
 	struct ixplan pl = { NULL, 0, 0 };
 	struct buf out = BUF_INIT;
+	struct lock_target *targets = NULL;
+	size_t nt = 0;
+	struct pylock *locks = NULL, merged;
+	const char **markers = NULL;
 	char *netrc = NULL;
 	bool cfg_set = false;
+	pylock_init(&merged);
 	const char *deflt = os_exists("pyproject.toml") ? "pyproject.toml" : "requirements.in";
 	for (int i = 0; i < (n ? n : 1); i++) {
 		const char *f = n ? argv[i] : deflt;
-		if ((ends_with(f, ".toml") ? read_pyproject(f, &in) : read_requirements(f, &in)) < 0)
+		if ((ends_with(f, ".toml") ? read_pyproject(f, &in) : read_requirements(f, false, &in)) < 0)
 			goto out;
 	}
+	for (size_t i = 0; i < opt_constraints.n; i++)
+		if (read_requirements(opt_constraints.v[i], true, &in) < 0)
+			goto out;
+	if (make_targets(e, &targets, &nt) < 0)
+		goto out;
 	if (!opt_upgrade && read_pins(output, pylock, &pins) < 0)
 		goto out;
-	prefs = xcalloc(pins.n ? pins.n / 2 : 1, sizeof(*prefs));
-	for (size_t i = 0; i + 1 < pins.n; i += 2) {
-		prefs[i / 2].name = pins.v[i];
-		prefs[i / 2].version = pins.v[i + 1];
-	}
+	prefs = xcalloc(pins.n ? pins.n / 3 : 1, sizeof(*prefs));
 	index_opts_config(&ix, &cfg, in.files, in.nfiles, cache);
 	cfg_set = true;
 	netrc = cmd_netrc_path();
@@ -312,22 +427,38 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 	if (!c)
 		goto out;
 	struct ixrequest rq = { &in.reqs, &in.cons, &opt_upgrade_packages, opt_upgrade, ix.pre,
-				false, false, true, prefs, pins.n / 2, &in.sources };
+				false, false, true, prefs, 0, &in.sources, NULL };
 	for (size_t i = 0; i < in.nfiles; i++)
 		rq.pre = rq.pre || in.files[i].pre;
-	if (ixplan_resolve(e, c, &rq, &pl) < 0 || ensure_hashes(c, &pl) < 0)
-		goto out;
-	if (pylock) {
-		if (write_pylock(&pl, in.requires_python, &out) < 0)
+	size_t nlocks = nt ? nt : 1;
+	locks = xcalloc(nlocks, sizeof(*locks));
+	markers = xcalloc(nlocks, sizeof(*markers));
+	for (size_t t = 0; t < nlocks; t++) {
+		pylock_init(&locks[t]);
+		markers[t] = nt ? targets[t].marker : NULL;
+	}
+	for (size_t t = 0; t < nlocks; t++)
+		if (lock_one(e, c, &rq, nt ? &targets[t] : NULL, &in, &pins, prefs, &pl,
+			     pylock ? &locks[t] : NULL) < 0)
 			goto out;
+	if (pylock) {
+		struct pylock *final = &locks[0];
+		if (nlocks > 1) {
+			pylock_merge(locks, markers, nlocks, &merged);
+			final = &merged;
+		}
+		if (pylock_write(final, &out) < 0)
+			goto out;
+		info(1, "locked %zu distributions in '%s'", final->n, output);
 	} else {
-		write_requirements(&pl, &cfg, e->ip.version, cmdline, &out);
+		write_requirements(&pl, &cfg, nt ? targets[0].python_version : e->ip.version,
+				   cmdline, &out);
+		info(1, "locked %zu distributions in '%s'", pl.n, output);
 	}
 	if (os_write_atomic(output, out.ptr, out.len, 0644, false) < 0) {
 		error_errno("cannot write the lock '%s'", output);
 		goto out;
 	}
-	info(1, "locked %zu distributions in '%s'", pl.n, output);
 	r = 0;
 out:
 	buf_free(&out);
@@ -335,6 +466,14 @@ out:
 	index_client_free(c);
 	if (cfg_set)
 		index_config_release(&cfg);
+	for (size_t t = 0; locks && t < (nt ? nt : 1); t++)
+		pylock_free(&locks[t]);
+	free(locks);
+	free(markers);
+	pylock_free(&merged);
+	for (size_t t = 0; t < nt; t++)
+		lock_target_free(&targets[t]);
+	free(targets);
 	free(netrc);
 	free(prefs);
 	strvec_clear(&pins);
@@ -376,6 +515,10 @@ static int cmd_lock(int argc, const char **argv)
 		code = EXIT_USAGE;
 		goto done;
 	}
+	if (check_targets(opt_format && !strcmp(opt_format, "requirements")) < 0) {
+		code = EXIT_USAGE;
+		goto done;
+	}
 	os_defer_interrupts();
 	struct install_env e;
 	if (cmd_env_open(&command_lock, &e) < 0)
@@ -400,7 +543,9 @@ const struct command command_lock = {
 	.description =
 		"Resolves the requirements of pyproject.toml (its dependencies, --extra, "
 		"--group) or of requirements.in files (-r, -c, markers) against the package "
-		"indexes for the environment's interpreter, and writes every distribution "
+		"indexes for the environment's interpreter (or for --python-version and "
+		"--python-platform; repeated: a universal lock, one resolution per "
+		"environment, entries selected by markers), and writes every distribution "
 		"chosen with its wheel's URL, size and sha256: as pylock.toml (PEP 751), or "
 		"with --format requirements as pip-compile writes a hashed "
 		"requirements.txt ('# via' comments). Default input: pyproject.toml if present, "

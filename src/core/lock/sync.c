@@ -70,18 +70,19 @@ static int env_python_in(struct install_env *e, const char *spec, bool *in)
 	return r;
 }
 
-static int marker_holds(struct install_env *e, const struct pylock_package *pk, bool *holds)
+/* Whether marker (of `what`: "'name'", "the environments") holds for e. */
+static int marker_text_holds(struct install_env *e, const char *marker, const char *what,
+			     bool *holds)
 {
 	*holds = true;
-	if (!pk->marker)
+	if (!marker)
 		return 0;
 	struct pep508_marker *m = NULL;
 	struct buf err = BUF_INIT;
 	struct pep508_env env;
 	int r = -1;
-	if (pep508_marker_parse(pk->marker, &m, &err) < 0) {
-		error("cannot evaluate the marker '%s' of '%s' in the lock: %s", pk->marker, pk->name,
-		      err.ptr);
+	if (pep508_marker_parse(marker, &m, &err) < 0) {
+		error("cannot evaluate the marker '%s' of %s in the lock: %s", marker, what, err.ptr);
 		goto out;
 	}
 	if (install_need_interp(e) < 0)
@@ -89,8 +90,7 @@ static int marker_holds(struct install_env *e, const struct pylock_package *pk, 
 	memset(&env, 0, sizeof(env));
 	pep508_env_from_interp(&env, &e->ip);
 	if (pep508_marker_eval(m, &env, holds, &err) < 0) {
-		error("cannot evaluate the marker '%s' of '%s' in the lock: %s", pk->marker, pk->name,
-		      err.ptr);
+		error("cannot evaluate the marker '%s' of %s in the lock: %s", marker, what, err.ptr);
 		goto out;
 	}
 	r = 0;
@@ -98,6 +98,35 @@ out:
 	pep508_marker_free(m);
 	buf_free(&err);
 	return r;
+}
+
+static int marker_holds(struct install_env *e, const struct pylock_package *pk, bool *holds)
+{
+	char *what = xstrfmt("'%s'", pk->name);
+	int r = marker_text_holds(e, pk->marker, what, holds);
+	free(what);
+	return r;
+}
+
+/* PEP 751: a lock with environments is for those only. */
+static int check_environments(struct install_env *e, const struct pylock *l)
+{
+	bool any = !l->environments.n;
+	for (size_t i = 0; i < l->environments.n && !any; i++)
+		if (marker_text_holds(e, l->environments.v[i], "the environments", &any) < 0)
+			return -1;
+	if (any)
+		return 0;
+	error("the lock is for other environments than this one (%s %s):",
+	      e->ip.implementation, e->ip.version);
+	for (size_t i = 0; i < l->environments.n; i++) {
+		struct buf line = BUF_INIT;
+		buf_addstr(&line, "  ");
+		buf_add_printable(&line, l->environments.v[i]);
+		fprintf(stderr, "%s\n", line.ptr);
+		buf_free(&line);
+	}
+	return -1;
 }
 
 /* The wheel of pk with the env's most preferred tag; NULL (reported) when
@@ -217,6 +246,8 @@ int sync_plan_lock(struct install_env *e, const struct pylock *l, const struct s
 			goto out;
 		}
 	}
+	if (check_environments(e, l) < 0)
+		goto out;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pylock_package *pk = &l->v[i];
 		bool holds;

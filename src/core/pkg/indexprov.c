@@ -12,6 +12,7 @@
 #include "core/std/metadata.h"
 #include "core/std/pep440.h"
 #include "core/std/pep508.h"
+#include "core/std/tags.h"
 #include "util/error.h"
 
 /* One candidate the resolver was given; its handle is its index in prov.v. */
@@ -26,6 +27,7 @@ struct prov {
 	struct index_client *c;
 	struct cand **v;
 	size_t n;
+	const struct ixtarget *target; /* or NULL: the env's interpreter */
 	bool reported; /* the client reported a failure already */
 };
 
@@ -157,7 +159,8 @@ static int list_candidates(void *ctx, const char *name, const char *url,
 			free(cn);
 			if (o) {
 				o->wheels = true;
-				long rank = install_tag_rank(p->e, &wn);
+				long rank = p->target ? tags_wheel_rank(p->target->tags, &wn)
+							  : install_tag_rank(p->e, &wn);
 				if (rank == -2)
 					r = -1;
 				else if (rank >= 0 && (o->rank < 0 || rank < o->rank)) {
@@ -183,7 +186,8 @@ static int list_candidates(void *ctx, const char *name, const char *url,
 					       NULL, add_cand(p, o->best, NULL));
 		} else if (!r) {
 			resolve_candidates_add(out, o->version, false, NULL,
-					       o->wheels ? "has no wheel compatible with this interpreter"
+					       o->wheels ? p->target ? "has no wheel compatible with the target"
+								     : "has no wheel compatible with this interpreter"
 							 : "has only a source distribution (cvenv installs wheels only)",
 					       0);
 		}
@@ -299,7 +303,7 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 {
 	memset(out, 0, sizeof(*out));
 	int ret = -1;
-	struct prov p = { e, c, NULL, 0, false };
+	struct prov p = { e, c, NULL, 0, rq->target, false };
 	struct dist_set inst = DIST_SET_INIT;
 	struct resolve_preference *prefs = NULL;
 	struct resolve_result res = { NULL, 0, 0 };
@@ -326,8 +330,8 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 	req.requirement_sources = rq->requirement_sources;
 	req.upgrade = rq->upgrade;
 	req.upgrade_packages = rq->upgrade_packages;
-	req.env = &env;
-	req.python_version = e->ip.version;
+	req.env = rq->target ? rq->target->env : &env;
+	req.python_version = rq->target ? rq->target->python_version : e->ip.version;
 	req.allow_prereleases = rq->pre;
 	req.no_deps = rq->no_deps;
 	req.provider = &prov;

@@ -24,6 +24,8 @@ struct install_env;
 struct index_client;
 struct index_file;
 struct resolve_preference;
+struct pep508_env;
+struct ixtarget;
 
 struct ixdist {
 	char *name;                  /* PEP 503 normalized */
@@ -58,6 +60,16 @@ struct ixrequest {
 	const struct resolve_preference *preferences;
 	size_t npreferences;
 	const struct strvec *requirement_sources;
+	/* cvenv lock --python-version/--python-platform: resolve for this target
+	 * (its marker values, its Python version for requires-python, its tags
+	 * for the wheels) instead of the env's interpreter; NULL: the env's. */
+	const struct ixtarget *target;
+};
+
+struct ixtarget {
+	const struct pep508_env *env;
+	const char *python_version;  /* "3.8.0" */
+	const struct strvec *tags;   /* supported tags, best first */
 };
 
 /* Resolves rq for env e with the client c. Installed distributions are

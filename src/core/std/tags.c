@@ -44,6 +44,11 @@ static const char *legacy_alias(int major, int minor)
 
 static void platforms(const struct tag_facts *f, struct strvec *out)
 {
+	if (f->platforms) {
+		for (size_t i = 0; i < f->platforms->n; i++)
+			strvec_push(out, f->platforms->v[i]);
+		return;
+	}
 	char *plat = normalize(f->platform ? f->platform : "any");
 	if (strncmp(plat, "linux_", 6)) {
 		strvec_push_take(out, plat);

@@ -24,6 +24,10 @@ struct tag_facts {
 	int glibc_major, glibc_minor; /* 0 when not glibc */
 	int musl_major, musl_minor;   /* 0 when not musl */
 	bool is32;               /* a 32-bit interpreter */
+	/* The platform tags, best first, when they are given rather than made
+	 * from platform and the libc (a lock target that is not this machine:
+	 * core/lock/target.h); NULL: made from those. */
+	const struct strvec *platforms;
 };
 
 /* Appends every supported "python-abi-platform" tag, best first. */

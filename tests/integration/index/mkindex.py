@@ -3,6 +3,7 @@
 
     mkindex.py WHEELDIR OUTDIR [--no-metadata] [--html-only]
                [--yank FILE[=REASON]]... [--requires-python FILE=SPEC]...
+               [--upload-time FILE=TIME]...
                [--lie-metadata FILE=LINE]...
 
 OUTDIR/simple/index.{html,json}             the project list (PEP 503 / 691)
@@ -58,7 +59,7 @@ def write(path, text):
 
 
 def main(argv):
-    args, no_metadata, html_only, yank, rp, lie = [], False, False, {}, {}, {}
+    args, no_metadata, html_only, yank, rp, lie, ut = [], False, False, {}, {}, {}, {}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -66,9 +67,10 @@ def main(argv):
             no_metadata = True
         elif a == "--html-only":
             html_only = True
-        elif a in ("--yank", "--requires-python", "--lie-metadata"):
+        elif a in ("--yank", "--requires-python", "--lie-metadata", "--upload-time"):
             k, _, v = argv[i + 1].partition("=")
-            {"--yank": yank, "--requires-python": rp, "--lie-metadata": lie}[a][k] = v
+            {"--yank": yank, "--requires-python": rp, "--lie-metadata": lie,
+             "--upload-time": ut}[a][k] = v
             i += 1
         else:
             args.append(a)
@@ -109,6 +111,8 @@ def main(argv):
             entry["requires-python"] = req_py
         if fn in yank:
             entry["yanked"] = yank[fn] or True
+        if fn in ut:
+            entry["upload-time"] = ut[fn]  # PEP 700: JSON pages only
         if fn in lie:
             meta = meta.replace(b"\n", b"\n" + lie[fn].encode() + b"\n", 1)
         if not no_metadata:
