@@ -171,7 +171,7 @@ static bool pinned(const struct pep508_req *r)
 struct hashmode {
 	bool on;
 	struct strvec names;  /* canonical names of the hashed requirements */
-	struct strvec hashes; /* "name\tsha256:hex", per hash */
+	struct strvec hashes; /* "name\talgo:hex", per hash */
 };
 
 static int hashmode_setup(struct hashmode *hm, int nnames, struct reqs *files, size_t nfiles)
@@ -219,20 +219,63 @@ static int hashmode_check_plan(const struct hashmode *hm, const struct ixplan *p
 	return 0;
 }
 
+/* The --hash value h ("algo:hex") of hm that names d, past the name; NULL
+ * when the i-th hash is another distribution's. */
+static const char *hash_of(const struct hashmode *hm, size_t i, const char *name)
+{
+	const char *h = hm->hashes.v[i];
+	size_t nl = strlen(name);
+	return !strncmp(h, name, nl) && h[nl] == '\t' ? h + nl + 1 : NULL;
+}
+
+/* The wheel at d->path against the --hash options of its requirement, each
+ * in its own algorithm (sha256, sha384 or sha512: requirements.c refuses
+ * others, as pip does). */
 static int hashmode_check_file(const struct hashmode *hm, const struct ixdist *d)
 {
 	if (!hm->on || d->skip)
 		return 0;
-	char *want = xstrfmt("%s\tsha256:%s", d->name, d->sha256 ? d->sha256 : "");
-	bool ok = d->sha256 && strvec_contains(&hm->hashes, want);
-	free(want);
-	if (ok)
-		return 0;
-	char *url = d->f ? url_redact(d->f->url) : xstrdup(d->path ? d->path : "");
-	error("'%s' has sha256 %s, which no --hash of '%s' gives", url,
-	      d->sha256 ? d->sha256 : "(none)", d->name);
-	free(url);
-	return -1;
+	struct strvec got = STRVEC_INIT; /* "algo:hex" of the file, per algorithm asked */
+	int r = -1;
+	for (size_t i = 0; i < hm->hashes.n; i++) {
+		const char *h = hash_of(hm, i, d->name);
+		if (!h)
+			continue;
+		size_t alen = strcspn(h, ":");
+		bool have = false;
+		for (size_t k = 0; k < got.n && !have; k++)
+			have = !strncmp(got.v[k], h, alen + 1);
+		if (have)
+			continue;
+		char *algo = xstrndup(h, alen);
+		struct buf hex = BUF_INIT;
+		int dr = d->path ? record_file_digest(d->path, algo, &hex) : -1;
+		if (dr == 0)
+			strvec_push_take(&got, xstrfmt("%s:%s", algo, hex.ptr));
+		buf_free(&hex);
+		free(algo);
+		if (dr < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < hm->hashes.n && r < 0; i++) {
+		const char *h = hash_of(hm, i, d->name);
+		for (size_t k = 0; h && k < got.n && r < 0; k++)
+			if (!strcasecmp(got.v[k], h))
+				r = 0;
+	}
+	if (r < 0) {
+		char *url = d->f ? url_redact(d->f->url) : xstrdup(d->path ? d->path : "");
+		struct buf list = BUF_INIT;
+		for (size_t k = 0; k < got.n; k++)
+			buf_addf(&list, "%s%s", k ? ", " : "", got.v[k]);
+		error("'%s' has %s, which no --hash of '%s' gives", url,
+		      list.len ? list.ptr : "no digest", d->name);
+		buf_free(&list);
+		free(url);
+	}
+out:
+	strvec_clear(&got);
+	return r;
 }
 
 static void where_from(struct buf *out, const struct ixdist *d)

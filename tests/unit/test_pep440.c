@@ -64,6 +64,18 @@ static const struct {
 	{ "18446744073709551616", "18446744073709551616" },
 	{ "1.000020210609131134657401.0", "1.20210609131134657401.0" },
 	{ "v1!99999999999999999999999999.1rc1", "1!99999999999999999999999999.1rc1" },
+	/* epoch, pre, post and dev numbers beyond 64 bits too (expected values
+	 * from packaging 23.0's str(Version(...))) */
+	{ "18446744073709551616!1.0", "18446744073709551616!1.0" },
+	{ "000020210609131134657401!1.0", "20210609131134657401!1.0" },
+	{ "1.0A00020210609131134657401", "1.0a20210609131134657401" },
+	{ "1.0-20210609131134657401", "1.0.post20210609131134657401" },
+	{ "1.0.POST.20210609131134657401", "1.0.post20210609131134657401" },
+	{ "1.0.post18446744073709551616", "1.0.post18446744073709551616" },
+	{ "1.0-dev_20210609131134657401", "1.0.dev20210609131134657401" },
+	{ "1.0+abc.00020210609131134657401", "1.0+abc.20210609131134657401" },
+	{ "1.0c20210609131134657401-20210609131134657401.dev20210609131134657401",
+	  "1.0rc20210609131134657401.post20210609131134657401.dev20210609131134657401" },
 	/* white space as packaging trims it: Python's str.isspace */
 	{ "\xc2\xa0" "1.0\xe3\x80\x80", "1.0" },
 	{ "\xe2\x80\x83 1.0\xe2\x80\xa9\x1f", "1.0" },
@@ -90,8 +102,6 @@ static const struct {
 	{ "1.0foo", NULL },
 	{ "1.0.post1.post2", NULL },
 	{ "1.0dev1a1", NULL },
-	{ "18446744073709551616!1.0", NULL }, /* an epoch beyond 64 bits: refused */
-	{ "1.0.post18446744073709551616", NULL },
 	{ "1.0\xc2\xa1", NULL }, /* U+00A1 is not white space */
 	{ "1.0\xc2", NULL },
 	{ "1.0+\xc3\xa9", NULL },
@@ -132,6 +142,15 @@ static const char *const ordered[] = {
 	"10.0", "2024.1", "18446744073709551615", "18446744073709551616",
 	"18446744073709551616.1", "20210609131134657400", "20210609131134657401",
 	"100000000000000000000", "1!0.1", "1!1.0", "2!0.0.dev0",
+	/* numbers beyond 64 bits in every part (ordered as packaging orders
+	 * them) */
+	"3!3.0.dev18446744073709551615", "3!3.0.dev18446744073709551616",
+	"3!3.0.dev20210609131134657401", "3!3.0a1", "3!3.0a18446744073709551616",
+	"3!3.0a20210609131134657401", "3!3.0a20210609131134657401.post1", "3!3.0b1", "3!3.0",
+	"3!3.0+20210609131134657401", "3!3.0+120210609131134657401",
+	"3!3.0.post18446744073709551616.dev1", "3!3.0.post18446744073709551616",
+	"3!3.0.post20210609131134657401", "3!3.1", "20210609131134657401!0.1",
+	"202106091311346574010!0.1",
 };
 
 static int cmp_str(const char *a, const char *b)
@@ -210,6 +229,32 @@ static const struct {
 	{ "~=20210609131134657401.1", "20210609131134657401.7", true },
 	{ "~=20210609131134657401.1", "20210609131134657402.0", false },
 	{ ">=1.0\xc2\xa0,\xe2\x80\x83<2", "1.5", true },
+	/* numbers beyond 64 bits in every part (expected values from packaging
+	 * 23.0's SpecifierSet(spec).contains(version)) */
+	{ "==20210609131134657401.*", "20210609131134657401.1", true },
+	{ "==20210609131134657401.*", "202106091311346574011.1", false },
+	{ "==1!20210609131134657401.*", "1!20210609131134657401", true },
+	{ "==20210609131134657401!1.*", "20210609131134657401!1.5", true },
+	{ "==20210609131134657401!1.*", "202106091311346574011!1.5", false },
+	{ "==20210609131134657401!1.*", "1.5", false },
+	{ "~=20210609131134657401!1.2", "20210609131134657401!1.9", true },
+	{ "~=20210609131134657401!1.2", "1.9", false },
+	{ ">=1.0.post20210609131134657401", "1.0.post202106091311346574011", true },
+	{ ">=1.0.post20210609131134657401", "1.0.post20210609131134657401", true },
+	{ ">1.0.post20210609131134657401", "1.0.post202106091311346574011", true },
+	{ "<1.0.post20210609131134657401", "1.0.post18446744073709551615", true },
+	{ "==1.0a20210609131134657401", "1.0a20210609131134657401", true },
+	{ "==1.0a20210609131134657401", "1.0a202106091311346574011", false },
+	{ ">=1.0a20210609131134657401", "1.0", true },
+	{ "<1.0.dev202106091311346574010", "1.0.dev20210609131134657401", false },
+	{ "===20210609131134657401", "20210609131134657401", true },
+	{ "===20210609131134657401", "20210609131134657401.0", false },
+	{ "==20210609131134657401!1.0", "20210609131134657401!1", true },
+	{ ">1.0", "1.0.post20210609131134657401", false },
+	{ ">1.0", "1.0+20210609131134657401", false },
+	{ "==1.0+20210609131134657401", "1.0+00020210609131134657401", true },
+	{ "!=1.0.post20210609131134657401", "1.0.post20210609131134657401", false },
+	{ "<=1.0.dev20210609131134657401", "1.0.dev20210609131134657401", true },
 	/* != */
 	{ "!=1.0", "1.1", true },
 	{ "!=1.0", "1.0.0", false },
@@ -385,6 +430,42 @@ static void test_copy(void **state)
 	assert_true(pep440_is_prerelease(&b));
 	buf_free(&out);
 	pep440_version_free(&b);
+	/* numbers past 64 bits are the copy's own */
+	const char *big = "20210609131134657401!20210609131134657401.1a20210609131134657401"
+			  ".post20210609131134657401.dev20210609131134657401+20210609131134657401";
+	assert_int_equal(pep440_parse_str(big, &a), 0);
+	pep440_version_copy(&b, &a);
+	pep440_version_free(&a);
+	pep440_format(&out, &b);
+	assert_string_equal(out.ptr, big);
+	buf_free(&out);
+	pep440_version_free(&b);
+}
+
+/* A bound on what hostile input can make the parser hold: PEP440_MAX_LEN
+ * bytes of version, white space around it not counted. */
+static void test_length_bound(void **state)
+{
+	(void)state;
+	struct buf s = BUF_INIT;
+	buf_addstr(&s, "  10");
+	while (s.len - 2 < PEP440_MAX_LEN)
+		buf_addstr(&s, ".0");
+	assert_int_equal(s.len - 2, PEP440_MAX_LEN);
+	buf_addstr(&s, "\n ");
+	struct pep440_version v;
+	assert_int_equal(pep440_parse(s.ptr, s.len, &v), 0); /* exactly the bound */
+	pep440_version_free(&v);
+	buf_setlen(&s, s.len - 2);
+	buf_addstr(&s, "0");
+	assert_int_equal(pep440_parse(s.ptr, s.len, &v), -1);
+	buf_reset(&s);
+	for (size_t i = 0; i <= PEP440_MAX_LEN; i++)
+		buf_addch(&s, '9');
+	assert_int_equal(pep440_parse(s.ptr, s.len, &v), -1);
+	assert_int_equal(pep440_parse(s.ptr, PEP440_MAX_LEN, &v), 0);
+	pep440_version_free(&v);
+	buf_free(&s);
 }
 
 int main(void)
@@ -397,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_prerelease_policy),
 		cmocka_unit_test(test_spec_parse),
 		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_length_bound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,6 +52,19 @@ static void test_parse(void **state)
 		{ "a; os_name == 'x\ry'", NULL },
 		{ "a @ http://x/a.whl\r", NULL },
 		{ "a\n", NULL },
+		/* white space as packaging 23.0's Requirement takes it: spaces and
+		 * tabs around the parts, Unicode white space only between an
+		 * operator and its version; U+00A0, \v and \f elsewhere refused */
+		{ "\xc2\xa0" "a>=1", NULL },
+		{ "a>=1\xc2\xa0", NULL },
+		{ "a\xc2\xa0>=1", NULL },
+		{ "a>=1\v", NULL },
+		{ "a>=1\f", NULL },
+		{ "a; python_version > '3'\xc2\xa0", NULL },
+		{ "\ta>=1\t", "a>=1" },
+		{ "a >=\xc2\xa0" "1.0", "a>=1.0" },
+		{ "a>=1 ,\xc2\xa0<2", NULL },
+		{ "a==1.0a1.*", NULL },
 		/* PEP 751 set markers */
 		{ "a; 'x' in extras", "a; \"x\" in extras" },
 		{ "a; 'dev' not in dependency_groups", "a; \"dev\" not in dependency_groups" },

@@ -1101,6 +1101,33 @@ out:
 	buf_free(&why);
 }
 
+/* A file:// index's PEP 658 .metadata file, read and hash-checked as the
+ * HTTP path reads it (so that index_download compares it with the wheel's
+ * own, as there); false when there is none (the wheel is read instead). */
+static bool metadata_from_file(struct file_job *j)
+{
+	char *meta_url = xstrfmt("%s.metadata", j->f->url);
+	char *path = url_to_path(meta_url);
+	struct buf text = BUF_INIT, why = BUF_INIT;
+	bool done = true;
+	if (!path || os_read_file(path, MAX_METADATA, &text) < 0) {
+		done = path && errno != ENOENT;
+		if (done)
+			job_fail(j, "cannot read its .metadata file: %s", strerror(errno));
+	} else if (check_hashes(&j->f->core_metadata_hashes, text.ptr, text.len, NULL, &why) < 0) {
+		job_fail(j, "%s", why.ptr);
+	} else {
+		buf_add(&j->result, text.ptr, text.len);
+		metadata_store(j);
+		j->finished = true;
+	}
+	buf_free(&text);
+	buf_free(&why);
+	free(path);
+	free(meta_url);
+	return done;
+}
+
 static void metadata_begin(struct file_job *j)
 {
 	struct index_client *c = j->c;
@@ -1118,6 +1145,8 @@ static void metadata_begin(struct file_job *j)
 		j->finished = true;
 		goto out;
 	}
+	if (starts_with(j->f->url, "file:") && j->f->has_core_metadata && metadata_from_file(j))
+		goto out;
 	if (starts_with(j->f->url, "file:")) {
 		struct file_job *d = file_job_of(c, j->f, JOB_DOWNLOAD);
 		if (!d->started)

@@ -350,6 +350,11 @@ static int requirement_line(struct ctx *cx, const char *args, struct strvec *opt
 		const char *colon = v ? strchr(v, ':') : NULL;
 		if (!colon || colon == v || !colon[1])
 			return bad(file, line, "expected --hash=ALGORITHM:HEX, not", v ? v : "--hash");
+		/* pip's rule (STRONG_HASHES): md5, sha1 and sha224 are refused */
+		if (!starts_with(v, "sha256:") && !starts_with(v, "sha384:") &&
+		    !starts_with(v, "sha512:"))
+			return bad(file, line, "the allowed --hash algorithms are sha256, sha384 and "
+				   "sha512, not", v);
 		for (const char *h = colon + 1; *h; h++)
 			if (!isxdigit((unsigned char)*h))
 				return bad(file, line, "the hash is not hexadecimal in", v);

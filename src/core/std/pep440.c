@@ -61,17 +61,30 @@ static bool eat_sep(struct cur *c)
 	return false;
 }
 
-/* Digits into *out; false when there are none. *bad is set on overflow. */
-static bool eat_num(struct cur *c, uint64_t *out, bool *bad)
+/* Digits into *out; false when there are none. A number past 2^64-1 sets
+ * *out to UINT64_MAX and *big to its digits without leading zeros (*big
+ * stays NULL otherwise; one already there is replaced). */
+static bool eat_num(struct cur *c, uint64_t *out, char **big)
 {
 	if (!is_digit(peek(c)))
 		return false;
+	size_t start = c->i;
 	uint64_t v = 0;
+	bool over = false;
 	while (is_digit(peek(c))) {
 		unsigned d = (unsigned)(c->s[c->i++] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			*bad = true;
-		v = v * 10 + d;
+		if (over || v > (UINT64_MAX - d) / 10)
+			over = true;
+		else
+			v = v * 10 + d;
+	}
+	free(*big);
+	*big = NULL;
+	if (over) {
+		while (c->s[start] == '0')
+			start++;
+		*big = xstrndup(c->s + start, c->i - start);
+		v = UINT64_MAX;
 	}
 	*out = v;
 	return true;
@@ -79,11 +92,11 @@ static bool eat_num(struct cur *c, uint64_t *out, bool *bad)
 
 /* An optional "[-_.]?digits" after a label; the PEP's grammar accepts the
  * separator even without digits ("1.0a." is 1.0a0). */
-static uint64_t label_number(struct cur *c, bool *bad)
+static uint64_t label_number(struct cur *c, char **big)
 {
 	uint64_t n = 0;
 	eat_sep(c);
-	eat_num(c, &n, bad);
+	eat_num(c, &n, big);
 	return n;
 }
 
@@ -91,8 +104,7 @@ static uint64_t label_number(struct cur *c, bool *bad)
  * for 64 bits is kept as its digits (see pep440.h). */
 static void push_release(struct cur *c, struct pep440_version *v, size_t *cap)
 {
-	size_t start = c->i;
-	bool big = false;
+	char *big = NULL;
 	uint64_t n = 0;
 	eat_num(c, &n, &big);
 	if (v->nrelease == *cap) {
@@ -101,20 +113,14 @@ static void push_release(struct cur *c, struct pep440_version *v, size_t *cap)
 		if (v->release_big)
 			v->release_big = xrealloc(v->release_big, *cap * sizeof(*v->release_big));
 	}
-	if (big) {
-		if (!v->release_big)
-			v->release_big = xcalloc(*cap, sizeof(*v->release_big));
-		while (c->s[start] == '0')
-			start++;
-		v->release_big[v->nrelease] = xstrndup(c->s + start, c->i - start);
-		n = UINT64_MAX;
-	} else if (v->release_big) {
-		v->release_big[v->nrelease] = NULL;
-	}
+	if (big && !v->release_big)
+		v->release_big = xcalloc(*cap, sizeof(*v->release_big));
+	if (v->release_big)
+		v->release_big[v->nrelease] = big;
 	v->release[v->nrelease++] = n;
 }
 
-static bool parse_pre(struct cur *c, struct pep440_version *v, bool *bad)
+static bool parse_pre(struct cur *c, struct pep440_version *v)
 {
 	static const struct { const char *w; enum pep440_pre k; } labels[] = {
 		{ "alpha", PEP440_PRE_A }, { "a", PEP440_PRE_A }, { "beta", PEP440_PRE_B },
@@ -126,7 +132,7 @@ static bool parse_pre(struct cur *c, struct pep440_version *v, bool *bad)
 	for (size_t j = 0; j < ARRAY_SIZE(labels); j++) {
 		if (eat_word(c, labels[j].w)) {
 			v->pre = labels[j].k;
-			v->pre_n = label_number(c, bad);
+			v->pre_n = label_number(c, &v->pre_big);
 			return true;
 		}
 	}
@@ -134,12 +140,12 @@ static bool parse_pre(struct cur *c, struct pep440_version *v, bool *bad)
 	return false;
 }
 
-static bool parse_post(struct cur *c, struct pep440_version *v, bool *bad)
+static bool parse_post(struct cur *c, struct pep440_version *v)
 {
 	size_t save = c->i;
 	if (peek(c) == '-') {
 		c->i++;
-		if (eat_num(c, &v->post_n, bad)) {
+		if (eat_num(c, &v->post_n, &v->post_big)) {
 			v->has_post = true;
 			return true;
 		}
@@ -148,20 +154,20 @@ static bool parse_post(struct cur *c, struct pep440_version *v, bool *bad)
 	eat_sep(c);
 	if (eat_word(c, "post") || eat_word(c, "rev") || eat_word(c, "r")) {
 		v->has_post = true;
-		v->post_n = label_number(c, bad);
+		v->post_n = label_number(c, &v->post_big);
 		return true;
 	}
 	c->i = save;
 	return false;
 }
 
-static bool parse_dev(struct cur *c, struct pep440_version *v, bool *bad)
+static bool parse_dev(struct cur *c, struct pep440_version *v)
 {
 	size_t save = c->i;
 	eat_sep(c);
 	if (eat_word(c, "dev")) {
 		v->has_dev = true;
-		v->dev_n = label_number(c, bad);
+		v->dev_n = label_number(c, &v->dev_big);
 		return true;
 	}
 	c->i = save;
@@ -206,23 +212,23 @@ static bool parse_local(struct cur *c, struct pep440_version *v)
 /* The version grammar from the cursor's position; leaves the cursor after it. */
 static bool parse_version_at(struct cur *c, struct pep440_version *v)
 {
-	bool bad = false;
 	size_t cap = 0;
 	uint64_t n;
+	char *big = NULL;
 	if (lower(peek(c)) == 'v')
 		c->i++;
 	if (!is_digit(peek(c)))
 		return false;
 	size_t save = c->i;
-	bool big = false;
 	eat_num(c, &n, &big);
 	if (peek(c) == '!') {
 		c->i++;
 		v->epoch = n;
-		bad = big;
+		v->epoch_big = big;
 		if (!is_digit(peek(c)))
 			return false;
 	} else {
+		free(big);
 		c->i = save;
 	}
 	push_release(c, v, &cap);
@@ -230,12 +236,10 @@ static bool parse_version_at(struct cur *c, struct pep440_version *v)
 		c->i++;
 		push_release(c, v, &cap);
 	}
-	parse_pre(c, v, &bad);
-	parse_post(c, v, &bad);
-	parse_dev(c, v, &bad);
-	if (!parse_local(c, v))
-		return false;
-	return !bad;
+	parse_pre(c, v);
+	parse_post(c, v);
+	parse_dev(c, v);
+	return parse_local(c, v);
 }
 
 /* The length of the white space character (Python's str.isspace, which
@@ -285,7 +289,7 @@ int pep440_parse(const char *s, size_t len, struct pep440_version *v)
 	memset(v, 0, sizeof(*v));
 	trim(&s, &len);
 	struct cur c = { s, 0, len };
-	if (!parse_version_at(&c, v) || c.i != c.n) {
+	if (len > PEP440_MAX_LEN || !parse_version_at(&c, v) || c.i != c.n) {
 		pep440_version_free(v);
 		return -1;
 	}
@@ -304,6 +308,10 @@ void pep440_version_free(struct pep440_version *v)
 	free(v->release_big);
 	free(v->release);
 	free(v->local);
+	free(v->epoch_big);
+	free(v->pre_big);
+	free(v->post_big);
+	free(v->dev_big);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -313,6 +321,10 @@ void pep440_version_copy(struct pep440_version *dst, const struct pep440_version
 	dst->release = xmalloc(src->nrelease * sizeof(*src->release));
 	memcpy(dst->release, src->release, src->nrelease * sizeof(*src->release));
 	dst->local = src->local ? xstrdup(src->local) : NULL;
+	dst->epoch_big = src->epoch_big ? xstrdup(src->epoch_big) : NULL;
+	dst->pre_big = src->pre_big ? xstrdup(src->pre_big) : NULL;
+	dst->post_big = src->post_big ? xstrdup(src->post_big) : NULL;
+	dst->dev_big = src->dev_big ? xstrdup(src->dev_big) : NULL;
 	if (src->release_big) {
 		dst->release_big = xcalloc(src->nrelease, sizeof(*dst->release_big));
 		for (size_t i = 0; i < src->nrelease; i++)
@@ -331,12 +343,11 @@ static const char *big_at(const struct pep440_version *v, size_t i)
 	return v->release_big && i < v->nrelease ? v->release_big[i] : NULL;
 }
 
-/* Release number i of a and of b (0 past the end), compared as numbers:
- * a number kept as digits is larger than any 64-bit one. */
-static int cmp_component(const struct pep440_version *a, size_t i, const struct pep440_version *b,
-			 size_t j)
+/* Two numbers, each a 64-bit value or (big not NULL) its digits past
+ * 2^64-1: a number kept as digits is larger than any 64-bit one, two of them
+ * compare by length (no leading zeros), then digit by digit. */
+static int cmp_num(uint64_t a, const char *x, uint64_t b, const char *y)
 {
-	const char *x = big_at(a, i), *y = big_at(b, j);
 	if (x && y) {
 		size_t lx = strlen(x), ly = strlen(y);
 		if (lx != ly)
@@ -346,7 +357,20 @@ static int cmp_component(const struct pep440_version *a, size_t i, const struct 
 	}
 	if (x || y)
 		return x ? 1 : -1;
-	return cmp_u64(i < a->nrelease ? a->release[i] : 0, j < b->nrelease ? b->release[j] : 0);
+	return cmp_u64(a, b);
+}
+
+/* Release number i of a and of b (0 past the end), compared as numbers. */
+static int cmp_component(const struct pep440_version *a, size_t i, const struct pep440_version *b,
+			 size_t j)
+{
+	return cmp_num(i < a->nrelease ? a->release[i] : 0, big_at(a, i),
+		       j < b->nrelease ? b->release[j] : 0, big_at(b, j));
+}
+
+static int cmp_epoch(const struct pep440_version *a, const struct pep440_version *b)
+{
+	return cmp_num(a->epoch, a->epoch_big, b->epoch, b->epoch_big);
 }
 
 static int cmp_release(const struct pep440_version *a, const struct pep440_version *b)
@@ -407,41 +431,47 @@ static int cmp_local(const char *a, const char *b)
 int pep440_cmp(const struct pep440_version *a, const struct pep440_version *b)
 {
 	int r;
-	if ((r = cmp_u64(a->epoch, b->epoch)) || (r = cmp_release(a, b)))
+	if ((r = cmp_epoch(a, b)) || (r = cmp_release(a, b)))
 		return r;
 	int pa = pre_rank(a), pb = pre_rank(b);
 	if (pa != pb)
 		return pa < pb ? -1 : 1;
-	if (a->pre != PEP440_PRE_NONE && (r = cmp_u64(a->pre_n, b->pre_n)))
+	if (a->pre != PEP440_PRE_NONE && (r = cmp_num(a->pre_n, a->pre_big, b->pre_n, b->pre_big)))
 		return r;
 	if (a->has_post != b->has_post)
 		return a->has_post ? 1 : -1;
-	if ((r = cmp_u64(a->post_n, b->post_n)))
+	if ((r = cmp_num(a->post_n, a->post_big, b->post_n, b->post_big)))
 		return r;
 	if (a->has_dev != b->has_dev)
 		return a->has_dev ? -1 : 1;
-	if ((r = cmp_u64(a->dev_n, b->dev_n)))
+	if ((r = cmp_num(a->dev_n, a->dev_big, b->dev_n, b->dev_big)))
 		return r;
 	return cmp_local(a->local, b->local);
+}
+
+static void add_num(struct buf *out, const char *before, uint64_t n, const char *big)
+{
+	if (big)
+		buf_addf(out, "%s%s", before, big);
+	else
+		buf_addf(out, "%s%" PRIu64, before, n);
 }
 
 void pep440_format(struct buf *out, const struct pep440_version *v)
 {
 	static const char *const pre[] = { "", "a", "b", "rc" };
-	if (v->epoch)
-		buf_addf(out, "%" PRIu64 "!", v->epoch);
-	for (size_t i = 0; i < v->nrelease; i++) {
-		if (big_at(v, i))
-			buf_addf(out, "%s%s", i ? "." : "", big_at(v, i));
-		else
-			buf_addf(out, "%s%" PRIu64, i ? "." : "", v->release[i]);
+	if (v->epoch) {
+		add_num(out, "", v->epoch, v->epoch_big);
+		buf_addch(out, '!');
 	}
+	for (size_t i = 0; i < v->nrelease; i++)
+		add_num(out, i ? "." : "", v->release[i], big_at(v, i));
 	if (v->pre)
-		buf_addf(out, "%s%" PRIu64, pre[v->pre], v->pre_n);
+		add_num(out, pre[v->pre], v->pre_n, v->pre_big);
 	if (v->has_post)
-		buf_addf(out, ".post%" PRIu64, v->post_n);
+		add_num(out, ".post", v->post_n, v->post_big);
 	if (v->has_dev)
-		buf_addf(out, ".dev%" PRIu64, v->dev_n);
+		add_num(out, ".dev", v->dev_n, v->dev_big);
 	if (v->local)
 		buf_addf(out, "+%s", v->local);
 }
@@ -601,14 +631,14 @@ static struct pep440_version public_of(const struct pep440_version *v)
 
 static bool same_base(const struct pep440_version *a, const struct pep440_version *b)
 {
-	return a->epoch == b->epoch && cmp_release(a, b) == 0;
+	return cmp_epoch(a, b) == 0 && cmp_release(a, b) == 0;
 }
 
 /* "==1.2.*": the candidate's release, padded with zeros, starts with the
  * spec's (a prefix never names a pre, post, dev or local release). */
 static bool prefix_match(const struct pep440_version *sp, const struct pep440_version *v)
 {
-	if (sp->epoch != v->epoch)
+	if (cmp_epoch(sp, v))
 		return false;
 	for (size_t i = 0; i < sp->nrelease; i++)
 		if (cmp_component(sp, i, v, i))
@@ -621,8 +651,9 @@ static bool compatible(const struct pep440_version *sp, const struct pep440_vers
 	struct pep440_version pub = public_of(v);
 	if (pep440_cmp(&pub, sp) < 0)
 		return false;
-	struct pep440_version prefix = { .epoch = sp->epoch, .release = sp->release,
-					 .nrelease = sp->nrelease - 1, .release_big = sp->release_big };
+	struct pep440_version prefix = { .epoch = sp->epoch, .epoch_big = sp->epoch_big,
+					 .release = sp->release, .nrelease = sp->nrelease - 1,
+					 .release_big = sp->release_big };
 	return prefix_match(&prefix, v);
 }
 

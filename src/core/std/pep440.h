@@ -6,11 +6,13 @@
  * whitespace) and stores the normalised parts; pep440_format() prints the
  * canonical form. Ordering is the PEP's: epoch, release (trailing zeros do not
  * count), then dev < a < b < rc < final < post, then local segments.
- * Release numbers may be any size (real projects publish date stamps such as
- * 20210609131134657401): one above 2^64-1 is kept as its digits and compares
- * as a number; larger epoch, pre, post and dev numbers are rejected rather
- * than silently wrapped. Surrounding white space is trimmed as packaging
- * trims it (Python's str.isspace: Unicode spaces such as U+00A0 included).
+ * Numbers may be any size, as packaging's are (real projects publish date
+ * stamps such as 20210609131134657401): an epoch, release, pre, post or dev
+ * number above 2^64-1 is kept as its digits and compares as a number (local
+ * segments are kept as text and compare the same way). A version longer than
+ * PEP440_MAX_LEN bytes is refused, which bounds the memory hostile input
+ * can take. Surrounding white space is trimmed as packaging trims it
+ * (Python's str.isspace: Unicode spaces such as U+00A0 included).
  *
  * Specifier sets are comma-separated clauses with ~=, ==, !=, <=, >=, <, >,
  * === and the "==X.*"/"!=X.*" prefix forms, matched with the PEP's rules for
@@ -27,6 +29,9 @@ struct buf;
 
 enum pep440_pre { PEP440_PRE_NONE = 0, PEP440_PRE_A = 1, PEP440_PRE_B = 2, PEP440_PRE_RC = 3 };
 
+/* Bytes a version may take, white space around it not counted. */
+#define PEP440_MAX_LEN 1024
+
 struct pep440_version {
 	uint64_t epoch;
 	uint64_t *release; /* at least one component */
@@ -39,6 +44,9 @@ struct pep440_version {
 	bool has_post, has_dev;
 	uint64_t post_n, dev_n;
 	char *local; /* normalised ("ubuntu.1"), or NULL */
+	/* NULL, or the digits of the epoch, pre, post or dev number when it does
+	 * not fit in 64 bits (the number field is then UINT64_MAX) */
+	char *epoch_big, *pre_big, *post_big, *dev_big;
 };
 
 /* Parses s[0..len); returns 0, or -1 when it is not a PEP 440 version (no

@@ -290,6 +290,11 @@ static int read_extras(struct cur *c, struct pep508_req *req)
 	}
 }
 
+static bool graphic(char ch)
+{
+	return (unsigned char)ch >= 0x21 && (unsigned char)ch <= 0x7e;
+}
+
 static int read_spec(struct cur *c, struct pep508_req *req)
 {
 	skip_ws(c);
@@ -311,6 +316,23 @@ static int read_spec(struct cur *c, struct pep508_req *req)
 		if (*c->p != ')')
 			return fail(c, "expected ')' after the version specifier");
 		c->p++;
+	}
+	/* packaging's tokenizer takes only spaces and tabs around a clause
+	 * (Unicode white space only between its operator and version): other
+	 * white space there (U+00A0, \v, \f), which pep440 would trim, is an
+	 * error */
+	for (const char *q = req->spec_text;; q++) {
+		const char *b = q, *end = q + strcspn(q, ",");
+		while (b < end && (*b == ' ' || *b == '\t'))
+			b++;
+		while (end > b && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end > b && (!graphic(*b) || !graphic(end[-1])))
+			return fail(c, "white space other than spaces and tabs around a version "
+				       "specifier");
+		q += strcspn(q, ",");
+		if (!*q)
+			break;
 	}
 	struct buf why = BUF_INIT;
 	if (pep440_specset_parse(req->spec_text, &req->spec, &why) < 0) {

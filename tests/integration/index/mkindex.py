@@ -4,7 +4,8 @@
     mkindex.py WHEELDIR OUTDIR [--no-metadata] [--html-only]
                [--yank FILE[=REASON]]... [--requires-python FILE=SPEC]...
                [--upload-time FILE=TIME]...
-               [--lie-metadata FILE=LINE]...
+               [--lie-metadata FILE=LINE]... [--hashes ALGO[,ALGO...]]
+               [--bad-hash FILE=ALGO]...
 
 OUTDIR/simple/index.{html,json}             the project list (PEP 503 / 691)
 OUTDIR/simple/<normalized>/index.{html,json} one page per project
@@ -20,7 +21,10 @@ data-requires-python / "requires-python" from the wheel's Requires-Python
 pages declare pypi:repository-version 1.1, JSON pages meta.api-version 1.1.
 Links are relative, so the tree works from any URL and from file://.
 --lie-metadata adds LINE (e.g. "Requires-Dist: x") to FILE's .metadata
-only (a .metadata that differs from the wheel). --html-only writes no index.json (a PEP 503-only index). Files in WHEELDIR
+only (a .metadata that differs from the wheel). --html-only writes no index.json (a PEP 503-only index).
+--hashes names the digests given instead of sha256 (the first in the HTML
+fragment, all in the JSON "hashes"); --bad-hash gives FILE a wrong ALGO
+digest (its last hex digit changed). Files in WHEELDIR
 that are not wheels (sdists) are listed too, without metadata.
 """
 import email.parser
@@ -42,6 +46,16 @@ def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def digests(data, algos, bad):
+    out = {}
+    for a in algos:
+        h = hashlib.new(a, data).hexdigest()
+        if a in bad:
+            h = h[:-1] + ("0" if h[-1] != "0" else "1")
+        out[a] = h
+    return out
+
+
 def wheel_metadata(path):
     with zipfile.ZipFile(path) as z:
         for n in z.namelist():
@@ -60,6 +74,7 @@ def write(path, text):
 
 def main(argv):
     args, no_metadata, html_only, yank, rp, lie, ut = [], False, False, {}, {}, {}, {}
+    algos, bad = ["sha256"], {}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -67,6 +82,13 @@ def main(argv):
             no_metadata = True
         elif a == "--html-only":
             html_only = True
+        elif a == "--hashes":
+            algos = argv[i + 1].split(",")
+            i += 1
+        elif a == "--bad-hash":
+            k, _, v = argv[i + 1].partition("=")
+            bad.setdefault(k, set()).add(v)
+            i += 1
         elif a in ("--yank", "--requires-python", "--lie-metadata", "--upload-time"):
             k, _, v = argv[i + 1].partition("=")
             {"--yank": yank, "--requires-python": rp, "--lie-metadata": lie,
@@ -105,7 +127,7 @@ def main(argv):
             except OSError:
                 shutil.copyfile(path, dest)
         entry = {"filename": fn, "url": "../../files/" + fn,
-                 "hashes": {"sha256": sha256(data)}, "size": len(data)}
+                 "hashes": digests(data, algos, bad.get(fn, ())), "size": len(data)}
         req_py = rp.get(fn, msg["Requires-Python"])
         if req_py:
             entry["requires-python"] = req_py
@@ -153,8 +175,10 @@ def main(argv):
             if "core-metadata" in f:
                 m = "sha256=" + f["core-metadata"]["sha256"]
                 attrs += ' data-core-metadata="%s" data-dist-info-metadata="%s"' % (m, m)
-            links.append('<a href="%s#sha256=%s"%s>%s</a><br/>\n' % (
-                html.escape(f["url"]), f["hashes"]["sha256"], attrs, html.escape(f["filename"])))
+            algo = next(iter(f["hashes"]))
+            links.append('<a href="%s#%s=%s"%s>%s</a><br/>\n' % (
+                html.escape(f["url"]), algo, f["hashes"][algo], attrs,
+                html.escape(f["filename"])))
         write(os.path.join(d, "index.html"),
               "<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.1\">"
               "<title>Links for %s</title></head><body><h1>Links for %s</h1>\n%s</body></html>\n"
