@@ -159,9 +159,26 @@ valgrind: $(BUILD)/cvenv
 # a fuzzed module into code not listed fails the link, naming the symbol.
 # A new target fuzz/fuzz_<name>.c needs its FUZZ_OBJ_<name> here.
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
-FUZZ_OBJ_cachemanifest := src/core/pkg/cachemanifest.o src/util/buf.o
+FUZZ_OBJ_cachemanifest := src/core/pkg/cachemanifest.o src/util/buf.o src/util/strvec.o \
+	src/core/pkg/scripts.o \
+	src/util/error.o
 FUZZ_OBJ_elf := src/core/interp/elf.o src/core/interp/libc.o src/os/readhead.o \
 	src/os/spawn.o src/util/buf.o src/util/error.o src/util/strvec.o
+FUZZ_OBJ_httpcache := src/core/index/httpcache.o src/util/buf.o \
+	src/core/pkg/record.o src/core/pkg/scripts.o \
+	src/os/fs.o src/util/error.o src/util/strvec.o
+FUZZ_OBJ_indexpage := src/core/index/page.o src/core/index/url.o src/core/std/pep440.o \
+	src/util/buf.o \
+	src/core/pkg/distinfo.o src/core/std/metadata.o src/util/strvec.o \
+	src/os/fs.o
+FUZZ_OBJ_pylock := src/core/lock/pylock.o src/core/lock/tomlr.o src/core/lock/tomlw.o third_party/tomlc17/tomlc17.o \
+	src/util/buf.o src/util/error.o \
+	src/core/std/metadata.o src/core/std/pep440.o src/os/fs.o src/util/strvec.o
+FUZZ_OBJ_resolve := src/core/resolve/pubgrub.o src/core/resolve/explain.o \
+	src/core/resolve/vset.o src/core/std/pep440.o src/core/std/metadata.o src/util/buf.o \
+	src/core/pkg/cachemanifest.o src/core/std/pep508.o src/util/error.o src/util/strvec.o \
+	src/core/pkg/scripts.o
+FUZZ_OBJ_zipdir := src/core/index/zipdir.o src/util/buf.o
 FUZZ_OBJ_journal := src/core/env/pyvenvcfg.o src/core/pkg/journal.o src/util/buf.o \
 	src/util/error.o src/util/relpath.o src/util/strvec.o
 FUZZ_OBJ_metadata := src/core/pkg/distinfo.o src/core/std/metadata.o src/core/std/pep440.o \
@@ -181,12 +198,15 @@ FUZZ_OBJ_wheel := src/core/env/activate.o src/core/env/env_owned.o src/core/env/
 	src/core/pkg/cachemanifest.o src/core/pkg/distinfo.o src/core/pkg/journal.o \
 	src/core/pkg/record.o src/core/pkg/remove.o src/core/pkg/scripts.o src/core/pkg/stage.o \
 	src/core/pkg/txn.o src/core/pkg/wheel.o src/core/pkg/wheelcache.o src/core/std/metadata.o \
+	src/core/env/venv.o \
 	src/core/std/pep440.o gen/embedded_data.o src/os/beneath.o src/os/fs.o src/os/interrupt.o \
 	src/os/link.o src/os/sealfs.o src/os/spawn.o src/util/buf.o src/util/embedded.o \
-	src/util/error.o src/util/relpath.o src/util/strvec.o
+	src/util/error.o src/util/relpath.o src/util/strvec.o \
+	src/core/std/pyversion.o
 FUZZ_OBJ_wheelname := src/core/pkg/record.o src/core/pkg/scripts.o src/core/pkg/wheel.o \
 	src/core/std/metadata.o src/core/std/tags.o src/os/fs.o src/util/buf.o src/util/error.o \
-	src/util/strvec.o
+	src/util/strvec.o \
+	src/core/pkg/cachemanifest.o
 ifeq ($(FUZZ),1)
   ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=address,undefined
