@@ -10,7 +10,9 @@
  * sending a body while cvenv is sending a request: neither waits for the
  * other). A body for a descriptor goes with it (SCM_RIGHTS): the helper
  * writes the download itself. When the helper dies or breaks the protocol,
- * every request not finished fails, saying so, and so does every later one. */
+ * every request not finished fails, saying so, and so does every later one;
+ * an interrupt (os/interrupt.h) stops the helper and fails them the same way
+ * ("interrupted"). */
 #include "util/common.h"
 
 #include <limits.h>
@@ -21,6 +23,7 @@
 #include "os/http.h"
 #include "os/httpengine.h"
 #include "os/httpwire.h"
+#include "os/interrupt.h"
 
 struct outgoing {
 	struct buf msg;
@@ -161,17 +164,25 @@ static int flush(struct http_session *s)
 	return 0;
 }
 
-/* The helper is unusable: every request it has fails with why. */
-static void helper_lost(struct http_session *s, const char *what, bool kill_first)
+/* The helper is unusable or no longer wanted: it is reaped (killed first
+ * when kill_first), and every request it has fails, the reason "the HTTP
+ * helper <what> (it <how it ended>)", or just what when it was stopped on
+ * purpose (stopped). */
+static void helper_end(struct http_session *s, const char *what, bool kill_first, bool stopped)
 {
 	buf_reset(&s->dead_why);
-	buf_addf(&s->dead_why, "the HTTP helper %s", what);
+	if (!stopped)
+		buf_addf(&s->dead_why, "the HTTP helper %s", what);
+	else
+		buf_addstr(&s->dead_why, what);
 	if (s->sock >= 0) {
 		close(s->sock);
 		s->sock = -1;
-		buf_addstr(&s->dead_why, " (it ");
-		httpwire_reap(s->pid, kill_first, &s->dead_why);
-		buf_addch(&s->dead_why, ')');
+		struct buf how = BUF_INIT;
+		httpwire_reap(s->pid, kill_first, &how);
+		if (!stopped)
+			buf_addf(&s->dead_why, " (it %s)", how.ptr);
+		buf_free(&how);
 	}
 	s->dead = true;
 	free_outgoing(s);
@@ -183,6 +194,11 @@ static void helper_lost(struct http_session *s, const char *what, bool kill_firs
 		fail_later(s, r, s->dead_why.ptr);
 	}
 	s->outstanding = 0;
+}
+
+static void helper_lost(struct http_session *s, const char *what, bool kill_first)
+{
+	helper_end(s, what, kill_first, false);
 }
 
 static int start_helper(struct http_session *s)
@@ -372,16 +388,21 @@ int http_run(struct http_session *s, struct http_request *until)
 		}
 		if (!s->outstanding)
 			continue;
+		if (os_interrupted()) {
+			/* Ctrl-C once the command defers it: the transfers stop now
+			 * (the command then undoes its step and exits with 130) */
+			helper_end(s, "interrupted", true, true);
+			continue;
+		}
 		if (flush(s) < 0) {
 			helper_lost(s, "is gone", false);
 			continue;
 		}
 		struct pollfd p = { .fd = s->sock, .events = POLLIN | (s->out ? POLLOUT : 0) };
 		if (poll(&p, 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			helper_lost(s, "cannot be waited for", true);
-			continue;
+			if (errno != EINTR)
+				helper_lost(s, "cannot be waited for", true);
+			continue; /* EINTR: the interrupt is seen above */
 		}
 		if (p.revents & (POLLIN | POLLHUP | POLLERR))
 			receive(s);

@@ -72,6 +72,22 @@ test_expect_success HELPER 'a helper killed in the middle of a transfer: an erro
 	expect_unchanged before v
 '
 
+test_expect_success HELPER 'Ctrl-C in the middle of a transfer stops it at once: exit 130, the env untouched' '
+	index_load fault &&
+	rm -f cvpid rc && : >"$FAULT_LOG" &&
+	{ (sh -c "echo \$\$ >cvpid; exec \"\$0\" \"\$@\"" "$CVENV_BIN" install --venv v \
+		--cache-dir "$PWD/c7" -i "$FAULT_URL/slow/simple" app 2>err; echo $? >rc) & } &&
+	timeout 20 sh -c "until grep -q \"GET /slow/simple/app/\" \"$FAULT_LOG\" && test -s cvpid; do sleep 0.05; done" &&
+	kill -INT "$(cat cvpid)" &&
+	# before the helper, the transfer ran on to its timeout (20 s here)
+	timeout 8 sh -c "until test -s rc; do sleep 0.05; done" &&
+	cat err &&
+	test "$(cat rc)" = 130 &&
+	expect_grep "$FAULT_URL/slow/simple/app/" err &&
+	expect_grep "interrupted" err &&
+	expect_unchanged before v
+'
+
 test_expect_success HELPER 'a helper that breaks the protocol: an error naming the URL, the env untouched' '
 	index_load fault &&
 	cat >bad-helper <<-\PY &&
