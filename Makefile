@@ -226,8 +226,12 @@ clean:
 	rm -rf build build-asan build-fuzz build-static build-clang
 
 PREFIX ?= /usr/local
+# cvenv finds its HTTP helper at <its own directory>/../libexec/cvenv/ (then
+# beside itself, as in the build directory): keep LIBEXECDIR there.
+LIBEXECDIR ?= $(PREFIX)/libexec
 install: $(BUILD)/cvenv $(HELPER)
 	install -Dm755 $(BUILD)/cvenv $(DESTDIR)$(PREFIX)/bin/cvenv
+	$(if $(HELPER),install -Dm755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/cvenv/cvenv-http)
 	install -Dm644 docs/cvenv.1 $(DESTDIR)$(PREFIX)/share/man/man1/cvenv.1
 	install -Dm644 docs/completions/cvenv.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cvenv
 	install -Dm644 docs/completions/_cvenv $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cvenv
