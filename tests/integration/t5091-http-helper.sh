@@ -88,6 +88,19 @@ test_expect_success HELPER 'Ctrl-C in the middle of a transfer stops it at once:
 	expect_unchanged before v
 '
 
+test_expect_success HELPER 'cvenv killed (kill -9) in the middle of a transfer: the helper goes too' '
+	index_load fault &&
+	rm -f cvpid runs rc && : >"$FAULT_LOG" &&
+	{ (CVENV_HTTP_HELPER=$PWD/helper sh -c "echo \$\$ >cvpid; exec \"\$0\" \"\$@\"" "$CVENV_BIN" \
+		install --venv v --cache-dir "$PWD/c8" -i "$FAULT_URL/slow/simple" app 2>err; echo $? >rc) & } &&
+	timeout 20 sh -c "until grep -q \"GET /slow/simple/app/\" \"$FAULT_LOG\" && test -s runs && test -s cvpid; do sleep 0.05; done" &&
+	helper=$(cat runs) && kill -9 "$(cat cvpid)" &&
+	timeout 10 sh -c "until test -s rc; do sleep 0.05; done" &&
+	# gone, or a zombie (its new parent, init in a container, may never reap it)
+	timeout 10 sh -c "until ! test -d /proc/$helper || grep -q \"^$helper (.*) Z\" /proc/$helper/stat; do sleep 0.05; done" &&
+	expect_unchanged before v
+'
+
 test_expect_success HELPER 'a helper that breaks the protocol: an error naming the URL, the env untouched' '
 	index_load fault &&
 	cat >bad-helper <<-\PY &&
