@@ -18,6 +18,8 @@ VERSION   := 0.1.0
 CC        ?= cc
 BUILD     ?= build
 PKGS      := jansson libcrypto libzip libcurl zlib
+# LINK=dynamic: cvenv itself links these; libcurl only its HTTP helper.
+CVENV_PKGS := $(filter-out libcurl,$(PKGS))
 TEST_PKGS := cmocka
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
@@ -54,7 +56,12 @@ ifeq ($(SANITIZE),1)
   override LINK := dynamic
 endif
 ifeq ($(LINK),dynamic)
-  LDLIBS := $(shell pkg-config --libs $(PKGS))
+  # The index client's HTTP runs in a helper program, $(BUILD)/cvenv-http
+  # (installed in $(LIBEXECDIR)/cvenv, see ARCHITECTURE.md): it alone links
+  # libcurl, so cvenv's start-up does not load it and its two dozen
+  # libraries, while packaging tools still see the dependency.
+  LDLIBS := $(shell pkg-config --libs $(CVENV_PKGS))
+  HELPER := $(BUILD)/cvenv-http
 else ifeq ($(LINK),static)
   # The lazily loaded libraries are found by their SONAME, read from the files
   # pkg-config points at, so the binary loads exactly the ABI it was compiled
@@ -78,8 +85,14 @@ CVENV_LDLIBS ?= $(LDLIBS)
 
 SRC      := $(sort $(wildcard src/*.c src/cmd/*.c src/core/*/*.c src/os/*.c src/util/*.c))
 ifneq ($(LINK),static)
-  SRC    := $(filter-out src/os/lazylib.c,$(SRC))
+  # the libcurl engine goes to the helper; cvenv gets its client
+  SRC    := $(filter-out src/os/lazylib.c src/os/http.c,$(SRC))
+else
+  SRC    := $(filter-out src/os/httpclient.c,$(SRC))
 endif
+# The HTTP helper: its main, the libcurl engine and what they call.
+HELPER_OBJ := $(addprefix $(BUILD)/,src/helper/cvenv-http.o src/os/http.o src/os/httpfile.o \
+              src/os/httpwire.o src/os/fs.o src/util/buf.o src/util/strvec.o)
 # Vendored code (third_party/, see its VERSION files): compiled with the same
 # options but its own warnings, never -Werror (a new compiler's opinion of
 # someone else's code must not break our build).
@@ -93,7 +106,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: FORCE all unit integration check check-faults valgrind fuzz fuzz-targets docs clean install
-all: $(BUILD)/cvenv
+all: $(BUILD)/cvenv $(HELPER)
 
 # The link settings, kept in a file that changes only when they do, so that
 # switching LINK in a build directory relinks (the objects are the same but
@@ -106,6 +119,9 @@ FORCE:
 
 $(BUILD)/cvenv: $(OBJ) $(BUILD)/link-settings
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(CVENV_LDLIBS)
+
+$(BUILD)/cvenv-http: $(HELPER_OBJ) $(BUILD)/link-settings
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(HELPER_OBJ) $(shell pkg-config --libs libcurl)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -133,7 +149,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
-integration: $(BUILD)/cvenv
+integration: $(BUILD)/cvenv $(HELPER)
 	@CVENV_BIN=$(abspath $(BUILD)/cvenv) sh tests/integration/run.sh $(INTEGRATION_TESTS)
 
 # The whole suite: plainly, under ASan+UBSan (leaks included), some under valgrind.
@@ -143,11 +159,11 @@ check:
 # Randomized kill -9 runs (tests/integration/lib-killrun.sh): create with pip
 # and a 200-wheel install, FAULT_KILLS kills each (make check runs 20).
 FAULT_KILLS ?= 100
-check-faults: $(BUILD)/cvenv
+check-faults: $(BUILD)/cvenv $(HELPER)
 	@CVENV_FAULT_KILLS=$(FAULT_KILLS) CVENV_BIN=$(abspath $(BUILD)/cvenv) \
 		sh tests/integration/run.sh t4203-attack-kill-create.sh t4204-attack-kill-install.sh
 
-valgrind: $(BUILD)/cvenv
+valgrind: $(BUILD)/cvenv $(HELPER)
 	@test "$(LINK)" = dynamic || { echo "make valgrind: valgrind cannot follow malloc in a static program (LINK=static)"; exit 2; }
 	@CVENV_BIN=$(abspath $(BUILD)/cvenv) CVENV_WRAPPER="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
 		sh tests/integration/run.sh $(VALGRIND_TESTS)
@@ -230,11 +246,15 @@ clean:
 	rm -rf build build-asan build-fuzz build-static build-clang
 
 PREFIX ?= /usr/local
-install: $(BUILD)/cvenv
+# cvenv finds its HTTP helper at <its own directory>/../libexec/cvenv/ (then
+# beside itself, as in the build directory): keep LIBEXECDIR there.
+LIBEXECDIR ?= $(PREFIX)/libexec
+install: $(BUILD)/cvenv $(HELPER)
 	install -Dm755 $(BUILD)/cvenv $(DESTDIR)$(PREFIX)/bin/cvenv
+	$(if $(HELPER),install -Dm755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/cvenv/cvenv-http)
 	install -Dm644 docs/cvenv.1 $(DESTDIR)$(PREFIX)/share/man/man1/cvenv.1
 	install -Dm644 docs/completions/cvenv.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cvenv
 	install -Dm644 docs/completions/_cvenv $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cvenv
 	install -Dm644 docs/completions/cvenv.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/cvenv.fish
 
--include $(OBJ:.o=.d) $(LIB_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(HELPER_OBJ:.o=.d)

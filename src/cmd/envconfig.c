@@ -10,6 +10,7 @@
 #include "core/interp/interp.h"
 #include "core/interp/pyrequest.h"
 #include "core/pkg/distinfo.h"
+#include "os/httpengine.h"
 #include "util/error.h"
 
 extern char **environ;
@@ -68,6 +69,9 @@ int cmd_config_from_env(void)
 		.cvenv_python = getenv("CVENV_PYTHON"),
 	});
 	pyrequest_set_home(home);
+	/* CVENV_HTTP_HELPER: the HTTP helper program to start instead of the
+	 * cvenv-http found beside cvenv (tests; see os/httpclient.c) */
+	http_set_helper(getenv("CVENV_HTTP_HELPER"));
 	site = (struct site_env){
 		.home = home,
 		.python_user_base = getenv("PYTHONUSERBASE"),

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "os/http.h"
+#include "os/httpengine.h"
 #include "os/fs.h"
 
 #define DEFAULT_MAX_BODY (64u << 20)
@@ -68,31 +69,6 @@ struct http_session *http_session_new(const struct http_options *o, struct buf *
 	return s;
 }
 
-static void clear_response(struct http_request *r)
-{
-	buf_free(&r->body);
-	buf_free(&r->why);
-	free(r->content_type);
-	free(r->etag);
-	free(r->last_modified);
-	free(r->cache_control);
-	free(r->content_range);
-	free(r->effective_url);
-	r->content_type = r->etag = r->last_modified = r->cache_control = r->content_range = NULL;
-	r->effective_url = NULL;
-	r->status = 0;
-	r->total_size = -1;
-	r->received = 0;
-	r->failed = false;
-}
-
-void http_request_release(struct http_request *r)
-{
-	clear_response(r);
-	r->finished = false;
-	r->attempts = 0;
-}
-
 static void finish(struct http_session *s, struct http_request *r)
 {
 	r->finished = true;
@@ -131,11 +107,7 @@ static void waiting_push(struct http_session *s, struct http_request *r)
 
 void http_add(struct http_session *s, struct http_request *r)
 {
-	clear_response(r);
-	r->finished = false;
-	r->attempts = 0;
-	buf_init(&r->body);
-	buf_init(&r->why);
+	http_request_start(r);
 	waiting_push(s, r);
 }
 
@@ -397,85 +369,64 @@ static void done_transfer(struct http_session *s, CURL *e, CURLcode rc)
 	finish(s, r);
 }
 
+static bool idle(const struct http_session *s)
+{
+	return !s->running && !s->waiting && !s->delayed;
+}
+
+int http_step(struct http_session *s, int fd)
+{
+	start_waiting(s);
+	int still = 0;
+	if (curl_multi_perform(s->multi, &still) != CURLM_OK)
+		return -1;
+	bool finished = false;
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(s->multi, &left)))
+		if (msg->msg == CURLMSG_DONE) {
+			done_transfer(s, msg->easy_handle, msg->data.result);
+			finished = true;
+		}
+	if (finished)
+		return 0;
+	int timeout = 1000;
+	if (s->delayed) {
+		uint64_t now = now_ms(), due = UINT64_MAX;
+		for (struct http_request *r = s->delayed; r; r = r->next)
+			due = r->due_ms < due ? r->due_ms : due;
+		timeout = due <= now ? 0 : (int)(due - now < 1000 ? due - now : 1000);
+	}
+	if (s->running || fd >= 0) {
+		struct curl_waitfd w = { .fd = fd, .events = CURL_WAIT_POLLIN };
+		if (curl_multi_poll(s->multi, &w, fd >= 0 ? 1 : 0, timeout, NULL) != CURLM_OK)
+			return -1;
+	} else if (timeout > 0) {
+		struct timespec ts = { timeout / 1000, (long)(timeout % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
 int http_run(struct http_session *s, struct http_request *until)
 {
 	for (;;) {
 		start_waiting(s);
-		if (until ? until->finished : !s->running && !s->waiting && !s->delayed)
+		if (until ? until->finished : idle(s))
 			return 0;
-		if (!s->running && !s->waiting && !s->delayed) {
+		if (idle(s)) {
 			buf_addstr(&until->why, "the request was never queued");
 			until->failed = true;
 			return -1;
 		}
-		int still = 0;
-		CURLMcode mc = curl_multi_perform(s->multi, &still);
-		if (mc != CURLM_OK)
-			goto failed;
-		CURLMsg *msg;
-		int left;
-		while ((msg = curl_multi_info_read(s->multi, &left)))
-			if (msg->msg == CURLMSG_DONE)
-				done_transfer(s, msg->easy_handle, msg->data.result);
-		if (until ? until->finished : !s->running && !s->waiting && !s->delayed)
-			return 0;
-		int timeout = 1000;
-		if (s->delayed) {
-			uint64_t now = now_ms(), due = UINT64_MAX;
-			for (struct http_request *r = s->delayed; r; r = r->next)
-				due = r->due_ms < due ? r->due_ms : due;
-			timeout = due <= now ? 0 : (int)(due - now < 1000 ? due - now : 1000);
-		}
-		if (s->running) {
-			mc = curl_multi_poll(s->multi, NULL, 0, timeout, NULL);
-			if (mc != CURLM_OK)
-				goto failed;
-		} else if (timeout > 0) {
-			struct timespec ts = { timeout / 1000, (long)(timeout % 1000) * 1000000L };
-			nanosleep(&ts, NULL);
-		}
+		if (http_step(s, -1) < 0)
+			break;
 	}
-failed:
 	if (until && !until->finished) {
 		until->failed = true;
 		buf_addstr(&until->why, "the HTTP session failed");
 	}
 	return -1;
-}
-
-int http_tmpfile(const char *dir, char **path)
-{
-	for (int tries = 0; tries < 100; tries++) {
-		unsigned char rnd[8];
-		os_random(rnd, sizeof(rnd));
-		char *p = xstrfmt("%s/.tmp-%02x%02x%02x%02x%02x%02x%02x%02x", dir, rnd[0], rnd[1],
-				  rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-		int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-		if (fd >= 0) {
-			*path = p;
-			return fd;
-		}
-		free(p);
-		if (errno != EEXIST)
-			return -1;
-	}
-	errno = EEXIST;
-	return -1;
-}
-
-int http_tmpfile_close(int fd)
-{
-	return close(fd);
-}
-
-int64_t http_time_s(void)
-{
-	return (int64_t)time(NULL);
-}
-
-uint64_t http_monotonic_ms(void)
-{
-	return now_ms();
 }
 
 uint64_t http_bytes(const struct http_session *s)
