@@ -31,7 +31,8 @@ extern const struct command command_install;
 
 static struct strvec opt_requirements = STRVEC_INIT;
 static struct strvec opt_constraints = STRVEC_INIT;
-static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT, false, false, false, false };
+static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT,
+				false, false, false, false, NULL, NULL };
 static struct strvec opt_upgrade_packages = STRVEC_INIT;
 static bool opt_no_deps, opt_force, opt_upgrade, opt_no_cache, opt_verify_cache;
 static bool opt_dry_run, opt_require_hashes;

@@ -30,7 +30,7 @@ static struct strvec opt_extras = STRVEC_INIT, opt_groups = STRVEC_INIT;
 static struct strvec opt_upgrade_packages = STRVEC_INIT;
 static bool opt_all_extras, opt_upgrade;
 static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT,
-				false, false, false, false };
+				false, false, false, false, NULL, NULL };
 
 static const char *const lock_usage[] = {
 	"cvenv lock [--venv DIR] [options] [pyproject.toml | requirements.in...]",

@@ -12,7 +12,8 @@
 #                           sets INDEX_URL (.../simple), INDEX_PORT, INDEX_CERT
 #                           (with --tls) and INDEX_LOG (the access log)
 #   fault_start NAME ROOT   the fault server (index/faultserver.py) over ROOT;
-#                           sets FAULT_URL (no trailing slash), FAULT_LOG
+#                           sets FAULT_URL (no trailing slash), FAULT_LOG and
+#                           FAULT_SILENT_PORT (listens, never accepts)
 #   index_load NAME         sets those variables again in a later test (each
 #                           test body is a subshell: they are kept in
 #                           $TRASH/NAME.vars)
@@ -182,5 +183,7 @@ fault_start() {
 	echo "$pid" >>"$INDEX_PIDS"
 	FAULT_URL="http://127.0.0.1:$(cat "$dir/port")"
 	FAULT_LOG="$dir/log"
-	printf "FAULT_URL='%s' FAULT_LOG='%s'\n" "$FAULT_URL" "$FAULT_LOG" >"$TRASH/$name.vars"
+	FAULT_SILENT_PORT=$(cat "$dir/port.silent")
+	printf "FAULT_URL='%s' FAULT_LOG='%s' FAULT_SILENT_PORT=%s\n" "$FAULT_URL" "$FAULT_LOG" \
+		"$FAULT_SILENT_PORT" >"$TRASH/$name.vars"
 }

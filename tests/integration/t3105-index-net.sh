@@ -1,0 +1,87 @@
+#!/bin/bash
+# The network side of the index client that t3101-t3104 leave out: HTTP/2
+# multiplexing on one connection (nginx over TLS with http2), the connect and
+# stall timeouts (--timeout, --connect-timeout, PIP_DEFAULT_TIMEOUT,
+# UV_HTTP_TIMEOUT, UV_HTTP_CONNECT_TIMEOUT) against servers that never
+# answer, negative caching of a project the index does not have, and remote
+# direct URL requirements ("name @ https://...whl#sha256=...") compared with
+# pip. Every failure leaves the env as it was.
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIR/lib-install.sh"
+. "$TEST_DIR/lib-index.sh"
+
+test_require_cmd curl
+test_require_cmd nginx
+export CVENV_HTTP_RETRIES=0
+
+# cvenv, bounded: a run that would hang fails the test instead
+cvenv_t() {
+	# shellcheck disable=SC2086
+	timeout 20 $CVENV_WRAPPER "$CVENV_BIN" "$@"
+}
+# quick_snap DIR: every path under DIR (its lock file left out) with type,
+# mode, size and mtime: one process, so cheap enough for every test here
+quick_snap() {
+	find "$1" -path "$1/.cvenv" -prune -o -printf '%p %y %m %s %T@ %l\n' | LC_ALL=C sort
+}
+unchanged() {
+	quick_snap v >after && diff -u before after
+}
+sha() { sha256sum "$1" | cut -d" " -f1; }
+
+test_expect_success 'setup: a small index, nginx and the fault server' '
+	mkdir wh &&
+	mkwheel wh app 1.0 --requires "lib1" --requires "lib2" --requires "lib3" \
+		--requires "lib4" --requires "lib5" --requires "lib6" >/dev/null &&
+	for i in 1 2 3 4 5 6; do mkwheel wh lib$i 1.0 >/dev/null || return 1; done &&
+	index_tree wh idx >/dev/null &&
+	fault_start fault "$PWD/idx" &&
+	cvenv create -q --without-pip v && mkwheel wh keep 1.0 >/dev/null &&
+	cvenv install -q --venv v wh/keep-1.0-py3-none-any.whl &&
+	quick_snap v >before
+'
+
+# times_out MODE [cvenv options]: installing app from the fault server's MODE
+# fails within 20 s, naming the URL, and v is unchanged.
+times_out() {
+	local mode=$1
+	shift
+	index_load fault &&
+	expect_code 1 cvenv_t install --venv v --cache-dir "$PWD/c-$mode" \
+		-i "$FAULT_URL/$mode/simple" "$@" app 2>err &&
+	cat err &&
+	expect_grep "cvenv: error:" err &&
+	expect_grep "$FAULT_URL/$mode/" err &&
+	unchanged
+}
+
+test_expect_success 'a server that accepts and never answers: --timeout ends it' '
+	times_out hang --timeout 1 &&
+	expect_grep "nothing received for 1 s" err
+'
+test_expect_success 'the same bound from PIP_DEFAULT_TIMEOUT' '
+	PIP_DEFAULT_TIMEOUT=1 times_out hang && expect_grep "nothing received for 1 s" err
+'
+test_expect_success 'a download that stalls mid-body: UV_HTTP_TIMEOUT ends it' '
+	UV_HTTP_TIMEOUT=1 times_out stall &&
+	expect_grep "$FAULT_URL/stall/files/app-1.0-py3-none-any.whl" err &&
+	expect_grep "nothing received for 1 s" err
+'
+test_expect_success 'a TLS server that never completes the handshake: --connect-timeout ends it' '
+	index_load fault &&
+	url="https://127.0.0.1:$FAULT_SILENT_PORT/simple" &&
+	expect_code 1 cvenv_t install --venv v --cache-dir "$PWD/c-conn" \
+		--connect-timeout 1 -i "$url" app 2>err &&
+	cat err &&
+	expect_grep "$url/app/" err && expect_grep "no connection within 1 s" err &&
+	UV_HTTP_CONNECT_TIMEOUT=1 expect_code 1 cvenv_t install --venv v \
+		--cache-dir "$PWD/c-conn" -i "$url" app 2>err &&
+	expect_grep "no connection within 1 s" err &&
+	unchanged
+'
+test_expect_success 'a timeout that is not a number: a usage error' '
+	expect_code 2 cvenv install --venv v --timeout soon app 2>err &&
+	expect_grep "timeout" err
+'
+
+test_done
