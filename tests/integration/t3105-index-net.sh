@@ -79,6 +79,23 @@ test_expect_success 'a TLS server that never completes the handshake: --connect-
 	expect_grep "no connection within 1 s" err &&
 	unchanged
 '
+# HTTP/2: every request of one install (6 dependencies: pages, .metadata
+# files and wheels, up to 16 at once) went over one TLS connection as
+# HTTP/2 streams; nginx logs each request's connection serial number, its
+# request count on that connection and the protocol.
+test_expect_success 'HTTP/2: one install multiplexes all its requests on one connection' '
+	index_start h2 idx --http2 &&
+	cvenv create -q --without-pip w2 &&
+	: >"$INDEX_LOG" &&
+	cvenv install -q --venv w2 --cache-dir "$PWD/c-h2" --cert "$INDEX_CERT" -i "$INDEX_URL" app &&
+	test -d w2/lib/python*/site-packages/lib6-1.0.dist-info &&
+	n=$(wc -l <"$INDEX_LOG") && test "$n" -ge 19 &&
+	test "$(grep -c " proto=HTTP/2.0$" "$INDEX_LOG")" = "$n" &&
+	sed -n "s/.* conn=\([0-9]*\)\/.*/\1/p" "$INDEX_LOG" | sort -u >conns &&
+	test "$(wc -l <conns)" = 1 &&
+	grep -q " conn=$(cat conns)/$n " "$INDEX_LOG"
+'
+
 test_expect_success 'a timeout that is not a number: a usage error' '
 	expect_code 2 cvenv install --venv v --timeout soon app 2>err &&
 	expect_grep "timeout" err
