@@ -96,6 +96,30 @@ test_expect_success 'HTTP/2: one install multiplexes all its requests on one con
 	grep -q " conn=$(cat conns)/$n " "$INDEX_LOG"
 '
 
+# A 404 is cached as a negative entry: --offline then says the project does
+# not exist (not that it is missing from the cache), and an online run asks
+# again, so a project published since is found.
+test_expect_success 'a project that 404s: cached, --offline says it does not exist' '
+	index_load fault &&
+	! cvenv install --venv v --cache-dir "$PWD/c-404" -i "$FAULT_URL/ok/simple" nosuch 2>err &&
+	expect_grep "no index has a project named '\''nosuch'\''" err &&
+	test "$(grep -c "GET /ok/simple/nosuch/ 404" "$FAULT_LOG")" = 1 &&
+	! cvenv install --venv v --cache-dir "$PWD/c-404" --offline -i "$FAULT_URL/ok/simple" nosuch 2>err &&
+	cat err &&
+	expect_grep "no index has a project named '\''nosuch'\''" err &&
+	! grep -q "not in the cache" err &&
+	test "$(grep -c "GET /ok/simple/nosuch/" "$FAULT_LOG")" = 1 &&
+	unchanged
+'
+test_expect_success 'a later online run revalidates it: a project published since is found' '
+	index_load fault &&
+	mkwheel wh nosuch 1.0 >/dev/null && index_tree wh idx >/dev/null &&
+	cvenv create -q --without-pip w404 &&
+	cvenv install -q --venv w404 --cache-dir "$PWD/c-404" -i "$FAULT_URL/ok/simple" nosuch &&
+	test -d w404/lib/python*/site-packages/nosuch-1.0.dist-info &&
+	grep -q "GET /ok/simple/nosuch/ 200" "$FAULT_LOG"
+'
+
 test_expect_success 'a timeout that is not a number: a usage error' '
 	expect_code 2 cvenv install --venv v --timeout soon app 2>err &&
 	expect_grep "timeout" err

@@ -345,14 +345,31 @@ static void page_fail(struct page_job *j, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A project the server says does not exist (404, 410): a negative cache
+ * entry with the response's validators and age, so that --offline can say
+ * so and a later run revalidates it like a page. */
+static void page_not_found(struct page_job *j, struct http_request *r)
+{
+	int64_t age = httpcache_max_age(r->cache_control);
+	if (age >= 0 && j->cache_key) {
+		char *plain = url_without_userinfo(j->url);
+		struct httpcache_entry e = { .url = plain, .etag = r->etag,
+					     .last_modified = r->last_modified,
+					     .stored = now_s(), .max_age = age, .status = r->status };
+		cache_store(j->cache_key, &e, "", 0);
+		free(plain);
+	}
+	j->not_found = true;
+	j->finished = true;
+}
+
 static void page_done(struct http_request *r, void *arg)
 {
 	struct page_job *j = arg;
 	struct index_client *c = j->c;
 	progress(c, false);
 	if (r->status == 404 || r->status == 410) {
-		j->not_found = true;
-		j->finished = true;
+		page_not_found(j, r);
 		return;
 	}
 	if (r->failed) {
@@ -360,7 +377,17 @@ static void page_done(struct http_request *r, void *arg)
 		return;
 	}
 	const char *base = r->effective_url ? r->effective_url : j->url;
-	if (r->status == 304 && j->cached.body) {
+	if (r->status == 304 && j->cached.body && j->cached.status) {
+		/* still gone */
+		c->stats.revalidated++;
+		j->cached.stored = now_s();
+		int64_t age = httpcache_max_age(r->cache_control);
+		j->cached.max_age = age ? age : j->cached.max_age;
+		cache_store(j->cache_key, &j->cached, "", 0);
+		j->not_found = true;
+		j->finished = true;
+		return;
+	} else if (r->status == 304 && j->cached.body) {
 		c->stats.revalidated++;
 		buf_add(&j->body, j->cached.body, j->cached.body_len);
 		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
@@ -452,6 +479,11 @@ static void page_start(struct page_job *j, const char *what)
 	free(plain);
 	if (have && (c->cfg.offline || (!c->cfg.refresh && httpcache_fresh(&j->cached, now_s())))) {
 		c->stats.cache_hits++;
+		if (j->cached.status) {
+			j->not_found = true;
+			j->finished = true;
+			return;
+		}
 		buf_add(&j->body, j->cached.body, j->cached.body_len);
 		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
 		j->base = xstrdup(j->url);

@@ -27,6 +27,7 @@ struct prov {
 	struct cand **v;
 	size_t n;
 	bool reported; /* the client reported a failure already */
+	struct strvec missing; /* projects no index or find-links has */
 };
 
 static uintptr_t add_cand(struct prov *p, const struct index_file *f, const char *local_path)
@@ -143,6 +144,8 @@ static int list_candidates(void *ctx, const char *name, const char *url,
 		buf_addf(err, "cannot list the files of '%s'", name);
 		return -1; /* the client reported why */
 	}
+	if (!pr->found)
+		strvec_push(&p->missing, name);
 	struct offer *offers = NULL;
 	size_t n = 0;
 	int r = 0;
@@ -299,7 +302,7 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 {
 	memset(out, 0, sizeof(*out));
 	int ret = -1;
-	struct prov p = { e, c, NULL, 0, false };
+	struct prov p = { e, c, NULL, 0, false, STRVEC_INIT };
 	struct dist_set inst = DIST_SET_INIT;
 	struct resolve_preference *prefs = NULL;
 	struct resolve_result res = { NULL, 0, 0 };
@@ -337,6 +340,9 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 	case RESOLVE_UNSATISFIABLE:
 		error("the requirements cannot be installed together:");
 		print_explanation(err.ptr ? err.ptr : "");
+		/* names are canonical (PEP 503): nothing to escape */
+		for (size_t i = 0; i < p.missing.n; i++)
+			hint("no index has a project named '%s'", p.missing.v[i]);
 		goto out;
 	case RESOLVE_PROVIDER_ERROR:
 		/* the client reported the cause already: one message per failure */
@@ -363,6 +369,7 @@ out:
 		free(p.v[i]);
 	}
 	free(p.v);
+	strvec_clear(&p.missing);
 	return ret;
 }
 
