@@ -120,6 +120,92 @@ test_expect_success 'a later online run revalidates it: a project published sinc
 	grep -q "GET /ok/simple/nosuch/ 200" "$FAULT_LOG"
 '
 
+# Remote direct URLs, pip as the reference: pip 23.2 (Python 3.11's bundled
+# pip, in an env cvenv seeds) and cvenv each install "lib1 @ https://...whl"
+# (with the hash fragment, and without) from the TLS nginx; direct_url.json
+# and the freeze line must be the same.
+py=$(python_for 3.11)
+test_lazy_prereq PIP311 'test -n "$py"'
+
+# direct_ref ENV: lib1's direct_url.json and its freeze line (pip's own
+# freeze for pip envs would be the same: checked once below)
+direct_ref() {
+	cat "$1"/lib/python*/site-packages/lib1-1.0.dist-info/direct_url.json && echo &&
+	cvenv freeze --venv "$1" | grep "^lib1 @ "
+}
+
+test_expect_success 'setup: pip seeded in an env of Python 3.11, nginx over http' '
+	index_start plain idx &&
+	if test -n "$py"; then cvenv create -q -p "$py" pipref; fi
+'
+
+test_expect_success PIP311 'name @ http URL with #sha256: fetched, verified, recorded as pip does' '
+	index_load plain &&
+	u="${INDEX_URL%/simple}/files/lib1-1.0-py3-none-any.whl" &&
+	h=$(sha wh/lib1-1.0-py3-none-any.whl) &&
+	PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 pipref/bin/python -m pip install -q \
+		--no-index "lib1 @ $u#sha256=$h" &&
+	cvenv create -q --without-pip -p "$py" cv1 &&
+	: >"$INDEX_LOG" &&
+	cvenv install -q --venv cv1 --cache-dir "$PWD/c-url" --no-index \
+		"lib1 @ $u#sha256=$h" &&
+	grep -q "GET /files/lib1-1.0-py3-none-any.whl " "$INDEX_LOG" &&
+	test -f "c-url/wheel-files-v1/$h/lib1-1.0-py3-none-any.whl" &&
+	direct_ref pipref >pip.ref && direct_ref cv1 >cv.ref &&
+	cat cv.ref && diff -u pip.ref cv.ref &&
+	PIP_DISABLE_PIP_VERSION_CHECK=1 pipref/bin/python -m pip freeze | grep "^lib1 @ " >pip.freeze &&
+	grep "^lib1 @ " cv.ref | diff -u pip.freeze -
+'
+test_expect_success PIP311 'without a hash, and from a requirements file: the same record as pip' '
+	index_load plain &&
+	u="${INDEX_URL%/simple}/files/lib1-1.0-py3-none-any.whl" &&
+	PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 pipref/bin/python -m pip install -q \
+		--no-index --force-reinstall "lib1 @ $u" &&
+	echo "lib1 @ $u" >url.txt &&
+	cvenv create -q --without-pip -p "$py" cv2 &&
+	cvenv install -q --venv cv2 --cache-dir "$PWD/c-url" -r url.txt &&
+	direct_ref pipref >pip.ref && direct_ref cv2 >cv.ref &&
+	cat cv.ref && diff -u pip.ref cv.ref
+'
+test_expect_success 'a bare URL argument, its dependencies from the index' '
+	index_load plain &&
+	cvenv create -q --without-pip w3 &&
+	cvenv install -q --venv w3 --cache-dir "$PWD/c-url" -i "$INDEX_URL" \
+		"${INDEX_URL%/simple}/files/app-1.0-py3-none-any.whl" &&
+	test -d w3/lib/python*/site-packages/lib6-1.0.dist-info &&
+	grep -q "\"url\": \"${INDEX_URL%/simple}/files/app-1.0-py3-none-any.whl\"" \
+		w3/lib/python*/site-packages/app-1.0.dist-info/direct_url.json
+'
+test_expect_success 'a wrong hash: a clear error naming the URL, env untouched' '
+	index_load plain &&
+	u="${INDEX_URL%/simple}/files/lib1-1.0-py3-none-any.whl" &&
+	bad=$(echo x | sha256sum | cut -d" " -f1) &&
+	expect_code 1 cvenv_t install --venv v --cache-dir "$PWD/c-bad" \
+		--no-index "lib1 @ $u#sha256=$bad" 2>err &&
+	cat err &&
+	expect_grep "cannot download '\''$u'\''" err && expect_grep "hash mismatch" err &&
+	expect_grep "$bad" err &&
+	! ls c-bad/wheel-files-v1/*/lib1* 2>/dev/null &&
+	unchanged
+'
+# The guarantees of docs/security/index-net.md, attacked.
+test_expect_success 'a direct URL is http or https only: ftp and others are refused' '
+	expect_code 1 cvenv_t install --venv v --no-index "lib1 @ ftp://127.0.0.1/lib1-1.0-py3-none-any.whl" 2>err &&
+	expect_grep "only http, https and file URLs" err &&
+	unchanged
+'
+test_expect_success 'a direct URL that redirects to file:// or loops, or is too big: refused' '
+	index_load fault &&
+	for mode in tofile loop huge; do
+		expect_code 1 cvenv_t install --venv v --cache-dir "$PWD/c-$mode" --no-index \
+			"lib1 @ $FAULT_URL/$mode/files/lib1-1.0-py3-none-any.whl" 2>err &&
+		cat err && expect_grep "$FAULT_URL/$mode/files/lib1-1.0-py3-none-any.whl" err &&
+		unchanged || return 1
+	done &&
+	grep -c "GET /loop/files/lib1-1.0-py3-none-any.whl 302" "$FAULT_LOG" >loops &&
+	test "$(cat loops)" -le 22
+'
+
 test_expect_success 'a timeout that is not a number: a usage error' '
 	expect_code 2 cvenv install --venv v --timeout soon app 2>err &&
 	expect_grep "timeout" err
