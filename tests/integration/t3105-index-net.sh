@@ -156,16 +156,16 @@ test_expect_success PIP311 'name @ http URL with #sha256: fetched, verified, rec
 	PIP_DISABLE_PIP_VERSION_CHECK=1 pipref/bin/python -m pip freeze | grep "^lib1 @ " >pip.freeze &&
 	grep "^lib1 @ " cv.ref | diff -u pip.freeze -
 '
-test_expect_success PIP311 'without a hash, and from a requirements file: the same record as pip' '
+# pip 23.2 records the wheel's sha256 even when the URL has no fragment: the
+# same direct_url.json as above (checked against pip when this test was
+# written; one pip run less here)
+test_expect_success PIP311 'without a hash, and from a requirements file: the same record' '
 	index_load plain &&
 	u="${INDEX_URL%/simple}/files/lib1-1.0-py3-none-any.whl" &&
-	PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 pipref/bin/python -m pip install -q \
-		--no-index --force-reinstall "lib1 @ $u" &&
 	echo "lib1 @ $u" >url.txt &&
 	cvenv create -q --without-pip -p "$py" cv2 &&
-	cvenv install -q --venv cv2 --cache-dir "$PWD/c-url" -r url.txt &&
-	direct_ref pipref >pip.ref && direct_ref cv2 >cv.ref &&
-	cat cv.ref && diff -u pip.ref cv.ref
+	cvenv install -q --venv cv2 --cache-dir "$PWD/c-url2" -r url.txt &&
+	direct_ref cv2 >cv2.ref && diff -u pip.ref cv2.ref
 '
 test_expect_success 'a bare URL argument, its dependencies from the index' '
 	index_load plain &&
@@ -175,6 +175,16 @@ test_expect_success 'a bare URL argument, its dependencies from the index' '
 	test -d w3/lib/python*/site-packages/lib6-1.0.dist-info &&
 	grep -q "\"url\": \"${INDEX_URL%/simple}/files/app-1.0-py3-none-any.whl\"" \
 		w3/lib/python*/site-packages/app-1.0.dist-info/direct_url.json
+'
+test_expect_success 'credentials in a direct URL: sent, never recorded or printed' '
+	index_load plain &&
+	u="${INDEX_URL%/simple}/files/lib1-1.0-py3-none-any.whl" &&
+	cvenv create -q --without-pip w4 &&
+	cvenv install -q --venv w4 --cache-dir "$PWD/c-pw" --no-index \
+		"lib1 @ $(echo "$u" | sed "s|//|//bob:hunter2@|")" &&
+	grep -q "auth=\"bob\"" "$INDEX_LOG" &&
+	! grep -rq hunter2 w4 && cvenv freeze --venv w4 >frz && ! grep -q hunter2 frz &&
+	grep -qx "lib1 @ $u#sha256=$(sha wh/lib1-1.0-py3-none-any.whl)" frz
 '
 test_expect_success 'a wrong hash: a clear error naming the URL, env untouched' '
 	index_load plain &&
@@ -202,6 +212,8 @@ test_expect_success 'a direct URL that redirects to file:// or loops, or is too 
 		cat err && expect_grep "$FAULT_URL/$mode/files/lib1-1.0-py3-none-any.whl" err &&
 		unchanged || return 1
 	done &&
+	# two transfers (the range probe for METADATA, then the whole file),
+	# each ended after 10 redirects
 	grep -c "GET /loop/files/lib1-1.0-py3-none-any.whl 302" "$FAULT_LOG" >loops &&
 	test "$(cat loops)" -le 22
 '
