@@ -158,14 +158,18 @@ test_expect_success PIP311 'name @ http URL with #sha256: fetched, verified, rec
 '
 # pip 23.2 records the wheel's sha256 even when the URL has no fragment: the
 # same direct_url.json as above (checked against pip when this test was
-# written; one pip run less here)
-test_expect_success PIP311 'without a hash, and from a requirements file: the same record' '
+# written; one pip run less here). A --hash in the file turns on
+# hash-checking mode, where a URL requirement counts as pinned (as in pip).
+test_expect_success PIP311 'without a fragment, from a requirements file with --hash: the same record' '
 	index_load plain &&
 	u="${INDEX_URL%/simple}/files/lib1-1.0-py3-none-any.whl" &&
-	echo "lib1 @ $u" >url.txt &&
+	echo "lib1 @ $u --hash=sha256:$(sha wh/lib1-1.0-py3-none-any.whl)" >url.txt &&
 	cvenv create -q --without-pip -p "$py" cv2 &&
 	cvenv install -q --venv cv2 --cache-dir "$PWD/c-url2" -r url.txt &&
-	direct_ref cv2 >cv2.ref && diff -u pip.ref cv2.ref
+	direct_ref cv2 >cv2.ref && diff -u pip.ref cv2.ref &&
+	echo "lib1 @ $u --hash=sha256:$(echo x | sha256sum | cut -d" " -f1)" >badh.txt &&
+	expect_code 1 cvenv install --venv cv2 --cache-dir "$PWD/c-url2" -r badh.txt 2>err &&
+	expect_grep "which no --hash of '\''lib1'\'' gives" err
 '
 test_expect_success 'a bare URL argument, its dependencies from the index' '
 	index_load plain &&
@@ -173,7 +177,7 @@ test_expect_success 'a bare URL argument, its dependencies from the index' '
 	cvenv install -q --venv w3 --cache-dir "$PWD/c-url" -i "$INDEX_URL" \
 		"${INDEX_URL%/simple}/files/app-1.0-py3-none-any.whl" &&
 	test -d w3/lib/python*/site-packages/lib6-1.0.dist-info &&
-	grep -q "\"url\": \"${INDEX_URL%/simple}/files/app-1.0-py3-none-any.whl\"" \
+	grep -q "\"hash\": \"sha256=$(sha wh/app-1.0-py3-none-any.whl)\".*\"url\": \"${INDEX_URL%/simple}/files/app-1.0-py3-none-any.whl\"" \
 		w3/lib/python*/site-packages/app-1.0.dist-info/direct_url.json
 '
 test_expect_success 'credentials in a direct URL: sent, never recorded or printed' '
