@@ -154,8 +154,9 @@ static bool wheel_file_arg(const char *a)
 static bool bare_url(const char *a)
 {
 	char *scheme = url_scheme(a);
+	bool r = scheme != NULL;
 	free(scheme);
-	return scheme != NULL;
+	return r;
 }
 
 /* Whether any index is asked for explicitly (options, environment, files),
