@@ -41,19 +41,19 @@ _cvenv() {
 	install)
 		case $prev in
 		--venv|-r|--requirement|-c|--constraint|-f|--find-links|--cert|--client-cert|--report|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-		-i|--index-url|--extra-index-url|--index-strategy|--upgrade-package) return ;;
+		-i|--index-url|--extra-index-url|--index-strategy|--timeout|--connect-timeout|--upgrade-package) return ;;
 		--link-mode) COMPREPLY=($(compgen -W "clone hardlink copy" -- "$cur")); return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -c --constraint -i --index-url --extra-index-url --no-index -f --find-links --index-strategy --pre --offline --refresh --cert --client-cert --no-deps --force-reinstall -U --upgrade --upgrade-package --require-hashes --dry-run --report --cache-dir --no-cache --verify-cache --link-mode -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -r --requirement -c --constraint -i --index-url --extra-index-url --no-index -f --find-links --index-strategy --pre --offline --refresh --cert --client-cert --timeout --connect-timeout --no-deps --force-reinstall -U --upgrade --upgrade-package --require-hashes --dry-run --report --cache-dir --no-cache --verify-cache --link-mode -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -f -X '!*.whl' -- "$cur") $(compgen -d -- "$cur")); fi
 		;;
 	lock)
 		case $prev in
 		--venv|-o|--output-file|-c|--constraint|-f|--find-links|--cert|--client-cert|--cache-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-		--extra|--group|-P|--upgrade-package|--python-version|--python-platform|-i|--index-url|--extra-index-url|--index-strategy) return ;;
+		--extra|--group|-P|--upgrade-package|--python-version|--python-platform|-i|--index-url|--extra-index-url|--index-strategy|--timeout|--connect-timeout) return ;;
 		--format) COMPREPLY=($(compgen -W "pylock requirements" -- "$cur")); return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -o --output-file --format --extra --all-extras --group -U --upgrade -P --upgrade-package -c --constraint --python-version --python-platform -i --index-url --extra-index-url --no-index -f --find-links --index-strategy --pre --offline --refresh --cert --client-cert --cache-dir -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -o --output-file --format --extra --all-extras --group -U --upgrade -P --upgrade-package -c --constraint --python-version --python-platform -i --index-url --extra-index-url --no-index -f --find-links --index-strategy --pre --offline --refresh --cert --client-cert --timeout --connect-timeout --cache-dir -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	uninstall)

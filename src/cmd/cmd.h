@@ -101,11 +101,18 @@ const char *const *cmd_environ(void);
 
 /* Fills the environment's part of an index client's configuration: the CA
  * bundle (opt_cert, else PIP_CERT, else SSL_CERT_FILE), SSL_CERT_DIR, the
- * client certificate (opt_client_cert, else PIP_CLIENT_CERT) and TMPDIR.
- * The strings point into the environment or the options. (cmd/indexenv.c) */
+ * client certificate (opt_client_cert, else PIP_CLIENT_CERT), TMPDIR, the
+ * stall timeout (CVENV_HTTP_TIMEOUT, else UV_HTTP_TIMEOUT, else
+ * PIP_DEFAULT_TIMEOUT or PIP_TIMEOUT, which set the connect timeout too),
+ * the connect timeout (UV_HTTP_CONNECT_TIMEOUT) and the retries
+ * (CVENV_HTTP_RETRIES, else UV_HTTP_RETRIES). The strings point into the
+ * environment or the options. (cmd/indexenv.c) */
 struct index_config;
 void cmd_index_config_env(struct index_config *cfg, const char *opt_cert,
 			  const char *opt_client_cert);
+/* A positive number of seconds (decimals rounded up, at most a day) in
+ * *out; -1 when text is not one. */
+int cmd_seconds(const char *text, long *out);
 /* The netrc file: $NETRC, else ~/.netrc (a new string), or NULL. */
 char *cmd_netrc_path(void);
 

@@ -13,6 +13,7 @@
 void index_opts_reset(struct index_opts *o)
 {
 	o->index_url = o->index_strategy = o->cert = o->client_cert = NULL;
+	o->timeout = o->connect_timeout = NULL;
 	o->no_index = o->pre = o->offline = o->refresh = false;
 	strvec_clear(&o->extra_index_urls);
 	strvec_clear(&o->find_links);
@@ -24,6 +25,16 @@ int index_opts_check(const struct index_opts *o)
 	    strcmp(o->index_strategy, "unsafe-best-match")) {
 		usage_error("--index-strategy '%s': use first-index or unsafe-best-match",
 			    o->index_strategy);
+		return -1;
+	}
+	long s;
+	if (o->timeout && cmd_seconds(o->timeout, &s) < 0) {
+		usage_error("--timeout '%s': give a positive number of seconds", o->timeout);
+		return -1;
+	}
+	if (o->connect_timeout && cmd_seconds(o->connect_timeout, &s) < 0) {
+		usage_error("--connect-timeout '%s': give a positive number of seconds",
+			    o->connect_timeout);
 		return -1;
 	}
 	return 0;
@@ -101,13 +112,12 @@ void index_opts_config(const struct index_opts *o, struct index_config *cfg,
 	cfg->offline = o->offline;
 	cfg->refresh = o->refresh;
 	cmd_index_config_env(cfg, o->cert, o->client_cert);
-	/* seconds without progress before a transfer fails; retries on 5xx,
-	 * 429 and connection errors (tests and slow mirrors set them) */
-	const char *t = env_value("CVENV_HTTP_TIMEOUT");
-	if (t && atol(t) > 0)
-		cfg->timeout_s = atol(t);
-	t = env_value("CVENV_HTTP_RETRIES");
-	if (t)
-		cfg->retries = atoi(t) > 0 ? atoi(t) : -1;
+	/* --timeout bounds the connection too (pip's socket timeout), unless
+	 * --connect-timeout or UV_HTTP_CONNECT_TIMEOUT says otherwise */
+	if (o->timeout && cmd_seconds(o->timeout, &cfg->timeout_s) == 0 &&
+	    !getenv("UV_HTTP_CONNECT_TIMEOUT"))
+		cfg->connect_timeout_s = cfg->timeout_s;
+	if (o->connect_timeout)
+		(void)cmd_seconds(o->connect_timeout, &cfg->connect_timeout_s);
 	cfg->progress = verbosity >= 0 && isatty(STDERR_FILENO);
 }

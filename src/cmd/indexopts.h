@@ -1,7 +1,7 @@
 /* The index options shared by the commands that resolve against package
  * indexes (install, lock): one definition of -i, --extra-index-url,
- * --no-index, -f, --index-strategy, --pre, --offline, --refresh, --cert and
- * --client-cert, and of how they and the environment and requirements
+ * --no-index, -f, --index-strategy, --pre, --offline, --refresh, --cert,
+ * --client-cert, --timeout and --connect-timeout, and of how they and the environment and requirements
  * files make an index client's configuration. (cmd/indexopts.c) */
 #ifndef CVENV_CMD_INDEXOPTS_H
 #define CVENV_CMD_INDEXOPTS_H
@@ -16,6 +16,7 @@ struct index_opts {
 	const char *index_url, *index_strategy, *cert, *client_cert;
 	struct strvec extra_index_urls, find_links;
 	bool no_index, pre, offline, refresh;
+	const char *timeout, *connect_timeout; /* seconds, checked by index_opts_check */
 };
 
 /* The option table entries (inside a struct opt[] initializer). */
@@ -42,7 +43,14 @@ struct index_opts {
 		     "CA bundle for TLS; default $PIP_CERT, else $SSL_CERT_FILE, else the system's", \
 		     OPT_FILEARG),                                                             \
 	OPT_STRING_F(0, "client-cert", &(o).client_cert, "FILE",                               \
-		     "TLS client certificate (PEM with its key)", OPT_FILEARG)
+		     "TLS client certificate (PEM with its key)", OPT_FILEARG),                  \
+	OPT_STRING(0, "timeout", &(o).timeout, "SEC",                                           \
+		   "fail a transfer that receives nothing for SEC seconds, and a connection "   \
+		   "not made in SEC seconds; default $CVENV_HTTP_TIMEOUT, else "                \
+		   "$UV_HTTP_TIMEOUT, else $PIP_DEFAULT_TIMEOUT, else 30 (connection: 15)"),   \
+	OPT_STRING(0, "connect-timeout", &(o).connect_timeout, "SEC",                           \
+		   "fail a connection (TCP and TLS) not made in SEC seconds; default "          \
+		   "$UV_HTTP_CONNECT_TIMEOUT, else the --timeout given, else 15")
 
 void index_opts_reset(struct index_opts *o);
 /* Usage error (reported, -1) for an unknown --index-strategy. */

@@ -6,11 +6,13 @@
  * --find-links directories alone keep the pinned, offline path (plan.c). */
 #include "util/common.h"
 
+#include <strings.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/indexopts.h"
 #include "core/index/index.h"
+#include "core/index/page.h"
 #include "core/index/url.h"
 #include "core/pkg/indexprov.h"
 #include "core/pkg/distinfo.h"
@@ -31,7 +33,8 @@ extern const struct command command_install;
 
 static struct strvec opt_requirements = STRVEC_INIT;
 static struct strvec opt_constraints = STRVEC_INIT;
-static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT, false, false, false, false };
+static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT,
+				false, false, false, false, NULL, NULL };
 static struct strvec opt_upgrade_packages = STRVEC_INIT;
 static bool opt_no_deps, opt_force, opt_upgrade, opt_no_cache, opt_verify_cache;
 static bool opt_dry_run, opt_require_hashes;
@@ -133,27 +136,77 @@ static int install_local(struct install_env *e, int n, const char **argv, struct
 	return r;
 }
 
-/* Whether any index is asked for explicitly (options, environment, files). */
+/* Whether s names a wheel: a path or URL whose part before any ?query or
+ * #fragment ends in .whl. */
+static bool names_wheel(const char *s)
+{
+	size_t n = strcspn(s, "?#");
+	return n >= 4 && !strncmp(s + n - 4, ".whl", 4);
+}
+
+/* A wheel file argument (not "name @ URL", not a bare URL). */
+static bool wheel_file_arg(const char *a)
+{
+	return !strstr(a, "://") && ends_with(a, ".whl") && (!strchr(a, '@') || os_is_file(a));
+}
+
+/* A bare URL argument or line ("https://host/p/name-1.0-py3-none-any.whl"). */
+static bool bare_url(const char *a)
+{
+	char *scheme = url_scheme(a);
+	bool r = scheme != NULL;
+	free(scheme);
+	return r;
+}
+
+/* Whether any index is asked for explicitly (options, environment, files),
+ * or a requirement names a URL that is not file:// (the client fetches
+ * http(s), and says which schemes it takes). */
 static bool index_wanted(struct reqs *files, size_t nfiles)
 {
+	for (size_t i = 0; i < nfiles; i++)
+		for (size_t k = 0; k < files[i].n; k++) {
+			const struct req_entry *q = &files[i].v[k];
+			const char *u = q->is_pep508 ? q->req.url : q->path_or_url;
+			if (u && strstr(u, "://") && strncasecmp(u, "file:", 5))
+				return true;
+		}
 	return opt_dry_run || opt_report || opt_upgrade_packages.n ||
 	       index_opts_wanted(&ix, files, nfiles);
 }
 
-/* A wheel path as a direct requirement: "name @ file:///abs/path". */
+/* A wheel path or URL as a direct requirement: "name @ file:///abs/path",
+ * "name @ https://host/p/name-1.0-py3-none-any.whl#sha256=...". */
 static int wheel_requirement(const char *path, const char *marker, struct strvec *out)
 {
 	struct wheel_name wn;
-	if (wheel_name_parse(path, &wn) < 0)
-		return -1;
-	char *abs = os_abspath(path);
-	char *url = path_to_file_url(abs);
-	strvec_push_take(out, xstrfmt("%s @ %s%s%s", wn.name, url, marker ? " ; " : "",
-				      marker ? marker : ""));
+	char *url = NULL, *file = NULL;
+	if (strstr(path, "://")) {
+		struct index_project one = { 0 };
+		if (page_file_from_url(path, NULL, &one) == 0)
+			file = xstrdup(one.files[0].filename);
+		index_project_release(&one);
+		if (!file) {
+			char *shown = url_redact(path);
+			error("'%s' names no wheel file, or has a hash cvenv does not know", shown);
+			free(shown);
+			return -1;
+		}
+		url = xstrdup(path);
+	} else {
+		char *abs = os_abspath(path);
+		url = path_to_file_url(abs);
+		free(abs);
+	}
+	int r = wheel_name_parse(file ? file : path, &wn);
+	if (!r) {
+		strvec_push_take(out, xstrfmt("%s @ %s%s%s", wn.name, url, marker ? " ; " : "",
+					      marker ? marker : ""));
+		wheel_name_free(&wn);
+	}
 	free(url);
-	free(abs);
-	wheel_name_free(&wn);
-	return 0;
+	free(file);
+	return r;
 }
 
 /* Whether a requirement pins one version with == (no wildcard) or ===. */
@@ -192,7 +245,7 @@ static int hashmode_setup(struct hashmode *hm, int nnames, struct reqs *files, s
 			const struct req_entry *q = &files[i].v[k];
 			if (q->constraint)
 				continue;
-			if (!q->is_pep508 || !pinned(&q->req))
+			if (!q->is_pep508 || (!q->req.url && !pinned(&q->req)))
 				return error("%s:%d: '%s' is not pinned with ==: in hash-checking mode "
 					     "every requirement must be", q->file, q->line, q->text);
 			if (!q->hashes.n)
@@ -351,9 +404,10 @@ static int install_from_index(struct install_env *e, const char *cache, int n,
 	cfg.netrc_file = netrc;
 	int nnames = 0;
 	for (int i = 0; i < n; i++) {
-		if (ends_with(argv[i], ".whl")) {
+		if (wheel_file_arg(argv[i]) || (bare_url(argv[i]) && names_wheel(argv[i]))) {
 			if (wheel_requirement(argv[i], NULL, &reqs) < 0)
 				goto out;
+			nnames += !wheel_file_arg(argv[i]);
 		} else {
 			strvec_push(&reqs, argv[i]);
 			nnames++;
@@ -369,7 +423,7 @@ static int install_from_index(struct install_env *e, const char *cache, int n,
 			}
 			if (q->is_pep508) {
 				strvec_push(q->constraint ? &cons : &reqs, q->text);
-			} else if (!q->constraint && ends_with(q->path_or_url, ".whl")) {
+			} else if (!q->constraint && names_wheel(q->path_or_url)) {
 				if (wheel_requirement(q->path_or_url, q->marker_text, &reqs) < 0)
 					goto out;
 			} else {
@@ -405,9 +459,13 @@ static int install_from_index(struct install_env *e, const char *cache, int n,
 		if (d->skip)
 			continue;
 		if (hashmode_check_file(&hm, d) < 0 ||
-		    plan_add_wheel_file(&p, d->path, d->direct, &d->extras) < 0)
+		    plan_add_wheel_file(&p, d->path, d->direct && !d->f, &d->extras) < 0)
 			goto out;
 		p.v[p.n - 1].opts.requested = d->requested;
+		/* a wheel of a direct URL: direct_url.json names the URL (without
+		 * credentials, as pip writes it), not the cache's file */
+		if (d->direct && d->f)
+			p.v[p.n - 1].opts.direct_url = url_without_userinfo(d->f->url);
 	}
 	if (install_plan(e, &p) < 0)
 		goto out;
@@ -470,7 +528,7 @@ static int cmd_install(int argc, const char **argv)
 	}
 	bool names = false;
 	for (int i = 0; i < n; i++)
-		names = names || !ends_with(argv[i], ".whl");
+		names = names || !wheel_file_arg(argv[i]);
 	bool use_index = names || opt_constraints.n || index_wanted(files, nfiles);
 	os_defer_interrupts(); /* Ctrl-C: undo, then exit 130 */
 	struct install_env e;

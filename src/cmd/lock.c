@@ -39,7 +39,7 @@ static struct strvec opt_constraints = STRVEC_INIT;
 static struct strvec opt_pyvers = STRVEC_INIT, opt_platforms = STRVEC_INIT;
 static bool opt_all_extras, opt_upgrade;
 static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT,
-				false, false, false, false };
+				false, false, false, false, NULL, NULL };
 
 static const char *const lock_usage[] = {
 	"cvenv lock [--venv DIR] [options] [pyproject.toml | requirements.in...]",

@@ -115,6 +115,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct http_request *r = arg;
 	size_t len = size * n;
+	r->stall_from_ms = now_ms();
 	size_t max = r->max_body ? r->max_body : DEFAULT_MAX_BODY;
 	if (r->received + len > max) {
 		buf_reset(&r->why);
@@ -150,6 +151,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 {
 	struct http_request *r = arg;
 	size_t len = size * n;
+	r->stall_from_ms = now_ms();
 	if (len >= 5 && !memcmp(data, "HTTP/", 5)) {
 		/* a new response (after a redirect or a 100): forget the last */
 		free(r->etag);
@@ -183,6 +185,30 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* The stall timeout, to the second: libcurl's low-speed check averages
+ * over several seconds, so a body that stops mid-way would take five more
+ * to notice. The clock starts once the connection is made (the connect
+ * timeout covers that) and restarts with every byte. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct http_request *r = arg;
+	uint64_t now = now_ms();
+	if (!r->stall_from_ms) {
+		curl_off_t begun = 0;
+		curl_easy_getinfo(r->easy, CURLINFO_PRETRANSFER_TIME_T, &begun);
+		if (begun)
+			r->stall_from_ms = now;
+		return 0;
+	}
+	if (now - r->stall_from_ms < (uint64_t)r->stall_s * 1000u)
+		return 0;
+	buf_reset(&r->why);
+	buf_addf(&r->why, "nothing received for %ld s (the timeout)", r->stall_s);
+	r->stalled = true;
+	return 1; /* aborts the transfer */
+}
+
 static int start(struct http_session *s, struct http_request *r)
 {
 	CURL *e = r->easy ? r->easy : curl_easy_init();
@@ -210,6 +236,12 @@ static int start(struct http_session *s, struct http_request *r)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)r);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)r);
+	r->stall_s = s->o.stall_timeout_s;
+	r->stall_from_ms = 0;
+	r->stalled = false;
+	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(e, CURLOPT_XFERINFODATA, (void *)r);
+	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	curl_off_t max = (curl_off_t)(r->max_body ? r->max_body : DEFAULT_MAX_BODY);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, max);
 	if (s->o.netrc_file) {
@@ -306,6 +338,22 @@ static bool retryable(CURLcode rc, long status)
 	}
 }
 
+/* Which timeout ended a transfer: the connection (TCP, then TLS for https)
+ * was never made, or it was and then nothing came. */
+static void timeout_why(CURL *e, const struct http_options *o, struct http_request *r)
+{
+	/* a reused connection has no connect time: its transfer had begun */
+	curl_off_t begun = 0;
+	long headers = 0;
+	curl_easy_getinfo(e, CURLINFO_PRETRANSFER_TIME_T, &begun);
+	curl_easy_getinfo(e, CURLINFO_HEADER_SIZE, &headers);
+	if (!begun && !headers && !r->received)
+		buf_addf(&r->why, "no connection within %ld s (the connect timeout)",
+			 o->connect_timeout_s);
+	else
+		buf_addf(&r->why, "nothing received for %ld s (the timeout)", o->stall_timeout_s);
+}
+
 static void done_transfer(struct http_session *s, CURL *e, CURLcode rc)
 {
 	struct http_request *r = NULL;
@@ -323,7 +371,7 @@ static void done_transfer(struct http_session *s, CURL *e, CURLcode rc)
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
 	r->status = status;
 	s->bytes += r->received;
-	if (retryable(rc, status) && r->attempts <= s->o.retries) {
+	if ((retryable(rc, status) || r->stalled) && r->attempts <= s->o.retries) {
 		curl_off_t after = 0;
 		curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &after);
 		uint64_t wait = 250u << (r->attempts < 6 ? r->attempts : 6);
@@ -353,6 +401,8 @@ static void done_transfer(struct http_session *s, CURL *e, CURLcode rc)
 	}
 	if (rc != CURLE_OK) {
 		r->failed = true;
+		if (!r->why.len && rc == CURLE_OPERATION_TIMEDOUT)
+			timeout_why(e, &s->o, r);
 		if (!r->why.len)
 			buf_addstr(&r->why, curl_easy_strerror(rc));
 		if (r->attempts > 1)

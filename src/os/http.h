@@ -57,6 +57,9 @@ struct http_request {
 	void *headers;
 	int attempts;
 	uint64_t due_ms;
+	uint64_t stall_from_ms; /* the last byte (0: not connected yet) */
+	long stall_s;
+	bool stalled;
 	struct http_request *next;
 };
 

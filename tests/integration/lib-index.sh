@@ -7,12 +7,14 @@
 #                           dir) the wheels repacked from Debian's Python
 #                           libraries; prints the directory
 #   index_tree WHEELS OUT [mkindex options]  a PEP 503 + 691 tree of WHEELS
-#   index_start NAME ROOT [--no-range] [--tls] [--auth USER:PASS]
-#                           serves ROOT/simple and ROOT/files with nginx;
+#   index_start NAME ROOT [--no-range] [--tls] [--http2] [--auth USER:PASS]
+#                           serves ROOT/simple and ROOT/files with nginx
+#                           (--http2: over TLS, HTTP/2 offered by ALPN);
 #                           sets INDEX_URL (.../simple), INDEX_PORT, INDEX_CERT
 #                           (with --tls) and INDEX_LOG (the access log)
 #   fault_start NAME ROOT   the fault server (index/faultserver.py) over ROOT;
-#                           sets FAULT_URL (no trailing slash), FAULT_LOG
+#                           sets FAULT_URL (no trailing slash), FAULT_LOG and
+#                           FAULT_SILENT_PORT (listens, never accepts)
 #   index_load NAME         sets those variables again in a later test (each
 #                           test body is a subshell: they are kept in
 #                           $TRASH/NAME.vars)
@@ -83,7 +85,7 @@ index_tree() {
 }
 
 index_start() {
-	local name=$1 root range=on tls= auth= scheme=http
+	local name=$1 root range=on tls= auth= scheme=http h2=
 	root=$(cd "$2" && pwd) || return 1
 	INDEX_CERT=
 	shift 2
@@ -91,6 +93,7 @@ index_start() {
 		case $1 in
 		--no-range) range=off ;;
 		--tls) tls=1 scheme=https ;;
+		--http2) tls=1 scheme=https h2=1 ;;
 		--auth) auth=$2; shift ;;
 		esac
 		shift
@@ -102,7 +105,7 @@ index_start() {
 		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 			-addext subjectAltName=IP:127.0.0.1,DNS:localhost \
 			-keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null || return 1
-		listen_extra=" ssl"
+		listen_extra=" ssl${h2:+ http2}"
 		tls_conf="ssl_certificate $dir/cert.pem; ssl_certificate_key $dir/key.pem;"
 		INDEX_CERT=$dir/cert.pem
 	fi
@@ -125,7 +128,7 @@ pid $dir/nginx.pid;
 error_log $dir/logs/error.log warn;
 events { worker_connections 256; }
 http {
-	log_format idx '\$request \$status accept="\$http_accept" range="\$http_range" auth="\$remote_user"';
+	log_format idx '\$request \$status accept="\$http_accept" range="\$http_range" auth="\$remote_user" conn=\$connection/\$connection_requests proto=\$server_protocol';
 	access_log $dir/logs/access.log idx;
 	client_body_temp_path $dir/tmp/body;
 	proxy_temp_path $dir/tmp/proxy;
@@ -182,5 +185,7 @@ fault_start() {
 	echo "$pid" >>"$INDEX_PIDS"
 	FAULT_URL="http://127.0.0.1:$(cat "$dir/port")"
 	FAULT_LOG="$dir/log"
-	printf "FAULT_URL='%s' FAULT_LOG='%s'\n" "$FAULT_URL" "$FAULT_LOG" >"$TRASH/$name.vars"
+	FAULT_SILENT_PORT=$(cat "$dir/port.silent")
+	printf "FAULT_URL='%s' FAULT_LOG='%s' FAULT_SILENT_PORT=%s\n" "$FAULT_URL" "$FAULT_LOG" \
+		"$FAULT_SILENT_PORT" >"$TRASH/$name.vars"
 }

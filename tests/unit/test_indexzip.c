@@ -139,6 +139,20 @@ static void test_cache_entry(void **state)
 	assert_string_equal(why.ptr, "the body's size differs from the recorded one");
 	buf_reset(&why);
 	assert_int_equal(httpcache_parse("cvenv-http-cache-v2\n", 20, &r, &why), -1);
+	/* a negative entry (the server said 404) keeps its status; others are refused */
+	struct httpcache_entry gone = { .url = "https://i/simple/y/", .etag = "\"n\"",
+					.stored = 1700000000, .status = 404 };
+	buf_reset(&text);
+	assert_int_equal(httpcache_format(&text, &gone, "", 0), 0);
+	assert_int_equal(httpcache_parse(text.ptr, text.len, &r, &why), 0);
+	assert_int_equal(r.status, 404);
+	assert_string_equal(r.etag, "\"n\"");
+	assert_int_equal(r.body_len, 0);
+	httpcache_entry_release(&r);
+	char *p = strstr(text.ptr, "status 404");
+	assert_non_null(p);
+	memcpy(p, "status 200", 10);
+	assert_int_equal(httpcache_parse(text.ptr, text.len, &r, &why), -1);
 	buf_free(&text);
 	buf_free(&why);
 }

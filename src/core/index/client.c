@@ -92,6 +92,8 @@ struct index_client {
 	struct file_job *files; /* metadata and download jobs */
 	struct find_link *links;
 	size_t nlinks;
+	struct index_project **direct; /* one file each: direct URL requirements */
+	size_t ndirect;
 	struct index_stats stats;
 	uint64_t progress_ms; /* when the progress line was last drawn */
 	bool swept;           /* stale download temp files removed */
@@ -309,6 +311,11 @@ void index_client_free(struct index_client *c)
 		page_job_free(c->links[i].page);
 	}
 	free(c->links);
+	for (size_t i = 0; i < c->ndirect; i++) {
+		index_project_release(c->direct[i]);
+		free(c->direct[i]);
+	}
+	free(c->direct);
 	if (c->tmpdir)
 		(void)os_rm_rf(c->tmpdir);
 	free(c->tmpdir);
@@ -345,14 +352,31 @@ static void page_fail(struct page_job *j, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A project the server says does not exist (404, 410): a negative cache
+ * entry with the response's validators and age, so that --offline can say
+ * so and a later run revalidates it like a page. */
+static void page_not_found(struct page_job *j, struct http_request *r)
+{
+	int64_t age = httpcache_max_age(r->cache_control);
+	if (age >= 0 && j->cache_key) {
+		char *plain = url_without_userinfo(j->url);
+		struct httpcache_entry e = { .url = plain, .etag = r->etag,
+					     .last_modified = r->last_modified,
+					     .stored = now_s(), .max_age = age, .status = r->status };
+		cache_store(j->cache_key, &e, "", 0);
+		free(plain);
+	}
+	j->not_found = true;
+	j->finished = true;
+}
+
 static void page_done(struct http_request *r, void *arg)
 {
 	struct page_job *j = arg;
 	struct index_client *c = j->c;
 	progress(c, false);
 	if (r->status == 404 || r->status == 410) {
-		j->not_found = true;
-		j->finished = true;
+		page_not_found(j, r);
 		return;
 	}
 	if (r->failed) {
@@ -360,7 +384,17 @@ static void page_done(struct http_request *r, void *arg)
 		return;
 	}
 	const char *base = r->effective_url ? r->effective_url : j->url;
-	if (r->status == 304 && j->cached.body) {
+	if (r->status == 304 && j->cached.body && j->cached.status) {
+		/* still gone */
+		c->stats.revalidated++;
+		j->cached.stored = now_s();
+		int64_t age = httpcache_max_age(r->cache_control);
+		j->cached.max_age = age ? age : j->cached.max_age;
+		cache_store(j->cache_key, &j->cached, "", 0);
+		j->not_found = true;
+		j->finished = true;
+		return;
+	} else if (r->status == 304 && j->cached.body) {
 		c->stats.revalidated++;
 		buf_add(&j->body, j->cached.body, j->cached.body_len);
 		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
@@ -452,6 +486,11 @@ static void page_start(struct page_job *j, const char *what)
 	free(plain);
 	if (have && (c->cfg.offline || (!c->cfg.refresh && httpcache_fresh(&j->cached, now_s())))) {
 		c->stats.cache_hits++;
+		if (j->cached.status) {
+			j->not_found = true;
+			j->finished = true;
+			return;
+		}
 		buf_add(&j->body, j->cached.body, j->cached.body_len);
 		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
 		j->base = xstrdup(j->url);
@@ -726,7 +765,7 @@ static int check_hashes(const struct strvec *hashes, const void *data, size_t le
 		}
 		bool bad = r == 0 && strcmp(hex.ptr, colon + 1);
 		if (bad)
-			buf_addf(why, "hash mismatch: the index gives %s, the file has %s:%s", h, algo,
+			buf_addf(why, "hash mismatch: expected %s, the file has %s:%s", h, algo,
 				 hex.ptr);
 		else if (r < 0)
 			buf_addf(why, "cannot compute its %s digest", algo);
@@ -1283,6 +1322,35 @@ int index_download(struct index_client *c, const struct index_file *f, char **pa
 		return -1;
 	*path = xstrdup(j->path);
 	return 0;
+}
+
+const struct index_file *index_direct_file(struct index_client *c, const char *url,
+					   struct buf *why)
+{
+	if (!url_is_http(url)) {
+		buf_addstr(why, "only http, https and file URLs can name a wheel");
+		return NULL;
+	}
+	for (size_t i = 0; i < c->ndirect; i++)
+		if (!strcmp(c->direct[i]->name, url))
+			return &c->direct[i]->files[0];
+	struct index_project *p = xcalloc(1, sizeof(*p));
+	if (page_file_from_url(url, "direct URL", p) < 0) {
+		buf_addstr(why, "the URL names no file, or its fragment a hash cvenv does not know");
+		free(p);
+		return NULL;
+	}
+	if (!ends_with(p->files[0].filename, ".whl")) {
+		buf_addstr(why, "not a wheel (cvenv installs wheels only)");
+		index_project_release(p);
+		free(p);
+		return NULL;
+	}
+	p->name = xstrdup(url);
+	p->found = true;
+	c->direct = xrealloc(c->direct, (c->ndirect + 1) * sizeof(*c->direct));
+	c->direct[c->ndirect++] = p;
+	return &p->files[0];
 }
 
 int index_run(struct index_client *c)

@@ -45,6 +45,8 @@ int httpcache_format(struct buf *out, const struct httpcache_entry *e, const cha
 	add_field(out, "etag", e->etag);
 	add_field(out, "last-modified", e->last_modified);
 	add_field(out, "content-type", e->content_type);
+	if (e->status)
+		buf_addf(out, "status %ld\n", e->status);
 	buf_addf(out, "stored %lld\nmax-age %lld\nbody-size %zu\nbody-sha256 %s\n\n",
 		 (long long)e->stored, (long long)e->max_age, len, hex.ptr);
 	buf_add(out, body, len);
@@ -125,6 +127,10 @@ int httpcache_parse(const char *text, size_t len, struct httpcache_entry *e, str
 			have_stored = ok;
 		} else if (!strcmp(line, "max-age")) {
 			ok = parse_int(v, &e->max_age);
+		} else if (!strcmp(line, "status")) {
+			int64_t st = 0;
+			ok = parse_int(v, &st) && (st == 404 || st == 410);
+			e->status = (long)st;
 		} else if (!strcmp(line, "body-size")) {
 			ok = parse_int(v, &size) && size >= 0;
 		}

@@ -11,6 +11,8 @@
  *   content-type <type>        (optional)
  *   stored <unix seconds>
  *   max-age <seconds>          (-1: revalidate on every use)
+ *   status <code>              (optional: 404 or 410, a negative entry -- the
+ *                              project does not exist there; empty body)
  *   body-size <n>
  *   body-sha256 <hex>
  *   <empty line>
@@ -32,6 +34,7 @@ struct httpcache_entry {
 	char *url, *etag, *last_modified, *content_type;
 	int64_t stored;
 	int64_t max_age;
+	long status; /* 0: a page; 404 or 410: the server said there is none */
 	const char *body; /* points into the text given to httpcache_parse */
 	size_t body_len;
 };

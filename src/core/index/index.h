@@ -145,6 +145,16 @@ int index_download(struct index_client *c, const struct index_file *f, char **pa
 		   struct buf *sha256_hex);
 void index_prefetch_download(struct index_client *c, const struct index_file *f);
 
+/* The wheel a direct URL names ("name @ https://host/p/name-1.0-py3-none-
+ * any.whl#sha256=HEX" in a requirement): http and https only, its file name
+ * the URL's last path segment, the fragment's hash checked on download as
+ * an index's hashes are; with or without one, the download is stored
+ * content-addressed like any other, and index_metadata and index_download
+ * take the file. The same URL gives the same file (owned by the client).
+ * NULL with the reason in why (not reported) when the URL is not one. */
+const struct index_file *index_direct_file(struct index_client *c, const char *url,
+					   struct buf *why);
+
 /* Runs every queued prefetch to completion (errors kept for the blocking
  * calls). Returns 0, or -1 (reported) when the session itself failed. */
 int index_run(struct index_client *c);

@@ -163,6 +163,16 @@ static bool set_url(struct index_file *f, const char *abs)
 	return ok && f->filename;
 }
 
+int page_file_from_url(const char *url, const char *origin, struct index_project *p)
+{
+	struct index_file *f = new_file(p, origin);
+	if (!set_url(f, url)) {
+		drop_last_file(p);
+		return -1;
+	}
+	return 0;
+}
+
 /* Core-metadata availability from a data- attribute or JSON string:
  * "true", or "algo=hex" (hash kept). */
 static void set_core_metadata(struct index_file *f, const char *v)

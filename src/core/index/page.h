@@ -58,6 +58,12 @@ int page_parse_links(const char *page_url, const char *origin, const char *name,
  * name (any spelling); name NULL: of any project. */
 bool page_file_of_project(const char *filename, const char *name);
 
+/* Appends to p the file an absolute URL names (a direct requirement): the
+ * URL without its fragment, the fragment's hash ("#sha256=HEX"), the file
+ * name from the last path segment. -1 (nothing appended) when the URL names
+ * no file or the fragment's hash is not one cvenv knows. */
+int page_file_from_url(const char *url, const char *origin, struct index_project *p);
+
 /* Frees the files of p (and p->name); p is left empty. */
 void index_project_release(struct index_project *p);
 void index_file_release(struct index_file *f);

@@ -4,6 +4,7 @@
 
 #include "core/pkg/indexprov.h"
 #include "core/index/index.h"
+#include "core/index/url.h"
 #include "core/interp/interp.h"
 #include "core/pkg/distinfo.h"
 #include "core/pkg/install.h"
@@ -18,6 +19,7 @@
 /* One candidate the resolver was given; its handle is its index in prov.v. */
 struct cand {
 	const struct index_file *f; /* NULL: a local wheel */
+	bool direct_url;            /* f is a "name @ https://..." requirement's */
 	char *local_path;
 	struct buf metadata;
 };
@@ -29,6 +31,7 @@ struct prov {
 	size_t n;
 	const struct ixtarget *target; /* or NULL: the env's interpreter */
 	bool reported; /* the client reported a failure already */
+	struct strvec missing; /* projects no index or find-links has */
 };
 
 static uintptr_t add_cand(struct prov *p, const struct index_file *f, const char *local_path)
@@ -107,29 +110,46 @@ static struct offer *offer_for(struct offer **offers, size_t *n, const char *ver
 	return o;
 }
 
-static int list_local(struct prov *p, const char *name, const char *url,
-		      struct resolve_candidates *out, struct buf *err)
+/* The one candidate of a direct requirement: a local wheel (a path or
+ * file:// URL) or a wheel at an http(s) URL, fetched through the client. */
+static int list_direct(struct prov *p, const char *name, const char *url,
+		       struct resolve_candidates *out, struct buf *err)
 {
 	const char *path = starts_with(url, "file://") ? url + 7 : url;
-	if (strstr(url, "://") && !starts_with(url, "file://")) {
-		buf_addf(err, "'%s @ %s': only local wheel files can be direct requirements", name, url);
-		return -1;
+	const struct index_file *f = NULL;
+	char *shown = url_redact(url);
+	int r = -1;
+	if (url_is_http(url)) {
+		struct buf why = BUF_INIT;
+		if (!(f = index_direct_file(p->c, url, &why)))
+			buf_addf(err, "'%s @ %s': %s", name, shown, why.ptr);
+		buf_free(&why);
+		if (!f)
+			goto out;
+		path = f->filename;
+	} else if (strstr(url, "://") && !starts_with(url, "file://")) {
+		buf_addf(err, "'%s @ %s': only http, https and file URLs of wheels can be direct "
+			 "requirements", name, shown);
+		goto out;
 	}
 	struct wheel_name wn;
 	if (quiet_wheel_name(path, &wn) < 0) {
-		buf_addf(err, "'%s': not a wheel file name", path);
-		return -1;
+		buf_addf(err, "'%s': not a wheel file name", shown);
+		goto out;
 	}
 	char *cn = name_canonicalize_n(wn.name, strlen(wn.name));
-	int r = 0;
 	if (strcmp(cn, name)) {
-		buf_addf(err, "'%s' is a wheel of '%s', not of '%s'", path, wn.name, name);
-		r = -1;
+		buf_addf(err, "'%s' is a wheel of '%s', not of '%s'", shown, wn.name, name);
 	} else {
-		resolve_candidates_add(out, wn.version, false, NULL, NULL, add_cand(p, NULL, path));
+		uintptr_t h = add_cand(p, f, f ? NULL : path);
+		p->v[h]->direct_url = f != NULL;
+		resolve_candidates_add(out, wn.version, false, NULL, NULL, h);
+		r = 0;
 	}
 	free(cn);
 	wheel_name_free(&wn);
+out:
+	free(shown);
 	return r;
 }
 
@@ -138,13 +158,15 @@ static int list_candidates(void *ctx, const char *name, const char *url,
 {
 	struct prov *p = ctx;
 	if (url)
-		return list_local(p, name, url, out, err);
+		return list_direct(p, name, url, out, err);
 	const struct index_project *pr = index_project(p->c, name);
 	if (!pr) {
 		p->reported = true;
 		buf_addf(err, "cannot list the files of '%s'", name);
 		return -1; /* the client reported why */
 	}
+	if (!pr->found)
+		strvec_push(&p->missing, name);
 	struct offer *offers = NULL;
 	size_t n = 0;
 	int r = 0;
@@ -280,7 +302,7 @@ static void copy_dist(struct ixdist *d, const struct resolve_dist *rd, struct ca
 	strvec_init(&d->via);
 	for (size_t k = 0; k < rd->via.n; k++)
 		strvec_push(&d->via, rd->via.v[k]);
-	d->direct = c->local_path != NULL;
+	d->direct = c->local_path != NULL || c->direct_url;
 	d->requested = rd->direct;
 	buf_init(&d->metadata);
 	buf_add(&d->metadata, c->metadata.ptr, c->metadata.len);
@@ -303,7 +325,7 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 {
 	memset(out, 0, sizeof(*out));
 	int ret = -1;
-	struct prov p = { e, c, NULL, 0, rq->target, false };
+	struct prov p = { e, c, NULL, 0, rq->target, false, STRVEC_INIT };
 	struct dist_set inst = DIST_SET_INIT;
 	struct resolve_preference *prefs = NULL;
 	struct resolve_result res = { NULL, 0, 0 };
@@ -341,6 +363,9 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 	case RESOLVE_UNSATISFIABLE:
 		error("the requirements cannot be installed together:");
 		print_explanation(err.ptr ? err.ptr : "");
+		/* names are canonical (PEP 503): nothing to escape */
+		for (size_t i = 0; i < p.missing.n; i++)
+			hint("no index has a project named '%s'", p.missing.v[i]);
 		goto out;
 	case RESOLVE_PROVIDER_ERROR:
 		/* the client reported the cause already: one message per failure */
@@ -367,6 +392,7 @@ out:
 		free(p.v[i]);
 	}
 	free(p.v);
+	strvec_clear(&p.missing);
 	return ret;
 }
 

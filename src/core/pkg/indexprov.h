@@ -33,7 +33,7 @@ struct ixdist {
 	const struct index_file *f;  /* where it comes from, or NULL: local */
 	char *local_path;            /* a local wheel (direct requirement) */
 	struct strvec extras;
-	bool direct, requested;
+	bool direct, requested;      /* direct: a local wheel, or f a direct URL's */
 	char *installed;             /* the installed version, or NULL */
 	bool skip;                   /* that version is installed already */
 	struct buf metadata;         /* its METADATA as the resolver read it */

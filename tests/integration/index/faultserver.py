@@ -17,14 +17,22 @@ the rest of the path (which is looked up under ROOT):
   /redirect/...    302 to /ok/... (a relative Location)
   /loop/...        302 to itself
   /slow/...        headers, then nothing for 30 s (a client must time out)
+  /hang/...        reads the request, then never answers (the connection stays open)
+  /stall/...       files: headers and half the body, then nothing, never closing
+  /huge/...        files: a Content-Length of 5 GiB, then nothing
+  /tofile/...      302 to file:///etc/passwd (a scheme no redirect may reach)
   /html/...        pages always as HTML (ignores Accept)
   /badtype/...     pages with Content-Type: text/plain
   /api2/...        pages claiming api-version 2.0 / repository-version 2.0
+
+A second socket listens but never accepts: its port is written to
+PORTFILE.silent (TCP connects succeed, a TLS handshake never does).
 
 A project missing from ROOT answers 404. Each request is logged to LOGFILE as
 "METHOD PATH STATUS accept=... auth=yes|no range=...", flushed at once.
 """
 import os
+import socket
 import sys
 import threading
 import time
@@ -35,6 +43,7 @@ seen = set()
 lock = threading.Lock()
 logf = open(LOGFILE, "a", buffering=1)
 JSON = "application/vnd.pypi.simple.v1+json"
+never = threading.Event()  # never set: what a hung server waits for
 
 
 def first_time(key):
@@ -87,6 +96,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(302, headers=[("Location", "/ok" + rest)])
         if mode == "loop":
             return self.reply(302, headers=[("Location", path)])
+        if mode == "hang":
+            self.log(0)
+            never.wait()
+            return
+        if mode == "tofile":
+            return self.reply(302, headers=[("Location", "file:///etc/passwd")])
         if mode == "slow":
             self.log(200)
             self.send_response(200)
@@ -116,6 +131,17 @@ class Handler(BaseHTTPRequestHandler):
                 b'content="1.1"', b'content="2.0"')
         if not page and mode == "badhash" and body:
             body = body[:-1] + bytes([body[-1] ^ 1])
+        if not page and mode in ("stall", "huge"):
+            self.log(200)
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body) if mode == "stall" else 5 << 30))
+            self.end_headers()
+            if mode == "stall":
+                self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
+            never.wait()
+            return
         if not page and mode == "truncated":
             self.log(200)
             self.send_response(200)
@@ -135,10 +161,14 @@ class Server(ThreadingHTTPServer):
 
 
 srv = Server(("127.0.0.1", 0), Handler)
-tmp = PORTFILE + ".tmp"
-with open(tmp, "w") as f:
-    f.write(str(srv.server_address[1]))
-os.replace(tmp, PORTFILE)
+silent = socket.socket()
+silent.bind(("127.0.0.1", 0))
+silent.listen(64)
+for name, port in ((PORTFILE + ".silent", silent.getsockname()[1]),
+                   (PORTFILE, srv.server_address[1])):
+    with open(name + ".tmp", "w") as f:
+        f.write(str(port))
+    os.replace(name + ".tmp", name)
 try:
     srv.serve_forever()
 except KeyboardInterrupt:
