@@ -79,6 +79,8 @@ struct file_job {
 struct find_link {
 	char *entry;        /* as configured */
 	char *dir;          /* a local directory, or NULL */
+	struct strvec names; /* its entries, sorted, read once (listed) */
+	bool listed;
 	struct page_job *page; /* an http(s) or file:// page */
 };
 
@@ -86,7 +88,8 @@ struct index_client {
 	struct index_config cfg;
 	char *cache_dir;
 	char *tmpdir; /* downloads without a cache */
-	struct http_session *http;
+	struct http_options ho;   /* the session's options (strings in cfg) */
+	struct http_session *http; /* started by the first request (client_http) */
 	struct project_slot **projects;
 	size_t nprojects;
 	struct file_job *files; /* metadata and download jobs */
@@ -220,7 +223,7 @@ struct index_client *index_client_new(const struct index_config *cfg)
 	copy_str(&c->cfg.netrc_file, cfg->netrc_file);
 	copy_str(&c->cfg.tmp_dir, cfg->tmp_dir);
 	c->cache_dir = cfg->cache_dir ? xstrdup(cfg->cache_dir) : NULL;
-	struct http_options ho = {
+	c->ho = (struct http_options){
 		.ca_file = c->cfg.ca_file,
 		.ca_dir = c->cfg.ca_dir,
 		.client_cert = c->cfg.client_cert,
@@ -230,20 +233,12 @@ struct index_client *index_client_new(const struct index_config *cfg)
 		.retries = cfg->retries,
 		.max_parallel = cfg->max_parallel,
 	};
-	struct buf why = BUF_INIT;
-	c->http = http_session_new(&ho, &why);
-	if (!c->http) {
-		error("%s", why.ptr);
-		buf_free(&why);
-		index_client_free(c);
-		return NULL;
-	}
-	buf_free(&why);
 	c->nlinks = c->cfg.find_links.n;
 	c->links = xcalloc(c->nlinks + 1, sizeof(*c->links));
 	for (size_t i = 0; i < c->nlinks; i++) {
 		const char *fl = c->cfg.find_links.v[i];
 		c->links[i].entry = xstrdup(fl);
+		strvec_init(&c->links[i].names);
 		char *path = starts_with(fl, "file:") ? url_to_path(fl) : NULL;
 		if (!path && !strstr(fl, "://"))
 			path = os_abspath(fl);
@@ -253,6 +248,16 @@ struct index_client *index_client_new(const struct index_config *cfg)
 			free(path);
 	}
 	return c;
+}
+
+/* The HTTP session, started on the first request: a run the cache answers
+ * whole (fresh pages, cached metadata and wheels) never starts libcurl. NULL
+ * with the reason in why when it cannot start. */
+static struct http_session *client_http(struct index_client *c, struct buf *why)
+{
+	if (!c->http)
+		c->http = http_session_new(&c->ho, why);
+	return c->http;
 }
 
 static void page_job_free(struct page_job *j)
@@ -306,6 +311,7 @@ void index_client_free(struct index_client *c)
 	for (size_t i = 0; i < c->nlinks; i++) {
 		free(c->links[i].entry);
 		free(c->links[i].dir);
+		strvec_clear(&c->links[i].names);
 		page_job_free(c->links[i].page);
 	}
 	free(c->links);
@@ -364,10 +370,15 @@ static void page_done(struct http_request *r, void *arg)
 		c->stats.revalidated++;
 		buf_add(&j->body, j->cached.body, j->cached.body_len);
 		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
-		j->cached.stored = now_s();
 		int64_t age = httpcache_max_age(r->cache_control);
-		j->cached.max_age = age ? age : j->cached.max_age;
-		cache_store(j->cache_key, &j->cached, j->cached.body, j->cached.body_len);
+		age = age ? age : j->cached.max_age;
+		/* a new stored time matters only to an entry that can be fresh:
+		 * one revalidated on every use is left as it is (no rewrite) */
+		if (age > 0) {
+			j->cached.stored = now_s();
+			j->cached.max_age = age;
+			cache_store(j->cache_key, &j->cached, j->cached.body, j->cached.body_len);
+		}
 	} else if (r->status >= 200 && r->status < 300) {
 		buf_add(&j->body, r->body.ptr, r->body.len);
 		j->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
@@ -471,6 +482,12 @@ static void page_start(struct page_job *j, const char *what)
 	}
 	j->req.done = page_done;
 	j->req.arg = j;
+	struct buf why = BUF_INIT;
+	if (!client_http(c, &why)) {
+		page_fail(j, "%s", why.ptr);
+		buf_free(&why);
+		return;
+	}
 	c->stats.requests++;
 	http_add(c->http, &j->req);
 }
@@ -609,31 +626,31 @@ static int add_find_links(struct index_client *c, const char *name, struct index
 	for (size_t i = 0; i < c->nlinks; i++) {
 		struct find_link *l = &c->links[i];
 		if (l->dir) {
-			struct strvec names = STRVEC_INIT;
-			if (os_list_dir(l->dir, &names) < 0) {
+			/* listed (sorted) once per run, not once per project */
+			if (!l->listed && os_list_dir(l->dir, &l->names) < 0) {
 				progress_clear(c);
 				error_errno("cannot read the find-links directory '%s'", l->dir);
-				strvec_clear(&names);
+				strvec_clear(&l->names);
 				return -1;
 			}
-			strvec_sort(&names);
-			for (size_t k = 0; k < names.n; k++) {
-				if (!page_file_of_project(names.v[k], name))
+			l->listed = true;
+			const struct strvec *names = &l->names;
+			for (size_t k = 0; k < names->n; k++) {
+				if (!page_file_of_project(names->v[k], name))
 					continue;
-				char *path = path_join(l->dir, names.v[k]);
+				char *path = path_join(l->dir, names->v[k]);
 				char *url = url_from_path(path);
 				p->files = xrealloc(p->files, (p->nfiles + 1) * sizeof(*p->files));
 				struct index_file *nf = &p->files[p->nfiles++];
 				memset(nf, 0, sizeof(*nf));
 				strvec_init(&nf->hashes);
 				strvec_init(&nf->core_metadata_hashes);
-				nf->filename = xstrdup(names.v[k]);
+				nf->filename = xstrdup(names->v[k]);
 				nf->url = url;
 				nf->origin = l->entry;
 				nf->size = -1;
 				free(path);
 			}
-			strvec_clear(&names);
 			continue;
 		}
 		if (!l->page) {
@@ -796,6 +813,12 @@ static void job_request(struct file_job *j, const char *url, const char *range, 
 	j->req.fd = j->fd;
 	j->req.done = done;
 	j->req.arg = j;
+	struct buf why = BUF_INIT;
+	if (!client_http(j->c, &why)) {
+		job_fail(j, "%s", why.ptr);
+		buf_free(&why);
+		return;
+	}
 	j->c->stats.requests++;
 	http_add(j->c->http, &j->req);
 }
@@ -1258,7 +1281,7 @@ int index_download(struct index_client *c, const struct index_file *f, char **pa
 
 int index_run(struct index_client *c)
 {
-	return http_run(c->http, NULL);
+	return c->http ? http_run(c->http, NULL) : 0;
 }
 
 void index_stats(const struct index_client *c, struct index_stats *out)
