@@ -152,6 +152,7 @@ int index_run(struct index_client *c);
 /* Counters for a progress display and --report. */
 struct index_stats {
 	size_t requests, cache_hits, revalidated;
+	size_t wheels_hashed; /* wheels read whole to check their hashes */
 	uint64_t bytes_downloaded;
 };
 void index_stats(const struct index_client *c, struct index_stats *out);
