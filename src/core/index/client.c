@@ -6,6 +6,7 @@
  *   http-v1/pages/<sha256 of URL and Accept>     page entries (httpcache.h)
  *   http-v1/metadata/<wheel sha256>.entry        METADATA per file hash
  *   wheel-files-v1/<sha256>/<filename>           wheels, content-addressed
+ *   wheel-files-v1/<sha256>/.<filename>.checked  what each was checked to be
  * The page key is made from the URL without its credentials. */
 #include "util/common.h"
 

@@ -135,7 +135,8 @@ void index_prefetch_metadata(struct index_client *c, const struct index_file *f)
 
 /* The wheel, downloaded and verified against every hash the index gave,
  * stored content-addressed in the cache (<cache>/wheel-files-v1/<sha256>/
- * <filename>: the sha256 is wheelcache's key) or taken from there; a
+ * <filename>: the sha256 is wheelcache's key) or taken from there (hashed
+ * again only when its check stamp no longer matches the file); a
  * file:// URL gives the local file itself after the hash check. When this
  * client gave f's METADATA from a .metadata file or range requests, the
  * wheel's own Requires-Dist must be the same (else an error). *path gets
