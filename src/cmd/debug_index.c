@@ -141,8 +141,9 @@ static int cmd_debug_index(int argc, const char **argv)
 	}
 	struct index_stats st;
 	index_stats(c, &st);
-	info(1, "%zu requests, %zu cache hits, %zu revalidated, %llu bytes", st.requests,
-	     st.cache_hits, st.revalidated, (unsigned long long)st.bytes_downloaded);
+	info(1, "%zu requests, %zu cache hits, %zu revalidated, %zu wheels hashed, %llu bytes",
+	     st.requests, st.cache_hits, st.revalidated, st.wheels_hashed,
+	     (unsigned long long)st.bytes_downloaded);
 	code = EXIT_OK;
 out:
 	index_client_free(c);

@@ -8,8 +8,11 @@
 #                           libraries; prints the directory
 #   index_tree WHEELS OUT [mkindex options]  a PEP 503 + 691 tree of WHEELS
 #   index_start NAME ROOT [--no-range] [--tls] [--http2] [--auth USER:PASS]
+#               [--max-age N]
 #                           serves ROOT/simple and ROOT/files with nginx
-#                           (--http2: over TLS, HTTP/2 offered by ALPN);
+#                           (--http2: over TLS, HTTP/2 offered by ALPN;
+#                           --max-age: the pages with Cache-Control:
+#                           max-age=N, as PyPI serves them with 600);
 #                           sets INDEX_URL (.../simple), INDEX_PORT, INDEX_CERT
 #                           (with --tls) and INDEX_LOG (the access log)
 #   fault_start NAME ROOT   the fault server (index/faultserver.py) over ROOT;
@@ -85,7 +88,7 @@ index_tree() {
 }
 
 index_start() {
-	local name=$1 root range=on tls= auth= scheme=http h2=
+	local name=$1 root range=on tls= auth= scheme=http h2= max_age=
 	root=$(cd "$2" && pwd) || return 1
 	INDEX_CERT=
 	shift 2
@@ -95,12 +98,13 @@ index_start() {
 		--tls) tls=1 scheme=https ;;
 		--http2) tls=1 scheme=https h2=1 ;;
 		--auth) auth=$2; shift ;;
+		--max-age) max_age=$2; shift ;;
 		esac
 		shift
 	done
 	local dir="$TRASH/nginx-$name"
 	mkdir -p "$dir/tmp" "$dir/logs"
-	local listen_extra= tls_conf= auth_conf= ranges=
+	local listen_extra= tls_conf= auth_conf= ranges= cache_conf=
 	if [ -n "$tls" ]; then
 		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 			-addext subjectAltName=IP:127.0.0.1,DNS:localhost \
@@ -114,6 +118,7 @@ index_start() {
 		auth_conf="auth_basic \"test index\"; auth_basic_user_file $dir/htpasswd;"
 	fi
 	[ "$range" = off ] && ranges="max_ranges 0;"
+	[ -n "$max_age" ] && cache_conf="add_header Cache-Control \"max-age=$max_age\";"
 	# started by root, nginx's workers would become nobody and could not read
 	# a private trash dir: they stay the current user, as for anyone else
 	local user_conf=
@@ -150,6 +155,7 @@ http {
 		location /simple/ {
 			types { application/vnd.pypi.simple.v1+json json; text/html html; }
 			add_header Vary Accept;
+			$cache_conf
 			try_files \$uri/index.\$simple_ext \$uri/index.html \$uri =404;
 		}
 		location /files/ { }

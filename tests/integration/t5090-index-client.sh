@@ -149,7 +149,7 @@ test_expect_success 'runs sharing a cold cache at once: all succeed, one whole e
 			--download demo-1.0-py3-none-any.whl >par$i 2>&1; echo $? >rc$i) &
 	done; wait &&
 	for i in 1 2 3 4; do test "$(cat rc$i)" = 0 && cmp par1 par$i || return 1; done &&
-	test "$(find cc/wheel-files-v1 -type f | wc -l)" = 1 &&
+	test "$(find cc/wheel-files-v1 -type f ! -name ".*.checked" | wc -l)" = 1 &&
 	test "$(find cc/http-v1 -type f | wc -l)" = 2 &&
 	cmp wh/demo-1.0-py3-none-any.whl cc/wheel-files-v1/*/demo-1.0-py3-none-any.whl
 '
@@ -170,6 +170,67 @@ test_expect_success 'a torn or altered cache entry is ignored with a warning and
 	cvenv debug-index --cache-dir c6 -i "$B/simple" demo >out 2>err &&
 	expect_grep "ignoring the HTTP cache entry" err &&
 	expect_grep "demo-2.0-py3-none-any.whl" out
+'
+
+test_expect_success 'a page revalidated (304) without max-age is not rewritten' '
+	f=$(find c6/http-v1/pages -type f | head -1) &&
+	before=$(stat -c %i.%Y "$f") &&
+	: >log &&
+	cvenv debug-index --cache-dir c6 -i "$B/simple" demo >out &&
+	expect_grep "GET /simple/demo/ 304" log &&
+	test "$(stat -c %i.%Y "$f")" = "$before"
+'
+
+# The wheel store's check stamps: a stored wheel is hashed once, then
+# trusted while its identity (inode, size, mtime, ctime) is unchanged.
+stored() { echo "c9/wheel-files-v1/$(sha wh/demo-2.0-py3-none-any.whl)/demo-2.0-py3-none-any.whl"; }
+
+test_expect_success 'a stored wheel is hashed when stored, then trusted by its stamp' '
+	cvenv -v debug-index --cache-dir c9 -i "$B/simple" demo --download demo-2.0-py3-none-any.whl >first 2>err &&
+	expect_grep " 1 wheels hashed" err &&
+	test -f "$(dirname "$(stored)")/.demo-2.0-py3-none-any.whl.checked" &&
+	cvenv -v debug-index --cache-dir c9 -i "$B/simple" demo --download demo-2.0-py3-none-any.whl >second 2>err &&
+	expect_grep " 0 wheels hashed" err &&
+	cmp first second
+'
+
+test_expect_success 'a stored wheel altered in place (same size, mtime put back) is hashed again and fetched again' '
+	w=$(stored) && touch -r "$w" ref &&
+	size=$(wc -c <"$w") &&
+	printf X | dd of="$w" bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null &&
+	touch -r ref "$w" && test "$(wc -c <"$w")" = "$size" &&
+	cvenv -v debug-index --cache-dir c9 -i "$B/simple" demo --download demo-2.0-py3-none-any.whl >third 2>err &&
+	expect_grep "removing the cached wheel" err &&
+	expect_grep "hash mismatch" err &&
+	cmp first third &&
+	test "$(sha "$w")" = "$(sha wh/demo-2.0-py3-none-any.whl)"
+'
+
+test_expect_success 'a malformed stamp is ignored: the wheel is hashed again' '
+	w=$(stored) &&
+	printf "cvenv-wheel-checked-v1\nid 1 2 3\n" >"$(dirname "$w")/.demo-2.0-py3-none-any.whl.checked" &&
+	cvenv -v debug-index --cache-dir c9 -i "$B/simple" demo --download demo-2.0-py3-none-any.whl >fourth 2>err &&
+	expect_grep " 1 wheels hashed" err &&
+	! grep -q warning err &&
+	cmp first fourth
+'
+
+test_expect_success 'a wheel stamped as agreeing with its metadata is refused when the cached metadata differs' '
+	h=$(sha wh/demo-2.0-py3-none-any.whl) &&
+	printf "<a href=\"../../liar/demo-2.0-py3-none-any.whl#sha256=%s\" data-core-metadata=\"true\">x</a>\n" \
+		"$h" >srv/simple/liar/index.html &&
+	cp srv/files/demo-2.0-py3-none-any.whl.metadata srv/liar/demo-2.0-py3-none-any.whl.metadata &&
+	cvenv debug-index --cache-dir c10 -i "$B/simple" liar --metadata demo-2.0-py3-none-any.whl \
+		--download demo-2.0-py3-none-any.whl >out &&
+	expect_grep "requires-dist " c10/wheel-files-v1/$h/.demo-2.0-py3-none-any.whl.checked &&
+	# the metadata cache entry of another run that was served a lie
+	sed "s/six>=2/six>=3/" srv/files/demo-2.0-py3-none-any.whl.metadata >srv/liar/demo-2.0-py3-none-any.whl.metadata &&
+	cvenv debug-index --cache-dir c11 -i "$B/simple" liar --metadata demo-2.0-py3-none-any.whl >out &&
+	cp c11/http-v1/metadata/$h.entry c10/http-v1/metadata/$h.entry &&
+	expect_code 1 cvenv debug-index --cache-dir c10 -i "$B/simple" liar --metadata demo-2.0-py3-none-any.whl \
+		--download demo-2.0-py3-none-any.whl >out 2>err &&
+	expect_grep "Requires-Dist: six>=3" out &&
+	expect_grep "declares other dependencies" err
 '
 
 test_expect_success 'credentials: sent on the first request, from the URL or the netrc file, never printed' '

@@ -6,6 +6,7 @@
  *   http-v1/pages/<sha256 of URL and Accept>     page entries (httpcache.h)
  *   http-v1/metadata/<wheel sha256>.entry        METADATA per file hash
  *   wheel-files-v1/<sha256>/<filename>           wheels, content-addressed
+ *   wheel-files-v1/<sha256>/.<filename>.checked  what each was checked to be
  * The page key is made from the URL without its credentials. */
 #include "util/common.h"
 
@@ -56,6 +57,16 @@ struct project_slot {
 
 enum meta_step { META_PEP658, META_TAIL, META_CD, META_MEMBER, META_FULL };
 
+/* What a wheel in the store was found to be (see "the wheel store's check
+ * stamps" below). */
+struct stamp {
+	bool valid;           /* read (or made) for the file as it is now */
+	bool dirty;           /* to be written */
+	struct os_file_id id; /* the file's identity when it was hashed */
+	struct strvec hashes; /* "algo:hex" it was found to have */
+	char *requires_dist;  /* digest of its own Requires-Dist, or NULL */
+};
+
 struct file_job {
 	struct index_client *c;
 	const struct index_file *f;
@@ -73,12 +84,17 @@ struct file_job {
 	uint64_t total;
 	char range[64];
 	char *meta_url;
+	char *sha256;        /* download: the file's sha256 (hex) when known */
+	bool stored;         /* download: path is in the wheel store */
+	struct stamp stamp;  /* download: its check stamp (stored only) */
 	struct file_job *next;
 };
 
 struct find_link {
 	char *entry;        /* as configured */
 	char *dir;          /* a local directory, or NULL */
+	struct strvec names; /* its entries, sorted, read once (listed) */
+	bool listed;
 	struct page_job *page; /* an http(s) or file:// page */
 };
 
@@ -86,7 +102,8 @@ struct index_client {
 	struct index_config cfg;
 	char *cache_dir;
 	char *tmpdir; /* downloads without a cache */
-	struct http_session *http;
+	struct http_options ho;   /* the session's options (strings in cfg) */
+	struct http_session *http; /* started by the first request (client_http) */
 	struct project_slot **projects;
 	size_t nprojects;
 	struct file_job *files; /* metadata and download jobs */
@@ -199,6 +216,239 @@ static bool cache_load(const char *path, const char *url, struct buf *text,
 	return ok;
 }
 
+/* ---- the wheel store's check stamps ----
+ *
+ * A wheel in wheel-files-v1/<sha256>/<filename> was hash-checked when it was
+ * stored; checking it again on every use would read every wheel of a warm
+ * install in full. As the unpacked-wheel cache does with its seals, the
+ * check is remembered beside it, in .<filename>.checked: the file's identity
+ * (device, inode, size, mtime, ctime) when it was hashed, the hashes it was
+ * found to have, and the digest of its own Requires-Dist once compared with
+ * the metadata a resolver used. A use whose file still has that identity
+ * trusts those facts; any write to the file changes its ctime (which no
+ * program can set back), so an altered wheel is hashed again and removed
+ * when it no longer matches. The stamp is untrusted input: anything
+ * malformed, or for another identity, is as if absent. */
+
+#define STAMP_MAGIC "cvenv-wheel-checked-v1"
+#define STAMP_MAX 4096
+
+static void stamp_release(struct stamp *st)
+{
+	strvec_clear(&st->hashes);
+	free(st->requires_dist);
+	memset(st, 0, sizeof(*st));
+	strvec_init(&st->hashes);
+}
+
+static char *stamp_path(const char *wheel)
+{
+	const char *slash = strrchr(wheel, '/');
+	size_t dl = slash ? (size_t)(slash - wheel) + 1 : 0;
+	return xstrfmt("%.*s.%s.checked", (int)dl, wheel, wheel + dl);
+}
+
+static bool stamp_word_ok(const char *v)
+{
+	if (!*v)
+		return false;
+	for (; *v; v++)
+		if (!((*v >= 'a' && *v <= 'z') || (*v >= '0' && *v <= '9') || *v == ':'))
+			return false;
+	return true;
+}
+
+/* One line of a stamp into st; false when malformed. */
+static bool stamp_line(struct stamp *st, const char *line)
+{
+	if (starts_with(line, "id ")) {
+		struct os_file_id *id = &st->id;
+		unsigned long long d, i, sz;
+		long long ms, mn, cs, cn;
+		int end = -1;
+		if (sscanf(line + 3, "%llu %llu %llu %lld %lld %lld %lld%n", &d, &i, &sz, &ms, &mn,
+			   &cs, &cn, &end) != 7 || end < 0 || line[3 + end])
+			return false;
+		*id = (struct os_file_id){ d, i, sz, ms, mn, cs, cn };
+		return true;
+	}
+	if (starts_with(line, "hash ") && stamp_word_ok(line + 5) && strchr(line + 5, ':')) {
+		strvec_push(&st->hashes, line + 5);
+		return true;
+	}
+	if (starts_with(line, "requires-dist ") && stamp_word_ok(line + 14) && !st->requires_dist) {
+		st->requires_dist = xstrdup(line + 14);
+		return true;
+	}
+	return false;
+}
+
+static bool same_id(const struct os_file_id *a, const struct os_file_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec &&
+	       a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec;
+}
+
+/* Reads the stamp of the wheel at path: valid when well-formed and made for
+ * the file as it is now. */
+static void stamp_load(const char *wheel, struct stamp *st)
+{
+	stamp_release(st);
+	char *sp = stamp_path(wheel);
+	struct buf text = BUF_INIT;
+	struct os_file_id now;
+	bool ok = os_read_file(sp, STAMP_MAX, &text) == 0 && os_file_id(wheel, &now) == 0 &&
+		  text.len && !memchr(text.ptr, '\0', text.len) && text.ptr[text.len - 1] == '\n';
+	bool have_id = false;
+	for (char *line = ok ? text.ptr : NULL, *nl; ok && line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		*nl = '\0';
+		if (line == text.ptr)
+			ok = !strcmp(line, STAMP_MAGIC);
+		else
+			ok = stamp_line(st, line);
+		have_id = have_id || starts_with(line, "id ");
+	}
+	if (ok && have_id && same_id(&st->id, &now))
+		st->valid = true;
+	else
+		stamp_release(st);
+	buf_free(&text);
+	free(sp);
+}
+
+/* Writes the stamp of the wheel at path (temp + rename); failures only
+ * warn, as for the HTTP cache. */
+static void stamp_save(const char *wheel, struct stamp *st)
+{
+	if (!st->valid || !st->dirty)
+		return;
+	st->dirty = false;
+	struct buf text = BUF_INIT;
+	const struct os_file_id *id = &st->id;
+	buf_addf(&text, STAMP_MAGIC "\nid %llu %llu %llu %lld %lld %lld %lld\n",
+		 (unsigned long long)id->dev, (unsigned long long)id->ino,
+		 (unsigned long long)id->size, (long long)id->mtime_sec, (long long)id->mtime_nsec,
+		 (long long)id->ctime_sec, (long long)id->ctime_nsec);
+	for (size_t i = 0; i < st->hashes.n; i++)
+		buf_addf(&text, "hash %s\n", st->hashes.v[i]);
+	if (st->requires_dist)
+		buf_addf(&text, "requires-dist %s\n", st->requires_dist);
+	char *sp = stamp_path(wheel);
+	if (os_write_atomic(sp, text.ptr, text.len, 0644, false) < 0)
+		warning("cannot write the cache stamp '%s': %s", sp, strerror(errno));
+	free(sp);
+	buf_free(&text);
+}
+
+/* True when the stamp vouches for every hash in hashes. */
+static bool stamp_covers(const struct stamp *st, const struct strvec *hashes)
+{
+	if (!st->valid)
+		return false;
+	for (size_t i = 0; i < hashes->n; i++)
+		if (!strvec_contains(&st->hashes, hashes->v[i]))
+			return false;
+	return true;
+}
+
+/* The sha256 (hex) of a list of Requires-Dist values, each length-prefixed
+ * (so that two lists hash alike only when they are equal). */
+static int requires_dist_digest(const struct strvec *rd, struct buf *hex)
+{
+	struct record_hash *h = record_hash_new("sha256");
+	if (!h)
+		return -1;
+	for (size_t i = 0; i < rd->n; i++) {
+		char len[32];
+		int n = snprintf(len, sizeof(len), "%zu:", strlen(rd->v[i]));
+		record_hash_update(h, len, (size_t)n);
+		record_hash_update(h, rd->v[i], strlen(rd->v[i]));
+	}
+	return record_hash_finish_hex(h, hex);
+}
+
+struct multi_hash {
+	struct record_hash **h;
+	size_t n;
+};
+
+static void multi_update(const void *data, size_t len, void *arg)
+{
+	struct multi_hash *m = arg;
+	for (size_t i = 0; i < m->n; i++)
+		record_hash_update(m->h[i], data, len);
+}
+
+/* Hashes the file at path in one read, with sha256 and every algorithm of
+ * hashes, and checks it against each of hashes. 0 with the sha256 (hex)
+ * appended to sha and every "algo:hex" found pushed to found; -1 with the
+ * reason in why (a mismatch, an algorithm libcrypto lacks, a read error). */
+static int verify_file(const struct strvec *hashes, const char *path, struct buf *sha,
+		       struct strvec *found, struct buf *why)
+{
+	struct strvec algos = STRVEC_INIT;
+	strvec_push(&algos, "sha256");
+	for (size_t i = 0; i < hashes->n; i++) {
+		const char *colon = strchr(hashes->v[i], ':');
+		char *algo = xstrndup(hashes->v[i], (size_t)(colon - hashes->v[i]));
+		if (!strvec_contains(&algos, algo))
+			strvec_push(&algos, algo);
+		free(algo);
+	}
+	struct multi_hash m = { xcalloc(algos.n, sizeof(*m.h)), algos.n };
+	int ret = -1;
+	for (size_t i = 0; i < algos.n; i++)
+		if (!(m.h[i] = record_hash_new(algos.v[i]))) {
+			buf_addf(why, "cannot compute its %s digest", algos.v[i]);
+			goto out;
+		}
+	bool read_ok = os_read_each(path, multi_update, &m) == 0;
+	int e = errno;
+	for (size_t i = 0; i < algos.n; i++) {
+		struct buf hex = BUF_INIT;
+		int r = record_hash_finish_hex(m.h[i], &hex);
+		m.h[i] = NULL;
+		if (r == 0)
+			strvec_pushf(found, "%s:%s", algos.v[i], hex.ptr);
+		if (r == 0 && i == 0)
+			buf_addstr(sha, hex.ptr);
+		buf_free(&hex);
+		if (r < 0 && !why->len)
+			buf_addf(why, "cannot compute its %s digest", algos.v[i]);
+	}
+	if (!read_ok) {
+		buf_reset(why);
+		buf_addf(why, "cannot read it: %s", strerror(e));
+		goto out;
+	}
+	if (why->len)
+		goto out;
+	for (size_t i = 0; i < hashes->n; i++)
+		if (!strvec_contains(found, hashes->v[i])) {
+			const char *colon = strchr(hashes->v[i], ':');
+			const char *have = NULL;
+			for (size_t k = 0; k < found->n && !have; k++)
+				if (!strncmp(found->v[k], hashes->v[i], (size_t)(colon - hashes->v[i]) + 1))
+					have = found->v[k];
+			buf_addf(why, "hash mismatch: the index gives %s, the file has %s", hashes->v[i],
+				 have ? have : "another");
+			goto out;
+		}
+	ret = 0;
+out:
+	for (size_t i = 0; i < m.n; i++)
+		if (m.h[i]) {
+			struct buf scratch = BUF_INIT;
+			record_hash_finish_hex(m.h[i], &scratch); /* releases it */
+			buf_free(&scratch);
+		}
+	free(m.h);
+	strvec_clear(&algos);
+	return ret;
+}
+
 /* ---- client ---- */
 
 static void copy_str(const char **dst, const char *src)
@@ -222,7 +472,7 @@ struct index_client *index_client_new(const struct index_config *cfg)
 	copy_str(&c->cfg.netrc_file, cfg->netrc_file);
 	copy_str(&c->cfg.tmp_dir, cfg->tmp_dir);
 	c->cache_dir = cfg->cache_dir ? xstrdup(cfg->cache_dir) : NULL;
-	struct http_options ho = {
+	c->ho = (struct http_options){
 		.ca_file = c->cfg.ca_file,
 		.ca_dir = c->cfg.ca_dir,
 		.client_cert = c->cfg.client_cert,
@@ -232,20 +482,12 @@ struct index_client *index_client_new(const struct index_config *cfg)
 		.retries = cfg->retries,
 		.max_parallel = cfg->max_parallel,
 	};
-	struct buf why = BUF_INIT;
-	c->http = http_session_new(&ho, &why);
-	if (!c->http) {
-		error("%s", why.ptr);
-		buf_free(&why);
-		index_client_free(c);
-		return NULL;
-	}
-	buf_free(&why);
 	c->nlinks = c->cfg.find_links.n;
 	c->links = xcalloc(c->nlinks + 1, sizeof(*c->links));
 	for (size_t i = 0; i < c->nlinks; i++) {
 		const char *fl = c->cfg.find_links.v[i];
 		c->links[i].entry = xstrdup(fl);
+		strvec_init(&c->links[i].names);
 		char *path = starts_with(fl, "file:") ? url_to_path(fl) : NULL;
 		if (!path && !strstr(fl, "://"))
 			path = os_abspath(fl);
@@ -255,6 +497,16 @@ struct index_client *index_client_new(const struct index_config *cfg)
 			free(path);
 	}
 	return c;
+}
+
+/* The HTTP session, started on the first request: a run the cache answers
+ * whole (fresh pages, cached metadata and wheels) never starts libcurl. NULL
+ * with the reason in why when it cannot start. */
+static struct http_session *client_http(struct index_client *c, struct buf *why)
+{
+	if (!c->http)
+		c->http = http_session_new(&c->ho, why);
+	return c->http;
 }
 
 static void page_job_free(struct page_job *j)
@@ -303,11 +555,14 @@ void index_client_free(struct index_client *c)
 		free(j->tmp);
 		free(j->path);
 		free(j->meta_url);
+		free(j->sha256);
+		stamp_release(&j->stamp);
 		free(j);
 	}
 	for (size_t i = 0; i < c->nlinks; i++) {
 		free(c->links[i].entry);
 		free(c->links[i].dir);
+		strvec_clear(&c->links[i].names);
 		page_job_free(c->links[i].page);
 	}
 	free(c->links);
@@ -398,10 +653,15 @@ static void page_done(struct http_request *r, void *arg)
 		c->stats.revalidated++;
 		buf_add(&j->body, j->cached.body, j->cached.body_len);
 		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
-		j->cached.stored = now_s();
 		int64_t age = httpcache_max_age(r->cache_control);
-		j->cached.max_age = age ? age : j->cached.max_age;
-		cache_store(j->cache_key, &j->cached, j->cached.body, j->cached.body_len);
+		age = age ? age : j->cached.max_age;
+		/* a new stored time matters only to an entry that can be fresh:
+		 * one revalidated on every use is left as it is (no rewrite) */
+		if (age > 0) {
+			j->cached.stored = now_s();
+			j->cached.max_age = age;
+			cache_store(j->cache_key, &j->cached, j->cached.body, j->cached.body_len);
+		}
 	} else if (r->status >= 200 && r->status < 300) {
 		buf_add(&j->body, r->body.ptr, r->body.len);
 		j->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
@@ -510,6 +770,12 @@ static void page_start(struct page_job *j, const char *what)
 	}
 	j->req.done = page_done;
 	j->req.arg = j;
+	struct buf why = BUF_INIT;
+	if (!client_http(c, &why)) {
+		page_fail(j, "%s", why.ptr);
+		buf_free(&why);
+		return;
+	}
 	c->stats.requests++;
 	http_add(c->http, &j->req);
 }
@@ -648,31 +914,31 @@ static int add_find_links(struct index_client *c, const char *name, struct index
 	for (size_t i = 0; i < c->nlinks; i++) {
 		struct find_link *l = &c->links[i];
 		if (l->dir) {
-			struct strvec names = STRVEC_INIT;
-			if (os_list_dir(l->dir, &names) < 0) {
+			/* listed (sorted) once per run, not once per project */
+			if (!l->listed && os_list_dir(l->dir, &l->names) < 0) {
 				progress_clear(c);
 				error_errno("cannot read the find-links directory '%s'", l->dir);
-				strvec_clear(&names);
+				strvec_clear(&l->names);
 				return -1;
 			}
-			strvec_sort(&names);
-			for (size_t k = 0; k < names.n; k++) {
-				if (!page_file_of_project(names.v[k], name))
+			l->listed = true;
+			const struct strvec *names = &l->names;
+			for (size_t k = 0; k < names->n; k++) {
+				if (!page_file_of_project(names->v[k], name))
 					continue;
-				char *path = path_join(l->dir, names.v[k]);
+				char *path = path_join(l->dir, names->v[k]);
 				char *url = url_from_path(path);
 				p->files = xrealloc(p->files, (p->nfiles + 1) * sizeof(*p->files));
 				struct index_file *nf = &p->files[p->nfiles++];
 				memset(nf, 0, sizeof(*nf));
 				strvec_init(&nf->hashes);
 				strvec_init(&nf->core_metadata_hashes);
-				nf->filename = xstrdup(names.v[k]);
+				nf->filename = xstrdup(names->v[k]);
 				nf->url = url;
 				nf->origin = l->entry;
 				nf->size = -1;
 				free(path);
 			}
-			strvec_clear(&names);
 			continue;
 		}
 		if (!l->page) {
@@ -801,6 +1067,7 @@ static struct file_job *file_job_of(struct index_client *c, const struct index_f
 	j->req.fd = -1;
 	buf_init(&j->why);
 	buf_init(&j->result);
+	strvec_init(&j->stamp.hashes);
 	j->next = c->files;
 	c->files = j;
 	return j;
@@ -835,6 +1102,12 @@ static void job_request(struct file_job *j, const char *url, const char *range, 
 	j->req.fd = j->fd;
 	j->req.done = done;
 	j->req.arg = j;
+	struct buf why = BUF_INIT;
+	if (!client_http(j->c, &why)) {
+		job_fail(j, "%s", why.ptr);
+		buf_free(&why);
+		return;
+	}
 	j->c->stats.requests++;
 	http_add(j->c->http, &j->req);
 }
@@ -858,11 +1131,12 @@ static void metadata_store(struct file_job *j)
 static void download_finish(struct file_job *j)
 {
 	struct buf why = BUF_INIT, hex = BUF_INIT;
+	struct strvec found = STRVEC_INIT;
 	http_tmpfile_close(j->fd);
 	j->fd = -1;
-	if (check_hashes(&j->f->hashes, NULL, 0, j->tmp, &why) < 0 ||
-	    record_file_digest(j->tmp, "sha256", &hex) < 0) {
-		job_fail(j, "%s", why.len ? why.ptr : "cannot hash the download");
+	j->c->stats.wheels_hashed++;
+	if (verify_file(&j->f->hashes, j->tmp, &hex, &found, &why) < 0) {
+		job_fail(j, "%s", why.ptr);
 		goto out;
 	}
 	char *root = downloads_dir(j->c);
@@ -876,10 +1150,19 @@ static void download_finish(struct file_job *j)
 		free(j->tmp);
 		j->tmp = NULL;
 		j->path = path;
+		j->sha256 = xstrdup(hex.ptr);
 		j->finished = true;
+		/* the identity after the rename (which changes the ctime) */
+		if (j->c->cache_dir && os_file_id(path, &j->stamp.id) == 0) {
+			j->stored = j->stamp.valid = j->stamp.dirty = true;
+			strvec_clear(&j->stamp.hashes);
+			j->stamp.hashes = found;
+			strvec_init(&found);
+		}
 	}
 	free(dir);
 out:
+	strvec_clear(&found);
 	buf_free(&why);
 	buf_free(&hex);
 }
@@ -939,24 +1222,51 @@ static void download_start(struct file_job *j, void (*done)(struct http_request 
 	job_request(j, j->f->url, NULL, (size_t)MAX_WHEEL, done);
 }
 
-/* A cached wheel that still has the hash it is stored under. */
-static char *download_cached(struct index_client *c, const struct index_file *f)
+/* A stored wheel that still has the hashes the index gives for d's file:
+ * its stamp vouches for them, else it is hashed (and stamped when d's
+ * download ends). Sets d->path, d->sha256 and d->stored; false when there is
+ * none (a stored wheel that no longer matches is removed). */
+static bool download_cached(struct index_client *c, struct file_job *d)
 {
+	const struct index_file *f = d->f;
 	const char *sha = sha256_of(f);
 	if (!sha || !c->cache_dir)
-		return NULL;
+		return false;
 	char *path = xstrfmt("%s/wheel-files-v1/%s/%s", c->cache_dir, sha, f->filename);
-	struct buf why = BUF_INIT;
-	if (!os_is_file(path) || check_hashes(&f->hashes, NULL, 0, path, &why) < 0) {
-		if (why.len) {
+	struct buf why = BUF_INIT, hex = BUF_INIT;
+	struct strvec found = STRVEC_INIT;
+	struct os_file_id id;
+	stamp_load(path, &d->stamp);
+	bool ok = stamp_covers(&d->stamp, &f->hashes);
+	if (!ok && os_is_file(path) && os_file_id(path, &id) == 0) {
+		/* the identity before hashing: a write during it makes the
+		 * stamp void */
+		c->stats.wheels_hashed++;
+		if (verify_file(&f->hashes, path, &hex, &found, &why) == 0) {
+			if (!d->stamp.valid)
+				stamp_release(&d->stamp);
+			strvec_clear(&d->stamp.hashes);
+			d->stamp.hashes = found;
+			strvec_init(&found);
+			d->stamp.id = id;
+			d->stamp.valid = d->stamp.dirty = ok = true;
+		} else {
 			warning("removing the cached wheel '%s': %s", path, why.ptr);
 			(void)os_unlink(path);
 		}
-		free(path);
-		path = NULL;
 	}
+	if (ok) {
+		d->path = path;
+		d->sha256 = xstrdup(sha);
+		d->stored = true;
+	} else {
+		stamp_release(&d->stamp);
+		free(path);
+	}
+	strvec_clear(&found);
+	buf_free(&hex);
 	buf_free(&why);
-	return path;
+	return ok;
 }
 
 static void download_begin(struct file_job *j)
@@ -981,7 +1291,7 @@ static void download_begin(struct file_job *j)
 		buf_free(&why);
 		return;
 	}
-	if ((j->path = download_cached(c, j->f))) {
+	if (download_cached(c, j)) {
 		c->stats.cache_hits++;
 		j->finished = true;
 		return;
@@ -1019,6 +1329,12 @@ static void meta_full_done(struct http_request *r, void *arg)
 	if (!d->started) {
 		d->started = d->finished = true;
 		d->path = xstrdup(j->path);
+		d->sha256 = j->sha256 ? xstrdup(j->sha256) : NULL;
+		d->stored = j->stored;
+		stamp_release(&d->stamp);
+		d->stamp = j->stamp;
+		memset(&j->stamp, 0, sizeof(j->stamp));
+		strvec_init(&j->stamp.hashes);
 	}
 	metadata_from_wheel(j, j->path);
 }
@@ -1196,11 +1512,11 @@ static void metadata_begin(struct file_job *j)
 			metadata_from_wheel(j, d->path);
 		goto out;
 	}
-	/* a wheel downloaded already */
-	char *cached = download_cached(c, j->f);
-	if (cached) {
-		metadata_from_wheel(j, cached);
-		free(cached);
+	/* a wheel downloaded already: it is then index_download's too */
+	struct file_job *d = file_job_of(c, j->f, JOB_DOWNLOAD);
+	if (!d->started && download_cached(c, d)) {
+		d->started = d->finished = true;
+		metadata_from_wheel(j, d->path);
 		goto out;
 	}
 	if (c->cfg.offline) {
@@ -1272,19 +1588,39 @@ static int check_same_metadata(struct index_client *c, struct file_job *d)
 	if (d->checked || !m || !m->finished || m->failed)
 		return 0;
 	d->checked = true;
-	struct wheel w;
-	if (wheel_open(d->path, &w) < 0)
-		return -1;
 	struct metadata md = METADATA_INIT;
+	struct strvec served = STRVEC_INIT;
+	struct buf want = BUF_INIT, have = BUF_INIT;
 	metadata_parse(&md, m->result.ptr, m->result.len);
-	size_t pos = 0, i = 0;
+	size_t pos = 0;
 	const char *v;
-	bool same = true;
 	while ((v = metadata_next(&md, "Requires-Dist", &pos)))
-		same = same && i < w.requires_dist.n && !strcmp(v, w.requires_dist.v[i++]);
-	same = same && i == w.requires_dist.n;
+		strvec_push(&served, v);
 	metadata_free(&md);
-	wheel_close(&w);
+	int r = requires_dist_digest(&served, &want);
+	strvec_clear(&served);
+	/* compared before: the stamp holds the wheel's own digest */
+	bool same = r == 0 && d->stamp.valid && d->stamp.requires_dist &&
+		    !strcmp(d->stamp.requires_dist, want.ptr);
+	if (r == 0 && !same) {
+		struct wheel w;
+		if (wheel_open(d->path, &w) < 0) {
+			r = -1;
+		} else {
+			r = requires_dist_digest(&w.requires_dist, &have);
+			wheel_close(&w);
+		}
+		same = r == 0 && !strcmp(want.ptr, have.ptr);
+		if (same && d->stored && d->stamp.valid) {
+			free(d->stamp.requires_dist);
+			d->stamp.requires_dist = buf_detach(&have);
+			d->stamp.dirty = true;
+		}
+	}
+	buf_free(&want);
+	buf_free(&have);
+	if (r < 0)
+		return -1;
 	if (!same) {
 		char *shown = url_redact(d->f->url);
 		progress_clear(c);
@@ -1318,7 +1654,11 @@ int index_download(struct index_client *c, const struct index_file *f, char **pa
 	}
 	if (check_same_metadata(c, j) < 0)
 		return -1;
-	if (sha256_hex && record_file_digest(j->path, "sha256", sha256_hex) < 0)
+	if (j->stored)
+		stamp_save(j->path, &j->stamp);
+	if (sha256_hex && j->sha256)
+		buf_addstr(sha256_hex, j->sha256);
+	else if (sha256_hex && record_file_digest(j->path, "sha256", sha256_hex) < 0)
 		return -1;
 	*path = xstrdup(j->path);
 	return 0;
@@ -1355,7 +1695,7 @@ const struct index_file *index_direct_file(struct index_client *c, const char *u
 
 int index_run(struct index_client *c)
 {
-	return http_run(c->http, NULL);
+	return c->http ? http_run(c->http, NULL) : 0;
 }
 
 void index_stats(const struct index_client *c, struct index_stats *out)

@@ -135,7 +135,8 @@ void index_prefetch_metadata(struct index_client *c, const struct index_file *f)
 
 /* The wheel, downloaded and verified against every hash the index gave,
  * stored content-addressed in the cache (<cache>/wheel-files-v1/<sha256>/
- * <filename>: the sha256 is wheelcache's key) or taken from there; a
+ * <filename>: the sha256 is wheelcache's key) or taken from there (hashed
+ * again only when its check stamp no longer matches the file); a
  * file:// URL gives the local file itself after the hash check. When this
  * client gave f's METADATA from a .metadata file or range requests, the
  * wheel's own Requires-Dist must be the same (else an error). *path gets
@@ -162,6 +163,7 @@ int index_run(struct index_client *c);
 /* Counters for a progress display and --report. */
 struct index_stats {
 	size_t requests, cache_hits, revalidated;
+	size_t wheels_hashed; /* wheels read whole to check their hashes */
 	uint64_t bytes_downloaded;
 };
 void index_stats(const struct index_client *c, struct index_stats *out);

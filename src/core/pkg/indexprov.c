@@ -304,8 +304,11 @@ static void copy_dist(struct ixdist *d, const struct resolve_dist *rd, struct ca
 		strvec_push(&d->via, rd->via.v[k]);
 	d->direct = c->local_path != NULL || c->direct_url;
 	d->requested = rd->direct;
-	buf_init(&d->metadata);
-	buf_add(&d->metadata, c->metadata.ptr, c->metadata.len);
+	/* moved, not copied: a candidate is one dist's at most, and the
+	 * provider's candidates are freed when the resolution ends (a big
+	 * set's METADATA is about a megabyte: every copy is page faults) */
+	d->metadata = c->metadata;
+	buf_init(&c->metadata);
 	const struct dist *id = dist_set_lookup(inst, rd->name);
 	if (id) {
 		d->installed = xstrdup(id->dir_version);
