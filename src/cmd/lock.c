@@ -169,31 +169,97 @@ static int read_pins(const char *path, bool pylock, struct strvec *pins)
 	return r;
 }
 
-/* The sha256 of every chosen wheel: from the index, else downloaded (the
- * dists with one are marked skip: only the others are fetched). */
-static int ensure_hashes(struct index_client *c, struct ixplan *pl)
+/* A locked distribution's files: every file the index lists for its version
+ * (wheels of every tag, sdists), as pip-compile hashes them, each with its
+ * hashes ("algo:hex": the index's, and the sha256 computed when the index
+ * gave none). */
+struct lockfiles {
+	const struct index_file **v;
+	struct strvec *hashes; /* per file */
+	size_t n;
+};
+
+static void lockfiles_free(struct lockfiles *lf, size_t n)
 {
+	for (size_t i = 0; lf && i < n; i++) {
+		for (size_t k = 0; k < lf[i].n; k++)
+			strvec_clear(&lf[i].hashes[k]);
+		free(lf[i].hashes);
+		free(lf[i].v);
+	}
+	free(lf);
+}
+
+static bool has_sha256(const struct strvec *hashes)
+{
+	for (size_t h = 0; h < hashes->n; h++)
+		if (starts_with(hashes->v[h], "sha256:"))
+			return true;
+	return false;
+}
+
+/* Hashes every file of every dist of pl: the index's, else downloaded (in
+ * parallel) and computed. lf gets pl->n entries. */
+static int lock_files(struct index_client *c, const struct ixplan *pl, struct lockfiles **out)
+{
+	struct lockfiles *lf = *out = xcalloc(pl->n ? pl->n : 1, sizeof(*lf));
 	for (size_t i = 0; i < pl->n; i++) {
-		struct ixdist *d = &pl->v[i];
+		const struct ixdist *d = &pl->v[i];
 		if (!d->f)
 			return error("'%s': a local wheel cannot be locked (use an index or "
 				     "--find-links)", d->name);
-		d->skip = false;
-		for (size_t h = 0; h < d->f->hashes.n; h++)
-			d->skip = d->skip || starts_with(d->f->hashes.v[h], "sha256:");
+		if (ixplan_version_files(c, d->name, d->version, &lf[i].v, &lf[i].n) < 0)
+			return -1;
+		bool chosen = false;
+		for (size_t k = 0; k < lf[i].n; k++)
+			chosen = chosen || lf[i].v[k] == d->f;
+		if (!chosen) { /* listed under another spelling of its version */
+			lf[i].v = xrealloc(lf[i].v, (lf[i].n + 1) * sizeof(*lf[i].v));
+			lf[i].v[lf[i].n++] = d->f;
+		}
+		lf[i].hashes = xcalloc(lf[i].n, sizeof(*lf[i].hashes));
+		for (size_t k = 0; k < lf[i].n; k++) {
+			strvec_init(&lf[i].hashes[k]);
+			for (size_t h = 0; h < lf[i].v[k]->hashes.n; h++)
+				strvec_push(&lf[i].hashes[k], lf[i].v[k]->hashes.v[h]);
+			if (!has_sha256(&lf[i].hashes[k]))
+				index_prefetch_download(c, lf[i].v[k]);
+		}
 	}
-	return ixplan_download(c, pl);
+	for (size_t i = 0; i < pl->n; i++) {
+		for (size_t k = 0; k < lf[i].n; k++) {
+			if (has_sha256(&lf[i].hashes[k]))
+				continue;
+			char *path = NULL;
+			struct buf sha = BUF_INIT;
+			int r = index_download(c, lf[i].v[k], &path, &sha);
+			free(path);
+			if (!r)
+				strvec_push_take(&lf[i].hashes[k], xstrfmt("sha256:%s", sha.ptr));
+			buf_free(&sha);
+			if (r < 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
-static void push_hashes(const struct ixdist *d, struct strvec *out)
+static void lock_file_set(struct pylock_file *w, const struct index_file *f,
+			  const struct strvec *hashes)
 {
-	for (size_t h = 0; h < d->f->hashes.n; h++)
-		strvec_push(out, d->f->hashes.v[h]);
-	if (d->sha256)
-		strvec_push_take(out, xstrfmt("sha256:%s", d->sha256));
+	w->name = xstrdup(f->filename);
+	w->url = url_redact(f->url);
+	w->size = f->size;
+	w->upload_time = f->upload_time ? xstrdup(f->upload_time) : NULL;
+	for (size_t h = 0; h < hashes->n; h++)
+		strvec_push(&w->hashes, hashes->v[h]);
+	strvec_sort(&w->hashes);
 }
 
-static int write_pylock(const struct ixplan *pl, const char *requires_python, struct buf *out)
+/* Every wheel of the version, and its sdist (PEP 751 has one: a .tar.gz
+ * before the other formats, then by name). */
+static int write_pylock(const struct ixplan *pl, const struct lockfiles *lf,
+			const char *requires_python, struct buf *out)
 {
 	struct pylock l;
 	pylock_init(&l);
@@ -205,12 +271,27 @@ static int write_pylock(const struct ixplan *pl, const char *requires_python, st
 		struct pylock_package *p = pylock_add_package(&l, d->name, d->version);
 		p->index = url_redact(d->f->origin);
 		p->requires_python = d->f->requires_python ? xstrdup(d->f->requires_python) : NULL;
-		struct pylock_file *w = pylock_add_wheel(p);
-		w->name = xstrdup(d->f->filename);
-		w->url = url_redact(d->f->url);
-		w->size = d->f->size;
-		w->upload_time = d->f->upload_time ? xstrdup(d->f->upload_time) : NULL;
-		push_hashes(d, &w->hashes);
+		const struct index_file *sdist = NULL;
+		const struct strvec *sdist_hashes = NULL;
+		for (size_t k = 0; k < lf[i].n; k++) {
+			const struct index_file *f = lf[i].v[k];
+			if (ends_with(f->filename, ".whl")) {
+				lock_file_set(pylock_add_wheel(p), f, &lf[i].hashes[k]);
+				continue;
+			}
+			bool tgz = ends_with(f->filename, ".tar.gz");
+			if (!sdist || (tgz && !ends_with(sdist->filename, ".tar.gz")) ||
+			    (tgz == ends_with(sdist->filename, ".tar.gz") &&
+			     strcmp(f->filename, sdist->filename) < 0)) {
+				sdist = f;
+				sdist_hashes = &lf[i].hashes[k];
+			}
+		}
+		if (sdist) {
+			p->sdist = xcalloc(1, sizeof(*p->sdist));
+			strvec_init(&p->sdist->hashes);
+			lock_file_set(p->sdist, sdist, sdist_hashes);
+		}
 	}
 	int r = pylock_write(&l, out);
 	pylock_free(&l);
@@ -222,10 +303,20 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* What pip-compile calls unsafe in a requirements file (its
+ * UNSAFE_PACKAGES): not pinned unless --allow-unsafe. */
+static bool is_unsafe(const char *cname)
+{
+	return !strcmp(cname, "pip") || !strcmp(cname, "setuptools") ||
+	       !strcmp(cname, "distribute");
+}
+
 /* pip-compile --generate-hashes's layout: a header, then per project
- * "name==version \", its hashes, and "# via" lines, sorted by name. */
-static void write_requirements(const struct ixplan *pl, const struct index_config *cfg,
-			       const char *pyver, const char *cmdline, struct buf *out)
+ * "name[extras]==version \", the hashes of all its files, and "# via"
+ * lines, sorted by name; the unsafe packages named at the end. */
+static void write_requirements(const struct ixplan *pl, const struct lockfiles *lf,
+			       const struct index_config *cfg, const char *pyver,
+			       const char *cmdline, struct buf *out)
 {
 	/* pip-compile names the interpreter by major.minor */
 	const char *dot = strchr(pyver, '.');
@@ -250,14 +341,27 @@ static void write_requirements(const struct ixplan *pl, const struct index_confi
 	}
 	if (out->len != before)
 		buf_addch(out, '\n');
+	struct strvec unsafe = STRVEC_INIT;
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct ixdist *d = &pl->v[i];
-		buf_addf(out, "%s==%s", d->name, d->version);
+		if (is_unsafe(d->name)) {
+			strvec_push(&unsafe, d->name);
+			continue;
+		}
+		/* the extras asked for, as pip-compile keeps them (sorted) */
+		buf_addstr(out, d->name);
+		for (size_t k = 0; k < d->extras.n; k++)
+			buf_addf(out, "%c%s", k ? ',' : '[', d->extras.v[k]);
+		buf_addf(out, "%s==%s", d->extras.n ? "]" : "", d->version);
+		/* the sha256 of every file of the version, sorted, once each */
 		struct strvec hs = STRVEC_INIT;
-		push_hashes(d, &hs);
+		for (size_t k = 0; k < lf[i].n; k++)
+			for (size_t h = 0; h < lf[i].hashes[k].n; h++)
+				if (starts_with(lf[i].hashes[k].v[h], "sha256:"))
+					strvec_push(&hs, lf[i].hashes[k].v[h]);
 		strvec_sort(&hs);
 		for (size_t h = 0; h < hs.n; h++)
-			if (starts_with(hs.v[h], "sha256:") && (!h || strcmp(hs.v[h], hs.v[h - 1])))
+			if (!h || strcmp(hs.v[h], hs.v[h - 1]))
 				buf_addf(out, " \\\n    --hash=%s", hs.v[h]);
 		buf_addch(out, '\n');
 		strvec_clear(&hs);
@@ -274,6 +378,16 @@ static void write_requirements(const struct ixplan *pl, const struct index_confi
 		}
 		free(via);
 	}
+	/* pip-compile leaves pip, setuptools and distribute out, named in a
+	 * warning (without --allow-unsafe) */
+	if (unsafe.n)
+		buf_addstr(out, "\n# WARNING: The following packages were not pinned, but pip requires "
+				"them to be\n# pinned when the requirements file includes hashes and "
+				"the requirement is not\n# satisfied by a package already installed. "
+				"Consider using the --allow-unsafe flag.\n");
+	for (size_t i = 0; i < unsafe.n; i++)
+		buf_addf(out, "# %s\n", unsafe.v[i]);
+	strvec_clear(&unsafe);
 }
 
 static int lock_run(struct install_env *e, const char *cache, int n, const char **argv,
@@ -288,6 +402,7 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 	struct index_config cfg;
 	struct index_client *c = NULL;
 	struct ixplan pl = { NULL, 0, 0 };
+	struct lockfiles *lf = NULL;
 	struct buf out = BUF_INIT;
 	char *netrc = NULL;
 	bool cfg_set = false;
@@ -315,13 +430,13 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 				false, false, true, prefs, pins.n / 2, &in.sources };
 	for (size_t i = 0; i < in.nfiles; i++)
 		rq.pre = rq.pre || in.files[i].pre;
-	if (ixplan_resolve(e, c, &rq, &pl) < 0 || ensure_hashes(c, &pl) < 0)
+	if (ixplan_resolve(e, c, &rq, &pl) < 0 || lock_files(c, &pl, &lf) < 0)
 		goto out;
 	if (pylock) {
-		if (write_pylock(&pl, in.requires_python, &out) < 0)
+		if (write_pylock(&pl, lf, in.requires_python, &out) < 0)
 			goto out;
 	} else {
-		write_requirements(&pl, &cfg, e->ip.version, cmdline, &out);
+		write_requirements(&pl, lf, &cfg, e->ip.version, cmdline, &out);
 	}
 	if (os_write_atomic(output, out.ptr, out.len, 0644, false) < 0) {
 		error_errno("cannot write the lock '%s'", output);
@@ -331,6 +446,7 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 	r = 0;
 out:
 	buf_free(&out);
+	lockfiles_free(lf, pl.n);
 	ixplan_free(&pl);
 	index_client_free(c);
 	if (cfg_set)
