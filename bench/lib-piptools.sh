@@ -15,6 +15,11 @@ if [ -n "${PIPTOOLS_SRC:-}" ]; then
 	for m in click build pep517 packaging; do
 		ln -sfn "/usr/lib/python3/dist-packages/$m" "$W/pt-deps/$m"
 	done
+	# pip-sync reads its own distribution's Requires-Dist (the pip it
+	# needs): a minimal metadata directory stands for the install
+	mkdir -p "$W/pt-deps/pip_tools-0+checkout.dist-info"
+	printf 'Metadata-Version: 2.1\nName: pip-tools\nVersion: 0+checkout\nRequires-Dist: pip>=22.2\n' \
+		>"$W/pt-deps/pip_tools-0+checkout.dist-info/METADATA"
 	"$PY" -m venv "$W/pt-venv"
 	site=$("$W/pt-venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 	printf '%s\n%s\n' "$(cd "$PIPTOOLS_SRC" && pwd)" "$W/pt-deps" >"$site/piptools-src.pth"

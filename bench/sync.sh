@@ -7,7 +7,7 @@
 # installed), against pip-sync itself on the same pins (requirements.txt,
 # --no-index -f the wheelhouse, --python-executable the env's python), in
 # hyperfine runs; the ratios in wall and user+sys CPU time at the end.
-#   PIPTOOLS_SRC=/tmp/piptools bench/sync.sh [PYTHON]
+#   PIPTOOLS_SRC=/tmp/piptools [FULL_RUNS=10] bench/sync.sh [PYTHON]
 #                              (default: python3.12 from pyenv, else python3)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,7 +58,7 @@ fi
 unpip="$WORK/pipenv/bin/python -m pip uninstall -q -y -r $WORK/wh/names.txt 2>/dev/null || true"
 set --
 [ -z "$pipsync" ] || set -- --prepare "$unpip" -n "pip-sync (same pins)" "$pipsync"
-hyperfine --warmup 1 --runs 10 --export-json "$WORK/full.json" \
+hyperfine --warmup 1 --runs "${FULL_RUNS:-10}" --export-json "$WORK/full.json" \
 	--prepare "rm -rf $WORK/e && $CVENV create -q --without-pip -p $PY $WORK/e" \
 	-n "cvenv sync (100 into empty)" "$CVENV sync --venv $WORK/e $WORK/pylock.toml" \
 	--prepare "$unpip" \
