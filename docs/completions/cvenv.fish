@@ -57,6 +57,7 @@ complete -c cvenv -n '__fish_seen_subcommand_from lock' -l all-extras -d 'pyproj
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -l group -r -d 'pyproject.toml: add dependency group NAME (PEP 735); repeatable'
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -s U -l upgrade -d 'take the newest allowed versions (by default the output\'s existing pins are kept where still allowed)'
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -s P -l upgrade-package -r -d 'take the newest allowed version of NAME, keeping the other pins; repeatable'
+complete -c cvenv -n '__fish_seen_subcommand_from lock' -l allow-unsafe -d '--format requirements: pin pip, setuptools and distribute too (pip-compile leaves them out by default)'
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -s i -l index-url -r -d 'the package index (PEP 503/691 simple API); default $PIP_INDEX_URL, else $UV_INDEX_URL, else https://pypi.org/simple'
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -l extra-index-url -r -d 'another index, asked after --index-url; repeatable; default $PIP_EXTRA_INDEX_URL'
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -l no-index -d 'ask no index: only --find-links'

@@ -28,7 +28,7 @@ extern const struct command command_lock;
 static const char *opt_output, *opt_format, *opt_cache_dir;
 static struct strvec opt_extras = STRVEC_INIT, opt_groups = STRVEC_INIT;
 static struct strvec opt_upgrade_packages = STRVEC_INIT;
-static bool opt_all_extras, opt_upgrade;
+static bool opt_all_extras, opt_upgrade, opt_allow_unsafe;
 static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT,
 				false, false, false, false };
 
@@ -55,6 +55,9 @@ static const struct opt lock_options[] = {
 		 "kept where still allowed)"),
 	OPT_LIST('P', "upgrade-package", &opt_upgrade_packages, "NAME",
 		 "take the newest allowed version of NAME, keeping the other pins; repeatable"),
+	OPT_BOOL(0, "allow-unsafe", &opt_allow_unsafe,
+		 "--format requirements: pin pip, setuptools and distribute too (pip-compile "
+		 "leaves them out by default)"),
 	INDEX_OPTS_TABLE(ix),
 	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
 		     "the cache directory; default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv",
@@ -65,7 +68,7 @@ static const struct opt lock_options[] = {
 static void reset_options(void)
 {
 	opt_output = opt_format = opt_cache_dir = NULL;
-	opt_all_extras = opt_upgrade = false;
+	opt_all_extras = opt_upgrade = opt_allow_unsafe = false;
 	strvec_clear(&opt_extras);
 	strvec_clear(&opt_groups);
 	strvec_clear(&opt_upgrade_packages);
@@ -311,9 +314,43 @@ static bool is_unsafe(const char *cname)
 	       !strcmp(cname, "distribute");
 }
 
+/* One "name[extras]==version" entry: the sha256 of every file of the
+ * version, sorted, once each, then its "# via" lines. */
+static void write_entry(const struct ixdist *d, const struct lockfiles *lf, struct buf *out)
+{
+	buf_addstr(out, d->name);
+	for (size_t k = 0; k < d->extras.n; k++)
+		buf_addf(out, "%c%s", k ? ',' : '[', d->extras.v[k]);
+	buf_addf(out, "%s==%s", d->extras.n ? "]" : "", d->version);
+	struct strvec hs = STRVEC_INIT;
+	for (size_t k = 0; k < lf->n; k++)
+		for (size_t h = 0; h < lf->hashes[k].n; h++)
+			if (starts_with(lf->hashes[k].v[h], "sha256:"))
+				strvec_push(&hs, lf->hashes[k].v[h]);
+	strvec_sort(&hs);
+	for (size_t h = 0; h < hs.n; h++)
+		if (!h || strcmp(hs.v[h], hs.v[h - 1]))
+			buf_addf(out, " \\\n    --hash=%s", hs.v[h]);
+	buf_addch(out, '\n');
+	strvec_clear(&hs);
+	char **via = xcalloc(d->via.n ? d->via.n : 1, sizeof(*via));
+	for (size_t k = 0; k < d->via.n; k++)
+		via[k] = d->via.v[k];
+	qsort(via, d->via.n, sizeof(*via), cmp_str);
+	if (d->via.n == 1)
+		buf_addf(out, "    # via %s\n", via[0]);
+	else if (d->via.n > 1) {
+		buf_addstr(out, "    # via\n");
+		for (size_t k = 0; k < d->via.n; k++)
+			buf_addf(out, "    #   %s\n", via[k]);
+	}
+	free(via);
+}
+
 /* pip-compile --generate-hashes's layout: a header, then per project
  * "name[extras]==version \", the hashes of all its files, and "# via"
- * lines, sorted by name; the unsafe packages named at the end. */
+ * lines, sorted by name; the unsafe packages at the end (named, or
+ * pinned with --allow-unsafe). */
 static void write_requirements(const struct ixplan *pl, const struct lockfiles *lf,
 			       const struct index_config *cfg, const char *pyver,
 			       const char *cmdline, struct buf *out)
@@ -341,53 +378,31 @@ static void write_requirements(const struct ixplan *pl, const struct lockfiles *
 	}
 	if (out->len != before)
 		buf_addch(out, '\n');
-	struct strvec unsafe = STRVEC_INIT;
+	bool unsafe = false;
 	for (size_t i = 0; i < pl->n; i++) {
-		const struct ixdist *d = &pl->v[i];
-		if (is_unsafe(d->name)) {
-			strvec_push(&unsafe, d->name);
-			continue;
-		}
-		/* the extras asked for, as pip-compile keeps them (sorted) */
-		buf_addstr(out, d->name);
-		for (size_t k = 0; k < d->extras.n; k++)
-			buf_addf(out, "%c%s", k ? ',' : '[', d->extras.v[k]);
-		buf_addf(out, "%s==%s", d->extras.n ? "]" : "", d->version);
-		/* the sha256 of every file of the version, sorted, once each */
-		struct strvec hs = STRVEC_INIT;
-		for (size_t k = 0; k < lf[i].n; k++)
-			for (size_t h = 0; h < lf[i].hashes[k].n; h++)
-				if (starts_with(lf[i].hashes[k].v[h], "sha256:"))
-					strvec_push(&hs, lf[i].hashes[k].v[h]);
-		strvec_sort(&hs);
-		for (size_t h = 0; h < hs.n; h++)
-			if (!h || strcmp(hs.v[h], hs.v[h - 1]))
-				buf_addf(out, " \\\n    --hash=%s", hs.v[h]);
-		buf_addch(out, '\n');
-		strvec_clear(&hs);
-		char **via = xcalloc(d->via.n ? d->via.n : 1, sizeof(*via));
-		for (size_t k = 0; k < d->via.n; k++)
-			via[k] = d->via.v[k];
-		qsort(via, d->via.n, sizeof(*via), cmp_str);
-		if (d->via.n == 1)
-			buf_addf(out, "    # via %s\n", via[0]);
-		else if (d->via.n > 1) {
-			buf_addstr(out, "    # via\n");
-			for (size_t k = 0; k < d->via.n; k++)
-				buf_addf(out, "    #   %s\n", via[k]);
-		}
-		free(via);
+		if (is_unsafe(pl->v[i].name))
+			unsafe = true;
+		else
+			write_entry(&pl->v[i], &lf[i], out);
 	}
 	/* pip-compile leaves pip, setuptools and distribute out, named in a
-	 * warning (without --allow-unsafe) */
-	if (unsafe.n)
-		buf_addstr(out, "\n# WARNING: The following packages were not pinned, but pip requires "
-				"them to be\n# pinned when the requirements file includes hashes and "
-				"the requirement is not\n# satisfied by a package already installed. "
-				"Consider using the --allow-unsafe flag.\n");
-	for (size_t i = 0; i < unsafe.n; i++)
-		buf_addf(out, "# %s\n", unsafe.v[i]);
-	strvec_clear(&unsafe);
+	 * warning, or with --allow-unsafe pins them under a comment of their own */
+	if (unsafe)
+		buf_addstr(out, opt_allow_unsafe
+					? "\n# The following packages are considered to be unsafe in a "
+					  "requirements file:\n"
+					: "\n# WARNING: The following packages were not pinned, but pip "
+					  "requires them to be\n# pinned when the requirements file includes "
+					  "hashes and the requirement is not\n# satisfied by a package "
+					  "already installed. Consider using the --allow-unsafe flag.\n");
+	for (size_t i = 0; i < pl->n; i++) {
+		if (!is_unsafe(pl->v[i].name))
+			continue;
+		if (opt_allow_unsafe)
+			write_entry(&pl->v[i], &lf[i], out);
+		else
+			buf_addf(out, "# %s\n", pl->v[i].name);
+	}
 }
 
 static int lock_run(struct install_env *e, const char *cache, int n, const char **argv,

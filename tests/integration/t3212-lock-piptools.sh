@@ -41,25 +41,32 @@ test_expect_success 'setup: the corpus and the extra MarkupSafe files, their ind
 	cvenv create -q --without-pip -p "$py" v
 '
 
-# lock_as_piptools SET: cvenv lock on SET.in (as requirements.in, the name
-# the fixture recorded), compared with SET.txt
+# lock_as_piptools SET FIXTURE [OPTION...]: cvenv lock on SET.in (as
+# requirements.in, the name the fixture recorded) in directory FIXTURE,
+# compared with FIXTURE.txt
 lock_as_piptools() (
+	set=$1 fix=$2 && shift 2 &&
 	index_load pc &&
-	mkdir "$1" && cp "$FIX/$1.in" "$1/requirements.in" && cd "$1" &&
-	cvenv lock --venv ../v -i "$INDEX_URL" --format requirements requirements.in &&
-	norm "$FIX/$1.txt" >want && norm requirements.txt >got &&
+	mkdir "$fix" && cp "$FIX/$set.in" "$fix/requirements.in" && cd "$fix" &&
+	cvenv lock --venv ../v -i "$INDEX_URL" --format requirements "$@" requirements.in &&
+	norm "$FIX/$fix.txt" >want && norm requirements.txt >got &&
 	diff -u want got
 )
 
 test_expect_success RECORDED_CORPUS 'the Flask set: as pip-compile, every file of MarkupSafe 2.1.2 hashed' '
-	lock_as_piptools flask &&
+	lock_as_piptools flask flask &&
 	test $(grep -c "    --hash=sha256:" flask/requirements.txt) = 9
 '
 
 test_expect_success RECORDED_CORPUS 'the whole corpus: as pip-compile (extras kept, pip and setuptools left out)' '
-	lock_as_piptools big &&
+	lock_as_piptools big big &&
 	grep -q "^rfc3986\[idna2008\]==" big/requirements.txt &&
 	! grep "^pip==" big/requirements.txt
+'
+
+test_expect_success RECORDED_CORPUS 'the whole corpus with --allow-unsafe: pip and setuptools pinned, as pip-compile' '
+	lock_as_piptools big big-allow-unsafe --allow-unsafe &&
+	grep -q "^pip==" big-allow-unsafe/requirements.txt
 '
 
 test_expect_success 'pylock.toml: every wheel of the version and its sdist, no other version' '
