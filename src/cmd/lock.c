@@ -535,7 +535,7 @@ const struct command command_lock = {
 		"chosen with every file the index lists for its version (all wheels and "
 		"sdists: URL, size, sha256): as pylock.toml (PEP 751; sync takes the one "
 		"wheel that fits the env), or with --format requirements as pip-compile "
-		"--generate-hashes writes requirements.txt (a hash per file, '# via' "
+		"writes requirements.txt when asked for hashes (one per file, '# via' "
 		"comments, pip and setuptools left out). Default input: pyproject.toml if present, "
 		"else requirements.in. The output is sorted: locking twice gives the same bytes. "
 		"The versions an existing output pins are kept where the requirements still "
