@@ -2,8 +2,13 @@
 # cvenv sync: a no-op sync of an env that matches a 100-package pylock.toml
 # (against `cvenv --version`, the start-up floor), and a sync of those 100
 # packages into an empty env against pip installing the same wheels
-# (--no-index --no-deps, what pip-sync runs), in hyperfine runs.
-#   bench/sync.sh [PYTHON]     (default: python3.12 from pyenv, else python3)
+# (--no-index --no-deps, what pip-sync runs) and, with PIPTOOLS_SRC naming a
+# pip-tools checkout (bench/lib-piptools.sh: run from a throwaway venv, never
+# installed), against pip-sync itself on the same pins (requirements.txt,
+# --no-index -f the wheelhouse, --python-executable the env's python), in
+# hyperfine runs; the ratios in wall and user+sys CPU time at the end.
+#   PIPTOOLS_SRC=/tmp/piptools [FULL_RUNS=10] bench/sync.sh [PYTHON]
+#                              (default: python3.12 from pyenv, else python3)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CVENV=${CVENV_BIN:-$ROOT/build/cvenv}
@@ -30,18 +35,44 @@ for f in sorted(os.listdir(work + "/wh")):
             % (f, len(data), hashlib.sha256(data).hexdigest())]
 open(work + "/pylock.toml", "w").write("\n".join(out) + "\n")
 open(work + "/wh/names.txt", "w").write("\n".join(names) + "\n")
+open(work + "/wh/pins.txt", "w").write("".join(
+    "%s==%s\n" % tuple(f.split("-")[:2]) for f in sorted(os.listdir(work + "/wh")) if f.endswith(".whl")))
 PY
 	"$PY" -m venv "$WORK/pipenv"
 	"$CVENV" create -q --without-pip -p "$PY" "$WORK/env"
 	"$CVENV" sync -q --venv "$WORK/env" "$WORK/pylock.toml"
 	touch "$WORK/ready"
 fi
+W=$WORK
+# shellcheck source=lib-piptools.sh
+. "$ROOT/bench/lib-piptools.sh"
+echo "load: $(uptime)"
 echo "packages in the lock: $(grep -c '^\[\[packages\]\]' "$WORK/pylock.toml")"
 hyperfine -N --warmup 5 --runs 50 --export-json "$WORK/noop.json" \
 	-n "cvenv sync (no-op)" "$CVENV sync --venv $WORK/env $WORK/pylock.toml" \
 	-n "cvenv --version" "$CVENV --version"
-hyperfine --warmup 1 --runs 10 --export-json "$WORK/full.json" \
+pipsync=
+if [ -n "$PIPTOOLS" ]; then
+	pipsync="$PIPTOOLS sync -q --python-executable $WORK/pipenv/bin/python --no-index -f $WORK/wh $WORK/wh/pins.txt"
+fi
+unpip="$WORK/pipenv/bin/python -m pip uninstall -q -y -r $WORK/wh/names.txt 2>/dev/null || true"
+set --
+[ -z "$pipsync" ] || set -- --prepare "$unpip" -n "pip-sync (same pins)" "$pipsync"
+hyperfine --warmup 1 --runs "${FULL_RUNS:-10}" --export-json "$WORK/full.json" \
 	--prepare "rm -rf $WORK/e && $CVENV create -q --without-pip -p $PY $WORK/e" \
 	-n "cvenv sync (100 into empty)" "$CVENV sync --venv $WORK/e $WORK/pylock.toml" \
-	--prepare "$WORK/pipenv/bin/python -m pip uninstall -q -y -r $WORK/wh/names.txt 2>/dev/null || true" \
-	-n "pip install (same wheels)" "$WORK/pipenv/bin/python -m pip install -q --no-index --no-deps --disable-pip-version-check $WORK/wh/*.whl"
+	--prepare "$unpip" \
+	-n "pip install (same wheels)" "$WORK/pipenv/bin/python -m pip install -q --no-index --no-deps --disable-pip-version-check $WORK/wh/*.whl" \
+	"$@"
+[ -n "$PIPTOOLS" ] || echo "pip-sync: skipped (set PIPTOOLS_SRC to a pip-tools checkout; see bench/lib-piptools.sh)"
+python3 - "$WORK/noop.json" "$WORK/full.json" <<'PY'
+import json, sys
+noop = json.load(open(sys.argv[1]))["results"]
+full = json.load(open(sys.argv[2]))["results"]
+cpu = lambda r: (r["user"] + r["system"]) * 1e3
+for r in noop + full:
+    print("%-30s wall %9.1f ms (min %8.1f)  user+sys %8.1f ms" % (r["command"], r["mean"] * 1e3, r["min"] * 1e3, cpu(r)))
+cv = full[0]
+for other in full[1:]:
+    print("%s / cvenv sync: %.1fx wall, %.1fx user+sys CPU" % (other["command"], other["mean"] / cv["mean"], cpu(other) / cpu(cv)))
+PY

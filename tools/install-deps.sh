@@ -21,7 +21,8 @@ python3-pip-whl python3-setuptools-whl python3-wheel-whl hyperfine valgrind clan
 libclang-rt-14-dev git strace time util-linux direnv \
 nginx curl openssl unzip python3-flask python3-requests python3-sphinx python3-pytest \
 python3-httpx python3-rich python3-jsonschema python3-aiohttp python3-markdown \
-python3-tabulate python3-dateutil python3-tz python3-simplejson python3-cachecontrol"
+python3-tabulate python3-dateutil python3-tz python3-simplejson python3-cachecontrol \
+python3-build"
 
 pkgs=$build_pkgs
 [ -n "$want_test" ] && pkgs="$pkgs $test_pkgs"

@@ -53,7 +53,7 @@ _cvenv() {
 		--extra|--group|-P|--upgrade-package|--python-version|--python-platform|-i|--index-url|--extra-index-url|--index-strategy|--timeout|--connect-timeout) return ;;
 		--format) COMPREPLY=($(compgen -W "pylock requirements" -- "$cur")); return ;;
 		esac
-		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -o --output-file --format --extra --all-extras --group -U --upgrade -P --upgrade-package -c --constraint --python-version --python-platform -i --index-url --extra-index-url --no-index -f --find-links --index-strategy --pre --offline --refresh --cert --client-cert --timeout --connect-timeout --cache-dir -v --verbose -q --quiet -h --help" -- "$cur"));
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--venv -o --output-file --format --extra --all-extras --group -U --upgrade -P --upgrade-package -c --constraint --python-version --python-platform --allow-unsafe -i --index-url --extra-index-url --no-index -f --find-links --index-strategy --pre --offline --refresh --cert --client-cert --timeout --connect-timeout --cache-dir -v --verbose -q --quiet -h --help" -- "$cur"));
 		else COMPREPLY=($(compgen -d -- "$cur")); fi
 		;;
 	uninstall)

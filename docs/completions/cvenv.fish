@@ -62,6 +62,7 @@ complete -c cvenv -n '__fish_seen_subcommand_from lock' -s P -l upgrade-package 
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -s c -l constraint -r -F -d 'only lock versions the constraints in FILE allow (they are not locked themselves); repeatable'
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -l python-version -r -d 'lock for Python X.Y (markers, requires-python, wheel tags) instead of the environment\'s; repeated: one lock valid for each (see --python-platform)'
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -l python-platform -r -d 'lock for platform P: linux, windows, macos, x86_64-manylinux_2_N, aarch64-manylinux_2_N, {x86_64,aarch64}-unknown-linux-{gnu,musl}, {x86_64,i686,aarch64}-pc-windows-msvc, {x86_64,aarch64}-apple-darwin (as uv names them); repeated, or with several --python-version: a universal lock for every combination, each package\'s entries selected by markers'
+complete -c cvenv -n '__fish_seen_subcommand_from lock' -l allow-unsafe -d '--format requirements: pin pip, setuptools and distribute too (pip-compile leaves them out by default)'
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -s i -l index-url -r -d 'the package index (PEP 503/691 simple API); default $PIP_INDEX_URL, else $UV_INDEX_URL, else https://pypi.org/simple'
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -l extra-index-url -r -d 'another index, asked after --index-url; repeatable; default $PIP_EXTRA_INDEX_URL'
 complete -c cvenv -n '__fish_seen_subcommand_from lock' -l no-index -d 'ask no index: only --find-links'

@@ -113,21 +113,11 @@ static int install_local(struct install_env *e, int n, const char **argv, struct
 	p.no_deps = opt_no_deps;
 	for (size_t i = 0; i < ix.find_links.n; i++)
 		strvec_push(&p.find_links, ix.find_links.v[i]);
-	for (size_t i = 0; i < nfiles; i++)
-		for (size_t k = 0; k < files[i].find_links.n; k++)
-			strvec_push(&p.find_links, files[i].find_links.v[k]);
 	int r = 0;
 	for (int i = 0; i < n && !r; i++)
 		r = plan_add_wheel_file(&p, argv[i], true, NULL);
-	/* every file read first: a constraint applies wherever it is written */
-	for (size_t i = 0; i < nfiles && !r; i++)
-		for (size_t k = 0; k < files[i].n && !r; k++)
-			if (files[i].v[k].constraint)
-				r = plan_add_constraint(&p, &files[i].v[k]);
-	for (size_t i = 0; i < nfiles && !r; i++)
-		for (size_t k = 0; k < files[i].n && !r; k++)
-			if (!files[i].v[k].constraint)
-				r = plan_add_requirement(&p, &files[i].v[k]);
+	if (!r)
+		r = plan_add_files(&p, files, nfiles);
 	if (!r)
 		r = plan_check_deps(&p);
 	if (!r)

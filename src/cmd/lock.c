@@ -37,7 +37,7 @@ static struct strvec opt_extras = STRVEC_INIT, opt_groups = STRVEC_INIT;
 static struct strvec opt_upgrade_packages = STRVEC_INIT;
 static struct strvec opt_constraints = STRVEC_INIT;
 static struct strvec opt_pyvers = STRVEC_INIT, opt_platforms = STRVEC_INIT;
-static bool opt_all_extras, opt_upgrade;
+static bool opt_all_extras, opt_upgrade, opt_allow_unsafe;
 static struct index_opts ix = { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT,
 				false, false, false, false, NULL, NULL };
 
@@ -76,6 +76,9 @@ static const struct opt lock_options[] = {
 		 "{x86_64,i686,aarch64}-pc-windows-msvc, {x86_64,aarch64}-apple-darwin (as uv "
 		 "names them); repeated, or with several --python-version: a universal lock "
 		 "for every combination, each package's entries selected by markers"),
+	OPT_BOOL(0, "allow-unsafe", &opt_allow_unsafe,
+		 "--format requirements: pin pip, setuptools and distribute too (pip-compile "
+		 "leaves them out by default)"),
 	INDEX_OPTS_TABLE(ix),
 	OPT_STRING_F(0, "cache-dir", &opt_cache_dir, "DIR",
 		     "the cache directory; default $CVENV_CACHE_DIR, else $XDG_CACHE_HOME/cvenv",
@@ -86,7 +89,7 @@ static const struct opt lock_options[] = {
 static void reset_options(void)
 {
 	opt_output = opt_format = opt_cache_dir = NULL;
-	opt_all_extras = opt_upgrade = false;
+	opt_all_extras = opt_upgrade = opt_allow_unsafe = false;
 	strvec_clear(&opt_extras);
 	strvec_clear(&opt_groups);
 	strvec_clear(&opt_upgrade_packages);
@@ -196,34 +199,99 @@ static int read_pins(const char *path, bool pylock, struct strvec *pins)
 	return r;
 }
 
-/* The sha256 of every chosen wheel: from the index, else downloaded (the
- * dists with one are marked skip: only the others are fetched). */
-static int ensure_hashes(struct index_client *c, struct ixplan *pl)
+/* A locked distribution's files: every file the index lists for its version
+ * (wheels of every tag, sdists), as pip-compile hashes them, each with its
+ * hashes ("algo:hex": the index's, and the sha256 computed when the index
+ * gave none). */
+struct lockfiles {
+	const struct index_file **v;
+	struct strvec *hashes; /* per file */
+	size_t n;
+};
+
+static void lockfiles_free(struct lockfiles *lf, size_t n)
 {
+	for (size_t i = 0; lf && i < n; i++) {
+		for (size_t k = 0; k < lf[i].n; k++)
+			strvec_clear(&lf[i].hashes[k]);
+		free(lf[i].hashes);
+		free(lf[i].v);
+	}
+	free(lf);
+}
+
+static bool has_sha256(const struct strvec *hashes)
+{
+	for (size_t h = 0; h < hashes->n; h++)
+		if (starts_with(hashes->v[h], "sha256:"))
+			return true;
+	return false;
+}
+
+/* Hashes every file of every dist of pl: the index's, else downloaded (in
+ * parallel) and computed. lf gets pl->n entries. */
+static int lock_files(struct index_client *c, const struct ixplan *pl, struct lockfiles **out)
+{
+	struct lockfiles *lf = *out = xcalloc(pl->n ? pl->n : 1, sizeof(*lf));
 	for (size_t i = 0; i < pl->n; i++) {
-		struct ixdist *d = &pl->v[i];
+		const struct ixdist *d = &pl->v[i];
 		if (!d->f)
 			return error("'%s': a local wheel cannot be locked (use an index or "
 				     "--find-links)", d->name);
-		d->skip = false;
-		for (size_t h = 0; h < d->f->hashes.n; h++)
-			d->skip = d->skip || starts_with(d->f->hashes.v[h], "sha256:");
+		if (ixplan_version_files(c, d->name, d->version, &lf[i].v, &lf[i].n) < 0)
+			return -1;
+		bool chosen = false;
+		for (size_t k = 0; k < lf[i].n; k++)
+			chosen = chosen || lf[i].v[k] == d->f;
+		if (!chosen) { /* listed under another spelling of its version */
+			lf[i].v = xrealloc(lf[i].v, (lf[i].n + 1) * sizeof(*lf[i].v));
+			lf[i].v[lf[i].n++] = d->f;
+		}
+		lf[i].hashes = xcalloc(lf[i].n, sizeof(*lf[i].hashes));
+		for (size_t k = 0; k < lf[i].n; k++) {
+			strvec_init(&lf[i].hashes[k]);
+			for (size_t h = 0; h < lf[i].v[k]->hashes.n; h++)
+				strvec_push(&lf[i].hashes[k], lf[i].v[k]->hashes.v[h]);
+			if (!has_sha256(&lf[i].hashes[k]))
+				index_prefetch_download(c, lf[i].v[k]);
+		}
 	}
-	return ixplan_download(c, pl);
+	for (size_t i = 0; i < pl->n; i++) {
+		for (size_t k = 0; k < lf[i].n; k++) {
+			if (has_sha256(&lf[i].hashes[k]))
+				continue;
+			char *path = NULL;
+			struct buf sha = BUF_INIT;
+			int r = index_download(c, lf[i].v[k], &path, &sha);
+			free(path);
+			if (!r)
+				strvec_push_take(&lf[i].hashes[k], xstrfmt("sha256:%s", sha.ptr));
+			buf_free(&sha);
+			if (r < 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
-static void push_hashes(const struct ixdist *d, struct strvec *out)
+static void lock_file_set(struct pylock_file *w, const struct index_file *f,
+			  const struct strvec *hashes)
 {
-	for (size_t h = 0; h < d->f->hashes.n; h++)
-		strvec_push(out, d->f->hashes.v[h]);
-	if (d->sha256)
-		strvec_push_take(out, xstrfmt("sha256:%s", d->sha256));
+	w->name = xstrdup(f->filename);
+	w->url = url_redact(f->url);
+	w->size = f->size;
+	w->upload_time = f->upload_time ? xstrdup(f->upload_time) : NULL;
+	for (size_t h = 0; h < hashes->n; h++)
+		strvec_push(&w->hashes, hashes->v[h]);
+	strvec_sort(&w->hashes);
 }
 
-/* The lock model of one resolution; nodes: each dist's marker and
- * dependencies (lockgraph.h). */
-static void build_pylock(const struct ixplan *pl, const char *requires_python,
-			 const struct lock_node *nodes, struct pylock *l)
+/* The lock model of one resolution: every wheel of each version, and its
+ * sdist (PEP 751 has one: a .tar.gz before the other formats, then by
+ * name); nodes: each dist's marker and dependencies (lockgraph.h). */
+static void build_pylock(const struct ixplan *pl, const struct lockfiles *lf,
+			 const char *requires_python, const struct lock_node *nodes,
+			 struct pylock *l)
 {
 	pylock_init(l);
 	l->lock_version = xstrdup(PYLOCK_VERSION);
@@ -238,12 +306,27 @@ static void build_pylock(const struct ixplan *pl, const char *requires_python,
 			p->deps[p->ndeps++].name = xstrdup(nodes[i].deps.v[k]);
 		p->index = url_redact(d->f->origin);
 		p->requires_python = d->f->requires_python ? xstrdup(d->f->requires_python) : NULL;
-		struct pylock_file *w = pylock_add_wheel(p);
-		w->name = xstrdup(d->f->filename);
-		w->url = url_redact(d->f->url);
-		w->size = d->f->size;
-		w->upload_time = d->f->upload_time ? xstrdup(d->f->upload_time) : NULL;
-		push_hashes(d, &w->hashes);
+		const struct index_file *sdist = NULL;
+		const struct strvec *sdist_hashes = NULL;
+		for (size_t k = 0; k < lf[i].n; k++) {
+			const struct index_file *f = lf[i].v[k];
+			if (ends_with(f->filename, ".whl")) {
+				lock_file_set(pylock_add_wheel(p), f, &lf[i].hashes[k]);
+				continue;
+			}
+			bool tgz = ends_with(f->filename, ".tar.gz");
+			if (!sdist || (tgz && !ends_with(sdist->filename, ".tar.gz")) ||
+			    (tgz == ends_with(sdist->filename, ".tar.gz") &&
+			     strcmp(f->filename, sdist->filename) < 0)) {
+				sdist = f;
+				sdist_hashes = &lf[i].hashes[k];
+			}
+		}
+		if (sdist) {
+			p->sdist = xcalloc(1, sizeof(*p->sdist));
+			strvec_init(&p->sdist->hashes);
+			lock_file_set(p->sdist, sdist, sdist_hashes);
+		}
 	}
 }
 
@@ -252,10 +335,54 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* What pip-compile calls unsafe in a requirements file (its
+ * UNSAFE_PACKAGES): not pinned unless --allow-unsafe. */
+static bool is_unsafe(const char *cname)
+{
+	return !strcmp(cname, "pip") || !strcmp(cname, "setuptools") ||
+	       !strcmp(cname, "distribute");
+}
+
+/* One "name[extras]==version" entry: the sha256 of every file of the
+ * version, sorted, once each, then its "# via" lines. */
+static void write_entry(const struct ixdist *d, const struct lockfiles *lf, struct buf *out)
+{
+	buf_addstr(out, d->name);
+	for (size_t k = 0; k < d->extras.n; k++)
+		buf_addf(out, "%c%s", k ? ',' : '[', d->extras.v[k]);
+	buf_addf(out, "%s==%s", d->extras.n ? "]" : "", d->version);
+	struct strvec hs = STRVEC_INIT;
+	for (size_t k = 0; k < lf->n; k++)
+		for (size_t h = 0; h < lf->hashes[k].n; h++)
+			if (starts_with(lf->hashes[k].v[h], "sha256:"))
+				strvec_push(&hs, lf->hashes[k].v[h]);
+	strvec_sort(&hs);
+	for (size_t h = 0; h < hs.n; h++)
+		if (!h || strcmp(hs.v[h], hs.v[h - 1]))
+			buf_addf(out, " \\\n    --hash=%s", hs.v[h]);
+	buf_addch(out, '\n');
+	strvec_clear(&hs);
+	char **via = xcalloc(d->via.n ? d->via.n : 1, sizeof(*via));
+	for (size_t k = 0; k < d->via.n; k++)
+		via[k] = d->via.v[k];
+	qsort(via, d->via.n, sizeof(*via), cmp_str);
+	if (d->via.n == 1)
+		buf_addf(out, "    # via %s\n", via[0]);
+	else if (d->via.n > 1) {
+		buf_addstr(out, "    # via\n");
+		for (size_t k = 0; k < d->via.n; k++)
+			buf_addf(out, "    #   %s\n", via[k]);
+	}
+	free(via);
+}
+
 /* pip-compile --generate-hashes's layout: a header, then per project
- * "name==version \", its hashes, and "# via" lines, sorted by name. */
-static void write_requirements(const struct ixplan *pl, const struct index_config *cfg,
-			       const char *pyver, const char *cmdline, struct buf *out)
+ * "name[extras]==version \", the hashes of all its files, and "# via"
+ * lines, sorted by name; the unsafe packages at the end (named, or
+ * pinned with --allow-unsafe). */
+static void write_requirements(const struct ixplan *pl, const struct lockfiles *lf,
+			       const struct index_config *cfg, const char *pyver,
+			       const char *cmdline, struct buf *out)
 {
 	/* pip-compile names the interpreter by major.minor */
 	const char *dot = strchr(pyver, '.');
@@ -280,29 +407,30 @@ static void write_requirements(const struct ixplan *pl, const struct index_confi
 	}
 	if (out->len != before)
 		buf_addch(out, '\n');
+	bool unsafe = false;
 	for (size_t i = 0; i < pl->n; i++) {
-		const struct ixdist *d = &pl->v[i];
-		buf_addf(out, "%s==%s", d->name, d->version);
-		struct strvec hs = STRVEC_INIT;
-		push_hashes(d, &hs);
-		strvec_sort(&hs);
-		for (size_t h = 0; h < hs.n; h++)
-			if (starts_with(hs.v[h], "sha256:") && (!h || strcmp(hs.v[h], hs.v[h - 1])))
-				buf_addf(out, " \\\n    --hash=%s", hs.v[h]);
-		buf_addch(out, '\n');
-		strvec_clear(&hs);
-		char **via = xcalloc(d->via.n ? d->via.n : 1, sizeof(*via));
-		for (size_t k = 0; k < d->via.n; k++)
-			via[k] = d->via.v[k];
-		qsort(via, d->via.n, sizeof(*via), cmp_str);
-		if (d->via.n == 1)
-			buf_addf(out, "    # via %s\n", via[0]);
-		else if (d->via.n > 1) {
-			buf_addstr(out, "    # via\n");
-			for (size_t k = 0; k < d->via.n; k++)
-				buf_addf(out, "    #   %s\n", via[k]);
-		}
-		free(via);
+		if (is_unsafe(pl->v[i].name))
+			unsafe = true;
+		else
+			write_entry(&pl->v[i], &lf[i], out);
+	}
+	/* pip-compile leaves pip, setuptools and distribute out, named in a
+	 * warning, or with --allow-unsafe pins them under a comment of their own */
+	if (unsafe)
+		buf_addstr(out, opt_allow_unsafe
+					? "\n# The following packages are considered to be unsafe in a "
+					  "requirements file:\n"
+					: "\n# WARNING: The following packages were not pinned, but pip "
+					  "requires them to be\n# pinned when the requirements file includes "
+					  "hashes and the requirement is not\n# satisfied by a package "
+					  "already installed. Consider using the --allow-unsafe flag.\n");
+	for (size_t i = 0; i < pl->n; i++) {
+		if (!is_unsafe(pl->v[i].name))
+			continue;
+		if (opt_allow_unsafe)
+			write_entry(&pl->v[i], &lf[i], out);
+		else
+			buf_addf(out, "# %s\n", pl->v[i].name);
 	}
 }
 
@@ -347,7 +475,7 @@ static int make_targets(struct install_env *e, struct lock_target **out, size_t 
 static int lock_one(struct install_env *e, struct index_client *c, struct ixrequest *rq,
 		    const struct lock_target *t, const struct inputs *in,
 		    const struct strvec *pins, struct resolve_preference *prefs,
-		    struct ixplan *pl, struct pylock *lk)
+		    struct ixplan *pl, struct lockfiles **lf, struct pylock *lk)
 {
 	struct ixtarget xt;
 	struct pep508_env env;
@@ -370,14 +498,16 @@ static int lock_one(struct install_env *e, struct index_client *c, struct ixrequ
 			prefs[rq->npreferences++] =
 				(struct resolve_preference){ pins->v[i], pins->v[i + 1] };
 	}
+	lockfiles_free(*lf, pl->n);
+	*lf = NULL;
 	ixplan_free(pl);
-	int r = ixplan_resolve(e, c, rq, pl) < 0 || ensure_hashes(c, pl) < 0 ? -1 : 0;
+	int r = ixplan_resolve(e, c, rq, pl) < 0 || lock_files(c, pl, lf) < 0 ? -1 : 0;
 	rq->target = NULL;
 	if (r < 0 || !lk)
 		return r;
 	struct lock_node *nodes = xcalloc(pl->n ? pl->n : 1, sizeof(*nodes));
 	lock_graph(pl, &in->reqs, &env, nodes);
-	build_pylock(pl, in->requires_python, nodes, lk);
+	build_pylock(pl, *lf, in->requires_python, nodes, lk);
 	if (t && t->marker)
 		strvec_push(&lk->environments, t->marker);
 	lock_graph_free(nodes, pl->n);
@@ -397,6 +527,7 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 	struct index_config cfg;
 	struct index_client *c = NULL;
 	struct ixplan pl = { NULL, 0, 0 };
+	struct lockfiles *lf = NULL;
 	struct buf out = BUF_INIT;
 	struct lock_target *targets = NULL;
 	size_t nt = 0;
@@ -438,7 +569,7 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 		markers[t] = nt ? targets[t].marker : NULL;
 	}
 	for (size_t t = 0; t < nlocks; t++)
-		if (lock_one(e, c, &rq, nt ? &targets[t] : NULL, &in, &pins, prefs, &pl,
+		if (lock_one(e, c, &rq, nt ? &targets[t] : NULL, &in, &pins, prefs, &pl, &lf,
 			     pylock ? &locks[t] : NULL) < 0)
 			goto out;
 	if (pylock) {
@@ -451,7 +582,7 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 			goto out;
 		info(1, "locked %zu distributions in '%s'", final->n, output);
 	} else {
-		write_requirements(&pl, &cfg, nt ? targets[0].python_version : e->ip.version,
+		write_requirements(&pl, lf, &cfg, nt ? targets[0].python_version : e->ip.version,
 				   cmdline, &out);
 		info(1, "locked %zu distributions in '%s'", pl.n, output);
 	}
@@ -462,6 +593,7 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 	r = 0;
 out:
 	buf_free(&out);
+	lockfiles_free(lf, pl.n);
 	ixplan_free(&pl);
 	index_client_free(c);
 	if (cfg_set)
@@ -546,9 +678,11 @@ const struct command command_lock = {
 		"indexes for the environment's interpreter (or for --python-version and "
 		"--python-platform; repeated: a universal lock, one resolution per "
 		"environment, entries selected by markers), and writes every distribution "
-		"chosen with its wheel's URL, size and sha256: as pylock.toml (PEP 751), or "
-		"with --format requirements as pip-compile writes a hashed "
-		"requirements.txt ('# via' comments). Default input: pyproject.toml if present, "
+		"chosen with every file the index lists for its version (all wheels and "
+		"sdists: URL, size, sha256): as pylock.toml (PEP 751; sync takes the one "
+		"wheel that fits the env), or with --format requirements as pip-compile "
+		"writes requirements.txt when asked for hashes (one per file, '# via' "
+		"comments, pip and setuptools left out). Default input: pyproject.toml if present, "
 		"else requirements.in. The output is sorted: locking twice gives the same bytes. "
 		"The versions an existing output pins are kept where the requirements still "
 		"allow them (minimal change) unless --upgrade or --upgrade-package. 'cvenv sync' "

@@ -96,22 +96,14 @@ static int sync_requirements(struct install_env *e, int n, const char **files,
 		rs[i] = (struct reqs)REQS_INIT;
 		rs[i].envp = cmd_environ();
 	}
-	for (int i = 0; i < n && !r; i++) {
+	for (int i = 0; i < n && !r; i++)
 		r = reqs_parse_file(files[i], false, &rs[i]);
-		for (size_t k = 0; k < rs[i].find_links.n; k++)
-			strvec_push(&pl.find_links, rs[i].find_links.v[k]);
-	}
+	if (!r)
+		r = plan_add_files(&pl, rs, (size_t)n);
 	for (int i = 0; i < n && !r; i++)
-		for (size_t k = 0; k < rs[i].n && !r; k++)
-			if (rs[i].v[k].constraint)
-				r = plan_add_constraint(&pl, &rs[i].v[k]);
-	for (int i = 0; i < n && !r; i++)
-		for (size_t k = 0; k < rs[i].n && !r; k++) {
+		for (size_t k = 0; k < rs[i].n; k++) {
 			const struct req_entry *q = &rs[i].v[k];
-			if (q->constraint)
-				continue;
-			r = plan_add_requirement(&pl, q);
-			if (q->is_pep508 && q->req.name)
+			if (!q->constraint && q->is_pep508 && q->req.name)
 				strvec_push_take(&wanted, name_canonicalize(q->req.name));
 		}
 	for (size_t i = 0; i < pl.n && !r; i++)

@@ -399,6 +399,50 @@ out:
 	return ret;
 }
 
+/* The version a listed file is of (wheel or sdist name), or NULL. */
+static char *file_version(const struct index_file *f, const char *cname)
+{
+	if (!ends_with(f->filename, ".whl"))
+		return sdist_version(f->filename, cname);
+	struct wheel_name wn;
+	if (quiet_wheel_name(f->filename, &wn) < 0)
+		return NULL;
+	char *wc = name_canonicalize_n(wn.name, strlen(wn.name));
+	char *v = strcmp(wc, cname) ? NULL : xstrdup(wn.version);
+	free(wc);
+	wheel_name_free(&wn);
+	return v;
+}
+
+int ixplan_version_files(struct index_client *c, const char *name, const char *version,
+			 const struct index_file ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct pep440_version want;
+	if (pep440_parse_str(version, &want) < 0)
+		return error("'%s' has an invalid version '%s'", name, version);
+	const struct index_project *pr = index_project(c, name);
+	if (!pr) {
+		pep440_version_free(&want);
+		return -1;
+	}
+	for (size_t i = 0; i < pr->nfiles; i++) {
+		char *v = file_version(&pr->files[i], name);
+		struct pep440_version have;
+		if (v && !pep440_parse_str(v, &have)) {
+			if (!pep440_cmp(&have, &want)) {
+				*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+				(*out)[(*n)++] = &pr->files[i];
+			}
+			pep440_version_free(&have);
+		}
+		free(v);
+	}
+	pep440_version_free(&want);
+	return 0;
+}
+
 int ixplan_download(struct index_client *c, struct ixplan *pl)
 {
 	for (size_t i = 0; i < pl->n; i++)

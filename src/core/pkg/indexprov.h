@@ -78,6 +78,13 @@ struct ixtarget {
  * had, or a requirement is invalid. */
 int ixplan_resolve(struct install_env *e, struct index_client *c, const struct ixrequest *rq,
 		   struct ixplan *out);
+/* Every file the index lists for that version of the project name (PEP 503
+ * normalized): wheels of every tag and sdists, in the listing's order, as
+ * pip-compile hashes them; *out is a new array of pointers into the
+ * client's listing (free the array only). -1 (reported) when the listing
+ * cannot be had. */
+int ixplan_version_files(struct index_client *c, const char *name, const char *version,
+			 const struct index_file ***out, size_t *n);
 /* Downloads (in parallel) every dist not skipped and checks its hashes. */
 int ixplan_download(struct index_client *c, struct ixplan *pl);
 void ixplan_free(struct ixplan *pl);

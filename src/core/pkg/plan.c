@@ -557,3 +557,20 @@ int plan_check_deps(struct plan *p)
 	}
 	return check_constraints(p);
 }
+
+int plan_add_files(struct plan *p, const struct reqs *files, size_t nfiles)
+{
+	int r = 0;
+	for (size_t i = 0; i < nfiles; i++)
+		for (size_t k = 0; k < files[i].find_links.n; k++)
+			strvec_push(&p->find_links, files[i].find_links.v[k]);
+	for (size_t i = 0; i < nfiles && !r; i++)
+		for (size_t k = 0; k < files[i].n && !r; k++)
+			if (files[i].v[k].constraint)
+				r = plan_add_constraint(p, &files[i].v[k]);
+	for (size_t i = 0; i < nfiles && !r; i++)
+		for (size_t k = 0; k < files[i].n && !r; k++)
+			if (!files[i].v[k].constraint)
+				r = plan_add_requirement(p, &files[i].v[k]);
+	return r;
+}

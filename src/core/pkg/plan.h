@@ -54,6 +54,12 @@ int plan_add_constraint(struct plan *p, const struct req_entry *r);
  * plan_add_constraint). Returns 0 also when the entry is
  * skipped (marker false, already satisfied). */
 int plan_add_requirement(struct plan *p, const struct req_entry *r);
+
+struct reqs;
+/* Parsed requirements files into p: every file's --find-links first, then
+ * the constraints of all files (a constraint applies wherever it is
+ * written), then their requirements, each through the functions above. */
+int plan_add_files(struct plan *p, const struct reqs *files, size_t nfiles);
 /* Checks (and completes from the wheelhouses) the dependencies, then that
  * every wheel satisfies the constraints. */
 int plan_check_deps(struct plan *p);
