@@ -202,7 +202,7 @@ test_expect_success 'a wrong hash: a clear error naming the URL, env untouched' 
 	! ls c-bad/wheel-files-v1/*/lib1* 2>/dev/null &&
 	unchanged
 '
-# The guarantees of docs/security/index-net.md, attacked.
+# The guarantees of docs/security/index.md "Index client: network limits and direct URLs", attacked.
 test_expect_success 'a direct URL is http or https only: ftp and others are refused' '
 	expect_code 1 cvenv_t install --venv v --no-index "lib1 @ ftp://127.0.0.1/lib1-1.0-py3-none-any.whl" 2>err &&
 	expect_grep "only http, https and file URLs" err &&
