@@ -213,25 +213,34 @@ static bool has_unit(const struct strvec *units, const char *p, size_t n, size_t
 	return false;
 }
 
-static bool under_any(const struct strvec *units, const char *rel)
+/* Whether rel is beneath one of units. *last is the unit found last time:
+ * a wheel's files come grouped by directory, so most are beneath the same
+ * unit as the file before them and need no search (issue 18). */
+static bool under_any(const struct strvec *units, const char *rel, const char **last)
 {
-	size_t at;
+	size_t at, n = *last ? strlen(*last) : 0;
+	if (n && !strncmp(rel, *last, n) && rel[n] == '/')
+		return true;
 	for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/'))
-		if (has_unit(units, rel, (size_t)(s - rel), &at))
+		if (has_unit(units, rel, (size_t)(s - rel), &at)) {
+			*last = units->v[at];
 			return true;
+		}
 	return false;
 }
 
-static void add_unit(struct strvec *units, char *unit)
+/* Adds unit (taken) to units; returns the copy units holds. */
+static const char *add_unit(struct strvec *units, char *unit)
 {
 	size_t at;
 	if (has_unit(units, unit, strlen(unit), &at)) {
 		free(unit);
-		return;
+		return units->v[at];
 	}
 	strvec_push_take(units, unit);
 	memmove(&units->v[at + 1], &units->v[at], (units->n - 1 - at) * sizeof(*units->v));
 	units->v[at] = unit;
+	return unit;
 }
 
 static char *journal_path(const struct install_env *e)
@@ -402,13 +411,14 @@ int txn_commit(struct txn *t)
 		if (!strvec_contains(&t->adds, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
 	struct strvec units = STRVEC_INIT;
+	const char *last = NULL;
 	for (size_t i = 0; i < t->adds.n; i++) {
-		if (under_any(&units, t->adds.v[i]))
+		if (under_any(&units, t->adds.v[i], &last))
 			continue;
 		char *unit = new_unit(t, t->adds.v[i]);
 		if (unit) {
 			add_step(t, STEP_ADD, unit);
-			add_unit(&units, unit);
+			last = add_unit(&units, unit);
 			continue;
 		}
 		char *dst = path_join(t->e->v.dir, t->adds.v[i]);
