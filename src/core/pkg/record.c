@@ -22,18 +22,31 @@ void record_add(struct record *r, const char *path, const char *hash, const char
 		r->rows = xrealloc(r->rows, r->cap * sizeof(*r->rows));
 	}
 	struct record_row *row = &r->rows[r->n++];
-	row->path = xstrdup(path);
-	row->hash = xstrdup(hash ? hash : "");
-	row->size = xstrdup(size ? size : "");
+	row->path = NULL;
+	record_set(row, path, hash, size);
+}
+
+/* The three fields live in one allocation, path first (an allocation per
+ * field was a third of a warm install's malloc calls, issue 18). */
+void record_set(struct record_row *row, const char *path, const char *hash, const char *size)
+{
+	hash = hash ? hash : "";
+	size = size ? size : "";
+	size_t pn = strlen(path) + 1, hn = strlen(hash) + 1, sn = strlen(size) + 1;
+	char *b = xmalloc(pn + hn + sn);
+	memcpy(b, path, pn);
+	memcpy(b + pn, hash, hn);
+	memcpy(b + pn + hn, size, sn);
+	free(row->path); /* after the copy: path may be row->path */
+	row->path = b;
+	row->hash = b + pn;
+	row->size = b + pn + hn;
 }
 
 void record_free(struct record *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < r->n; i++)
 		free(r->rows[i].path);
-		free(r->rows[i].hash);
-		free(r->rows[i].size);
-	}
 	free(r->rows);
 	r->rows = NULL;
 	r->n = r->cap = r->next = 0;
@@ -216,8 +229,11 @@ out:
 
 static void format_field(struct buf *out, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_addstr(out, s);
+	/* one pass finds both the length and whether to quote (strpbrk and
+	 * then buf_addstr's strlen showed in a warm install's profile) */
+	size_t n = strcspn(s, ",\"\r\n");
+	if (!s[n]) {
+		buf_add(out, s, n);
 		return;
 	}
 	buf_addch(out, '"');
@@ -237,7 +253,7 @@ void record_format(const struct record *r, struct buf *out)
 		format_field(out, r->rows[i].hash);
 		buf_addch(out, ',');
 		format_field(out, r->rows[i].size);
-		buf_addstr(out, "\r\n");
+		buf_add(out, "\r\n", 2);
 	}
 }
 
