@@ -191,8 +191,9 @@ static bool take_num(struct cursor *c, unsigned base, uint64_t max, char stop, u
 	const char *s = c->p;
 	/* 19 digits of either base fit in 64 bits: checked only past them
 	 * (five numbers a row, every seal of a warm install: issue 18) */
-	while (c->p < c->end && c->p - s < 19 && *c->p >= '0' && *c->p < (char)('0' + base))
-		v = v * base + (unsigned)(*c->p++ - '0');
+	const char *fast = c->end - c->p > 19 ? c->p + 19 : c->end;
+	for (unsigned d; c->p < fast && (d = (unsigned)((unsigned char)*c->p - '0')) < base; c->p++)
+		v = v * base + d;
 	if (v > max)
 		return false;
 	while (c->p < c->end && *c->p >= '0' && *c->p < (char)('0' + base)) {
