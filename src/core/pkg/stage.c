@@ -98,9 +98,12 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 		       mode_t mode, const char *hash)
 {
 	char *path = path_join(s->t->newdir, rel);
-	char *dir = os_dirname(path);
+	char *slash = strrchr(path, '/'); /* path's directory, cut in place */
 	int r = 0, fd = -1;
-	if (ensure_dir(&s->made, dir) < 0 || (fd = os_create_file(path, mode)) < 0) {
+	*slash = '\0';
+	int made = ensure_dir(&s->made, path);
+	*slash = '/';
+	if (made < 0 || (fd = os_create_file(path, mode)) < 0) {
 		if (errno == EEXIST)
 			r = error("wheel '%s' installs '%s' twice", s->w->path, rel);
 		else
@@ -119,7 +122,6 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	if (!r)
 		note_file(s, rel, h.ptr, len);
 	buf_free(&h);
-	free(dir);
 	free(path);
 	return r;
 }
@@ -143,11 +145,16 @@ static char *member_dest(struct staging *s, const char *m, bool *is_script)
 		/* a member name is relative with no empty, "." or ".." part
 		 * (wheel_member_name_safe, or manifest_path_ok for a seal): joined
 		 * as it is, no normalising per member (issue 18) */
-		struct buf b = BUF_INIT;
-		buf_addstr(&b, s->e->libdir);
-		buf_addch(&b, '/');
-		buf_addstr(&b, m);
-		r = buf_detach(&b);
+		size_t ln = strlen(s->e->libdir), mn = strlen(m);
+		r = xmalloc(ln + mn + 2);
+		memcpy(r, s->e->libdir, ln);
+		r[ln] = '/';
+		memcpy(r + ln + 1, m, mn + 1);
+		/* nothing beneath site-packages is the env's own (env_owned:
+		 * top-level names, .cvenv/ and bin/'s own), so not asked per member */
+		if (strchr(s->e->libdir, '/') && !path_is_under(s->e->libdir, "bin", false) &&
+		    !path_is_under(s->e->libdir, ".cvenv", false))
+			return r;
 		goto out;
 	}
 	const char *key = m + dn + 1;
