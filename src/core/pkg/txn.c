@@ -213,17 +213,31 @@ static bool has_unit(const struct strvec *units, const char *p, size_t n, size_t
 	return false;
 }
 
-/* Whether rel is beneath one of units. *last is the unit found last time:
- * a wheel's files come grouped by directory, so most are beneath the same
- * unit as the file before them and need no search (issue 18). */
-static bool under_any(const struct strvec *units, const char *rel, const char **last)
+static bool beneath(const char *rel, const char *unit)
 {
-	size_t at, n = *last ? strlen(*last) : 0;
-	if (n && !strncmp(rel, *last, n) && rel[n] == '/')
+	size_t n = unit ? strlen(unit) : 0;
+	return n && !strncmp(rel, unit, n) && rel[n] == '/';
+}
+
+/* Whether rel is beneath one of units. last[0] and last[1] are the units
+ * found last: a wheel's files come grouped by directory (its package, then
+ * its .dist-info, whose generated files come after the launchers), so most
+ * are beneath one of them and need no search (issue 18). */
+static bool under_any(const struct strvec *units, const char *rel, const char *last[2])
+{
+	size_t at;
+	if (beneath(rel, last[0]))
 		return true;
+	if (beneath(rel, last[1])) {
+		const char *u = last[1];
+		last[1] = last[0];
+		last[0] = u;
+		return true;
+	}
 	for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/'))
 		if (has_unit(units, rel, (size_t)(s - rel), &at)) {
-			*last = units->v[at];
+			last[1] = last[0];
+			last[0] = units->v[at];
 			return true;
 		}
 	return false;
@@ -411,14 +425,15 @@ int txn_commit(struct txn *t)
 		if (!strvec_contains(&t->adds, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
 	struct strvec units = STRVEC_INIT;
-	const char *last = NULL;
+	const char *last[2] = { NULL, NULL };
 	for (size_t i = 0; i < t->adds.n; i++) {
-		if (under_any(&units, t->adds.v[i], &last))
+		if (under_any(&units, t->adds.v[i], last))
 			continue;
 		char *unit = new_unit(t, t->adds.v[i]);
 		if (unit) {
 			add_step(t, STEP_ADD, unit);
-			last = add_unit(&units, unit);
+			last[1] = last[0];
+			last[0] = add_unit(&units, unit);
 			continue;
 		}
 		char *dst = path_join(t->e->v.dir, t->adds.v[i]);
