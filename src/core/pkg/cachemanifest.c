@@ -253,7 +253,9 @@ static int unhex(char c)
  * hex), and not empty unless may_be_empty. */
 static char *take_text(const char *s, size_t n, bool may_be_empty)
 {
-	struct buf b = BUF_INIT;
+	/* never longer than its text: decoded into one allocation, not a
+	 * buf_addch per byte (issue 18) */
+	char *r = xmalloc(n + 1), *o = r;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%') {
@@ -265,15 +267,14 @@ static char *take_text(const char *s, size_t n, bool may_be_empty)
 		} else if (escaped(c)) {
 			goto bad;
 		}
-		buf_addch(&b, (char)c);
+		*o++ = (char)c;
 	}
-	if (!b.len && !may_be_empty)
+	*o = '\0';
+	if (o == r && !may_be_empty)
 		goto bad;
-	if (!b.ptr)
-		return xstrdup("");
-	return buf_detach(&b);
+	return r;
 bad:
-	buf_free(&b);
+	free(r);
 	return NULL;
 }
 
