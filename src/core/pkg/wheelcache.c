@@ -649,13 +649,14 @@ static int reopen(struct wheel *w, const char *wheels, const char *entry)
 int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 {
 	struct buf key = BUF_INIT;
-	char *abs = os_abspath(w->path);
 	char *wheels = path_join(e->cache_dir, WHEELS);
-	char *entry = NULL, *rec_member = NULL;
+	char *entry = NULL, *rec_member = NULL, *abs = NULL;
 	struct os_file_id id;
-	bool have_id = abs && os_file_id(abs, &id) == 0;
+	bool have_id = false;
 	int r = 0;
 	*files = NULL;
+	/* a sound seal needs nothing else: the wheel's identity is asked only
+	 * to look the entry up in the index (issue 18) */
 	if (w->seal) {
 		entry = path_join(wheels, w->seal->key);
 		if (seal_sound(w->seal, entry))
@@ -666,6 +667,8 @@ int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 		if (r < 0)
 			goto out;
 	}
+	abs = os_abspath(w->path);
+	have_id = abs && os_file_id(abs, &id) == 0;
 	rec_member = xstrfmt("%s/RECORD", w->dist_info);
 	if (have_id && index_lookup(e, abs, &id, &key) &&
 	    (entry = entry_checked(e, w, wheels, key.ptr, rec_member, &r)))
