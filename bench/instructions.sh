@@ -5,7 +5,9 @@
 #  2. a warm install of 100 generated wheels (made as bench/install.sh makes
 #     them) into a bare env;
 #  3. a freeze of that env;
-# per run and per installed file (files the command added to the env).
+# per run and per installed file (files the command added to the env), and
+# the part spent below main() (the rest is the dynamic loader's start-up:
+# loading and relocating the shared libraries).
 #
 #   sh bench/instructions.sh [PYTHON]      default: pyenv 3.12
 #   CVENV=path/to/cvenv sh bench/instructions.sh
@@ -20,15 +22,25 @@ export CVENV_CACHE_DIR="$W/cache"
 
 # instr LOG: the instruction count callgrind wrote in LOG's summary
 instr() { sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$1" | tail -n 1; }
+# below_main: the inclusive count of main() in the last profile ($W/cg)
+below_main() {
+	callgrind_annotate --inclusive=yes "$W/cg" 2>/dev/null |
+		sed -n 's/^ *\([0-9,]*\) .*:main \[.*/\1/p' | head -n 1 | tr -d ,
+}
+# report NAME COUNT FILES
+report() {
+	m=$(below_main)
+	printf '%-34s %12s instructions  %6s files  %8s per file  (below main: %s, %s per file)\n' \
+		"$1" "$2" "$3" $(($2 / ($3 > 0 ? $3 : 1))) "${m:-?}" $((${m:-0} / ($3 > 0 ? $3 : 1)))
+}
 # files DIR: regular files and links under DIR
 files() { find "$1" \( -type f -o -type l \) | wc -l; }
 # measure NAME FILES CMD...: prints the count, per run and per file
 measure() {
 	name=$1 n=$2
 	shift 2
-	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >/dev/null 2>"$W/log"
-	c=$(instr "$W/log")
-	printf '%-34s %12s instructions  %6s files  %8s per file\n' "$name" "$c" "$n" $((c / (n > 0 ? n : 1)))
+	valgrind --tool=callgrind --callgrind-out-file="$W/cg" "$@" >/dev/null 2>"$W/log"
+	report "$name" "$(instr "$W/log")" "$n"
 }
 
 mkdir "$W/wh"
@@ -56,12 +68,11 @@ echo "cvenv: $CVENV; interpreter: $PY"
 "$CVENV" create -p "$PY" --without-pip "$W/env" >/dev/null
 before=$(files "$W/env")
 
-valgrind --tool=callgrind --callgrind-out-file=/dev/null "$CVENV" create -p "$PY" "$W/seeded" \
+valgrind --tool=callgrind --callgrind-out-file="$W/cg" "$CVENV" create -p "$PY" "$W/seeded" \
 	>/dev/null 2>"$W/log"
-c=$(instr "$W/log") n=$(files "$W/seeded")
-printf '%-34s %12s instructions  %6s files  %8s per file\n' "seeded create (warm)" "$c" "$n" $((c / n))
-valgrind --tool=callgrind --callgrind-out-file=/dev/null "$CVENV" install --venv "$W/env" \
+report "seeded create (warm)" "$(instr "$W/log")" "$(files "$W/seeded")"
+valgrind --tool=callgrind --callgrind-out-file="$W/cg" "$CVENV" install --venv "$W/env" \
 	-r "$W/req.txt" --find-links "$W/wh" >/dev/null 2>"$W/log"
-c=$(instr "$W/log") n=$(($(files "$W/env") - before))
-printf '%-34s %12s instructions  %6s files  %8s per file\n' "warm install, 100 wheels" "$c" "$n" $((c / n))
+n=$(($(files "$W/env") - before))
+report "warm install, 100 wheels" "$(instr "$W/log")" "$n"
 measure "freeze (100 wheels)" "$n" "$CVENV" freeze --venv "$W/env"

@@ -155,6 +155,41 @@ static void test_hashes(void **state)
 	buf_free(&h);
 }
 
+/* record_sort keeps a sorted head and merges the sorted tail into it: every
+ * shape (sorted, reversed, a tail before, inside and after the head, equal
+ * paths told apart by hash and size) ends in the order of a full sort. */
+static void test_sort_merges_tail(void **state)
+{
+	static const char *const cases[][8] = {
+		{ "a", "b", "c", "d", NULL },
+		{ "d", "c", "b", "a", NULL },
+		{ "b", "c", "e", "f", "../bin/x", "d", "a", NULL },
+		{ "b", "c", "z", "a", "b", NULL },
+		{ "x", NULL },
+		{ "m", "m", "m", "a", "m", NULL },
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct record r = RECORD_INIT;
+		size_t n = 0;
+		for (; cases[c][n]; n++) {
+			char size[4] = { (char)('0' + (int)((n * 7) % 10)), '\0' };
+			record_add(&r, cases[c][n], n % 2 ? "sha256=b" : "sha256=a", size);
+		}
+		record_sort(&r);
+		assert_int_equal(r.n, n);
+		for (size_t i = 1; i < r.n; i++) {
+			const struct record_row *x = &r.rows[i - 1], *y = &r.rows[i];
+			int k = strcmp(x->path, y->path);
+			if (!k)
+				k = strcmp(x->hash, y->hash);
+			if (!k)
+				k = strcmp(x->size, y->size);
+			assert_true(k <= 0);
+		}
+		record_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_find_any_order),
 		cmocka_unit_test(test_find_cost_linear),
 		cmocka_unit_test(test_format_roundtrip),
+		cmocka_unit_test(test_sort_merges_tail),
 		cmocka_unit_test(test_hashes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -13,6 +13,31 @@ static const char *base_of(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* Whether n is "<stem><major>.<minor>" (in digits, no leading zero),
+ * compared in place: two xstrfmt per launcher showed in a warm install's
+ * profile (issue 18). */
+static bool versioned(const char *n, const char *stem, int major, int minor)
+{
+	size_t k = strlen(stem);
+	if (strncmp(n, stem, k))
+		return false;
+	n += k;
+	for (int part = 0; part < 2; part++) {
+		int want = part ? minor : major;
+		char digits[16], *d = digits + sizeof(digits);
+		do
+			*--d = (char)('0' + want % 10);
+		while ((want /= 10) > 0);
+		size_t dn = (size_t)(digits + sizeof(digits) - d);
+		if (strncmp(n, d, dn))
+			return false;
+		n += dn;
+		if (*n++ != (part ? '\0' : '.'))
+			return false;
+	}
+	return true;
+}
+
 /* The interpreter names create puts in bin/ (layout.c's alias_names and the
  * base interpreter's own name, which pyvenv.cfg's "executable" keeps). */
 static bool interpreter_name(const struct venv *v, const char *n)
@@ -22,12 +47,8 @@ static bool interpreter_name(const struct venv *v, const char *n)
 	    !strcmp(n, "pypy3") || (exe && !strcmp(n, exe)) ||
 	    (v->python && !strcmp(n, base_of(v->python))))
 		return true;
-	char *py = xstrfmt("python%d.%d", v->major, v->minor);
-	char *pp = xstrfmt("pypy%d.%d", v->major, v->minor);
-	bool r = !strcmp(n, py) || !strcmp(n, pp);
-	free(py);
-	free(pp);
-	return r;
+	return versioned(n, "python", v->major, v->minor) ||
+	       versioned(n, "pypy", v->major, v->minor);
 }
 
 bool env_owned(const struct venv *v, const char *rel)

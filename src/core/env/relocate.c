@@ -302,14 +302,10 @@ static int repair_record(struct repair *r, const char *distinfo)
 			continue;
 		char *size = xstrfmt("%zu", f->size);
 		if (strcmp(rec.rows[i].hash, f->hash) || strcmp(rec.rows[i].size, size)) {
-			free(rec.rows[i].hash);
-			free(rec.rows[i].size);
-			rec.rows[i].hash = xstrdup(f->hash);
-			rec.rows[i].size = size;
+			record_set(&rec.rows[i], rec.rows[i].path, f->hash, size);
 			changed = true;
-		} else {
-			free(size);
 		}
+		free(size);
 	}
 	if (!changed)
 		goto out;

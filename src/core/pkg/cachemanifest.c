@@ -35,11 +35,23 @@ static void manifest_take(struct manifest *m, const struct manifest_row *row)
 	m->rows[m->n++] = *row;
 }
 
+/* Sets r's path and hash to copies of n and h bytes, in one allocation (a
+ * seal is parsed per wheel of every warm install, issue 18). */
+static void set_strings(struct manifest_row *r, const char *p, size_t pn, const char *h, size_t hn)
+{
+	char *b = xmalloc(pn + hn + 2);
+	memcpy(b, p, pn);
+	b[pn] = '\0';
+	memcpy(b + pn + 1, h, hn);
+	b[pn + 1 + hn] = '\0';
+	r->path = b;
+	r->hash = b + pn + 1;
+}
+
 void manifest_add(struct manifest *m, const struct manifest_row *row)
 {
 	struct manifest_row r = *row;
-	r.path = xstrdup(row->path);
-	r.hash = xstrdup(row->hash);
+	set_strings(&r, row->path, strlen(row->path), row->hash, strlen(row->hash));
 	manifest_take(m, &r);
 }
 
@@ -158,10 +170,8 @@ const struct manifest_row *manifest_find(const struct manifest *m, const char *p
 
 void manifest_free(struct manifest *m)
 {
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = 0; i < m->n; i++)
 		free(m->rows[i].path);
-		free(m->rows[i].hash);
-	}
 	free(m->rows);
 	manifest_info_free(m->info);
 	memset(m, 0, sizeof(*m));
@@ -179,6 +189,13 @@ static bool take_num(struct cursor *c, unsigned base, uint64_t max, char stop, u
 {
 	uint64_t v = 0;
 	const char *s = c->p;
+	/* 19 digits of either base fit in 64 bits: checked only past them
+	 * (five numbers a row, every seal of a warm install: issue 18) */
+	const char *fast = c->end - c->p > 19 ? c->p + 19 : c->end;
+	for (unsigned d; c->p < fast && (d = (unsigned)((unsigned char)*c->p - '0')) < base; c->p++)
+		v = v * base + d;
+	if (v > max)
+		return false;
 	while (c->p < c->end && *c->p >= '0' && *c->p < (char)('0' + base)) {
 		unsigned d = (unsigned)(*c->p - '0');
 		if (v > (max - d) / base)
@@ -219,8 +236,7 @@ static bool parse_row(struct cursor *c, struct manifest_row *r)
 	r->mode = (unsigned)mode;
 	r->mtime_sec = (int64_t)ms;
 	r->mtime_nsec = (int64_t)mns;
-	r->hash = xstrndup(line, (size_t)(sp - line));
-	r->path = xstrndup(sp + 1, (size_t)(line + n - sp - 1));
+	set_strings(r, sp + 1, (size_t)(line + n - sp - 1), line, (size_t)(sp - line));
 	for (const char *h = r->hash; *h; h++)
 		if ((unsigned char)*h <= 0x20 || *h == 0x7f)
 			return false;
@@ -237,7 +253,9 @@ static int unhex(char c)
  * hex), and not empty unless may_be_empty. */
 static char *take_text(const char *s, size_t n, bool may_be_empty)
 {
-	struct buf b = BUF_INIT;
+	/* never longer than its text: decoded into one allocation, not a
+	 * buf_addch per byte (issue 18) */
+	char *r = xmalloc(n + 1), *o = r;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%') {
@@ -249,15 +267,14 @@ static char *take_text(const char *s, size_t n, bool may_be_empty)
 		} else if (escaped(c)) {
 			goto bad;
 		}
-		buf_addch(&b, (char)c);
+		*o++ = (char)c;
 	}
-	if (!b.len && !may_be_empty)
+	*o = '\0';
+	if (o == r && !may_be_empty)
 		goto bad;
-	if (!b.ptr)
-		return xstrdup("");
-	return buf_detach(&b);
+	return r;
 bad:
-	buf_free(&b);
+	free(r);
 	return NULL;
 }
 
@@ -391,7 +408,6 @@ int manifest_parse(const char *text, size_t len, struct manifest *out)
 			ok = strcmp(m.rows[m.n - 1].path, row.path) < 0;
 		if (!ok) {
 			free(row.path);
-			free(row.hash);
 			goto out;
 		}
 		manifest_take(&m, &row);

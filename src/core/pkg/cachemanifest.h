@@ -43,6 +43,8 @@
 
 struct buf;
 
+/* path and hash share one allocation (path's): rows are made by
+ * manifest_add() and the parser only. */
 struct manifest_row {
 	char *path;
 	char *hash;

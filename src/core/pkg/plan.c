@@ -22,6 +22,7 @@ struct candidate {
 	struct pep440_version v;
 	long rank;    /* -3: not computed yet */
 	size_t order; /* place in the directory listings */
+	struct wheel_name wn; /* parsed once, by scan() (issue 18) */
 };
 
 void plan_init(struct plan *p, struct install_env *e)
@@ -45,6 +46,7 @@ void plan_free(struct plan *p)
 		free(p->cands[i].path);
 		free(p->cands[i].cname);
 		pep440_version_free(&p->cands[i].v);
+		wheel_name_free(&p->cands[i].wn);
 	}
 	free(p->cands);
 	free(p->cons);
@@ -169,8 +171,10 @@ static int scan(struct plan *p)
 				c->v = v;
 				c->rank = -3;
 				c->order = p->ncands - 1;
+				c->wn = wn;
+			} else {
+				wheel_name_free(&wn);
 			}
-			wheel_name_free(&wn);
 		}
 		strvec_clear(&names);
 	}
@@ -216,12 +220,10 @@ static const struct candidate *best_candidate(struct plan *p, const char *name,
 		    (constrained && broken_constraint(p, name, &c->v)))
 			continue;
 		if (c->rank == -3) {
-			struct wheel_name wn;
 			struct buf *saved = error_capture;
 			error_capture = &quiet;
-			c->rank = wheel_name_parse(c->path, &wn) < 0 ? -1 : install_tag_rank(p->e, &wn);
+			c->rank = install_tag_rank(p->e, &c->wn);
 			error_capture = saved;
-			wheel_name_free(&wn);
 		}
 		if (c->rank < 0)
 			continue;

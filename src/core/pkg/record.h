@@ -11,6 +11,8 @@
 
 struct buf;
 
+/* One allocation holds the three fields (path's): change them with
+ * record_set(), never one by one. */
 struct record_row {
 	char *path;
 	char *hash; /* "" when absent */
@@ -36,6 +38,8 @@ struct record {
 int record_parse(const char *text, size_t len, const char *what, struct record *out);
 void record_add(struct record *r, const char *path, const char *hash, const char *size);
 void record_free(struct record *r);
+/* Sets a row's fields (copies; NULL hash or size: ""). */
+void record_set(struct record_row *row, const char *path, const char *hash, const char *size);
 /* A row for path (any one of equal paths), or NULL. The row found last
  * and the one after it are tried first: callers walk a wheel's members in
  * archive order, which is RECORD's order in wheels made by the usual tools,

@@ -63,17 +63,34 @@ static int ensure_dir(struct strvec *made, const char *dir)
 
 /* Records a file placed at stage/new/rel under hash. The size is written
  * by hand: an snprintf per member showed in the warm install's profile. */
-static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
+static void record_file(struct staging *s, const char *rel, const char *hash, size_t size)
 {
-	char *rp = record_path(s->e, rel);
+	const char *lib = s->e->libdir;
+	char *rp = NULL;
 	char sz[24], *p = sz + sizeof(sz);
 	*--p = '\0';
 	do
 		*--p = (char)('0' + size % 10);
 	while (size /= 10);
-	record_add(&s->out, rp, hash, p);
-	strvec_push(&s->t->adds, rel);
+	/* most files are under site-packages: their RECORD path is a suffix */
+	if (path_is_under(rel, lib, false))
+		record_add(&s->out, rel + strlen(lib) + 1, hash, p);
+	else
+		record_add(&s->out, (rp = record_path(s->e, rel)), hash, p);
 	free(rp);
+}
+
+static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
+{
+	record_file(s, rel, hash, size);
+	strvec_push(&s->t->adds, rel);
+}
+
+/* note_file, rel (allocated) then kept by the txn, not copied. */
+static void note_file_take(struct staging *s, char *rel, const char *hash, size_t size)
+{
+	record_file(s, rel, hash, size);
+	strvec_push_take(&s->t->adds, rel);
 }
 
 /* Writes data to stage/new/rel, records it in RECORD and the txn. */
@@ -81,9 +98,12 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 		       mode_t mode, const char *hash)
 {
 	char *path = path_join(s->t->newdir, rel);
-	char *dir = os_dirname(path);
+	char *slash = strrchr(path, '/'); /* path's directory, cut in place */
 	int r = 0, fd = -1;
-	if (ensure_dir(&s->made, dir) < 0 || (fd = os_create_file(path, mode)) < 0) {
+	*slash = '\0';
+	int made = ensure_dir(&s->made, path);
+	*slash = '/';
+	if (made < 0 || (fd = os_create_file(path, mode)) < 0) {
 		if (errno == EEXIST)
 			r = error("wheel '%s' installs '%s' twice", s->w->path, rel);
 		else
@@ -102,7 +122,6 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	if (!r)
 		note_file(s, rel, h.ptr, len);
 	buf_free(&h);
-	free(dir);
 	free(path);
 	return r;
 }
@@ -126,11 +145,16 @@ static char *member_dest(struct staging *s, const char *m, bool *is_script)
 		/* a member name is relative with no empty, "." or ".." part
 		 * (wheel_member_name_safe, or manifest_path_ok for a seal): joined
 		 * as it is, no normalising per member (issue 18) */
-		struct buf b = BUF_INIT;
-		buf_addstr(&b, s->e->libdir);
-		buf_addch(&b, '/');
-		buf_addstr(&b, m);
-		r = buf_detach(&b);
+		size_t ln = strlen(s->e->libdir), mn = strlen(m);
+		r = xmalloc(ln + mn + 2);
+		memcpy(r, s->e->libdir, ln);
+		r[ln] = '/';
+		memcpy(r + ln + 1, m, mn + 1);
+		/* nothing beneath site-packages is the env's own (env_owned:
+		 * top-level names, .cvenv/ and bin/'s own), so not asked per member */
+		if (strchr(s->e->libdir, '/') && !path_is_under(s->e->libdir, "bin", false) &&
+		    !path_is_under(s->e->libdir, ".cvenv", false))
+			return r;
 		goto out;
 	}
 	const char *key = m + dn + 1;
@@ -422,7 +446,8 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 		else
 			r = error_errno("cannot link '%s' from the cache", dst->ptr);
 	} else {
-		note_file(s, rel, cm->hash, (size_t)cm->size);
+		note_file_take(s, rel, cm->hash, (size_t)cm->size);
+		rel = NULL;
 		/* a file system without reflinks: do not try again per file */
 		if (s->e->link_mode == OS_LINK_AUTO && used != OS_LINK_CLONE)
 			s->e->link_mode = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
@@ -506,19 +531,44 @@ static int stage_signatures(struct staging *s)
 	return r;
 }
 
+/* INSTALLER and REQUESTED: the same text in every wheel, hashed once per
+ * run, not once per wheel (issue 18). */
+struct fixed_file {
+	const char *name, *text;
+	char *hash; /* RECORD's hash of text, once computed */
+};
+
+static struct fixed_file fixed_files[] = {
+	{ "INSTALLER", "cvenv\n", NULL },
+	{ "REQUESTED", "", NULL },
+};
+
+static int stage_fixed(struct staging *s, struct fixed_file *f)
+{
+	size_t len = strlen(f->text);
+	if (!f->hash) {
+		struct buf h = BUF_INIT;
+		if (record_hash_data(f->text, len, &h) < 0) {
+			buf_free(&h);
+			return -1;
+		}
+		f->hash = buf_detach(&h);
+	}
+	char *rel = path_join(s->dist_info_rel, f->name);
+	int r = stage_bytes(s, rel, f->text, len, 0644, f->hash);
+	free(rel);
+	return r;
+}
+
 /* entry: the wheel's cache entry, named by the wheel file's sha256, or NULL. */
 static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 				const char *entry)
 {
-	char *rel = path_join(s->dist_info_rel, "INSTALLER");
-	char *rp = NULL, *path = NULL;
+	char *rel = NULL, *rp = NULL, *path = NULL;
 	struct buf j = BUF_INIT, text = BUF_INIT;
-	int r = stage_bytes(s, rel, "cvenv\n", 6, 0644, NULL);
-	if (!r && o->requested) {
-		free(rel);
-		rel = path_join(s->dist_info_rel, "REQUESTED");
-		r = stage_bytes(s, rel, "", 0, 0644, NULL);
-	}
+	int r = stage_fixed(s, &fixed_files[0]);
+	if (!r && o->requested)
+		r = stage_fixed(s, &fixed_files[1]);
 	if (!r && o->direct_url) {
 		/* the archive's hash, as pip 23.2 and later write it: the cache
 		 * entry's name when there is one, else hashed here */

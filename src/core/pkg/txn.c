@@ -213,25 +213,48 @@ static bool has_unit(const struct strvec *units, const char *p, size_t n, size_t
 	return false;
 }
 
-static bool under_any(const struct strvec *units, const char *rel)
+static bool beneath(const char *rel, const char *unit)
+{
+	size_t n = unit ? strlen(unit) : 0;
+	return n && !strncmp(rel, unit, n) && rel[n] == '/';
+}
+
+/* Whether rel is beneath one of units. last[0] and last[1] are the units
+ * found last: a wheel's files come grouped by directory (its package, then
+ * its .dist-info, whose generated files come after the launchers), so most
+ * are beneath one of them and need no search (issue 18). */
+static bool under_any(const struct strvec *units, const char *rel, const char *last[2])
 {
 	size_t at;
+	if (beneath(rel, last[0]))
+		return true;
+	if (beneath(rel, last[1])) {
+		const char *u = last[1];
+		last[1] = last[0];
+		last[0] = u;
+		return true;
+	}
 	for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/'))
-		if (has_unit(units, rel, (size_t)(s - rel), &at))
+		if (has_unit(units, rel, (size_t)(s - rel), &at)) {
+			last[1] = last[0];
+			last[0] = units->v[at];
 			return true;
+		}
 	return false;
 }
 
-static void add_unit(struct strvec *units, char *unit)
+/* Adds unit (taken) to units; returns the copy units holds. */
+static const char *add_unit(struct strvec *units, char *unit)
 {
 	size_t at;
 	if (has_unit(units, unit, strlen(unit), &at)) {
 		free(unit);
-		return;
+		return units->v[at];
 	}
 	strvec_push_take(units, unit);
 	memmove(&units->v[at + 1], &units->v[at], (units->n - 1 - at) * sizeof(*units->v));
 	units->v[at] = unit;
+	return unit;
 }
 
 static char *journal_path(const struct install_env *e)
@@ -402,13 +425,15 @@ int txn_commit(struct txn *t)
 		if (!strvec_contains(&t->adds, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
 	struct strvec units = STRVEC_INIT;
+	const char *last[2] = { NULL, NULL };
 	for (size_t i = 0; i < t->adds.n; i++) {
-		if (under_any(&units, t->adds.v[i]))
+		if (under_any(&units, t->adds.v[i], last))
 			continue;
 		char *unit = new_unit(t, t->adds.v[i]);
 		if (unit) {
 			add_step(t, STEP_ADD, unit);
-			add_unit(&units, unit);
+			last[1] = last[0];
+			last[0] = add_unit(&units, unit);
 			continue;
 		}
 		char *dst = path_join(t->e->v.dir, t->adds.v[i]);

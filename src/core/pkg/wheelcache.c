@@ -90,7 +90,16 @@ static char *index_path(const struct install_env *e, const char *abs)
 	uint64_t h = 14695981039346656037ull;
 	for (const unsigned char *p = (const unsigned char *)abs; *p; p++)
 		h = (h ^ *p) * 1099511628211ull;
-	return xstrfmt("%s/wheel-index-v1/%016llx", e->cache_dir, (unsigned long long)h);
+	/* built by hand: a printf per wheel showed in a warm install (issue 18) */
+	static const char hex[] = "0123456789abcdef";
+	char name[16];
+	for (int i = 15; i >= 0; i--, h >>= 4)
+		name[i] = hex[h & 15];
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, e->cache_dir);
+	buf_addstr(&b, "/wheel-index-v1/");
+	buf_add(&b, name, sizeof(name));
+	return buf_detach(&b);
 }
 
 static bool is_key(const char *k, size_t n)
@@ -554,7 +563,10 @@ static bool take_info(struct wheel *w, struct manifest_info *in)
 		warning("wheel '%s' has Wheel-Version %d.%d, newer than 1.0", w->path,
 			in->wheel_version[0], in->wheel_version[1]);
 	w->dist_info = in->dist_info;
-	w->data_dir = xstrfmt("%.*s.data", (int)(dn - 10), in->dist_info);
+	char *dd = xmalloc(dn - 10 + sizeof(".data"));
+	memcpy(dd, in->dist_info, dn - 10);
+	memcpy(dd + dn - 10, ".data", sizeof(".data"));
+	w->data_dir = dd;
 	w->meta_name = in->name;
 	w->meta_version = in->version;
 	w->requires_python = in->requires_python;
@@ -579,7 +591,12 @@ int wheelcache_open(struct install_env *e, const char *path, struct wheel *w)
 	if (!e->cache_dir || e->verify_cache || !(abs = os_abspath(path)) ||
 	    os_file_id(abs, &id) < 0 || !index_lookup(e, abs, &id, &key))
 		goto out;
-	sp = xstrfmt("%s/" WHEELS "/%s/sealed", e->cache_dir, key.ptr);
+	struct buf spb = BUF_INIT;
+	buf_addstr(&spb, e->cache_dir);
+	buf_addstr(&spb, "/" WHEELS "/");
+	buf_add(&spb, key.ptr, key.len);
+	buf_addstr(&spb, "/sealed");
+	sp = buf_detach(&spb);
 	if (os_read_file(sp, MAX_SEAL, &text) < 0 || manifest_parse(text.ptr, text.len, seal) < 0 ||
 	    strcmp(seal->key, key.ptr) || !seal->info)
 		goto out;
@@ -632,13 +649,14 @@ static int reopen(struct wheel *w, const char *wheels, const char *entry)
 int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 {
 	struct buf key = BUF_INIT;
-	char *abs = os_abspath(w->path);
 	char *wheels = path_join(e->cache_dir, WHEELS);
-	char *entry = NULL, *rec_member = NULL;
+	char *entry = NULL, *rec_member = NULL, *abs = NULL;
 	struct os_file_id id;
-	bool have_id = abs && os_file_id(abs, &id) == 0;
+	bool have_id = false;
 	int r = 0;
 	*files = NULL;
+	/* a sound seal needs nothing else: the wheel's identity is asked only
+	 * to look the entry up in the index (issue 18) */
 	if (w->seal) {
 		entry = path_join(wheels, w->seal->key);
 		if (seal_sound(w->seal, entry))
@@ -649,6 +667,8 @@ int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 		if (r < 0)
 			goto out;
 	}
+	abs = os_abspath(w->path);
+	have_id = abs && os_file_id(abs, &id) == 0;
 	rec_member = xstrfmt("%s/RECORD", w->dist_info);
 	if (have_id && index_lookup(e, abs, &id, &key) &&
 	    (entry = entry_checked(e, w, wheels, key.ptr, rec_member, &r)))

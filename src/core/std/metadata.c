@@ -133,17 +133,21 @@ static bool is_sep(char c)
 
 char *name_canonicalize_n(const char *name, size_t len)
 {
-	struct buf b = BUF_INIT;
+	/* never longer than name: written in place, not a buf_addch per
+	 * character (a warm install canonicalises a name several times per
+	 * wheel, issue 18) */
+	char *r = xmalloc(len + 1), *o = r;
 	for (const char *p = name, *end = name + len; p < end;) {
 		if (is_sep(*p)) {
 			while (p < end && is_sep(*p))
 				p++;
-			buf_addch(&b, '-');
+			*o++ = '-';
 		} else {
-			buf_addch(&b, (char)tolower((unsigned char)*p++));
+			*o++ = (char)tolower((unsigned char)*p++);
 		}
 	}
-	return buf_detach(&b);
+	*o = '\0';
+	return r;
 }
 
 char *name_canonicalize(const char *name)

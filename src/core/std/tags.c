@@ -219,9 +219,14 @@ long tags_wheel_rank(const struct strvec *supported, const struct wheel_name *wn
 	for (size_t a = 0; a < wn->pythons.n; a++)
 		for (size_t b = 0; b < wn->abis.n; b++)
 			for (size_t c = 0; c < wn->platforms.n; c++) {
+				/* appended, not printed: a printf per tag of every
+				 * wheel ranked showed in a warm install (issue 18) */
 				buf_reset(&t);
-				buf_addf(&t, "%s-%s-%s", wn->pythons.v[a], wn->abis.v[b],
-					 wn->platforms.v[c]);
+				buf_addstr(&t, wn->pythons.v[a]);
+				buf_addch(&t, '-');
+				buf_addstr(&t, wn->abis.v[b]);
+				buf_addch(&t, '-');
+				buf_addstr(&t, wn->platforms.v[c]);
 				for (size_t i = 0; i < supported->n; i++)
 					if (!strcmp(supported->v[i], t.ptr)) {
 						if (best < 0 || (long)i < best)
