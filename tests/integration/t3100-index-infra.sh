@@ -46,7 +46,7 @@ test_expect_success 'tree: both formats, hashes, requires-python, yanked, .metad
 	grep -q "data-requires-python=\"&gt;=3.7\"" idx/simple/flask/index.html &&
 	m=$(sha256sum idx/files/Flask-*.whl.metadata | cut -c1-64) &&
 	grep -q "data-core-metadata=\"sha256=$m\"" idx/simple/flask/index.html &&
-	! ls idx-nometa/files | grep -q metadata &&
+	! ls idx-nometa/files | grep -q "\.metadata$" &&
 	! grep -q core-metadata idx-nometa/simple/flask/index.json
 '
 
