@@ -39,6 +39,7 @@ open(work + "/wh/pins.txt", "w").write("".join(
     "%s==%s\n" % tuple(f.split("-")[:2]) for f in sorted(os.listdir(work + "/wh")) if f.endswith(".whl")))
 PY
 	"$PY" -m venv "$WORK/pipenv"
+	cp -a "$WORK/pipenv" "$WORK/pipenv-tpl"
 	"$CVENV" create -q --without-pip -p "$PY" "$WORK/env"
 	"$CVENV" sync -q --venv "$WORK/env" "$WORK/pylock.toml"
 	touch "$WORK/ready"
@@ -55,11 +56,16 @@ pipsync=
 if [ -n "$PIPTOOLS" ]; then
 	pipsync="$PIPTOOLS sync -q --python-executable $WORK/pipenv/bin/python --no-index -f $WORK/wh $WORK/wh/pins.txt"
 fi
-unpip="$WORK/pipenv/bin/python -m pip uninstall -q -y -r $WORK/wh/names.txt 2>/dev/null || true"
+# Each run starts from a fresh env: the last one is moved aside, never
+# deleted (bench/set-aside.sh says why: deleting would time the deletions),
+# pip's from a copy of a venv with nothing installed; then sync(1), so no
+# run pays for the writeback of the one before.
+SA="sh $ROOT/bench/set-aside.sh $WORK/trash"
+unpip="sh -c '$SA $WORK/pipenv && cp -a $WORK/pipenv-tpl $WORK/pipenv && sync'"
 set --
 [ -z "$pipsync" ] || set -- --prepare "$unpip" -n "pip-sync (same pins)" "$pipsync"
 hyperfine --warmup 1 --runs "${FULL_RUNS:-10}" --export-json "$WORK/full.json" \
-	--prepare "rm -rf $WORK/e && $CVENV create -q --without-pip -p $PY $WORK/e" \
+	--prepare "sh -c '$SA $WORK/e && $CVENV create -q --without-pip -p $PY $WORK/e && sync'" \
 	-n "cvenv sync (100 into empty)" "$CVENV sync --venv $WORK/e $WORK/pylock.toml" \
 	--prepare "$unpip" \
 	-n "pip install (same wheels)" "$WORK/pipenv/bin/python -m pip install -q --no-index --no-deps --disable-pip-version-check $WORK/wh/*.whl" \
@@ -76,3 +82,4 @@ cv = full[0]
 for other in full[1:]:
     print("%s / cvenv sync: %.1fx wall, %.1fx user+sys CPU" % (other["command"], other["mean"] / cv["mean"], cpu(other) / cpu(cv)))
 PY
+rm -rf "$WORK/trash"
