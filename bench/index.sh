@@ -32,7 +32,12 @@ ls "$W/idx/simple" | grep -v '^index' | grep -vx pygobject >"$W/big.txt"
 echo "index: $INDEX_URL, $(ls "$corpus" | wc -l) wheels; big set: $(wc -l <"$W/big.txt") requirements"
 echo
 
-newenv="rm -rf $W/env && $CVENV create -q --without-pip -p $PY $W/env"
+# Each run starts from a fresh env (and the cold runs from an empty cache):
+# the last ones are moved aside, never deleted (bench/set-aside.sh says why:
+# deleting before each run would time the deletions), then sync(1), so no
+# run pays for the writeback of the one before.
+SA="sh $ROOT/bench/set-aside.sh $W/trash"
+newenv="$SA $W/env && $CVENV create -q --without-pip -p $PY $W/env && sync"
 pip="env PIP_DISABLE_PIP_VERSION_CHECK=1 $W/pipenv/bin/python -m pip --python $W/env/bin/python install -q --no-compile --only-binary :all: -i $INDEX_URL"
 for set in flask big; do
 	req=$W/$set.txt
@@ -41,7 +46,7 @@ for set in flask big; do
 	sh -c "$newenv && $cv --cache-dir $W/cwarm" && sh -c "$newenv && $pip --cache-dir $W/pipcache -r $req"
 	echo "== $set set"
 	hyperfine -N --runs "$RUNS" --export-json "$W/$set.json" --style basic \
-		--prepare "sh -c 'rm -rf $W/ccold && $newenv'" -n "cvenv cold" "$cv --cache-dir $W/ccold" \
+		--prepare "sh -c '$SA $W/ccold && $newenv'" -n "cvenv cold" "$cv --cache-dir $W/ccold" \
 		--prepare "sh -c '$newenv'" -n "cvenv warm" "$cv --cache-dir $W/cwarm" \
 		--prepare "sh -c '$newenv'" -n "cvenv dry-run" "$cv --cache-dir $W/cwarm --dry-run" \
 		--prepare "sh -c '$newenv'" -n "pip cold" "$pip --no-cache-dir -r $req" \
@@ -61,6 +66,6 @@ done
 
 echo "== peak memory (big set, max RSS)"
 rss() { /usr/bin/time -v sh -c "$1" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'; }
-sh -c "$newenv"; echo "  cvenv cold: $(rss "rm -rf $W/ccold; $CVENV install -q --venv $W/env -i $INDEX_URL -r $W/big.txt --cache-dir $W/ccold") KiB"
+sh -c "$newenv"; echo "  cvenv cold: $(rss "$SA $W/ccold; $CVENV install -q --venv $W/env -i $INDEX_URL -r $W/big.txt --cache-dir $W/ccold") KiB"
 sh -c "$newenv"; echo "  cvenv warm: $(rss "$CVENV install -q --venv $W/env -i $INDEX_URL -r $W/big.txt --cache-dir $W/cwarm") KiB"
 sh -c "$newenv"; echo "  pip cold:   $(rss "$pip --no-cache-dir -r $W/big.txt") KiB"
