@@ -179,7 +179,9 @@ FUZZ_OBJ_cachemanifest := src/core/pkg/cachemanifest.o src/util/buf.o src/util/s
 	src/core/pkg/scripts.o \
 	src/util/error.o
 FUZZ_OBJ_elf := src/core/interp/elf.o src/core/interp/libc.o src/os/readhead.o \
-	src/os/spawn.o src/util/buf.o src/util/error.o src/util/strvec.o
+	src/os/spawn.o src/util/buf.o src/util/error.o src/util/strvec.o \
+	src/os/link.o \
+	src/os/fs.o src/os/interrupt.o
 FUZZ_OBJ_httpcache := src/core/index/httpcache.o src/util/buf.o \
 	src/core/pkg/record.o src/core/pkg/scripts.o \
 	src/os/fs.o src/util/error.o src/util/strvec.o

@@ -26,6 +26,7 @@
 #include "core/std/pep508.h"
 #include "os/fs.h"
 #include "os/interrupt.h"
+#include "os/link.h"
 #include "util/error.h"
 #include "util/strvec.h"
 
@@ -114,6 +115,7 @@ static int install_local(struct install_env *e, int n, const char **argv, struct
 	for (size_t i = 0; i < ix.find_links.n; i++)
 		strvec_push(&p.find_links, ix.find_links.v[i]);
 	int r = 0;
+	bool tz = os_tz_pin(); /* libzip's mktime per member (os/link.h) */
 	for (int i = 0; i < n && !r; i++)
 		r = plan_add_wheel_file(&p, argv[i], true, NULL);
 	if (!r)
@@ -122,6 +124,7 @@ static int install_local(struct install_env *e, int n, const char **argv, struct
 		r = plan_check_deps(&p);
 	if (!r)
 		r = install_plan(e, &p);
+	os_tz_unpin(tz);
 	plan_free(&p);
 	return r;
 }
@@ -388,7 +391,12 @@ static int install_from_index(struct install_env *e, const char *cache, int n,
 	struct index_client *c = NULL;
 	struct ixplan pl = { NULL, 0, 0 };
 	struct plan p;
+	bool tz = false;
 	plan_init(&p, e);
+	/* libzip calls mktime per zip member, which stats /etc/localtime each
+	 * time while TZ is unset: pinned for the whole run (os/link.h; the
+	 * programs cvenv starts meanwhile get the environment without it) */
+	tz = os_tz_pin();
 	index_opts_config(&ix, &cfg, files, nfiles, cache);
 	char *netrc = cmd_netrc_path();
 	cfg.netrc_file = netrc;
@@ -461,6 +469,7 @@ static int install_from_index(struct install_env *e, const char *cache, int n,
 		goto out;
 	r = opt_report ? write_report(e, &pl) : 0;
 out:
+	os_tz_unpin(tz);
 	plan_free(&p);
 	ixplan_free(&pl);
 	index_client_free(c);

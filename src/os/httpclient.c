@@ -24,6 +24,7 @@
 #include "os/httpengine.h"
 #include "os/httpwire.h"
 #include "os/interrupt.h"
+#include "os/link.h"
 
 struct outgoing {
 	struct buf msg;
@@ -204,7 +205,7 @@ static void helper_lost(struct http_session *s, const char *what, bool kill_firs
 static int start_helper(struct http_session *s)
 {
 	char *path = find_helper();
-	if (httpwire_spawn(path, &s->sock, &s->pid) < 0) {
+	if (httpwire_spawn(path, os_child_environ(), &s->sock, &s->pid) < 0) {
 		buf_addf(&s->dead_why, "cannot start the HTTP helper '%s': %s", path, strerror(errno));
 		s->dead = true;
 		free(path);

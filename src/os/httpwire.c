@@ -202,7 +202,7 @@ int httpwire_helper_setup(void)
 	return 0;
 }
 
-int httpwire_spawn(const char *path, int *sock, long *pid)
+int httpwire_spawn(const char *path, char *const *envp, int *sock, long *pid)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -225,7 +225,7 @@ int httpwire_spawn(const char *path, int *sock, long *pid)
 	posix_spawn_file_actions_adddup2(&fa, child, HTTPWIRE_FD);
 	char *argv[] = { (char *)path, NULL };
 	pid_t p;
-	int rc = posix_spawn(&p, path, &fa, NULL, argv, environ);
+	int rc = posix_spawn(&p, path, &fa, NULL, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	close(child);
 	if (rc) {

@@ -67,9 +67,9 @@ int httpwire_recv(int sock, struct buf *m, int *fd, bool block);
  * HTTPWIRE_FD is the socket (-1 with errno when it is not: run by hand). */
 int httpwire_helper_setup(void);
 
-/* Starts the helper program path with its end of a new socketpair; 0 and
- * *sock, *pid, or -1 with errno. */
-int httpwire_spawn(const char *path, int *sock, long *pid);
+/* Starts the helper program path (environment envp) with its end of a new
+ * socketpair; 0 and *sock, *pid, or -1 with errno. */
+int httpwire_spawn(const char *path, char *const *envp, int *sock, long *pid);
 /* Waits for the helper to end (killing it first when kill_first); its
  * status as "exited with status N" or "was killed by signal N" into why. */
 void httpwire_reap(long pid, bool kill_first, struct buf *why);

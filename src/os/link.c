@@ -15,6 +15,7 @@
 #include "os/fs.h"
 #include "os/interrupt.h"
 #include "os/link.h"
+#include "util/buf.h"
 
 int os_create_file(const char *path, mode_t mode)
 {
@@ -135,13 +136,33 @@ int os_hardlink(const char *src, const char *dst)
 	return linkat(AT_FDCWD, src, AT_FDCWD, dst, 0);
 }
 
+extern char **environ;
+static char **tz_child_env; /* environ without the pinned TZ, while pinned */
+
 bool os_tz_pin(void)
 {
-	return !getenv("TZ") && setenv("TZ", ":/etc/localtime", 0) == 0;
+	if (tz_child_env || getenv("TZ") || setenv("TZ", ":/etc/localtime", 0) != 0)
+		return false;
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	tz_child_env = xcalloc(n + 1, sizeof(*tz_child_env));
+	for (size_t i = 0, k = 0; i < n; i++)
+		if (strncmp(environ[i], "TZ=", 3) != 0)
+			tz_child_env[k++] = environ[i];
+	return true;
 }
 
 void os_tz_unpin(bool pinned)
 {
-	if (pinned)
-		unsetenv("TZ");
+	if (!pinned)
+		return;
+	unsetenv("TZ");
+	free(tz_child_env);
+	tz_child_env = NULL;
+}
+
+char *const *os_child_environ(void)
+{
+	return tz_child_env ? tz_child_env : environ;
 }

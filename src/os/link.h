@@ -29,10 +29,13 @@ int os_link_file(const char *src, const char *dst, mode_t mode, enum os_link_mod
  * and libzip calls it for every member of an archive it opens (a thousand
  * stat calls for pip). os_tz_pin() sets TZ to ":/etc/localtime" -- what an
  * unset TZ means -- so that the zone is read once; it returns whether it set
- * TZ, to pass to os_tz_unpin(), which unsets it again, so that no child
+ * TZ, to pass to os_tz_unpin(), which unsets it again. While it is set,
+ * os_child_environ() is the environment without it, which every program
+ * cvenv starts gets (os/spawn, os/spawnbg, os/httpwire), so that no child
  * process sees a changed environment. */
 bool os_tz_pin(void);
 void os_tz_unpin(bool pinned);
+char *const *os_child_environ(void);
 
 /* An exclusive advisory lock (flock) on path, created if needed; blocks until
  * it is free. Returns the descriptor to pass to os_unlock. */

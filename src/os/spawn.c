@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "os/link.h"
 #include "os/spawn.h"
 #include "util/buf.h"
 #include "util/strvec.h"
@@ -279,7 +280,7 @@ static int run_setup(struct run *r, const char *const *argv)
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] > 2)
 			posix_spawn_file_actions_addclose(&fa, fds[i]);
-	char *const *envp = o->env ? (char *const *)o->env : environ;
+	char *const *envp = o->env ? (char *const *)o->env : os_child_environ();
 	int sr = strchr(argv[0], '/')
 			 ? posix_spawn(&r->pid, argv[0], &fa, &attr, (char *const *)argv, envp)
 			 : posix_spawnp(&r->pid, argv[0], &fa, &attr, (char *const *)argv, envp);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 
+#include "os/link.h"
 #include "os/spawn.h"
 #include "os/spawnbg.h"
 
@@ -22,7 +23,7 @@ int os_spawn_to_files(const char *const *argv, const char *const *env, const cha
 	posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	pid_t p;
-	char *const *envp = env ? (char *const *)env : environ;
+	char *const *envp = env ? (char *const *)env : os_child_environ();
 	int r = posix_spawn(&p, argv[0], &fa, &attr, (char *const *)argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);

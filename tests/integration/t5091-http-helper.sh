@@ -56,6 +56,41 @@ test_expect_success HELPER 'an index install starts the helper once; cached runs
 	cvenv uninstall -q --venv v app lib && expect_unchanged before v
 '
 
+# libzip calls mktime for every zip member, and glibc's mktime stats
+# /etc/localtime each time while TZ is unset: an index install sets TZ to
+# what an unset TZ means for its own process (os_tz_pin), and the programs
+# it starts meanwhile (the helper, interpreters) get the user's environment.
+test_expect_success HELPER 'the helper gets the environment without the TZ cvenv pins; a user TZ is kept' '
+	index_load fault &&
+	printf "#!/bin/sh\\nenv >\"%s/helper.env\"\\nexec \"%s\" \"\$@\"\\n" "$PWD" "$HELPER" >envhelper &&
+	chmod +x envhelper &&
+	cvenv create -q --without-pip tz1 &&
+	(unset TZ; CVENV_HTTP_HELPER=$PWD/envhelper cvenv install -q --venv tz1 \
+		--cache-dir "$PWD/ctz1" -i "$FAULT_URL/ok/simple" app) &&
+	grep -q "^CVENV_HTTP_HELPER=" helper.env && ! grep -q "^TZ=" helper.env &&
+	cvenv create -q --without-pip tz2 &&
+	TZ=Europe/Paris CVENV_HTTP_HELPER=$PWD/envhelper cvenv install -q --venv tz2 \
+		--cache-dir "$PWD/ctz2" -i "$FAULT_URL/ok/simple" app &&
+	grep -qx "TZ=Europe/Paris" helper.env
+'
+
+test_expect_success HELPER,STRACE 'a cold index install of a 300-member wheel stats /etc/localtime a few times, not per member' '
+	index_load fault &&
+	set -- && i=0 &&
+	while [ $i -lt 300 ]; do set -- "$@" --file "big/m$i.py=x = $i" && i=$((i + 1)); done &&
+	mkdir many && mkwheel many big 1.0 "$@" >/dev/null &&
+	index_tree many idxmany >/dev/null &&
+	cvenv create -q --without-pip tz3 &&
+	# LeakSanitizer cannot run under ptrace: off for this one traced run
+	(unset TZ; ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -e trace=stat,newfstatat,statx -o trace.tz \
+		"$CVENV_BIN" install -q --venv tz3 --cache-dir "$PWD/ctz3" \
+		--index-url "file://$PWD/idxmany/simple" big) &&
+	test -d tz3/lib/python*/site-packages/big-1.0.dist-info &&
+	n=$(grep -c "/etc/localtime" trace.tz || :) &&
+	echo "$n stats of /etc/localtime" &&
+	test "$n" -lt 20
+'
+
 test_expect_success HELPER 'a helper killed in the middle of a transfer: an error naming the URL, the env untouched' '
 	index_load fault &&
 	rm -f runs &&
