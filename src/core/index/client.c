@@ -432,7 +432,7 @@ static int verify_file(const struct strvec *hashes, const char *path, struct buf
 			for (size_t k = 0; k < found->n && !have; k++)
 				if (!strncmp(found->v[k], hashes->v[i], (size_t)(colon - hashes->v[i]) + 1))
 					have = found->v[k];
-			buf_addf(why, "hash mismatch: the index gives %s, the file has %s", hashes->v[i],
+			buf_addf(why, "hash mismatch: expected %s, the file has %s", hashes->v[i],
 				 have ? have : "another");
 			goto out;
 		}
@@ -1008,26 +1008,21 @@ const struct index_project *index_project(struct index_client *c, const char *na
 
 /* ---- hashes ---- */
 
-/* Checks data (or the file at path) against every "algo:hex" in hashes
+/* Checks data against every "algo:hex" in hashes
  * that libcrypto knows; 0, or -1 with the reason in why. */
 static int check_hashes(const struct strvec *hashes, const void *data, size_t len,
-			const char *path, struct buf *why)
+			struct buf *why)
 {
 	for (size_t i = 0; i < hashes->n; i++) {
 		const char *h = hashes->v[i];
 		const char *colon = strchr(h, ':');
 		char *algo = xstrndup(h, (size_t)(colon - h));
 		struct buf hex = BUF_INIT;
-		int r;
-		if (path) {
-			r = record_file_digest(path, algo, &hex);
-		} else {
-			struct record_hash *rh = record_hash_new(algo);
-			r = rh ? 0 : -1;
-			if (rh) {
-				record_hash_update(rh, data, len);
-				r = record_hash_finish_hex(rh, &hex);
-			}
+		struct record_hash *rh = record_hash_new(algo);
+		int r = rh ? 0 : -1;
+		if (rh) {
+			record_hash_update(rh, data, len);
+			r = record_hash_finish_hex(rh, &hex);
 		}
 		bool bad = r == 0 && strcmp(hex.ptr, colon + 1);
 		if (bad)
@@ -1275,19 +1270,23 @@ static void download_begin(struct file_job *j)
 	j->started = true;
 	if (starts_with(j->f->url, "file:")) {
 		char *path = url_to_path(j->f->url);
-		struct buf why = BUF_INIT;
+		struct buf why = BUF_INIT, hex = BUF_INIT;
+		struct strvec found = STRVEC_INIT;
 		if (!path)
 			job_fail(j, "not a local file URL");
 		else if (!os_is_file(path))
 			job_fail(j, "no such file");
-		else if (check_hashes(&j->f->hashes, NULL, 0, path, &why) < 0)
+		else if (verify_file(&j->f->hashes, path, &hex, &found, &why) < 0)
 			job_fail(j, "%s", why.ptr);
 		else {
 			j->path = path;
+			j->sha256 = buf_detach(&hex);
 			path = NULL;
 			j->finished = true;
 		}
 		free(path);
+		strvec_clear(&found);
+		buf_free(&hex);
 		buf_free(&why);
 		return;
 	}
@@ -1444,7 +1443,7 @@ static void meta_pep658_done(struct http_request *r, void *arg)
 		}
 		goto out;
 	}
-	if (check_hashes(&j->f->core_metadata_hashes, r->body.ptr, r->body.len, NULL, &why) < 0) {
+	if (check_hashes(&j->f->core_metadata_hashes, r->body.ptr, r->body.len, &why) < 0) {
 		job_fail(j, "%s", why.ptr);
 		goto out;
 	}
@@ -1469,7 +1468,7 @@ static bool metadata_from_file(struct file_job *j)
 		done = path && errno != ENOENT;
 		if (done)
 			job_fail(j, "cannot read its .metadata file: %s", strerror(errno));
-	} else if (check_hashes(&j->f->core_metadata_hashes, text.ptr, text.len, NULL, &why) < 0) {
+	} else if (check_hashes(&j->f->core_metadata_hashes, text.ptr, text.len, &why) < 0) {
 		job_fail(j, "%s", why.ptr);
 	} else {
 		buf_add(&j->result, text.ptr, text.len);
