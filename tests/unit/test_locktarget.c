@@ -31,9 +31,11 @@ static void add_dist(struct ixplan *pl, const char *name, const char *version,
 	strvec_init(&d->via);
 	if (extras)
 		strvec_push(&d->extras, extras);
-	buf_init(&d->metadata);
-	buf_addf(&d->metadata, "Metadata-Version: 2.1\nName: %s\nVersion: %s\n%s\n", name, version,
-		 metadata);
+	buf_init(&d->metadata_own);
+	buf_addf(&d->metadata_own, "Metadata-Version: 2.1\nName: %s\nVersion: %s\n%s\n", name,
+		 version, metadata);
+	d->metadata = d->metadata_own.ptr;
+	d->metadata_len = d->metadata_own.len;
 }
 
 static const struct lock_node *node(const struct ixplan *pl, const struct lock_node *n,

@@ -24,6 +24,27 @@ static void test_headers_and_body(void **state)
 	metadata_free(&md);
 }
 
+/* What a resolver reads: only the named fields, any case, continuation
+ * lines kept, no body. */
+static void test_fields_only(void **state)
+{
+	(void)state;
+	const char *text = "Metadata-Version: 2.1\nName: foo\nRequires-Dist: a\n"
+			   "Classifier: x\nrequires-dist: b ;\n extra == \"x\"\n"
+			   "Requires-Python: >=3.8\nSummary: s\n\nThe body.\n";
+	static const char *const want[] = { "Requires-Dist", "Requires-Python", NULL };
+	struct metadata md = METADATA_INIT;
+	metadata_parse_fields(&md, text, strlen(text), want);
+	assert_int_equal(md.n, 3);
+	size_t pos = 0;
+	assert_string_equal(metadata_next(&md, "Requires-Dist", &pos), "a");
+	assert_string_equal(metadata_next(&md, "Requires-Dist", &pos), "b ;\n extra == \"x\"");
+	assert_string_equal(metadata_get(&md, "requires-python"), ">=3.8");
+	assert_null(metadata_get(&md, "Name"));
+	assert_null(md.body);
+	metadata_free(&md);
+}
+
 static void test_odd_input(void **state)
 {
 	(void)state;
@@ -85,6 +106,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_headers_and_body),
+		cmocka_unit_test(test_fields_only),
 		cmocka_unit_test(test_odd_input),
 		cmocka_unit_test(test_names),
 	};

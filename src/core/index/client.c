@@ -216,6 +216,18 @@ static bool cache_load(const char *path, const char *url, struct buf *text,
 	return ok;
 }
 
+/* Makes text (an entry read by cache_load, e its parse) hold only the
+ * entry's body, moved to its start: the body is kept without a second
+ * buffer (a warm run reads a megabyte of METADATA; every fresh heap page is
+ * a page fault). e is released. */
+static void cache_keep_body(struct buf *text, struct httpcache_entry *e)
+{
+	size_t off = (size_t)(e->body - text->ptr), n = e->body_len;
+	httpcache_entry_release(e);
+	memmove(text->ptr, text->ptr + off, n);
+	buf_setlen(text, n);
+}
+
 /* ---- the wheel store's check stamps ----
  *
  * A wheel in wheel-files-v1/<sha256>/<filename> was hash-checked when it was
@@ -751,8 +763,11 @@ static void page_start(struct page_job *j, const char *what)
 			j->finished = true;
 			return;
 		}
-		buf_add(&j->body, j->cached.body, j->cached.body_len);
 		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
+		cache_keep_body(&j->cached_text, &j->cached);
+		buf_free(&j->body);
+		j->body = j->cached_text;
+		buf_init(&j->cached_text);
 		j->base = xstrdup(j->url);
 		j->finished = true;
 		return;
@@ -988,6 +1003,9 @@ const struct index_project *index_project(struct index_client *c, const char *na
 			index_project_release(&one);
 			return NULL;
 		}
+		/* parsed once (s->done): the text is not needed again */
+		buf_free(&j->body);
+		buf_free(&j->cached_text);
 		lend_credentials(c->cfg.index_urls.v[i], &one);
 		move_files(&s->p, &one);
 		index_project_release(&one);
@@ -1493,8 +1511,10 @@ static void metadata_begin(struct file_job *j)
 	struct buf text = BUF_INIT;
 	struct httpcache_entry e;
 	if (cache_load(path, NULL, &text, &e)) {
-		buf_add(&j->result, e.body, e.body_len);
-		httpcache_entry_release(&e);
+		cache_keep_body(&text, &e);
+		buf_free(&j->result);
+		j->result = text;
+		buf_init(&text);
 		c->stats.cache_hits++;
 		j->finished = true;
 		goto out;
@@ -1561,6 +1581,17 @@ void index_prefetch_metadata(struct index_client *c, const struct index_file *f)
 
 int index_metadata(struct index_client *c, const struct index_file *f, struct buf *out)
 {
+	const char *text;
+	size_t len;
+	if (index_metadata_ref(c, f, &text, &len) < 0)
+		return -1;
+	buf_add(out, text, len);
+	return 0;
+}
+
+int index_metadata_ref(struct index_client *c, const struct index_file *f, const char **text,
+		       size_t *len)
+{
 	struct file_job *j = file_job_of(c, f, JOB_META);
 	if (!j->started)
 		metadata_begin(j);
@@ -1571,7 +1602,8 @@ int index_metadata(struct index_client *c, const struct index_file *f, struct bu
 		free(shown);
 		return -1;
 	}
-	buf_add(out, j->result.ptr, j->result.len);
+	*text = j->result.ptr;
+	*len = j->result.len;
 	return 0;
 }
 
@@ -1590,7 +1622,8 @@ static int check_same_metadata(struct index_client *c, struct file_job *d)
 	struct metadata md = METADATA_INIT;
 	struct strvec served = STRVEC_INIT;
 	struct buf want = BUF_INIT, have = BUF_INIT;
-	metadata_parse(&md, m->result.ptr, m->result.len);
+	static const char *const rd_field[] = { "Requires-Dist", NULL };
+	metadata_parse_fields(&md, m->result.ptr, m->result.len, rd_field);
 	size_t pos = 0;
 	const char *v;
 	while ((v = metadata_next(&md, "Requires-Dist", &pos)))

@@ -131,6 +131,10 @@ void index_prefetch_project(struct index_client *c, const char *name);
  * else from the whole wheel downloaded (and kept, as index_download would).
  * Cached per file hash. -1 (reported) on failure or hash mismatch. */
 int index_metadata(struct index_client *c, const struct index_file *f, struct buf *out);
+/* The same without a copy: *text (*len bytes, NUL-terminated) stays the
+ * client's, unchanged until index_client_free. */
+int index_metadata_ref(struct index_client *c, const struct index_file *f, const char **text,
+		       size_t *len);
 void index_prefetch_metadata(struct index_client *c, const struct index_file *f);
 
 /* The wheel, downloaded and verified against every hash the index gave,

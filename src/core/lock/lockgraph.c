@@ -265,7 +265,7 @@ void lock_graph(const struct ixplan *pl, const struct strvec *reqs,
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct ixdist *d = &pl->v[i];
 		struct metadata m = METADATA_INIT;
-		metadata_parse(&m, d->metadata.ptr, d->metadata.len);
+		metadata_parse(&m, d->metadata ? d->metadata : "", d->metadata ? d->metadata_len : 0);
 		size_t pos = 0;
 		const char *rd;
 		while ((rd = metadata_next(&m, "Requires-Dist", &pos))) {

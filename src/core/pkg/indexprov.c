@@ -21,7 +21,10 @@ struct cand {
 	const struct index_file *f; /* NULL: a local wheel */
 	bool direct_url;            /* f is a "name @ https://..." requirement's */
 	char *local_path;
-	struct buf metadata;
+	/* its METADATA: the index client's text (no copy), or own's */
+	const char *metadata;
+	size_t metadata_len;
+	struct buf own;
 };
 
 struct prov {
@@ -40,7 +43,7 @@ static uintptr_t add_cand(struct prov *p, const struct index_file *f, const char
 	struct cand *c = xcalloc(1, sizeof(*c));
 	c->f = f;
 	c->local_path = local_path ? xstrdup(local_path) : NULL;
-	buf_init(&c->metadata);
+	buf_init(&c->own);
 	p->v[p->n] = c;
 	return p->n++;
 }
@@ -235,17 +238,23 @@ static int get_dependencies(void *ctx, const char *name, const char *version, ui
 			strvec_push(&md->requires_dist, w.requires_dist.v[i]);
 		if (w.requires_python)
 			md->requires_python = xstrdup(w.requires_python);
-		buf_add(&c->metadata, w.metadata->ptr, w.metadata->len);
+		buf_reset(&c->own);
+		buf_add(&c->own, w.metadata->ptr, w.metadata->len);
+		c->metadata = c->own.ptr;
+		c->metadata_len = c->own.len;
 		wheel_close(&w);
 		return 0;
 	}
-	if (!c->metadata.len && index_metadata(p->c, c->f, &c->metadata) < 0) {
+	if (!c->metadata &&
+	    index_metadata_ref(p->c, c->f, &c->metadata, &c->metadata_len) < 0) {
 		p->reported = true;
 		buf_addf(err, "cannot read the metadata of %s %s", name, version);
 		return -1;
 	}
+	/* only what resolving needs: no description copied, no classifiers */
+	static const char *const fields[] = { "Requires-Dist", "Requires-Python", NULL };
 	struct metadata m = METADATA_INIT;
-	metadata_parse(&m, c->metadata.ptr, c->metadata.len);
+	metadata_parse_fields(&m, c->metadata, c->metadata_len, fields);
 	size_t pos = 0;
 	const char *rd;
 	while ((rd = metadata_next(&m, "Requires-Dist", &pos)))
@@ -304,11 +313,13 @@ static void copy_dist(struct ixdist *d, const struct resolve_dist *rd, struct ca
 		strvec_push(&d->via, rd->via.v[k]);
 	d->direct = c->local_path != NULL || c->direct_url;
 	d->requested = rd->direct;
-	/* moved, not copied: a candidate is one dist's at most, and the
-	 * provider's candidates are freed when the resolution ends (a big
-	 * set's METADATA is about a megabyte: every copy is page faults) */
-	d->metadata = c->metadata;
-	buf_init(&c->metadata);
+	/* never copied (a big set's METADATA is about a megabyte: every copy
+	 * is page faults): the client's text, or the local wheel's moved (a
+	 * candidate is one dist's at most) */
+	d->metadata_own = c->own;
+	buf_init(&c->own);
+	d->metadata = c->metadata; /* the heap text moved with the buf */
+	d->metadata_len = c->metadata_len;
 	const struct dist *id = dist_set_lookup(inst, rd->name);
 	if (id) {
 		d->installed = xstrdup(id->dir_version);
@@ -390,7 +401,7 @@ out:
 	free(prefs);
 	dist_set_free(&inst);
 	for (size_t i = 0; i < p.n; i++) {
-		buf_free(&p.v[i]->metadata);
+		buf_free(&p.v[i]->own);
 		free(p.v[i]->local_path);
 		free(p.v[i]);
 	}
@@ -476,7 +487,7 @@ void ixplan_free(struct ixplan *pl)
 		strvec_clear(&d->extras);
 		strvec_clear(&d->via);
 		free(d->installed);
-		buf_free(&d->metadata);
+		buf_free(&d->metadata_own);
 		free(d->path);
 		free(d->sha256);
 	}

@@ -36,7 +36,11 @@ struct ixdist {
 	bool direct, requested;      /* direct: a local wheel, or f a direct URL's */
 	char *installed;             /* the installed version, or NULL */
 	bool skip;                   /* that version is installed already */
-	struct buf metadata;         /* its METADATA as the resolver read it */
+	/* its METADATA as the resolver read it: the index client's text (valid
+	 * while the client lives; a plan is freed before it) or metadata_own */
+	const char *metadata;
+	size_t metadata_len;
+	struct buf metadata_own;     /* a local wheel's METADATA */
 	char *path;                  /* the wheel on disk, after ixplan_download */
 	char *sha256;                /* its sha256 (hex), after ixplan_download */
 	struct strvec via;           /* who pulled it in (resolve_dist.via) */

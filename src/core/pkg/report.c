@@ -29,11 +29,11 @@ static bool is_multi(const char *key)
 
 /* METADATA as JSON: keys lower-cased with '-' as '_', multiple-use fields as
  * lists, keywords split on commas, the body as "description". */
-static json_t *metadata_json(const struct buf *text)
+static json_t *metadata_json(const char *text, size_t len)
 {
 	json_t *o = json_object();
 	struct metadata m = METADATA_INIT;
-	metadata_parse(&m, text->ptr ? text->ptr : "", text->len);
+	metadata_parse(&m, text ? text : "", text ? len : 0);
 	for (size_t i = 0; i < m.n; i++) {
 		char *key = xstrdup(m.fields[i].name);
 		for (char *c = key; *c; c++)
@@ -128,7 +128,7 @@ void report_json(const struct ixplan *pl, const struct pep508_env *env, struct b
 				json_array_append_new(ex, json_string(d->extras.v[k]));
 			json_object_set_new(it, "requested_extras", ex);
 		}
-		json_object_set_new(it, "metadata", metadata_json(&d->metadata));
+		json_object_set_new(it, "metadata", metadata_json(d->metadata, d->metadata_len));
 		json_array_append_new(install, it);
 	}
 	json_object_set_new(root, "install", install);

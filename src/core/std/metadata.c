@@ -59,7 +59,21 @@ static void add_field(struct metadata *md, const char *name, size_t nlen, struct
 	md->n++;
 }
 
-void metadata_parse(struct metadata *md, const char *text, size_t len)
+/* True when the field name[0..nlen) is one of names (NULL: every field). */
+static bool field_wanted(const char *name, size_t nlen, const char *const *names)
+{
+	if (!names)
+		return true;
+	for (; *names; names++)
+		if (strlen(*names) == nlen && !strncasecmp(*names, name, nlen))
+			return true;
+	return false;
+}
+
+/* The headers of text into md (only those named in names, unless NULL);
+ * returns where the body starts. */
+static const char *parse_headers(struct metadata *md, const char *text, size_t len,
+				 const char *const *names)
 {
 	metadata_free(md);
 	const char *p = text, *end = text + len;
@@ -76,7 +90,8 @@ void metadata_parse(struct metadata *md, const char *text, size_t len)
 			continue;
 		}
 		if (name) {
-			add_field(md, name, nlen, &value);
+			if (field_wanted(name, nlen, names))
+				add_field(md, name, nlen, &value);
 			name = NULL;
 		}
 		if (n == 0) { /* the blank line that ends the headers */
@@ -95,10 +110,22 @@ void metadata_parse(struct metadata *md, const char *text, size_t len)
 		buf_add(&value, v, (size_t)(vend - v));
 		p += n + eol;
 	}
-	if (name)
+	if (name && field_wanted(name, nlen, names))
 		add_field(md, name, nlen, &value);
 	buf_free(&value);
-	md->body = xstrndup(p, (size_t)(end - p));
+	return p;
+}
+
+void metadata_parse(struct metadata *md, const char *text, size_t len)
+{
+	const char *body = parse_headers(md, text, len, NULL);
+	md->body = xstrndup(body, (size_t)(text + len - body));
+}
+
+void metadata_parse_fields(struct metadata *md, const char *text, size_t len,
+			   const char *const *names)
+{
+	(void)parse_headers(md, text, len, names);
 }
 
 static bool name_eq(const char *a, const char *b)

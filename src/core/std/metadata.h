@@ -30,6 +30,11 @@ struct metadata {
  * starts the body, as in Python's parser. Replaces what *md held. */
 void metadata_parse(struct metadata *md, const char *text, size_t len);
 void metadata_free(struct metadata *md);
+/* Only the fields named in names (a NULL-terminated list, compared
+ * case-insensitively), and no body (NULL): what a resolver needs of a
+ * METADATA without copying its description (a big set's is a megabyte). */
+void metadata_parse_fields(struct metadata *md, const char *text, size_t len,
+			   const char *const *names);
 
 /* The first value of a field (names compare case-insensitively), or NULL. */
 const char *metadata_get(const struct metadata *md, const char *name);
