@@ -437,7 +437,7 @@ static int install_from_index(struct install_env *e, const char *cache, int n,
 	if (!c)
 		goto out;
 	struct ixrequest rq = { &reqs, &cons, &opt_upgrade_packages, opt_upgrade, ix.pre,
-				opt_no_deps, opt_force, false, NULL, 0, NULL, NULL };
+				opt_no_deps, opt_force, false, NULL, 0, NULL, NULL, !opt_report };
 	for (size_t i = 0; i < nfiles; i++)
 		rq.pre = rq.pre || files[i].pre;
 	if (ixplan_resolve(e, c, &rq, &pl) < 0 || hashmode_check_plan(&hm, &pl) < 0)

@@ -558,7 +558,7 @@ static int lock_run(struct install_env *e, const char *cache, int n, const char 
 	if (!c)
 		goto out;
 	struct ixrequest rq = { &in.reqs, &in.cons, &opt_upgrade_packages, opt_upgrade, ix.pre,
-				false, false, true, prefs, 0, &in.sources, NULL };
+				false, false, true, prefs, 0, &in.sources, NULL, false };
 	for (size_t i = 0; i < in.nfiles; i++)
 		rq.pre = rq.pre || in.files[i].pre;
 	size_t nlocks = nt ? nt : 1;

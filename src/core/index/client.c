@@ -76,7 +76,12 @@ struct file_job {
 	bool started, finished, failed;
 	bool checked;        /* download: compared with the metadata used */
 	struct buf why;
-	struct buf result;   /* METADATA text */
+	struct buf result;   /* METADATA text (empty once dropped) */
+	/* its Requires-Dist values and Requires-Python, once read out of the
+	 * text (index_metadata_deps), which may then be dropped */
+	bool deps_read, dropped;
+	struct strvec requires_dist;
+	char *requires_python;
 	char *path;          /* the downloaded wheel */
 	char *tmp;           /* download temp file */
 	int fd;
@@ -560,6 +565,8 @@ void index_client_free(struct index_client *c)
 		http_request_release(&j->req);
 		buf_free(&j->why);
 		buf_free(&j->result);
+		strvec_clear(&j->requires_dist);
+		free(j->requires_python);
 		if (j->fd >= 0)
 			http_tmpfile_close(j->fd);
 		if (j->tmp)
@@ -1080,6 +1087,7 @@ static struct file_job *file_job_of(struct index_client *c, const struct index_f
 	j->req.fd = -1;
 	buf_init(&j->why);
 	buf_init(&j->result);
+	strvec_init(&j->requires_dist);
 	strvec_init(&j->stamp.hashes);
 	j->next = c->files;
 	c->files = j;
@@ -1125,18 +1133,24 @@ static void job_request(struct file_job *j, const char *url, const char *range, 
 	http_add(j->c->http, &j->req);
 }
 
+/* The path of f's METADATA entry in the cache, or NULL. */
+static char *metadata_entry_path(struct index_client *c, const struct index_file *f)
+{
+	const char *sha = sha256_of(f);
+	if (!sha || !c->cache_dir)
+		return NULL;
+	return xstrfmt("%s/http-v1/metadata/%s.entry", c->cache_dir, sha);
+}
+
 static void metadata_store(struct file_job *j)
 {
-	const char *sha = sha256_of(j->f);
-	char *key = sha ? xstrfmt("%s.entry", sha) : NULL;
-	char *path = key ? cache_path(j->c, "metadata", key) : NULL;
+	char *path = metadata_entry_path(j->c, j->f);
 	char *plain = url_without_userinfo(j->f->url);
 	struct httpcache_entry e = { .url = plain, .stored = now_s(), .max_age = -1 };
 	if (path)
 		cache_store(path, &e, j->result.ptr, j->result.len);
 	free(plain);
 	free(path);
-	free(key);
 }
 
 /* The downloaded wheel at j->tmp: hash-checked and renamed into its
@@ -1505,9 +1519,7 @@ static void metadata_begin(struct file_job *j)
 	struct index_client *c = j->c;
 	j->started = true;
 	/* from the cache, by the file's hash */
-	const char *sha = sha256_of(j->f);
-	char *key = sha ? xstrfmt("%s.entry", sha) : NULL;
-	char *path = key ? cache_path(c, "metadata", key) : NULL;
+	char *path = metadata_entry_path(c, j->f);
 	struct buf text = BUF_INIT;
 	struct httpcache_entry e;
 	if (cache_load(path, NULL, &text, &e)) {
@@ -1553,7 +1565,6 @@ static void metadata_begin(struct file_job *j)
 out:
 	buf_free(&text);
 	free(path);
-	free(key);
 }
 
 static int job_wait(struct index_client *c, struct file_job *j)
@@ -1575,7 +1586,14 @@ static int job_wait(struct index_client *c, struct file_job *j)
 void index_prefetch_metadata(struct index_client *c, const struct index_file *f)
 {
 	struct file_job *j = file_job_of(c, f, JOB_META);
-	if (!j->started)
+	if (j->started)
+		return;
+	/* one in the cache is read when asked for: there is nothing to
+	 * overlap, and reading them all now would hold every text at once */
+	char *path = metadata_entry_path(c, f);
+	bool cached = path && os_is_file(path);
+	free(path);
+	if (!cached)
 		metadata_begin(j);
 }
 
@@ -1589,10 +1607,17 @@ int index_metadata(struct index_client *c, const struct index_file *f, struct bu
 	return 0;
 }
 
-int index_metadata_ref(struct index_client *c, const struct index_file *f, const char **text,
-		       size_t *len)
+/* The finished metadata job of f (its text read again when it was
+ * dropped); NULL (reported) on failure. */
+static struct file_job *metadata_job(struct index_client *c, const struct index_file *f)
 {
 	struct file_job *j = file_job_of(c, f, JOB_META);
+	if (j->dropped && !j->failed) {
+		j->dropped = j->started = j->finished = false;
+		http_request_release(&j->req);
+		free(j->meta_url);
+		j->meta_url = NULL;
+	}
 	if (!j->started)
 		metadata_begin(j);
 	if (job_wait(c, j) < 0) {
@@ -1600,8 +1625,45 @@ int index_metadata_ref(struct index_client *c, const struct index_file *f, const
 		progress_clear(c);
 		error("cannot get the metadata of '%s': %s", shown, j->why.ptr);
 		free(shown);
-		return -1;
+		return NULL;
 	}
+	return j;
+}
+
+int index_metadata_deps(struct index_client *c, const struct index_file *f, bool keep_text,
+			const struct strvec **requires_dist, const char **requires_python)
+{
+	struct file_job *j = file_job_of(c, f, JOB_META);
+	if (!j->deps_read) {
+		if (!(j = metadata_job(c, f)))
+			return -1;
+		static const char *const fields[] = { "Requires-Dist", "Requires-Python", NULL };
+		struct metadata m = METADATA_INIT;
+		metadata_parse_fields(&m, j->result.ptr, j->result.len, fields);
+		size_t pos = 0;
+		const char *v;
+		while ((v = metadata_next(&m, "Requires-Dist", &pos)))
+			strvec_push(&j->requires_dist, v);
+		v = metadata_get(&m, "Requires-Python");
+		j->requires_python = v ? xstrdup(v) : NULL;
+		metadata_free(&m);
+		j->deps_read = true;
+	}
+	if (!keep_text && !j->dropped) {
+		buf_free(&j->result);
+		j->dropped = true;
+	}
+	*requires_dist = &j->requires_dist;
+	*requires_python = j->requires_python;
+	return 0;
+}
+
+int index_metadata_ref(struct index_client *c, const struct index_file *f, const char **text,
+		       size_t *len)
+{
+	struct file_job *j = metadata_job(c, f);
+	if (!j)
+		return -1;
 	*text = j->result.ptr;
 	*len = j->result.len;
 	return 0;
@@ -1619,18 +1681,12 @@ static int check_same_metadata(struct index_client *c, struct file_job *d)
 	if (d->checked || !m || !m->finished || m->failed)
 		return 0;
 	d->checked = true;
-	struct metadata md = METADATA_INIT;
-	struct strvec served = STRVEC_INIT;
+	const struct strvec *served;
+	const char *rp;
 	struct buf want = BUF_INIT, have = BUF_INIT;
-	static const char *const rd_field[] = { "Requires-Dist", NULL };
-	metadata_parse_fields(&md, m->result.ptr, m->result.len, rd_field);
-	size_t pos = 0;
-	const char *v;
-	while ((v = metadata_next(&md, "Requires-Dist", &pos)))
-		strvec_push(&served, v);
-	metadata_free(&md);
-	int r = requires_dist_digest(&served, &want);
-	strvec_clear(&served);
+	if (index_metadata_deps(c, m->f, true, &served, &rp) < 0)
+		return -1;
+	int r = requires_dist_digest(served, &want);
 	/* compared before: the stamp holds the wheel's own digest */
 	bool same = r == 0 && d->stamp.valid && d->stamp.requires_dist &&
 		    !strcmp(d->stamp.requires_dist, want.ptr);

@@ -135,6 +135,13 @@ int index_metadata(struct index_client *c, const struct index_file *f, struct bu
  * client's, unchanged until index_client_free. */
 int index_metadata_ref(struct index_client *c, const struct index_file *f, const char **text,
 		       size_t *len);
+/* What a resolver needs of the same METADATA: its Requires-Dist values and
+ * Requires-Python (NULL when absent), the client's until index_client_free.
+ * Unless keep_text, the text itself is then dropped (a resolution of 86
+ * projects keeps a megabyte less; a later index_metadata reads it again).
+ * -1 (reported) on failure. */
+int index_metadata_deps(struct index_client *c, const struct index_file *f, bool keep_text,
+			const struct strvec **requires_dist, const char **requires_python);
 void index_prefetch_metadata(struct index_client *c, const struct index_file *f);
 
 /* The wheel, downloaded and verified against every hash the index gave,

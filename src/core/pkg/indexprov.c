@@ -33,6 +33,7 @@ struct prov {
 	struct cand **v;
 	size_t n;
 	const struct ixtarget *target; /* or NULL: the env's interpreter */
+	bool no_text; /* dependencies only: the METADATA text is not kept */
 	bool reported; /* the client reported a failure already */
 	struct strvec missing; /* projects no index or find-links has */
 };
@@ -245,24 +246,21 @@ static int get_dependencies(void *ctx, const char *name, const char *version, ui
 		wheel_close(&w);
 		return 0;
 	}
-	if (!c->metadata &&
-	    index_metadata_ref(p->c, c->f, &c->metadata, &c->metadata_len) < 0) {
+	/* only what resolving needs (no description copied, no classifiers),
+	 * and the text kept only when the plan's dists want it */
+	const struct strvec *rd;
+	const char *rp;
+	if (index_metadata_deps(p->c, c->f, !p->no_text, &rd, &rp) < 0 ||
+	    (!p->no_text && !c->metadata &&
+	     index_metadata_ref(p->c, c->f, &c->metadata, &c->metadata_len) < 0)) {
 		p->reported = true;
 		buf_addf(err, "cannot read the metadata of %s %s", name, version);
 		return -1;
 	}
-	/* only what resolving needs: no description copied, no classifiers */
-	static const char *const fields[] = { "Requires-Dist", "Requires-Python", NULL };
-	struct metadata m = METADATA_INIT;
-	metadata_parse_fields(&m, c->metadata, c->metadata_len, fields);
-	size_t pos = 0;
-	const char *rd;
-	while ((rd = metadata_next(&m, "Requires-Dist", &pos)))
-		strvec_push(&md->requires_dist, rd);
-	const char *rp = metadata_get(&m, "Requires-Python");
+	for (size_t i = 0; i < rd->n; i++)
+		strvec_push(&md->requires_dist, rd->v[i]);
 	if (rp && !c->f->requires_python)
 		md->requires_python = xstrdup(rp);
-	metadata_free(&m);
 	return 0;
 }
 
@@ -339,7 +337,7 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 {
 	memset(out, 0, sizeof(*out));
 	int ret = -1;
-	struct prov p = { e, c, NULL, 0, rq->target, false, STRVEC_INIT };
+	struct prov p = { e, c, NULL, 0, rq->target, rq->no_metadata_text, false, STRVEC_INIT };
 	struct dist_set inst = DIST_SET_INIT;
 	struct resolve_preference *prefs = NULL;
 	struct resolve_result res = { NULL, 0, 0 };

@@ -68,6 +68,9 @@ struct ixrequest {
 	 * (its marker values, its Python version for requires-python, its tags
 	 * for the wheels) instead of the env's interpreter; NULL: the env's. */
 	const struct ixtarget *target;
+	/* the plan's dists need no METADATA text (no --report): the resolver
+	 * keeps only their dependencies and ixdist.metadata stays NULL */
+	bool no_metadata_text;
 };
 
 struct ixtarget {
