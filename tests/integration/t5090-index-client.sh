@@ -150,7 +150,8 @@ test_expect_success 'runs sharing a cold cache at once: all succeed, one whole e
 	done; wait &&
 	for i in 1 2 3 4; do test "$(cat rc$i)" = 0 && cmp par1 par$i || return 1; done &&
 	test "$(find cc/wheel-files-v1 -type f ! -name ".*.checked" | wc -l)" = 1 &&
-	test "$(find cc/http-v1 -type f | wc -l)" = 2 &&
+	test "$(find cc/http-v1 -type f ! -name "*.files" | wc -l)" = 2 &&
+	test "$(find cc/http-v1 -type f -name "*.files" | wc -l)" = 1 &&
 	cmp wh/demo-1.0-py3-none-any.whl cc/wheel-files-v1/*/demo-1.0-py3-none-any.whl
 '
 
@@ -165,7 +166,7 @@ test_expect_success 'a download temp file a day old is swept, a fresh one is lef
 '
 
 test_expect_success 'a torn or altered cache entry is ignored with a warning and fetched again' '
-	f=$(find c6/http-v1/pages -type f | head -1) &&
+	f=$(find c6/http-v1/pages -type f ! -name "*.files" | head -1) &&
 	printf x >>"$f" &&
 	cvenv debug-index --cache-dir c6 -i "$B/simple" demo >out 2>err &&
 	expect_grep "ignoring the HTTP cache entry" err &&
@@ -173,12 +174,38 @@ test_expect_success 'a torn or altered cache entry is ignored with a warning and
 '
 
 test_expect_success 'a page revalidated (304) without max-age is not rewritten' '
-	f=$(find c6/http-v1/pages -type f | head -1) &&
+	f=$(find c6/http-v1/pages -type f ! -name "*.files" | head -1) &&
 	before=$(stat -c %i.%Y "$f") &&
 	: >log &&
 	cvenv debug-index --cache-dir c6 -i "$B/simple" demo >out &&
 	expect_grep "GET /simple/demo/ 304" log &&
 	test "$(stat -c %i.%Y "$f")" = "$before"
+'
+
+# The compact form of a parsed page (<page entry>.files) is read instead of
+# parsing the page again, only while it was made from the page's very body.
+test_expect_success 'the compact form of a page is read again, not rewritten' '
+	f=$(find c6/http-v1/pages -name "*.files") &&
+	test "$(echo "$f" | wc -l)" = 1 && test -f "$f" &&
+	before=$(stat -c %i.%Y "$f") &&
+	cvenv debug-index --cache-dir c6 -i "$B/simple" demo >out &&
+	expect_grep "demo-2.0-py3-none-any.whl" out &&
+	test "$(stat -c %i.%Y "$f")" = "$before"
+'
+
+test_expect_success 'a compact form made from another page body is not used (and is made again)' '
+	f=$(find c6/http-v1/pages -name "*.files") &&
+	sed "1,/^\$/d" "$f" >body &&
+	sed -i "s/^source 64:.*/source 64:$(printf %064d 0)/; s/demo-2\.0-py3/demo-9.9-py3/g" body &&
+	grep -q demo-9.9-py3 body &&
+	{ sed -n "1,/^\$/p" "$f" | sed "s/^body-sha256 .*/body-sha256 $(sha256sum <body | cut -c1-64)/" &&
+	  cat body; } >forged &&
+	mv forged "$f" &&
+	cvenv debug-index --cache-dir c6 -i "$B/simple" demo >out 2>err &&
+	! grep -q "ignoring" err &&
+	expect_grep "demo-2.0-py3-none-any.whl" out &&
+	! grep -q "demo-9.9" out &&
+	! grep -q "demo-9.9" "$f"
 '
 
 # The wheel store's check stamps: a stored wheel is hashed once, then

@@ -208,6 +208,115 @@ static void test_find_links(void **state)
 	buf_free(&why);
 }
 
+/* Two projects' files equal field by field. */
+static void assert_same_files(const struct index_project *a, const struct index_project *b)
+{
+	assert_int_equal(a->nfiles, b->nfiles);
+	for (size_t i = 0; i < a->nfiles; i++) {
+		const struct index_file *x = &a->files[i], *y = &b->files[i];
+		assert_string_equal(x->filename, y->filename);
+		assert_string_equal(x->url, y->url);
+		assert_string_equal(x->origin, y->origin);
+		assert_int_equal(x->hashes.n, y->hashes.n);
+		for (size_t k = 0; k < x->hashes.n; k++)
+			assert_string_equal(x->hashes.v[k], y->hashes.v[k]);
+		assert_int_equal(!x->requires_python, !y->requires_python);
+		if (x->requires_python)
+			assert_string_equal(x->requires_python, y->requires_python);
+		assert_int_equal(x->yanked, y->yanked);
+		assert_int_equal(!x->yanked_reason, !y->yanked_reason);
+		if (x->yanked_reason)
+			assert_string_equal(x->yanked_reason, y->yanked_reason);
+		assert_int_equal(x->has_core_metadata, y->has_core_metadata);
+		assert_int_equal(x->core_metadata_hashes.n, y->core_metadata_hashes.n);
+		assert_int_equal(x->size, y->size);
+	}
+}
+
+/* The compact form a warm run reads instead of the page: the same files
+ * back; refused when made from another body, base or Content-Type, and
+ * when a field is one the parsers would not have kept (a file name with a
+ * '/', a malformed hash, a relative URL, a length past the text). */
+static void test_compact(void **state)
+{
+	(void)state;
+	struct index_project p = { 0 }, q = { 0 };
+	struct page_version v, w = { 0, 0 };
+	struct buf why = BUF_INIT, out = BUF_INIT;
+	const char *base = "https://idx.example/simple/foo/", *origin = "https://idx.example/simple";
+	assert_int_equal(page_parse_html(base, origin, html_page, sizeof(html_page) - 1, &p, &v, &why), 0);
+	struct page_source src = { H64, base, "text/html" };
+	page_compact_write(&p, &v, &src, &out);
+	assert_int_equal(page_compact_read(out.ptr, out.len, &src, origin, &q, &w), 0);
+	assert_true(q.found);
+	assert_int_equal(w.major, v.major);
+	assert_int_equal(w.minor, v.minor);
+	assert_same_files(&p, &q);
+	index_project_release(&q);
+
+	/* another source: another body, base, type */
+	struct page_source other[] = { { U64, base, "text/html" },
+				       { H64, "https://idx.example/simple/bar/", "text/html" },
+				       { H64, base, "application/vnd.pypi.simple.v1+json" },
+				       { H64, base, NULL } };
+	for (size_t i = 0; i < ARRAY_SIZE(other); i++) {
+		memset(&q, 0, sizeof(q));
+		assert_int_equal(page_compact_read(out.ptr, out.len, &other[i], origin, &q, &w), -1);
+		assert_int_equal(q.nfiles, 0);
+		index_project_release(&q);
+	}
+	/* hostile edits of a well-formed text (to: a record, its length
+	 * computed; raw: as given) */
+	static const struct {
+		const char *from, *key, *to, *raw;
+	} edits[] = {
+		{ "file 24:foo-1.0-py3-none-any.whl", "file", "../foo-1.0-py3-none-any.whl", NULL },
+		{ "hash 71:sha256:", "hash", "sha256:x123", NULL },
+		{ "hash 71:sha256:", "hash", "md5:0123", NULL },
+		{ "url 50:https://idx.example/files/foo-1.0-py3-none-any.whl", "url",
+		  "files/foo-1.0-py3-none-any.whl", NULL },
+		{ "url 50:https://idx.example/files/foo-1.0-py3-none-any.whl", "url",
+		  "https://idx.example/files/foo-1.0-py3-none-any.whl#sha256=" H64, NULL },
+		{ "file 24:", NULL, NULL, "file 99:" },
+		{ "file 24:", NULL, NULL, "file 1234567:" },
+		{ "file 24:", NULL, NULL, "hash 24:" },
+		{ "file 24:", NULL, NULL, "what 24:" },
+		{ "version 1.1", NULL, NULL, "version x.1" },
+		{ "end 4", NULL, NULL, "end 3" },
+		{ "end 4", NULL, NULL, "end 5" },
+		{ "cvenv-page-files-v1", NULL, NULL, "cvenv-page-files-v2" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(edits); i++) {
+		const char *at = strstr(out.ptr, edits[i].from);
+		assert_non_null(at);
+		const char *rest = at + strlen(edits[i].from);
+		struct buf bad = BUF_INIT;
+		buf_add(&bad, out.ptr, (size_t)(at - out.ptr));
+		if (edits[i].raw) {
+			buf_addstr(&bad, edits[i].raw);
+		} else {
+			/* the whole record replaced */
+			buf_addf(&bad, "%s %zu:%s", edits[i].key, strlen(edits[i].to), edits[i].to);
+			rest = strchr(at, '\n');
+		}
+		buf_addstr(&bad, rest);
+		memset(&q, 0, sizeof(q));
+		assert_int_equal(page_compact_read(bad.ptr, bad.len, &src, origin, &q, &w), -1);
+		assert_int_equal(q.nfiles, 0);
+		index_project_release(&q);
+		buf_free(&bad);
+	}
+	/* every truncation is refused (the end record counts the files) */
+	for (size_t n = 0; n < out.len; n++) {
+		memset(&q, 0, sizeof(q));
+		assert_int_equal(page_compact_read(out.ptr, n, &src, origin, &q, &w), -1);
+		index_project_release(&q);
+	}
+	index_project_release(&p);
+	buf_free(&out);
+	buf_free(&why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_json_versions),
 		cmocka_unit_test(test_content_type),
 		cmocka_unit_test(test_find_links),
+		cmocka_unit_test(test_compact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,6 +45,7 @@ struct page_job {
 	char *content_type;
 	struct httpcache_entry cached;
 	struct buf cached_text;
+	char body_sha256[65]; /* of body (hex), "" when not known */
 };
 
 struct project_slot {
@@ -671,6 +672,7 @@ static void page_done(struct http_request *r, void *arg)
 	} else if (r->status == 304 && j->cached.body) {
 		c->stats.revalidated++;
 		buf_add(&j->body, j->cached.body, j->cached.body_len);
+		memcpy(j->body_sha256, j->cached.body_sha256, sizeof(j->body_sha256));
 		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
 		int64_t age = httpcache_max_age(r->cache_control);
 		age = age ? age : j->cached.max_age;
@@ -685,6 +687,10 @@ static void page_done(struct http_request *r, void *arg)
 		buf_add(&j->body, r->body.ptr, r->body.len);
 		j->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
 		int64_t age = httpcache_max_age(r->cache_control);
+		struct buf hex = BUF_INIT;
+		if (age >= 0 && j->cache_key && sha256_hex(r->body.ptr, r->body.len, &hex) == 0)
+			snprintf(j->body_sha256, sizeof(j->body_sha256), "%s", hex.ptr);
+		buf_free(&hex);
 		if (age >= 0 && j->cache_key) {
 			char *plain = url_without_userinfo(j->url);
 			struct httpcache_entry e = { .url = plain, .etag = r->etag,
@@ -771,6 +777,7 @@ static void page_start(struct page_job *j, const char *what)
 			return;
 		}
 		j->content_type = j->cached.content_type ? xstrdup(j->cached.content_type) : NULL;
+		memcpy(j->body_sha256, j->cached.body_sha256, sizeof(j->body_sha256));
 		cache_keep_body(&j->cached_text, &j->cached);
 		buf_free(&j->body);
 		j->body = j->cached_text;
@@ -816,9 +823,29 @@ static int page_parse_into(struct page_job *j, const char *origin, const char *n
 	struct buf why = BUF_INIT;
 	int ret = -1;
 	char *shown = url_redact(j->url);
+	char *cpath = NULL; /* the compact form's entry */
 	if (links) {
 		ret = page_parse_links(j->base, origin, name, j->body.ptr, j->body.len, p, &why);
 		goto out;
+	}
+	struct page_version v = { 1, 0 };
+	/* the compact form of this very page, when the cache has it */
+	char *ui = url_userinfo(j->url);
+	if (j->cache_key && j->body_sha256[0] && !ui)
+		cpath = xstrfmt("%s.files", j->cache_key);
+	free(ui);
+	struct page_source src = { j->body_sha256, j->base, j->content_type };
+	struct buf ctext = BUF_INIT;
+	struct httpcache_entry ce;
+	if (cpath && cache_load(cpath, j->url, &ctext, &ce)) {
+		ret = page_compact_read(ce.body, ce.body_len, &src, origin, p, &v);
+		httpcache_entry_release(&ce);
+	}
+	buf_free(&ctext);
+	if (ret == 0) {
+		free(cpath); /* read: nothing to write */
+		cpath = NULL;
+		goto version;
 	}
 	enum page_format fmt;
 	if (page_format_of(j->content_type, j->body.ptr, j->body.len, &fmt) < 0) {
@@ -827,11 +854,18 @@ static int page_parse_into(struct page_job *j, const char *origin, const char *n
 		      j->content_type);
 		goto out;
 	}
-	struct page_version v = { 1, 0 };
 	ret = fmt == PAGE_JSON ? page_parse_json(j->base, origin, j->body.ptr, j->body.len, p, &v, &why)
 			       : page_parse_html(j->base, origin, j->body.ptr, j->body.len, p, &v, &why);
+version:
 	if (ret == 0) {
 		int vr = page_check_version(&v, &why);
+		if (vr == 0 && cpath) {
+			struct buf out = BUF_INIT;
+			page_compact_write(p, &v, &src, &out);
+			struct httpcache_entry e = { .url = j->url, .stored = now_s(), .max_age = -1 };
+			cache_store(cpath, &e, out.ptr, out.len);
+			buf_free(&out);
+		}
 		if (vr < 0)
 			ret = -1;
 		else if (vr > 0)
@@ -844,6 +878,7 @@ out:
 		progress_clear(j->c);
 		error("cannot read the index page '%s': %s", shown, why.ptr);
 	}
+	free(cpath);
 	free(shown);
 	buf_free(&why);
 	return ret;

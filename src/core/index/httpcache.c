@@ -154,6 +154,7 @@ int httpcache_parse(const char *text, size_t len, struct httpcache_entry *e, str
 	}
 	e->body = text + pos;
 	e->body_len = len - pos;
+	snprintf(e->body_sha256, sizeof(e->body_sha256), "%s", hex.ptr);
 	ret = 0;
 out:
 	if (ret < 0)

@@ -37,6 +37,7 @@ struct httpcache_entry {
 	long status; /* 0: a page; 404 or 410: the server said there is none */
 	const char *body; /* points into the text given to httpcache_parse */
 	size_t body_len;
+	char body_sha256[65]; /* its sha256 (hex), checked; set by httpcache_parse */
 };
 
 /* Appends the entry for the fields of e and body (e->body ignored). -1

@@ -705,3 +705,170 @@ out:
 	json_decref(root);
 	return ret;
 }
+
+/* ---- the compact form (see page.h) ---- */
+
+#define COMPACT_MAGIC "cvenv-page-files-v1\n"
+
+static void compact_field(struct buf *out, const char *key, const char *v)
+{
+	buf_addf(out, "%s %zu:", key, strlen(v));
+	buf_addstr(out, v);
+	buf_addch(out, '\n');
+}
+
+void page_compact_write(const struct index_project *p, const struct page_version *v,
+			const struct page_source *src, struct buf *out)
+{
+	buf_addstr(out, COMPACT_MAGIC);
+	compact_field(out, "source", src->sha256);
+	compact_field(out, "base", src->base);
+	compact_field(out, "type", src->content_type ? src->content_type : "");
+	buf_addf(out, "version %u.%u\n", v->major, v->minor);
+	for (size_t i = 0; i < p->nfiles; i++) {
+		const struct index_file *f = &p->files[i];
+		compact_field(out, "file", f->filename);
+		compact_field(out, "url", f->url);
+		for (size_t k = 0; k < f->hashes.n; k++)
+			compact_field(out, "hash", f->hashes.v[k]);
+		if (f->requires_python)
+			compact_field(out, "requires-python", f->requires_python);
+		if (f->yanked)
+			compact_field(out, "yanked", f->yanked_reason ? f->yanked_reason : "");
+		if (f->has_core_metadata)
+			compact_field(out, "core-metadata", "");
+		for (size_t k = 0; k < f->core_metadata_hashes.n; k++)
+			compact_field(out, "core-metadata-hash", f->core_metadata_hashes.v[k]);
+		if (f->size >= 0)
+			buf_addf(out, "size %lld\n", (long long)f->size);
+		if (f->upload_time)
+			compact_field(out, "upload-time", f->upload_time);
+	}
+	buf_addf(out, "end %zu\n", p->nfiles);
+}
+
+/* One "key <len>:<value>\n" (or "key <value>\n" for version and size) at
+ * *pos: key and value (NUL-free, at most PAGE_MAX_FIELD bytes) into the
+ * given buffers; false when malformed. */
+static bool compact_next(const char *text, size_t len, size_t *pos, struct buf *key,
+			 struct buf *val)
+{
+	size_t i = *pos;
+	size_t k = i;
+	while (k < len && ((text[k] >= 'a' && text[k] <= 'z') || text[k] == '-'))
+		k++;
+	if (k == i || k >= len || text[k] != ' ')
+		return false;
+	buf_reset(key);
+	buf_add(key, text + i, k - i);
+	i = k + 1;
+	buf_reset(val);
+	if (!strcmp(key->ptr, "version") || !strcmp(key->ptr, "size") || !strcmp(key->ptr, "end")) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		if (!nl || (size_t)(nl - (text + i)) > 32)
+			return false;
+		buf_add(val, text + i, (size_t)(nl - (text + i)));
+		*pos = (size_t)(nl - text) + 1;
+		return true;
+	}
+	size_t n = 0, digits = 0;
+	while (i < len && isdigit((unsigned char)text[i]) && digits < 6) {
+		n = n * 10 + (size_t)(text[i++] - '0');
+		digits++;
+	}
+	if (!digits || n > PAGE_MAX_FIELD || i >= len || text[i] != ':' || len - i - 1 < n + 1 ||
+	    text[i + 1 + n] != '\n' || memchr(text + i + 1, '\0', n))
+		return false;
+	buf_add(val, text + i + 1, n);
+	*pos = i + 1 + n + 1;
+	return true;
+}
+
+/* "algo:hex" through add_hash (its checks and spelling), as the parsers;
+ * only algorithms the parsers keep (they wrote it). */
+static bool compact_hash(struct strvec *hashes, const char *v)
+{
+	const char *colon = strchr(v, ':');
+	return colon && hash_rank(v, (size_t)(colon - v)) >= 0 &&
+	       add_hash(hashes, v, (size_t)(colon - v), colon + 1, strlen(colon + 1));
+}
+
+int page_compact_read(const char *text, size_t len, const struct page_source *src,
+		      const char *origin, struct index_project *p, struct page_version *v)
+{
+	struct buf key = BUF_INIT, val = BUF_INIT;
+	size_t ml = strlen(COMPACT_MAGIC), pos = ml;
+	int ret = -1;
+	struct index_file *f = NULL;
+	if (len < ml || memcmp(text, COMPACT_MAGIC, ml))
+		goto out;
+	/* what it was made from must be what the caller has now */
+	static const char *const heads[] = { "source", "base", "type", "version" };
+	const char *want[] = { src->sha256, src->base, src->content_type ? src->content_type : "",
+			       NULL };
+	for (size_t i = 0; i < ARRAY_SIZE(heads); i++) {
+		if (!compact_next(text, len, &pos, &key, &val) || strcmp(key.ptr, heads[i]))
+			goto out;
+		if (want[i] ? strcmp(val.ptr, want[i]) != 0 : !parse_version(val.ptr, v))
+			goto out;
+	}
+	for (;;) {
+		if (!compact_next(text, len, &pos, &key, &val))
+			goto out;
+		const char *k = key.ptr, *s = val.ptr;
+		bool ok = true;
+		if (!strcmp(k, "end")) {
+			/* the last record: the count of files, then nothing */
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(s, &end, 10);
+			if (!isdigit((unsigned char)*s) || *end || errno || n != p->nfiles || pos != len)
+				goto out;
+			break;
+		} else if (!strcmp(k, "file")) {
+			if (p->nfiles >= PAGE_MAX_FILES || !*s || strchr(s, '/'))
+				goto out;
+			f = new_file(p, origin);
+			f->filename = xstrdup(s);
+			/* its url must come next: set_url's checks, as parsed */
+			if (!compact_next(text, len, &pos, &key, &val) || strcmp(key.ptr, "url") ||
+			    !strstr(val.ptr, "://") || strchr(val.ptr, '#') || !set_url(f, val.ptr))
+				goto out;
+		} else if (!f) {
+			goto out;
+		} else if (!strcmp(k, "hash")) {
+			ok = compact_hash(&f->hashes, s);
+		} else if (!strcmp(k, "core-metadata-hash")) {
+			ok = f->has_core_metadata && compact_hash(&f->core_metadata_hashes, s);
+		} else if (!strcmp(k, "requires-python") && !f->requires_python && *s) {
+			f->requires_python = xstrdup(s);
+		} else if (!strcmp(k, "yanked") && !f->yanked) {
+			f->yanked = true;
+			f->yanked_reason = *s ? xstrdup(s) : NULL;
+		} else if (!strcmp(k, "core-metadata") && !*s && !f->has_core_metadata) {
+			f->has_core_metadata = true;
+		} else if (!strcmp(k, "size") && f->size < 0) {
+			char *end;
+			errno = 0;
+			long long sz = strtoll(s, &end, 10);
+			ok = isdigit((unsigned char)*s) && !*end && !errno;
+			f->size = sz;
+		} else if (!strcmp(k, "upload-time") && !f->upload_time) {
+			f->upload_time = xstrdup(s);
+		} else {
+			ok = false;
+		}
+		if (!ok)
+			goto out;
+	}
+	p->found = true;
+	ret = 0;
+out:
+	if (ret < 0) {
+		while (p->nfiles)
+			drop_last_file(p);
+	}
+	buf_free(&key);
+	buf_free(&val);
+	return ret;
+}

@@ -49,6 +49,25 @@ int page_parse_json(const char *page_url, const char *origin, const char *text, 
  * -1 (reason in why) for another major. */
 int page_check_version(const struct page_version *v, struct buf *why);
 
+/* The compact form of a parsed index page, which the HTTP cache keeps
+ * beside the page's entry so that a warm run reads it instead of parsing
+ * the page again (jansson costs ~150 instructions a byte). It is bound to
+ * what it was made from: the page body's sha256, the URL its links were
+ * resolved against and the Content-Type; read back, every field goes
+ * through the parsers' own checks (file names, URLs, hash spelling, the
+ * bounds). Untrusted as any cache file. */
+struct page_source {
+	const char *sha256;       /* of the page's body, hex */
+	const char *base;         /* the URL relative links resolved against */
+	const char *content_type; /* or NULL */
+};
+void page_compact_write(const struct index_project *p, const struct page_version *v,
+			const struct page_source *src, struct buf *out);
+/* 0 with p filled (files appended to an empty p, origin set) and v set;
+ * -1 (p left empty) when text is malformed or made from another source. */
+int page_compact_read(const char *text, size_t len, const struct page_source *src,
+		      const char *origin, struct index_project *p, struct page_version *v);
+
 /* A find-links page: only the links whose file name is a wheel or sdist of
  * name (canonical compare) are added; name NULL keeps every wheel/sdist. */
 int page_parse_links(const char *page_url, const char *origin, const char *name,
