@@ -581,5 +581,6 @@ void wheel_close(struct wheel *w)
 		manifest_free(w->seal);
 		free(w->seal);
 	}
+	free(w->filled);
 	memset(w, 0, sizeof(*w));
 }

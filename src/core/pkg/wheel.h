@@ -65,6 +65,9 @@ struct wheel {
 	 * rows (every member but RECORD, with hash, size and mode) stand for
 	 * them. NULL for a wheel opened by wheel_open(). */
 	struct manifest *seal;
+	/* The members directory of the cache entry wheelcache_fill_ahead()
+	 * filled for this wheel in this run, or NULL. */
+	char *filled;
 };
 
 /* Opens and validates a wheel: every member name safe, exactly one .dist-info
