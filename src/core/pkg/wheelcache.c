@@ -651,6 +651,10 @@ static int reopen(struct wheel *w, const char *wheels, const char *entry)
 
 /* ---- filling ahead, in two processes ------------------------------- */
 
+/* At most this many processes fill at once (one per CPU below that): file
+ * creation on one file system gains little past a few. */
+#define FILL_PROCS 4
+
 struct ahead_slot {
 	atomic_int done; /* 1: filled, key set */
 	char key[65];
@@ -740,10 +744,14 @@ void wheelcache_fill_ahead(struct install_env *e, struct wheel *const *ws, const
 		goto out;
 	sort_ws = (const struct wheel *const *)ws;
 	qsort(j.order, j.n, sizeof(*j.order), by_members_desc);
-	long pid = os_sidework_start(fill_turns, &j);
+	long pids[FILL_PROCS - 1], cpus = os_cpus();
+	size_t kids = 0;
+	while (kids + 1 < FILL_PROCS && (long)kids + 1 < cpus && kids + 1 < j.n &&
+	       (pids[kids] = os_sidework_start(fill_turns, &j)) > 0)
+		kids++;
 	fill_turns(&j);
-	if (pid > 0)
-		(void)os_sidework_wait(pid);
+	for (size_t k = 0; k < kids; k++)
+		(void)os_sidework_wait(pids[k]);
 	char *wheels = path_join(e->cache_dir, WHEELS);
 	for (size_t i = 0; i < n; i++) {
 		struct ahead_slot *s = &j.sh->slot[i];
