@@ -168,9 +168,15 @@ static bool is_temp(const char *name)
 	return !strncmp(name, ".tmp-", 5);
 }
 
-/* Best effort: removes the temp directories of dead fills. */
+/* Best effort: removes the temp directories of dead fills, once per run
+ * (it lists the whole of wheels-v2: once per fill made a cold install of
+ * N wheels into a cache of M entries read N * M names). */
 static void sweep_temps(const char *wheels)
 {
+	static bool swept;
+	if (swept)
+		return;
+	swept = true;
 	char *lock = path_join(wheels, ".sweep");
 	struct strvec names = STRVEC_INIT;
 	int sweep = os_lock_try(lock);
