@@ -1,6 +1,7 @@
 #include "util/common.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "os/readhead.h"
@@ -26,4 +27,47 @@ int os_read_head(const char *path, size_t max, struct buf *out)
 	}
 	buf_setlen(out, out->len + (size_t)n);
 	return 0;
+}
+
+int os_read_whole(const char *path, size_t max, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	size_t start = out->len, got = 0;
+	int r = -1;
+	if (fstat(fd, &st) < 0)
+		goto out;
+	if (st.st_size < 0 || (uint64_t)st.st_size > max) {
+		errno = EFBIG;
+		goto out;
+	}
+	/* one byte more than the size: a file grown meanwhile shows at once */
+	size_t want = (size_t)st.st_size + 1;
+	for (;;) {
+		buf_grow(out, want);
+		ssize_t n = read(fd, out->ptr + start + got, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		buf_setlen(out, start + got);
+		if (got > max) {
+			errno = EFBIG;
+			goto out;
+		}
+		want = (size_t)n < want ? want - (size_t)n : 65536;
+	}
+	r = 0;
+out:
+	if (r < 0)
+		buf_setlen(out, start);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return r;
 }

@@ -4,6 +4,8 @@
 
 #include "core/pkg/wheel.h"
 #include "core/std/metadata.h"
+#include "os/fs.h"
+#include "os/readhead.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -116,6 +118,37 @@ static void test_headers(void **state)
 	buf_free(&out);
 }
 
+/* os_read_whole, which wheel_open reads a wheel with: the whole file after
+ * what out held, or EFBIG and out as it was. */
+static void test_read_whole(void **state)
+{
+	char *dir = unit_scratch_dir("readwhole");
+	char *path = path_join(dir, "f");
+	struct buf data = BUF_INIT, out = BUF_INIT;
+	for (int i = 0; i < 100000; i++)
+		buf_addch(&data, (char)('a' + i % 26));
+	assert_int_equal(os_write_new(path, data.ptr, data.len, 0644), 0);
+	buf_addstr(&out, "x");
+	assert_int_equal(os_read_whole(path, data.len - 1, &out), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_string_equal(out.ptr, "x");
+	assert_int_equal(os_read_whole(path, data.len, &out), 0);
+	assert_int_equal(out.len, data.len + 1);
+	assert_memory_equal(out.ptr + 1, data.ptr, data.len);
+	struct wheel w;
+	assert_int_equal(wheel_open(path, &w), -1); /* not a wheel's name */
+	char *missing = path_join(dir, "p-1.0-py3-none-any.whl");
+	buf_reset(&unit_errors);
+	assert_int_equal(wheel_open(missing, &w), -1);
+	assert_non_null(strstr(unit_errors.ptr, "No such file"));
+	assert_int_equal(os_rm_rf(dir), 0);
+	free(missing);
+	buf_free(&data);
+	buf_free(&out);
+	free(path);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_member_safety),
 		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_headers),
+		cmocka_unit_test(test_read_whole),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -19,6 +19,7 @@
 #include "core/std/metadata.h"
 #include "core/pkg/wheel.h"
 #include "os/fs.h"
+#include "os/readhead.h"
 #include "os/http.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -1704,6 +1705,59 @@ int index_metadata_ref(struct index_client *c, const struct index_file *f, const
 	return 0;
 }
 
+/* The Requires-Dist values of a METADATA text. */
+static void requires_of(const char *text, size_t len, struct strvec *out)
+{
+	struct metadata md = METADATA_INIT;
+	metadata_parse(&md, text, len);
+	size_t pos = 0;
+	const char *v;
+	while ((v = metadata_next(&md, "Requires-Dist", &pos)))
+		strvec_push(out, v);
+	metadata_free(&md);
+}
+
+/* Wheels read whole for the quick check below, at most. */
+#define QUICK_MAX ((size_t)32 << 20)
+
+/* Whether the wheel's top-level .dist-info/METADATA, found in its central
+ * directory and read as the range-request path reads a remote wheel
+ * (core/index/zipdir), has the Requires-Dist whose digest is want: one
+ * read of the file, no archive opened. False says nothing (a larger
+ * wheel, any problem, or other dependencies): the full wheel_open() check
+ * then decides and says what is wrong. */
+static bool quick_same(const char *path, const char *want)
+{
+	struct buf img = BUF_INIT, meta = BUF_INIT, why = BUF_INIT, have = BUF_INIT;
+	struct strvec rd = STRVEC_INIT;
+	struct zipdir_member zm;
+	bool same = false;
+	memset(&zm, 0, sizeof(zm));
+	if (os_read_whole(path, QUICK_MAX, &img) < 0)
+		goto out;
+	const unsigned char *b = (const unsigned char *)img.ptr;
+	size_t tl = img.len < ZIPDIR_TAIL ? img.len : ZIPDIR_TAIL;
+	uint64_t start, end;
+	if (zipdir_find_cd(b + img.len - tl, tl, img.len, &zm, &why) < 0 ||
+	    zm.cd_offset > img.len || zm.cd_size > img.len - zm.cd_offset ||
+	    zipdir_find_metadata(b + zm.cd_offset, (size_t)zm.cd_size, &zm, &why) < 0)
+		goto out;
+	zipdir_member_range(&zm, &start, &end);
+	if (end > img.len)
+		end = img.len;
+	if (start >= end || zipdir_extract(b + start, (size_t)(end - start), &zm, &meta, &why) < 0)
+		goto out;
+	requires_of(meta.ptr, meta.len, &rd);
+	same = requires_dist_digest(&rd, &have) == 0 && !strcmp(have.ptr, want);
+out:
+	strvec_clear(&rd);
+	buf_free(&img);
+	buf_free(&meta);
+	buf_free(&why);
+	buf_free(&have);
+	return same;
+}
+
 /* The dependencies the resolver saw (a .metadata file or METADATA read by
  * range) must be the wheel's own: a wheel whose Requires-Dist differs from
  * the metadata it was chosen by is refused. */
@@ -1725,6 +1779,14 @@ static int check_same_metadata(struct index_client *c, struct file_job *d)
 	/* compared before: the stamp holds the wheel's own digest */
 	bool same = r == 0 && d->stamp.valid && d->stamp.requires_dist &&
 		    !strcmp(d->stamp.requires_dist, want.ptr);
+	if (r == 0 && !same && quick_same(d->path, want.ptr)) {
+		same = true;
+		if (d->stored && d->stamp.valid) {
+			free(d->stamp.requires_dist);
+			d->stamp.requires_dist = xstrdup(want.ptr);
+			d->stamp.dirty = true;
+		}
+	}
 	if (r == 0 && !same) {
 		struct wheel w;
 		if (wheel_open(d->path, &w) < 0) {

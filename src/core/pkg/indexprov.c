@@ -332,6 +332,22 @@ static void copy_dist(struct ixdist *d, const struct resolve_dist *rd, struct ca
 	}
 }
 
+/* The pages of the projects the requirements name, asked for before the
+ * interpreter's facts: a first run starts Python for those, and the HTTP
+ * helper starts and fetches meanwhile. A requirement that does not parse
+ * is left to the resolver to report. */
+static void prefetch_named(struct index_client *c, const struct strvec *reqs)
+{
+	for (size_t i = 0; reqs && i < reqs->n; i++) {
+		struct pep508_req r;
+		if (pep508_parse(reqs->v[i], &r, NULL) < 0)
+			continue;
+		if (!r.url)
+			index_prefetch_project(c, r.name);
+		pep508_req_free(&r);
+	}
+}
+
 int ixplan_resolve(struct install_env *e, struct index_client *c, const struct ixrequest *rq,
 		   struct ixplan *out)
 {
@@ -342,6 +358,8 @@ int ixplan_resolve(struct install_env *e, struct index_client *c, const struct i
 	struct resolve_preference *prefs = NULL;
 	struct resolve_result res = { NULL, 0, 0 };
 	struct buf err = BUF_INIT;
+	if (!e->have_interp)
+		prefetch_named(c, rq->requirements);
 	if (install_need_interp(e) < 0)
 		goto out;
 	struct pep508_env env;

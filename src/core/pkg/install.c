@@ -13,6 +13,7 @@
 #include "core/pkg/remove.h"
 #include "core/pkg/txn.h"
 #include "core/pkg/wheel.h"
+#include "core/pkg/wheelcache.h"
 #include "core/std/pep440.h"
 #include "core/std/tags.h"
 #include "os/fs.h"
@@ -199,6 +200,29 @@ int install_check_compatible(struct install_env *e, const struct wheel *w)
 	return check_requires_python(e, w);
 }
 
+/* The wheels an install will stage (not one whose version is installed
+ * already, as stage_wheel() decides) are unpacked into the cache first, two
+ * at a time when the cache lacks them (wheelcache_fill_ahead). */
+static void fill_ahead(struct install_env *e, struct wheel *const *ws, size_t n,
+		       const struct install_opts *opts, const struct dist_set *have)
+{
+	bool *want = xcalloc(n + 1, sizeof(*want));
+	for (size_t i = 0; i < n; i++) {
+		const struct dist *old = ws[i]->meta_name ? dist_set_lookup(have, ws[i]->meta_name)
+							  : NULL;
+		want[i] = !old || opts[i].force_reinstall;
+		if (!want[i] && ws[i]->meta_version) {
+			char *a = pep440_normalize(old->dir_version);
+			char *b = pep440_normalize(ws[i]->meta_version);
+			want[i] = a && b ? strcmp(a, b) != 0 : strcmp(old->dir_version,
+								     ws[i]->meta_version) != 0;
+			free(a);
+			free(b);
+		}
+	}
+	wheelcache_fill_ahead(e, ws, want, n);
+	free(want);
+}
 
 int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,
 		  const struct install_opts *opts, const char *const *removes, size_t nremoves)
@@ -213,6 +237,8 @@ int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,
 		r = install_check_compatible(e, ws[i]);
 	if (!r)
 		r = install_list(e, &have);
+	if (!r && e->cache_dir)
+		fill_ahead(e, ws, n, opts, &have);
 	if (!r)
 		r = txn_begin(e, &t);
 	for (size_t i = 0; i < n && !r; i++) {

@@ -41,6 +41,7 @@ struct wheel {
 	char *path;             /* the archive's path, as given */
 	struct wheel_name wn;
 	struct zip *zip;        /* open archive (libzip), read only */
+	struct buf *image;      /* the file's bytes zip reads, or NULL (read by path) */
 	char *dist_info;        /* "foo-1.0.dist-info" */
 	char *data_dir;         /* "foo-1.0.data" */
 	bool root_is_purelib;
@@ -64,6 +65,9 @@ struct wheel {
 	 * rows (every member but RECORD, with hash, size and mode) stand for
 	 * them. NULL for a wheel opened by wheel_open(). */
 	struct manifest *seal;
+	/* The members directory of the cache entry wheelcache_fill_ahead()
+	 * filled for this wheel in this run, or NULL. */
+	char *filled;
 };
 
 /* Opens and validates a wheel: every member name safe, exactly one .dist-info

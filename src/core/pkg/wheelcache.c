@@ -1,6 +1,7 @@
 /* The cache of unpacked wheels and its index (see wheelcache.h). */
 #include "util/common.h"
 
+#include <stdatomic.h>
 #include <zip.h>
 
 #include "core/pkg/cachemanifest.h"
@@ -10,8 +11,10 @@
 #include "core/pkg/wheel.h"
 #include "core/pkg/wheelcache.h"
 #include "os/fs.h"
+#include "os/interrupt.h"
 #include "os/link.h"
 #include "os/sealfs.h"
+#include "os/sidework.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"
@@ -165,9 +168,15 @@ static bool is_temp(const char *name)
 	return !strncmp(name, ".tmp-", 5);
 }
 
-/* Best effort: removes the temp directories of dead fills. */
+/* Best effort: removes the temp directories of dead fills, once per run
+ * (it lists the whole of wheels-v2: once per fill made a cold install of
+ * N wheels into a cache of M entries read N * M names). */
 static void sweep_temps(const char *wheels)
 {
+	static bool swept;
+	if (swept)
+		return;
+	swept = true;
 	char *lock = path_join(wheels, ".sweep");
 	struct strvec names = STRVEC_INIT;
 	int sweep = os_lock_try(lock);
@@ -646,8 +655,130 @@ static int reopen(struct wheel *w, const char *wheels, const char *entry)
 	return r;
 }
 
+/* ---- filling ahead, in two processes ------------------------------- */
+
+/* At most this many processes fill at once (one per CPU below that): file
+ * creation on one file system gains little past a few. */
+#define FILL_PROCS 4
+
+struct ahead_slot {
+	atomic_int done; /* 1: filled, key set */
+	char key[65];
+};
+
+struct ahead {
+	atomic_size_t next; /* the next position in order to take */
+	struct ahead_slot slot[];
+};
+
+struct ahead_job {
+	struct install_env *e;
+	struct wheel *const *ws;
+	size_t *order, n;
+	struct ahead *sh;
+};
+
+/* One wheel: its key, and a new entry when there is none (an existing
+ * entry, sound or not, is wheelcache_entry()'s to check). */
+static bool fill_one(struct install_env *e, struct wheel *w, char key_out[65])
+{
+	struct buf key = BUF_INIT;
+	char *wheels = path_join(e->cache_dir, WHEELS);
+	char *abs = os_abspath(w->path), *entry = NULL;
+	char *rec_member = xstrfmt("%s/RECORD", w->dist_info);
+	struct os_file_id id;
+	bool ok = false;
+	/* the identity before hashing, as wheelcache_entry() takes it */
+	if (!abs || os_file_id(abs, &id) < 0 || cache_key(w->path, &key) < 0)
+		goto out;
+	entry = path_join(wheels, key.ptr);
+	if (os_exists(entry) || os_mkdir_p(wheels, 0755) < 0 ||
+	    fill_entry(w, wheels, entry, key.ptr, rec_member) < 0)
+		goto out;
+	index_store(e, abs, &id, key.ptr);
+	memcpy(key_out, key.ptr, 65);
+	ok = true;
+out:
+	free(rec_member);
+	free(entry);
+	free(abs);
+	free(wheels);
+	buf_free(&key);
+	return ok;
+}
+
+/* Takes wheels in turn until none is left (both processes run this). */
+static int fill_turns(void *arg)
+{
+	struct ahead_job *j = arg;
+	struct buf quiet = BUF_INIT;
+	struct buf *saved = error_capture;
+	error_capture = &quiet; /* wheelcache_entry() says what went wrong */
+	for (;;) {
+		size_t k = atomic_fetch_add(&j->sh->next, 1);
+		if (k >= j->n || os_interrupted())
+			break;
+		struct ahead_slot *s = &j->sh->slot[j->order[k]];
+		if (fill_one(j->e, j->ws[j->order[k]], s->key))
+			atomic_store(&s->done, 1);
+		buf_reset(&quiet);
+	}
+	error_capture = saved;
+	buf_free(&quiet);
+	return 0;
+}
+
+static const struct wheel *const *sort_ws;
+
+static int by_members_desc(const void *a, const void *b)
+{
+	size_t na = sort_ws[*(const size_t *)a]->members.n;
+	size_t nb = sort_ws[*(const size_t *)b]->members.n;
+	return na < nb ? 1 : na > nb ? -1 : 0;
+}
+
+void wheelcache_fill_ahead(struct install_env *e, struct wheel *const *ws, const bool *want,
+			   size_t n)
+{
+	struct ahead_job j = { e, ws, xcalloc(n + 1, sizeof(size_t)), 0, NULL };
+	for (size_t i = 0; i < n; i++)
+		if (want[i] && !ws[i]->seal && ws[i]->zip && !ws[i]->filled)
+			j.order[j.n++] = i;
+	size_t size = sizeof(struct ahead) + n * sizeof(struct ahead_slot);
+	if (!e->cache_dir || e->verify_cache || j.n < 2 || os_cpus() < 2 ||
+	    !(j.sh = os_shared_new(size)))
+		goto out;
+	sort_ws = (const struct wheel *const *)ws;
+	qsort(j.order, j.n, sizeof(*j.order), by_members_desc);
+	long pids[FILL_PROCS - 1], cpus = os_cpus();
+	size_t kids = 0;
+	while (kids + 1 < FILL_PROCS && (long)kids + 1 < cpus && kids + 1 < j.n &&
+	       (pids[kids] = os_sidework_start(fill_turns, &j)) > 0)
+		kids++;
+	fill_turns(&j);
+	for (size_t k = 0; k < kids; k++)
+		(void)os_sidework_wait(pids[k]);
+	char *wheels = path_join(e->cache_dir, WHEELS);
+	for (size_t i = 0; i < n; i++) {
+		struct ahead_slot *s = &j.sh->slot[i];
+		if (atomic_load(&s->done)) {
+			char *entry = path_join(wheels, s->key);
+			ws[i]->filled = path_join(entry, "files");
+			free(entry);
+		}
+	}
+	free(wheels);
+out:
+	os_shared_free(j.sh, size);
+	free(j.order);
+}
+
 int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 {
+	if (w->filled) {
+		*files = xstrdup(w->filled);
+		return 0;
+	}
 	struct buf key = BUF_INIT;
 	char *wheels = path_join(e->cache_dir, WHEELS);
 	char *entry = NULL, *rec_member = NULL, *abs = NULL;

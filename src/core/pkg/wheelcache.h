@@ -45,6 +45,20 @@ int wheelcache_open_wheel(struct install_env *e, const char *path, struct wheel 
  * temp directories of dead fills first). *files receives the directory that
  * holds the members. Returns 0, or -1 (reported). */
 int wheelcache_entry(struct install_env *e, struct wheel *w, char **files);
+/* Fills, several at a time, the cache entries of those of the n wheels
+ * that have none yet (want[i] true, opened from the zip): this process and
+ * forked ones (os/sidework; one per further CPU, four processes at most)
+ * take wheels in turn, largest first, so that one's decompression and file
+ * creation overlap the others' on other CPUs. Each fill is wheelcache_entry()'s own (a private temp
+ * directory renamed into place whole), so the trust is the same; a wheel
+ * whose fill fails here, or that already has an entry, is left to
+ * wheelcache_entry(), which then reports or checks it as always (nothing
+ * is reported here). A filled wheel gets w->filled, which
+ * wheelcache_entry() returns as it returns an entry it has just filled.
+ * Does nothing with one CPU or fewer than two such wheels. */
+void wheelcache_fill_ahead(struct install_env *e, struct wheel *const *ws, const bool *want,
+			   size_t n);
+
 /* The cache key (the wheel's sha256 in hex) of an entry, from the members
  * directory wheelcache_entry gave: <cache>/wheels-v2/<key>/files. */
 void wheelcache_key_of(const char *files, struct buf *key);
