@@ -85,8 +85,10 @@ endif
 CVENV_LDLIBS ?= $(LDLIBS)
 # Unit tests that build zips of their own (test_indexzip) call libzip
 # functions cvenv never does, which lazylib.c does not forward: the test
-# binaries (always dynamic) take those from libzip itself.
-TEST_LIBS += $(shell pkg-config --libs libzip)
+# binaries (always dynamic) take those from libzip itself, and so do the
+# fuzz targets, which link the modules they test without lazylib.o.
+ZIP_LIBS  := $(shell pkg-config --libs libzip)
+TEST_LIBS += $(ZIP_LIBS)
 
 SRC      := $(sort $(wildcard src/*.c src/cmd/*.c src/core/*/*.c src/os/*.c src/util/*.c))
 ifneq ($(LINK),static)
@@ -240,7 +242,7 @@ fuzz-targets: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/%)
 fuzz_objs = $(addprefix $(BUILD)/,$(or $(FUZZ_OBJ_$(1)),$(error fuzz/fuzz_$(1).c: no FUZZ_OBJ_$(1) in the Makefile)))
 .SECONDEXPANSION:
 $(BUILD)/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_objs,$$*)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(call fuzz_objs,$*) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(call fuzz_objs,$*) $(LDLIBS) $(ZIP_LIBS)
 
 docs: $(BUILD)/cvenv
 	$(BUILD)/cvenv help --man > docs/cvenv.1
