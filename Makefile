@@ -9,7 +9,7 @@
 #   make integration     integration tests against real interpreters and shells
 #   make check-faults    FAULT_KILLS (100) random kill -9 runs of create and install
 #   make SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
-#   make LINK=static     opt-in: a static PIE that loads libzip and libcrypto
+#   make LINK=static     opt-in: a static PIE that loads libzip and libcurl
 #                        on first use (faster start; see BENCHMARKS.md)
 #   make fuzz            libFuzzer targets (clang)
 #   make docs            regenerate docs/cvenv.1 and completions from the option tables
@@ -17,7 +17,7 @@
 VERSION   := 0.1.0
 CC        ?= cc
 BUILD     ?= build
-PKGS      := jansson libcrypto libzip libcurl zlib
+PKGS      := jansson nettle libzip libcurl zlib
 # LINK=dynamic: cvenv itself links these; libcurl only its HTTP helper.
 CVENV_PKGS := $(filter-out libcurl,$(PKGS))
 TEST_PKGS := cmocka
@@ -35,20 +35,30 @@ ALL_CFLAGS := -std=c17 $(WARN) $(CFLAGS) -Isrc -Ithird_party -I$(BUILD)/gen $(PK
 
 # LINK=dynamic (the default): $(BUILD)/cvenv is linked the usual way, with a
 # NEEDED entry for every library it calls (what ldd, dpkg-shlibdeps and rpm's
-# dependency scan read). It is the binary every test phase runs: plain,
-# ASan+UBSan (SANITIZE=1) and valgrind.
-# LINK=static (opt-in): a static PIE, glibc, jansson and zlib linked in, and
-# libzip, libcrypto and libcurl loaded with dlopen on first use
+# dependency scan read) but libzip: Debian's libzip needs libcrypto, whose
+# relocation (BIND_NOW, 3000 symbols) was nearly all of cvenv's start-up, so
+# libzip is loaded with dlopen when a wheel is first opened (src/os/lazylib.c)
+# and named in an ELF .note.dlopen note instead (the freedesktop.org "ELF
+# dlopen metadata" format, which packaging tools read; README, "Dependencies").
+# It is the binary every test phase runs: plain, ASan+UBSan (SANITIZE=1) and
+# valgrind.
+# LINK=static (opt-in): a static PIE, glibc, jansson, nettle and zlib linked
+# in, and libzip and libcurl loaded with dlopen on first use
 # (src/os/lazylib.c; Debian ships no libzip.a, and its libcurl.a needs the
 # static forms of every TLS, HTTP/2 and IDN library), so a run that opens no
 # wheel and asks no index maps no shared object at all.
 # It starts faster (BENCHMARKS.md, "The default build"), but dlopen from a
 # static glibc needs the very glibc it was built against at run time (ld warns
 # about it), `ldd` calls it "not a dynamic executable" and packaging tools see
-# no dependency on libzip or libcrypto: build it for your own machine only.
+# no dependency on libzip or libcurl: build it for your own machine only.
 # tests/check.sh runs a short phase against it. LD_PRELOAD and LD_DEBUG do not
 # work on it: the tests that need them declare the DYNAMIC prerequisite.
 LINK ?= dynamic
+# The lazily loaded libraries are found by their SONAME, read from the files
+# pkg-config points at, so the binary loads exactly the ABI it was compiled
+# against.
+soname = $(shell readelf -d "$$(pkg-config --variable=libdir $(1))/$(1).so" 2>/dev/null | \
+           sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 ifeq ($(SANITIZE),1)
   SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
   ALL_CFLAGS += $(SAN)
@@ -60,33 +70,30 @@ ifeq ($(LINK),dynamic)
   # (installed in $(LIBEXECDIR)/cvenv, see ARCHITECTURE.md): it alone links
   # libcurl, so cvenv's start-up does not load it and its two dozen
   # libraries, while packaging tools still see the dependency.
-  LDLIBS := $(shell pkg-config --libs $(CVENV_PKGS))
+  LDLIBS := $(shell pkg-config --libs $(filter-out libzip,$(CVENV_PKGS))) -ldl
   HELPER := $(BUILD)/cvenv-http
+  $(BUILD)/src/os/lazylib.o: ALL_CFLAGS += -DCVENV_LIBZIP_SONAME='"$(call soname,libzip)"'
 else ifeq ($(LINK),static)
-  # The lazily loaded libraries are found by their SONAME, read from the files
-  # pkg-config points at, so the binary loads exactly the ABI it was compiled
-  # against.
-  LAZY_PKGS := libzip libcrypto libcurl
-  soname     = $(shell readelf -d "$$(pkg-config --variable=libdir $(1))/$(1).so" 2>/dev/null | \
-                 sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+  LAZY_PKGS := libzip libcurl
   $(BUILD)/src/os/lazylib.o: ALL_CFLAGS += -DCVENV_LIBZIP_SONAME='"$(call soname,libzip)"' \
-                                           -DCVENV_LIBCRYPTO_SONAME='"$(call soname,libcrypto)"' \
                                            -DCVENV_LIBCURL_SONAME='"$(call soname,libcurl)"'
   LDLIBS := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
   CVENV_LDLIBS := -static-pie $(shell pkg-config --static --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -ldl
-  # Unit tests that build zips of their own (test_indexzip) call libzip
-  # functions cvenv never does, which lazylib.c does not forward: the test
-  # binaries (dynamic) take those from libzip itself.
-  TEST_LIBS += $(shell pkg-config --libs libzip)
 else
   $(error LINK must be dynamic or static, not '$(LINK)')
 endif
 CVENV_LDLIBS ?= $(LDLIBS)
+# Unit tests that build zips of their own (test_indexzip) call libzip
+# functions cvenv never does, which lazylib.c does not forward: the test
+# binaries (always dynamic) take those from libzip itself, and so do the
+# fuzz targets, which link the modules they test without lazylib.o.
+ZIP_LIBS  := $(shell pkg-config --libs libzip)
+TEST_LIBS += $(ZIP_LIBS)
 
 SRC      := $(sort $(wildcard src/*.c src/cmd/*.c src/core/*/*.c src/os/*.c src/util/*.c))
 ifneq ($(LINK),static)
   # the libcurl engine goes to the helper; cvenv gets its client
-  SRC    := $(filter-out src/os/lazylib.c src/os/http.c,$(SRC))
+  SRC    := $(filter-out src/os/http.c,$(SRC))
 else
   SRC    := $(filter-out src/os/httpclient.c,$(SRC))
 endif
@@ -110,7 +117,7 @@ all: $(BUILD)/cvenv $(HELPER)
 
 # The link settings, kept in a file that changes only when they do, so that
 # switching LINK in a build directory relinks (the objects are the same but
-# for lazylib.o, which only LINK=static compiles).
+# for lazylib.o, whose libcurl part only LINK=static compiles).
 LINK_SETTINGS := $(LINK) $(CC) $(LDFLAGS) $(CVENV_LDLIBS)
 $(BUILD)/link-settings: FORCE
 	@mkdir -p $(BUILD)
@@ -235,7 +242,7 @@ fuzz-targets: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/%)
 fuzz_objs = $(addprefix $(BUILD)/,$(or $(FUZZ_OBJ_$(1)),$(error fuzz/fuzz_$(1).c: no FUZZ_OBJ_$(1) in the Makefile)))
 .SECONDEXPANSION:
 $(BUILD)/fuzz_%: fuzz/fuzz_%.c $$(call fuzz_objs,$$*)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(call fuzz_objs,$*) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(call fuzz_objs,$*) $(LDLIBS) $(ZIP_LIBS)
 
 docs: $(BUILD)/cvenv
 	$(BUILD)/cvenv help --man > docs/cvenv.1

@@ -11,7 +11,7 @@
 #      gcc and clang warn about different things (skipped without clang);
 #   5. the opt-in static build (make LINK=static, in build-static): its unit
 #      tests and a few integration files (STATIC_TESTS), which exercise its
-#      lazy loading of libzip and libcrypto; the tests that need LD_PRELOAD
+#      lazy loading of libzip and libcurl; the tests that need LD_PRELOAD
 #      or LD_DEBUG skip themselves there (prerequisite DYNAMIC).
 # Every phase runs even when an earlier one failed, and the last line is the
 # total: "check: N passed, N failed, N skipped".

@@ -15,7 +15,7 @@ want_test=
 [ "${1:-}" = "--test" ] && want_test=1
 
 export DEBIAN_FRONTEND=noninteractive
-build_pkgs="build-essential pkg-config libjansson-dev libssl-dev libzip-dev zlib1g-dev libcurl4-openssl-dev python3 python3-venv"
+build_pkgs="build-essential pkg-config libjansson-dev nettle-dev libzip-dev zlib1g-dev libcurl4-openssl-dev python3 python3-venv"
 test_pkgs="libcmocka-dev bash zsh dash ksh fish tcsh pypy3 pypy3-venv python3-virtualenv \
 python3-pip-whl python3-setuptools-whl python3-wheel-whl hyperfine valgrind clang \
 libclang-rt-14-dev git strace time util-linux direnv \

@@ -1,14 +1,16 @@
-/* libzip and libcrypto, loaded on first use (the opt-in `make LINK=static`
- * build only; the default build links both and does not compile this file).
+/* Libraries loaded on first use: libzip in every build, libcurl in the
+ * opt-in `make LINK=static` build (the default one runs libcurl in the
+ * cvenv-http helper).
  *
- * Linked the usual way, the two libraries cost every cvenv run the mapping,
- * relocation and constructors of libcrypto before main(), although only
- * installs, seeding and RECORD checks use them (BENCHMARKS.md, "The link
- * choice", has the figures). So the functions cvenv calls are defined here
- * under their own names, with the prototypes of the libraries' headers (the
- * compiler checks them), and each resolves the real function with
- * dlopen/dlsym on its first call. The rest of cvenv calls zip_open() or
- * EVP_Digest() as usual and cannot tell.
+ * Debian's libzip needs libcrypto (for encrypted archives, which wheels never
+ * are), and libcrypto is linked with BIND_NOW: loading it at start-up meant
+ * relocating 3000 symbols before main(), nearly all of a `cvenv --version`
+ * and of a no-op sync, although only the opening of a wheel needs libzip
+ * (BENCHMARKS.md, "The link choice", has the figures). So the functions cvenv
+ * calls are defined here under their own names, with the prototypes of the
+ * libraries' headers (the compiler checks them), and each resolves the real
+ * function with dlopen/dlsym on its first call. The rest of cvenv calls
+ * zip_open() as usual and cannot tell.
  *
  * The libraries are found by their SONAME, which the Makefile reads from the
  * files pkg-config points at, so a cvenv binary loads exactly the ABI it was
@@ -22,13 +24,11 @@
  * change (a second thread racing here would store the same value). */
 #include "util/common.h"
 
-#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_Init & co. */
-
+#ifdef CVENV_LIBCURL_SONAME
 #define CURL_DISABLE_TYPECHECK /* the variadic functions are defined below */
 #include <curl/curl.h>
+#endif
 #include <dlfcn.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
 #include <zip.h>
 
 #include "util/buf.h"
@@ -36,17 +36,15 @@
 #ifndef CVENV_LIBZIP_SONAME
 #error "CVENV_LIBZIP_SONAME must name libzip's shared library (the Makefile sets it)"
 #endif
-#ifndef CVENV_LIBCURL_SONAME
-#error "CVENV_LIBCURL_SONAME must name libcurl's shared library (the Makefile sets it)"
-#endif
-#ifndef CVENV_LIBCRYPTO_SONAME
-#error "CVENV_LIBCRYPTO_SONAME must name libcrypto's shared library (the Makefile sets it)"
-#endif
 
-_Static_assert(sizeof(CVENV_LIBZIP_SONAME) > 1 && sizeof(CVENV_LIBCRYPTO_SONAME) > 1 &&
-		       sizeof(CVENV_LIBCURL_SONAME) > 1,
-	       "the Makefile could not read the SONAMEs of libzip, libcrypto and libcurl "
-	       "(it needs readelf from binutils and the libraries' -dev packages)");
+_Static_assert(sizeof(CVENV_LIBZIP_SONAME) > 1,
+	       "the Makefile could not read the SONAME of libzip "
+	       "(it needs readelf from binutils and libzip-dev)");
+#ifdef CVENV_LIBCURL_SONAME
+_Static_assert(sizeof(CVENV_LIBCURL_SONAME) > 1,
+	       "the Makefile could not read the SONAME of libcurl "
+	       "(it needs readelf from binutils and libcurl's -dev package)");
+#endif
 
 struct lazylib {
 	const char *soname;
@@ -55,8 +53,21 @@ struct lazylib {
 };
 
 static struct lazylib libzip = { CVENV_LIBZIP_SONAME, NULL, false };
-static struct lazylib libcrypto = { CVENV_LIBCRYPTO_SONAME, NULL, false };
+
+/* libzip has no NEEDED entry, so packaging tools learn of it from this note
+ * (ELF dlopen metadata, https://systemd.io/ELF_DLOPEN_METADATA/: owner "FDO",
+ * type 0x407c0c0a, a JSON array; `readelf -n` shows it). */
+#define DLOPEN_JSON                                                                    \
+	"[{\"feature\":\"wheels\",\"description\":\"reading wheel archives\","      \
+	"\"priority\":\"required\",\"soname\":[\"" CVENV_LIBZIP_SONAME "\"]}]"
+__attribute__((used, section(".note.dlopen"), aligned(4))) static const struct {
+	uint32_t namesz, descsz, type;
+	char name[4];
+	_Alignas(4) char desc[sizeof(DLOPEN_JSON)];
+} dlopen_note = { 4, sizeof(DLOPEN_JSON), 0x407c0c0a, "FDO", DLOPEN_JSON };
+#ifdef CVENV_LIBCURL_SONAME
 static struct lazylib libcurl = { CVENV_LIBCURL_SONAME, NULL, false };
+#endif
 
 /* Why the last load failed, for the message functions below. */
 static struct buf lazy_why = BUF_INIT;
@@ -170,31 +181,7 @@ LAZY(libzip, zip_int64_t, zip_fread, (zip_file_t *zf, void *buf, zip_uint64_t n)
 LAZY(libzip, const char *, zip_file_strerror, (zip_file_t *zf), (zf), lazy_reason())
 LAZY(libzip, int, zip_fclose, (zip_file_t *zf), (zf), -1)
 
-/* libcrypto: SHA-256 and the other RECORD/--hash digests (core/pkg/record.c,
- * core/pkg/plan.c, core/pkg/install.c) */
-LAZY(libcrypto, const EVP_MD *, EVP_sha256, (void), (), NULL)
-LAZY(libcrypto, int, SHA256_Init, (SHA256_CTX *c), (c), 0)
-LAZY(libcrypto, int, SHA256_Update, (SHA256_CTX *c, const void *d, size_t n), (c, d, n), 0)
-LAZY(libcrypto, int, SHA256_Final, (unsigned char *md, SHA256_CTX *c), (md, c), 0)
-LAZY(libcrypto, const EVP_MD *, EVP_get_digestbyname, (const char *name), (name), NULL)
-LAZY(libcrypto, int, EVP_Digest,
-     (const void *data, size_t count, unsigned char *md, unsigned int *size, const EVP_MD *type,
-      ENGINE *impl),
-     (data, count, md, size, type, impl), 0)
-LAZY(libcrypto, EVP_MD *, EVP_MD_fetch,
-     (OSSL_LIB_CTX *ctx, const char *algorithm, const char *properties),
-     (ctx, algorithm, properties), NULL)
-LAZY(libcrypto, int, OPENSSL_init_crypto, (uint64_t opts, const OPENSSL_INIT_SETTINGS *settings),
-     (opts, settings), 0)
-LAZY(libcrypto, EVP_MD_CTX *, EVP_MD_CTX_new, (void), (), NULL)
-LAZY_VOID(libcrypto, EVP_MD_CTX_free, (EVP_MD_CTX *ctx), (ctx), (void)0)
-LAZY(libcrypto, int, EVP_DigestInit_ex, (EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl),
-     (ctx, type, impl), 0)
-LAZY(libcrypto, int, EVP_DigestUpdate, (EVP_MD_CTX *ctx, const void *d, size_t cnt),
-     (ctx, d, cnt), 0)
-LAZY(libcrypto, int, EVP_DigestFinal_ex, (EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s),
-     (ctx, md, s), 0)
-
+#ifdef CVENV_LIBCURL_SONAME /* LINK=static only: the default build runs libcurl in cvenv-http */
 /* libcurl: the index client's HTTP (os/http.c). Debian ships no usable
  * static libcurl (its libcurl.a needs the static forms of a dozen TLS, IDN,
  * HTTP/2 and compression libraries), and only index work needs it. */
@@ -294,3 +281,4 @@ CURLcode curl_easy_getinfo(CURL *h, CURLINFO info, ...)
 	va_end(ap);
 	return rc;
 }
+#endif /* CVENV_LIBCURL_SONAME */

@@ -47,11 +47,20 @@ test_expect_success 'the committed man page is what the option tables generate' 
 	diff -u "$SRC_ROOT/docs/cvenv.1" man.1
 '
 
-test_expect_success DYNAMIC,READELF 'the default build names every library it calls (NEEDED)' '
+test_expect_success DYNAMIC,READELF 'the default build names every library it calls: NEEDED, and libzip in .note.dlopen' '
 	readelf -d "$CVENV_BIN" >dyn &&
-	for lib in libzip libcrypto libjansson libc; do
+	for lib in libnettle libjansson libz libc; do
 		grep -q "(NEEDED).*\[$lib\.so" dyn || { echo "no NEEDED entry for $lib"; cat dyn; return 1; }
-	done
+	done &&
+	readelf -p .note.dlopen "$CVENV_BIN" >note &&
+	grep -q "FDO" note &&
+	grep -q "\"priority\":\"required\",\"soname\":\[\"libzip\.so\.[0-9]*\"\]" note
+'
+
+test_expect_success DYNAMIC 'the default build loads neither libcrypto nor libzip until a wheel is opened' '
+	LD_DEBUG=libs "$CVENV_BIN" --version 2>libs >/dev/null &&
+	grep -q "find library=libnettle" libs &&
+	! grep -E "find library=(libcrypto|libzip)" libs
 '
 
 test_expect_success !DYNAMIC,STRACE 'the static build (LINK=static) opens no shared object until a wheel needs one' '
@@ -64,11 +73,11 @@ test_expect_success !DYNAMIC,STRACE 'the static build (LINK=static) opens no sha
 	test -n "$whl" &&
 	strace -f -qq -e trace=open,openat -o trace.install "$CVENV_BIN" install --venv s --no-cache "$whl" &&
 	grep -q "libzip\.so" trace.install &&
-	grep -q "libcrypto\.so" trace.install &&
+	! grep -q "libnettle\.so" trace.install &&
 	s/bin/python -c "import sys; assert sys.prefix != sys.base_prefix"
 '
 
-test_expect_success !DYNAMIC 'the static build: a libzip it cannot load fails the install with the reason' '
+test_expect_success 'a libzip that cannot be loaded fails the install with the reason' '
 	py=$(command -v python3) &&
 	cvenv create --without-pip -p "$py" z &&
 	whl=$(ls /usr/share/python-wheels/wheel-*.whl "$(dirname "$(dirname "$(python_for 3.12)")")"/lib/python3.12/ensurepip/_bundled/pip-*.whl 2>/dev/null | head -1) &&

@@ -106,6 +106,19 @@ static const struct {
 	{ "1.0\xc2", NULL },
 	{ "1.0+\xc3\xa9", NULL },
 	{ "cpython", NULL },
+	/* around pep440_normalize's shortcut for plain releases */
+	{ "0", "0" },
+	{ "10.20.300", "10.20.300" },
+	{ "01.2", "1.2" },
+	{ "1.002", "1.2" },
+	{ "1.0", "1.0" },
+	{ "123456789.1", "123456789.1" },
+	{ "1234567890.1", "1234567890.1" },
+	{ "1.", NULL },
+	{ ".1", NULL },
+	{ "1..0", NULL },
+	{ "", NULL },
+	{ "1.0 ", "1.0" },
 };
 
 static void test_normalize(void **state)

@@ -155,6 +155,71 @@ static void test_hashes(void **state)
 	buf_free(&h);
 }
 
+/* The FIPS 180-2 example vectors ("abc", the 448-bit two-block message, a
+ * million 'a's fed in uneven pieces) for every accepted algorithm, as hex;
+ * the same values as python3 -c "import hashlib; print(hashlib.new(ALGO,
+ * MSG).hexdigest())". Two hashes in a row check the reused context. */
+static void test_digest_vectors(void **state)
+{
+	static const struct {
+		const char *algo, *abc, *two, *million;
+	} v[] = {
+		{ "sha224", "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7",
+		  "75388b16512776cc5dba5da1fd890150b0c6455cb4f58b1952522525",
+		  "20794655980c91d8bbb4c1ea97618a4bf03f42581948b2ee4ee7ad67" },
+		{ "sha256", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+		  "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0" },
+		{ "sha384",
+		  "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+		  "8086072ba1e7cc2358baeca134c825a7",
+		  "3391fdddfc8dc7393707a65b1b4709397cf8b1d162af05abfe8f450de5f36bc6"
+		  "b0455a8520bc4e6f5fe95b1fe3c8452b",
+		  "9d0e1809716474cb086e834e310a4a1ced149e9c00f248527972cec5704c2a5b"
+		  "07b8b3dc38ecc4ebae97ddd87f3d8985" },
+		{ "sha512",
+		  "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+		  "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+		  "204a8fc6dda82f0a0ced7beb8e08a41657c16ef468b228a8279be331a703c335"
+		  "96fd15c13b1b07f9aa1d3bea57789ca031ad85c7a71dd70354ec631238ca3445",
+		  "e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973eb"
+		  "de0ff244877ea60a4cb0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b" },
+	};
+	static const char two[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	char as[1000];
+	memset(as, 'a', sizeof(as));
+	struct buf h = BUF_INIT;
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		struct record_hash *x = record_hash_new(v[i].algo);
+		assert_non_null(x);
+		record_hash_update(x, "abc", 3);
+		assert_int_equal(record_hash_finish_hex(x, &h), 0);
+		assert_string_equal(h.ptr, v[i].abc);
+		buf_reset(&h);
+		x = record_hash_new(v[i].algo);
+		record_hash_update(x, two, 5);
+		record_hash_update(x, two + 5, sizeof(two) - 1 - 5);
+		record_hash_finish_hex(x, &h);
+		assert_string_equal(h.ptr, v[i].two);
+		buf_reset(&h);
+		x = record_hash_new(v[i].algo);
+		for (size_t fed = 0, step = 1; fed < 1000000; fed += step, step = step % 997 + 1)
+			record_hash_update(x, as, fed + step > 1000000 ? 1000000 - fed : step);
+		record_hash_finish_hex(x, &h);
+		assert_string_equal(h.ptr, v[i].million);
+		buf_reset(&h);
+	}
+	/* the RECORD form of sha256("abc"): urlsafe base64, no padding */
+	struct record_hash *x = record_hash_new("sha256");
+	record_hash_update(x, "abc", 3);
+	record_hash_finish(x, &h);
+	assert_string_equal(h.ptr, "sha256=ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+	buf_reset(&h);
+	record_hash_data("abc", 3, &h);
+	assert_string_equal(h.ptr, "sha256=ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+	buf_free(&h);
+}
+
 /* record_sort keeps a sorted head and merges the sorted tail into it: every
  * shape (sorted, reversed, a tail before, inside and after the head, equal
  * paths told apart by hash and size) ends in the order of a full sort. */
@@ -200,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_sort_merges_tail),
 		cmocka_unit_test(test_hashes),
+		cmocka_unit_test(test_digest_vectors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -34,6 +34,8 @@ static bool versions_equal(const char *a, const char *b)
 	struct pep440_version va, vb;
 	if (!a || !b)
 		return false;
+	if (!strcmp(a, b))
+		return true; /* what parsing both would say, at no cost */
 	if (pep440_parse_str(a, &va) < 0)
 		return !strcmp(a, b);
 	bool eq = false;
@@ -170,7 +172,68 @@ static const struct pylock_file *choose_wheel(struct install_env *e,
 	return best;
 }
 
-static int plan_package(struct install_env *e, const struct dist_set *have,
+/* Names kept sorted for binary search: the lock's packages and the env's
+ * dists are matched by name once per package (linear lookups made a
+ * 100-package no-op sync quadratic). Pointers only: the strings belong to
+ * the caller. */
+struct sorted_names {
+	const char **v;
+	size_t n;
+};
+
+/* Where name is (*found) or would go in s. */
+static size_t names_pos(const struct sorted_names *s, const char *name, bool *found)
+{
+	size_t lo = 0, hi = s->n;
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->v[mid], name);
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool names_has(const struct sorted_names *s, const char *name)
+{
+	bool found;
+	names_pos(s, name, &found);
+	return found;
+}
+
+/* Adds name (s->v has room for it); false when it was there already. */
+static bool names_add(struct sorted_names *s, const char *name)
+{
+	bool found;
+	size_t i = names_pos(s, name, &found);
+	if (found)
+		return false;
+	memmove(s->v + i + 1, s->v + i, (s->n - i) * sizeof(*s->v));
+	s->v[i] = name;
+	s->n++;
+	return true;
+}
+
+static int cmp_dist_name(const void *a, const void *b)
+{
+	const struct dist *x = *(const struct dist *const *)a;
+	const struct dist *y = *(const struct dist *const *)b;
+	return strcmp(x->canonical, y->canonical);
+}
+
+static int cmp_key_dist(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct dist *const *)elem)->canonical);
+}
+
+static int plan_package(struct install_env *e, const struct dist *d,
 			const struct pylock_package *pk, const char *cname, struct sync_plan *p)
 {
 	if (!pk->nwheels) {
@@ -181,7 +244,6 @@ static int plan_package(struct install_env *e, const struct dist_set *have,
 		     "or build a wheel and lock that");
 		return -1;
 	}
-	const struct dist *d = dist_set_lookup(have, cname);
 	if (d && pk->version && versions_equal(d->dir_version, pk->version)) {
 		p->unchanged++;
 		return 0;
@@ -199,12 +261,12 @@ static int plan_package(struct install_env *e, const struct dist_set *have,
 	return 0;
 }
 
-static void plan_removals(const struct dist_set *have, const struct strvec *wanted,
+static void plan_removals(const struct dist_set *have, const struct sorted_names *wanted,
 			  const struct sync_opts *o, struct sync_plan *p)
 {
 	for (size_t i = 0; i < have->n && !o->inexact; i++) {
 		const char *n = have->v[i].canonical;
-		bool keep = strvec_contains(wanted, n);
+		bool keep = names_has(wanted, n);
 		for (size_t k = 0; o->keep && k < o->keep->n && !keep; k++) {
 			char *c = name_canonicalize(o->keep->v[k]);
 			keep = !strcmp(c, n);
@@ -223,7 +285,11 @@ int sync_plan_removals(struct install_env *e, const struct strvec *wanted,
 	struct dist_set have = DIST_SET_INIT;
 	if (install_list(e, &have) < 0)
 		return -1;
-	plan_removals(&have, wanted, o, p);
+	struct sorted_names names = { xmalloc((wanted->n + 1) * sizeof(char *)), 0 };
+	for (size_t i = 0; i < wanted->n; i++)
+		names_add(&names, wanted->v[i]);
+	plan_removals(&have, &names, o, p);
+	free(names.v);
 	dist_set_free(&have);
 	return 0;
 }
@@ -232,11 +298,17 @@ int sync_plan_lock(struct install_env *e, const struct pylock *l, const struct s
 		   struct sync_plan *p)
 {
 	struct dist_set have = DIST_SET_INIT;
-	struct strvec wanted = STRVEC_INIT;
+	struct strvec wanted = STRVEC_INIT; /* owns the names */
+	struct sorted_names names = { xmalloc((l->n + 1) * sizeof(char *)), 0 };
+	const struct dist **by_name = NULL;
 	int r = -1;
 	bool in = true;
 	if (install_list(e, &have) < 0)
 		goto out;
+	by_name = xmalloc((have.n + 1) * sizeof(*by_name));
+	for (size_t i = 0; i < have.n; i++)
+		by_name[i] = &have.v[i];
+	qsort(by_name, have.n, sizeof(*by_name), cmp_dist_name);
 	if (l->requires_python && e->v.major) {
 		if (env_python_in(e, l->requires_python, &in) < 0)
 			goto out;
@@ -256,18 +328,22 @@ int sync_plan_lock(struct install_env *e, const struct pylock *l, const struct s
 		if (!holds)
 			continue;
 		char *cname = name_canonicalize(pk->name);
-		if (strvec_contains(&wanted, cname)) {
+		if (!names_add(&names, cname)) {
 			error("the lock lists '%s' twice for this environment", pk->name);
 			free(cname);
 			goto out;
 		}
 		strvec_push_take(&wanted, cname);
-		if (plan_package(e, &have, pk, cname, p) < 0)
+		const struct dist *const *d =
+			bsearch(cname, by_name, have.n, sizeof(*by_name), cmp_key_dist);
+		if (plan_package(e, d ? *d : NULL, pk, cname, p) < 0)
 			goto out;
 	}
-	plan_removals(&have, &wanted, o, p);
+	plan_removals(&have, &names, o, p);
 	r = 0;
 out:
+	free(by_name);
+	free(names.v);
 	strvec_clear(&wanted);
 	dist_set_free(&have);
 	return r;

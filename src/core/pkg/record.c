@@ -1,12 +1,8 @@
 /* RECORD reading and writing, and the hashes it carries (see record.h). */
 #include "util/common.h"
 
-/* SHA256_Init & co. (record_hash_data) */
-#define OPENSSL_SUPPRESS_DEPRECATED
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
+#include <nettle/nettle-meta.h>
+#include <nettle/sha2.h>
 
 #include "core/pkg/record.h"
 #include "os/fs.h"
@@ -272,57 +268,56 @@ void record_format(const struct record *r, struct buf *out)
 	}
 }
 
-/* The digests are fetched once per run and one context is kept for reuse:
- * OpenSSL 3 looks an algorithm up on every EVP_DigestInit_ex given a digest
- * by name (an implicit fetch), and a context costs an allocation; per member
- * of a wheel both showed in profiles (issue 18). cvenv is single-threaded. */
-static const char *const hash_names[] = { "sha224", "sha256", "sha384", "sha512" };
-static EVP_MD *fetched[ARRAY_SIZE(hash_names)];
+/* The digests come from GNU Nettle (README, "Dependencies", says why not
+ * libcrypto: its start-up). Its hash functions cannot fail, take no
+ * configuration and allocate nothing: a context is a plain struct, kept in
+ * the record_hash. One finished hash is kept for reuse, so that hashing a
+ * wheel's members costs no allocation per member (issue 18). cvenv is
+ * single-threaded. */
+#define MAX_DIGEST SHA512_DIGEST_SIZE
+
+static const struct {
+	const char *name;
+	const struct nettle_hash *hash;
+} algos[] = {
+	{ "sha224", &nettle_sha224 },
+	{ "sha256", &nettle_sha256 },
+	{ "sha384", &nettle_sha384 },
+	{ "sha512", &nettle_sha512 },
+};
 static struct record_hash *spare;
 
 struct record_hash {
-	EVP_MD_CTX *ctx;
-	const char *algo; /* one of hash_names */
-	bool failed;      /* an update failed: finishing reports it */
+	const struct nettle_hash *hash;
+	const char *algo; /* one of algos' names */
+	union {
+		struct sha256_ctx sha256; /* and sha224 */
+		struct sha512_ctx sha512; /* and sha384 */
+	} ctx;
 };
 
 struct record_hash *record_hash_new(const char *algo)
 {
 	size_t i = 0;
-	while (i < ARRAY_SIZE(hash_names) && strcmp(algo, hash_names[i]))
+	while (i < ARRAY_SIZE(algos) && strcmp(algo, algos[i].name))
 		i++;
-	if (i == ARRAY_SIZE(hash_names))
+	if (i == ARRAY_SIZE(algos))
 		return NULL;
-	/* RECORD hashes need no configured provider: reading openssl.cnf
-	 * (and all it loads) cost more than the hashing of a warm install */
-	static bool inited;
-	if (!inited)
-		(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-	inited = true;
-	if (!fetched[i])
-		fetched[i] = EVP_MD_fetch(NULL, hash_names[i], NULL);
 	struct record_hash *h = spare;
 	spare = NULL;
-	if (!h) {
-		h = xcalloc(1, sizeof(*h));
-		h->ctx = EVP_MD_CTX_new();
-	}
-	h->algo = hash_names[i];
-	h->failed = false;
-	if (!fetched[i] || !h->ctx || EVP_DigestInit_ex(h->ctx, fetched[i], NULL) != 1) {
-		EVP_MD_CTX_free(h->ctx);
-		free(h);
-		error("cannot start a %s hash (libcrypto)", algo);
-		return NULL;
-	}
+	if (!h)
+		h = xmalloc(sizeof(*h));
+	h->hash = algos[i].hash;
+	h->algo = algos[i].name;
+	h->hash->init(&h->ctx);
 	return h;
 }
 
 int record_hash_update(struct record_hash *h, const void *data, size_t len)
 {
-	if (!h->failed && len && EVP_DigestUpdate(h->ctx, data, len) != 1)
-		h->failed = true;
-	return h->failed ? -1 : 0;
+	if (len)
+		h->hash->update(&h->ctx, len, data);
+	return 0;
 }
 
 static void update_cb(const void *data, size_t len, void *h)
@@ -335,30 +330,23 @@ int record_hash_file(struct record_hash *h, const char *path)
 	return os_read_each(path, update_cb, h);
 }
 
-/* Finishes h into md (*n bytes) and keeps its context for the next hash;
- * -1 (reported) when libcrypto failed. */
-static int finish_raw(struct record_hash *h, unsigned char *md, unsigned int *n)
+/* Finishes h into md (*n bytes) and keeps it for the next hash. */
+static void finish_raw(struct record_hash *h, unsigned char *md, unsigned int *n)
 {
-	int r = 0;
-	*n = 0;
-	if (h->failed || EVP_DigestFinal_ex(h->ctx, md, n) != 1)
-		r = error("cannot hash with %s (libcrypto)", h->algo);
-	if (!r && !spare) {
+	*n = h->hash->digest_size;
+	h->hash->digest(&h->ctx, *n, md);
+	if (!spare)
 		spare = h;
-	} else {
-		EVP_MD_CTX_free(h->ctx);
+	else
 		free(h);
-	}
-	return r;
 }
 
 int record_hash_finish_hex(struct record_hash *h, struct buf *out)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned char md[MAX_DIGEST];
 	unsigned int n;
-	if (finish_raw(h, md, &n) < 0)
-		return -1;
+	finish_raw(h, md, &n);
 	for (unsigned int i = 0; i < n; i++) {
 		buf_addch(out, hex[md[i] >> 4]);
 		buf_addch(out, hex[md[i] & 15]);
@@ -373,10 +361,10 @@ static void add_b64url(struct buf *out, const unsigned char *d, size_t n)
 {
 	static const char al[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	char txt[(EVP_MAX_MD_SIZE + 2) / 3 * 4];
+	char txt[(MAX_DIGEST + 2) / 3 * 4];
 	size_t i = 0, k = 0;
-	if (n > EVP_MAX_MD_SIZE)
-		n = EVP_MAX_MD_SIZE; /* digests only: never longer */
+	if (n > MAX_DIGEST)
+		n = MAX_DIGEST; /* digests only: never longer */
 	for (; i + 2 < n; i += 3) {
 		uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | d[i + 2];
 		txt[k++] = al[v >> 18 & 63];
@@ -399,28 +387,25 @@ static void add_b64url(struct buf *out, const unsigned char *d, size_t n)
 
 int record_hash_finish(struct record_hash *h, struct buf *out)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned char md[MAX_DIGEST];
 	unsigned int n;
 	const char *algo = h->algo;
-	if (finish_raw(h, md, &n) < 0)
-		return -1;
+	finish_raw(h, md, &n);
 	buf_addstr(out, algo);
 	buf_addch(out, '=');
 	add_b64url(out, md, n);
 	return 0;
 }
 
-/* SHA-256 of generated bytes (scripts, INSTALLER, direct_url.json), through
- * libcrypto's low-level functions: no EVP_MD_fetch, whose first call builds
- * OpenSSL 3's provider and method store (3.6M instructions, more than all the
- * rest of a warm install's hashing), and no allocation per hash (SHA256()
- * would fetch on every call). Deprecated in OpenSSL 3.0, not removed. */
+/* SHA-256 of generated bytes (scripts, INSTALLER, direct_url.json): a
+ * context on the stack, nothing allocated. */
 int record_hash_data(const void *data, size_t len, struct buf *out)
 {
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256_CTX c;
-	if (SHA256_Init(&c) != 1 || SHA256_Update(&c, data, len) != 1 || SHA256_Final(md, &c) != 1)
-		return error("cannot hash with sha256 (libcrypto)");
+	unsigned char md[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c;
+	sha256_init(&c);
+	sha256_update(&c, len, data);
+	sha256_digest(&c, sizeof(md), md);
 	buf_addstr(out, "sha256=");
 	add_b64url(out, md, sizeof(md));
 	return 0;

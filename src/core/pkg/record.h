@@ -53,25 +53,26 @@ void record_sort(struct record *r);
 /* Appends the CSV text of all rows. */
 void record_format(const struct record *r, struct buf *out);
 
-/* Incremental hashing for RECORD entries (OpenSSL EVP). */
+/* Incremental hashing for RECORD entries, --hash options and cache keys (GNU
+ * Nettle behind this interface: no other file names the library). */
 struct record_hash;
 /* Starts a hash for a RECORD hash field ("sha256=..."); only sha224/256/384/512
- * are accepted (pip refuses weaker ones too). NULL when the algorithm is not
- * acceptable (not reported) or libcrypto cannot start it (reported). */
+ * are accepted (pip refuses weaker ones too). NULL (not reported) when the
+ * algorithm is not acceptable. */
 struct record_hash *record_hash_new(const char *algo);
-/* -1 once an update has failed (finishing then reports it), else 0. */
+/* 0: hashing cannot fail (the int is kept for the callers' error paths). */
 int record_hash_update(struct record_hash *h, const void *data, size_t len);
 /* Feeds the whole file at path to h, in fixed blocks (memory stays 64 KiB
  * whatever the file's size). -1 with errno when it cannot be read; h is then
  * still to be finished. */
 int record_hash_file(struct record_hash *h, const char *path);
-/* Finishes: appends "<algo>=<urlsafe b64 nopad>" to out and releases h; -1
- * (reported, nothing appended) when libcrypto failed. */
+/* Finishes: appends "<algo>=<urlsafe b64 nopad>" to out and releases h;
+ * always 0 (Nettle's hashes cannot fail). */
 int record_hash_finish(struct record_hash *h, struct buf *out);
 /* Finishes: appends the digest in lower-case hex (--hash, cache keys) and
- * releases h; -1 as above. */
+ * releases h; 0 as above. */
 int record_hash_finish_hex(struct record_hash *h, struct buf *out);
-/* Convenience: "sha256=..." of a whole buffer, appended to out; -1 as above. */
+/* Convenience: "sha256=..." of a whole buffer, appended to out; 0 as above. */
 int record_hash_data(const void *data, size_t len, struct buf *out);
 /* The digest of a whole file (a wheel), streamed, in lower-case hex, as --hash
  * options, #sha256= fragments, direct_url.json and the cache key spell it,

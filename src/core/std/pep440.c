@@ -476,9 +476,30 @@ void pep440_format(struct buf *out, const struct pep440_version *v)
 		buf_addf(out, "+%s", v->local);
 }
 
+/* Whether s is a release-only version already in normal form ("1.10.0":
+ * numbers of at most 9 digits without leading zeros, joined by dots), which
+ * normalizes to itself: most installed versions are, and listing an env
+ * normalizes every one of them (a parse and a format each showed in the
+ * no-op sync's profile). */
+static bool is_plain_release(const char *s)
+{
+	for (;;) {
+		size_t n = strspn(s, "0123456789");
+		if (!n || n > 9 || (n > 1 && *s == '0'))
+			return false;
+		s += n;
+		if (!*s)
+			return true;
+		if (*s++ != '.')
+			return false;
+	}
+}
+
 char *pep440_normalize(const char *s)
 {
 	struct pep440_version v;
+	if (is_plain_release(s))
+		return xstrdup(s);
 	if (pep440_parse_str(s, &v) < 0)
 		return NULL;
 	struct buf b = BUF_INIT;
