@@ -35,11 +35,12 @@ ALL_CFLAGS := -std=c17 $(WARN) $(CFLAGS) -Isrc -Ithird_party -I$(BUILD)/gen $(PK
 
 # LINK=dynamic (the default): $(BUILD)/cvenv is linked the usual way, with a
 # NEEDED entry for every library it calls (what ldd, dpkg-shlibdeps and rpm's
-# dependency scan read) but libzip: Debian's libzip needs libcrypto, whose
+# dependency scan read), but libzip: Debian's libzip needs libcrypto, whose
 # relocation (BIND_NOW, 3000 symbols) was nearly all of cvenv's start-up, so
-# libzip is loaded with dlopen when a wheel is first opened (src/os/lazylib.c)
-# and named in an ELF .note.dlopen note instead (the freedesktop.org "ELF
-# dlopen metadata" format, which packaging tools read; README, "Dependencies").
+# cvenv opens libzip with dlopen when a wheel is first opened
+# (src/os/lazylib.c), through a plugin, $(BUILD)/cvenv-zip.so (installed in
+# $(LIBEXECDIR)/cvenv), that has the NEEDED entry for it: packaging tools see
+# the dependency there, as they see libcurl's on the HTTP helper.
 # It is the binary every test phase runs: plain, ASan+UBSan (SANITIZE=1) and
 # valgrind.
 # LINK=static (opt-in): a static PIE, glibc, jansson, nettle and zlib linked
@@ -71,8 +72,9 @@ ifeq ($(LINK),dynamic)
   # libcurl, so cvenv's start-up does not load it and its two dozen
   # libraries, while packaging tools still see the dependency.
   LDLIBS := $(shell pkg-config --libs $(filter-out libzip,$(CVENV_PKGS))) -ldl
-  HELPER := $(BUILD)/cvenv-http
-  $(BUILD)/src/os/lazylib.o: ALL_CFLAGS += -DCVENV_LIBZIP_SONAME='"$(call soname,libzip)"'
+  HELPER := $(BUILD)/cvenv-http $(BUILD)/cvenv-zip.so
+  $(BUILD)/src/os/lazylib.o: ALL_CFLAGS += -DCVENV_LIBZIP_SONAME='"$(call soname,libzip)"' \
+                                           -DCVENV_ZIP_PLUGIN='"cvenv-zip.so"'
 else ifeq ($(LINK),static)
   LAZY_PKGS := libzip libcurl
   $(BUILD)/src/os/lazylib.o: ALL_CFLAGS += -DCVENV_LIBZIP_SONAME='"$(call soname,libzip)"' \
@@ -129,6 +131,12 @@ $(BUILD)/cvenv: $(OBJ) $(BUILD)/link-settings
 
 $(BUILD)/cvenv-http: $(HELPER_OBJ) $(BUILD)/link-settings
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(HELPER_OBJ) $(shell pkg-config --libs libcurl)
+
+# The libzip plugin: no sanitizer of its own (the ASan build's cvenv brings
+# the runtime), --no-as-needed so that the NEEDED entry stays.
+$(BUILD)/cvenv-zip.so: src/helper/cvenv-zip.c $(BUILD)/link-settings
+	$(CC) $(filter-out $(SAN),$(ALL_CFLAGS)) -fPIC -shared $(filter-out $(SAN),$(LDFLAGS)) \
+		-o $@ $< -Wl,--no-as-needed $(shell pkg-config --libs libzip)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -255,12 +263,13 @@ clean:
 	rm -rf build build-asan build-fuzz build-static build-clang
 
 PREFIX ?= /usr/local
-# cvenv finds its HTTP helper at <its own directory>/../libexec/cvenv/ (then
+# cvenv finds its HTTP helper and libzip plugin at <its own directory>/../libexec/cvenv/ (then
 # beside itself, as in the build directory): keep LIBEXECDIR there.
 LIBEXECDIR ?= $(PREFIX)/libexec
 install: $(BUILD)/cvenv $(HELPER)
 	install -Dm755 $(BUILD)/cvenv $(DESTDIR)$(PREFIX)/bin/cvenv
-	$(if $(HELPER),install -Dm755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/cvenv/cvenv-http)
+	$(if $(HELPER),install -Dm755 $(BUILD)/cvenv-http $(DESTDIR)$(LIBEXECDIR)/cvenv/cvenv-http)
+	$(if $(HELPER),install -Dm644 $(BUILD)/cvenv-zip.so $(DESTDIR)$(LIBEXECDIR)/cvenv/cvenv-zip.so)
 	install -Dm644 docs/cvenv.1 $(DESTDIR)$(PREFIX)/share/man/man1/cvenv.1
 	install -Dm644 docs/completions/cvenv.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cvenv
 	install -Dm644 docs/completions/_cvenv $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cvenv

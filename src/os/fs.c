@@ -565,6 +565,27 @@ char *os_dirname(const char *path)
 	return xstrndup(path, n);
 }
 
+char *os_libexec_find(const char *name, int amode)
+{
+	char *self = os_readlink("/proc/self/exe");
+	char *dir = self ? os_dirname(self) : xstrdup(".");
+	char *libexec = xstrfmt("%s/../libexec/cvenv/%s", dir, name);
+	char *beside = xstrfmt("%s/%s", dir, name);
+	char *found;
+	if (access(libexec, amode) != 0 && access(beside, amode) == 0) {
+		found = beside;
+		beside = NULL;
+	} else {
+		found = libexec;
+		libexec = NULL;
+	}
+	free(self);
+	free(dir);
+	free(libexec);
+	free(beside);
+	return found;
+}
+
 char *os_find_up(const char *dir, const char *name, bool want_dir)
 {
 	char *d = xstrdup(dir);

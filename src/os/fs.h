@@ -94,6 +94,12 @@ char *os_dirname(const char *path);
  * directory with want_dir, else a regular file), up to /; new string, or
  * NULL when there is none. */
 char *os_find_up(const char *dir, const char *name, bool want_dir);
+/* A companion file of the running cvenv (its HTTP helper, its libzip
+ * plugin): <cvenv's directory>/../libexec/cvenv/<name> when that is
+ * accessible with amode (an installed cvenv), else <cvenv's directory>/<name>
+ * when that is (a build tree), else the libexec path (for the caller's
+ * message). A new string. */
+char *os_libexec_find(const char *name, int amode);
 /* access(path, W_OK) on the nearest existing ancestor. */
 bool os_can_write_near(const char *path);
 

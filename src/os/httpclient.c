@@ -105,26 +105,7 @@ static char *find_helper(void)
 {
 	if (http_helper())
 		return xstrdup(http_helper());
-	char *self = os_readlink("/proc/self/exe");
-	char *dir = self ? os_dirname(self) : xstrdup(".");
-	char *libexec = xstrfmt("%s/../libexec/cvenv/" HTTP_HELPER_NAME, dir);
-	char *beside = xstrfmt("%s/" HTTP_HELPER_NAME, dir);
-	char *found = NULL;
-	if (access(libexec, X_OK) == 0) {
-		found = libexec;
-		libexec = NULL;
-	} else if (access(beside, X_OK) == 0) {
-		found = beside;
-		beside = NULL;
-	} else {
-		found = libexec;
-		libexec = NULL;
-	}
-	free(self);
-	free(dir);
-	free(libexec);
-	free(beside);
-	return found;
+	return os_libexec_find(HTTP_HELPER_NAME, X_OK);
 }
 
 static void fail_later(struct http_session *s, struct http_request *r, const char *why)

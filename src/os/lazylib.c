@@ -12,13 +12,20 @@
  * function with dlopen/dlsym on its first call. The rest of cvenv calls
  * zip_open() as usual and cannot tell.
  *
- * The libraries are found by their SONAME, which the Makefile reads from the
- * files pkg-config points at, so a cvenv binary loads exactly the ABI it was
- * compiled against. A library or function that cannot be loaded makes the
- * call fail the way the library reports failure (NULL, -1, 0; a void
- * function does nothing), and the loader's reason is what libzip's message
- * functions then return: callers need no error path of their own for it.
- * Like all of os/, this prints nothing.
+ * In the default build libzip comes through a plugin, cvenv-zip.so
+ * (src/helper/cvenv-zip.c, installed beside the HTTP helper in
+ * $(LIBEXECDIR)/cvenv): an empty shared object with a NEEDED entry for
+ * libzip, so packaging tools (dpkg-shlibdeps, rpm's dependency scan) see the
+ * dependency exactly as they see the helper's on libcurl; dlsym on the
+ * plugin's handle finds libzip's functions among its dependencies. Without
+ * the plugin (a cvenv binary copied alone) libzip is opened by its SONAME. The
+ * LINK=static build (for one's own machine) opens libzip by the SONAME the
+ * Makefile read from the file pkg-config points at. Either way the binary
+ * loads exactly the ABI it was compiled against. A library or function that
+ * cannot be loaded makes the call fail the way the library reports failure
+ * (NULL, -1, 0; a void function does nothing), and the loader's reason is
+ * what libzip's message functions then return: callers need no error path of
+ * their own for it. Like all of os/, this prints nothing.
  *
  * cvenv is single-threaded; the function pointers are set once and never
  * change (a second thread racing here would store the same value). */
@@ -29,8 +36,10 @@
 #include <curl/curl.h>
 #endif
 #include <dlfcn.h>
+#include <unistd.h>
 #include <zip.h>
 
+#include "os/fs.h"
 #include "util/buf.h"
 
 #ifndef CVENV_LIBZIP_SONAME
@@ -47,26 +56,19 @@ _Static_assert(sizeof(CVENV_LIBCURL_SONAME) > 1,
 #endif
 
 struct lazylib {
-	const char *soname;
+	const char *soname; /* the library, named in messages */
+	const char *plugin; /* the file to open instead, in cvenv's libexec; or NULL */
 	void *handle;
 	bool failed; /* dlopen failed once: not tried again */
 };
 
-static struct lazylib libzip = { CVENV_LIBZIP_SONAME, NULL, false };
-
-/* libzip has no NEEDED entry, so packaging tools learn of it from this note
- * (ELF dlopen metadata, https://systemd.io/ELF_DLOPEN_METADATA/: owner "FDO",
- * type 0x407c0c0a, a JSON array; `readelf -n` shows it). */
-#define DLOPEN_JSON                                                                    \
-	"[{\"feature\":\"wheels\",\"description\":\"reading wheel archives\","      \
-	"\"priority\":\"required\",\"soname\":[\"" CVENV_LIBZIP_SONAME "\"]}]"
-__attribute__((used, section(".note.dlopen"), aligned(4))) static const struct {
-	uint32_t namesz, descsz, type;
-	char name[4];
-	_Alignas(4) char desc[sizeof(DLOPEN_JSON)];
-} dlopen_note = { 4, sizeof(DLOPEN_JSON), 0x407c0c0a, "FDO", DLOPEN_JSON };
+#ifdef CVENV_ZIP_PLUGIN
+static struct lazylib libzip = { CVENV_LIBZIP_SONAME, CVENV_ZIP_PLUGIN, NULL, false };
+#else
+static struct lazylib libzip = { CVENV_LIBZIP_SONAME, NULL, NULL, false };
+#endif
 #ifdef CVENV_LIBCURL_SONAME
-static struct lazylib libcurl = { CVENV_LIBCURL_SONAME, NULL, false };
+static struct lazylib libcurl = { CVENV_LIBCURL_SONAME, NULL, NULL, false };
 #endif
 
 /* Why the last load failed, for the message functions below. */
@@ -81,13 +83,23 @@ static const char *lazy_reason(void)
 static void *lazy_sym(struct lazylib *lib, const char *name)
 {
 	if (!lib->handle && !lib->failed) {
-		lib->handle = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
+		char *path = lib->plugin ? os_libexec_find(lib->plugin, R_OK) : NULL;
+		if (path && access(path, R_OK) != 0) {
+			/* no plugin (a cvenv copied alone, a unit test): the library
+			 * by its SONAME, as the system's loader finds it */
+			free(path);
+			path = NULL;
+		}
+		lib->handle = dlopen(path ? path : lib->soname, RTLD_NOW | RTLD_LOCAL);
 		if (!lib->handle) {
 			lib->failed = true;
 			buf_reset(&lazy_why);
-			buf_addf(&lazy_why, "cannot load the library '%s': %s", lib->soname,
-				 dlerror());
+			buf_addf(&lazy_why, "cannot load the library '%s'", lib->soname);
+			if (path)
+				buf_addf(&lazy_why, " through '%s'", path);
+			buf_addf(&lazy_why, ": %s", dlerror());
 		}
+		free(path);
 	}
 	if (!lib->handle)
 		return NULL;

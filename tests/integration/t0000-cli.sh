@@ -47,14 +47,44 @@ test_expect_success 'the committed man page is what the option tables generate' 
 	diff -u "$SRC_ROOT/docs/cvenv.1" man.1
 '
 
-test_expect_success DYNAMIC,READELF 'the default build names every library it calls: NEEDED, and libzip in .note.dlopen' '
+test_expect_success DYNAMIC,READELF 'the default build names every library it calls: NEEDED on cvenv, libzip on its plugin' '
 	readelf -d "$CVENV_BIN" >dyn &&
 	for lib in libnettle libjansson libz libc; do
 		grep -q "(NEEDED).*\[$lib\.so" dyn || { echo "no NEEDED entry for $lib"; cat dyn; return 1; }
 	done &&
-	readelf -p .note.dlopen "$CVENV_BIN" >note &&
-	grep -q "FDO" note &&
-	grep -q "\"priority\":\"required\",\"soname\":\[\"libzip\.so\.[0-9]*\"\]" note
+	! grep -E "\(NEEDED\).*\[(libzip|libcrypto)\.so" dyn &&
+	readelf -d "$(dirname "$CVENV_BIN")/cvenv-zip.so" >plugin &&
+	grep -q "(NEEDED).*\[libzip\.so\.[0-9]*\]" plugin
+'
+
+test_expect_success DYNAMIC 'installed layout: cvenv opens libzip through <prefix>/libexec/cvenv/cvenv-zip.so, alone by its SONAME' '
+	py=$(command -v python3) &&
+	whl=$(ls /usr/share/python-wheels/wheel-*.whl "$(dirname "$(dirname "$(python_for 3.12)")")"/lib/python3.12/ensurepip/_bundled/pip-*.whl 2>/dev/null | head -1) &&
+	test -n "$whl" &&
+	mkdir -p pfx/bin pfx/libexec/cvenv alone &&
+	cp "$CVENV_BIN" pfx/bin/cvenv && cp "$(dirname "$CVENV_BIN")/cvenv-zip.so" pfx/libexec/cvenv/ &&
+	cp "$CVENV_BIN" alone/cvenv &&
+	cvenv create --without-pip -p "$py" pz &&
+	LD_DEBUG=files pfx/bin/cvenv install -q --venv pz --no-cache "$whl" 2>files &&
+	test -n "$(ls pz/lib/python*/site-packages)" &&
+	grep -q "file=$PWD/pfx/bin/../libexec/cvenv/cvenv-zip.so .*dynamically loaded" files &&
+	grep -q "file=libzip\.so\.[0-9]* .*needed by $PWD/pfx/bin/../libexec/cvenv/cvenv-zip.so" files &&
+	cvenv create --without-pip -p "$py" az &&
+	LD_DEBUG=files alone/cvenv install -q --venv az --no-cache "$whl" 2>files &&
+	test -n "$(ls az/lib/python*/site-packages)" &&
+	! grep -q "cvenv-zip\.so" files &&
+	grep -q "file=libzip\.so\.[0-9]* .*dynamically loaded" files
+'
+
+test_expect_success DYNAMIC 'a plugin that cannot be loaded fails the install, naming it' '
+	py=$(command -v python3) &&
+	whl=$(ls /usr/share/python-wheels/wheel-*.whl "$(dirname "$(dirname "$(python_for 3.12)")")"/lib/python3.12/ensurepip/_bundled/pip-*.whl 2>/dev/null | head -1) &&
+	mkdir -p bad/bin bad/libexec/cvenv &&
+	cp "$CVENV_BIN" bad/bin/cvenv && echo "not a library" >bad/libexec/cvenv/cvenv-zip.so &&
+	cvenv create --without-pip -p "$py" bz &&
+	expect_code 1 bad/bin/cvenv install --venv bz --no-cache "$whl" 2>err &&
+	expect_grep "through '\''$PWD/bad/bin/../libexec/cvenv/cvenv-zip.so'\'': " err &&
+	test -z "$(ls bz/lib/python*/site-packages)"
 '
 
 test_expect_success DYNAMIC 'the default build loads neither libcrypto nor libzip until a wheel is opened' '
