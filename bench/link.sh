@@ -1,10 +1,10 @@
 #!/bin/sh
 # What the link choice costs: the default build (LINK=dynamic, every library
 # a NEEDED entry) against the opt-in LINK=static (a static PIE that dlopen()s
-# libzip and libcrypto on first use), on a warm `cvenv create --without-pip`
+# libzip and libcurl on first use), on a warm `cvenv create --without-pip`
 # (no wheel opened, so the static build maps no shared object at all) and on
 # `cvenv install` of one small wheel (both builds then load libzip and
-# libcrypto). In one hyperfine run, then page faults and task-clock from
+# its libcrypto). In one hyperfine run, then page faults and task-clock from
 # `perf stat`, and instructions from callgrind (user space, start-up
 # included: the one figure that does not move with the machine's load).
 #

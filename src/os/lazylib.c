@@ -163,7 +163,25 @@ static void zip_error_init_failed(zip_error_t *ze, int code)
 	ze->str = NULL;
 }
 
+static zip_error_t *zip_error_set_failed(zip_error_t *ze, int code, int sys)
+{
+	if (ze) {
+		zip_error_init_failed(ze, code);
+		ze->sys_err = sys;
+	}
+	return NULL;
+}
+
 /* libzip: reading wheels (core/pkg/wheel.c, core/pkg/install.c) */
+LAZY_VOID(libzip, zip_error_init, (zip_error_t *ze), (ze), zip_error_init_failed(ze, ZIP_ER_OK))
+LAZY_VOID(libzip, zip_error_set, (zip_error_t *ze, int code, int sys), (ze, code, sys),
+	  zip_error_set_failed(ze, code, sys))
+LAZY(libzip, zip_source_t *, zip_source_buffer_create,
+     (const void *data, zip_uint64_t len, int freep, zip_error_t *ze), (data, len, freep, ze),
+     (zip_source_t *)zip_error_set_failed(ze, ZIP_ER_INTERNAL, 0))
+LAZY(libzip, zip_t *, zip_open_from_source, (zip_source_t *src, int flags, zip_error_t *ze),
+     (src, flags, ze), (zip_t *)zip_error_set_failed(ze, ZIP_ER_INTERNAL, 0))
+LAZY_VOID(libzip, zip_source_free, (zip_source_t *src), (src), (void)0)
 LAZY(libzip, zip_t *, zip_open, (const char *path, int flags, int *errorp),
      (path, flags, errorp), zip_open_failed(errorp))
 LAZY_VOID(libzip, zip_discard, (zip_t *za), (za), (void)0)

@@ -1,6 +1,6 @@
 /* A second process for work that parallelises across processes, not
  * threads: the forked child has its own copy of everything (cvenv's own
- * state, libzip's, libcrypto's are single-threaded), and the two share only
+ * state, libzip's and the digest contexts are single-threaded), and the two share only
  * a block of memory mapped before the fork (counters and results, updated
  * with C11 atomics). The child dies with its parent (PR_SET_PDEATHSIG) and
  * leaves with _exit(), so it flushes no output of the parent's and runs no

@@ -403,7 +403,7 @@ static void multi_update(const void *data, size_t len, void *arg)
 /* Hashes the file at path in one read, with sha256 and every algorithm of
  * hashes, and checks it against each of hashes. 0 with the sha256 (hex)
  * appended to sha and every "algo:hex" found pushed to found; -1 with the
- * reason in why (a mismatch, an algorithm libcrypto lacks, a read error). */
+ * reason in why (a mismatch, an algorithm cvenv does not hash with, a read error). */
 static int verify_file(const struct strvec *hashes, const char *path, struct buf *sha,
 		       struct strvec *found, struct buf *why)
 {
@@ -1070,7 +1070,7 @@ const struct index_project *index_project(struct index_client *c, const char *na
 /* ---- hashes ---- */
 
 /* Checks data against every "algo:hex" in hashes
- * that libcrypto knows; 0, or -1 with the reason in why. */
+ * that cvenv hashes with (sha256, sha384, sha512); 0, or -1 with the reason in why. */
 static int check_hashes(const struct strvec *hashes, const void *data, size_t len,
 			struct buf *why)
 {

@@ -41,7 +41,7 @@ struct httpcache_entry {
 };
 
 /* Appends the entry for the fields of e and body (e->body ignored). -1
- * (reported) when libcrypto cannot hash. */
+ * (reported) when the body cannot be hashed. */
 int httpcache_format(struct buf *out, const struct httpcache_entry *e, const char *body,
 		     size_t len);
 /* Parses text; 0, or -1 with the reason in why. The body's hash is checked. */

@@ -89,7 +89,7 @@ struct index_file {
 			      * (not owned, lives as long as the client) */
 	/* Hashes given by the index, "algo:hex" (lower-case hex, pip's
 	 * --hash spelling), strongest known first; empty when none. Every
-	 * download is checked against all of them that libcrypto knows. */
+	 * download is checked against all of them cvenv hashes with. */
 	struct strvec hashes;
 	char *requires_python; /* NULL: none given */
 	bool yanked;

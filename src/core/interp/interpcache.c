@@ -47,7 +47,7 @@ char *interp_cache_dir(void)
 
 /* FNV-1a, 64 bits: names cache files and fingerprints the query script.
  * Not a security boundary -- an entry also stores its full path, compared on
- * load -- and much cheaper than starting libcrypto on every run. */
+ * load -- and much cheaper than a cryptographic digest on every run. */
 static void fnv_hex(const void *data, size_t len, char out[17])
 {
 	uint64_t h = 0xcbf29ce484222325u;
