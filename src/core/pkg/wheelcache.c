@@ -31,8 +31,7 @@ static int cache_key(const char *path, struct buf *key)
 
 /* ---- the index: a wheel file's identity -> its cache key ---------------
  *
- * Hashing a wheel on every install costs a read of the whole file (and
- * , once, loading the digest library); the index makes a warm install skip
+ * Hashing a wheel on every install costs a read of the whole file; the index makes a warm install skip
  * that. One small file per wheel path, <cache>/wheel-index-v1/<fnv1a of the
  * absolute path>, holds the path, the file's identity (device, inode, size,
  * mtime, ctime) when it was hashed, and the key. It is used only when the
