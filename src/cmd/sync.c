@@ -8,16 +8,21 @@
 #include "core/index/index.h"
 #include "core/lock/pylock.h"
 #include "core/lock/sync.h"
+#include "core/lock/tomlr.h"
 #include "core/pkg/install.h"
 #include "core/pkg/plan.h"
+#include "core/pkg/record.h"
 #include "core/pkg/requirements.h"
 #include "core/pkg/wheel.h"
 #include "core/std/metadata.h"
+#include "os/beneath.h"
 #include "os/fs.h"
 #include "os/interrupt.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/strvec.h"
+
+#include <time.h>
 
 extern const struct command command_sync;
 
@@ -54,14 +59,91 @@ static bool is_lock_file(const char *path)
 	return r;
 }
 
+/* The no-op stamp, <env>/.cvenv/synced: what a sync that found nothing to
+ * do depended on -- the lock's bytes, the options, pyvenv.cfg, the
+ * interpreter file and site-packages' identity (a distribution installed or
+ * removed, by cvenv or pip, adds or removes an entry there and so changes
+ * its mtime and ctime; the plan reads nothing but those entries' names). A
+ * sync whose key equals the stamp has nothing to do and says so without
+ * parsing the lock. As git does for racily clean files, the stamp is
+ * written only when site-packages was last changed more than two seconds
+ * before, so that a change made within the same timestamp tick cannot hide
+ * behind it. The stamp is a cache in the env (untrusted): the worst a forged
+ * one can do is make a sync do nothing, which a forger with write access to
+ * the env can do anyway. */
+#define SYNC_STAMP ".cvenv/synced"
+#define STAMP_RACY_SECONDS 2
+
+static void add_id(struct buf *key, const char *what, const struct os_file_id *id)
+{
+	buf_addf(key, "%s %llu %llu %llu %lld.%09lld %lld.%09lld\n", what,
+		 (unsigned long long)id->dev, (unsigned long long)id->ino,
+		 (unsigned long long)id->size, (long long)id->mtime_sec, (long long)id->mtime_nsec,
+		 (long long)id->ctime_sec, (long long)id->ctime_nsec);
+}
+
+/* The key of a sync of lock (its bytes) into e; -1 (nothing reported) when
+ * a part cannot be read: no stamp then. *racy: too fresh to be written. */
+static int stamp_key(struct install_env *e, const struct buf *lock, const struct sync_opts *so,
+		     struct buf *key, bool *racy)
+{
+	struct os_file_id site, py;
+	struct buf cfg = BUF_INIT, h = BUF_INIT;
+	int r = -1;
+	if (!e->v.purelib || !e->v.python || os_file_id(e->v.purelib, &site) < 0 ||
+	    os_file_id(e->v.python, &py) < 0 ||
+	    os_beneath_read(e->v.dir, "pyvenv.cfg", 1 << 16, &cfg, NULL) < 0)
+		goto out;
+	buf_addstr(key, "cvenv sync stamp 1\nversion " CVENV_VERSION "\nlock ");
+	if (record_hash_data(lock->ptr, lock->len, &h) < 0)
+		goto out;
+	buf_add(key, h.ptr, h.len);
+	buf_reset(&h);
+	buf_addstr(key, "\npyvenv.cfg ");
+	if (record_hash_data(cfg.ptr, cfg.len, &h) < 0)
+		goto out;
+	buf_add(key, h.ptr, h.len);
+	buf_addch(key, '\n');
+	add_id(key, "python", &py);
+	add_id(key, "site-packages", &site);
+	buf_addf(key, "inexact %d\n", so->inexact ? 1 : 0);
+	for (size_t i = 0; i < so->keep->n; i++) {
+		buf_addstr(key, "keep ");
+		buf_add_printable(key, so->keep->v[i]);
+		buf_addch(key, '\n');
+	}
+	time_t now = time(NULL);
+	*racy = now - site.mtime_sec < STAMP_RACY_SECONDS || now - site.ctime_sec < STAMP_RACY_SECONDS;
+	r = 0;
+out:
+	buf_free(&cfg);
+	buf_free(&h);
+	return r;
+}
+
 /* A pylock.toml: planned by core/lock/sync, applied in one transaction. */
 static int sync_lock(struct install_env *e, const char *path, const struct sync_opts *so,
 		     const struct index_config *icfg)
 {
 	struct pylock l;
 	struct sync_plan p = { 0 };
+	struct buf bytes = BUF_INIT, key = BUF_INIT, stamp = BUF_INIT;
+	bool racy = true, keyed = false;
 	strvec_init(&p.remove);
 	strvec_init(&p.remove_versions);
+	if (!opt_dry_run && os_read_file(path, TOMLR_MAX_SIZE, &bytes) == 0 &&
+	    stamp_key(e, &bytes, so, &key, &racy) == 0) {
+		keyed = true;
+		if (!racy && os_beneath_read(e->v.dir, SYNC_STAMP, key.len + 1, &stamp, NULL) == 0 &&
+		    stamp.len == key.len && !memcmp(stamp.ptr, key.ptr, key.len)) {
+			info(1, "nothing to do: the environment matches '%s' (unchanged since the last sync)",
+			     path);
+			buf_free(&bytes);
+			buf_free(&key);
+			buf_free(&stamp);
+			return 0;
+		}
+	}
 	int r = pylock_read_file(path, &l);
 	if (!r)
 		r = sync_plan_lock(e, &l, so, &p);
@@ -71,8 +153,15 @@ static int sync_lock(struct install_env *e, const char *path, const struct sync_
 		r = sync_apply(e, &p, path, icfg, NULL, 0);
 	else if (!r)
 		info(1, "nothing to do: the environment matches '%s'", path);
+	/* a no-op, found the long way: the next one will not need it (a
+	 * stamp that cannot be written only costs that) */
+	if (!r && keyed && !racy && !p.n && !p.remove.n)
+		(void)os_beneath_replace(e->v.dir, SYNC_STAMP, key.ptr, key.len, 0644);
 	sync_plan_free(&p);
 	pylock_free(&l);
+	buf_free(&bytes);
+	buf_free(&key);
+	buf_free(&stamp);
 	return r;
 }
 
