@@ -41,6 +41,9 @@ struct staging {
 	struct record out;     /* the RECORD being written */
 	char *dist_info_rel;   /* env-relative .dist-info of the new install */
 	struct strvec made;    /* see ensure_dir() */
+	/* nothing beneath site-packages is the env's own (env_owned: top-level
+	 * names, .cvenv/ and bin/'s own): asked once per wheel, not per member */
+	bool lib_unowned;
 };
 
 /* os_mkdir_p, skipped for directories this run has made lately (on a slow
@@ -150,10 +153,7 @@ static char *member_dest(struct staging *s, const char *m, bool *is_script)
 		memcpy(r, s->e->libdir, ln);
 		r[ln] = '/';
 		memcpy(r + ln + 1, m, mn + 1);
-		/* nothing beneath site-packages is the env's own (env_owned:
-		 * top-level names, .cvenv/ and bin/'s own), so not asked per member */
-		if (strchr(s->e->libdir, '/') && !path_is_under(s->e->libdir, "bin", false) &&
-		    !path_is_under(s->e->libdir, ".cvenv", false))
+		if (s->lib_unowned)
 			return r;
 		goto out;
 	}
@@ -613,7 +613,9 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 		struct wheel *w, const struct install_opts *o)
 {
 	const struct dist *old = dist_set_lookup(have, w->meta_name);
-	struct staging s = { e, t, w, RECORD_INIT, NULL, STRVEC_INIT };
+	struct staging s = { e, t, w, RECORD_INIT, NULL, STRVEC_INIT,
+			     strchr(e->libdir, '/') && !path_is_under(e->libdir, "bin", false) &&
+				     !path_is_under(e->libdir, ".cvenv", false) };
 	char *rec_member = NULL, *entry = NULL, *a = NULL, *b = NULL;
 	int r = 0;
 	if (old && !o->force_reinstall) {

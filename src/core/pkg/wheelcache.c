@@ -540,11 +540,7 @@ static bool seal_sound(const struct manifest *seal, const char *entry)
 
 static bool same_project(const char *a, size_t an, const char *b)
 {
-	char *x = name_canonicalize_n(a, an), *y = name_canonicalize_n(b, strlen(b));
-	bool r = !strcmp(x, y);
-	free(x);
-	free(y);
-	return r;
+	return name_same_n(a, an, b, strlen(b));
 }
 
 /* Moves the seal's wheel block into w, with the checks wheel_open() makes
