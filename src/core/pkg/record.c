@@ -260,16 +260,20 @@ static void format_field(struct buf *out, const char *s)
 	buf_addch(out, '"');
 }
 
+void record_format_row(struct buf *out, const char *path, const char *hash, const char *size)
+{
+	format_field(out, path);
+	buf_addch(out, ',');
+	format_field(out, hash);
+	buf_addch(out, ',');
+	format_field(out, size);
+	buf_add(out, "\r\n", 2);
+}
+
 void record_format(const struct record *r, struct buf *out)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		format_field(out, r->rows[i].path);
-		buf_addch(out, ',');
-		format_field(out, r->rows[i].hash);
-		buf_addch(out, ',');
-		format_field(out, r->rows[i].size);
-		buf_add(out, "\r\n", 2);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		record_format_row(out, r->rows[i].path, r->rows[i].hash, r->rows[i].size);
 }
 
 /* The digests are fetched once per run and one context is kept for reuse:
