@@ -579,6 +579,12 @@ static bool take_info(struct wheel *w, struct manifest_info *in)
 
 int wheelcache_open(struct install_env *e, const char *path, struct wheel *w)
 {
+	return wheelcache_open_named(e, path, NULL, w);
+}
+
+int wheelcache_open_named(struct install_env *e, const char *path, struct wheel_name *wn,
+			  struct wheel *w)
+{
 	struct os_file_id id;
 	struct buf key = BUF_INIT, text = BUF_INIT, quiet = BUF_INIT;
 	struct manifest *seal = xcalloc(1, sizeof(*seal));
@@ -597,11 +603,21 @@ int wheelcache_open(struct install_env *e, const char *path, struct wheel *w)
 	    strcmp(seal->key, key.ptr) || !seal->info)
 		goto out;
 	wheel_init(w, path);
-	struct buf *saved = error_capture;
-	error_capture = &quiet; /* a bad name: wheel_open() says so */
-	bool named = wheel_name_parse(path, &w->wn) == 0;
-	error_capture = saved;
+	bool named = true;
+	if (wn) {
+		w->wn = *wn;
+		memset(wn, 0, sizeof(*wn));
+	} else {
+		struct buf *saved = error_capture;
+		error_capture = &quiet; /* a bad name: wheel_open() says so */
+		named = wheel_name_parse(path, &w->wn) == 0;
+		error_capture = saved;
+	}
 	if (!named || !take_info(w, seal->info)) {
+		if (wn) { /* given back */
+			*wn = w->wn;
+			memset(&w->wn, 0, sizeof(w->wn));
+		}
 		wheel_close(w);
 		goto out;
 	}
@@ -623,7 +639,13 @@ out:
 
 int wheelcache_open_wheel(struct install_env *e, const char *path, struct wheel *w)
 {
-	if (wheelcache_open(e, path, w) == 1)
+	return wheelcache_open_wheel_named(e, path, NULL, w);
+}
+
+int wheelcache_open_wheel_named(struct install_env *e, const char *path, struct wheel_name *wn,
+				struct wheel *w)
+{
+	if (wheelcache_open_named(e, path, wn, w) == 1)
 		return 0;
 	return wheel_open(path, w);
 }
