@@ -226,8 +226,30 @@ static bool take_line(struct cursor *c, const char **s, size_t *n)
 	return true;
 }
 
+/* Whether none of n bytes is below lim (0x20 or 0x21) or DEL: eight bytes a
+ * step (a byte loop over every hash and path was most of a seal's parse,
+ * issue 18). The word tests are exact for "some byte is": (x - lim) & ~x
+ * & 0x80 per byte finds a byte below lim (lim <= 0x80), the same on x ^ DEL
+ * with lim 1 finds a DEL. */
+static bool clean(const char *s, size_t n, unsigned lim)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, s + i, 8);
+		y = x ^ (0x7f * ones);
+		if (((x - lim * ones) & ~x & high) | ((y - ones) & ~y & high))
+			return false;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] < lim || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 /* "<mode> <size> <inode> <sec>.<nsec> <hash> <path>\n": hash and path are
- * checked in one pass over the line and cut in place (NUL-terminated in
+ * checked as manifest_path_ok() says and cut in place (NUL-terminated in
  * the seal's copy), never copied. */
 static bool parse_row(struct cursor *c, struct manifest_row *r)
 {
@@ -236,32 +258,29 @@ static bool parse_row(struct cursor *c, struct manifest_row *r)
 	    !take_num(c, 10, UINT64_MAX, ' ', &r->ino) || !take_num(c, 10, INT64_MAX, '.', &ms) ||
 	    !take_num(c, 10, 999999999, ' ', &mns))
 		return false;
-	char *h = c->p, *p = h, *end = c->end;
-	/* the hash: no control byte, space or DEL */
-	while (p < end && (unsigned char)*p > 0x20 && *p != 0x7f)
-		p++;
-	if (p == h || p >= end || *p != ' ')
+	char *h = c->p, *end = c->end;
+	char *nl = memchr(h, '\n', (size_t)(end - h));
+	char *sp = nl ? memchr(h, ' ', (size_t)(nl - h)) : NULL;
+	/* the hash: not empty, no control byte, space or DEL */
+	if (!sp || sp == h || !clean(h, (size_t)(sp - h), 0x21))
 		return false;
-	char *hash_end = p++, *path = p, *comp = p;
-	/* the path: as manifest_path_ok() says, up to the line's end */
-	for (;; p++) {
-		if (p >= end)
+	/* the path: no control byte or DEL, no empty, "." or ".." part */
+	char *path = sp + 1;
+	if (!clean(path, (size_t)(nl - path), 0x20))
+		return false;
+	for (char *comp = path;;) {
+		char *slash = memchr(comp, '/', (size_t)(nl - comp));
+		char *ce = slash ? slash : nl;
+		size_t n = (size_t)(ce - comp);
+		if (n == 0 || (comp[0] == '.' && (n == 1 || (n == 2 && comp[1] == '.'))))
 			return false;
-		unsigned char ch = (unsigned char)*p;
-		if (ch == '/' || ch == '\n') {
-			size_t n = (size_t)(p - comp);
-			if (n == 0 || (comp[0] == '.' && (n == 1 || (n == 2 && comp[1] == '.'))))
-				return false;
-			if (ch == '\n')
-				break;
-			comp = p + 1;
-		} else if (ch < 0x20 || ch == 0x7f) {
-			return false;
-		}
+		if (!slash)
+			break;
+		comp = slash + 1;
 	}
-	*hash_end = '\0';
-	*p = '\0';
-	c->p = p + 1;
+	*sp = '\0';
+	*nl = '\0';
+	c->p = nl + 1;
 	r->mode = (unsigned)mode;
 	r->mtime_sec = (int64_t)ms;
 	r->mtime_nsec = (int64_t)mns;
