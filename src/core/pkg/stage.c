@@ -156,6 +156,9 @@ static void sort_rows(struct staging *s)
 static void format_rows(struct staging *s, struct buf *text)
 {
 	sort_rows(s);
+	/* room for most RECORDs at once (a row is a path, a 50-byte hash and
+	 * a size): not grown by doubling, a realloc each time */
+	buf_grow(text, s->nrows * 160);
 	for (size_t i = 0; i < s->nrows; i++) {
 		const struct out_row *r = &s->rows[i];
 		char sz[24], *p = sz + sizeof(sz);
@@ -540,6 +543,9 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 	struct wheel *w = s->w;
 	struct buf src = BUF_INIT, dst = BUF_INIT;
 	int r = 0;
+	/* room for a member's path at once: one allocation per buffer */
+	buf_grow(&src, 512);
+	buf_grow(&dst, 512);
 	buf_addstr(&src, entry);
 	buf_addch(&src, '/');
 	buf_addstr(&dst, s->t->newdir);

@@ -119,6 +119,7 @@ static bool index_lookup(const struct install_env *e, const char *abs,
 	char *ip = index_path(e, abs);
 	struct buf text = BUF_INIT, want = BUF_INIT;
 	bool ok = false;
+	buf_grow(&want, 512); /* path, identity and key: one allocation */
 	if (os_read_file(ip, 1 << 16, &text) == 0) {
 		/* the expected text with the key left off: what precedes it must match */
 		index_format(&want, abs, id, "");
@@ -526,6 +527,7 @@ static bool seal_sound(const struct manifest *seal, const char *entry)
 	struct buf path = BUF_INIT;
 	struct os_lstat st;
 	bool ok = true;
+	buf_grow(&path, 512); /* one allocation, not one per doubling */
 	buf_addstr(&path, entry);
 	buf_addstr(&path, "/files/");
 	size_t base = path.len;
