@@ -83,6 +83,45 @@ static void test_refused(void **state)
 	assert_int_equal(manifest_parse(nul, sizeof(nul) - 1, &m), -1);
 }
 
+/* A bad byte anywhere in a long hash or path, at every offset (the row
+ * checks go eight bytes at a time), is refused; bytes above DEL are not. */
+static void test_bad_byte_anywhere(void **state)
+{
+	(void)state;
+	const char bad[] = { 0x01, 0x1f, 0x7f, ' ', '\0' };
+	const char *hash = "sha256=0123456789abcdefghijklmnopqrstuvwxyz", *path = "pkg/mod/abcdefghijklmnopq.py";
+	for (size_t which = 0; which < 2; which++) {
+		const char *field = which ? path : hash;
+		for (size_t at = 0; at < strlen(field); at++)
+			for (size_t b = 0; b < ARRAY_SIZE(bad); b++) {
+				char f[64];
+				struct buf t = BUF_INIT;
+				struct manifest m = MANIFEST_INIT;
+				memcpy(f, field, strlen(field) + 1);
+				f[at] = bad[b];
+				size_t n = strlen(field); /* f may hold a NUL now */
+				buf_addstr(&t, HEAD "444 1 2 3.4 ");
+				buf_add(&t, which ? hash : f, which ? strlen(hash) : n);
+				buf_addch(&t, ' ');
+				buf_add(&t, which ? f : path, which ? n : strlen(path));
+				buf_addstr(&t, "\nend\n");
+				/* a space ends the hash (the rest joins the path), and
+				 * is a byte like any in a path: refused only when the
+				 * hash is left empty */
+				bool ok = bad[b] == ' ' && (which || at > 0);
+				assert_int_equal(manifest_parse(t.ptr, t.len, &m), ok ? 0 : -1);
+				manifest_free(&m);
+				buf_free(&t);
+			}
+	}
+	struct buf t = BUF_INIT;
+	struct manifest m = MANIFEST_INIT;
+	buf_addstr(&t, HEAD "444 1 2 3.4 sha256=x pkg/\xc3\xa9t\xc3\xa9\x80\xff.py\nend\n");
+	assert_int_equal(manifest_parse(t.ptr, t.len, &m), 0);
+	manifest_free(&m);
+	buf_free(&t);
+}
+
 /* The wheel block (issue 18): everything an install needs of the wheel, so
  * that a cache hit never opens the zip. */
 static struct manifest_info *sample_info(void)
@@ -208,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_bad_byte_anywhere),
 		cmocka_unit_test(test_info_roundtrip),
 		cmocka_unit_test(test_info_refused),
 		cmocka_unit_test(test_path_ok),

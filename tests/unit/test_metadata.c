@@ -87,6 +87,8 @@ static void test_names(void **state)
 		{ "x.", "x-", "x_", "x.", false },
 		{ "", "", "", "", false },
 		{ "zope.interface", "zope-interface", "zope_interface", "zope.interface", true },
+		{ "Zope__Interface", "zope-interface", "zope_interface", "Zope-Interface", true },
+		{ "zope-interfac", "zope-interfac", "zope_interfac", "zope-interfac", true },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *c = name_canonicalize(cases[i].in);
@@ -96,6 +98,14 @@ static void test_names(void **state)
 		assert_string_equal(e, cases[i].escaped);
 		assert_string_equal(s, cases[i].safe);
 		assert_int_equal(name_is_valid(cases[i].in), cases[i].valid);
+		/* name_same_n agrees with comparing canonical names, every pair */
+		for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+			char *o = name_canonicalize(cases[k].in);
+			assert_int_equal(name_same_n(cases[i].in, strlen(cases[i].in), cases[k].in,
+						     strlen(cases[k].in)),
+					 !strcmp(c, o));
+			free(o);
+		}
 		free(c);
 		free(e);
 		free(s);

@@ -170,9 +170,13 @@ const struct manifest_row *manifest_find(const struct manifest *m, const char *p
 
 void manifest_free(struct manifest *m)
 {
-	for (size_t i = 0; i < m->n; i++)
-		free(m->rows[i].path);
-	free(m->rows);
+	if (m->block) {
+		free(m->block); /* rows[] and the text they point into */
+	} else {
+		for (size_t i = 0; i < m->n; i++)
+			free(m->rows[i].path);
+		free(m->rows);
+	}
 	manifest_info_free(m->info);
 	memset(m, 0, sizeof(*m));
 }
@@ -180,7 +184,7 @@ void manifest_free(struct manifest *m)
 /* ---- parsing: a cursor over one line at a time ---------------------- */
 
 struct cursor {
-	const char *p, *end;
+	char *p, *end; /* over the seal's own copy: rows are cut in place */
 };
 
 /* An unsigned decimal (base 10) or octal (base 8) number up to max, ended by
@@ -213,7 +217,7 @@ static bool take_num(struct cursor *c, unsigned base, uint64_t max, char stop, u
 /* The rest of the line (without its '\n'), which must be there. */
 static bool take_line(struct cursor *c, const char **s, size_t *n)
 {
-	const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+	char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
 	if (!nl)
 		return false;
 	*s = c->p;
@@ -222,25 +226,67 @@ static bool take_line(struct cursor *c, const char **s, size_t *n)
 	return true;
 }
 
+/* Whether none of n bytes is below lim (0x20 or 0x21) or DEL: eight bytes a
+ * step (a byte loop over every hash and path was most of a seal's parse,
+ * issue 18). The word tests are exact for "some byte is": (x - lim) & ~x
+ * & 0x80 per byte finds a byte below lim (lim <= 0x80), the same on x ^ DEL
+ * with lim 1 finds a DEL. */
+static bool clean(const char *s, size_t n, unsigned lim)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, s + i, 8);
+		y = x ^ (0x7f * ones);
+		if (((x - lim * ones) & ~x & high) | ((y - ones) & ~y & high))
+			return false;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] < lim || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* "<mode> <size> <inode> <sec>.<nsec> <hash> <path>\n": hash and path are
+ * checked as manifest_path_ok() says and cut in place (NUL-terminated in
+ * the seal's copy), never copied. */
 static bool parse_row(struct cursor *c, struct manifest_row *r)
 {
 	uint64_t mode, ms, mns;
-	const char *line, *sp;
-	size_t n;
 	if (!take_num(c, 8, 07777, ' ', &mode) || !take_num(c, 10, UINT64_MAX, ' ', &r->size) ||
 	    !take_num(c, 10, UINT64_MAX, ' ', &r->ino) || !take_num(c, 10, INT64_MAX, '.', &ms) ||
-	    !take_num(c, 10, 999999999, ' ', &mns) || !take_line(c, &line, &n) ||
-	    !(sp = memchr(line, ' ', n)) || sp == line || sp + 1 == line + n ||
-	    memchr(line, '\0', n))
+	    !take_num(c, 10, 999999999, ' ', &mns))
 		return false;
+	char *h = c->p, *end = c->end;
+	char *nl = memchr(h, '\n', (size_t)(end - h));
+	char *sp = nl ? memchr(h, ' ', (size_t)(nl - h)) : NULL;
+	/* the hash: not empty, no control byte, space or DEL */
+	if (!sp || sp == h || !clean(h, (size_t)(sp - h), 0x21))
+		return false;
+	/* the path: no control byte or DEL, no empty, "." or ".." part */
+	char *path = sp + 1;
+	if (!clean(path, (size_t)(nl - path), 0x20))
+		return false;
+	for (char *comp = path;;) {
+		char *slash = memchr(comp, '/', (size_t)(nl - comp));
+		char *ce = slash ? slash : nl;
+		size_t n = (size_t)(ce - comp);
+		if (n == 0 || (comp[0] == '.' && (n == 1 || (n == 2 && comp[1] == '.'))))
+			return false;
+		if (!slash)
+			break;
+		comp = slash + 1;
+	}
+	*sp = '\0';
+	*nl = '\0';
+	c->p = nl + 1;
 	r->mode = (unsigned)mode;
 	r->mtime_sec = (int64_t)ms;
 	r->mtime_nsec = (int64_t)mns;
-	set_strings(r, sp + 1, (size_t)(line + n - sp - 1), line, (size_t)(sp - line));
-	for (const char *h = r->hash; *h; h++)
-		if ((unsigned char)*h <= 0x20 || *h == 0x7f)
-			return false;
-	return manifest_path_ok(r->path);
+	r->hash = h;
+	r->path = path;
+	return true;
 }
 
 static int unhex(char c)
@@ -391,26 +437,30 @@ static bool parse_key(struct cursor *c, char key[65])
 
 int manifest_parse(const char *text, size_t len, struct manifest *out)
 {
-	struct cursor c = { text, text + len };
 	struct manifest m = MANIFEST_INIT;
-	size_t mn = strlen(MAGIC);
+	size_t mn = strlen(MAGIC), lines = 0;
 	int r = -1;
 	bool v1 = len >= mn && !memcmp(text, MAGIC_1, mn);
 	if (len < mn || (memcmp(text, MAGIC, mn) && !v1))
 		goto out;
-	c.p += mn;
+	/* one allocation per seal: a row per line at most, then the text */
+	for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(text + len - nl))); nl++)
+		lines++;
+	m.cap = lines;
+	m.block = xmalloc(lines * sizeof(*m.rows) + len + 1);
+	m.rows = m.block;
+	char *copy = (char *)m.block + lines * sizeof(*m.rows);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	struct cursor c = { copy + mn, copy + len };
 	if (!parse_key(&c, m.key) || (!v1 && !parse_info(&c, &m.info)))
 		goto out;
 	while (c.end - c.p != 4 || memcmp(c.p, "end\n", 4)) {
-		struct manifest_row row = { 0 };
-		bool ok = parse_row(&c, &row);
-		if (ok && m.n)
-			ok = strcmp(m.rows[m.n - 1].path, row.path) < 0;
-		if (!ok) {
-			free(row.path);
+		struct manifest_row *row = &m.rows[m.n];
+		if (m.n == m.cap || !parse_row(&c, row) ||
+		    (m.n && strcmp(m.rows[m.n - 1].path, row->path) >= 0))
 			goto out;
-		}
-		manifest_take(&m, &row);
+		m.n++;
 	}
 	r = 0;
 	*out = m;

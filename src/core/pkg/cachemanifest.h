@@ -43,8 +43,9 @@
 
 struct buf;
 
-/* path and hash share one allocation (path's): rows are made by
- * manifest_add() and the parser only. */
+/* Rows made by manifest_add() hold path and hash in one allocation (path's);
+ * a parsed seal's rows point into the seal's own block (no allocation per
+ * row: a seal is parsed per wheel of every warm install, issue 18). */
 struct manifest_row {
 	char *path;
 	char *hash;
@@ -70,13 +71,18 @@ struct manifest {
 	struct manifest_row *rows;
 	size_t n, cap;
 	struct manifest_info *info; /* NULL: the seal has no wheel block */
+	/* A parsed seal: one allocation holding rows[] and a copy of the text
+	 * (rows' path and hash point into it). NULL for rows made by
+	 * manifest_add(), which must not be mixed with parsed ones. */
+	void *block;
 };
 
-#define MANIFEST_INIT { { 0 }, NULL, 0, 0, NULL }
+#define MANIFEST_INIT { { 0 }, NULL, 0, 0, NULL, NULL }
 
 /* Parses a seal; -1 (nothing reported) when it is not one. */
 int manifest_parse(const char *text, size_t len, struct manifest *out);
-/* Appends a row (copying path and hash); manifest_sort() before formatting. */
+/* Appends a row (copying path and hash) to a manifest that was not parsed;
+ * manifest_sort() before formatting. */
 void manifest_add(struct manifest *m, const struct manifest_row *row);
 void manifest_sort(struct manifest *m);
 /* The text of a sorted manifest. */

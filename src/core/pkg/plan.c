@@ -102,11 +102,13 @@ static int add_opened(struct plan *p, struct wheel *w, bool requested, const cha
 	return 0;
 }
 
-static int open_and_add(struct plan *p, const char *path, bool requested, bool direct,
-			const struct strvec *extras)
+/* wn: the file name already parsed (a wheelhouse candidate's), or NULL;
+ * moved into the wheel when its cache entry is used. */
+static int open_and_add(struct plan *p, const char *path, struct wheel_name *wn, bool requested,
+			bool direct, const struct strvec *extras)
 {
 	struct wheel *w = xcalloc(1, sizeof(*w));
-	if (wheelcache_open_wheel(p->e, path, w) < 0) {
+	if (wheelcache_open_wheel_named(p->e, path, wn, w) < 0) {
 		free(w);
 		return -1;
 	}
@@ -123,7 +125,7 @@ static int open_and_add(struct plan *p, const char *path, bool requested, bool d
 
 int plan_add_wheel_file(struct plan *p, const char *path, bool direct, const struct strvec *extras)
 {
-	return open_and_add(p, path, true, direct, extras);
+	return open_and_add(p, path, NULL, true, direct, extras);
 }
 
 /* By canonical name, then in listing order (which decides between equals). */
@@ -200,8 +202,8 @@ static const struct req_entry *broken_constraint(const struct plan *p, const cha
 
 /* The best wheel in the wheelhouses for name and spec (and the constraints):
  * the highest version, then the best tag. NULL when there is none. */
-static const struct candidate *best_candidate(struct plan *p, const char *name,
-					      const struct pep440_specset *spec, bool constrained)
+static struct candidate *best_candidate(struct plan *p, const char *name,
+					const struct pep440_specset *spec, bool constrained)
 {
 	char *cn = name_canonicalize_n(name, strlen(name));
 	struct candidate *best = NULL;
@@ -309,7 +311,7 @@ static int add_from_wheelhouse(struct plan *p, const struct pep508_req *req, boo
 {
 	if (scan(p) < 0)
 		return -1;
-	const struct candidate *c = best_candidate(p, req->name, &req->spec, true);
+	struct candidate *c = best_candidate(p, req->name, &req->spec, true);
 	const struct candidate *unc = c || !p->ncons ? NULL
 						     : best_candidate(p, req->name, &req->spec, false);
 	if (unc) {
@@ -331,7 +333,8 @@ static int add_from_wheelhouse(struct plan *p, const struct pep508_req *req, boo
 	}
 	if (check_hashes(c->path, hashes, where ? where : req->name) < 0)
 		return -1;
-	return open_and_add(p, c->path, requested, false, &req->extras);
+	/* its rank is known by now: its parsed name is not needed again */
+	return open_and_add(p, c->path, &c->wn, requested, false, &req->extras);
 }
 
 int plan_add_constraint(struct plan *p, const struct req_entry *r)
@@ -415,7 +418,7 @@ static int add_direct(struct plan *p, const char *target, const struct strvec *h
 	if (fragment_hash(target, &frag))
 		strvec_push(&all, frag.ptr);
 	if (!(ret = check_hashes(path, &all, where)))
-		ret = open_and_add(p, path, true, true, extras);
+		ret = open_and_add(p, path, NULL, true, true, extras);
 	buf_free(&frag);
 	strvec_clear(&all);
 	free(path);

@@ -52,6 +52,8 @@ const struct record_row *record_find(struct record *r, const char *path);
 void record_sort(struct record *r);
 /* Appends the CSV text of all rows. */
 void record_format(const struct record *r, struct buf *out);
+/* One row of RECORD's text, as record_format() writes each. */
+void record_format_row(struct buf *out, const char *path, const char *hash, const char *size);
 
 /* Incremental hashing for RECORD entries, --hash options and cache keys (GNU
  * Nettle behind this interface: no other file names the library). */

@@ -34,13 +34,29 @@ static char *record_path(const struct install_env *e, const char *rel)
 }
 
 
+/* A row of the RECORD being written: its strings are not copied (an
+ * allocation per row, and its free, showed in a warm install, issue 18).
+ * path is the txn's copy of the file's env-relative path (its suffix
+ * beneath site-packages) or one of s->owned; hash lives as long as the
+ * wheel (its RECORD's or seal's), the run (INSTALLER's) or s->owned. */
+struct out_row {
+	const char *path, *hash;
+	uint64_t size;
+	bool sized; /* false: RECORD's own row, no size */
+};
+
 struct staging {
 	struct install_env *e;
 	struct txn *t;
 	struct wheel *w;
-	struct record out;     /* the RECORD being written */
+	struct out_row *rows;  /* the RECORD being written */
+	size_t nrows, caprows;
+	struct strvec owned;   /* strings rows point to that nothing else keeps */
 	char *dist_info_rel;   /* env-relative .dist-info of the new install */
 	struct strvec made;    /* see ensure_dir() */
+	/* nothing beneath site-packages is the env's own (env_owned: top-level
+	 * names, .cvenv/ and bin/'s own): asked once per wheel, not per member */
+	bool lib_unowned;
 };
 
 /* os_mkdir_p, skipped for directories this run has made lately (on a slow
@@ -61,36 +77,100 @@ static int ensure_dir(struct strvec *made, const char *dir)
 	return 0;
 }
 
-/* Records a file placed at stage/new/rel under hash. The size is written
- * by hand: an snprintf per member showed in the warm install's profile. */
+static void add_row(struct staging *s, const char *path, const char *hash, uint64_t size,
+		    bool sized)
+{
+	if (s->nrows == s->caprows) {
+		s->caprows = s->caprows ? 2 * s->caprows : 32;
+		s->rows = xrealloc(s->rows, s->caprows * sizeof(*s->rows));
+	}
+	s->rows[s->nrows++] = (struct out_row){ path, hash, size, sized };
+}
+
+/* Records a file placed at stage/new/rel under hash (see struct out_row
+ * for what must outlive the staging). */
 static void record_file(struct staging *s, const char *rel, const char *hash, size_t size)
 {
 	const char *lib = s->e->libdir;
-	char *rp = NULL;
-	char sz[24], *p = sz + sizeof(sz);
-	*--p = '\0';
-	do
-		*--p = (char)('0' + size % 10);
-	while (size /= 10);
 	/* most files are under site-packages: their RECORD path is a suffix */
-	if (path_is_under(rel, lib, false))
-		record_add(&s->out, rel + strlen(lib) + 1, hash, p);
-	else
-		record_add(&s->out, (rp = record_path(s->e, rel)), hash, p);
-	free(rp);
+	if (path_is_under(rel, lib, false)) {
+		add_row(s, rel + strlen(lib) + 1, hash, size, true);
+	} else {
+		strvec_push_take(&s->owned, record_path(s->e, rel));
+		add_row(s, s->owned.v[s->owned.n - 1], hash, size, true);
+	}
 }
 
 static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
 {
-	record_file(s, rel, hash, size);
 	strvec_push(&s->t->adds, rel);
+	record_file(s, s->t->adds.v[s->t->adds.n - 1], hash, size);
 }
 
 /* note_file, rel (allocated) then kept by the txn, not copied. */
 static void note_file_take(struct staging *s, char *rel, const char *hash, size_t size)
 {
-	record_file(s, rel, hash, size);
 	strvec_push_take(&s->t->adds, rel);
+	record_file(s, rel, hash, size);
+}
+
+static int cmp_out_rows(const void *a, const void *b)
+{
+	const struct out_row *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (!c)
+		c = strcmp(x->hash, y->hash);
+	if (!c && x->size != y->size) {
+		/* sizes compare as the text they are written as */
+		char sx[24], sy[24];
+		snprintf(sx, sizeof(sx), "%llu", (unsigned long long)x->size);
+		snprintf(sy, sizeof(sy), "%llu", (unsigned long long)y->size);
+		c = strcmp(sx, sy);
+	}
+	if (!c)
+		c = (int)x->sized - (int)y->sized;
+	return c;
+}
+
+/* The rows come mostly sorted (a cache entry's members in path order, then
+ * a few generated files): the sorted head is kept, the tail sorted and
+ * merged into it from the back, as record_sort() does. */
+static void sort_rows(struct staging *s)
+{
+	struct out_row *r = s->rows;
+	size_t n = s->nrows, k = 1;
+	while (k < n && cmp_out_rows(&r[k - 1], &r[k]) <= 0)
+		k++;
+	if (k >= n)
+		return;
+	size_t t = n - k, i = k, o = n;
+	struct out_row *tail = xmalloc(t * sizeof(*tail));
+	memcpy(tail, r + k, t * sizeof(*tail));
+	qsort(tail, t, sizeof(*tail), cmp_out_rows);
+	while (t > 0)
+		r[--o] = i > 0 && cmp_out_rows(&r[i - 1], &tail[t - 1]) > 0 ? r[--i] : tail[--t];
+	free(tail);
+}
+
+/* The new RECORD's text, rows sorted as record_sort() sorts. */
+static void format_rows(struct staging *s, struct buf *text)
+{
+	sort_rows(s);
+	/* room for most RECORDs at once (a row is a path, a 50-byte hash and
+	 * a size): not grown by doubling, a realloc each time */
+	buf_grow(text, s->nrows * 160);
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct out_row *r = &s->rows[i];
+		char sz[24], *p = sz + sizeof(sz);
+		uint64_t size = r->size;
+		*--p = '\0';
+		if (r->sized) {
+			do
+				*--p = (char)('0' + size % 10);
+			while (size /= 10);
+		}
+		record_format_row(text, r->path, r->hash, p);
+	}
 }
 
 /* Writes data to stage/new/rel, records it in RECORD and the txn. */
@@ -115,12 +195,12 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 		r = error_errno("cannot write '%s'", path);
 	}
 	struct buf h = BUF_INIT;
-	if (!r && hash)
-		buf_addstr(&h, hash);
-	else if (!r)
-		r = record_hash_data(data, len, &h);
+	if (!r && !hash && !(r = record_hash_data(data, len, &h))) {
+		strvec_push_take(&s->owned, buf_detach(&h));
+		hash = s->owned.v[s->owned.n - 1];
+	}
 	if (!r)
-		note_file(s, rel, h.ptr, len);
+		note_file(s, rel, hash, len);
 	buf_free(&h);
 	free(path);
 	return r;
@@ -150,10 +230,7 @@ static char *member_dest(struct staging *s, const char *m, bool *is_script)
 		memcpy(r, s->e->libdir, ln);
 		r[ln] = '/';
 		memcpy(r + ln + 1, m, mn + 1);
-		/* nothing beneath site-packages is the env's own (env_owned:
-		 * top-level names, .cvenv/ and bin/'s own), so not asked per member */
-		if (strchr(s->e->libdir, '/') && !path_is_under(s->e->libdir, "bin", false) &&
-		    !path_is_under(s->e->libdir, ".cvenv", false))
+		if (s->lib_unowned)
 			return r;
 		goto out;
 	}
@@ -466,6 +543,9 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 	struct wheel *w = s->w;
 	struct buf src = BUF_INIT, dst = BUF_INIT;
 	int r = 0;
+	/* room for a member's path at once: one allocation per buffer */
+	buf_grow(&src, 512);
+	buf_grow(&dst, 512);
 	buf_addstr(&src, entry);
 	buf_addch(&src, '/');
 	buf_addstr(&dst, s->t->newdir);
@@ -589,9 +669,8 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 	free(rel);
 	rel = path_join(s->dist_info_rel, "RECORD");
 	rp = record_path(s->e, rel);
-	record_add(&s->out, rp, "", "");
-	record_sort(&s->out);
-	record_format(&s->out, &text);
+	add_row(s, rp, "", 0, false);
+	format_rows(s, &text);
 	path = path_join(s->t->newdir, rel);
 	int fd = os_create_file(path, 0644);
 	if (fd < 0 || os_write_full(fd, text.ptr, text.len) < 0 || os_close_file(fd) < 0)
@@ -613,7 +692,9 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 		struct wheel *w, const struct install_opts *o)
 {
 	const struct dist *old = dist_set_lookup(have, w->meta_name);
-	struct staging s = { e, t, w, RECORD_INIT, NULL, STRVEC_INIT };
+	struct staging s = { e, t, w, NULL, 0, 0, STRVEC_INIT, NULL, STRVEC_INIT,
+			     strchr(e->libdir, '/') && !path_is_under(e->libdir, "bin", false) &&
+				     !path_is_under(e->libdir, ".cvenv", false) };
 	char *rec_member = NULL, *entry = NULL, *a = NULL, *b = NULL;
 	int r = 0;
 	if (old && !o->force_reinstall) {
@@ -655,6 +736,7 @@ out:
 	free(b);
 	free(rec_member);
 	free(s.dist_info_rel);
-	record_free(&s.out);
+	free(s.rows);
+	strvec_clear(&s.owned);
 	return r;
 }

@@ -194,6 +194,22 @@ static int cmp_prefix(const char *unit, const char *p, size_t n)
 	return c ? c : unit[n] ? 1 : 0;
 }
 
+/* The new directories, sorted, and which lengths they have (bit n of lens
+ * for a length n < 256; longer ones are always searched): a prefix of a
+ * path whose length no unit has needs no search (the parents of every
+ * launcher and of every unit's first file were searched for in vain, one
+ * binary search each, issue 18). */
+struct units {
+	struct strvec v;
+	uint64_t lens[4];
+	bool long_ones;
+};
+
+static bool may_have_len(const struct units *u, size_t n)
+{
+	return n < 256 ? (u->lens[n / 64] >> (n % 64)) & 1 : u->long_ones;
+}
+
 static bool has_unit(const struct strvec *units, const char *p, size_t n, size_t *at)
 {
 	size_t lo = 0, hi = units->n;
@@ -223,7 +239,7 @@ static bool beneath(const char *rel, const char *unit)
  * found last: a wheel's files come grouped by directory (its package, then
  * its .dist-info, whose generated files come after the launchers), so most
  * are beneath one of them and need no search (issue 18). */
-static bool under_any(const struct strvec *units, const char *rel, const char *last[2])
+static bool under_any(const struct units *units, const char *rel, const char *last[2])
 {
 	size_t at;
 	if (beneath(rel, last[0]))
@@ -235,25 +251,30 @@ static bool under_any(const struct strvec *units, const char *rel, const char *l
 		return true;
 	}
 	for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/'))
-		if (has_unit(units, rel, (size_t)(s - rel), &at)) {
+		if (may_have_len(units, (size_t)(s - rel)) &&
+		    has_unit(&units->v, rel, (size_t)(s - rel), &at)) {
 			last[1] = last[0];
-			last[0] = units->v[at];
+			last[0] = units->v.v[at];
 			return true;
 		}
 	return false;
 }
 
 /* Adds unit (taken) to units; returns the copy units holds. */
-static const char *add_unit(struct strvec *units, char *unit)
+static const char *add_unit(struct units *units, char *unit)
 {
-	size_t at;
-	if (has_unit(units, unit, strlen(unit), &at)) {
+	size_t at, n = strlen(unit);
+	if (has_unit(&units->v, unit, n, &at)) {
 		free(unit);
-		return units->v[at];
+		return units->v.v[at];
 	}
-	strvec_push_take(units, unit);
-	memmove(&units->v[at + 1], &units->v[at], (units->n - 1 - at) * sizeof(*units->v));
-	units->v[at] = unit;
+	strvec_push_take(&units->v, unit);
+	memmove(&units->v.v[at + 1], &units->v.v[at], (units->v.n - 1 - at) * sizeof(*units->v.v));
+	units->v.v[at] = unit;
+	if (n < 256)
+		units->lens[n / 64] |= (uint64_t)1 << (n % 64);
+	else
+		units->long_ones = true;
 	return unit;
 }
 
@@ -424,7 +445,7 @@ int txn_commit(struct txn *t)
 	for (size_t i = 0; i < t->dels.n; i++)
 		if (!strvec_contains(&t->adds, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
-	struct strvec units = STRVEC_INIT;
+	struct units units = { STRVEC_INIT, { 0 }, false };
 	const char *last[2] = { NULL, NULL };
 	for (size_t i = 0; i < t->adds.n; i++) {
 		if (under_any(&units, t->adds.v[i], last))
@@ -440,7 +461,7 @@ int txn_commit(struct txn *t)
 		add_step(t, os_exists(dst) ? STEP_REPLACE : STEP_ADD, t->adds.v[i]);
 		free(dst);
 	}
-	strvec_clear(&units);
+	strvec_clear(&units.v);
 	if (stage_per_device(t) < 0)
 		return -1;
 	return commit_shielded(t);

@@ -121,6 +121,7 @@ static bool index_lookup(const struct install_env *e, const char *abs,
 	char *ip = index_path(e, abs);
 	struct buf text = BUF_INIT, want = BUF_INIT;
 	bool ok = false;
+	buf_grow(&want, 512); /* path, identity and key: one allocation */
 	if (os_read_file(ip, 1 << 16, &text) == 0) {
 		/* the expected text with the key left off: what precedes it must match */
 		index_format(&want, abs, id, "");
@@ -534,6 +535,7 @@ static bool seal_sound(const struct manifest *seal, const char *entry)
 	struct buf path = BUF_INIT;
 	struct os_lstat st;
 	bool ok = true;
+	buf_grow(&path, 512); /* one allocation, not one per doubling */
 	buf_addstr(&path, entry);
 	buf_addstr(&path, "/files/");
 	size_t base = path.len;
@@ -548,11 +550,7 @@ static bool seal_sound(const struct manifest *seal, const char *entry)
 
 static bool same_project(const char *a, size_t an, const char *b)
 {
-	char *x = name_canonicalize_n(a, an), *y = name_canonicalize_n(b, strlen(b));
-	bool r = !strcmp(x, y);
-	free(x);
-	free(y);
-	return r;
+	return name_same_n(a, an, b, strlen(b));
 }
 
 /* Moves the seal's wheel block into w, with the checks wheel_open() makes
@@ -591,6 +589,12 @@ static bool take_info(struct wheel *w, struct manifest_info *in)
 
 int wheelcache_open(struct install_env *e, const char *path, struct wheel *w)
 {
+	return wheelcache_open_named(e, path, NULL, w);
+}
+
+int wheelcache_open_named(struct install_env *e, const char *path, struct wheel_name *wn,
+			  struct wheel *w)
+{
 	struct os_file_id id;
 	struct buf key = BUF_INIT, text = BUF_INIT, quiet = BUF_INIT;
 	struct manifest *seal = xcalloc(1, sizeof(*seal));
@@ -609,11 +613,21 @@ int wheelcache_open(struct install_env *e, const char *path, struct wheel *w)
 	    strcmp(seal->key, key.ptr) || !seal->info)
 		goto out;
 	wheel_init(w, path);
-	struct buf *saved = error_capture;
-	error_capture = &quiet; /* a bad name: wheel_open() says so */
-	bool named = wheel_name_parse(path, &w->wn) == 0;
-	error_capture = saved;
+	bool named = true;
+	if (wn) {
+		w->wn = *wn;
+		memset(wn, 0, sizeof(*wn));
+	} else {
+		struct buf *saved = error_capture;
+		error_capture = &quiet; /* a bad name: wheel_open() says so */
+		named = wheel_name_parse(path, &w->wn) == 0;
+		error_capture = saved;
+	}
 	if (!named || !take_info(w, seal->info)) {
+		if (wn) { /* given back */
+			*wn = w->wn;
+			memset(&w->wn, 0, sizeof(w->wn));
+		}
 		wheel_close(w);
 		goto out;
 	}
@@ -635,7 +649,13 @@ out:
 
 int wheelcache_open_wheel(struct install_env *e, const char *path, struct wheel *w)
 {
-	if (wheelcache_open(e, path, w) == 1)
+	return wheelcache_open_wheel_named(e, path, NULL, w);
+}
+
+int wheelcache_open_wheel_named(struct install_env *e, const char *path, struct wheel_name *wn,
+				struct wheel *w)
+{
+	if (wheelcache_open_named(e, path, wn, w) == 1)
 		return 0;
 	return wheel_open(path, w);
 }

@@ -177,6 +177,30 @@ char *name_canonicalize_n(const char *name, size_t len)
 	return r;
 }
 
+/* The next byte of a name's canonical spelling at *p (before end), or -1. */
+static int canon_next(const char **p, const char *end)
+{
+	if (*p >= end)
+		return -1;
+	if (!is_sep(**p))
+		return tolower((unsigned char)*(*p)++);
+	while (*p < end && is_sep(**p))
+		(*p)++;
+	return '-';
+}
+
+bool name_same_n(const char *a, size_t an, const char *b, size_t bn)
+{
+	const char *ae = a + an, *be = b + bn;
+	for (;;) {
+		int x = canon_next(&a, ae), y = canon_next(&b, be);
+		if (x != y)
+			return false;
+		if (x < 0)
+			return true;
+	}
+}
+
 char *name_canonicalize(const char *name)
 {
 	return name_canonicalize_n(name, strlen(name));

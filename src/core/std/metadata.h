@@ -49,6 +49,9 @@ const char *metadata_description(const struct metadata *md);
 char *name_canonicalize(const char *name);
 /* The same for the first len bytes of name ("foo_bar" of "foo_bar-1.0"). */
 char *name_canonicalize_n(const char *name, size_t len);
+/* Whether two names (an and bn bytes) have one canonical name, compared
+ * without making either (no allocation: asked per wheel of a warm install). */
+bool name_same_n(const char *a, size_t an, const char *b, size_t bn);
 /* A valid project name per PEP 508: ASCII letters and digits, with '.', '_'
  * and '-' inside only. */
 bool name_is_valid(const char *name);
