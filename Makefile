@@ -81,6 +81,18 @@ else ifeq ($(LINK),static)
 else
   $(error LINK must be dynamic or static, not '$(LINK)')
 endif
+# The link batch (os/linkbatch.c) makes links from threads; with liburing
+# (URING=1, the default when pkg-config finds it) also through io_uring.
+URING ?= $(shell pkg-config --exists liburing 2>/dev/null && echo 1)
+ALL_CFLAGS += -pthread
+LDLIBS += -pthread
+ifeq ($(URING),1)
+  ALL_CFLAGS += -DCVENV_HAVE_LIBURING $(shell pkg-config --cflags liburing)
+  LDLIBS += $(shell pkg-config --libs liburing)
+  ifeq ($(LINK),static)
+    CVENV_LDLIBS += $(shell pkg-config --static --libs liburing)
+  endif
+endif
 CVENV_LDLIBS ?= $(LDLIBS)
 
 SRC      := $(sort $(wildcard src/*.c src/cmd/*.c src/core/*/*.c src/os/*.c src/util/*.c))
