@@ -46,9 +46,9 @@ fresh() {
 	cvenv create -q --without-pip -p "$py" e
 }
 
-test_expect_success 'setup: 24 wheels in the cache (aaa first, zzz last)' '
+test_expect_success 'setup: 16 wheels in the cache (aaa first, zzz last)' '
 	mkdir wh &&
-	for i in $(seq -w 1 24); do
+	for i in $(seq -w 1 16); do
 		mkwheel wh p$i 1.0 --console p$i=p$i:main --file p$i/a.py=A --file p$i/b.py=B \
 			--file p$i/sub/c.py=C >/dev/null &&
 		mkwheel wh p$i 0.9 --file p$i/a.py=old >/dev/null &&
@@ -64,16 +64,16 @@ test_expect_success 'setup: 24 wheels in the cache (aaa first, zzz last)' '
 	cvenv create -q --without-pip -p "$py" warm3 &&
 	cvenv install -q --venv warm3 zzz==1.0 --no-index -f wh &&
 	fresh && cvenv install -q --venv e -r req.txt --no-index -f wh && tree e >expect &&
-	test "$(wc -l <expect)" -ge 200
+	test "$(wc -l <expect)" -ge 120
 '
 
 test_expect_success 'the plain loop, two threads and io_uring make the same env' '
-	for way in "1 0" "2 0" "1 1" "3 1"; do
+	for way in "1 0" "2 0" "1 1"; do
 		set -- $way &&
 		fresh &&
 		CVENV_LINK_THREADS=$1 CVENV_IO_URING=$2 cvenv install -q --venv e -r req.txt --no-index -f wh &&
 		tree e >actual && diff -u expect actual &&
-		test "$(stat -c %h e/$SP/p20/sub/c.py)" -ge 3 || return 1
+		test "$(stat -c %h e/$SP/p12/sub/c.py)" -ge 3 || return 1
 	done
 '
 
@@ -82,11 +82,11 @@ test_expect_success TRACE 'CVENV_LINK_THREADS=2: the links come from two threads
 	STRACE_E="-e trace=link,linkat" traced two CVENV_LINK_THREADS=2 \
 		install -q --venv e -r req.txt --no-index -f wh &&
 	tree e >actual && diff -u expect actual &&
-	test "$(link_pids two | wc -l)" = 2 && test "$(links_made two)" -ge 150 &&
+	test "$(link_pids two | wc -l)" = 2 && test "$(links_made two)" -ge 100 &&
 	fresh &&
 	STRACE_E="-e trace=link,linkat" traced one CVENV_LINK_THREADS=1 CVENV_IO_URING=0 \
 		install -q --venv e -r req.txt --no-index -f wh &&
-	test "$(link_pids one | wc -l)" = 1 && test "$(links_made one)" -ge 150
+	test "$(link_pids one | wc -l)" = 1 && test "$(links_made one)" -ge 100
 '
 
 test_expect_success TRACE,URING 'CVENV_IO_URING=1: the links go through one io_uring' '
@@ -105,7 +105,7 @@ test_expect_success TRACE 'io_uring refused (ENOSYS, EPERM: disabled, a containe
 		STRACE_E="-e trace=link,linkat,io_uring_setup -e inject=io_uring_setup:error=$e" \
 			traced nor CVENV_IO_URING=1 install -q --venv e -r req.txt --no-index -f wh &&
 		tree e >actual && diff -u expect actual &&
-		test "$(links_made nor)" -ge 150 || return 1
+		test "$(links_made nor)" -ge 100 || return 1
 	done
 '
 
@@ -116,7 +116,7 @@ test_expect_success TRACE 'io_uring refused (ENOSYS, EPERM: disabled, a containe
 # other fails -- and leave u, the cache's link counts and .cvenv as they were.
 clash() {
 	{ test -e u || { cvenv create -q --without-pip -p "$py" u &&
-		cvenv install -q --venv u p01==0.9 p23==0.9 --no-index -f wh; }; } &&
+		cvenv install -q --venv u p01==0.9 p15==0.9 --no-index -f wh; }; } &&
 	snap u >u.snap && nlinks >links.before &&
 	STRACE_E="-e trace=link,linkat,io_uring_enter" traced clash "$@" \
 		install --venv u -r clash.txt --no-index -f wh 2>err
@@ -129,7 +129,7 @@ clash() {
 
 test_expect_success TRACE 'a failure in the other thread'"'"'s half undoes the whole install' '
 	clash CVENV_LINK_THREADS=2 &&
-	test "$(link_pids clash | wc -l)" = 2 && test "$(links_made clash)" -ge 60
+	test "$(link_pids clash | wc -l)" = 2 && test "$(links_made clash)" -ge 40
 '
 
 test_expect_success TRACE,URING 'a failure inside the io_uring batch undoes the whole install' '
