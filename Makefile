@@ -84,6 +84,21 @@ else ifeq ($(LINK),static)
 else
   $(error LINK must be dynamic or static, not '$(LINK)')
 endif
+# The link batch (os/linkbatch.c) makes links from threads; built with
+# URING=1 (liburing, liburing-dev), also through io_uring when
+# CVENV_IO_URING=1 asks: opt-in, for the experiment of bench/linkpar.sh
+# (BENCHMARKS.md, "The link phase": no gain shown, so no library more to
+# load on every start).
+URING ?= 0
+ALL_CFLAGS += -pthread
+LDLIBS += -pthread
+ifeq ($(URING),1)
+  ALL_CFLAGS += -DCVENV_HAVE_LIBURING $(shell pkg-config --cflags liburing)
+  LDLIBS += $(shell pkg-config --libs liburing)
+  ifeq ($(LINK),static)
+    CVENV_LDLIBS += $(shell pkg-config --static --libs liburing)
+  endif
+endif
 CVENV_LDLIBS ?= $(LDLIBS)
 # Unit tests that build zips of their own (test_indexzip) call libzip
 # functions cvenv never does, which lazylib.c does not forward: the test
@@ -125,6 +140,8 @@ $(BUILD)/link-settings: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(LINK_SETTINGS)' | cmp -s - $@ || echo '$(LINK_SETTINGS)' >$@
 FORCE:
+# switching URING recompiles the one file it changes
+$(BUILD)/src/os/linkbatch.o: $(BUILD)/link-settings
 
 $(BUILD)/cvenv: $(OBJ) $(BUILD)/link-settings
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(CVENV_LDLIBS)

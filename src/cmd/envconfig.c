@@ -11,6 +11,7 @@
 #include "core/interp/pyrequest.h"
 #include "core/pkg/distinfo.h"
 #include "os/httpengine.h"
+#include "os/linkbatch.h"
 #include "util/error.h"
 
 extern char **environ;
@@ -34,6 +35,32 @@ static int query_timeout(void)
 	}
 	unsigned ms = (unsigned)(secs * 1000 + 0.5);
 	interp_set_query_timeout(secs > 0 && ms == 0 ? 1 : ms);
+	return 0;
+}
+
+/* CVENV_LINK_THREADS (1-8: the threads that make an install's links; 1 the
+ * plain loop) and CVENV_IO_URING (0 or 1: whether hard links go through
+ * io_uring): the link batch's way, forced (os/linkbatch.h; tests, and the
+ * experiment of bench/linkpar.sh). Unset or empty: the default. */
+static int link_batch_config(void)
+{
+	const char *t = getenv("CVENV_LINK_THREADS"), *u = getenv("CVENV_IO_URING");
+	int threads = 0, uring = -1;
+	if (t && *t) {
+		if (t[0] < '1' || t[0] > '8' || t[1]) {
+			usage_error("invalid CVENV_LINK_THREADS '%s': not a number from 1 to 8", t);
+			return -1;
+		}
+		threads = t[0] - '0';
+	}
+	if (u && *u) {
+		if ((u[0] != '0' && u[0] != '1') || u[1]) {
+			usage_error("invalid CVENV_IO_URING '%s': not 0 or 1", u);
+			return -1;
+		}
+		uring = u[0] - '0';
+	}
+	os_linkbatch_configure(threads, uring);
 	return 0;
 }
 
@@ -77,5 +104,5 @@ int cmd_config_from_env(void)
 		.python_user_base = getenv("PYTHONUSERBASE"),
 		.pip_use_importlib_metadata = getenv("_PIP_USE_IMPORTLIB_METADATA"),
 	};
-	return query_timeout();
+	return query_timeout() < 0 || link_batch_config() < 0 ? -1 : 0;
 }

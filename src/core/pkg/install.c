@@ -248,6 +248,8 @@ int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,
 		else if (s == INSTALL_DONE)
 			done++;
 	}
+	if (!r)
+		r = stage_links(&t);
 	for (size_t i = 0; i < nremoves && !r; i++) {
 		const struct dist *d = dist_set_lookup(&have, removes[i]);
 		if (!d || strvec_contains(&gone, d->canonical))

@@ -442,10 +442,10 @@ static int stage_member(struct staging *s, const char *m)
 	return r;
 }
 
-static int cache_lacks(struct staging *s, const char *entry, const char *m)
+static int cache_lacks(const struct install_env *e, const char *entry, const char *m)
 {
 	int r = error("cache entry '%s' lacks '%s'", entry, m);
-	hint("remove the cache directory '%s' or use --no-cache", s->e->cache_dir);
+	hint("remove the cache directory '%s' or use --no-cache", e->cache_dir);
 	return r;
 }
 
@@ -470,27 +470,27 @@ static int zip_member_facts(struct staging *s, const char *entry, const char *m,
 	cm->hash = row ? row->hash : "";
 	cm->size = row && row->size[0] ? strtoull(row->size, &end, 10) : 0;
 	if (!row || !row->hash[0])
-		return cache_lacks(s, entry, m);
+		return cache_lacks(s->e, entry, m);
 	if (!end || *end) {
 		struct os_file_id id;
 		char *src = path_join(entry, m);
 		int r = os_file_id(src, &id);
 		free(src);
 		if (r < 0)
-			return cache_lacks(s, entry, m);
+			return cache_lacks(s->e, entry, m);
 		cm->size = id.size;
 	}
 	cm->mode = stage_member_mode(w, zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS));
 	return 0;
 }
 
-/* Stages one member from a cache entry: linked (or copied) into the stage.
+/* Stages one member from a cache entry: its directory made in the stage,
+ * its link (or copy) added to the txn's batch, tagged tag (stage_links).
  * src and dst are the caller's buffers: the entry's files/ and the stage's
  * new/ directory, truncated back to their length on return. */
 static int stage_member_cached(struct staging *s, const char *entry, struct buf *src,
-			       struct buf *dst, const struct cached_member *cm)
+			       struct buf *dst, const struct cached_member *cm, size_t tag)
 {
-	struct wheel *w = s->w;
 	bool is_script;
 	char *rel = member_dest(s, cm->m, &is_script);
 	if (!rel)
@@ -508,26 +508,19 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 		buf_free(&data);
 		goto out;
 	}
-	enum os_link_mode used;
 	char *slash = strrchr(dst->ptr + dn, '/');
 	if (slash) /* the member's directory, made once per run (ensure_dir) */
 		*slash = '\0';
 	r = slash ? ensure_dir(&s->made, dst->ptr) : 0;
 	if (slash)
 		*slash = '/';
-	if (r < 0 || os_link_file(src->ptr, dst->ptr, cm->mode, s->e->link_mode, &used) < 0) {
-		if (errno == ENOENT && !os_exists(src->ptr))
-			r = cache_lacks(s, entry, cm->m);
-		else if (errno == EEXIST)
-			r = error("wheel '%s' installs '%s' twice", w->path, rel);
-		else
-			r = error_errno("cannot link '%s' from the cache", dst->ptr);
+	if (r < 0) {
+		r = error_errno("cannot link '%s' from the cache", dst->ptr);
 	} else {
+		/* linked with the rest of the install's files (stage_links) */
+		os_linkbatch_add(&s->t->links, src->ptr, dst->ptr, cm->mode, tag);
 		note_file_take(s, rel, cm->hash, (size_t)cm->size);
 		rel = NULL;
-		/* a file system without reflinks: do not try again per file */
-		if (s->e->link_mode == OS_LINK_AUTO && used != OS_LINK_CLONE)
-			s->e->link_mode = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
 	}
 out:
 	buf_setlen(src, sn);
@@ -551,6 +544,9 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 	buf_addstr(&dst, s->t->newdir);
 	buf_addch(&dst, '/');
 	size_t n = w->seal ? w->seal->n : w->members.n;
+	size_t tag = s->t->link_from.n / 2;
+	strvec_push(&s->t->link_from, entry);
+	strvec_push(&s->t->link_from, w->path);
 	for (size_t i = 0; i < n && !r; i++) {
 		struct cached_member cm = { NULL, NULL, 0, 0 };
 		if (w->seal) {
@@ -561,10 +557,36 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 			   (r = zip_member_facts(s, entry, w->members.v[i], &cm)) < 0) {
 			continue;
 		}
-		r = stage_member_cached(s, entry, &src, &dst, &cm);
+		r = stage_member_cached(s, entry, &src, &dst, &cm, tag);
 	}
 	buf_free(&src);
 	buf_free(&dst);
+	return r;
+}
+
+int stage_links(struct txn *t)
+{
+	size_t i;
+	if (os_linkbatch_run(&t->links, &t->e->link_mode, &i) == 0)
+		return 0;
+	int e = errno;
+	if (e == EEXIST) /* a path staged twice: named, as one by one, by the later */
+		for (size_t k = i + 1; k < t->links.n; k++)
+			if (!strcmp(os_linkbatch_dst(&t->links, k), os_linkbatch_dst(&t->links, i)))
+				i = k;
+	const char *entry = t->link_from.v[2 * t->links.v[i].tag];
+	const char *wheel = t->link_from.v[2 * t->links.v[i].tag + 1];
+	const char *src = os_linkbatch_src(&t->links, i), *dst = os_linkbatch_dst(&t->links, i);
+	const char *m = src + strlen(entry) + 1, *rel = dst + strlen(t->newdir) + 1;
+	int r;
+	if (e == ENOENT && !os_exists(src)) /* a damaged entry, not the stage */
+		r = cache_lacks(t->e, entry, m);
+	else if (e == EEXIST)
+		r = error("wheel '%s' installs '%s' twice", wheel, rel);
+	else {
+		errno = e;
+		r = error_errno("cannot link '%s' from the cache", dst);
+	}
 	return r;
 }
 

@@ -28,6 +28,14 @@ struct dist_set;
 int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *have,
 		struct wheel *w, const struct install_opts *o);
 
+/* Makes the links stage_wheel added to t's batch (the cached files, whose
+ * directories it made already), after the last wheel is staged: with the
+ * files of every wheel in one batch the os/ side can share them out
+ * (os/linkbatch.h). A failure is reported naming the file, as staging it
+ * one by one would; the stage, with whatever links were made, goes with
+ * the txn. */
+int stage_links(struct txn *t);
+
 /* The mode a member is extracted with: 0755 when its zip attributes make it
  * executable, else 0644. */
 mode_t stage_member_mode(struct wheel *w, zip_int64_t idx);

@@ -21,6 +21,8 @@ int txn_begin(struct install_env *e, struct txn *t)
 	strvec_init(&t->adds);
 	strvec_init(&t->dels);
 	strvec_init(&t->foreign);
+	strvec_init(&t->link_from);
+	t->links = (struct os_linkbatch)OS_LINKBATCH_INIT;
 	t->stage = os_mkdtemp_in(e->state, "stage-");
 	if (!t->stage) {
 		r = error_errno("cannot create a stage directory in '%s'", e->state);
@@ -51,6 +53,8 @@ void txn_free(struct txn *t)
 	strvec_clear(&t->dirs);
 	strvec_clear(&t->adds);
 	strvec_clear(&t->dels);
+	strvec_clear(&t->link_from);
+	os_linkbatch_clear(&t->links);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -20,6 +20,7 @@
 #include "util/strvec.h"
 #include "core/pkg/install.h"
 #include "core/pkg/journal.h"
+#include "os/linkbatch.h"
 
 struct txn {
 	struct install_env *e;
@@ -32,6 +33,8 @@ struct txn {
 	struct strvec adds; /* env-relative paths staged under newdir */
 	struct strvec dels; /* env-relative paths to remove */
 	struct strvec foreign; /* stages on other file systems (absolute) */
+	struct os_linkbatch links; /* cached files to link under newdir (stage.c) */
+	struct strvec link_from;   /* per tag of links: its cache entry, its wheel */
 };
 
 /* Where the env-relative path rel is reached: beneath site-packages or bin

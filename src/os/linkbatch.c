@@ -1,0 +1,263 @@
+/* A batch of links made together (see os/linkbatch.h). */
+#include "util/common.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+#ifdef CVENV_HAVE_LIBURING
+#include <liburing.h>
+#endif
+
+#include "os/linkbatch.h"
+
+#define MAX_THREADS 8
+/* The way of a batch of more than OS_LINKBATCH_MIN links when no setting
+ * forces one: the plain loop (BENCHMARKS.md, "The link phase"). */
+#define DEFAULT_THREADS 1
+#define DEFAULT_URING 0
+
+static int cfg_threads;     /* 0: the default */
+static int cfg_uring = -1;  /* -1: the default */
+
+void os_linkbatch_configure(int threads, int uring)
+{
+	cfg_threads = threads < 0 ? 0 : threads > MAX_THREADS ? MAX_THREADS : threads;
+	cfg_uring = uring;
+}
+
+bool os_linkbatch_has_uring(void)
+{
+#ifdef CVENV_HAVE_LIBURING
+	return true;
+#else
+	return false;
+#endif
+}
+
+void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, mode_t mode,
+		      size_t tag)
+{
+	if (b->n == b->alloc) {
+		b->alloc = b->alloc ? 2 * b->alloc : 64;
+		b->v = xrealloc(b->v, b->alloc * sizeof(*b->v));
+	}
+	struct os_linkreq *q = &b->v[b->n++];
+	q->src = b->names.len;
+	buf_add(&b->names, src, strlen(src) + 1);
+	q->dst = b->names.len;
+	buf_add(&b->names, dst, strlen(dst) + 1);
+	q->tag = tag;
+	q->mode = mode;
+	q->err = 0;
+}
+
+const char *os_linkbatch_src(const struct os_linkbatch *b, size_t i)
+{
+	return b->names.ptr + b->v[i].src;
+}
+
+const char *os_linkbatch_dst(const struct os_linkbatch *b, size_t i)
+{
+	return b->names.ptr + b->v[i].dst;
+}
+
+void os_linkbatch_clear(struct os_linkbatch *b)
+{
+	buf_free(&b->names);
+	free(b->v);
+	b->v = NULL;
+	b->n = b->alloc = 0;
+}
+
+/* One run of requests for one thread; stops early once any has failed. */
+struct span {
+	struct os_linkbatch *b;
+	size_t from, to;
+	enum os_link_mode how;
+	atomic_bool *failed;
+};
+
+static void link_span(struct span *s)
+{
+	enum os_link_mode used;
+	for (size_t i = s->from; i < s->to; i++) {
+		if (atomic_load_explicit(s->failed, memory_order_relaxed))
+			return;
+		struct os_linkreq *q = &s->b->v[i];
+		if (os_link_file(os_linkbatch_src(s->b, i), os_linkbatch_dst(s->b, i), q->mode,
+				 s->how, &used) < 0) {
+			q->err = errno ? errno : EIO;
+			atomic_store(s->failed, true);
+		}
+	}
+}
+
+static void *link_span_thread(void *arg)
+{
+	link_span(arg);
+	return NULL;
+}
+
+/* Whether requests i-1 and i are in the same directory. */
+static bool same_dir(const struct os_linkbatch *b, size_t i)
+{
+	const char *a = os_linkbatch_dst(b, i - 1), *c = os_linkbatch_dst(b, i);
+	const char *sa = strrchr(a, '/'), *sc = strrchr(c, '/');
+	size_t na = sa ? (size_t)(sa - a) : 0, nc = sc ? (size_t)(sc - c) : 0;
+	return na == nc && !memcmp(a, c, na);
+}
+
+/* The first request at or after i (before to) that starts a directory's
+ * run, or to: threads link into different directories, not taking turns
+ * at one directory's lock. */
+static size_t dir_start(const struct os_linkbatch *b, size_t i, size_t to)
+{
+	while (i > 0 && i < to && same_dir(b, i))
+		i++;
+	return i;
+}
+
+/* Requests from..to over nthreads threads, each a share of whole
+ * directories; the calling thread takes the first. */
+static void link_threads(struct os_linkbatch *b, size_t from, size_t to, enum os_link_mode how,
+			 int nthreads)
+{
+	atomic_bool failed = false;
+	struct span sp[MAX_THREADS];
+	pthread_t th[MAX_THREADS];
+	bool started[MAX_THREADS] = { false };
+	size_t at = from;
+	for (int k = 0; k < nthreads; k++) {
+		size_t end = k == nthreads - 1 ? to
+				: dir_start(b, at + (to - at) / (size_t)(nthreads - k), to);
+		sp[k] = (struct span){ b, at, end, how, &failed };
+		at = end;
+	}
+	for (int k = 1; k < nthreads; k++)
+		if (sp[k].from < sp[k].to)
+			started[k] = pthread_create(&th[k], NULL, link_span_thread, &sp[k]) == 0;
+	link_span(&sp[0]);
+	/* a thread that could not start: its share is made here */
+	for (int k = 1; k < nthreads; k++) {
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else
+			link_span(&sp[k]);
+	}
+}
+
+#ifdef CVENV_HAVE_LIBURING
+#define RING_DEPTH 256
+
+static bool copy_instead(int e)
+{
+	return e == EXDEV || e == EPERM || e == EMLINK || e == ENOTSUP;
+}
+
+/* Hard links through one io_uring (IORING_OP_LINKAT, Linux 5.15). Returns
+ * -1 with errno when no ring can be had (ENOSYS, EPERM: a kernel without
+ * it, or one where it is disabled, as in many containers), before any link
+ * was tried: the caller then runs the plain loop. Otherwise 0, each
+ * request's result in its err; a request the kernel answers as link()
+ * would before os_link_file copies (copy_instead) keeps that error for the
+ * caller to copy. Stops submitting at the first other failure. */
+static int link_uring(struct os_linkbatch *b, size_t from, size_t to)
+{
+	struct io_uring ring;
+	int e = io_uring_queue_init(RING_DEPTH, &ring, 0);
+	if (e < 0) {
+		errno = -e;
+		return -1;
+	}
+	size_t i = from, inflight = 0;
+	bool stop = false;
+	while ((i < to && !stop) || inflight) {
+		struct io_uring_sqe *sqe;
+		while (i < to && !stop && (sqe = io_uring_get_sqe(&ring))) {
+			io_uring_prep_linkat(sqe, AT_FDCWD, os_linkbatch_src(b, i), AT_FDCWD,
+					     os_linkbatch_dst(b, i), 0);
+			io_uring_sqe_set_data64(sqe, i++);
+			inflight++;
+		}
+		e = io_uring_submit_and_wait(&ring, 1);
+		if (e < 0 && e != -EINTR && e != -EAGAIN && e != -EBUSY) {
+			/* the ring itself broke (never seen): the batch fails,
+			 * named by a request not known to be made; the ring's
+			 * exit below waits for what is in flight */
+			b->v[i < to ? i : to - 1].err = -e;
+			break;
+		}
+		struct io_uring_cqe *cqe;
+		unsigned head, seen = 0;
+		io_uring_for_each_cqe(&ring, head, cqe) {
+			size_t k = (size_t)io_uring_cqe_get_data64(cqe);
+			if (cqe->res < 0) {
+				b->v[k].err = -cqe->res;
+				stop |= !copy_instead(-cqe->res);
+			}
+			seen++;
+		}
+		io_uring_cq_advance(&ring, seen);
+		inflight -= seen;
+	}
+	io_uring_queue_exit(&ring);
+	return 0;
+}
+
+/* link_uring, then the copies it left: false when no ring could be had. */
+static bool link_uring_all(struct os_linkbatch *b, size_t from, size_t to)
+{
+	enum os_link_mode used;
+	if (link_uring(b, from, to) < 0)
+		return false;
+	for (size_t i = from; i < to; i++) {
+		if (b->v[i].err && !copy_instead(b->v[i].err))
+			break;
+		if (b->v[i].err) {
+			b->v[i].err = 0;
+			if (os_link_file(os_linkbatch_src(b, i), os_linkbatch_dst(b, i), b->v[i].mode,
+					 OS_LINK_COPY, &used) < 0) {
+				b->v[i].err = errno;
+				break;
+			}
+		}
+	}
+	return true;
+}
+#endif
+
+int os_linkbatch_run(struct os_linkbatch *b, enum os_link_mode *how, size_t *failed)
+{
+	enum os_link_mode used;
+	if (!b->n)
+		return 0;
+	/* the first link tells what the file system can do */
+	if (os_link_file(os_linkbatch_src(b, 0), os_linkbatch_dst(b, 0), b->v[0].mode, *how,
+			 &used) < 0) {
+		b->v[0].err = errno;
+		*failed = 0;
+		return -1;
+	}
+	if (*how == OS_LINK_AUTO && used != OS_LINK_CLONE)
+		*how = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
+	/* a setting forces its way; unset, a small batch is not worth a thread */
+	bool big = b->n > OS_LINKBATCH_MIN;
+	int threads = cfg_threads ? cfg_threads : big ? DEFAULT_THREADS : 1;
+	bool done = false;
+#ifdef CVENV_HAVE_LIBURING
+	bool uring = cfg_uring == 1 || (cfg_uring < 0 && !cfg_threads && DEFAULT_URING && big);
+	if (uring && *how == OS_LINK_HARDLINK && b->n > 1)
+		done = link_uring_all(b, 1, b->n);
+#endif
+	if (!done)
+		link_threads(b, 1, b->n, *how, threads);
+	for (size_t i = 1; i < b->n; i++)
+		if (b->v[i].err) {
+			*failed = i;
+			errno = b->v[i].err;
+			return -1;
+		}
+	return 0;
+}

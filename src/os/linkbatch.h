@@ -1,0 +1,61 @@
+/* A batch of links made together: the cached files of an install, placed
+ * into its stage (issue 18). The caller makes the directories first, in
+ * order, then adds one request per file and runs the batch once: the links
+ * are made by the plain loop, by threads over disjoint runs of directories,
+ * or through one io_uring (Linux, when built with liburing), as
+ * os_linkbatch_configure() chose. Whatever the way, the outcome is a
+ * result per request, read by the caller's thread: nothing is printed and
+ * no shared state but the requests' own is written while links are made.
+ * Same conventions as os/fs.h otherwise. */
+#ifndef CVENV_OS_LINKBATCH_H
+#define CVENV_OS_LINKBATCH_H
+
+#include "util/common.h"
+
+#include <sys/types.h>
+
+#include "os/link.h"
+#include "util/buf.h"
+
+struct os_linkreq {
+	size_t src, dst; /* offsets of the two paths in the batch's names */
+	size_t tag;      /* the caller's, to name the request in a message */
+	mode_t mode;
+	int err;         /* errno of the failure, 0 when made or not tried */
+};
+
+struct os_linkbatch {
+	struct buf names; /* "src\0dst\0" per request */
+	struct os_linkreq *v;
+	size_t n, alloc;
+};
+#define OS_LINKBATCH_INIT { BUF_INIT, NULL, 0, 0 }
+
+/* Adds a request: src placed at dst (which must not exist, and whose
+ * directory must exist when the batch runs) with mode, by os_link_file. */
+void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, mode_t mode,
+		      size_t tag);
+const char *os_linkbatch_src(const struct os_linkbatch *b, size_t i);
+const char *os_linkbatch_dst(const struct os_linkbatch *b, size_t i);
+
+/* Makes every link of b, the first by *how (which is then narrowed as
+ * os_link_file's used mode tells: a file system without reflinks is not
+ * asked again per file). On failure returns -1 with errno, *failed the
+ * index of the first request in b's order that failed; requests after it
+ * may have been made (by another thread) or not: the caller removes them
+ * with the directory they are in. The batch stays for the caller to read;
+ * os_linkbatch_clear() empties it. */
+int os_linkbatch_run(struct os_linkbatch *b, enum os_link_mode *how, size_t *failed);
+void os_linkbatch_clear(struct os_linkbatch *b);
+
+/* How batches run, set once by cmd/ (CVENV_LINK_THREADS, CVENV_IO_URING):
+ * threads is the number of threads making links (1: the plain loop; 0:
+ * the default), uring 1 to use io_uring for hard links, 0 not to, -1 the
+ * default. A batch of fewer than OS_LINKBATCH_MIN requests always runs in
+ * the plain loop unless the setting was forced (> 0 threads, uring 1). */
+#define OS_LINKBATCH_MIN 256
+void os_linkbatch_configure(int threads, int uring);
+/* Whether this build can use io_uring at all (Linux with liburing). */
+bool os_linkbatch_has_uring(void);
+
+#endif

@@ -1,0 +1,156 @@
+/* Unit tests for os/linkbatch: every way (plain loop, threads, io_uring)
+ * makes every link of a batch, and a failure is the first failing request
+ * in the batch's order with its errno, wherever in the batch it is. */
+#include "unit.h"
+
+#include <sys/stat.h>
+
+#include "os/linkbatch.h"
+
+#define DIRS 12
+#define PER_DIR 40
+
+/* src/dN/fK for every N, K, and dst/dN made (empty); the batch holds
+ * src/dN/fK -> dst/dN/fK in that order. */
+static char *make_batch(struct os_linkbatch *b)
+{
+	char *top = unit_scratch_dir("linkbatch-");
+	struct buf s = BUF_INIT, d = BUF_INIT;
+	for (int n = 0; n < DIRS; n++) {
+		buf_reset(&s);
+		buf_addf(&s, "%s/src/d%d", top, n);
+		buf_reset(&d);
+		buf_addf(&d, "%s/dst/d%d", top, n);
+		assert_int_equal(os_mkdir_p(s.ptr, 0755), 0);
+		assert_int_equal(os_mkdir_p(d.ptr, 0755), 0);
+		size_t sn = s.len, dn = d.len;
+		for (int k = 0; k < PER_DIR; k++) {
+			buf_setlen(&s, sn);
+			buf_setlen(&d, dn);
+			buf_addf(&s, "/f%d", k);
+			buf_addf(&d, "/f%d", k);
+			assert_int_equal(os_write_new(s.ptr, "x", 1, 0644), 0);
+			os_linkbatch_add(b, s.ptr, d.ptr, 0644, (size_t)n);
+		}
+	}
+	buf_free(&s);
+	buf_free(&d);
+	return top;
+}
+
+static void check_all_made(const struct os_linkbatch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct stat st;
+		assert_int_equal(lstat(os_linkbatch_dst(b, i), &st), 0);
+		assert_int_equal(st.st_nlink, 2);
+	}
+}
+
+static const int ways[][2] = { { 1, 0 }, { 2, 0 }, { 8, 0 }, { 1, 1 }, { 2, 1 } };
+
+static void test_every_way_links_all(void **state)
+{
+	(void)state;
+	for (size_t w = 0; w < sizeof(ways) / sizeof(*ways); w++) {
+		struct os_linkbatch b = OS_LINKBATCH_INIT;
+		char *top = make_batch(&b);
+		enum os_link_mode how = OS_LINK_HARDLINK;
+		size_t failed = 99999;
+		os_linkbatch_configure(ways[w][0], ways[w][1]);
+		assert_int_equal(os_linkbatch_run(&b, &how, &failed), 0);
+		assert_int_equal(failed, 99999);
+		check_all_made(&b);
+		assert_int_equal(b.v[DIRS * PER_DIR - 1].tag, DIRS - 1);
+		os_linkbatch_clear(&b);
+		os_rm_rf(top);
+		free(top);
+	}
+	os_linkbatch_configure(0, -1);
+}
+
+/* AUTO narrows to what the first link used (hard links here: no reflinks
+ * on the test's file system, or a reflink: then AUTO stays). */
+static void test_auto_narrows(void **state)
+{
+	(void)state;
+	struct os_linkbatch b = OS_LINKBATCH_INIT;
+	char *top = make_batch(&b);
+	enum os_link_mode how = OS_LINK_AUTO;
+	size_t failed;
+	assert_int_equal(os_linkbatch_run(&b, &how, &failed), 0);
+	assert_true(how == OS_LINK_HARDLINK || how == OS_LINK_AUTO);
+	os_linkbatch_clear(&b);
+	os_rm_rf(top);
+	free(top);
+}
+
+/* A file already at a destination in the last directory (the second
+ * thread's half) or the first: the run fails naming that request. */
+static void test_failure_is_named(void **state)
+{
+	(void)state;
+	size_t at[] = { DIRS * PER_DIR - 3, 5, 0 };
+	for (size_t w = 0; w < sizeof(ways) / sizeof(*ways); w++)
+		for (size_t a = 0; a < sizeof(at) / sizeof(*at); a++) {
+			struct os_linkbatch b = OS_LINKBATCH_INIT;
+			char *top = make_batch(&b);
+			enum os_link_mode how = OS_LINK_HARDLINK;
+			size_t failed = 99999;
+			assert_int_equal(os_write_new(os_linkbatch_dst(&b, at[a]), "y", 1, 0644), 0);
+			os_linkbatch_configure(ways[w][0], ways[w][1]);
+			errno = 0;
+			assert_int_equal(os_linkbatch_run(&b, &how, &failed), -1);
+			assert_int_equal(errno, EEXIST);
+			assert_int_equal(failed, at[a]);
+			assert_int_equal(b.v[at[a]].err, EEXIST);
+			os_linkbatch_clear(&b);
+			os_rm_rf(top);
+			free(top);
+		}
+	os_linkbatch_configure(0, -1);
+}
+
+/* A missing source: ENOENT, named. */
+static void test_missing_source(void **state)
+{
+	(void)state;
+	for (size_t w = 0; w < sizeof(ways) / sizeof(*ways); w++) {
+		struct os_linkbatch b = OS_LINKBATCH_INIT;
+		char *top = make_batch(&b);
+		enum os_link_mode how = OS_LINK_HARDLINK;
+		size_t failed = 0;
+		assert_int_equal(os_unlink(os_linkbatch_src(&b, 300)), 0);
+		os_linkbatch_configure(ways[w][0], ways[w][1]);
+		assert_int_equal(os_linkbatch_run(&b, &how, &failed), -1);
+		assert_int_equal(errno, ENOENT);
+		assert_int_equal(failed, 300);
+		os_linkbatch_clear(&b);
+		os_rm_rf(top);
+		free(top);
+	}
+	os_linkbatch_configure(0, -1);
+}
+
+static void test_empty(void **state)
+{
+	(void)state;
+	struct os_linkbatch b = OS_LINKBATCH_INIT;
+	enum os_link_mode how = OS_LINK_AUTO;
+	size_t failed = 7;
+	assert_int_equal(os_linkbatch_run(&b, &how, &failed), 0);
+	assert_int_equal(failed, 7);
+	os_linkbatch_clear(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_way_links_all),
+		cmocka_unit_test(test_auto_narrows),
+		cmocka_unit_test(test_failure_is_named),
+		cmocka_unit_test(test_missing_source),
+		cmocka_unit_test(test_empty),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
