@@ -14,7 +14,7 @@ export CVENV_HTTP_TIMEOUT=10 CVENV_HTTP_RETRIES=1
 
 test_expect_success HELPER,READELF 'cvenv has no libcurl NEEDED entry; its helper has' '
 	readelf -d "$CVENV_BIN" >dyn &&
-	grep "NEEDED.*libzip" dyn &&
+	grep "NEEDED.*libnettle" dyn &&
 	! grep -i "NEEDED.*libcurl" dyn &&
 	readelf -d "$HELPER" >hdyn &&
 	grep "NEEDED.*libcurl" hdyn
