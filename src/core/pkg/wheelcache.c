@@ -695,6 +695,7 @@ struct ahead_job {
 	struct wheel *const *ws;
 	size_t *order, n;
 	struct ahead *sh;
+	size_t self; /* this process's first wheel: order[self] (the parent's is 0) */
 };
 
 /* One wheel: its key, and a new entry when there is none (an existing
@@ -726,15 +727,17 @@ out:
 	return ok;
 }
 
-/* Takes wheels in turn until none is left (both processes run this). */
+/* Takes wheels in turn until none is left (every process runs this): its
+ * own first one, order[self], then the next one no process has taken. So
+ * each process fills at least one wheel however late it starts. */
 static int fill_turns(void *arg)
 {
 	struct ahead_job *j = arg;
 	struct buf quiet = BUF_INIT;
 	struct buf *saved = error_capture;
 	error_capture = &quiet; /* wheelcache_entry() says what went wrong */
-	for (;;) {
-		size_t k = atomic_fetch_add(&j->sh->next, 1);
+	for (bool first = true;; first = false) {
+		size_t k = first ? j->self : atomic_fetch_add(&j->sh->next, 1);
 		if (k >= j->n || os_interrupted())
 			break;
 		struct ahead_slot *s = &j->sh->slot[j->order[k]];
@@ -759,7 +762,7 @@ static int by_members_desc(const void *a, const void *b)
 void wheelcache_fill_ahead(struct install_env *e, struct wheel *const *ws, const bool *want,
 			   size_t n)
 {
-	struct ahead_job j = { e, ws, xcalloc(n + 1, sizeof(size_t)), 0, NULL };
+	struct ahead_job j = { e, ws, xcalloc(n + 1, sizeof(size_t)), 0, NULL, 0 };
 	for (size_t i = 0; i < n; i++)
 		if (want[i] && !ws[i]->seal && ws[i]->zip && !ws[i]->filled)
 			j.order[j.n++] = i;
@@ -770,10 +773,16 @@ void wheelcache_fill_ahead(struct install_env *e, struct wheel *const *ws, const
 	sort_ws = (const struct wheel *const *)ws;
 	qsort(j.order, j.n, sizeof(*j.order), by_members_desc);
 	long pids[FILL_PROCS - 1], cpus = os_cpus();
-	size_t kids = 0;
-	while (kids + 1 < FILL_PROCS && (long)kids + 1 < cpus && kids + 1 < j.n &&
-	       (pids[kids] = os_sidework_start(fill_turns, &j)) > 0)
-		kids++;
+	size_t kids = 0, procs = 1;
+	while (procs < FILL_PROCS && (long)procs < cpus && procs < j.n)
+		procs++;
+	/* order[0..procs-1] are the processes' first wheels (one a child that
+	 * could not start was to take is left to the install's own path) */
+	atomic_store(&j.sh->next, procs);
+	for (j.self = 1; j.self < procs; j.self++)
+		if ((pids[kids] = os_sidework_start(fill_turns, &j)) > 0)
+			kids++;
+	j.self = 0;
 	fill_turns(&j);
 	for (size_t k = 0; k < kids; k++)
 		(void)os_sidework_wait(pids[k]);
