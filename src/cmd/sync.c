@@ -129,22 +129,22 @@ static int sync_lock(struct install_env *e, const char *path, const struct sync_
 	struct sync_plan p = { 0 };
 	struct buf bytes = BUF_INIT, key = BUF_INIT, stamp = BUF_INIT;
 	bool racy = true, keyed = false;
+	int r = 0;
 	strvec_init(&p.remove);
 	strvec_init(&p.remove_versions);
-	if (!opt_dry_run && os_read_file(path, TOMLR_MAX_SIZE, &bytes) == 0 &&
-	    stamp_key(e, &bytes, so, &key, &racy) == 0) {
+	pylock_init(&l);
+	/* read once: the stamp's key and the plan are of the same bytes */
+	bool have = os_read_file(path, TOMLR_MAX_SIZE, &bytes) == 0;
+	if (have && !opt_dry_run && stamp_key(e, &bytes, so, &key, &racy) == 0) {
 		keyed = true;
 		if (!racy && os_beneath_read(e->v.dir, SYNC_STAMP, key.len + 1, &stamp, NULL) == 0 &&
 		    stamp.len == key.len && !memcmp(stamp.ptr, key.ptr, key.len)) {
 			info(1, "nothing to do: the environment matches '%s' (unchanged since the last sync)",
 			     path);
-			buf_free(&bytes);
-			buf_free(&key);
-			buf_free(&stamp);
-			return 0;
+			goto out;
 		}
 	}
-	int r = pylock_read_file(path, &l);
+	r = have ? pylock_parse(bytes.ptr, bytes.len, path, &l) : pylock_read_file(path, &l);
 	if (!r)
 		r = sync_plan_lock(e, &l, so, &p);
 	if (!r && opt_dry_run)
@@ -157,6 +157,7 @@ static int sync_lock(struct install_env *e, const char *path, const struct sync_
 	 * stamp that cannot be written only costs that) */
 	if (!r && keyed && !racy && !p.n && !p.remove.n)
 		(void)os_beneath_replace(e->v.dir, SYNC_STAMP, key.ptr, key.len, 0644);
+out:
 	sync_plan_free(&p);
 	pylock_free(&l);
 	buf_free(&bytes);
