@@ -28,3 +28,15 @@ env_pip() {
 	shift
 	PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 "$env/bin/python" -m pip "$@"
 }
+
+# wheel_entry FILE [KEY=VALUE...]: an inline wheel table for FILE in ./house
+wheel_entry() {
+	local f=$1
+	printf '{ path = "house/%s", size = %s, hashes = { sha256 = "%s" } }' \
+		"$f" "$(stat -c %s "house/$f")" "$(sha256sum "house/$f" | cut -c1-64)"
+}
+
+# lock_pkg NAME VERSION FILE: a [[packages]] entry in uv's inline shape
+lock_pkg() {
+	printf '\n[[packages]]\nname = "%s"\nversion = "%s"\nwheels = [%s]\n' "$1" "$2" "$(wheel_entry "$3")"
+}

@@ -13,18 +13,6 @@ py9=$(python_for 3.9)
 [ -z "$py12" ] || [ -z "$py11" ] || [ -z "$py9" ] && test_skip "no Python 3.9, 3.11 and 3.12"
 SP=lib/python3.12/site-packages
 
-# wheel_entry FILE [KEY=VALUE...]: an inline wheel table for FILE in ./house
-wheel_entry() {
-	local f=$1
-	printf '{ path = "house/%s", size = %s, hashes = { sha256 = "%s" } }' \
-		"$f" "$(stat -c %s "house/$f")" "$(sha256sum "house/$f" | cut -c1-64)"
-}
-
-# lock_pkg NAME VERSION FILE: a [[packages]] entry in uv's inline shape
-lock_pkg() {
-	printf '\n[[packages]]\nname = "%s"\nversion = "%s"\nwheels = [%s]\n' "$1" "$2" "$(wheel_entry "$3")"
-}
-
 test_expect_success 'setup: a wheelhouse and a lock written by hand' '
 	mkdir house &&
 	mkwheel house base 1.0 >/dev/null &&

@@ -13,13 +13,6 @@ py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"
 SP=lib/python3.12/site-packages
 
-wheel_entry() {
-	printf '{ path = "house/%s", size = %s, hashes = { sha256 = "%s" } }' \
-		"$1" "$(stat -c %s "house/$1")" "$(sha256sum "house/$1" | cut -c1-64)"
-}
-lock_pkg() {
-	printf '\n[[packages]]\nname = "%s"\nversion = "%s"\nwheels = [%s]\n' "$1" "$2" "$(wheel_entry "$3")"
-}
 # settled: syncs until one writes the stamp (it waits until site-packages
 # was last changed more than two seconds before); bounded
 settled() {
