@@ -53,6 +53,15 @@ void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, 
 	q->err = 0;
 }
 
+void os_linkbatch_reserve(struct os_linkbatch *b, size_t n, size_t bytes)
+{
+	if (b->n + n > b->alloc) {
+		b->alloc = b->n + n;
+		b->v = xrealloc(b->v, b->alloc * sizeof(*b->v));
+	}
+	buf_grow(&b->names, bytes);
+}
+
 const char *os_linkbatch_src(const struct os_linkbatch *b, size_t i)
 {
 	return b->names.ptr + b->v[i].src;

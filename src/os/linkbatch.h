@@ -35,6 +35,10 @@ struct os_linkbatch {
  * directory must exist when the batch runs) with mode, by os_link_file. */
 void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, mode_t mode,
 		      size_t tag);
+/* Makes room for n more requests whose paths take bytes in all (their
+ * NULs included), so that adding them moves nothing: the names grown by
+ * doubling were copied on every step (issue 18). */
+void os_linkbatch_reserve(struct os_linkbatch *b, size_t n, size_t bytes);
 const char *os_linkbatch_src(const struct os_linkbatch *b, size_t i);
 const char *os_linkbatch_dst(const struct os_linkbatch *b, size_t i);
 

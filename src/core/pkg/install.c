@@ -7,6 +7,7 @@
 
 #include "core/std/metadata.h"
 #include "core/env/envlock.h"
+#include "core/pkg/cachemanifest.h"
 #include "core/pkg/distinfo.h"
 #include "core/pkg/install.h"
 #include "core/pkg/stage.h"
@@ -224,6 +225,26 @@ static void fill_ahead(struct install_env *e, struct wheel *const *ws, size_t n,
 	free(want);
 }
 
+/* The link batch sized once from the seals of the wheels opened from the
+ * cache: each row is linked from <cache>/wheels-v2/<key>/files/<path> to
+ * <newdir>/<libdir>/<path> (or to a shorter destination). An estimate from
+ * above; a wheel opened from its zip grows the batch as it goes. */
+static void reserve_links(const struct install_env *e, struct txn *t, struct wheel *const *ws,
+			  size_t n)
+{
+	size_t rows = 0, bytes = 0;
+	size_t fixed = strlen(e->cache_dir ? e->cache_dir : "") + strlen(t->newdir) +
+		       strlen(e->libdir) + 96; /* "/wheels-v2/<64 hex>/files/", slashes, NULs */
+	for (size_t i = 0; i < n; i++) {
+		const struct manifest *m = ws[i]->seal;
+		for (size_t k = 0; m && k < m->n; k++)
+			bytes += fixed + 2 * strlen(m->rows[k].path);
+		rows += m ? m->n : 0;
+	}
+	if (rows)
+		os_linkbatch_reserve(&t->links, rows, bytes);
+}
+
 int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,
 		  const struct install_opts *opts, const char *const *removes, size_t nremoves)
 {
@@ -241,6 +262,8 @@ int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,
 		fill_ahead(e, ws, n, opts, &have);
 	if (!r)
 		r = txn_begin(e, &t);
+	if (!r)
+		reserve_links(e, &t, ws, n);
 	for (size_t i = 0; i < n && !r; i++) {
 		int s = stage_wheel(e, &t, &have, ws[i], &opts[i]);
 		if (s < 0)
