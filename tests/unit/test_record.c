@@ -255,6 +255,39 @@ static void test_sort_merges_tail(void **state)
 	}
 }
 
+/* A head's state reused: the same digest as hashing the whole text, for
+ * heads and texts of every length around the block, and for texts that do
+ * not begin with the head (hashed whole). */
+static void test_head_hash(void **state)
+{
+	char text[300], other[300];
+	for (size_t i = 0; i < sizeof(text); i++) {
+		text[i] = (char)('a' + i % 26);
+		other[i] = (char)('A' + i % 26);
+	}
+	for (size_t hn = 0; hn <= 200; hn += 7) {
+		struct record_head_hash *hh = record_head_hash_new(text, hn);
+		for (size_t n = 0; n <= sizeof(text); n += 13) {
+			struct buf want = BUF_INIT, got = BUF_INIT;
+			record_hash_data(text, n, &want);
+			assert_int_equal(record_hash_data_head(hh, text, n, &got), 0);
+			assert_string_equal(got.ptr, want.ptr);
+			buf_reset(&want);
+			buf_reset(&got);
+			record_hash_data(other, n, &want);
+			assert_int_equal(record_hash_data_head(hh, other, n, &got), 0);
+			assert_string_equal(got.ptr, want.ptr);
+			buf_free(&want);
+			buf_free(&got);
+		}
+		record_head_hash_free(hh);
+	}
+	struct buf h = BUF_INIT;
+	record_hash_data_head(NULL, "hello\n", 6, &h);
+	assert_string_equal(h.ptr, "sha256=WJG1tSLV3whtD_CxEPvZ0hu0_HFjrzTQgoai6Eb2vgM");
+	buf_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_sort_merges_tail),
 		cmocka_unit_test(test_hashes),
 		cmocka_unit_test(test_digest_vectors),
+		cmocka_unit_test(test_head_hash),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,6 +10,7 @@
 #include "core/pkg/cachemanifest.h"
 #include "core/pkg/distinfo.h"
 #include "core/pkg/install.h"
+#include "core/pkg/record.h"
 #include "core/pkg/stage.h"
 #include "core/pkg/remove.h"
 #include "core/pkg/txn.h"
@@ -71,6 +72,7 @@ void install_env_close(struct install_env *e)
 		interp_free(&e->ip);
 	strvec_clear(&e->tags);
 	free(e->cache_dir);
+	record_head_hash_free(e->launcher_head);
 	memset(e, 0, sizeof(*e));
 	e->lock_fd = -1;
 }

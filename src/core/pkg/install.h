@@ -46,6 +46,8 @@ struct install_env {
 	char *cache_dir;
 	enum os_link_mode link_mode;
 	bool verify_cache; /* re-hash every cached file before use */
+	/* the launchers' common head, hashed once per run (stage.c) */
+	struct record_head_hash *launcher_head;
 };
 
 /* Opens the env at dir; with lock, takes its lock and finishes (rolls back)

@@ -436,6 +436,42 @@ int record_hash_data(const void *data, size_t len, struct buf *out)
 	return 0;
 }
 
+struct record_head_hash {
+	struct sha256_ctx ctx; /* after the head's whole blocks */
+	size_t len;            /* their length: a multiple of the block */
+	char head[];           /* those bytes */
+};
+
+struct record_head_hash *record_head_hash_new(const void *head, size_t len)
+{
+	len -= len % SHA256_BLOCK_SIZE;
+	struct record_head_hash *hh = xmalloc(sizeof(*hh) + len + 1);
+	sha256_init(&hh->ctx);
+	sha256_update(&hh->ctx, len, head);
+	hh->len = len;
+	memcpy(hh->head, head, len);
+	return hh;
+}
+
+void record_head_hash_free(struct record_head_hash *hh)
+{
+	free(hh);
+}
+
+int record_hash_data_head(const struct record_head_hash *hh, const void *data, size_t len,
+			  struct buf *out)
+{
+	if (!hh || !hh->len || len < hh->len || memcmp(data, hh->head, hh->len))
+		return record_hash_data(data, len, out);
+	unsigned char md[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c = hh->ctx;
+	sha256_update(&c, len - hh->len, (const uint8_t *)data + hh->len);
+	sha256_digest(&c, sizeof(md), md);
+	buf_addstr(out, "sha256=");
+	add_b64url(out, md, sizeof(md));
+	return 0;
+}
+
 int record_file_digest(const char *path, const char *algo, struct buf *hex)
 {
 	struct record_hash *h = record_hash_new(algo);

@@ -76,6 +76,16 @@ int record_hash_finish(struct record_hash *h, struct buf *out);
 int record_hash_finish_hex(struct record_hash *h, struct buf *out);
 /* Convenience: "sha256=..." of a whole buffer, appended to out; 0 as above. */
 int record_hash_data(const void *data, size_t len, struct buf *out);
+/* SHA-256 of texts that begin alike (a run's launchers: one shebang, one
+ * header): the head's whole 64-byte blocks are hashed once, and each text
+ * that begins with those bytes (compared) is hashed from there. */
+struct record_head_hash;
+struct record_head_hash *record_head_hash_new(const void *head, size_t len);
+void record_head_hash_free(struct record_head_hash *hh);
+/* record_hash_data(data, len, out), from hh's state when data begins with
+ * hh's head (hh may be NULL); the same digest either way. */
+int record_hash_data_head(const struct record_head_hash *hh, const void *data, size_t len,
+			  struct buf *out);
 /* The digest of a whole file (a wheel), streamed, in lower-case hex, as --hash
  * options, #sha256= fragments, direct_url.json and the cache key spell it,
  * appended to hex; algo is one of record_hash_new's. Reports and returns -1. */

@@ -37,15 +37,20 @@ void script_shebang(struct buf *out, const char *python)
 	buf_addstr(out, " \"$0\" \"$@\"\n' '''\n");
 }
 
-void script_render_launcher(struct buf *out, const char *python, const struct entry_point *ep)
+void script_launcher_head(struct buf *out, const char *python)
 {
-	size_t imp = strcspn(ep->attr, ".");
 	script_shebang(out, python);
 	/* appended, not printed: one launcher per console script (issue 18) */
 	buf_addstr(out, "# -*- coding: utf-8 -*-\n"
 			"import re\n"
 			"import sys\n"
 			"from ");
+}
+
+void script_render_launcher(struct buf *out, const char *python, const struct entry_point *ep)
+{
+	size_t imp = strcspn(ep->attr, ".");
+	script_launcher_head(out, python);
 	buf_addstr(out, ep->module);
 	buf_addstr(out, " import ");
 	buf_add(out, ep->attr, imp);

@@ -45,6 +45,9 @@ bool entry_points_wrapper(const struct entry_points *eps, const char *file);
  * name (a relocatable env's "python") is the /bin/sh trick running that
  * name in the launcher's own directory (links resolved). */
 void script_shebang(struct buf *out, const char *python);
+/* Appends what every launcher for `python` begins with: its shebang and
+ * the header before the entry point's module. */
+void script_launcher_head(struct buf *out, const char *python);
 /* Appends a whole launcher for an entry point. */
 void script_render_launcher(struct buf *out, const char *python, const struct entry_point *ep);
 /* If data starts with "#!python" (or "#!pythonw"), appends the script with that

@@ -593,19 +593,32 @@ int stage_links(struct txn *t)
 static int stage_launchers(struct staging *s)
 {
 	const struct entry_points *eps = &s->w->eps;
+	const char *python = venv_script_python(&s->e->v);
 	int r = 0;
+	if (eps->n && !s->e->launcher_head) {
+		struct buf head = BUF_INIT;
+		script_launcher_head(&head, python);
+		s->e->launcher_head = record_head_hash_new(head.ptr, head.len);
+		buf_free(&head);
+	}
 	for (size_t i = 0; i < eps->n && !r; i++) {
 		struct strvec names = STRVEC_INIT;
 		script_names(eps->v[i].name, s->e->v.major, s->e->v.minor, &names);
-		struct buf body = BUF_INIT;
-		script_render_launcher(&body, venv_script_python(&s->e->v), &eps->v[i]);
+		struct buf body = BUF_INIT, h = BUF_INIT;
+		script_render_launcher(&body, python, &eps->v[i]);
+		/* hashed once for all its names, from the run's head (issue 18) */
+		r = record_hash_data_head(s->e->launcher_head, body.ptr, body.len, &h);
+		if (!r)
+			strvec_push_take(&s->owned, buf_detach(&h));
 		for (size_t k = 0; k < names.n && !r; k++) {
 			char *rel = path_join(s->e->bindir, names.v[k]);
 			r = refuse_env_owned(s, rel);
 			if (!r)
-				r = stage_bytes(s, rel, body.ptr, body.len, 0755, NULL);
+				r = stage_bytes(s, rel, body.ptr, body.len, 0755,
+						s->owned.v[s->owned.n - 1]);
 			free(rel);
 		}
+		buf_free(&h);
 		buf_free(&body);
 		strvec_clear(&names);
 	}
