@@ -85,4 +85,28 @@ test_expect_success 'no env: a clear error' '
 	expect_grep "nope" err
 '
 
+test_expect_success 'two wheels of one name are refused among many, however spelled' '
+	mkdir -p many b2 &&
+	python3 - "$TEST_DIR/mkwheel.py" <<-\EOF &&
+	import runpy, sys
+	mk = sys.argv[1]
+	for i in range(70):  # past the 64 slots of the first name table (plan.c)
+	    sys.argv = ["mkwheel", "many", "n_%d" % i, "1.0", "--requires", "N.%d" % ((i + 37) % 70)]
+	    try:
+	        runpy.run_path(mk, run_name="__main__")
+	    except SystemExit:
+	        pass
+	EOF
+	mkwheel b dup_name 1.0 >/dev/null &&
+	w2=$(mkwheel b2 dup_name 2.0 --meta-name Dup.Name) &&
+	cvenv create --without-pip -p "$py" many-env &&
+	snap many-env >before &&
+	expect_code 1 cvenv install --venv many-env many/*.whl b/dup_name-1.0-py3-none-any.whl \
+		"$w2" 2>err &&
+	expect_grep "are both wheels of '\''Dup.Name'\''" err &&
+	expect_unchanged before many-env &&
+	cvenv install --venv many-env many/*.whl "$w2" &&
+	test -f many-env/lib/python3.12/site-packages/n_69/__init__.py
+'
+
 test_done

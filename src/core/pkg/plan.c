@@ -42,6 +42,7 @@ void plan_free(struct plan *p)
 		strvec_clear(&p->v[i].extras);
 	}
 	free(p->v);
+	free(p->slots);
 	for (size_t i = 0; i < p->ncands; i++) {
 		free(p->cands[i].path);
 		free(p->cands[i].cname);
@@ -63,17 +64,49 @@ static bool same_name(const char *cname, const char *b)
 	return r;
 }
 
+/* FNV-1a of a canonical name: where it starts in p->slots. */
+static size_t name_hash(const char *cn)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (const unsigned char *c = (const unsigned char *)cn; *c; c++)
+		h = (h ^ *c) * 0x100000001b3ull;
+	return (size_t)h;
+}
+
+/* The slot of canonical name cn: the item's, or the free one it would take. */
+static size_t *find_slot(const struct plan *p, const char *cn)
+{
+	size_t mask = p->nslots - 1;
+	for (size_t i = name_hash(cn) & mask;; i = (i + 1) & mask)
+		if (!p->slots[i] || !strcmp(p->v[p->slots[i] - 1].cname, cn))
+			return &p->slots[i];
+}
+
+/* Indexes p->v[i], the table grown to keep it at most half full. */
+static void index_item(struct plan *p, size_t i)
+{
+	if (2 * p->n > p->nslots) {
+		free(p->slots);
+		p->nslots = p->nslots ? 2 * p->nslots : 64;
+		p->slots = xcalloc(p->nslots, sizeof(*p->slots));
+		for (size_t k = 0; k < p->n; k++)
+			if (k != i)
+				*find_slot(p, p->v[k].cname) = k + 1;
+	}
+	*find_slot(p, p->v[i].cname) = i + 1;
+}
+
 /* The plan's wheel of name: names are normalised once (when a wheel joins the
- * plan, and here once per question), not per comparison (issue 18). */
+ * plan, and here once per question) and found by hash, not compared with
+ * every wheel planned (issue 18). */
 static struct plan_item *find_item(struct plan *p, const char *name)
 {
+	if (!p->n)
+		return NULL;
 	char *cn = name_canonicalize_n(name, strlen(name));
-	struct plan_item *it = NULL;
-	for (size_t i = 0; i < p->n && !it; i++)
-		if (!strcmp(p->v[i].cname, cn))
-			it = &p->v[i];
+	size_t k = *find_slot(p, cn);
 	free(cn);
-	return it;
+	return k ? &p->v[k - 1] : NULL;
 }
 
 static int add_opened(struct plan *p, struct wheel *w, bool requested, const char *direct_url,
@@ -87,11 +120,15 @@ static int add_opened(struct plan *p, struct wheel *w, bool requested, const cha
 		free(w);
 		return r;
 	}
-	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 32;
+		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
 	struct plan_item *it = &p->v[p->n++];
 	memset(it, 0, sizeof(*it));
 	it->w = w;
 	it->cname = name_canonicalize_n(w->meta_name, strlen(w->meta_name));
+	index_item(p, p->n - 1);
 	it->opts.force_reinstall = p->force;
 	it->opts.requested = requested;
 	it->opts.direct_url = direct_url ? xstrdup(direct_url) : NULL;
@@ -166,7 +203,11 @@ static int scan(struct plan *p)
 				continue;
 			struct pep440_version v;
 			if (pep440_parse_str(wn.version, &v) == 0) {
-				p->cands = xrealloc(p->cands, (p->ncands + 1) * sizeof(*p->cands));
+				if (p->ncands == p->capcands) {
+					p->capcands = p->capcands ? 2 * p->capcands : 64;
+					p->cands = xrealloc(p->cands,
+							    p->capcands * sizeof(*p->cands));
+				}
 				struct candidate *c = &p->cands[p->ncands++];
 				c->path = path_join(dir, names.v[i]);
 				c->cname = name_canonicalize_n(wn.name, strlen(wn.name));

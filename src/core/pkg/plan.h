@@ -31,13 +31,15 @@ struct candidate;
 struct plan {
 	struct install_env *e;
 	struct plan_item *v;
-	size_t n;
+	size_t n, cap;
+	size_t *slots; /* index + 1 in v by canonical name's hash, 0 when free */
+	size_t nslots; /* a power of two, at least twice n */
 	struct strvec find_links;
 	bool upgrade, force, no_deps;
 	const struct req_entry **cons; /* constraints (not owned) */
 	size_t ncons;
 	struct candidate *cands; /* wheels in the find-links directories */
-	size_t ncands;
+	size_t ncands, capcands;
 	bool scanned;
 };
 
