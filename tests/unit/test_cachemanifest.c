@@ -83,6 +83,60 @@ static void test_refused(void **state)
 	assert_int_equal(manifest_parse(nul, sizeof(nul) - 1, &m), -1);
 }
 
+/* The numbers of a row, read eight digits at a time where they can be:
+ * every length up to the 20 digits of UINT64_MAX reads as strtoull reads
+ * it, a byte that is not a digit at any offset is refused, and so is a
+ * value one past the field's maximum. */
+static void test_numbers(void **state)
+{
+	const char digits[] = "98765432109876543210";
+	for (size_t n = 1; n <= 20; n++) {
+		char num[24], text[256];
+		memcpy(num, digits, n);
+		num[n] = '\0';
+		unsigned long long want = strtoull(num, NULL, 10);
+		bool fits = n < 20; /* 98765432109876543210 is past UINT64_MAX */
+		snprintf(text, sizeof(text), HEAD "444 %s %s 3.4 sha256=x a\nend\n", num, num);
+		struct manifest m = MANIFEST_INIT;
+		assert_int_equal(manifest_parse(text, strlen(text), &m), fits ? 0 : -1);
+		if (fits) {
+			assert_true(m.rows[0].size == want);
+			assert_true(m.rows[0].ino == want);
+		}
+		manifest_free(&m);
+		/* a bad byte at each offset: ':' and '/' border the digits */
+		static const char bad[] = { ':', '/', 'a', ' ', '\x80', '\xb3', '\x13', '\0' };
+		for (size_t at = 0; at < n && fits; at++)
+			for (size_t b = 0; b < ARRAY_SIZE(bad); b++) {
+				char f[24];
+				memcpy(f, num, n + 1);
+				f[at] = bad[b];
+				struct buf t = BUF_INIT;
+				buf_addstr(&t, HEAD "444 1 ");
+				buf_add(&t, f, n);
+				buf_addstr(&t, " 3.4 sha256=x a\nend\n");
+				if (manifest_parse(t.ptr, t.len, &m) == 0)
+					fail_msg("accepted byte %#x at %zu of %s", (unsigned char)bad[b],
+						 at, num);
+				buf_free(&t);
+			}
+	}
+	const char max[] = HEAD "444 18446744073709551615 00000000000000000001 "
+				"9223372036854775807.999999999 sha256=x a\nend\n";
+	struct manifest m = MANIFEST_INIT;
+	assert_int_equal(manifest_parse(max, sizeof(max) - 1, &m), 0);
+	assert_true(m.rows[0].size == UINT64_MAX);
+	assert_true(m.rows[0].ino == 1);
+	assert_true(m.rows[0].mtime_sec == INT64_MAX);
+	assert_true(m.rows[0].mtime_nsec == 999999999);
+	manifest_free(&m);
+	refused(HEAD "444 18446744073709551616 1 3.4 sha256=x a\nend\n");
+	refused(HEAD "444 1 000000000000000000001 3.4 sha256=x a\nend\n"); /* 21 digits */
+	refused(HEAD "444 1 1 9223372036854775808.4 sha256=x a\nend\n");
+	refused(HEAD "444 1 1 3.1000000000 sha256=x a\nend\n");
+	refused(HEAD "444 1 12345678"); /* the text ends in the number */
+}
+
 /* A bad byte anywhere in a long hash or path, at every offset (the row
  * checks go eight bytes at a time), is refused; bytes above DEL are not. */
 static void test_bad_byte_anywhere(void **state)
@@ -247,6 +301,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_bad_byte_anywhere),
 		cmocka_unit_test(test_info_roundtrip),
 		cmocka_unit_test(test_info_refused),
