@@ -41,6 +41,10 @@ static int peek(const struct cur *c)
 /* Case-insensitive keyword; advances on a match. */
 static bool eat_word(struct cur *c, const char *w)
 {
+	/* most words are tried where none is (every version's end, issue 18):
+	 * the first byte decides before the length is taken */
+	if (c->i >= c->n || lower((unsigned char)c->s[c->i]) != w[0])
+		return false;
 	size_t k = strlen(w);
 	if (c->n - c->i < k)
 		return false;
