@@ -58,9 +58,7 @@ static int split_tags(const char *s, size_t n, struct strvec *out)
 
 void wheel_name_free(struct wheel_name *wn)
 {
-	free(wn->name);
-	free(wn->version);
-	free(wn->build);
+	free(wn->name); /* version and build live in its allocation */
 	strvec_clear(&wn->pythons);
 	strvec_clear(&wn->abis);
 	strvec_clear(&wn->platforms);
@@ -107,9 +105,23 @@ int wheel_name_parse(const char *filename, struct wheel_name *out)
 		wheel_name_free(out);
 		return error("invalid wheel file name '%s': bad compatibility tags", base);
 	}
-	out->name = xstrndup(part[0], plen[0]);
-	out->version = xstrndup(part[1], plen[1]);
-	out->build = n == 6 ? xstrndup(part[2], plen[2]) : NULL;
+	/* name, version and build in one allocation (every wheel of a
+	 * find-links directory is parsed: issue 18) */
+	size_t bn = n == 6 ? plen[2] + 1 : 0;
+	char *b = xmalloc(plen[0] + plen[1] + bn + 2);
+	memcpy(b, part[0], plen[0]);
+	b[plen[0]] = '\0';
+	out->name = b;
+	b += plen[0] + 1;
+	memcpy(b, part[1], plen[1]);
+	b[plen[1]] = '\0';
+	out->version = b;
+	if (n == 6) {
+		b += plen[1] + 1;
+		memcpy(b, part[2], plen[2]);
+		b[plen[2]] = '\0';
+		out->build = b;
+	}
 	return 0;
 }
 

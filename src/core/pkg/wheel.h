@@ -20,7 +20,7 @@
 struct buf;
 
 struct wheel_name {
-	char *name;    /* as in the file name ("foo_bar") */
+	char *name;    /* as in the file name ("foo_bar"); owns the next two */
 	char *version;
 	char *build;   /* NULL when absent; starts with a digit */
 	struct strvec pythons, abis, platforms; /* the expanded tag sets */
