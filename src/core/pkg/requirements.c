@@ -82,6 +82,10 @@ static const char *environ_get(const char *const *envp, const char *name)
 /* ${NAME} with NAME of upper-case letters, digits and '_', when set. */
 static void expand_env(struct buf *line, const char *const *envp)
 {
+	/* most lines name no variable: left as they are, not copied a byte at
+	 * a time (issue 18) */
+	if (!strstr(line->ptr, "${"))
+		return;
 	struct buf out = BUF_INIT;
 	const char *p = line->ptr;
 	while (*p) {
