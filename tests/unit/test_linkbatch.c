@@ -143,6 +143,33 @@ static void test_empty(void **state)
 	os_linkbatch_clear(&b);
 }
 
+/* Room reserved for the requests to come: adding them moves neither the
+ * names nor the requests, and each reads back as added. */
+static void test_reserve(void **state)
+{
+	(void)state;
+	struct os_linkbatch b = OS_LINKBATCH_INIT;
+	os_linkbatch_add(&b, "first-src", "first-dst", 0644, 0);
+	os_linkbatch_reserve(&b, 500, 500 * 2 * 24);
+	const char *names = b.names.ptr;
+	const struct os_linkreq *v = b.v;
+	for (size_t i = 1; i <= 500; i++) {
+		char src[24], dst[24];
+		snprintf(src, sizeof(src), "src/%zu", i);
+		snprintf(dst, sizeof(dst), "dst/%zu", i);
+		os_linkbatch_add(&b, src, dst, 0644, i);
+	}
+	assert_ptr_equal(b.names.ptr, names);
+	assert_ptr_equal(b.v, v);
+	assert_int_equal(b.n, 501);
+	assert_string_equal(os_linkbatch_src(&b, 0), "first-src");
+	assert_string_equal(os_linkbatch_dst(&b, 500), "dst/500");
+	assert_int_equal(b.v[500].tag, 500);
+	os_linkbatch_reserve(&b, 0, 0); /* nothing more: nothing changes */
+	assert_ptr_equal(b.names.ptr, names);
+	os_linkbatch_clear(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_failure_is_named),
 		cmocka_unit_test(test_missing_source),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_reserve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
