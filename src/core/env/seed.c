@@ -121,6 +121,7 @@ int seed_install(const struct interp *ip, const char *env_dir, const char *final
 		return -1;
 	}
 	aim_launchers_at(&e, final_dir);
+	e.private_dir = o->private_dir;
 	int r = install_env_set_cache(&e, o->no_cache ? NULL : o->cache_dir, o->link_mode);
 	struct wheel *ws[2] = { NULL, NULL };
 	struct install_opts opts[2];

@@ -17,6 +17,7 @@ struct seed_opts {
 	const char *cache_dir;  /* --cache-dir, or NULL for the default */
 	bool no_cache;
 	const char *link_mode;  /* --link-mode, or NULL */
+	bool private_dir;       /* a build directory no other process sees */
 };
 
 /* Appends the wheels to seed for ip. Returns -1 (reported, with a hint)

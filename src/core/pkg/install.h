@@ -46,6 +46,10 @@ struct install_env {
 	char *cache_dir;
 	enum os_link_mode link_mode;
 	bool verify_cache; /* re-hash every cached file before use */
+	/* no other process sees the env (a new env's build directory, which
+	 * is dropped whole if cvenv dies): the commit runs in cvenv itself,
+	 * without the shielded child (txn.c) */
+	bool private_dir;
 };
 
 /* Opens the env at dir; with lock, takes its lock and finishes (rolls back)

@@ -365,8 +365,8 @@ static int commit_child(void *arg)
  * power cut) leaves the journal for that recovery. */
 static int commit_shielded(struct txn *t)
 {
-	int code = os_run_shielded(commit_child, t);
-	if (code < 0) /* no process to be had: the commit runs here */
+	int code = t->e->private_dir ? -1 : os_run_shielded(commit_child, t);
+	if (code < 0) /* no process to be had, or none needed: the commit runs here */
 		code = commit_child(t);
 	if (code == 0)
 		goto out;
