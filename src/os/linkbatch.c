@@ -1,8 +1,14 @@
 /* A batch of links made together (see os/linkbatch.h). */
+#ifdef __linux__
+#define _GNU_SOURCE 1 /* sched_getaffinity, CPU_COUNT */
+#endif
 #include "util/common.h"
 
 #include <fcntl.h>
 #include <pthread.h>
+#ifdef __linux__
+#include <sched.h>
+#endif
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -14,8 +20,10 @@
 
 #define MAX_THREADS 8
 /* The way of a batch of more than OS_LINKBATCH_MIN links when no setting
- * forces one: the plain loop (BENCHMARKS.md, "The link phase"). */
-#define DEFAULT_THREADS 1
+ * forces one: two threads where two CPUs are ours, no io_uring
+ * (os_linkbatch_default_threads; BENCHMARKS.md, "Seeded create at the
+ * floor"). */
+#define DEFAULT_THREADS 2
 #define DEFAULT_URING 0
 
 static int cfg_threads;     /* 0: the default */
@@ -25,6 +33,33 @@ void os_linkbatch_configure(int threads, int uring)
 {
 	cfg_threads = threads < 0 ? 0 : threads > MAX_THREADS ? MAX_THREADS : threads;
 	cfg_uring = uring;
+}
+
+int os_linkbatch_default_threads(size_t n, int cpus)
+{
+	if (n <= OS_LINKBATCH_MIN || cpus < 2)
+		return 1;
+	return cpus < DEFAULT_THREADS ? cpus : DEFAULT_THREADS;
+}
+
+/* The CPUs this process may run on (on Linux its affinity mask: taskset,
+ * a container's cpuset; elsewhere those online), asked once; 1 when the
+ * system does not say. */
+static int cpus_ours(void)
+{
+	static int n;
+	if (n)
+		return n;
+#ifdef __linux__
+	cpu_set_t set;
+	n = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 0;
+#else
+	long c = sysconf(_SC_NPROCESSORS_ONLN);
+	n = c > 0 && c < 4096 ? (int)c : 0;
+#endif
+	if (n < 1)
+		n = 1;
+	return n;
 }
 
 bool os_linkbatch_has_uring(void)
@@ -242,9 +277,12 @@ int os_linkbatch_run(struct os_linkbatch *b, enum os_link_mode *how, size_t *fai
 	}
 	if (*how == OS_LINK_AUTO && used != OS_LINK_CLONE)
 		*how = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
-	/* a setting forces its way; unset, a small batch is not worth a thread */
+	/* a setting forces its way; unset, a small batch is not worth a
+	 * thread, nor is a second thread where there is one CPU */
 	bool big = b->n > OS_LINKBATCH_MIN;
-	int threads = cfg_threads ? cfg_threads : big ? DEFAULT_THREADS : 1;
+	int threads = cfg_threads;
+	if (!threads) /* the CPUs asked only for a batch that may use them */
+		threads = big ? os_linkbatch_default_threads(b->n, cpus_ours()) : 1;
 	bool done = false;
 #ifdef CVENV_HAVE_LIBURING
 	bool uring = cfg_uring == 1 || (cfg_uring < 0 && !cfg_threads && DEFAULT_URING && big);
