@@ -1,14 +1,8 @@
 /* A batch of links made together (see os/linkbatch.h). */
-#ifdef __linux__
-#define _GNU_SOURCE 1 /* sched_getaffinity, CPU_COUNT */
-#endif
 #include "util/common.h"
 
 #include <fcntl.h>
 #include <pthread.h>
-#ifdef __linux__
-#include <sched.h>
-#endif
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -17,6 +11,7 @@
 #endif
 
 #include "os/linkbatch.h"
+#include "os/sidework.h"
 
 #define MAX_THREADS 8
 /* The way of a batch of more than OS_LINKBATCH_MIN links when no setting
@@ -40,26 +35,6 @@ int os_linkbatch_default_threads(size_t n, int cpus)
 	if (n <= OS_LINKBATCH_MIN || cpus < 2)
 		return 1;
 	return cpus < DEFAULT_THREADS ? cpus : DEFAULT_THREADS;
-}
-
-/* The CPUs this process may run on (on Linux its affinity mask: taskset,
- * a container's cpuset; elsewhere those online), asked once; 1 when the
- * system does not say. */
-static int cpus_ours(void)
-{
-	static int n;
-	if (n)
-		return n;
-#ifdef __linux__
-	cpu_set_t set;
-	n = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 0;
-#else
-	long c = sysconf(_SC_NPROCESSORS_ONLN);
-	n = c > 0 && c < 4096 ? (int)c : 0;
-#endif
-	if (n < 1)
-		n = 1;
-	return n;
 }
 
 bool os_linkbatch_has_uring(void)
@@ -282,7 +257,7 @@ int os_linkbatch_run(struct os_linkbatch *b, enum os_link_mode *how, size_t *fai
 	bool big = b->n > OS_LINKBATCH_MIN;
 	int threads = cfg_threads;
 	if (!threads) /* the CPUs asked only for a batch that may use them */
-		threads = big ? os_linkbatch_default_threads(b->n, cpus_ours()) : 1;
+		threads = big ? os_linkbatch_default_threads(b->n, (int)os_cpus()) : 1;
 	bool done = false;
 #ifdef CVENV_HAVE_LIBURING
 	bool uring = cfg_uring == 1 || (cfg_uring < 0 && !cfg_threads && DEFAULT_URING && big);
