@@ -47,8 +47,8 @@ struct install_env {
 	enum os_link_mode link_mode;
 	bool verify_cache; /* re-hash every cached file before use */
 	/* no other process sees the env (a new env's build directory, which
-	 * is dropped whole if cvenv dies): the commit runs in cvenv itself,
-	 * without the shielded child (txn.c) */
+	 * is dropped whole if cvenv dies or fails): the transaction stages
+	 * the files in place, and its commit has nothing to move (txn.c) */
 	bool private_dir;
 };
 
