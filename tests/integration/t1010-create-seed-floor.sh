@@ -15,13 +15,13 @@ SP=lib/python3.12/site-packages
 export CVENV_CACHE_DIR="$TRASH/cache"
 test_lazy_prereq TRACE 'command -v strace && strace -f -o /dev/null true'
 
-# traced TRACE ARGS...: cvenv ARGS under strace -f, its process creations
-# and renames in TRACE. LeakSanitizer cannot run under ptrace.
+# traced TRACE ARGS...: cvenv ARGS under strace -f, its process creations,
+# renames and mkdirs in TRACE. LeakSanitizer cannot run under ptrace.
 traced() {
 	local t=$1
 	shift
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-		strace -f -qq -e trace=fork,vfork,clone,clone3,rename,renameat,renameat2 \
+		strace -f -qq -e trace=fork,vfork,clone,clone3,rename,renameat,renameat2,mkdir,mkdirat \
 		-o "$t" "$CVENV_BIN" "$@"
 }
 # children TRACE: the processes (not threads) the traced run started
@@ -41,6 +41,7 @@ test_expect_success TRACE 'a warm seeded create starts no process and moves noth
 	test "$(children t.create)" = 0 &&
 	test "$(renames t.create)" = 0 &&
 	test "$(grep -c "renameat2(.*\"$PWD/e\"" t.create)" = 1 &&
+	! grep -E "mkdir(at)?\(.*/\.cvenv" t.create &&
 	e/bin/pip --version | grep -q "$PWD/e/$SP" &&
 	! test -e e/.cvenv
 '
