@@ -11,11 +11,14 @@
 #endif
 
 #include "os/linkbatch.h"
+#include "os/sidework.h"
 
 #define MAX_THREADS 8
 /* The way of a batch of more than OS_LINKBATCH_MIN links when no setting
- * forces one: the plain loop (BENCHMARKS.md, "The link phase"). */
-#define DEFAULT_THREADS 1
+ * forces one: two threads where two CPUs are ours, no io_uring
+ * (os_linkbatch_default_threads; BENCHMARKS.md, "Seeded create at the
+ * floor"). */
+#define DEFAULT_THREADS 2
 #define DEFAULT_URING 0
 
 static int cfg_threads;     /* 0: the default */
@@ -25,6 +28,13 @@ void os_linkbatch_configure(int threads, int uring)
 {
 	cfg_threads = threads < 0 ? 0 : threads > MAX_THREADS ? MAX_THREADS : threads;
 	cfg_uring = uring;
+}
+
+int os_linkbatch_default_threads(size_t n, int cpus)
+{
+	if (n <= OS_LINKBATCH_MIN || cpus < 2)
+		return 1;
+	return cpus < DEFAULT_THREADS ? cpus : DEFAULT_THREADS;
 }
 
 bool os_linkbatch_has_uring(void)
@@ -251,9 +261,12 @@ int os_linkbatch_run(struct os_linkbatch *b, enum os_link_mode *how, size_t *fai
 	}
 	if (*how == OS_LINK_AUTO && used != OS_LINK_CLONE)
 		*how = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
-	/* a setting forces its way; unset, a small batch is not worth a thread */
+	/* a setting forces its way; unset, a small batch is not worth a
+	 * thread, nor is a second thread where there is one CPU */
 	bool big = b->n > OS_LINKBATCH_MIN;
-	int threads = cfg_threads ? cfg_threads : big ? DEFAULT_THREADS : 1;
+	int threads = cfg_threads;
+	if (!threads) /* the CPUs asked only for a batch that may use them */
+		threads = big ? os_linkbatch_default_threads(b->n, (int)os_cpus()) : 1;
 	bool done = false;
 #ifdef CVENV_HAVE_LIBURING
 	bool uring = cfg_uring == 1 || (cfg_uring < 0 && !cfg_threads && DEFAULT_URING && big);

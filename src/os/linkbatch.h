@@ -59,6 +59,10 @@ void os_linkbatch_clear(struct os_linkbatch *b);
  * the plain loop unless the setting was forced (> 0 threads, uring 1). */
 #define OS_LINKBATCH_MIN 256
 void os_linkbatch_configure(int threads, int uring);
+/* The default number of threads for a batch of n requests on a process
+ * that may run on cpus CPUs: the plain loop (1) up to OS_LINKBATCH_MIN
+ * requests or on one CPU, else two. */
+int os_linkbatch_default_threads(size_t n, int cpus);
 /* Whether this build can use io_uring at all (Linux with liburing). */
 bool os_linkbatch_has_uring(void);
 

@@ -1,5 +1,11 @@
+#ifdef __linux__
+#define _GNU_SOURCE 1 /* sched_getaffinity, CPU_COUNT */
+#endif
 #include "util/common.h"
 
+#ifdef __linux__
+#include <sched.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -23,8 +29,18 @@ void os_shared_free(void *p, size_t size)
 
 long os_cpus(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? n : 1;
+	static long n;
+	if (n)
+		return n;
+#ifdef __linux__
+	cpu_set_t set;
+	n = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 0;
+#endif
+	if (n < 1)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n;
 }
 
 long os_sidework_start(int (*fn)(void *), void *arg)

@@ -15,7 +15,9 @@
 void *os_shared_new(size_t size);
 void os_shared_free(void *p, size_t size);
 
-/* The number of CPUs online (at least 1). */
+/* The number of CPUs this process may run on (at least 1): on Linux its
+ * affinity mask (taskset, a container's cpuset), else those online; asked
+ * once per run. */
 long os_cpus(void);
 
 /* Forks a child that runs fn(arg) and _exits with its result (0 to 125).

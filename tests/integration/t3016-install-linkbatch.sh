@@ -89,6 +89,45 @@ test_expect_success TRACE 'CVENV_LINK_THREADS=2: the links come from two threads
 	test "$(link_pids one | wc -l)" = 1 && test "$(links_made one)" -ge 100
 '
 
+test_lazy_prereq TWO_CPUS 'command -v taskset && test "$(taskset -c 0,1 nproc)" = 2'
+
+test_expect_success 'setup: a wheel of 320 files in 16 directories (a batch worth a thread)' '
+	args= &&
+	for d in $(seq -w 1 16); do
+		for f in $(seq -w 1 20); do args="$args --file big/d$d/f$f.py=X=$d$f"; done
+	done &&
+	mkwheel wh big 1.0 $args >/dev/null &&
+	fresh && cvenv install -q --venv e big==1.0 --no-index -f wh &&
+	test "$(find e/$SP/big -type f | wc -l)" -ge 320 && tree e >expect.big
+'
+
+# default TRACE CPUS ARGS...: cvenv ARGS traced, the link settings unset,
+# on the CPUs CPUS (taskset's list) only
+default() {
+	local t=$1 cpus=$2
+	shift 2
+	(taskset -pc "$cpus" $BASHPID >/dev/null &&
+	 STRACE_E="-e trace=link,linkat" traced "$t" CVENV_LINK_THREADS= CVENV_IO_URING= "$@")
+}
+
+test_expect_success TRACE,TWO_CPUS 'unset, a big batch on two CPUs is linked from two threads' '
+	fresh &&
+	default big 0,1 install -q --venv e big==1.0 --no-index -f wh &&
+	tree e >actual && diff -u expect.big actual &&
+	test "$(link_pids big | wc -l)" = 2 && test "$(links_made big)" -ge 320
+'
+
+test_expect_success TRACE,TWO_CPUS 'unset, a big batch on one CPU, or a small one, from one thread' '
+	fresh &&
+	default one 0 install -q --venv e big==1.0 --no-index -f wh &&
+	tree e >actual && diff -u expect.big actual &&
+	test "$(link_pids one | wc -l)" = 1 && test "$(links_made one)" -ge 320 &&
+	fresh &&
+	default small 0,1 install -q --venv e -r req.txt --no-index -f wh &&
+	tree e >actual && diff -u expect actual &&
+	test "$(link_pids small | wc -l)" = 1 && test "$(links_made small)" -ge 100
+'
+
 test_expect_success TRACE,URING 'CVENV_IO_URING=1: the links go through one io_uring' '
 	fresh &&
 	STRACE_E="-e trace=link,linkat,io_uring_setup,io_uring_enter" traced ring \

@@ -69,6 +69,19 @@ static void test_every_way_links_all(void **state)
 	os_linkbatch_configure(0, -1);
 }
 
+/* Unset, a batch runs in two threads once it is big enough to pay for one,
+ * and only where two CPUs are the process's. */
+static void test_default_policy(void **state)
+{
+	(void)state;
+	assert_int_equal(os_linkbatch_default_threads(0, 2), 1);
+	assert_int_equal(os_linkbatch_default_threads(OS_LINKBATCH_MIN, 2), 1);
+	assert_int_equal(os_linkbatch_default_threads(OS_LINKBATCH_MIN + 1, 2), 2);
+	assert_int_equal(os_linkbatch_default_threads(100000, 64), 2);
+	assert_int_equal(os_linkbatch_default_threads(100000, 1), 1);
+	assert_int_equal(os_linkbatch_default_threads(100000, 0), 1);
+}
+
 /* AUTO narrows to what the first link used (hard links here: no reflinks
  * on the test's file system, or a reflink: then AUTO stays). */
 static void test_auto_narrows(void **state)
@@ -174,6 +187,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_way_links_all),
+		cmocka_unit_test(test_default_policy),
 		cmocka_unit_test(test_auto_narrows),
 		cmocka_unit_test(test_failure_is_named),
 		cmocka_unit_test(test_missing_source),

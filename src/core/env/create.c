@@ -386,15 +386,17 @@ static int populate(const char *root, bool fresh, const struct layout *l,
 	return populate_cfg(root, fresh, l, cfg_text, u);
 }
 
-/* Seeds pip into env_dir, whose launchers name final_dir's python. */
+/* Seeds pip into env_dir, whose launchers name final_dir's python;
+ * private: env_dir is a build directory no other process sees. */
 static int seed_pip(const struct interp *ip, const char *env_dir, const char *final_dir,
-		    const struct create_opts *o)
+		    bool private, const struct create_opts *o)
 {
 	struct seed_opts so = {
 		.wheel_dir = o->seed_wheels,
 		.cache_dir = o->cache_dir,
 		.no_cache = o->no_cache,
 		.link_mode = o->link_mode,
+		.private_dir = private,
 	};
 	info(1, "installing pip into '%s'", final_dir);
 	return seed_install(ip, env_dir, final_dir, &so);
@@ -402,7 +404,7 @@ static int seed_pip(const struct interp *ip, const char *env_dir, const char *fi
 
 int create_seed_pip(const struct interp *ip, const char *env_dir, const struct create_opts *o)
 {
-	return seed_pip(ip, env_dir, env_dir, o);
+	return seed_pip(ip, env_dir, env_dir, false, o);
 }
 
 /* Checked between steps: an interrupt undoes the env being made. */
@@ -882,7 +884,7 @@ static int update_in_place(const struct interp *ip, const struct create_opts *o,
 	/* seeding takes the env lock itself (a second flock of the same file
 	 * from this process would wait for ourselves): let go meanwhile */
 	env_unlock(*lock_fd);
-	int pr = os_interrupted() ? -1 : seed_pip(ip, dir, dir, o);
+	int pr = os_interrupted() ? -1 : seed_pip(ip, dir, dir, false, o);
 	*lock_fd = env_lock(dir);
 	if (pr < 0 || *lock_fd < 0 || interrupted(dir))
 		return -1;
@@ -921,7 +923,7 @@ static int build_and_publish(const struct interp *ip, const struct create_opts *
 	}
 	if (o->with_pip) {
 		/* seeded before it is published: a kill leaves no env without pip */
-		int pr = os_interrupted() ? -1 : seed_pip(ip, b->root, dir, o);
+		int pr = os_interrupted() ? -1 : seed_pip(ip, b->root, dir, true, o);
 		if (pr < 0 || interrupted(dir))
 			return -1;
 		if (pip_cfg && apply_item(b->root, cfg_item(l), false, NULL) < 0)

@@ -116,11 +116,13 @@ int seed_install(const struct interp *ip, const char *env_dir, const char *final
 	info(1, "seeding from %s%s%s", paths.v[0], paths.n > 1 ? ", " : "",
 	     paths.n > 1 ? paths.v[1] : "");
 	struct install_env e;
-	if (install_env_open_dir(env_dir, true, &e) < 0) {
+	/* a private build directory needs no lock and has nothing to recover */
+	if (install_env_open_dir(env_dir, !o->private_dir, &e) < 0) {
 		strvec_clear(&paths);
 		return -1;
 	}
 	aim_launchers_at(&e, final_dir);
+	e.private_dir = o->private_dir;
 	int r = install_env_set_cache(&e, o->no_cache ? NULL : o->cache_dir, o->link_mode);
 	struct wheel *ws[2] = { NULL, NULL };
 	struct install_opts opts[2];

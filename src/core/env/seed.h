@@ -17,14 +17,17 @@ struct seed_opts {
 	const char *cache_dir;  /* --cache-dir, or NULL for the default */
 	bool no_cache;
 	const char *link_mode;  /* --link-mode, or NULL */
+	bool private_dir;       /* a build directory no other process sees */
 };
 
 /* Appends the wheels to seed for ip. Returns -1 (reported, with a hint)
  * when there is no pip wheel to be found. */
 int seed_find_wheels(const struct interp *ip, const char *wheel_dir, struct strvec *out);
 /* Installs them into the env at env_dir (complete but for pip), under its
- * lock, whose file is left in place. final_dir: the path the env will have
- * once published, which the launchers name (NULL: env_dir). */
+ * lock, whose file is left in place; in a private build directory
+ * (o->private_dir) in place, without a lock (nobody else can want it) or
+ * a .cvenv. final_dir: the path the env will have once published, which
+ * the launchers name (NULL: env_dir). */
 int seed_install(const struct interp *ip, const char *env_dir, const char *final_dir,
 		 const struct seed_opts *o);
 

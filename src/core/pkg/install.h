@@ -48,6 +48,10 @@ struct install_env {
 	bool verify_cache; /* re-hash every cached file before use */
 	/* the launchers' common head, hashed once per run (stage.c) */
 	struct record_head_hash *launcher_head;
+	/* no other process sees the env (a new env's build directory, which
+	 * is dropped whole if cvenv dies or fails): the transaction stages
+	 * the files in place, and its commit has nothing to move (txn.c) */
+	bool private_dir;
 };
 
 /* Opens the env at dir; with lock, takes its lock and finishes (rolls back)

@@ -23,6 +23,10 @@ int txn_begin(struct install_env *e, struct txn *t)
 	strvec_init(&t->foreign);
 	strvec_init(&t->link_from);
 	t->links = (struct os_linkbatch)OS_LINKBATCH_INIT;
+	if (e->private_dir) { /* staged in place: nothing to move, nothing to undo */
+		t->newdir = xstrdup(e->v.dir);
+		goto out;
+	}
 	t->stage = os_mkdtemp_in(e->state, "stage-");
 	if (!t->stage) {
 		r = error_errno("cannot create a stage directory in '%s'", e->state);
@@ -446,6 +450,11 @@ static int stage_per_device(struct txn *t)
 /* Moves everything into place; on failure undoes it all. */
 int txn_commit(struct txn *t)
 {
+	if (t->e->private_dir) { /* staged in place (txn_begin) */
+		if (t->dels.n)
+			BUG("removing '%s' from the private env '%s'", t->dels.v[0], t->e->v.dir);
+		return 0;
+	}
 	for (size_t i = 0; i < t->dels.n; i++)
 		if (!strvec_contains(&t->adds, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
