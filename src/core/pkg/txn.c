@@ -103,12 +103,48 @@ static char *foreign_stage(const char *root, const char *stage)
 	return r;
 }
 
+/* What a commit's moves keep from one to the next: the directories they
+ * resolved (os/beneath, kept open), and for each root whether it has a
+ * stage of its own (one stat per root, not per move; the foreign stages are
+ * made before the commit and stay until it is over). */
+struct moves {
+	struct os_beneath_dirs kept;
+	char *roots[2];
+	bool foreign[2];
+	size_t nroots;
+};
+
+#define MOVES_INIT { OS_BENEATH_DIRS_INIT, { NULL, NULL }, { false, false }, 0 }
+
+static void moves_free(struct moves *mv)
+{
+	os_beneath_dirs_close(&mv->kept);
+	for (size_t i = 0; i < mv->nroots; i++)
+		free(mv->roots[i]);
+	mv->nroots = 0;
+}
+
+/* Whether root (not the env) has the stage fs of its own; mv (or NULL)
+ * remembers the answer. */
+static bool has_foreign_stage(struct moves *mv, const char *root, const char *fs)
+{
+	for (size_t i = 0; mv && i < mv->nroots; i++)
+		if (!strcmp(mv->roots[i], root))
+			return mv->foreign[i];
+	bool r = os_is_dir(fs);
+	if (mv && mv->nroots < ARRAY_SIZE(mv->roots)) {
+		mv->roots[mv->nroots] = xstrdup(root);
+		mv->foreign[mv->nroots++] = r;
+	}
+	return r;
+}
+
 static void where_is(const struct install_env *e, const char *stage, const char *rel,
-		     struct where *w)
+		     struct where *w, struct moves *mv)
 {
 	w->sub = txn_env_root(e, rel, &w->root);
 	char *fs = strcmp(w->root, e->v.dir) ? foreign_stage(w->root, stage) : NULL;
-	if (fs && os_is_dir(fs)) {
+	if (fs && has_foreign_stage(mv, w->root, fs)) {
 		w->newroot = path_join(fs, "new");
 		w->oldroot = path_join(fs, "old");
 		w->ssub = w->sub;
@@ -135,7 +171,7 @@ static int undo_steps(const struct install_env *e, const char *stage, struct ste
 	int failed = 0;
 	for (size_t i = n; i-- > 0;) {
 		struct where w;
-		where_is(e, stage, steps[i].rel, &w);
+		where_is(e, stage, steps[i].rel, &w, NULL);
 		if (steps[i].kind == STEP_ADD) {
 			/* a new file, or a whole new directory moved in at once */
 			if (os_beneath_kind(w.newroot, w.ssub) == OS_KIND_NONE &&
@@ -151,7 +187,7 @@ static int undo_steps(const struct install_env *e, const char *stage, struct ste
 	}
 	for (size_t i = dirs->n; i-- > 0;) {
 		struct where w;
-		where_is(e, stage, dirs->v[i], &w);
+		where_is(e, stage, dirs->v[i], &w, NULL);
 		os_beneath_rmdir(w.root, w.sub);
 		where_free(&w);
 	}
@@ -325,23 +361,34 @@ static void prune_dirs(const struct install_env *e, const struct strvec *dels)
 	}
 }
 
-static int do_step(struct txn *t, struct step *s)
+/* "cannot move '<env>/<rel>' <how>", with the errno of the failed move. */
+static int step_error(const struct txn *t, const struct step *s, const char *how)
+{
+	int e = errno;
+	char *dst = path_join(t->e->v.dir, s->rel);
+	errno = e;
+	int r = error_errno("cannot move '%s' %s", dst, how);
+	free(dst);
+	return r;
+}
+
+/* One step's moves: one renameat each, through the directories mv keeps. */
+static int do_step(struct txn *t, struct step *s, struct moves *mv)
 {
 	struct where w;
-	char *dst = path_join(t->e->v.dir, s->rel);
 	int r = 0;
-	where_is(t->e, t->stage, s->rel, &w);
+	where_is(t->e, t->stage, s->rel, &w, mv);
 	if (s->kind != STEP_ADD) {
 		char *bd = os_dirname(w.ssub);
 		if ((strcmp(bd, ".") && os_beneath_mkdir_p(w.oldroot, bd, 0755) < 0) ||
-		    os_beneath_rename(w.root, w.sub, w.oldroot, w.ssub) < 0)
-			r = error_errno("cannot move '%s' aside", dst);
+		    os_beneath_rename_kept(&mv->kept, w.root, w.sub, w.oldroot, w.ssub) < 0)
+			r = step_error(t, s, "aside");
 		free(bd);
 	}
-	if (!r && s->kind != STEP_DEL && os_beneath_rename(w.newroot, w.ssub, w.root, w.sub) < 0)
-		r = error_errno("cannot move '%s' into place", dst);
+	if (!r && s->kind != STEP_DEL &&
+	    os_beneath_rename_kept(&mv->kept, w.newroot, w.ssub, w.root, w.sub) < 0)
+		r = step_error(t, s, "into place");
 	where_free(&w);
-	free(dst);
 	return r;
 }
 
@@ -427,7 +474,7 @@ static int stage_per_device(struct txn *t)
 	}
 	for (size_t i = 0; i < t->n && !r && t->foreign.n; i++) {
 		struct where w;
-		where_is(t->e, t->stage, t->steps[i].rel, &w);
+		where_is(t->e, t->stage, t->steps[i].rel, &w, NULL);
 		if (t->steps[i].kind != STEP_DEL && w.ssub != t->steps[i].rel) {
 			char *src = path_join(t->newdir, t->steps[i].rel);
 			char *dst = path_join(w.newroot, w.ssub);
@@ -479,16 +526,19 @@ static int commit_steps(struct txn *t)
 	if (write_journal(t) < 0)
 		return -1;
 	char *jp = journal_path(t->e);
+	struct moves mv = MOVES_INIT;
 	int r = 0;
 	for (size_t i = 0; i < t->dirs.n && !r; i++) {
 		struct where w;
-		where_is(t->e, t->stage, t->dirs.v[i], &w);
+		where_is(t->e, t->stage, t->dirs.v[i], &w, &mv);
 		if (os_beneath_mkdir(w.root, w.sub, 0755) < 0 && errno != EEXIST)
 			r = error_errno("cannot create '%s/%s'", w.root, w.sub);
 		where_free(&w);
 	}
 	for (size_t i = 0; i < t->n && !r; i++)
-		r = do_step(t, &t->steps[i]);
+		r = do_step(t, &t->steps[i], &mv);
+	/* the undo resolves every path afresh */
+	moves_free(&mv);
 	if (!r && os_unlink(jp) < 0)
 		r = error_errno("cannot remove '%s'", jp);
 	if (r < 0) {
