@@ -22,6 +22,7 @@ int txn_begin(struct install_env *e, struct txn *t)
 	strvec_init(&t->dels);
 	strvec_init(&t->foreign);
 	strvec_init(&t->link_from);
+	strvec_init(&t->tops_made);
 	t->links = (struct os_linkbatch)OS_LINKBATCH_INIT;
 	t->stage = os_mkdtemp_in(e->state, "stage-");
 	if (!t->stage) {
@@ -54,6 +55,7 @@ void txn_free(struct txn *t)
 	strvec_clear(&t->adds);
 	strvec_clear(&t->dels);
 	strvec_clear(&t->link_from);
+	strvec_clear(&t->tops_made);
 	os_linkbatch_clear(&t->links);
 	memset(t, 0, sizeof(*t));
 }
@@ -194,37 +196,6 @@ static int undo_steps(const struct install_env *e, const char *stage, struct ste
 	return failed;
 }
 
-/* Whether the env has the directory rel ("." is the env itself). */
-static bool env_has_dir(const struct txn *t, const char *rel)
-{
-	if (!strcmp(rel, "."))
-		return true;
-	char *abs = path_join(t->e->v.dir, rel);
-	bool r = os_is_dir(abs);
-	free(abs);
-	return r;
-}
-
-/* The highest directory of rel's parents that the env lacks (so the whole of
- * it can be moved in with one rename), or NULL when rel's parent exists. */
-static char *new_unit(const struct txn *t, const char *rel)
-{
-	char *r = NULL, *dir = os_dirname(rel), *up = NULL;
-	if (env_has_dir(t, dir))
-		goto out;
-	while (!env_has_dir(t, (up = os_dirname(dir)))) {
-		free(dir);
-		dir = up;
-		up = NULL;
-	}
-	r = dir;
-	dir = NULL;
-out:
-	free(dir);
-	free(up);
-	return r;
-}
-
 /* The new directories moved in whole, sorted (byte order) so that "is rel
  * beneath one of them" costs a binary search per parent of rel, not a scan
  * of them all per added file (quadratic in a large install, issue 18). */
@@ -316,6 +287,52 @@ static const char *add_unit(struct units *units, char *unit)
 	else
 		units->long_ones = true;
 	return unit;
+}
+
+static bool known_dir(struct units *have, const char *rel)
+{
+	size_t at, n = strlen(rel);
+	return may_have_len(have, n) && has_unit(&have->v, rel, n, &at);
+}
+
+static void add_known_dir(struct units *have, const char *rel)
+{
+	add_unit(have, xstrdup(rel));
+}
+
+/* Whether the env has the directory rel ("." is the env itself); have holds
+ * the directories found so far (site-packages and bin, asked about for
+ * every wheel, are looked at once). */
+static bool env_has_dir(const struct txn *t, const char *rel, struct units *have)
+{
+	if (!strcmp(rel, ".") || known_dir(have, rel))
+		return true;
+	char *abs = path_join(t->e->v.dir, rel);
+	bool r = os_is_dir(abs);
+	free(abs);
+	if (r)
+		add_known_dir(have, rel);
+	return r;
+}
+
+/* The highest directory of rel's parents that the env lacks (so the whole of
+ * it can be moved in with one rename), or NULL when rel's parent exists. */
+static char *new_unit(const struct txn *t, const char *rel, struct units *have)
+{
+	char *r = NULL, *dir = os_dirname(rel), *up = NULL;
+	if (env_has_dir(t, dir, have))
+		goto out;
+	while (!env_has_dir(t, (up = os_dirname(dir)), have)) {
+		free(dir);
+		dir = up;
+		up = NULL;
+	}
+	r = dir;
+	dir = NULL;
+out:
+	free(dir);
+	free(up);
+	return r;
 }
 
 static char *journal_path(const struct install_env *e)
@@ -496,12 +513,12 @@ int txn_commit(struct txn *t)
 	for (size_t i = 0; i < t->dels.n; i++)
 		if (!strvec_contains(&t->adds, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
-	struct units units = { STRVEC_INIT, { 0 }, false };
+	struct units units = { STRVEC_INIT, { 0 }, false }, have = units;
 	const char *last[2] = { NULL, NULL };
 	for (size_t i = 0; i < t->adds.n; i++) {
 		if (under_any(&units, t->adds.v[i], last))
 			continue;
-		char *unit = new_unit(t, t->adds.v[i]);
+		char *unit = new_unit(t, t->adds.v[i], &have);
 		if (unit) {
 			add_step(t, STEP_ADD, unit);
 			last[1] = last[0];
@@ -513,6 +530,7 @@ int txn_commit(struct txn *t)
 		free(dst);
 	}
 	strvec_clear(&units.v);
+	strvec_clear(&have.v);
 	if (stage_per_device(t) < 0)
 		return -1;
 	return commit_shielded(t);
