@@ -1,9 +1,10 @@
 #!/bin/bash
 # The system calls of a warm install (issues 18 and 11): with every wheel a
 # cache hit, each wheel costs about what its files need -- one stat of the
-# wheel, its index and seal read, one lstat per cached file, one mkdir per
-# directory, one link per file, its launcher and RECORD written, one check
-# and one rename per entry it adds to site-packages or bin -- and nothing
+# wheel, its index entry and seal read (one read each), one lstat per
+# cached file, one mkdir per directory, one link per file, its launcher and
+# RECORD written, one check and one rename per entry it adds to
+# site-packages or bin -- and nothing
 # per wheel that a run can do once (site-packages listed once, the commit's
 # directories resolved once and kept open, INSTALLER and REQUESTED linked).
 # The cost per wheel is the difference of two installs (10 and 40 wheels)
@@ -77,6 +78,7 @@ test_expect_success 'a warm install: opens, stats and directory reads per wheel 
 	at_most $(per stat lstat fstat newfstatat statx fstatat64) 12 stats &&
 	at_most $(per getdents getdents64) 0 "directory reads" &&
 	at_most $(per getcwd) 0 getcwd &&
+	at_most $(per read pread64) 2 "reads (its index entry and its seal, one read each)" &&
 	at_most $(per mkdir mkdirat) 3 mkdirs
 '
 

@@ -122,7 +122,7 @@ static bool index_lookup(const struct install_env *e, const char *abs,
 	struct buf text = BUF_INIT, want = BUF_INIT;
 	bool ok = false;
 	buf_grow(&want, 512); /* path, identity and key: one allocation */
-	if (os_read_file(ip, 1 << 16, &text) == 0) {
+	if (os_read_small(ip, 1 << 16, &text) == 0) {
 		/* the expected text with the key left off: what precedes it must match */
 		index_format(&want, abs, id, "");
 		size_t n = want.len - 1;
@@ -610,7 +610,7 @@ int wheelcache_open_named(struct install_env *e, const char *path, const char *g
 	buf_add(&spb, key.ptr, key.len);
 	buf_addstr(&spb, "/sealed");
 	sp = buf_detach(&spb);
-	if (os_read_file(sp, MAX_SEAL, &text) < 0 || manifest_parse(text.ptr, text.len, seal) < 0 ||
+	if (os_read_small(sp, MAX_SEAL, &text) < 0 || manifest_parse(text.ptr, text.len, seal) < 0 ||
 	    strcmp(seal->key, key.ptr) || !seal->info)
 		goto out;
 	wheel_init(w, path);
