@@ -327,6 +327,104 @@ int os_beneath_rename(const char *from_root, const char *from, const char *to_ro
 	return close_keep_errno(td, r);
 }
 
+/* At most this many directories kept: a commit moves between two or three
+ * pairs of them; the least recently used goes first. */
+#define KEPT_MAX 16
+
+struct os_beneath_dir {
+	char *path; /* root "/" dir (root alone for its own entries) */
+	size_t rootlen;
+	int fd;
+};
+
+void os_beneath_dirs_close(struct os_beneath_dirs *kept)
+{
+	for (size_t i = 0; i < kept->n; i++) {
+		close(kept->v[i].fd);
+		free(kept->v[i].path);
+	}
+	free(kept->v);
+	kept->v = NULL;
+	kept->n = 0;
+}
+
+static void drop_kept(struct os_beneath_dirs *kept, size_t i)
+{
+	close(kept->v[i].fd);
+	free(kept->v[i].path);
+	memmove(&kept->v[i], &kept->v[i + 1], (kept->n - i - 1) * sizeof(*kept->v));
+	kept->n--;
+}
+
+/* rel's parent beneath root, from kept or resolved and kept; *leaf as
+ * resolve_parent's. The fd belongs to kept. */
+static int kept_parent(struct os_beneath_dirs *kept, const char *root, const char *rel,
+		       const char **leaf)
+{
+	if (check_rel(rel) < 0)
+		return -1;
+	const char *slash = strrchr(rel, '/');
+	size_t rn = strlen(root), dn = slash ? (size_t)(slash - rel) : 0;
+	*leaf = slash ? slash + 1 : rel;
+	for (size_t i = kept->n; i-- > 0;) {
+		struct os_beneath_dir k = kept->v[i];
+		if (k.rootlen != rn || memcmp(k.path, root, rn) ||
+		    (dn ? k.path[rn] != '/' || strncmp(k.path + rn + 1, rel, dn) ||
+				  k.path[rn + 1 + dn]
+			: k.path[rn] != '\0'))
+			continue;
+		/* the last used goes last: the one evicted is the least used
+		 * lately, never the other directory of the same move */
+		memmove(&kept->v[i], &kept->v[i + 1], (kept->n - i - 1) * sizeof(*kept->v));
+		kept->v[kept->n - 1] = k;
+		return k.fd;
+	}
+	int fd = resolve_parent(root, rel, leaf);
+	if (fd < 0)
+		return -1;
+	if (kept->n == KEPT_MAX)
+		drop_kept(kept, 0);
+	if (!(kept->n & (kept->n - 1)))
+		kept->v = xrealloc(kept->v, (kept->n ? 2 * kept->n : 1) * sizeof(*kept->v));
+	char *path = xmalloc(rn + dn + 2);
+	memcpy(path, root, rn);
+	path[rn] = '/';
+	memcpy(path + rn + 1, rel, dn);
+	path[dn ? rn + 1 + dn : rn] = '\0';
+	kept->v[kept->n++] = (struct os_beneath_dir){ path, rn, fd };
+	return fd;
+}
+
+/* Drops the kept directories at or beneath root/rel (which was just moved
+ * away, or replaced). */
+static void forget_moved(struct os_beneath_dirs *kept, const char *root, const char *rel)
+{
+	size_t rn = strlen(root), n = strlen(rel);
+	for (size_t i = kept->n; i-- > 0;) {
+		const char *p = kept->v[i].path;
+		if (!strncmp(p, root, rn) && p[rn] == '/' && !strncmp(p + rn + 1, rel, n) &&
+		    (!p[rn + 1 + n] || p[rn + 1 + n] == '/'))
+			drop_kept(kept, i);
+	}
+}
+
+int os_beneath_rename_kept(struct os_beneath_dirs *kept, const char *from_root, const char *from,
+			   const char *to_root, const char *to)
+{
+	const char *fleaf, *tleaf;
+	int fd = kept_parent(kept, from_root, from, &fleaf);
+	if (fd < 0)
+		return -1;
+	int td = kept_parent(kept, to_root, to, &tleaf);
+	if (td < 0)
+		return -1;
+	if (renameat(fd, fleaf, td, tleaf) < 0)
+		return -1;
+	forget_moved(kept, from_root, from);
+	forget_moved(kept, to_root, to);
+	return 0;
+}
+
 int os_beneath_read(const char *root, const char *rel, size_t max, struct buf *out,
 		    unsigned *mode)
 {

@@ -43,6 +43,26 @@ int os_beneath_rm_rf(const char *root, const char *rel);
 int os_beneath_rename(const char *from_root, const char *from, const char *to_root,
 		      const char *to);
 
+/* Directories resolved beneath roots and kept open (os_beneath_rename_kept),
+ * so that a run of moves between the same few directories -- a commit moving
+ * hundreds of entries from its stage into site-packages and bin -- resolves
+ * each directory once, not twice per move. A kept directory is the one that
+ * was resolved (its fd): a rename that moves it, or a directory above it,
+ * drops it, so the next move resolves the path afresh, as an unkept one
+ * would. Roots must be named the same way for the same directory. */
+struct os_beneath_dir;
+struct os_beneath_dirs {
+	struct os_beneath_dir *v;
+	size_t n;
+};
+#define OS_BENEATH_DIRS_INIT { NULL, 0 }
+/* Closes every kept directory; the set may be used again. */
+void os_beneath_dirs_close(struct os_beneath_dirs *kept);
+/* os_beneath_rename, with the directories of from and to taken from (and
+ * added to) kept. */
+int os_beneath_rename_kept(struct os_beneath_dirs *kept, const char *from_root, const char *from,
+			   const char *to_root, const char *to);
+
 /* Reads the regular file rel (appended to out; EFBIG beyond max bytes,
  * EINVAL when it is not a regular file); *mode (if not NULL) receives its
  * permission bits. */

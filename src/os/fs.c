@@ -18,7 +18,8 @@
 #include "util/buf.h"
 #include "util/strvec.h"
 
-int os_read_file(const char *path, size_t max, struct buf *out)
+/* os_read_file; with until_short, a read shorter than asked is the end. */
+static int read_file(const char *path, size_t max, struct buf *out, bool until_short)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -42,9 +43,21 @@ int os_read_file(const char *path, size_t max, struct buf *out)
 			return -1;
 		}
 		buf_add(out, chunk, (size_t)n);
+		if (until_short && (size_t)n < sizeof(chunk))
+			break;
 	}
 	close(fd);
 	return 0;
+}
+
+int os_read_file(const char *path, size_t max, struct buf *out)
+{
+	return read_file(path, max, out, false);
+}
+
+int os_read_small(const char *path, size_t max, struct buf *out)
+{
+	return read_file(path, max, out, true);
 }
 
 int os_read_each(const char *path, void (*fn)(const void *data, size_t len, void *arg),

@@ -14,6 +14,12 @@ struct strvec;
 
 /* Reads a whole file; fails with EFBIG when it is larger than max bytes. */
 int os_read_file(const char *path, size_t max, struct buf *out);
+/* os_read_file for a small file replaced whole, never appended to (a cache
+ * index entry, a seal): the first short read is taken as its end, as a
+ * regular file gives one only there, so a file that fits in one read costs
+ * an open, a read and a close. A short read for another reason (a signal,
+ * a pipe) only cuts the text short: callers check what they read. */
+int os_read_small(const char *path, size_t max, struct buf *out);
 /* Reads a whole file in fixed blocks, calling fn on each in order: memory
  * stays one block whatever the file's size (hashing a wheel). */
 int os_read_each(const char *path, void (*fn)(const void *data, size_t len, void *arg),

@@ -165,6 +165,66 @@ static void test_root_link(void **state)
 	each_way(root_link);
 }
 
+/* Renames through kept directories: the same refusals as os_beneath_rename,
+ * and a kept directory that is moved, or has a link put in its place, is
+ * never used for the path it no longer is. */
+static void kept(const struct tree *t)
+{
+	struct os_beneath_dirs k = OS_BENEATH_DIRS_INIT;
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "out/victim"), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "../OUT/victim"), -1);
+	assert_int_equal(errno, EXDEV);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/in/f", t->root, "a/g"), -1);
+	assert_int_equal(errno, ELOOP);
+	/* moves back and forth between the same two directories */
+	assert_int_equal(os_beneath_mkdir_p(t->root, "a/b", 0755), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "a/b/g"), 0);
+		assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/b/g", t->root, "a/f"), 0);
+	}
+	assert_int_equal(os_beneath_kind(t->root, "a/f"), OS_KIND_FILE);
+	/* a/b (kept) moved to c by a kept rename: a new a/b is the one used */
+	char *z = path_join(t->root, "a/b/z"), *nb = path_join(t->root, "a/b");
+	assert_int_equal(os_write_new(z, "old", 3, 0644), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/b", t->root, "c"), 0);
+	assert_int_equal(os_mkdir(nb, 0755), 0);
+	assert_int_equal(os_write_new(z, "new", 3, 0644), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/b/z", t->root, "z"), 0);
+	assert_int_equal(os_beneath_kind(t->root, "c/z"), OS_KIND_FILE);
+	assert_int_equal(os_beneath_kind(t->root, "a/b/z"), OS_KIND_NONE);
+	/* a/b (kept again) replaced behind our back by a link out: the link is
+	 * not followed, OUT/victim stays (free_tree checks) */
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "z", t->root, "a/b/z"), 0);
+	assert_int_equal(os_beneath_rename(t->root, "a/b", t->root, "d"), 0);
+	assert_int_equal(os_symlink(t->out, nb), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "a/b/victim"), 0);
+	assert_int_equal(os_beneath_kind(t->root, "d/victim"), OS_KIND_FILE);
+	free(z);
+	free(nb);
+	/* more directories than are kept: the oldest are closed, all work */
+	for (int i = 0; i < 40; i++) {
+		char *d = xstrfmt("m%d", i), *f = xstrfmt("m%d/f", i), *g = xstrfmt("m%d/g", i);
+		char *fa = path_join(t->root, f);
+		assert_int_equal(os_beneath_mkdir(t->root, d, 0755), 0);
+		assert_int_equal(os_write_new(fa, "f", 1, 0644), 0);
+		assert_int_equal(os_beneath_rename_kept(&k, t->root, f, t->root, g), 0);
+		assert_int_equal(os_beneath_rename_kept(&k, t->root, "d/victim", t->root, "d/v2"),
+				 0);
+		assert_int_equal(os_beneath_rename_kept(&k, t->root, "d/v2", t->root, "d/victim"),
+				 0);
+		free(d), free(f), free(g), free(fa);
+	}
+	os_beneath_dirs_close(&k);
+	assert_int_equal(k.n, 0);
+}
+
+static void test_kept(void **state)
+{
+	(void)state;
+	each_way(kept);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_inside),
 		cmocka_unit_test(test_root_link),
+		cmocka_unit_test(test_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,7 @@ struct candidate {
 	struct pep440_version v;
 	long rank;    /* -3: not computed yet */
 	size_t order; /* place in the directory listings */
+	size_t dir, base; /* its find-links directory; where its name starts in path */
 	struct wheel_name wn; /* parsed once, by scan() (issue 18) */
 };
 
@@ -30,6 +31,7 @@ void plan_init(struct plan *p, struct install_env *e)
 	memset(p, 0, sizeof(*p));
 	p->e = e;
 	strvec_init(&p->find_links);
+	strvec_init(&p->links_abs);
 }
 
 void plan_free(struct plan *p)
@@ -51,7 +53,12 @@ void plan_free(struct plan *p)
 	}
 	free(p->cands);
 	free(p->cons);
+	if (p->installed) {
+		dist_set_free(p->installed);
+		free(p->installed);
+	}
 	strvec_clear(&p->find_links);
+	strvec_clear(&p->links_abs);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -140,12 +147,14 @@ static int add_opened(struct plan *p, struct wheel *w, bool requested, const cha
 }
 
 /* wn: the file name already parsed (a wheelhouse candidate's), or NULL;
- * moved into the wheel when its cache entry is used. */
-static int open_and_add(struct plan *p, const char *path, struct wheel_name *wn, bool requested,
-			bool direct, const struct strvec *extras)
+ * moved into the wheel when its cache entry is used. given_abs: path made
+ * absolute, or NULL. */
+static int open_and_add(struct plan *p, const char *path, const char *given_abs,
+			struct wheel_name *wn, bool requested, bool direct,
+			const struct strvec *extras)
 {
 	struct wheel *w = xcalloc(1, sizeof(*w));
-	if (wheelcache_open_wheel_named(p->e, path, wn, w) < 0) {
+	if (wheelcache_open_wheel_named(p->e, path, given_abs, wn, w) < 0) {
 		free(w);
 		return -1;
 	}
@@ -162,7 +171,7 @@ static int open_and_add(struct plan *p, const char *path, struct wheel_name *wn,
 
 int plan_add_wheel_file(struct plan *p, const char *path, bool direct, const struct strvec *extras)
 {
-	return open_and_add(p, path, NULL, true, direct, extras);
+	return open_and_add(p, path, NULL, NULL, true, direct, extras);
 }
 
 /* By canonical name, then in listing order (which decides between equals). */
@@ -185,6 +194,9 @@ static int scan(struct plan *p)
 		const char *dir = p->find_links.v[d];
 		if (starts_with(dir, "file://"))
 			dir += 7;
+		/* made absolute once here, not once per wheel (a getcwd each) */
+		char *abs = os_abspath(dir);
+		strvec_push_take(&p->links_abs, abs ? abs : xstrdup(""));
 		struct strvec names = STRVEC_INIT;
 		if (os_list_dir(dir, &names) < 0) {
 			strvec_clear(&names);
@@ -210,6 +222,8 @@ static int scan(struct plan *p)
 				}
 				struct candidate *c = &p->cands[p->ncands++];
 				c->path = path_join(dir, names.v[i]);
+				c->dir = d;
+				c->base = strlen(c->path) - strlen(names.v[i]);
 				c->cname = name_canonicalize_n(wn.name, strlen(wn.name));
 				c->v = v;
 				c->rank = -3;
@@ -282,21 +296,25 @@ static struct candidate *best_candidate(struct plan *p, const char *name,
 static int marker_holds(struct plan *p, const struct pep508_marker *m, const struct strvec *extras,
 			bool *holds);
 
-/* True if an installed distribution (not being replaced) satisfies spec. */
+/* True if an installed distribution (not being replaced) satisfies spec.
+ * site-packages is listed at the first question, not at each (a directory
+ * read per requirement, issue 18). */
 static bool installed_satisfies(struct plan *p, const char *name, const struct pep440_specset *spec)
 {
-	struct dist_set have = DIST_SET_INIT;
-	bool ok = false;
-	if (install_list(p->e, &have) == 0) {
-		const struct dist *d = dist_set_lookup(&have, name);
-		struct pep440_version v;
-		if (d && pep440_parse_str(d->dir_version, &v) == 0) {
-			ok = pep440_specset_contains(spec, &v, PEP440_PRERELEASES_ALLOW) &&
-			     !broken_constraint(p, name, &v);
-			pep440_version_free(&v);
-		}
+	if (!p->installed) {
+		p->installed = xmalloc(sizeof(*p->installed));
+		*p->installed = (struct dist_set)DIST_SET_INIT;
+		if (install_list(p->e, p->installed) < 0)
+			dist_set_free(p->installed); /* as empty: nothing satisfies */
 	}
-	dist_set_free(&have);
+	const struct dist *d = dist_set_lookup(p->installed, name);
+	struct pep440_version v;
+	bool ok = false;
+	if (d && pep440_parse_str(d->dir_version, &v) == 0) {
+		ok = pep440_specset_contains(spec, &v, PEP440_PRERELEASES_ALLOW) &&
+		     !broken_constraint(p, name, &v);
+		pep440_version_free(&v);
+	}
 	return ok;
 }
 
@@ -375,7 +393,11 @@ static int add_from_wheelhouse(struct plan *p, const struct pep508_req *req, boo
 	if (check_hashes(c->path, hashes, where ? where : req->name) < 0)
 		return -1;
 	/* its rank is known by now: its parsed name is not needed again */
-	return open_and_add(p, c->path, &c->wn, requested, false, &req->extras);
+	const char *dir = p->links_abs.v[c->dir];
+	char *abs = *dir ? path_join(dir, c->path + c->base) : NULL;
+	int r = open_and_add(p, c->path, abs, &c->wn, requested, false, &req->extras);
+	free(abs);
+	return r;
 }
 
 int plan_add_constraint(struct plan *p, const struct req_entry *r)
@@ -459,7 +481,7 @@ static int add_direct(struct plan *p, const char *target, const struct strvec *h
 	if (fragment_hash(target, &frag))
 		strvec_push(&all, frag.ptr);
 	if (!(ret = check_hashes(path, &all, where)))
-		ret = open_and_add(p, path, NULL, true, true, extras);
+		ret = open_and_add(p, path, NULL, NULL, true, true, extras);
 	buf_free(&frag);
 	strvec_clear(&all);
 	free(path);

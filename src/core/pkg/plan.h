@@ -38,9 +38,13 @@ struct plan {
 	bool upgrade, force, no_deps;
 	const struct req_entry **cons; /* constraints (not owned) */
 	size_t ncons;
+	struct strvec links_abs; /* find_links made absolute ("" if not), by scan() */
 	struct candidate *cands; /* wheels in the find-links directories */
 	size_t ncands, capcands;
 	bool scanned;
+	/* the env's distributions, listed once per plan (the env is locked:
+	 * the plan does not change it), NULL until first asked */
+	struct dist_set *installed;
 };
 
 void plan_init(struct plan *p, struct install_env *e);

@@ -77,6 +77,28 @@ static int ensure_dir(struct strvec *made, const char *dir)
 	return 0;
 }
 
+/* Whether dir is the stage's site-packages or bin: made once per run, not
+ * once per wheel (a failing mkdir and a stat each, issue 18). */
+static bool stage_top(const struct txn *t, const char *dir)
+{
+	size_t n = strlen(t->newdir);
+	return !strncmp(dir, t->newdir, n) && dir[n] == '/' &&
+	       (!strcmp(dir + n + 1, t->e->libdir) || !strcmp(dir + n + 1, t->e->bindir));
+}
+
+/* ensure_dir for a directory of the stage. */
+static int stage_dir(struct staging *s, const char *dir)
+{
+	bool top = stage_top(s->t, dir);
+	if (top && strvec_contains(&s->t->tops_made, dir))
+		return 0;
+	if (ensure_dir(&s->made, dir) < 0)
+		return -1;
+	if (top)
+		strvec_push(&s->t->tops_made, dir);
+	return 0;
+}
+
 static void add_row(struct staging *s, const char *path, const char *hash, uint64_t size,
 		    bool sized)
 {
@@ -181,7 +203,7 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	char *slash = strrchr(path, '/'); /* path's directory, cut in place */
 	int r = 0, fd = -1;
 	*slash = '\0';
-	int made = ensure_dir(&s->made, path);
+	int made = stage_dir(s, path);
 	*slash = '/';
 	if (made < 0 || (fd = os_create_file(path, mode)) < 0) {
 		if (errno == EEXIST)
@@ -511,7 +533,7 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 	char *slash = strrchr(dst->ptr + dn, '/');
 	if (slash) /* the member's directory, made once per run (ensure_dir) */
 		*slash = '\0';
-	r = slash ? ensure_dir(&s->made, dst->ptr) : 0;
+	r = slash ? stage_dir(s, dst->ptr) : 0;
 	if (slash)
 		*slash = '/';
 	if (r < 0) {
@@ -658,8 +680,13 @@ static struct fixed_file fixed_files[] = {
 	{ "REQUESTED", "", NULL },
 };
 
-static int stage_fixed(struct staging *s, struct fixed_file *f)
+/* Stages fixed_files[i] as a hard link to one copy of it per run,
+ * <stage>/<name>: one link per wheel, not a file created, written and
+ * closed (issue 18). Where the stage cannot hard link (EPERM, EMLINK...),
+ * written as any file. */
+static int stage_fixed(struct staging *s, size_t i)
 {
+	struct fixed_file *f = &fixed_files[i];
 	size_t len = strlen(f->text);
 	if (!f->hash) {
 		struct buf h = BUF_INIT;
@@ -670,7 +697,24 @@ static int stage_fixed(struct staging *s, struct fixed_file *f)
 		f->hash = buf_detach(&h);
 	}
 	char *rel = path_join(s->dist_info_rel, f->name);
-	int r = stage_bytes(s, rel, f->text, len, 0644, f->hash);
+	char *shared = path_join(s->t->stage, f->name), *path = path_join(s->t->newdir, rel);
+	int r = 1;
+	if (!(s->t->shared_made & (1u << i)) && os_write_new(shared, f->text, len, 0644) == 0)
+		s->t->shared_made |= 1u << i;
+	/* the .dist-info is made by then (its METADATA is staged first; if
+	 * not, ENOENT: written as any file, which makes it) */
+	if (s->t->shared_made & (1u << i)) {
+		if (os_hardlink(shared, path) == 0)
+			r = 0;
+		else if (errno == EEXIST)
+			r = error("wheel '%s' installs '%s' twice", s->w->path, rel);
+	}
+	if (!r)
+		note_file(s, rel, f->hash, len);
+	else if (r > 0)
+		r = stage_bytes(s, rel, f->text, len, 0644, f->hash);
+	free(path);
+	free(shared);
 	free(rel);
 	return r;
 }
@@ -681,9 +725,9 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 {
 	char *rel = NULL, *rp = NULL, *path = NULL;
 	struct buf j = BUF_INIT, text = BUF_INIT;
-	int r = stage_fixed(s, &fixed_files[0]);
+	int r = stage_fixed(s, 0);
 	if (!r && o->requested)
-		r = stage_fixed(s, &fixed_files[1]);
+		r = stage_fixed(s, 1);
 	if (!r && o->direct_url) {
 		/* the archive's hash, as pip 23.2 and later write it: the cache
 		 * entry's name when there is one, else hashed here */

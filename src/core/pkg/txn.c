@@ -22,6 +22,7 @@ int txn_begin(struct install_env *e, struct txn *t)
 	strvec_init(&t->dels);
 	strvec_init(&t->foreign);
 	strvec_init(&t->link_from);
+	strvec_init(&t->tops_made);
 	t->links = (struct os_linkbatch)OS_LINKBATCH_INIT;
 	if (e->private_dir) { /* staged in place: nothing to move, nothing to undo */
 		t->newdir = xstrdup(e->v.dir);
@@ -58,6 +59,7 @@ void txn_free(struct txn *t)
 	strvec_clear(&t->adds);
 	strvec_clear(&t->dels);
 	strvec_clear(&t->link_from);
+	strvec_clear(&t->tops_made);
 	os_linkbatch_clear(&t->links);
 	memset(t, 0, sizeof(*t));
 }
@@ -107,12 +109,48 @@ static char *foreign_stage(const char *root, const char *stage)
 	return r;
 }
 
+/* What a commit's moves keep from one to the next: the directories they
+ * resolved (os/beneath, kept open), and for each root whether it has a
+ * stage of its own (one stat per root, not per move; the foreign stages are
+ * made before the commit and stay until it is over). */
+struct moves {
+	struct os_beneath_dirs kept;
+	char *roots[2];
+	bool foreign[2];
+	size_t nroots;
+};
+
+#define MOVES_INIT { OS_BENEATH_DIRS_INIT, { NULL, NULL }, { false, false }, 0 }
+
+static void moves_free(struct moves *mv)
+{
+	os_beneath_dirs_close(&mv->kept);
+	for (size_t i = 0; i < mv->nroots; i++)
+		free(mv->roots[i]);
+	mv->nroots = 0;
+}
+
+/* Whether root (not the env) has the stage fs of its own; mv (or NULL)
+ * remembers the answer. */
+static bool has_foreign_stage(struct moves *mv, const char *root, const char *fs)
+{
+	for (size_t i = 0; mv && i < mv->nroots; i++)
+		if (!strcmp(mv->roots[i], root))
+			return mv->foreign[i];
+	bool r = os_is_dir(fs);
+	if (mv && mv->nroots < ARRAY_SIZE(mv->roots)) {
+		mv->roots[mv->nroots] = xstrdup(root);
+		mv->foreign[mv->nroots++] = r;
+	}
+	return r;
+}
+
 static void where_is(const struct install_env *e, const char *stage, const char *rel,
-		     struct where *w)
+		     struct where *w, struct moves *mv)
 {
 	w->sub = txn_env_root(e, rel, &w->root);
 	char *fs = strcmp(w->root, e->v.dir) ? foreign_stage(w->root, stage) : NULL;
-	if (fs && os_is_dir(fs)) {
+	if (fs && has_foreign_stage(mv, w->root, fs)) {
 		w->newroot = path_join(fs, "new");
 		w->oldroot = path_join(fs, "old");
 		w->ssub = w->sub;
@@ -139,7 +177,7 @@ static int undo_steps(const struct install_env *e, const char *stage, struct ste
 	int failed = 0;
 	for (size_t i = n; i-- > 0;) {
 		struct where w;
-		where_is(e, stage, steps[i].rel, &w);
+		where_is(e, stage, steps[i].rel, &w, NULL);
 		if (steps[i].kind == STEP_ADD) {
 			/* a new file, or a whole new directory moved in at once */
 			if (os_beneath_kind(w.newroot, w.ssub) == OS_KIND_NONE &&
@@ -155,42 +193,11 @@ static int undo_steps(const struct install_env *e, const char *stage, struct ste
 	}
 	for (size_t i = dirs->n; i-- > 0;) {
 		struct where w;
-		where_is(e, stage, dirs->v[i], &w);
+		where_is(e, stage, dirs->v[i], &w, NULL);
 		os_beneath_rmdir(w.root, w.sub);
 		where_free(&w);
 	}
 	return failed;
-}
-
-/* Whether the env has the directory rel ("." is the env itself). */
-static bool env_has_dir(const struct txn *t, const char *rel)
-{
-	if (!strcmp(rel, "."))
-		return true;
-	char *abs = path_join(t->e->v.dir, rel);
-	bool r = os_is_dir(abs);
-	free(abs);
-	return r;
-}
-
-/* The highest directory of rel's parents that the env lacks (so the whole of
- * it can be moved in with one rename), or NULL when rel's parent exists. */
-static char *new_unit(const struct txn *t, const char *rel)
-{
-	char *r = NULL, *dir = os_dirname(rel), *up = NULL;
-	if (env_has_dir(t, dir))
-		goto out;
-	while (!env_has_dir(t, (up = os_dirname(dir)))) {
-		free(dir);
-		dir = up;
-		up = NULL;
-	}
-	r = dir;
-	dir = NULL;
-out:
-	free(dir);
-	free(up);
-	return r;
 }
 
 /* The new directories moved in whole, sorted (byte order) so that "is rel
@@ -286,6 +293,52 @@ static const char *add_unit(struct units *units, char *unit)
 	return unit;
 }
 
+static bool known_dir(struct units *have, const char *rel)
+{
+	size_t at, n = strlen(rel);
+	return may_have_len(have, n) && has_unit(&have->v, rel, n, &at);
+}
+
+static void add_known_dir(struct units *have, const char *rel)
+{
+	add_unit(have, xstrdup(rel));
+}
+
+/* Whether the env has the directory rel ("." is the env itself); have holds
+ * the directories found so far (site-packages and bin, asked about for
+ * every wheel, are looked at once). */
+static bool env_has_dir(const struct txn *t, const char *rel, struct units *have)
+{
+	if (!strcmp(rel, ".") || known_dir(have, rel))
+		return true;
+	char *abs = path_join(t->e->v.dir, rel);
+	bool r = os_is_dir(abs);
+	free(abs);
+	if (r)
+		add_known_dir(have, rel);
+	return r;
+}
+
+/* The highest directory of rel's parents that the env lacks (so the whole of
+ * it can be moved in with one rename), or NULL when rel's parent exists. */
+static char *new_unit(const struct txn *t, const char *rel, struct units *have)
+{
+	char *r = NULL, *dir = os_dirname(rel), *up = NULL;
+	if (env_has_dir(t, dir, have))
+		goto out;
+	while (!env_has_dir(t, (up = os_dirname(dir)), have)) {
+		free(dir);
+		dir = up;
+		up = NULL;
+	}
+	r = dir;
+	dir = NULL;
+out:
+	free(dir);
+	free(up);
+	return r;
+}
+
 static char *journal_path(const struct install_env *e)
 {
 	return path_join(e->state, "journal");
@@ -329,23 +382,34 @@ static void prune_dirs(const struct install_env *e, const struct strvec *dels)
 	}
 }
 
-static int do_step(struct txn *t, struct step *s)
+/* "cannot move '<env>/<rel>' <how>", with the errno of the failed move. */
+static int step_error(const struct txn *t, const struct step *s, const char *how)
+{
+	int e = errno;
+	char *dst = path_join(t->e->v.dir, s->rel);
+	errno = e;
+	int r = error_errno("cannot move '%s' %s", dst, how);
+	free(dst);
+	return r;
+}
+
+/* One step's moves: one renameat each, through the directories mv keeps. */
+static int do_step(struct txn *t, struct step *s, struct moves *mv)
 {
 	struct where w;
-	char *dst = path_join(t->e->v.dir, s->rel);
 	int r = 0;
-	where_is(t->e, t->stage, s->rel, &w);
+	where_is(t->e, t->stage, s->rel, &w, mv);
 	if (s->kind != STEP_ADD) {
 		char *bd = os_dirname(w.ssub);
 		if ((strcmp(bd, ".") && os_beneath_mkdir_p(w.oldroot, bd, 0755) < 0) ||
-		    os_beneath_rename(w.root, w.sub, w.oldroot, w.ssub) < 0)
-			r = error_errno("cannot move '%s' aside", dst);
+		    os_beneath_rename_kept(&mv->kept, w.root, w.sub, w.oldroot, w.ssub) < 0)
+			r = step_error(t, s, "aside");
 		free(bd);
 	}
-	if (!r && s->kind != STEP_DEL && os_beneath_rename(w.newroot, w.ssub, w.root, w.sub) < 0)
-		r = error_errno("cannot move '%s' into place", dst);
+	if (!r && s->kind != STEP_DEL &&
+	    os_beneath_rename_kept(&mv->kept, w.newroot, w.ssub, w.root, w.sub) < 0)
+		r = step_error(t, s, "into place");
 	where_free(&w);
-	free(dst);
 	return r;
 }
 
@@ -431,7 +495,7 @@ static int stage_per_device(struct txn *t)
 	}
 	for (size_t i = 0; i < t->n && !r && t->foreign.n; i++) {
 		struct where w;
-		where_is(t->e, t->stage, t->steps[i].rel, &w);
+		where_is(t->e, t->stage, t->steps[i].rel, &w, NULL);
 		if (t->steps[i].kind != STEP_DEL && w.ssub != t->steps[i].rel) {
 			char *src = path_join(t->newdir, t->steps[i].rel);
 			char *dst = path_join(w.newroot, w.ssub);
@@ -458,12 +522,12 @@ int txn_commit(struct txn *t)
 	for (size_t i = 0; i < t->dels.n; i++)
 		if (!strvec_contains(&t->adds, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
-	struct units units = { STRVEC_INIT, { 0 }, false };
+	struct units units = { STRVEC_INIT, { 0 }, false }, have = units;
 	const char *last[2] = { NULL, NULL };
 	for (size_t i = 0; i < t->adds.n; i++) {
 		if (under_any(&units, t->adds.v[i], last))
 			continue;
-		char *unit = new_unit(t, t->adds.v[i]);
+		char *unit = new_unit(t, t->adds.v[i], &have);
 		if (unit) {
 			add_step(t, STEP_ADD, unit);
 			last[1] = last[0];
@@ -475,6 +539,7 @@ int txn_commit(struct txn *t)
 		free(dst);
 	}
 	strvec_clear(&units.v);
+	strvec_clear(&have.v);
 	if (stage_per_device(t) < 0)
 		return -1;
 	return commit_shielded(t);
@@ -488,16 +553,19 @@ static int commit_steps(struct txn *t)
 	if (write_journal(t) < 0)
 		return -1;
 	char *jp = journal_path(t->e);
+	struct moves mv = MOVES_INIT;
 	int r = 0;
 	for (size_t i = 0; i < t->dirs.n && !r; i++) {
 		struct where w;
-		where_is(t->e, t->stage, t->dirs.v[i], &w);
+		where_is(t->e, t->stage, t->dirs.v[i], &w, &mv);
 		if (os_beneath_mkdir(w.root, w.sub, 0755) < 0 && errno != EEXIST)
 			r = error_errno("cannot create '%s/%s'", w.root, w.sub);
 		where_free(&w);
 	}
 	for (size_t i = 0; i < t->n && !r; i++)
-		r = do_step(t, &t->steps[i]);
+		r = do_step(t, &t->steps[i], &mv);
+	/* the undo resolves every path afresh */
+	moves_free(&mv);
 	if (!r && os_unlink(jp) < 0)
 		r = error_errno("cannot remove '%s'", jp);
 	if (r < 0) {

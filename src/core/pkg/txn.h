@@ -35,6 +35,11 @@ struct txn {
 	struct strvec foreign; /* stages on other file systems (absolute) */
 	struct os_linkbatch links; /* cached files to link under newdir (stage.c) */
 	struct strvec link_from;   /* per tag of links: its cache entry, its wheel */
+	/* stage.c: the stage's site-packages and bin once made (every wheel
+	 * shares them), and which of its shared files (INSTALLER, REQUESTED:
+	 * <stage>/<name>, linked into each .dist-info) are written, by bit */
+	struct strvec tops_made;
+	unsigned shared_made;
 };
 
 /* Where the env-relative path rel is reached: beneath site-packages or bin

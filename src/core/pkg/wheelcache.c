@@ -122,7 +122,7 @@ static bool index_lookup(const struct install_env *e, const char *abs,
 	struct buf text = BUF_INIT, want = BUF_INIT;
 	bool ok = false;
 	buf_grow(&want, 512); /* path, identity and key: one allocation */
-	if (os_read_file(ip, 1 << 16, &text) == 0) {
+	if (os_read_small(ip, 1 << 16, &text) == 0) {
 		/* the expected text with the key left off: what precedes it must match */
 		index_format(&want, abs, id, "");
 		size_t n = want.len - 1;
@@ -589,18 +589,19 @@ static bool take_info(struct wheel *w, struct manifest_info *in)
 
 int wheelcache_open(struct install_env *e, const char *path, struct wheel *w)
 {
-	return wheelcache_open_named(e, path, NULL, w);
+	return wheelcache_open_named(e, path, NULL, NULL, w);
 }
 
-int wheelcache_open_named(struct install_env *e, const char *path, struct wheel_name *wn,
-			  struct wheel *w)
+int wheelcache_open_named(struct install_env *e, const char *path, const char *given_abs,
+			  struct wheel_name *wn, struct wheel *w)
 {
 	struct os_file_id id;
 	struct buf key = BUF_INIT, text = BUF_INIT, quiet = BUF_INIT;
 	struct manifest *seal = xcalloc(1, sizeof(*seal));
 	char *abs = NULL, *sp = NULL;
 	int r = 0;
-	if (!e->cache_dir || e->verify_cache || !(abs = os_abspath(path)) ||
+	if (!e->cache_dir || e->verify_cache ||
+	    !(abs = given_abs ? xstrdup(given_abs) : os_abspath(path)) ||
 	    os_file_id(abs, &id) < 0 || !index_lookup(e, abs, &id, &key))
 		goto out;
 	struct buf spb = BUF_INIT;
@@ -609,7 +610,7 @@ int wheelcache_open_named(struct install_env *e, const char *path, struct wheel_
 	buf_add(&spb, key.ptr, key.len);
 	buf_addstr(&spb, "/sealed");
 	sp = buf_detach(&spb);
-	if (os_read_file(sp, MAX_SEAL, &text) < 0 || manifest_parse(text.ptr, text.len, seal) < 0 ||
+	if (os_read_small(sp, MAX_SEAL, &text) < 0 || manifest_parse(text.ptr, text.len, seal) < 0 ||
 	    strcmp(seal->key, key.ptr) || !seal->info)
 		goto out;
 	wheel_init(w, path);
@@ -649,13 +650,13 @@ out:
 
 int wheelcache_open_wheel(struct install_env *e, const char *path, struct wheel *w)
 {
-	return wheelcache_open_wheel_named(e, path, NULL, w);
+	return wheelcache_open_wheel_named(e, path, NULL, NULL, w);
 }
 
-int wheelcache_open_wheel_named(struct install_env *e, const char *path, struct wheel_name *wn,
-				struct wheel *w)
+int wheelcache_open_wheel_named(struct install_env *e, const char *path, const char *abs,
+				struct wheel_name *wn, struct wheel *w)
 {
-	if (wheelcache_open_named(e, path, wn, w) == 1)
+	if (wheelcache_open_named(e, path, abs, wn, w) == 1)
 		return 0;
 	return wheel_open(path, w);
 }

@@ -37,15 +37,17 @@ struct buf;
  * no sound seal with a wheel block is found: then open the wheel. */
 int wheelcache_open(struct install_env *e, const char *path, struct wheel *w);
 /* The same with the file's name already parsed (wn, may be NULL): moved
- * into w->wn on a hit (*wn is then empty), not parsed again (issue 18). */
-int wheelcache_open_named(struct install_env *e, const char *path, struct wheel_name *wn,
-			  struct wheel *w);
+ * into w->wn on a hit (*wn is then empty), not parsed again (issue 18);
+ * abs (may be NULL) is path made absolute, when the caller knows it (a
+ * wheelhouse's directory made absolute once, not a getcwd per wheel). */
+int wheelcache_open_named(struct install_env *e, const char *path, const char *abs,
+			  struct wheel_name *wn, struct wheel *w);
 /* wheelcache_open(), else wheel_open(): how install and seeding open a
  * wheel. Returns 0, or -1 (reported by wheel_open()). */
 int wheelcache_open_wheel(struct install_env *e, const char *path, struct wheel *w);
 /* wheelcache_open_named(), else wheel_open(). */
-int wheelcache_open_wheel_named(struct install_env *e, const char *path, struct wheel_name *wn,
-				struct wheel *w);
+int wheelcache_open_wheel_named(struct install_env *e, const char *path, const char *abs,
+				struct wheel_name *wn, struct wheel *w);
 
 /* Makes sure the wheel is unpacked, verified and sealed in e's cache:
  * unpacked into a private temp directory, then renamed into place in one
