@@ -697,9 +697,13 @@ static int stage_fixed(struct staging *s, size_t i)
 		f->hash = buf_detach(&h);
 	}
 	char *rel = path_join(s->dist_info_rel, f->name);
-	char *shared = path_join(s->t->stage, f->name), *path = path_join(s->t->newdir, rel);
+	/* a private env is staged in place, with no stage to hold the copy
+	 * (txn_begin): written as any file */
+	char *shared = s->t->stage ? path_join(s->t->stage, f->name) : NULL;
+	char *path = path_join(s->t->newdir, rel);
 	int r = 1;
-	if (!(s->t->shared_made & (1u << i)) && os_write_new(shared, f->text, len, 0644) == 0)
+	if (shared && !(s->t->shared_made & (1u << i)) &&
+	    os_write_new(shared, f->text, len, 0644) == 0)
 		s->t->shared_made |= 1u << i;
 	/* the .dist-info is made by then (its METADATA is staged first; if
 	 * not, ENOENT: written as any file, which makes it) */
