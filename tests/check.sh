@@ -8,7 +8,8 @@
 #   3. a few integration files under valgrind (VALGRIND_TESTS; skipped if
 #      absent), against the default build again;
 #   4. a clang build (-Werror, the same warnings) and its unit tests, since
-#      gcc and clang warn about different things (skipped without clang);
+#      gcc and clang warn about different things, and the libFuzzer targets
+#      built and each run over its corpus once (skipped without clang);
 #   5. the opt-in static build (make LINK=static, in build-static): its unit
 #      tests and a few integration files (STATIC_TESTS), which exercise its
 #      lazy loading of libzip and libcurl; the tests that need LD_PRELOAD
@@ -70,6 +71,15 @@ fi
 if command -v clang >/dev/null 2>&1; then
 	phase "build (clang)" $MAKE -j2 CC=clang BUILD=build-clang all
 	phase "unit tests (clang)" $MAKE --no-print-directory -j2 CC=clang BUILD=build-clang unit
+	# the fuzz targets link only what their FUZZ_OBJ_<name> lists: build
+	# them, so a new call from a fuzzed module fails here and not in a
+	# later `make fuzz`, and replay each one's corpus once (-runs=0)
+	phase "fuzz targets (clang, libFuzzer): build, replay the corpora" sh -c '
+		'"$MAKE"' -j2 fuzz >/dev/null || exit 1
+		for c in fuzz/corpus/*; do
+			n=${c##*/}
+			build-fuzz/fuzz_$n -runs=0 "$c" >/dev/null 2>&1 || { echo "fuzz_$n: its corpus fails"; exit 1; }
+		done'
 else
 	echo "== clang is not installed: skipping the clang build"
 fi
