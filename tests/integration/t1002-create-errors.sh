@@ -113,11 +113,11 @@ test_expect_success 'a failing pip seeding under --clear puts the old env back' 
 test_expect_success CC,DYNAMIC 'an interrupt (SIGINT) while pip goes in: exit 130, nothing left' '
 	cc -shared -fPIC -o shim.so "$TEST_DIR/fault_shim.c" -ldl &&
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 &&
-	FAULT_SIGINT_PATH=/.cvenv/stage- LD_PRELOAD=$PWD/shim.so \
+	FAULT_SIGINT_PATH=.dist-info/ LD_PRELOAD=$PWD/shim.so \
 		expect_code 130 cvenv create -p "$PY" --no-cache e10 2>err &&
 	expect_grep "interrupted" err && ! test -e e10 && ! ls -a | grep -q cvenv- &&
 	cvenv create -p "$PY" --without-pip e11 && echo x >e11/marker &&
-	FAULT_SIGINT_PATH=/.cvenv/stage- LD_PRELOAD=$PWD/shim.so \
+	FAULT_SIGINT_PATH=.dist-info/ LD_PRELOAD=$PWD/shim.so \
 		expect_code 130 cvenv create -p "$PY" --no-cache --clear e11 2>err &&
 	test -f e11/marker && test -f e11/pyvenv.cfg && ! ls -a | grep -q cvenv-
 '
