@@ -48,11 +48,9 @@ char *interp_cache_dir(void)
 /* FNV-1a, 64 bits: names cache files and fingerprints the query script.
  * Not a security boundary -- an entry also stores its full path, compared on
  * load -- and much cheaper than a cryptographic digest on every run. */
-static void fnv_hex(const void *data, size_t len, char out[17])
+static void fnv_hex(const char *s, char out[17])
 {
-	uint64_t h = 0xcbf29ce484222325u;
-	for (const unsigned char *p = data; len--; p++)
-		h = (h ^ *p) * 0x100000001b3u;
+	uint64_t h = fnv1a_str(s);
 	for (int i = 15; i >= 0; i--, h >>= 4)
 		out[i] = "0123456789abcdef"[h & 15];
 	out[16] = '\0';
@@ -156,7 +154,7 @@ char *interp_query_module_dir(void)
 static char *entry_path(const char *dir, const char *key)
 {
 	char hex[17];
-	fnv_hex(key, strlen(key), hex);
+	fnv_hex(key, hex);
 	return xstrfmt("%s/%s.json", dir, hex);
 }
 

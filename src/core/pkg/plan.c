@@ -71,20 +71,11 @@ static bool same_name(const char *cname, const char *b)
 	return r;
 }
 
-/* FNV-1a of a canonical name: where it starts in p->slots. */
-static size_t name_hash(const char *cn)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (const unsigned char *c = (const unsigned char *)cn; *c; c++)
-		h = (h ^ *c) * 0x100000001b3ull;
-	return (size_t)h;
-}
-
 /* The slot of canonical name cn: the item's, or the free one it would take. */
 static size_t *find_slot(const struct plan *p, const char *cn)
 {
 	size_t mask = p->nslots - 1;
-	for (size_t i = name_hash(cn) & mask;; i = (i + 1) & mask)
+	for (size_t i = (size_t)fnv1a_str(cn) & mask;; i = (i + 1) & mask)
 		if (!p->slots[i] || !strcmp(p->v[p->slots[i] - 1].cname, cn))
 			return &p->slots[i];
 }

@@ -89,9 +89,7 @@ static void index_format(struct buf *b, const char *abs, const struct os_file_id
 
 static char *index_path(const struct install_env *e, const char *abs)
 {
-	uint64_t h = 14695981039346656037ull;
-	for (const unsigned char *p = (const unsigned char *)abs; *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
+	uint64_t h = fnv1a_str(abs);
 	/* built by hand: a printf per wheel showed in a warm install (issue 18) */
 	static const char hex[] = "0123456789abcdef";
 	char name[16];
