@@ -258,8 +258,9 @@ FUZZ_OBJ_wheelname := src/core/pkg/record.o src/core/pkg/scripts.o src/core/pkg/
 	src/core/std/metadata.o src/core/std/tags.o src/os/fs.o src/util/buf.o src/util/error.o \
 	src/util/strvec.o \
 	src/core/pkg/cachemanifest.o
+# UB is a finding: without -fno-sanitize-recover, UBSan prints and the run goes on
 ifeq ($(FUZZ),1)
-  ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+  ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=address,undefined
 endif
 fuzz:

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -107,7 +108,7 @@ static page_t *page_create(int size) {
   if (!(0 <= size && size <= (1 << 30))) { // [0..1GB]
     return NULL;
   }
-  size_t totalsz = (size_t) & ((page_t *)0)->data[size];
+  size_t totalsz = offsetof(page_t, data) + (size_t)size; // cvenv patch
   page_t *page = MALLOC(totalsz);
   if (!page) {
     return NULL;
