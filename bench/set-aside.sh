@@ -5,7 +5,7 @@
 #   sh bench/set-aside.sh TRASH PATH...
 #
 # Why not rm -rf: on ext4 without a journal (the disk of the machines here)
-# the inode allocator passes over every inode freed in the last 5 s -- 305 s
+# the inode allocator passes over every inode freed in the last 60 s -- 360 s
 # while its inode table block is dirty -- each time it allocates an inode in
 # that block group (recently_deleted() in fs/ext4/ialloc.c). Deleting an env
 # (or 100 installed packages) before every run makes every file the next run
