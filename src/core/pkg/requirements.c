@@ -419,6 +419,59 @@ static int logical_line(struct ctx *cx, const char *s, const char *file, int lin
 	return rc;
 }
 
+static bool ascii_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The length of the name of a plain "name==version" line s[0..n) (see
+ * requirements.h), or 0 for any other line. Each byte such a line may hold
+ * is one the general parser reads the same way in every locale: no white
+ * space, '#', '\\', '$', '-' first, ';', '[', '@' or byte above 0x7f. */
+static size_t plain_pin(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (ascii_alnum(s[i]) || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+		i++;
+	size_t name = i;
+	/* pep508's name ends on a letter or digit: "a-==1" is not "a" */
+	if (!name || !ascii_alnum(s[0]) || !ascii_alnum(s[name - 1]) || n - name < 3 ||
+	    s[name] != '=' || s[name + 1] != '=')
+		return 0;
+	/* "1", "1.0", "2024.10.3": a digit after "==" and after every dot */
+	for (i = name + 2; i < n; i++) {
+		if (s[i] == '.' && i + 1 < n && s[i - 1] != '=' && s[i - 1] != '.')
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	}
+	return name;
+}
+
+/* Reads a plain "name==version" line (see requirements.h) into a new entry
+ * holding what requirement_line() would make of it: false (nothing done)
+ * for any other line, or a version the PEP 440 parser refuses (too long):
+ * the general parser then reads it and reports. */
+static bool plain_line(struct ctx *cx, const char *s, size_t n, const char *file, int line,
+		       bool constraint)
+{
+	size_t name = cx->out->full_parse ? 0 : plain_pin(s, n);
+	struct pep440_spec sp = { PEP440_OP_EQ, false, { 0 }, NULL };
+	if (!name || pep440_parse(s + name + 2, n - name - 2, &sp.v) < 0)
+		return false;
+	struct req_entry *e = new_entry(cx->out, file, line, constraint);
+	e->text = xstrndup(s, n);
+	e->is_pep508 = true;
+	e->req.name = xstrndup(s, name);
+	e->req.spec_text = xstrndup(s + name, n - name);
+	sp.text = xstrndup(s + name + 2, n - name - 2);
+	e->req.spec.items = xmalloc(sizeof(sp));
+	e->req.spec.items[0] = sp;
+	e->req.spec.n = 1;
+	cx->out->fast_lines++;
+	return true;
+}
+
 static int parse_text(struct ctx *cx, const char *text, size_t len, const char *file,
 		      bool constraint)
 {
@@ -445,6 +498,10 @@ static int parse_text(struct ctx *cx, const char *text, size_t len, const char *
 		if (memchr(p, '\0', n)) {
 			rc = error("%s:%d: the line contains a NUL byte", file, lineno);
 			break;
+		}
+		if (!logical.len && plain_line(cx, p, n, file, lineno, constraint)) {
+			p = next;
+			continue;
 		}
 		bool comment = is_comment_line(p, n);
 		bool cont = n && p[n - 1] == '\\' && !comment;
