@@ -345,7 +345,7 @@ static void test_plain_lines(void **state)
 	static const char *const names[] = { "a", "Z", "a1", "a.b", "a-b", "a_b", "Ab.C-d_E9",
 					     "zope.interface", "x--y", "pkg000" };
 	static const char *const versions[] = { "0", "1", "1.0", "10.20.30", "0001.000",
-						"18446744073709551615", "18446744073709551616",
+						"9999999999999999999", "18446744073709551615", "18446744073709551616",
 						"99999999999999999999999999.1", "1.2.3.4.5.6.7.8" };
 	/* appended to a plain line, each makes it something else */
 	static const char *const after[] = { " ", "\t", "#", " # c", "\\", ".", ".*", "a", "a1",

@@ -448,6 +448,33 @@ static size_t plain_pin(const char *s, size_t n)
 	return name;
 }
 
+/* The version of a plain line (digits between single dots, as plain_pin()
+ * checked) into *out, as pep440_parse() makes it: its release numbers, all
+ * else zero. False (nothing made) for a number of more than 19 digits or a
+ * version longer than PEP 440 allows: pep440_parse() then decides. */
+static bool plain_version(const char *v, size_t n, struct pep440_version *out)
+{
+	size_t parts = 1, digits = 0, k = 0;
+	if (n > PEP440_MAX_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == '.')
+			parts++, digits = 0;
+		else if (++digits > 19) /* 10^19 - 1 < 2^64 */
+			return false;
+	memset(out, 0, sizeof(*out));
+	out->release = xmalloc(parts * sizeof(*out->release));
+	out->nrelease = parts;
+	uint64_t x = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == '.')
+			out->release[k++] = x, x = 0;
+		else
+			x = x * 10 + (uint64_t)(v[i] - '0');
+	out->release[k] = x;
+	return true;
+}
+
 /* Reads a plain "name==version" line (see requirements.h) into a new entry
  * holding what requirement_line() would make of it: false (nothing done)
  * for any other line, or a version the PEP 440 parser refuses (too long):
@@ -457,14 +484,15 @@ static bool plain_line(struct ctx *cx, const char *s, size_t n, const char *file
 {
 	size_t name = cx->out->full_parse ? 0 : plain_pin(s, n);
 	struct pep440_spec sp = { PEP440_OP_EQ, false, { 0 }, NULL };
-	if (!name || pep440_parse(s + name + 2, n - name - 2, &sp.v) < 0)
+	const char *v = s + name + 2;
+	if (!name || (!plain_version(v, n - name - 2, &sp.v) && pep440_parse(v, n - name - 2, &sp.v) < 0))
 		return false;
 	struct req_entry *e = new_entry(cx->out, file, line, constraint);
 	e->text = xstrndup(s, n);
 	e->is_pep508 = true;
 	e->req.name = xstrndup(s, name);
 	e->req.spec_text = xstrndup(s + name, n - name);
-	sp.text = xstrndup(s + name + 2, n - name - 2);
+	sp.text = xstrndup(v, n - name - 2);
 	e->req.spec.items = xmalloc(sizeof(sp));
 	e->req.spec.items[0] = sp;
 	e->req.spec.n = 1;
