@@ -102,16 +102,6 @@ static char *index_path(const struct install_env *e, const char *abs)
 	return buf_detach(&b);
 }
 
-static bool is_key(const char *k, size_t n)
-{
-	if (n != 64)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'a' && k[i] <= 'f')))
-			return false;
-	return true;
-}
-
 /* The key the index holds for this wheel file, when it is still valid. */
 static bool index_lookup(const struct install_env *e, const char *abs,
 			 const struct os_file_id *id, struct buf *key)
@@ -125,7 +115,7 @@ static bool index_lookup(const struct install_env *e, const char *abs,
 		index_format(&want, abs, id, "");
 		size_t n = want.len - 1;
 		if (text.len == n + 65 && !memcmp(text.ptr, want.ptr, n) &&
-		    text.ptr[text.len - 1] == '\n' && is_key(text.ptr + n, 64)) {
+		    text.ptr[text.len - 1] == '\n' && manifest_is_key(text.ptr + n, 64)) {
 			buf_add(key, text.ptr + n, 64);
 			ok = true;
 		}
@@ -320,7 +310,7 @@ static bool entry_sound(struct check *c, const char *entry, const char *rec_memb
 	struct buf text = BUF_INIT;
 	bool ok = true;
 	if (os_read_file(seal_path, MAX_SEAL, &text) < 0 ||
-	    manifest_parse(text.ptr, text.len, &c->seal) < 0 || strcmp(c->seal.key, c->key)) {
+	    manifest_parse_buf(&text, &c->seal) < 0 || strcmp(c->seal.key, c->key)) {
 		manifest_free(&c->seal);
 		c->full = true;
 	}
@@ -608,7 +598,7 @@ int wheelcache_open_named(struct install_env *e, const char *path, const char *g
 	buf_add(&spb, key.ptr, key.len);
 	buf_addstr(&spb, "/sealed");
 	sp = buf_detach(&spb);
-	if (os_read_small(sp, MAX_SEAL, &text) < 0 || manifest_parse(text.ptr, text.len, seal) < 0 ||
+	if (os_read_small(sp, MAX_SEAL, &text) < 0 || manifest_parse_buf(&text, seal) < 0 ||
 	    strcmp(seal->key, key.ptr) || !seal->info)
 		goto out;
 	wheel_init(w, path);
