@@ -182,7 +182,7 @@ void manifest_free(struct manifest *m)
 /* ---- parsing: a cursor over one line at a time ---------------------- */
 
 struct cursor {
-	char *p, *end; /* over the seal's own copy: rows are cut in place */
+	char *p, *end; /* over the seal's text (the manifest's): rows are cut in place */
 	char *nl;      /* the '\n' that ends the line at p; NULL: none */
 };
 
