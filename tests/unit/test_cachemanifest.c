@@ -296,6 +296,25 @@ static void test_path_ok(void **state)
 	assert_false(manifest_path_ok("a/\x1b"));
 }
 
+/* A key is 64 lower-case hex digits: every byte value at every position
+ * (the check reads eight bytes a step). */
+static void test_is_key(void **state)
+{
+	char k[65];
+	memcpy(k, KEY, 65);
+	assert_true(manifest_is_key(k, 64));
+	assert_false(manifest_is_key(k, 63));
+	assert_false(manifest_is_key(k, 65));
+	for (int i = 0; i < 64; i++)
+		for (int b = 0; b < 256; b++) {
+			memcpy(k, KEY, 65);
+			k[i] = (char)b;
+			bool hex = (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f');
+			if (manifest_is_key(k, 64) != hex)
+				fail_msg("byte 0x%02x at %d", b, i);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_info_roundtrip),
 		cmocka_unit_test(test_info_refused),
 		cmocka_unit_test(test_path_ok),
+		cmocka_unit_test(test_is_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -170,13 +170,11 @@ const struct manifest_row *manifest_find(const struct manifest *m, const char *p
 
 void manifest_free(struct manifest *m)
 {
-	if (m->block) {
-		free(m->block); /* rows[] and the text they point into */
-	} else {
+	if (!m->block) /* else the rows point into it */
 		for (size_t i = 0; i < m->n; i++)
 			free(m->rows[i].path);
-		free(m->rows);
-	}
+	free(m->block);
+	free(m->rows);
 	manifest_info_free(m->info);
 	memset(m, 0, sizeof(*m));
 }
@@ -184,79 +182,116 @@ void manifest_free(struct manifest *m)
 /* ---- parsing: a cursor over one line at a time ---------------------- */
 
 struct cursor {
-	char *p, *end; /* over the seal's own copy: rows are cut in place */
+	char *p, *end; /* over the seal's text (the manifest's): rows are cut in place */
+	char *nl;      /* the '\n' that ends the line at p; NULL: none */
 };
 
-/* The value of eight decimal digits at p, or -1 when any byte is not one
- * (the bytes read as a little-endian word: the first is the lowest). */
-static int64_t eight_digits(const char *p)
+/* To the next line (each line's end is looked for once). */
+static void next_line(struct cursor *c)
+{
+	c->p = c->nl + 1;
+	c->nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+}
+
+/* Eight bytes at p as a little-endian word: the first byte the lowest. */
+static inline uint64_t load8(const char *p)
 {
 	uint64_t x;
 	memcpy(&x, p, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	x = __builtin_bswap64(x);
 #endif
-	/* every byte 0x30..0x39: high nibble 3, and adding 6 keeps it 3 */
-	if ((x & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
-	    ((x + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull)
-		return -1;
-	x -= 0x3030303030303030ull;
-	x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFull;        /* pairs */
-	x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFull;      /* fours */
-	return (int64_t)((x * 10000 + (x >> 32)) & 0xFFFFFFFFull); /* eight */
+	return x;
 }
 
-/* An unsigned decimal (base 10) or octal (base 8) number up to max, ended by
- * the character stop. */
-static bool take_num(struct cursor *c, unsigned base, uint64_t max, char stop, uint64_t *out)
+/* How many of x's bytes, from the first, are decimal digits (0 to 8). Per
+ * byte, with no carry between bytes: the high nibble is 3, and the low one
+ * plus 6 stays below 16; then the first byte where either fails. */
+static inline unsigned digit_run(uint64_t x)
 {
-	char *p = c->p, *end = c->end;
-	const char *s = p;
+	const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, lo = 0x0F0F0F0F0F0F0F0Full;
+	const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+	uint64_t bad = ((x & hi) ^ 0x3030303030303030ull) | (((x & lo) + 0x0606060606060606ull) & hi);
+	uint64_t first = (((bad & low7) + low7) | bad) & ~low7;
+	return first ? (unsigned)__builtin_ctzll(first) >> 3 : 8;
+}
+
+/* The value of x's first k digits (1 <= k <= digit_run(x)): moved to the
+ * top of the word (the bytes below become leading zeros), then combined
+ * in pairs, fours and eights. A borrow from a byte past the digits only
+ * reaches bytes the shift drops. */
+static inline uint64_t digits_value(uint64_t x, unsigned k)
+{
+	x = (x - 0x3030303030303030ull) << (8 * (8 - k));
+	x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFull;
+	x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFull;
+	return (x * 10000 + (x >> 32)) & 0xFFFFFFFFull;
+}
+
+/* An unsigned decimal (base 10) or octal (base 8) number of at most 20
+ * digits, up to max, ended by the character stop. Inlined into parse_row
+ * (five numbers a row of every seal of a warm install, issue 18: the call
+ * cost more than the digits); a decimal of up to 15 digits is read eight
+ * digits at a time, anything else a digit at a time, its overflow checked
+ * past 19 digits (which fit in 64 bits in either base). */
+static inline __attribute__((always_inline)) bool take_num(struct cursor *c, unsigned base,
+							   uint64_t max, char stop, uint64_t *out)
+{
+	static const uint64_t pow10[8] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
+	char *p = c->p, *s = p;
+	const char *end = c->end, *fast;
 	uint64_t v = 0;
-	/* 19 digits of either base fit in 64 bits: checked only past them
-	 * (five numbers a row, every seal of a warm install: issue 18) */
-	const char *fast = end - p > 19 ? p + 19 : end;
-	/* decimal digits eight at a time while they are digits (inode, time) */
-	for (int64_t d8; base == 10 && fast - p >= 8 && (d8 = eight_digits(p)) >= 0; p += 8)
-		v = v * 100000000 + (uint64_t)d8;
-	for (unsigned d; p < fast && (d = (unsigned)((unsigned char)*p - '0')) < base; p++)
+	unsigned d;
+	if (base == 10 && end - p >= 16) {
+		uint64_t x = load8(p);
+		unsigned k = digit_run(x);
+		if (!k)
+			return false;
+		v = digits_value(x, k);
+		p += k;
+		if (k == 8) {
+			x = load8(p);
+			if ((k = digit_run(x)) == 8)
+				goto digits; /* 16 or more */
+			if (k)
+				v = v * pow10[k] + digits_value(x, k);
+			p += k;
+		}
+		goto done;
+	}
+digits:
+	p = s;
+	v = 0;
+	fast = end - p > 19 ? p + 19 : end;
+	while (p < fast && (d = (unsigned)((unsigned char)*p - '0')) < base) {
 		v = v * base + d;
-	if (v > max)
-		return false;
-	/* more digits only when the fast part ended on one */
-	while (p == fast && p < end && *p >= '0' && *p < (char)('0' + base)) {
-		unsigned d = (unsigned)(*p - '0');
+		p++;
+	}
+	while (p == fast && p < end && p - s <= 20 &&
+	       (d = (unsigned)((unsigned char)*p - '0')) < base) {
 		if (v > (max - d) / base)
 			return false;
 		v = v * base + d;
 		fast = ++p;
 	}
-	if (p == s || p - s > 20 || p >= end || *p != stop)
+	if (p == s || p - s > 20)
+		return false;
+done:
+	if (v > max || p >= end || *p != stop)
 		return false;
 	c->p = p + 1;
 	*out = v;
 	return true;
 }
 
-/* The rest of the line (without its '\n'), which must be there. */
-static bool take_line(struct cursor *c, const char **s, size_t *n)
+/* Whether none of n bytes is a control byte (below 0x20) or DEL: eight
+ * bytes a step (a byte loop over every hash and path was most of a seal's
+ * parse, issue 18). The word tests are exact for "some byte is": (x - lim)
+ * & ~x & 0x80 per byte finds a byte below lim (lim <= 0x80), the same on
+ * x ^ DEL with lim 1 finds a DEL. */
+static bool clean(const char *s, size_t n)
 {
-	char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
-	if (!nl)
-		return false;
-	*s = c->p;
-	*n = (size_t)(nl - c->p);
-	c->p = nl + 1;
-	return true;
-}
-
-/* Whether none of n bytes is below lim (0x20 or 0x21) or DEL: eight bytes a
- * step (a byte loop over every hash and path was most of a seal's parse,
- * issue 18). The word tests are exact for "some byte is": (x - lim) & ~x
- * & 0x80 per byte finds a byte below lim (lim <= 0x80), the same on x ^ DEL
- * with lim 1 finds a DEL. */
-static bool clean(const char *s, size_t n, unsigned lim)
-{
+	const unsigned lim = 0x20;
 	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
@@ -282,16 +317,14 @@ static bool parse_row(struct cursor *c, struct manifest_row *r)
 	    !take_num(c, 10, UINT64_MAX, ' ', &r->ino) || !take_num(c, 10, INT64_MAX, '.', &ms) ||
 	    !take_num(c, 10, 999999999, ' ', &mns))
 		return false;
-	char *h = c->p, *end = c->end;
-	char *nl = memchr(h, '\n', (size_t)(end - h));
+	char *h = c->p, *nl = c->nl;
 	char *sp = nl ? memchr(h, ' ', (size_t)(nl - h)) : NULL;
-	/* the hash: not empty, no control byte, space or DEL */
-	if (!sp || sp == h || !clean(h, (size_t)(sp - h), 0x21))
+	/* the hash and the path, in one pass: no control byte or DEL (the
+	 * hash, up to the line's first space, holds none and is not empty) */
+	if (!sp || sp == h || !clean(h, (size_t)(nl - h)))
 		return false;
-	/* the path: no control byte or DEL, no empty, "." or ".." part */
+	/* the path: no empty, "." or ".." part */
 	char *path = sp + 1;
-	if (!clean(path, (size_t)(nl - path), 0x20))
-		return false;
 	for (char *comp = path;;) {
 		char *slash = memchr(comp, '/', (size_t)(nl - comp));
 		char *ce = slash ? slash : nl;
@@ -304,7 +337,7 @@ static bool parse_row(struct cursor *c, struct manifest_row *r)
 	}
 	*sp = '\0';
 	*nl = '\0';
-	c->p = nl + 1;
+	next_line(c);
 	r->mode = (unsigned)mode;
 	r->mtime_sec = (int64_t)ms;
 	r->mtime_nsec = (int64_t)mns;
@@ -348,17 +381,25 @@ bad:
 	return NULL;
 }
 
+/* The line at c is "<key> <something>": where that starts, else NULL. */
+static const char *keyed(const struct cursor *c, const char *key, size_t kn)
+{
+	return c->nl && (size_t)(c->nl - c->p) > kn && !memcmp(c->p, key, kn) && c->p[kn] == ' '
+		       ? c->p + kn + 1
+		       : NULL;
+}
+
+#define KEYED(c, key) keyed((c), key, sizeof(key) - 1)
+
 /* A line "<key> <text>": *out receives the value (false: another line,
  * or a bad value; the cursor then stays). */
-static bool take_field(struct cursor *c, const char *key, char **out)
+#define take_field(c, key, out) take_field_n((c), key, sizeof(key) - 1, (out))
+static bool take_field_n(struct cursor *c, const char *key, size_t kn, char **out)
 {
-	struct cursor at = *c;
-	const char *line;
-	size_t n, kn = strlen(key);
-	if (!take_line(&at, &line, &n) || n <= kn || memcmp(line, key, kn) || line[kn] != ' ' ||
-	    !(*out = take_text(line + kn + 1, n - kn - 1, false)))
+	const char *v = keyed(c, key, kn);
+	if (!v || !(*out = take_text(v, (size_t)(c->nl - v), false)))
 		return false;
-	*c = at;
+	next_line(c);
 	return true;
 }
 
@@ -378,12 +419,10 @@ static bool take_small(const char **p, const char *end, char stop, int *out)
 /* "entry-point <kind> <name> <module> <attr>" */
 static bool take_entry_point(struct cursor *c, struct entry_points *eps)
 {
-	struct cursor at = *c;
-	const char *line, *f[4];
-	size_t n, fn[4];
-	if (!take_line(&at, &line, &n) || n < 12 || memcmp(line, "entry-point ", 12))
+	const char *f[4], *p = KEYED(c, "entry-point"), *end = c->nl;
+	size_t fn[4];
+	if (!p)
 		return false;
-	const char *p = line + 12, *end = line + n;
 	for (int i = 0; i < 4; i++) {
 		const char *sp = i < 3 ? memchr(p, ' ', (size_t)(end - p)) : end;
 		if (!sp)
@@ -405,7 +444,7 @@ static bool take_entry_point(struct cursor *c, struct entry_points *eps)
 	}
 	eps->v = xrealloc(eps->v, (eps->n + 1) * sizeof(*eps->v));
 	eps->v[eps->n++] = ep;
-	*c = at;
+	next_line(c);
 	return true;
 }
 
@@ -416,7 +455,6 @@ static bool parse_info(struct cursor *c, struct manifest_info **out)
 		return true;
 	struct manifest_info *in = manifest_info_new();
 	const char *line;
-	size_t n;
 	char *v = NULL;
 	bool ok = take_field(c, "dist-info", &in->dist_info) && take_field(c, "name", &in->name) &&
 		  take_field(c, "version", &in->version);
@@ -424,17 +462,21 @@ static bool parse_info(struct cursor *c, struct manifest_info **out)
 		in->requires_python = NULL;
 	while (ok && take_field(c, "requires-dist", &v))
 		strvec_push_take(&in->requires_dist, v);
-	ok = ok && take_line(c, &line, &n) && n > 14 && !memcmp(line, "wheel-version ", 14);
-	if (ok) {
-		/* line[n] is the line's '\n' (take_line found it): the second stop */
-		const char *p = line + 14, *end = line + n + 1;
+	const char *p = ok ? KEYED(c, "wheel-version") : NULL;
+	if ((ok = p != NULL)) {
+		/* c->nl is the line's '\n': the second stop */
+		const char *end = c->nl + 1;
 		ok = take_small(&p, end, ' ', &in->wheel_version[0]) &&
 		     take_small(&p, end, '\n', &in->wheel_version[1]) && p == end;
 	}
-	ok = ok && take_line(c, &line, &n) && n == 17 && !memcmp(line, "root-is-purelib ", 16) &&
-	     (line[16] == '0' || line[16] == '1');
 	if (ok)
-		in->root_is_purelib = line[16] == '1';
+		next_line(c);
+	ok = ok && (line = KEYED(c, "root-is-purelib")) && c->nl == line + 1 &&
+	     (line[0] == '0' || line[0] == '1');
+	if (ok) {
+		in->root_is_purelib = line[0] == '1';
+		next_line(c);
+	}
 	while (ok && take_entry_point(c, &in->eps))
 		;
 	if (!ok) {
@@ -445,46 +487,58 @@ static bool parse_info(struct cursor *c, struct manifest_info **out)
 	return true;
 }
 
-static bool parse_key(struct cursor *c, char key[65])
+/* The bytes of x (all below 0x80) from lo to hi: their high bits. */
+static uint64_t in_range(uint64_t x, unsigned lo, unsigned hi)
 {
-	const char *line;
-	size_t n;
-	if (!take_line(c, &line, &n) || n != 68 || memcmp(line, "key ", 4))
+	const uint64_t ones = 0x0101010101010101ull;
+	return (x + (0x80 - lo) * ones) & ~(x + (0x7f - hi) * ones) & 0x8080808080808080ull;
+}
+
+bool manifest_is_key(const char *k, size_t n)
+{
+	if (n != 64)
 		return false;
-	for (size_t i = 4; i < n; i++)
-		if (!((line[i] >= '0' && line[i] <= '9') || (line[i] >= 'a' && line[i] <= 'f')))
+	/* eight bytes a step: a key is checked per wheel of every warm
+	 * install, in the index and in the seal (issue 18) */
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t x;
+		memcpy(&x, k + i, 8);
+		if ((x & 0x8080808080808080ull) ||
+		    (in_range(x, '0', '9') | in_range(x, 'a', 'f')) != 0x8080808080808080ull)
 			return false;
-	memcpy(key, line + 4, 64);
-	key[64] = '\0';
+	}
 	return true;
 }
 
-int manifest_parse(const char *text, size_t len, struct manifest *out)
+static bool parse_key(struct cursor *c, char key[65])
+{
+	const char *line = KEYED(c, "key");
+	if (!line || !manifest_is_key(line, (size_t)(c->nl - line)))
+		return false;
+	memcpy(key, line, 64);
+	key[64] = '\0';
+	next_line(c);
+	return true;
+}
+
+int manifest_parse_buf(struct buf *text, struct manifest *out)
 {
 	struct manifest m = MANIFEST_INIT;
-	size_t mn = strlen(MAGIC), lines = 0;
+	size_t mn = strlen(MAGIC), len = text->len;
 	int r = -1;
-	bool v1 = len >= mn && !memcmp(text, MAGIC_1, mn);
-	if (len < mn || (memcmp(text, MAGIC, mn) && !v1))
+	/* the read text itself, no copy: rows are cut in it */
+	char *t = m.block = buf_detach(text);
+	bool v1 = len >= mn && !memcmp(t, MAGIC_1, mn);
+	if (len < mn || (memcmp(t, MAGIC, mn) && !v1))
 		goto out;
-	/* one allocation per seal: a row per line at most, then the text */
-	for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(text + len - nl))); nl++)
-		lines++;
-	m.cap = lines;
-	m.block = xmalloc(lines * sizeof(*m.rows) + len + 1);
-	m.rows = m.block;
-	char *copy = (char *)m.block + lines * sizeof(*m.rows);
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	struct cursor c = { copy + mn, copy + len };
+	struct cursor c = { t + mn, t + len, memchr(t + mn, '\n', len - mn) };
 	if (!parse_key(&c, m.key) || (!v1 && !parse_info(&c, &m.info)))
 		goto out;
 	while (c.end - c.p != 4 || memcmp(c.p, "end\n", 4)) {
-		struct manifest_row *row = &m.rows[m.n];
-		if (m.n == m.cap || !parse_row(&c, row) ||
-		    (m.n && strcmp(m.rows[m.n - 1].path, row->path) >= 0))
+		struct manifest_row row;
+		if (!parse_row(&c, &row) || (m.n && strcmp(m.rows[m.n - 1].path, row.path) >= 0))
 			goto out;
-		m.n++;
+		manifest_take(&m, &row);
 	}
 	r = 0;
 	*out = m;
@@ -492,4 +546,11 @@ int manifest_parse(const char *text, size_t len, struct manifest *out)
 out:
 	manifest_free(&m);
 	return r;
+}
+
+int manifest_parse(const char *text, size_t len, struct manifest *out)
+{
+	struct buf copy = BUF_INIT;
+	buf_add(&copy, text, len);
+	return manifest_parse_buf(&copy, out);
 }

@@ -44,8 +44,9 @@
 struct buf;
 
 /* Rows made by manifest_add() hold path and hash in one allocation (path's);
- * a parsed seal's rows point into the seal's own block (no allocation per
- * row: a seal is parsed per wheel of every warm install, issue 18). */
+ * a parsed seal's rows point into the seal's text, which the manifest holds
+ * (no allocation per row: a seal is parsed per wheel of every warm
+ * install, issue 18). */
 struct manifest_row {
 	char *path;
 	char *hash;
@@ -71,16 +72,20 @@ struct manifest {
 	struct manifest_row *rows;
 	size_t n, cap;
 	struct manifest_info *info; /* NULL: the seal has no wheel block */
-	/* A parsed seal: one allocation holding rows[] and a copy of the text
-	 * (rows' path and hash point into it). NULL for rows made by
-	 * manifest_add(), which must not be mixed with parsed ones. */
-	void *block;
+	/* A parsed seal: its text (rows' path and hash point into it). NULL
+	 * for rows made by manifest_add(), which must not be mixed with parsed
+	 * ones. */
+	char *block;
 };
 
 #define MANIFEST_INIT { { 0 }, NULL, 0, 0, NULL, NULL }
 
 /* Parses a seal; -1 (nothing reported) when it is not one. */
 int manifest_parse(const char *text, size_t len, struct manifest *out);
+/* The same on a seal read into text, whose memory is taken (text is left
+ * empty) whether it parses or not: a parsed seal's rows point into it, no
+ * copy made (a seal is parsed per wheel of every warm install, issue 18). */
+int manifest_parse_buf(struct buf *text, struct manifest *out);
 /* Appends a row (copying path and hash) to a manifest that was not parsed;
  * manifest_sort() before formatting. */
 void manifest_add(struct manifest *m, const struct manifest_row *row);
@@ -89,6 +94,8 @@ void manifest_sort(struct manifest *m);
 void manifest_format(const struct manifest *m, struct buf *out);
 /* The row for path (binary search), or NULL. */
 const struct manifest_row *manifest_find(const struct manifest *m, const char *path);
+/* Whether k[0..n) is a key: 64 lower-case hex digits. */
+bool manifest_is_key(const char *k, size_t n);
 /* True for a path the seal may hold (see above). */
 bool manifest_path_ok(const char *path);
 void manifest_free(struct manifest *m);

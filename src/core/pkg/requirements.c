@@ -419,6 +419,87 @@ static int logical_line(struct ctx *cx, const char *s, const char *file, int lin
 	return rc;
 }
 
+static bool ascii_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The length of the name of a plain "name==version" line s[0..n) (see
+ * requirements.h), or 0 for any other line. Each byte such a line may hold
+ * is one the general parser reads the same way in every locale: no white
+ * space, '#', '\\', '$', '-' first, ';', '[', '@' or byte above 0x7f. */
+static size_t plain_pin(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (ascii_alnum(s[i]) || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+		i++;
+	size_t name = i;
+	/* pep508's name ends on a letter or digit: "a-==1" is not "a" */
+	if (!name || !ascii_alnum(s[0]) || !ascii_alnum(s[name - 1]) || n - name < 3 ||
+	    s[name] != '=' || s[name + 1] != '=')
+		return 0;
+	/* "1", "1.0", "2024.10.3": a digit after "==" and after every dot */
+	for (i = name + 2; i < n; i++) {
+		if (s[i] == '.' && i + 1 < n && s[i - 1] != '=' && s[i - 1] != '.')
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	}
+	return name;
+}
+
+/* The version of a plain line (digits between single dots, as plain_pin()
+ * checked) into *out, as pep440_parse() makes it: its release numbers, all
+ * else zero. False (nothing made) for a number of more than 19 digits or a
+ * version longer than PEP 440 allows: pep440_parse() then decides. */
+static bool plain_version(const char *v, size_t n, struct pep440_version *out)
+{
+	size_t parts = 1, digits = 0, k = 0;
+	if (n > PEP440_MAX_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == '.')
+			parts++, digits = 0;
+		else if (++digits > 19) /* 10^19 - 1 < 2^64 */
+			return false;
+	memset(out, 0, sizeof(*out));
+	out->release = xmalloc(parts * sizeof(*out->release));
+	out->nrelease = parts;
+	uint64_t x = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == '.')
+			out->release[k++] = x, x = 0;
+		else
+			x = x * 10 + (uint64_t)(v[i] - '0');
+	out->release[k] = x;
+	return true;
+}
+
+/* Reads a plain "name==version" line (see requirements.h) into a new entry
+ * holding what requirement_line() would make of it: false (nothing done)
+ * for any other line, or a version the PEP 440 parser refuses (too long):
+ * the general parser then reads it and reports. */
+static bool plain_line(struct ctx *cx, const char *s, size_t n, const char *file, int line,
+		       bool constraint)
+{
+	size_t name = cx->out->full_parse ? 0 : plain_pin(s, n);
+	struct pep440_spec sp = { PEP440_OP_EQ, false, { 0 }, NULL };
+	const char *v = s + name + 2;
+	if (!name || (!plain_version(v, n - name - 2, &sp.v) && pep440_parse(v, n - name - 2, &sp.v) < 0))
+		return false;
+	struct req_entry *e = new_entry(cx->out, file, line, constraint);
+	e->text = xstrndup(s, n);
+	e->is_pep508 = true;
+	e->req.name = xstrndup(s, name);
+	e->req.spec_text = xstrndup(s + name, n - name);
+	sp.text = xstrndup(v, n - name - 2);
+	e->req.spec.items = xmalloc(sizeof(sp));
+	e->req.spec.items[0] = sp;
+	e->req.spec.n = 1;
+	cx->out->fast_lines++;
+	return true;
+}
+
 static int parse_text(struct ctx *cx, const char *text, size_t len, const char *file,
 		      bool constraint)
 {
@@ -445,6 +526,10 @@ static int parse_text(struct ctx *cx, const char *text, size_t len, const char *
 		if (memchr(p, '\0', n)) {
 			rc = error("%s:%d: the line contains a NUL byte", file, lineno);
 			break;
+		}
+		if (!logical.len && plain_line(cx, p, n, file, lineno, constraint)) {
+			p = next;
+			continue;
 		}
 		bool comment = is_comment_line(p, n);
 		bool cont = n && p[n - 1] == '\\' && !comment;

@@ -43,46 +43,68 @@ static int cache_key(const char *path, struct buf *key)
  * lookup miss. */
 #define INDEX_MAGIC "cvenv-wheel-index 1"
 
-/* A decimal number (a printf per number showed in a warm install's
- * profile: the index is formatted once per wheel to be compared). */
-static void add_num(struct buf *b, long long v, char sep)
+/* Room for the identity's seven numbers, each with its sign and separator. */
+#define IDENT_MAX (7 * 22)
+
+/* A decimal number (negative when neg) and sep at t: the bytes written
+ * (a printf per number showed in a warm install's profile; two digits a
+ * step from a table, written from the end, then copied once). */
+static size_t put_num(char *t, unsigned long long u, bool neg, char sep)
 {
-	char t[24];
-	size_t i = sizeof(t);
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	t[--i] = sep;
-	do
-		t[--i] = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		t[--i] = '-';
-	buf_add(b, t + i, sizeof(t) - i);
+	static const char pairs[] = "0001020304050607080910111213141516171819"
+				    "2021222324252627282930313233343536373839"
+				    "4041424344454647484950515253545556575859"
+				    "6061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
+	char d[20];
+	size_t i = sizeof(d), k = 0;
+	while (u >= 100) {
+		i -= 2;
+		memcpy(d + i, pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		i -= 2;
+		memcpy(d + i, pairs + 2 * u, 2);
+	} else {
+		d[--i] = (char)('0' + u);
+	}
+	if (neg)
+		t[k++] = '-';
+	memcpy(t + k, d + i, sizeof(d) - i);
+	k += sizeof(d) - i;
+	t[k++] = sep;
+	return k;
 }
 
-static void add_unum(struct buf *b, unsigned long long u, char sep)
+static size_t put_snum(char *t, long long v, char sep)
 {
-	char t[24];
-	size_t i = sizeof(t);
-	t[--i] = sep;
-	do
-		t[--i] = (char)('0' + u % 10);
-	while (u /= 10);
-	buf_add(b, t + i, sizeof(t) - i);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	return put_num(t, u, v < 0, sep);
+}
+
+/* The identity's line ("dev ino size mtime mtime_ns ctime ctime_ns\n") in
+ * t: its length. On the stack: the index is compared per wheel of every
+ * warm install (issue 18). */
+static size_t ident_text(char t[IDENT_MAX], const struct os_file_id *id)
+{
+	size_t n = put_num(t, (unsigned long long)id->dev, false, ' ');
+	n += put_num(t + n, (unsigned long long)id->ino, false, ' ');
+	n += put_num(t + n, (unsigned long long)id->size, false, ' ');
+	n += put_snum(t + n, (long long)id->mtime_sec, ' ');
+	n += put_snum(t + n, (long long)id->mtime_nsec, ' ');
+	n += put_snum(t + n, (long long)id->ctime_sec, ' ');
+	return n + put_snum(t + n, (long long)id->ctime_nsec, '\n');
 }
 
 static void index_format(struct buf *b, const char *abs, const struct os_file_id *id,
 			 const char *key)
 {
+	char ident[IDENT_MAX];
 	buf_addstr(b, INDEX_MAGIC "\n");
 	buf_addstr(b, abs);
 	buf_addch(b, '\n');
-	add_unum(b, (unsigned long long)id->dev, ' ');
-	add_unum(b, (unsigned long long)id->ino, ' ');
-	add_unum(b, (unsigned long long)id->size, ' ');
-	add_num(b, (long long)id->mtime_sec, ' ');
-	add_num(b, (long long)id->mtime_nsec, ' ');
-	add_num(b, (long long)id->ctime_sec, ' ');
-	add_num(b, (long long)id->ctime_nsec, '\n');
+	buf_add(b, ident, ident_text(ident, id));
 	buf_addstr(b, key);
 	buf_addch(b, '\n');
 }
@@ -96,41 +118,36 @@ static char *index_path(const struct install_env *e, const char *abs)
 	for (int i = 15; i >= 0; i--, h >>= 4)
 		name[i] = hex[h & 15];
 	struct buf b = BUF_INIT;
+	buf_grow(&b, strlen(e->cache_dir) + 40); /* one allocation */
 	buf_addstr(&b, e->cache_dir);
 	buf_addstr(&b, "/wheel-index-v1/");
 	buf_add(&b, name, sizeof(name));
 	return buf_detach(&b);
 }
 
-static bool is_key(const char *k, size_t n)
-{
-	if (n != 64)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'a' && k[i] <= 'f')))
-			return false;
-	return true;
-}
-
-/* The key the index holds for this wheel file, when it is still valid. */
+/* The key the index holds for this wheel file, when it is still valid:
+ * the text must be exactly what index_format() makes of abs and id, then
+ * a key (compared in place, nothing formatted on the heap). */
 static bool index_lookup(const struct install_env *e, const char *abs,
-			 const struct os_file_id *id, struct buf *key)
+			 const struct os_file_id *id, char key[65])
 {
+	static const char magic[] = INDEX_MAGIC "\n";
 	char *ip = index_path(e, abs);
-	struct buf text = BUF_INIT, want = BUF_INIT;
+	struct buf text = BUF_INIT;
+	char ident[IDENT_MAX];
 	bool ok = false;
-	buf_grow(&want, 512); /* path, identity and key: one allocation */
 	if (os_read_small(ip, 1 << 16, &text) == 0) {
-		/* the expected text with the key left off: what precedes it must match */
-		index_format(&want, abs, id, "");
-		size_t n = want.len - 1;
-		if (text.len == n + 65 && !memcmp(text.ptr, want.ptr, n) &&
-		    text.ptr[text.len - 1] == '\n' && is_key(text.ptr + n, 64)) {
-			buf_add(key, text.ptr + n, 64);
+		size_t mn = sizeof(magic) - 1, an = strlen(abs), in = ident_text(ident, id);
+		size_t n = mn + an + 1 + in; /* where the key starts */
+		const char *t = text.ptr;
+		if (text.len == n + 65 && !memcmp(t, magic, mn) && !memcmp(t + mn, abs, an) &&
+		    t[mn + an] == '\n' && !memcmp(t + mn + an + 1, ident, in) &&
+		    t[text.len - 1] == '\n' && manifest_is_key(t + n, 64)) {
+			memcpy(key, t + n, 64);
+			key[64] = '\0';
 			ok = true;
 		}
 	}
-	buf_free(&want);
 	buf_free(&text);
 	free(ip);
 	return ok;
@@ -320,7 +337,7 @@ static bool entry_sound(struct check *c, const char *entry, const char *rec_memb
 	struct buf text = BUF_INIT;
 	bool ok = true;
 	if (os_read_file(seal_path, MAX_SEAL, &text) < 0 ||
-	    manifest_parse(text.ptr, text.len, &c->seal) < 0 || strcmp(c->seal.key, c->key)) {
+	    manifest_parse_buf(&text, &c->seal) < 0 || strcmp(c->seal.key, c->key)) {
 		manifest_free(&c->seal);
 		c->full = true;
 	}
@@ -548,7 +565,10 @@ static bool seal_sound(const struct manifest *seal, const char *entry)
 
 static bool same_project(const char *a, size_t an, const char *b)
 {
-	return name_same_n(a, an, b, strlen(b));
+	size_t bn = strlen(b);
+	/* the same bytes are the same project: no canonical compare (a byte
+	 * at a time, twice per wheel of a warm install, issue 18) */
+	return (an == bn && !memcmp(a, b, an)) || name_same_n(a, an, b, bn);
 }
 
 /* Moves the seal's wheel block into w, with the checks wheel_open() makes
@@ -594,22 +614,23 @@ int wheelcache_open_named(struct install_env *e, const char *path, const char *g
 			  struct wheel_name *wn, struct wheel *w)
 {
 	struct os_file_id id;
-	struct buf key = BUF_INIT, text = BUF_INIT, quiet = BUF_INIT;
+	struct buf text = BUF_INIT, quiet = BUF_INIT;
 	struct manifest *seal = xcalloc(1, sizeof(*seal));
-	char *abs = NULL, *sp = NULL;
+	char *abs = NULL, *sp = NULL, key[65];
 	int r = 0;
 	if (!e->cache_dir || e->verify_cache ||
 	    !(abs = given_abs ? xstrdup(given_abs) : os_abspath(path)) ||
-	    os_file_id(abs, &id) < 0 || !index_lookup(e, abs, &id, &key))
+	    os_file_id(abs, &id) < 0 || !index_lookup(e, abs, &id, key))
 		goto out;
 	struct buf spb = BUF_INIT;
+	buf_grow(&spb, strlen(e->cache_dir) + sizeof("/" WHEELS "//sealed") + 64);
 	buf_addstr(&spb, e->cache_dir);
 	buf_addstr(&spb, "/" WHEELS "/");
-	buf_add(&spb, key.ptr, key.len);
+	buf_add(&spb, key, 64);
 	buf_addstr(&spb, "/sealed");
 	sp = buf_detach(&spb);
-	if (os_read_small(sp, MAX_SEAL, &text) < 0 || manifest_parse(text.ptr, text.len, seal) < 0 ||
-	    strcmp(seal->key, key.ptr) || !seal->info)
+	if (os_read_small(sp, MAX_SEAL, &text) < 0 || manifest_parse_buf(&text, seal) < 0 ||
+	    strcmp(seal->key, key) || !seal->info)
 		goto out;
 	wheel_init(w, path);
 	bool named = true;
@@ -639,7 +660,6 @@ out:
 		free(seal);
 	}
 	buf_free(&quiet);
-	buf_free(&key);
 	buf_free(&text);
 	free(sp);
 	free(abs);
@@ -828,10 +848,12 @@ int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 	abs = os_abspath(w->path);
 	have_id = abs && os_file_id(abs, &id) == 0;
 	rec_member = xstrfmt("%s/RECORD", w->dist_info);
-	if (have_id && index_lookup(e, abs, &id, &key) &&
-	    (entry = entry_checked(e, w, wheels, key.ptr, rec_member, &r)))
+	char ikey[65];
+	if (have_id && index_lookup(e, abs, &id, ikey) &&
+	    (entry = entry_checked(e, w, wheels, ikey, rec_member, &r))) {
+		buf_addstr(&key, ikey);
 		goto out;
-	buf_reset(&key);
+	}
 	if (r < 0 || (r = cache_key(w->path, &key)) < 0)
 		goto out;
 	if (!(entry = entry_checked(e, w, wheels, key.ptr, rec_member, &r)) && !r) {
