@@ -77,7 +77,7 @@ bool ends_with(const char *s, const char *suffix)
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
 
-char *path_join(const char *a, const char *b)
+void buf_set_path(struct buf *out, const char *a, const char *b)
 {
 	size_t la = strlen(a);
 	while (la > 1 && a[la - 1] == '/')
@@ -85,16 +85,25 @@ char *path_join(const char *a, const char *b)
 	while (*b == '/')
 		b++;
 	size_t lb = strlen(b);
-	if (!lb)
-		return xstrndup(a, la);
-	if (la == 1 && a[0] == '/')
+	if (lb && la == 1 && a[0] == '/')
 		la = 0;
 	/* copied, not printed: installs join a path per member (issue 18) */
-	char *r = xmalloc(la + lb + 2);
-	memcpy(r, a, la);
-	r[la] = '/';
-	memcpy(r + la + 1, b, lb + 1);
-	return r;
+	buf_reset(out);
+	buf_grow(out, la + lb + 1);
+	memcpy(out->ptr, a, la);
+	if (lb) {
+		out->ptr[la++] = '/';
+		memcpy(out->ptr + la, b, lb);
+	}
+	out->len = la + lb;
+	out->ptr[out->len] = '\0';
+}
+
+char *path_join(const char *a, const char *b)
+{
+	struct buf r = BUF_INIT;
+	buf_set_path(&r, a, b);
+	return buf_detach(&r);
 }
 
 void buf_init(struct buf *b)

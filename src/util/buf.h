@@ -59,5 +59,10 @@ bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
 /* Join two path parts with exactly one '/'; returns a new string. */
 char *path_join(const char *a, const char *b);
+/* Sets out to path_join(a, b) in out's own memory: loops build path after
+ * path in one buffer (truncated, appended), allocating only when a longer
+ * one comes, never once per path (issue 18). a and b must not point into
+ * out. */
+void buf_set_path(struct buf *out, const char *a, const char *b);
 
 #endif

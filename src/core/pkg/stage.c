@@ -21,16 +21,18 @@
 
 #define MAX_SCRIPT (64u << 20)
 
-/* The RECORD spelling of an env-relative path: relative to site-packages. */
-static char *record_path(const struct install_env *e, const char *rel)
+/* The RECORD spelling of an env-relative path, relative to site-packages,
+ * set in out. */
+static void record_path(const struct install_env *e, const char *rel, struct buf *out)
 {
-	if (path_is_under(rel, e->libdir, false))
-		return xstrdup(rel + strlen(e->libdir) + 1);
-	struct buf b = BUF_INIT;
+	buf_reset(out);
+	if (path_is_under(rel, e->libdir, false)) {
+		buf_addstr(out, rel + strlen(e->libdir) + 1);
+		return;
+	}
 	for (const char *p = e->libdir; p; p = strchr(p + 1, '/'))
-		buf_addstr(&b, "../");
-	buf_addstr(&b, rel);
-	return buf_detach(&b);
+		buf_addstr(out, "../");
+	buf_addstr(out, rel);
 }
 
 
@@ -118,7 +120,9 @@ static void record_file(struct staging *s, const char *rel, const char *hash, si
 	if (path_is_under(rel, lib, false)) {
 		add_row(s, rel + strlen(lib) + 1, hash, size, true);
 	} else {
-		strvec_push_take(&s->owned, record_path(s->e, rel));
+		struct buf b = BUF_INIT;
+		record_path(s->e, rel, &b);
+		strvec_push_take(&s->owned, buf_detach(&b));
 		add_row(s, s->owned.v[s->owned.n - 1], hash, size, true);
 	}
 }
@@ -166,12 +170,17 @@ static void sort_rows(struct staging *s)
 	if (k >= n)
 		return;
 	size_t t = n - k, i = k, o = n;
-	struct out_row *tail = xmalloc(t * sizeof(*tail));
+	/* the tail's copy goes after the rows, in room they mostly have: no
+	 * allocation per wheel */
+	if (n + t > s->caprows) {
+		s->caprows = n + t;
+		s->rows = r = xrealloc(r, s->caprows * sizeof(*r));
+	}
+	struct out_row *tail = r + n;
 	memcpy(tail, r + k, t * sizeof(*tail));
 	qsort(tail, t, sizeof(*tail), cmp_out_rows);
 	while (t > 0)
 		r[--o] = i > 0 && cmp_out_rows(&r[i - 1], &tail[t - 1]) > 0 ? r[--i] : tail[--t];
-	free(tail);
 }
 
 /* The new RECORD's text, rows sorted as record_sort() sorts. */
@@ -199,8 +208,11 @@ static void format_rows(struct staging *s, struct buf *text)
 static int stage_bytes(struct staging *s, const char *rel, const void *data, size_t len,
 		       mode_t mode, const char *hash)
 {
-	char *path = path_join(s->t->newdir, rel);
-	char *slash = strrchr(path, '/'); /* path's directory, cut in place */
+	/* rel is never in this buffer: stage_bytes' callers build it elsewhere */
+	struct buf *pb = &s->t->path;
+	buf_set_path(pb, s->t->newdir, rel);
+	const char *path = pb->ptr;
+	char *slash = strrchr(pb->ptr, '/'); /* path's directory, cut in place */
 	int r = 0, fd = -1;
 	*slash = '\0';
 	int made = stage_dir(s, path);
@@ -224,7 +236,6 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	if (!r)
 		note_file(s, rel, hash, len);
 	buf_free(&h);
-	free(path);
 	return r;
 }
 
@@ -449,17 +460,17 @@ static int stage_member(struct staging *s, const char *m)
 		return -1;
 	const struct record_row *row = record_find(&w->record, m);
 	zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
-	char *path = path_join(s->t->newdir, rel);
+	buf_set_path(&s->t->path, s->t->newdir, rel);
 	struct buf data = BUF_INIT;
 	size_t total = 0;
-	int r = stage_extract_verified(w, m, path, stage_member_mode(w, idx),
+	/* the path is not used after: stage_script's stage_bytes reuses it */
+	int r = stage_extract_verified(w, m, s->t->path.ptr, stage_member_mode(w, idx),
 				       is_script ? &data : NULL, &total, &s->made);
 	if (!r && is_script)
 		r = stage_script(s, rel, row->hash, &data);
 	else if (!r)
 		note_file(s, rel, row->hash, total);
 	buf_free(&data);
-	free(path);
 	free(rel);
 	return r;
 }
@@ -556,15 +567,13 @@ out:
 static int stage_members_cached(struct staging *s, const char *entry, const char *rec_member)
 {
 	struct wheel *w = s->w;
-	struct buf src = BUF_INIT, dst = BUF_INIT;
+	/* the txn's buffers: allocated for the first wheel, reused after */
+	struct buf *src = &s->t->src, *dst = &s->t->dst;
 	int r = 0;
-	/* room for a member's path at once: one allocation per buffer */
-	buf_grow(&src, 512);
-	buf_grow(&dst, 512);
-	buf_addstr(&src, entry);
-	buf_addch(&src, '/');
-	buf_addstr(&dst, s->t->newdir);
-	buf_addch(&dst, '/');
+	buf_set_path(src, entry, "");
+	buf_addch(src, '/');
+	buf_set_path(dst, s->t->newdir, "");
+	buf_addch(dst, '/');
 	size_t n = w->seal ? w->seal->n : w->members.n;
 	size_t tag = s->t->link_from.n / 2;
 	strvec_push(&s->t->link_from, entry);
@@ -579,10 +588,8 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 			   (r = zip_member_facts(s, entry, w->members.v[i], &cm)) < 0) {
 			continue;
 		}
-		r = stage_member_cached(s, entry, &src, &dst, &cm, tag);
+		r = stage_member_cached(s, entry, src, dst, &cm, tag);
 	}
-	buf_free(&src);
-	buf_free(&dst);
 	return r;
 }
 
@@ -633,12 +640,12 @@ static int stage_launchers(struct staging *s)
 		if (!r)
 			strvec_push_take(&s->owned, buf_detach(&h));
 		for (size_t k = 0; k < names.n && !r; k++) {
-			char *rel = path_join(s->e->bindir, names.v[k]);
-			r = refuse_env_owned(s, rel);
+			struct buf *rel = &s->t->rel;
+			buf_set_path(rel, s->e->bindir, names.v[k]);
+			r = refuse_env_owned(s, rel->ptr);
 			if (!r)
-				r = stage_bytes(s, rel, body.ptr, body.len, 0755,
+				r = stage_bytes(s, rel->ptr, body.ptr, body.len, 0755,
 						s->owned.v[s->owned.n - 1]);
-			free(rel);
 		}
 		buf_free(&h);
 		buf_free(&body);
@@ -696,11 +703,15 @@ static int stage_fixed(struct staging *s, size_t i)
 		}
 		f->hash = buf_detach(&h);
 	}
-	char *rel = path_join(s->dist_info_rel, f->name);
+	struct txn *t = s->t;
+	buf_set_path(&t->rel, s->dist_info_rel, f->name);
+	buf_set_path(&t->path, t->newdir, t->rel.ptr);
 	/* a private env is staged in place, with no stage to hold the copy
 	 * (txn_begin): written as any file */
-	char *shared = s->t->stage ? path_join(s->t->stage, f->name) : NULL;
-	char *path = path_join(s->t->newdir, rel);
+	if (t->stage)
+		buf_set_path(&t->src, t->stage, f->name);
+	const char *rel = t->rel.ptr, *path = t->path.ptr;
+	const char *shared = t->stage ? t->src.ptr : NULL;
 	int r = 1;
 	if (shared && !(s->t->shared_made & (1u << i)) &&
 	    os_write_new(shared, f->text, len, 0644) == 0)
@@ -715,11 +726,8 @@ static int stage_fixed(struct staging *s, size_t i)
 	}
 	if (!r)
 		note_file(s, rel, f->hash, len);
-	else if (r > 0)
+	else if (r > 0) /* reuses t->path */
 		r = stage_bytes(s, rel, f->text, len, 0644, f->hash);
-	free(path);
-	free(shared);
-	free(rel);
 	return r;
 }
 
@@ -727,8 +735,8 @@ static int stage_fixed(struct staging *s, size_t i)
 static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 				const char *entry)
 {
-	char *rel = NULL, *rp = NULL, *path = NULL;
-	struct buf j = BUF_INIT, text = BUF_INIT;
+	struct txn *t = s->t;
+	struct buf j = BUF_INIT;
 	int r = stage_fixed(s, 0);
 	if (!r && o->requested)
 		r = stage_fixed(s, 1);
@@ -742,30 +750,28 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 			r = record_file_digest(s->w->path, "sha256", &hex);
 		direct_url_archive_json(&j, o->direct_url, hex.ptr);
 		buf_free(&hex);
-		free(rel);
-		rel = path_join(s->dist_info_rel, "direct_url.json");
+		buf_set_path(&t->rel, s->dist_info_rel, "direct_url.json");
 		if (!r)
-			r = stage_bytes(s, rel, j.ptr, j.len, 0644, NULL);
+			r = stage_bytes(s, t->rel.ptr, j.ptr, j.len, 0644, NULL);
 	}
 	if (r)
 		goto out;
-	free(rel);
-	rel = path_join(s->dist_info_rel, "RECORD");
-	rp = record_path(s->e, rel);
-	add_row(s, rp, "", 0, false);
-	format_rows(s, &text);
-	path = path_join(s->t->newdir, rel);
+	/* RECORD's own row (its path in t->src while the rows are formatted
+	 * into t->record) */
+	buf_set_path(&t->rel, s->dist_info_rel, "RECORD");
+	record_path(s->e, t->rel.ptr, &t->src);
+	add_row(s, t->src.ptr, "", 0, false);
+	buf_reset(&t->record);
+	format_rows(s, &t->record);
+	buf_set_path(&t->path, t->newdir, t->rel.ptr);
+	const char *path = t->path.ptr;
 	int fd = os_create_file(path, 0644);
-	if (fd < 0 || os_write_full(fd, text.ptr, text.len) < 0 || os_close_file(fd) < 0)
+	if (fd < 0 || os_write_full(fd, t->record.ptr, t->record.len) < 0 || os_close_file(fd) < 0)
 		r = error_errno("cannot write '%s'", path);
 	else
-		strvec_push(&s->t->adds, rel);
+		strvec_push(&t->adds, t->rel.ptr);
 out:
-	free(path);
-	free(rp);
-	free(rel);
 	buf_free(&j);
-	buf_free(&text);
 	return r;
 }
 

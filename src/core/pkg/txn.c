@@ -24,6 +24,11 @@ int txn_begin(struct install_env *e, struct txn *t)
 	strvec_init(&t->link_from);
 	strvec_init(&t->tops_made);
 	t->links = (struct os_linkbatch)OS_LINKBATCH_INIT;
+	buf_init(&t->path);
+	buf_init(&t->rel);
+	buf_init(&t->src);
+	buf_init(&t->dst);
+	buf_init(&t->record);
 	if (e->private_dir) { /* staged in place: nothing to move, nothing to undo */
 		t->newdir = xstrdup(e->v.dir);
 		goto out;
@@ -61,6 +66,11 @@ void txn_free(struct txn *t)
 	strvec_clear(&t->link_from);
 	strvec_clear(&t->tops_made);
 	os_linkbatch_clear(&t->links);
+	buf_free(&t->path);
+	buf_free(&t->rel);
+	buf_free(&t->src);
+	buf_free(&t->dst);
+	buf_free(&t->record);
 	memset(t, 0, sizeof(*t));
 }
 

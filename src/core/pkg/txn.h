@@ -40,6 +40,12 @@ struct txn {
 	 * <stage>/<name>, linked into each .dist-info) are written, by bit */
 	struct strvec tops_made;
 	unsigned shared_made;
+	/* stage.c's path buffers, reused from member to member and wheel to
+	 * wheel (set, appended to, cut back): no allocation per path (issue
+	 * 18). path: a file in the stage; rel: its env-relative path; src: a
+	 * cache entry's file or a stage-wide one; dst: newdir's prefix;
+	 * record: the text of the RECORD being written. */
+	struct buf path, rel, src, dst, record;
 };
 
 /* Where the env-relative path rel is reached: beneath site-packages or bin
