@@ -129,15 +129,7 @@ static void record_file(struct staging *s, const char *rel, const char *hash, si
 
 static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
 {
-	strvec_push(&s->t->adds, rel);
-	record_file(s, s->t->adds.v[s->t->adds.n - 1], hash, size);
-}
-
-/* note_file, rel (allocated) then kept by the txn, not copied. */
-static void note_file_take(struct staging *s, char *rel, const char *hash, size_t size)
-{
-	strvec_push_take(&s->t->adds, rel);
-	record_file(s, rel, hash, size);
+	record_file(s, txn_add(s->t, rel, strlen(rel)), hash, size);
 }
 
 static int cmp_out_rows(const void *a, const void *b)
@@ -247,25 +239,23 @@ static int refuse_env_owned(struct staging *s, const char *rel)
 	return error("wheel '%s' would overwrite the environment's own file '%s'", s->w->path, rel);
 }
 
-/* Where a member goes, relative to the env; NULL (reported) when nowhere. */
-static char *member_dest(struct staging *s, const char *m, bool *is_script)
+/* Where a member goes, relative to the env, set in out (the txn's rel
+ * buffer: no allocation per member); -1 (reported) when nowhere. */
+static int member_dest(struct staging *s, const char *m, bool *is_script, struct buf *out)
 {
 	struct wheel *w = s->w;
 	size_t dn = strlen(w->data_dir);
 	char *base = NULL, *r = NULL;
+	int ret = -1;
 	*is_script = false;
 	if (strncmp(m, w->data_dir, dn) || m[dn] != '/') {
 		/* a member name is relative with no empty, "." or ".." part
 		 * (wheel_member_name_safe, or manifest_path_ok for a seal): joined
 		 * as it is, no normalising per member (issue 18) */
-		size_t ln = strlen(s->e->libdir), mn = strlen(m);
-		r = xmalloc(ln + mn + 2);
-		memcpy(r, s->e->libdir, ln);
-		r[ln] = '/';
-		memcpy(r + ln + 1, m, mn + 1);
+		buf_set_path(out, s->e->libdir, m);
 		if (s->lib_unowned)
-			return r;
-		goto out;
+			return 0;
+		goto check;
 	}
 	const char *key = m + dn + 1;
 	const char *slash = strchr(key, '/');
@@ -292,15 +282,17 @@ static char *member_dest(struct staging *s, const char *m, bool *is_script)
 		goto out;
 	}
 	r = path_rel_join(base, rest);
-	if (!r)
+	if (!r) {
 		error("wheel '%s' has a file '%s' that would leave the environment", w->path, m);
-out:
-	if (r && refuse_env_owned(s, r) < 0) {
-		free(r);
-		r = NULL;
+		goto out;
 	}
+	buf_set(out, r);
+check:
+	ret = refuse_env_owned(s, out->ptr) < 0 ? -1 : 0;
+out:
+	free(r);
 	free(base);
-	return r;
+	return ret;
 }
 
 mode_t stage_member_mode(struct wheel *w, zip_int64_t idx)
@@ -455,9 +447,9 @@ static int stage_member(struct staging *s, const char *m)
 {
 	struct wheel *w = s->w;
 	bool is_script;
-	char *rel = member_dest(s, m, &is_script);
-	if (!rel)
+	if (member_dest(s, m, &is_script, &s->t->rel) < 0)
 		return -1;
+	const char *rel = s->t->rel.ptr;
 	const struct record_row *row = record_find(&w->record, m);
 	zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
 	buf_set_path(&s->t->path, s->t->newdir, rel);
@@ -471,7 +463,6 @@ static int stage_member(struct staging *s, const char *m)
 	else if (!r)
 		note_file(s, rel, row->hash, total);
 	buf_free(&data);
-	free(rel);
 	return r;
 }
 
@@ -525,9 +516,9 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 			       struct buf *dst, const struct cached_member *cm, size_t tag)
 {
 	bool is_script;
-	char *rel = member_dest(s, cm->m, &is_script);
-	if (!rel)
+	if (member_dest(s, cm->m, &is_script, &s->t->rel) < 0)
 		return -1;
+	const char *rel = s->t->rel.ptr;
 	size_t sn = src->len, dn = dst->len;
 	buf_addstr(src, cm->m);
 	buf_addstr(dst, rel);
@@ -552,13 +543,11 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 	} else {
 		/* linked with the rest of the install's files (stage_links) */
 		os_linkbatch_add(&s->t->links, src->ptr, dst->ptr, cm->mode, tag);
-		note_file_take(s, rel, cm->hash, (size_t)cm->size);
-		rel = NULL;
+		note_file(s, rel, cm->hash, (size_t)cm->size);
 	}
 out:
 	buf_setlen(src, sn);
 	buf_setlen(dst, dn);
-	free(rel);
 	return r;
 }
 
@@ -664,12 +653,10 @@ static int stage_signatures(struct staging *s)
 	for (size_t i = 0; i < w->signatures.n && !r; i++) {
 		struct buf data = BUF_INIT;
 		bool is_script;
-		char *rel = member_dest(s, w->signatures.v[i], &is_script);
-		if (!rel)
+		if (member_dest(s, w->signatures.v[i], &is_script, &s->t->rel) < 0)
 			r = -1;
 		else if (!(r = wheel_read_member(w, w->signatures.v[i], MAX_SCRIPT, &data)))
-			r = stage_bytes(s, rel, data.ptr, data.len, 0644, NULL);
-		free(rel);
+			r = stage_bytes(s, s->t->rel.ptr, data.ptr, data.len, 0644, NULL);
 		buf_free(&data);
 	}
 	return r;
@@ -769,7 +756,7 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 	if (fd < 0 || os_write_full(fd, t->record.ptr, t->record.len) < 0 || os_close_file(fd) < 0)
 		r = error_errno("cannot write '%s'", path);
 	else
-		strvec_push(&t->adds, t->rel.ptr);
+		txn_add(t, t->rel.ptr, t->rel.len);
 out:
 	buf_free(&j);
 	return r;

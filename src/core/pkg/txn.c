@@ -18,7 +18,6 @@ int txn_begin(struct install_env *e, struct txn *t)
 	memset(t, 0, sizeof(*t));
 	t->e = e;
 	strvec_init(&t->dirs);
-	strvec_init(&t->adds);
 	strvec_init(&t->dels);
 	strvec_init(&t->foreign);
 	strvec_init(&t->link_from);
@@ -61,7 +60,8 @@ void txn_free(struct txn *t)
 		free(t->steps[i].rel);
 	free(t->steps);
 	strvec_clear(&t->dirs);
-	strvec_clear(&t->adds);
+	free(t->adds.v);
+	arena_free(&t->names);
 	strvec_clear(&t->dels);
 	strvec_clear(&t->link_from);
 	strvec_clear(&t->tops_made);
@@ -85,6 +85,15 @@ static void add_step_n(struct txn *t, enum step_kind k, const char *rel, size_t 
 	t->steps[t->n].kind = k;
 	t->steps[t->n].rel = xstrndup(rel, n);
 	t->n++;
+}
+
+const char *txn_add(struct txn *t, const char *rel, size_t n)
+{
+	if (t->adds.n == t->adds.cap) {
+		t->adds.cap = t->adds.cap ? 2 * t->adds.cap : 256;
+		t->adds.v = xrealloc(t->adds.v, t->adds.cap * sizeof(*t->adds.v));
+	}
+	return t->adds.v[t->adds.n++] = arena_strndup(&t->names, rel, n);
 }
 
 static void add_step(struct txn *t, enum step_kind k, const char *rel)
@@ -535,6 +544,14 @@ static int stage_per_device(struct txn *t)
 	return r;
 }
 
+static bool adds_has(const struct txn *t, const char *rel)
+{
+	for (size_t i = 0; i < t->adds.n; i++)
+		if (!strcmp(t->adds.v[i], rel))
+			return true;
+	return false;
+}
+
 /* Moves everything into place; on failure undoes it all. */
 int txn_commit(struct txn *t)
 {
@@ -544,7 +561,7 @@ int txn_commit(struct txn *t)
 		return 0;
 	}
 	for (size_t i = 0; i < t->dels.n; i++)
-		if (!strvec_contains(&t->adds, t->dels.v[i]))
+		if (!adds_has(t, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
 	struct commit_scan sc = { t, { NULL, 0, 0, { 0 }, false }, { NULL, 0, 0, { 0 }, false },
 				  STRVEC_INIT, BUF_INIT };

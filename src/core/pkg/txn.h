@@ -21,6 +21,13 @@
 #include "core/pkg/install.h"
 #include "core/pkg/journal.h"
 #include "os/linkbatch.h"
+#include "util/arena.h"
+
+/* Strings held elsewhere (the txn's arena), in order; not owned. */
+struct pathvec {
+	const char **v;
+	size_t n, cap;
+};
 
 struct txn {
 	struct install_env *e;
@@ -30,7 +37,9 @@ struct txn {
 	struct step *steps;
 	size_t n;
 	struct strvec dirs; /* directories made, parents first */
-	struct strvec adds; /* env-relative paths staged under newdir */
+	struct arena names; /* holds the strings of adds: one block, not one
+			     * allocation per staged file (issue 18) */
+	struct pathvec adds; /* env-relative paths staged under newdir (txn_add) */
 	struct strvec dels; /* env-relative paths to remove */
 	struct strvec foreign; /* stages on other file systems (absolute) */
 	struct os_linkbatch links; /* cached files to link under newdir (stage.c) */
@@ -53,6 +62,10 @@ struct txn {
  * directory (absolute, new), the return value the path beneath it. No link
  * below a root is followed by the transaction (os/beneath.h). */
 const char *txn_env_root(const struct install_env *e, const char *rel, char **root);
+
+/* Adds the first n bytes of rel to t's adds; returns the txn's copy, which
+ * lives as long as t. */
+const char *txn_add(struct txn *t, const char *rel, size_t n);
 
 /* Makes the stage directory; on failure (reported) t is still safe to free. */
 int txn_begin(struct install_env *e, struct txn *t);
