@@ -39,8 +39,9 @@ static void record_path(const struct install_env *e, const char *rel, struct buf
 /* A row of the RECORD being written: its strings are not copied (an
  * allocation per row, and its free, showed in a warm install, issue 18).
  * path is the txn's copy of the file's env-relative path (its suffix
- * beneath site-packages) or one of s->owned; hash lives as long as the
- * wheel (its RECORD's or seal's), the run (INSTALLER's) or s->owned. */
+ * beneath site-packages) or another string of the txn's arena; hash lives
+ * as long as the wheel (its RECORD's or seal's), the run (INSTALLER's) or
+ * the txn's arena. */
 struct out_row {
 	const char *path, *hash;
 	uint64_t size;
@@ -53,8 +54,7 @@ struct staging {
 	struct wheel *w;
 	struct out_row *rows;  /* the RECORD being written */
 	size_t nrows, caprows;
-	struct strvec owned;   /* strings rows point to that nothing else keeps */
-	char *dist_info_rel;   /* env-relative .dist-info of the new install */
+	const char *dist_info_rel; /* env-relative .dist-info of the new install */
 	struct strvec made;    /* see ensure_dir() */
 	/* nothing beneath site-packages is the env's own (env_owned: top-level
 	 * names, .cvenv/ and bin/'s own): asked once per wheel, not per member */
@@ -120,10 +120,10 @@ static void record_file(struct staging *s, const char *rel, const char *hash, si
 	if (path_is_under(rel, lib, false)) {
 		add_row(s, rel + strlen(lib) + 1, hash, size, true);
 	} else {
-		struct buf b = BUF_INIT;
-		record_path(s->e, rel, &b);
-		strvec_push_take(&s->owned, buf_detach(&b));
-		add_row(s, s->owned.v[s->owned.n - 1], hash, size, true);
+		/* the file is placed: the txn's path buffer is free */
+		struct buf *b = &s->t->path;
+		record_path(s->e, rel, b);
+		add_row(s, arena_strndup(&s->t->names, b->ptr, b->len), hash, size, true);
 	}
 }
 
@@ -222,8 +222,7 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	}
 	struct buf h = BUF_INIT;
 	if (!r && !hash && !(r = record_hash_data(data, len, &h))) {
-		strvec_push_take(&s->owned, buf_detach(&h));
-		hash = s->owned.v[s->owned.n - 1];
+		hash = arena_strndup(&s->t->names, h.ptr, h.len);
 	}
 	if (!r)
 		note_file(s, rel, hash, len);
@@ -565,8 +564,8 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 	buf_addch(dst, '/');
 	size_t n = w->seal ? w->seal->n : w->members.n;
 	size_t tag = s->t->link_from.n / 2;
-	strvec_push(&s->t->link_from, entry);
-	strvec_push(&s->t->link_from, w->path);
+	pathvec_add(&s->t->link_from, &s->t->names, entry, strlen(entry));
+	pathvec_add(&s->t->link_from, &s->t->names, w->path, strlen(w->path));
 	for (size_t i = 0; i < n && !r; i++) {
 		struct cached_member cm = { NULL, NULL, 0, 0 };
 		if (w->seal) {
@@ -622,21 +621,21 @@ static int stage_launchers(struct staging *s)
 	for (size_t i = 0; i < eps->n && !r; i++) {
 		struct strvec names = STRVEC_INIT;
 		script_names(eps->v[i].name, s->e->v.major, s->e->v.minor, &names);
-		struct buf body = BUF_INIT, h = BUF_INIT;
+		struct buf body = BUF_INIT, *h = &s->t->src;
+		const char *hash = NULL;
 		script_render_launcher(&body, python, &eps->v[i]);
 		/* hashed once for all its names, from the run's head (issue 18) */
-		r = record_hash_data_head(s->e->launcher_head, body.ptr, body.len, &h);
+		buf_reset(h);
+		r = record_hash_data_head(s->e->launcher_head, body.ptr, body.len, h);
 		if (!r)
-			strvec_push_take(&s->owned, buf_detach(&h));
+			hash = arena_strndup(&s->t->names, h->ptr, h->len);
 		for (size_t k = 0; k < names.n && !r; k++) {
 			struct buf *rel = &s->t->rel;
 			buf_set_path(rel, s->e->bindir, names.v[k]);
 			r = refuse_env_owned(s, rel->ptr);
 			if (!r)
-				r = stage_bytes(s, rel->ptr, body.ptr, body.len, 0755,
-						s->owned.v[s->owned.n - 1]);
+				r = stage_bytes(s, rel->ptr, body.ptr, body.len, 0755, hash);
 		}
-		buf_free(&h);
 		buf_free(&body);
 		strvec_clear(&names);
 	}
@@ -768,10 +767,11 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 		struct wheel *w, const struct install_opts *o)
 {
 	const struct dist *old = dist_set_lookup(have, w->meta_name);
-	struct staging s = { e, t, w, NULL, 0, 0, STRVEC_INIT, NULL, STRVEC_INIT,
+	struct staging s = { e, t, w, NULL, 0, 0, NULL, STRVEC_INIT,
 			     strchr(e->libdir, '/') && !path_is_under(e->libdir, "bin", false) &&
 				     !path_is_under(e->libdir, ".cvenv", false) };
-	char *rec_member = NULL, *entry = NULL, *a = NULL, *b = NULL;
+	const char *rec_member = NULL;
+	char *entry = NULL, *a = NULL, *b = NULL;
 	int r = 0;
 	if (old && !o->force_reinstall) {
 		a = pep440_normalize(old->dir_version);
@@ -783,8 +783,11 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 			goto out;
 		}
 	}
-	s.dist_info_rel = path_join(e->libdir, w->dist_info);
-	rec_member = path_join(w->dist_info, "RECORD");
+	/* for as long as the txn, with its other strings (no free per wheel) */
+	buf_set_path(&t->rel, e->libdir, w->dist_info);
+	s.dist_info_rel = arena_strndup(&t->names, t->rel.ptr, t->rel.len);
+	buf_set_path(&t->rel, w->dist_info, "RECORD");
+	rec_member = arena_strndup(&t->names, t->rel.ptr, t->rel.len);
 	if (e->cache_dir)
 		r = wheelcache_entry(e, w, &entry);
 	if (!r && entry)
@@ -810,9 +813,6 @@ out:
 	free(entry);
 	free(a);
 	free(b);
-	free(rec_member);
-	free(s.dist_info_rel);
 	free(s.rows);
-	strvec_clear(&s.owned);
 	return r;
 }

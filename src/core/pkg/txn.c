@@ -20,7 +20,6 @@ int txn_begin(struct install_env *e, struct txn *t)
 	strvec_init(&t->dirs);
 	strvec_init(&t->dels);
 	strvec_init(&t->foreign);
-	strvec_init(&t->link_from);
 	strvec_init(&t->tops_made);
 	t->links = (struct os_linkbatch)OS_LINKBATCH_INIT;
 	buf_init(&t->path);
@@ -56,14 +55,12 @@ void txn_free(struct txn *t)
 	free(t->stage);
 	free(t->newdir);
 	free(t->olddir);
-	for (size_t i = 0; i < t->n; i++)
-		free(t->steps[i].rel);
-	free(t->steps);
+	free(t->steps); /* their paths are in names */
 	strvec_clear(&t->dirs);
 	free(t->adds.v);
 	arena_free(&t->names);
 	strvec_clear(&t->dels);
-	strvec_clear(&t->link_from);
+	free(t->link_from.v);
 	strvec_clear(&t->tops_made);
 	os_linkbatch_clear(&t->links);
 	buf_free(&t->path);
@@ -83,17 +80,22 @@ static void add_step_n(struct txn *t, enum step_kind k, const char *rel, size_t 
 		t->steps = xrealloc(t->steps,
 					  (t->n ? 2 * t->n : 1) * sizeof(*t->steps));
 	t->steps[t->n].kind = k;
-	t->steps[t->n].rel = xstrndup(rel, n);
+	t->steps[t->n].rel = arena_strndup(&t->names, rel, n);
 	t->n++;
+}
+
+const char *pathvec_add(struct pathvec *pv, struct arena *a, const char *s, size_t n)
+{
+	if (pv->n == pv->cap) {
+		pv->cap = pv->cap ? 2 * pv->cap : 256;
+		pv->v = xrealloc(pv->v, pv->cap * sizeof(*pv->v));
+	}
+	return pv->v[pv->n++] = arena_strndup(a, s, n);
 }
 
 const char *txn_add(struct txn *t, const char *rel, size_t n)
 {
-	if (t->adds.n == t->adds.cap) {
-		t->adds.cap = t->adds.cap ? 2 * t->adds.cap : 256;
-		t->adds.v = xrealloc(t->adds.v, t->adds.cap * sizeof(*t->adds.v));
-	}
-	return t->adds.v[t->adds.n++] = arena_strndup(&t->names, rel, n);
+	return pathvec_add(&t->adds, &t->names, rel, n);
 }
 
 static void add_step(struct txn *t, enum step_kind k, const char *rel)

@@ -37,13 +37,14 @@ struct txn {
 	struct step *steps;
 	size_t n;
 	struct strvec dirs; /* directories made, parents first */
-	struct arena names; /* holds the strings of adds: one block, not one
-			     * allocation per staged file (issue 18) */
+	/* the strings of adds, link_from, the steps and what stage.c keeps
+	 * for a wheel: a block at a time, not an allocation each (issue 18) */
+	struct arena names;
 	struct pathvec adds; /* env-relative paths staged under newdir (txn_add) */
 	struct strvec dels; /* env-relative paths to remove */
 	struct strvec foreign; /* stages on other file systems (absolute) */
 	struct os_linkbatch links; /* cached files to link under newdir (stage.c) */
-	struct strvec link_from;   /* per tag of links: its cache entry, its wheel */
+	struct pathvec link_from;  /* per tag of links: its cache entry, its wheel */
 	/* stage.c: the stage's site-packages and bin once made (every wheel
 	 * shares them), and which of its shared files (INSTALLER, REQUESTED:
 	 * <stage>/<name>, linked into each .dist-info) are written, by bit */
@@ -63,6 +64,8 @@ struct txn {
  * below a root is followed by the transaction (os/beneath.h). */
 const char *txn_env_root(const struct install_env *e, const char *rel, char **root);
 
+/* Appends a copy of s[0..n) made in a; returns the copy. */
+const char *pathvec_add(struct pathvec *pv, struct arena *a, const char *s, size_t n);
 /* Adds the first n bytes of rel to t's adds; returns the txn's copy, which
  * lives as long as t. */
 const char *txn_add(struct txn *t, const char *rel, size_t n);
