@@ -66,7 +66,7 @@ struct staging {
  * few are looked at: members come grouped by directory, and a wheel whose
  * members jump between many directories costs a mkdir more per member, not
  * a scan of every directory made (quadratic, issue 17.3). */
-#define RECENT_DIRS 8
+#define RECENT_DIRS TXN_RECENT_DIRS
 
 static int ensure_dir(struct strvec *made, const char *dir)
 {
@@ -88,16 +88,25 @@ static bool stage_top(const struct txn *t, const char *dir)
 	       (!strcmp(dir + n + 1, t->e->libdir) || !strcmp(dir + n + 1, t->e->bindir));
 }
 
-/* ensure_dir for a directory of the stage. */
+/* ensure_dir for a directory of the stage, the last few remembered in the
+ * txn's buffers, reused in turn: no copy kept per directory (issue 18). */
 static int stage_dir(struct staging *s, const char *dir)
 {
-	bool top = stage_top(s->t, dir);
-	if (top && strvec_contains(&s->t->tops_made, dir))
+	struct txn *t = s->t;
+	bool top = stage_top(t, dir);
+	if (top && strvec_contains(&t->tops_made, dir))
 		return 0;
-	if (ensure_dir(&s->made, dir) < 0)
+	size_t n = strlen(dir);
+	for (size_t k = 1; k <= RECENT_DIRS; k++) { /* the newest first */
+		const struct buf *m = &t->made[(t->made_next - k) % RECENT_DIRS];
+		if (m->len == n && !memcmp(m->ptr, dir, n))
+			return 0;
+	}
+	if (os_mkdir_p(dir, 0755) < 0)
 		return -1;
+	buf_set(&t->made[t->made_next++ % RECENT_DIRS], dir);
 	if (top)
-		strvec_push(&s->t->tops_made, dir);
+		strvec_push(&t->tops_made, dir);
 	return 0;
 }
 

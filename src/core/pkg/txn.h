@@ -29,6 +29,8 @@ struct pathvec {
 	size_t n, cap;
 };
 
+#define TXN_RECENT_DIRS 8 /* a power of two: stage.c counts back from made_next modulo it */
+
 struct txn {
 	struct install_env *e;
 	char *stage;     /* absolute */
@@ -56,6 +58,10 @@ struct txn {
 	 * cache entry's file or a stage-wide one; dst: newdir's prefix;
 	 * record: the text of the RECORD being written. */
 	struct buf path, rel, src, dst, record;
+	/* stage.c: the stage's directories made last, reused in turn (see
+	 * ensure_dir there) */
+	struct buf made[TXN_RECENT_DIRS];
+	size_t made_next;
 };
 
 /* Where the env-relative path rel is reached: beneath site-packages or bin
