@@ -179,6 +179,15 @@ void buf_addch(struct buf *b, char c)
 	buf_add(b, &c, 1);
 }
 
+void buf_add_u64(struct buf *b, uint64_t v)
+{
+	char digits[20], *p = digits + sizeof(digits);
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
+}
+
 void buf_set(struct buf *b, const char *s)
 {
 	buf_reset(b);

@@ -30,6 +30,9 @@ void buf_addch(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 void buf_set(struct buf *b, const char *s);
+/* Appends v in decimal, without printf (RECORD sizes, line numbers: one per
+ * file or requirement of an install, issue 18). */
+void buf_add_u64(struct buf *b, uint64_t v);
 /* Remove trailing bytes that are in `chars`. */
 void buf_rtrim(struct buf *b, const char *chars);
 bool buf_endswith(const struct buf *b, const char *suffix);

@@ -83,6 +83,22 @@ static void test_buf_set_path(void **state)
 	buf_free(&b);
 }
 
+static void test_buf_add_u64(void **state)
+{
+	(void)state;
+	static const uint64_t v[] = { 0, 7, 10, 99, 100, 12345, 4294967296ull, UINT64_MAX };
+	char want[32];
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		struct buf b = BUF_INIT;
+		buf_addstr(&b, "n=");
+		buf_add_u64(&b, v[i]);
+		snprintf(want, sizeof(want), "n=%llu", (unsigned long long)v[i]);
+		assert_string_equal(b.ptr, want);
+		assert_int_equal(b.len, strlen(want));
+		buf_free(&b);
+	}
+}
+
 static void test_strvec(void **state)
 {
 	(void)state;
@@ -142,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_buf_embedded_nul),
 		cmocka_unit_test(test_path_join),
 		cmocka_unit_test(test_buf_set_path),
+		cmocka_unit_test(test_buf_add_u64),
 		cmocka_unit_test(test_strvec),
 		cmocka_unit_test(test_printable),
 	};
