@@ -171,6 +171,15 @@ static void sort_rows(struct staging *s)
 	if (k >= n)
 		return;
 	size_t t = n - k, i = k, o = n;
+	if (t <= 8) { /* a wheel's few generated files: inserted, no qsort */
+		for (size_t j = k; j < n; j++) {
+			struct out_row x = r[j];
+			for (i = j; i > 0 && cmp_out_rows(&r[i - 1], &x) > 0; i--)
+				r[i] = r[i - 1];
+			r[i] = x;
+		}
+		return;
+	}
 	/* the tail's copy goes after the rows, in room they mostly have: no
 	 * allocation per wheel */
 	if (n + t > s->caprows) {
