@@ -77,13 +77,21 @@ bool ends_with(const char *s, const char *suffix)
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
 
-void buf_set_path(struct buf *out, const char *a, const char *b)
+/* The parts path_join() joins: a's length without its trailing slashes
+ * ("/" kept), and *b moved past its leading ones. */
+static inline size_t join_parts(const char *a, const char **b)
 {
 	size_t la = strlen(a);
 	while (la > 1 && a[la - 1] == '/')
 		la--;
-	while (*b == '/')
-		b++;
+	while (**b == '/')
+		(*b)++;
+	return la;
+}
+
+void buf_set_path(struct buf *out, const char *a, const char *b)
+{
+	size_t la = join_parts(a, &b);
 	size_t lb = strlen(b);
 	if (lb && la == 1 && a[0] == '/')
 		la = 0;
@@ -101,9 +109,17 @@ void buf_set_path(struct buf *out, const char *a, const char *b)
 
 char *path_join(const char *a, const char *b)
 {
-	struct buf r = BUF_INIT;
-	buf_set_path(&r, a, b);
-	return buf_detach(&r);
+	size_t la = join_parts(a, &b);
+	size_t lb = strlen(b);
+	if (!lb)
+		return xstrndup(a, la);
+	if (la == 1 && a[0] == '/')
+		la = 0;
+	char *r = xmalloc(la + lb + 2);
+	memcpy(r, a, la);
+	r[la] = '/';
+	memcpy(r + la + 1, b, lb + 1);
+	return r;
 }
 
 void buf_init(struct buf *b)
