@@ -77,19 +77,44 @@ bool ends_with(const char *s, const char *suffix)
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
 
-char *path_join(const char *a, const char *b)
+/* The parts path_join() joins: a's length without its trailing slashes
+ * ("/" kept), and *b moved past its leading ones. */
+static inline size_t join_parts(const char *a, const char **b)
 {
 	size_t la = strlen(a);
 	while (la > 1 && a[la - 1] == '/')
 		la--;
-	while (*b == '/')
-		b++;
+	while (**b == '/')
+		(*b)++;
+	return la;
+}
+
+void buf_set_path(struct buf *out, const char *a, const char *b)
+{
+	size_t la = join_parts(a, &b);
+	size_t lb = strlen(b);
+	if (lb && la == 1 && a[0] == '/')
+		la = 0;
+	/* copied, not printed: installs join a path per member (issue 18) */
+	buf_reset(out);
+	buf_grow(out, la + lb + 1);
+	memcpy(out->ptr, a, la);
+	if (lb) {
+		out->ptr[la++] = '/';
+		memcpy(out->ptr + la, b, lb);
+	}
+	out->len = la + lb;
+	out->ptr[out->len] = '\0';
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t la = join_parts(a, &b);
 	size_t lb = strlen(b);
 	if (!lb)
 		return xstrndup(a, la);
 	if (la == 1 && a[0] == '/')
 		la = 0;
-	/* copied, not printed: installs join a path per member (issue 18) */
 	char *r = xmalloc(la + lb + 2);
 	memcpy(r, a, la);
 	r[la] = '/';
@@ -168,6 +193,15 @@ void buf_addstr(struct buf *b, const char *s)
 void buf_addch(struct buf *b, char c)
 {
 	buf_add(b, &c, 1);
+}
+
+void buf_add_u64(struct buf *b, uint64_t v)
+{
+	char digits[20], *p = digits + sizeof(digits);
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 void buf_set(struct buf *b, const char *s)

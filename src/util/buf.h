@@ -30,6 +30,9 @@ void buf_addch(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 void buf_set(struct buf *b, const char *s);
+/* Appends v in decimal, without printf (RECORD sizes, line numbers: one per
+ * file or requirement of an install, issue 18). */
+void buf_add_u64(struct buf *b, uint64_t v);
 /* Remove trailing bytes that are in `chars`. */
 void buf_rtrim(struct buf *b, const char *chars);
 bool buf_endswith(const struct buf *b, const char *suffix);
@@ -59,5 +62,10 @@ bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
 /* Join two path parts with exactly one '/'; returns a new string. */
 char *path_join(const char *a, const char *b);
+/* Sets out to path_join(a, b) in out's own memory: loops build path after
+ * path in one buffer (truncated, appended), allocating only when a longer
+ * one comes, never once per path (issue 18). a and b must not point into
+ * out. */
+void buf_set_path(struct buf *out, const char *a, const char *b);
 
 #endif

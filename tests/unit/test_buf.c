@@ -51,6 +51,54 @@ static void test_path_join(void **state)
 	free(p);
 }
 
+/* buf_set_path gives path_join's result in the buffer's own memory, kept
+ * from path to path while it is large enough. */
+static void test_buf_set_path(void **state)
+{
+	(void)state;
+	static const char *const cases[][3] = {
+		{ "/a/", "/b", "/a/b" },   { "/", "x", "/x" },     { "rel", "", "rel" },
+		{ "/", "", "/" },          { "", "x", "/x" },      { "a//", "//b/c", "a/b/c" },
+		{ "", "", "" },            { "env/lib", "pkg/m.py", "env/lib/pkg/m.py" },
+	};
+	struct buf b = BUF_INIT;
+	buf_set_path(&b, "/some/long/stage/directory/new", "lib/python3.12/site-packages/x.py");
+	const char *mem = b.ptr;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *j = path_join(cases[i][0], cases[i][1]);
+		buf_set_path(&b, cases[i][0], cases[i][1]);
+		assert_string_equal(b.ptr, cases[i][2]);
+		assert_string_equal(j, cases[i][2]);
+		assert_int_equal(b.len, strlen(cases[i][2]));
+		assert_ptr_equal(b.ptr, mem); /* shorter paths: no new memory */
+		free(j);
+	}
+	/* appended to and cut back, as the per-member loops do */
+	buf_set_path(&b, "/stage", "new");
+	size_t n = b.len;
+	buf_addstr(&b, "/pkg/a.py");
+	assert_string_equal(b.ptr, "/stage/new/pkg/a.py");
+	buf_setlen(&b, n);
+	assert_string_equal(b.ptr, "/stage/new");
+	buf_free(&b);
+}
+
+static void test_buf_add_u64(void **state)
+{
+	(void)state;
+	static const uint64_t v[] = { 0, 7, 10, 99, 100, 12345, 4294967296ull, UINT64_MAX };
+	char want[32];
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		struct buf b = BUF_INIT;
+		buf_addstr(&b, "n=");
+		buf_add_u64(&b, v[i]);
+		snprintf(want, sizeof(want), "n=%llu", (unsigned long long)v[i]);
+		assert_string_equal(b.ptr, want);
+		assert_int_equal(b.len, strlen(want));
+		buf_free(&b);
+	}
+}
+
 static void test_strvec(void **state)
 {
 	(void)state;
@@ -109,6 +157,8 @@ int main(void)
 		cmocka_unit_test(test_buf_grows_and_formats),
 		cmocka_unit_test(test_buf_embedded_nul),
 		cmocka_unit_test(test_path_join),
+		cmocka_unit_test(test_buf_set_path),
+		cmocka_unit_test(test_buf_add_u64),
 		cmocka_unit_test(test_strvec),
 		cmocka_unit_test(test_printable),
 	};

@@ -481,7 +481,15 @@ static int add_direct(struct plan *p, const char *target, const struct strvec *h
 
 int plan_add_requirement(struct plan *p, const struct req_entry *r)
 {
-	char *where = xstrfmt("%s:%d", r->file, r->line);
+	/* "file:line" for messages, appended, not printed (one per
+	 * requirement of a warm install, issue 18) */
+	struct buf wb = BUF_INIT;
+	buf_addstr(&wb, r->file);
+	buf_addch(&wb, ':');
+	if (r->line < 0)
+		buf_addch(&wb, '-');
+	buf_add_u64(&wb, r->line < 0 ? -(uint64_t)r->line : (uint64_t)r->line);
+	const char *where = wb.ptr;
 	int ret = 0;
 	if (r->constraint)
 		goto out;
@@ -506,7 +514,7 @@ int plan_add_requirement(struct plan *p, const struct req_entry *r)
 		goto out; /* already satisfied, as pip says */
 	ret = add_from_wheelhouse(p, &r->req, true, &r->hashes, where);
 out:
-	free(where);
+	buf_free(&wb);
 	return ret;
 }
 

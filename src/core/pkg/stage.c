@@ -21,24 +21,27 @@
 
 #define MAX_SCRIPT (64u << 20)
 
-/* The RECORD spelling of an env-relative path: relative to site-packages. */
-static char *record_path(const struct install_env *e, const char *rel)
+/* The RECORD spelling of an env-relative path, relative to site-packages,
+ * set in out. */
+static void record_path(const struct install_env *e, const char *rel, struct buf *out)
 {
-	if (path_is_under(rel, e->libdir, false))
-		return xstrdup(rel + strlen(e->libdir) + 1);
-	struct buf b = BUF_INIT;
+	buf_reset(out);
+	if (path_is_under(rel, e->libdir, false)) {
+		buf_addstr(out, rel + strlen(e->libdir) + 1);
+		return;
+	}
 	for (const char *p = e->libdir; p; p = strchr(p + 1, '/'))
-		buf_addstr(&b, "../");
-	buf_addstr(&b, rel);
-	return buf_detach(&b);
+		buf_addstr(out, "../");
+	buf_addstr(out, rel);
 }
 
 
 /* A row of the RECORD being written: its strings are not copied (an
  * allocation per row, and its free, showed in a warm install, issue 18).
  * path is the txn's copy of the file's env-relative path (its suffix
- * beneath site-packages) or one of s->owned; hash lives as long as the
- * wheel (its RECORD's or seal's), the run (INSTALLER's) or s->owned. */
+ * beneath site-packages) or another string of the txn's arena; hash lives
+ * as long as the wheel (its RECORD's or seal's), the run (INSTALLER's) or
+ * the txn's arena. */
 struct out_row {
 	const char *path, *hash;
 	uint64_t size;
@@ -51,8 +54,7 @@ struct staging {
 	struct wheel *w;
 	struct out_row *rows;  /* the RECORD being written */
 	size_t nrows, caprows;
-	struct strvec owned;   /* strings rows point to that nothing else keeps */
-	char *dist_info_rel;   /* env-relative .dist-info of the new install */
+	const char *dist_info_rel; /* env-relative .dist-info of the new install */
 	struct strvec made;    /* see ensure_dir() */
 	/* nothing beneath site-packages is the env's own (env_owned: top-level
 	 * names, .cvenv/ and bin/'s own): asked once per wheel, not per member */
@@ -64,7 +66,7 @@ struct staging {
  * few are looked at: members come grouped by directory, and a wheel whose
  * members jump between many directories costs a mkdir more per member, not
  * a scan of every directory made (quadratic, issue 17.3). */
-#define RECENT_DIRS 8
+#define RECENT_DIRS TXN_RECENT_DIRS
 
 static int ensure_dir(struct strvec *made, const char *dir)
 {
@@ -86,16 +88,25 @@ static bool stage_top(const struct txn *t, const char *dir)
 	       (!strcmp(dir + n + 1, t->e->libdir) || !strcmp(dir + n + 1, t->e->bindir));
 }
 
-/* ensure_dir for a directory of the stage. */
+/* ensure_dir for a directory of the stage, the last few remembered in the
+ * txn's buffers, reused in turn: no copy kept per directory (issue 18). */
 static int stage_dir(struct staging *s, const char *dir)
 {
-	bool top = stage_top(s->t, dir);
-	if (top && strvec_contains(&s->t->tops_made, dir))
+	struct txn *t = s->t;
+	bool top = stage_top(t, dir);
+	if (top && strvec_contains(&t->tops_made, dir))
 		return 0;
-	if (ensure_dir(&s->made, dir) < 0)
+	size_t n = strlen(dir);
+	for (size_t k = 1; k <= RECENT_DIRS; k++) { /* the newest first */
+		const struct buf *m = &t->made[(t->made_next - k) % RECENT_DIRS];
+		if (m->len == n && !memcmp(m->ptr, dir, n))
+			return 0;
+	}
+	if (os_mkdir_p(dir, 0755) < 0)
 		return -1;
+	buf_set(&t->made[t->made_next++ % RECENT_DIRS], dir);
 	if (top)
-		strvec_push(&s->t->tops_made, dir);
+		strvec_push(&t->tops_made, dir);
 	return 0;
 }
 
@@ -118,22 +129,16 @@ static void record_file(struct staging *s, const char *rel, const char *hash, si
 	if (path_is_under(rel, lib, false)) {
 		add_row(s, rel + strlen(lib) + 1, hash, size, true);
 	} else {
-		strvec_push_take(&s->owned, record_path(s->e, rel));
-		add_row(s, s->owned.v[s->owned.n - 1], hash, size, true);
+		/* the file is placed: the txn's path buffer is free */
+		struct buf *b = &s->t->path;
+		record_path(s->e, rel, b);
+		add_row(s, arena_strndup(&s->t->names, b->ptr, b->len), hash, size, true);
 	}
 }
 
 static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
 {
-	strvec_push(&s->t->adds, rel);
-	record_file(s, s->t->adds.v[s->t->adds.n - 1], hash, size);
-}
-
-/* note_file, rel (allocated) then kept by the txn, not copied. */
-static void note_file_take(struct staging *s, char *rel, const char *hash, size_t size)
-{
-	strvec_push_take(&s->t->adds, rel);
-	record_file(s, rel, hash, size);
+	record_file(s, txn_add(s->t, rel, strlen(rel)), hash, size);
 }
 
 static int cmp_out_rows(const void *a, const void *b)
@@ -166,12 +171,26 @@ static void sort_rows(struct staging *s)
 	if (k >= n)
 		return;
 	size_t t = n - k, i = k, o = n;
-	struct out_row *tail = xmalloc(t * sizeof(*tail));
+	if (t <= 8) { /* a wheel's few generated files: inserted, no qsort */
+		for (size_t j = k; j < n; j++) {
+			struct out_row x = r[j];
+			for (i = j; i > 0 && cmp_out_rows(&r[i - 1], &x) > 0; i--)
+				r[i] = r[i - 1];
+			r[i] = x;
+		}
+		return;
+	}
+	/* the tail's copy goes after the rows, in room they mostly have: no
+	 * allocation per wheel */
+	if (n + t > s->caprows) {
+		s->caprows = n + t;
+		s->rows = r = xrealloc(r, s->caprows * sizeof(*r));
+	}
+	struct out_row *tail = r + n;
 	memcpy(tail, r + k, t * sizeof(*tail));
 	qsort(tail, t, sizeof(*tail), cmp_out_rows);
 	while (t > 0)
 		r[--o] = i > 0 && cmp_out_rows(&r[i - 1], &tail[t - 1]) > 0 ? r[--i] : tail[--t];
-	free(tail);
 }
 
 /* The new RECORD's text, rows sorted as record_sort() sorts. */
@@ -199,8 +218,11 @@ static void format_rows(struct staging *s, struct buf *text)
 static int stage_bytes(struct staging *s, const char *rel, const void *data, size_t len,
 		       mode_t mode, const char *hash)
 {
-	char *path = path_join(s->t->newdir, rel);
-	char *slash = strrchr(path, '/'); /* path's directory, cut in place */
+	/* rel is never in this buffer: stage_bytes' callers build it elsewhere */
+	struct buf *pb = &s->t->path;
+	buf_set_path(pb, s->t->newdir, rel);
+	const char *path = pb->ptr;
+	char *slash = strrchr(pb->ptr, '/'); /* path's directory, cut in place */
 	int r = 0, fd = -1;
 	*slash = '\0';
 	int made = stage_dir(s, path);
@@ -218,13 +240,11 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	}
 	struct buf h = BUF_INIT;
 	if (!r && !hash && !(r = record_hash_data(data, len, &h))) {
-		strvec_push_take(&s->owned, buf_detach(&h));
-		hash = s->owned.v[s->owned.n - 1];
+		hash = arena_strndup(&s->t->names, h.ptr, h.len);
 	}
 	if (!r)
 		note_file(s, rel, hash, len);
 	buf_free(&h);
-	free(path);
 	return r;
 }
 
@@ -236,25 +256,23 @@ static int refuse_env_owned(struct staging *s, const char *rel)
 	return error("wheel '%s' would overwrite the environment's own file '%s'", s->w->path, rel);
 }
 
-/* Where a member goes, relative to the env; NULL (reported) when nowhere. */
-static char *member_dest(struct staging *s, const char *m, bool *is_script)
+/* Where a member goes, relative to the env, set in out (the txn's rel
+ * buffer: no allocation per member); -1 (reported) when nowhere. */
+static int member_dest(struct staging *s, const char *m, bool *is_script, struct buf *out)
 {
 	struct wheel *w = s->w;
 	size_t dn = strlen(w->data_dir);
 	char *base = NULL, *r = NULL;
+	int ret = -1;
 	*is_script = false;
 	if (strncmp(m, w->data_dir, dn) || m[dn] != '/') {
 		/* a member name is relative with no empty, "." or ".." part
 		 * (wheel_member_name_safe, or manifest_path_ok for a seal): joined
 		 * as it is, no normalising per member (issue 18) */
-		size_t ln = strlen(s->e->libdir), mn = strlen(m);
-		r = xmalloc(ln + mn + 2);
-		memcpy(r, s->e->libdir, ln);
-		r[ln] = '/';
-		memcpy(r + ln + 1, m, mn + 1);
+		buf_set_path(out, s->e->libdir, m);
 		if (s->lib_unowned)
-			return r;
-		goto out;
+			return 0;
+		goto check;
 	}
 	const char *key = m + dn + 1;
 	const char *slash = strchr(key, '/');
@@ -281,15 +299,17 @@ static char *member_dest(struct staging *s, const char *m, bool *is_script)
 		goto out;
 	}
 	r = path_rel_join(base, rest);
-	if (!r)
+	if (!r) {
 		error("wheel '%s' has a file '%s' that would leave the environment", w->path, m);
-out:
-	if (r && refuse_env_owned(s, r) < 0) {
-		free(r);
-		r = NULL;
+		goto out;
 	}
+	buf_set(out, r);
+check:
+	ret = refuse_env_owned(s, out->ptr) < 0 ? -1 : 0;
+out:
+	free(r);
 	free(base);
-	return r;
+	return ret;
 }
 
 mode_t stage_member_mode(struct wheel *w, zip_int64_t idx)
@@ -444,23 +464,22 @@ static int stage_member(struct staging *s, const char *m)
 {
 	struct wheel *w = s->w;
 	bool is_script;
-	char *rel = member_dest(s, m, &is_script);
-	if (!rel)
+	if (member_dest(s, m, &is_script, &s->t->rel) < 0)
 		return -1;
+	const char *rel = s->t->rel.ptr;
 	const struct record_row *row = record_find(&w->record, m);
 	zip_int64_t idx = zip_name_locate(w->zip, m, ZIP_FL_ENC_GUESS);
-	char *path = path_join(s->t->newdir, rel);
+	buf_set_path(&s->t->path, s->t->newdir, rel);
 	struct buf data = BUF_INIT;
 	size_t total = 0;
-	int r = stage_extract_verified(w, m, path, stage_member_mode(w, idx),
+	/* the path is not used after: stage_script's stage_bytes reuses it */
+	int r = stage_extract_verified(w, m, s->t->path.ptr, stage_member_mode(w, idx),
 				       is_script ? &data : NULL, &total, &s->made);
 	if (!r && is_script)
 		r = stage_script(s, rel, row->hash, &data);
 	else if (!r)
 		note_file(s, rel, row->hash, total);
 	buf_free(&data);
-	free(path);
-	free(rel);
 	return r;
 }
 
@@ -514,9 +533,9 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 			       struct buf *dst, const struct cached_member *cm, size_t tag)
 {
 	bool is_script;
-	char *rel = member_dest(s, cm->m, &is_script);
-	if (!rel)
+	if (member_dest(s, cm->m, &is_script, &s->t->rel) < 0)
 		return -1;
+	const char *rel = s->t->rel.ptr;
 	size_t sn = src->len, dn = dst->len;
 	buf_addstr(src, cm->m);
 	buf_addstr(dst, rel);
@@ -541,13 +560,11 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 	} else {
 		/* linked with the rest of the install's files (stage_links) */
 		os_linkbatch_add(&s->t->links, src->ptr, dst->ptr, cm->mode, tag);
-		note_file_take(s, rel, cm->hash, (size_t)cm->size);
-		rel = NULL;
+		note_file(s, rel, cm->hash, (size_t)cm->size);
 	}
 out:
 	buf_setlen(src, sn);
 	buf_setlen(dst, dn);
-	free(rel);
 	return r;
 }
 
@@ -556,19 +573,17 @@ out:
 static int stage_members_cached(struct staging *s, const char *entry, const char *rec_member)
 {
 	struct wheel *w = s->w;
-	struct buf src = BUF_INIT, dst = BUF_INIT;
+	/* the txn's buffers: allocated for the first wheel, reused after */
+	struct buf *src = &s->t->src, *dst = &s->t->dst;
 	int r = 0;
-	/* room for a member's path at once: one allocation per buffer */
-	buf_grow(&src, 512);
-	buf_grow(&dst, 512);
-	buf_addstr(&src, entry);
-	buf_addch(&src, '/');
-	buf_addstr(&dst, s->t->newdir);
-	buf_addch(&dst, '/');
+	buf_set_path(src, entry, "");
+	buf_addch(src, '/');
+	buf_set_path(dst, s->t->newdir, "");
+	buf_addch(dst, '/');
 	size_t n = w->seal ? w->seal->n : w->members.n;
 	size_t tag = s->t->link_from.n / 2;
-	strvec_push(&s->t->link_from, entry);
-	strvec_push(&s->t->link_from, w->path);
+	pathvec_add(&s->t->link_from, &s->t->names, entry, strlen(entry));
+	pathvec_add(&s->t->link_from, &s->t->names, w->path, strlen(w->path));
 	for (size_t i = 0; i < n && !r; i++) {
 		struct cached_member cm = { NULL, NULL, 0, 0 };
 		if (w->seal) {
@@ -579,10 +594,8 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 			   (r = zip_member_facts(s, entry, w->members.v[i], &cm)) < 0) {
 			continue;
 		}
-		r = stage_member_cached(s, entry, &src, &dst, &cm, tag);
+		r = stage_member_cached(s, entry, src, dst, &cm, tag);
 	}
-	buf_free(&src);
-	buf_free(&dst);
 	return r;
 }
 
@@ -626,21 +639,21 @@ static int stage_launchers(struct staging *s)
 	for (size_t i = 0; i < eps->n && !r; i++) {
 		struct strvec names = STRVEC_INIT;
 		script_names(eps->v[i].name, s->e->v.major, s->e->v.minor, &names);
-		struct buf body = BUF_INIT, h = BUF_INIT;
+		struct buf body = BUF_INIT, *h = &s->t->src;
+		const char *hash = NULL;
 		script_render_launcher(&body, python, &eps->v[i]);
 		/* hashed once for all its names, from the run's head (issue 18) */
-		r = record_hash_data_head(s->e->launcher_head, body.ptr, body.len, &h);
+		buf_reset(h);
+		r = record_hash_data_head(s->e->launcher_head, body.ptr, body.len, h);
 		if (!r)
-			strvec_push_take(&s->owned, buf_detach(&h));
+			hash = arena_strndup(&s->t->names, h->ptr, h->len);
 		for (size_t k = 0; k < names.n && !r; k++) {
-			char *rel = path_join(s->e->bindir, names.v[k]);
-			r = refuse_env_owned(s, rel);
+			struct buf *rel = &s->t->rel;
+			buf_set_path(rel, s->e->bindir, names.v[k]);
+			r = refuse_env_owned(s, rel->ptr);
 			if (!r)
-				r = stage_bytes(s, rel, body.ptr, body.len, 0755,
-						s->owned.v[s->owned.n - 1]);
-			free(rel);
+				r = stage_bytes(s, rel->ptr, body.ptr, body.len, 0755, hash);
 		}
-		buf_free(&h);
 		buf_free(&body);
 		strvec_clear(&names);
 	}
@@ -657,12 +670,10 @@ static int stage_signatures(struct staging *s)
 	for (size_t i = 0; i < w->signatures.n && !r; i++) {
 		struct buf data = BUF_INIT;
 		bool is_script;
-		char *rel = member_dest(s, w->signatures.v[i], &is_script);
-		if (!rel)
+		if (member_dest(s, w->signatures.v[i], &is_script, &s->t->rel) < 0)
 			r = -1;
 		else if (!(r = wheel_read_member(w, w->signatures.v[i], MAX_SCRIPT, &data)))
-			r = stage_bytes(s, rel, data.ptr, data.len, 0644, NULL);
-		free(rel);
+			r = stage_bytes(s, s->t->rel.ptr, data.ptr, data.len, 0644, NULL);
 		buf_free(&data);
 	}
 	return r;
@@ -696,11 +707,15 @@ static int stage_fixed(struct staging *s, size_t i)
 		}
 		f->hash = buf_detach(&h);
 	}
-	char *rel = path_join(s->dist_info_rel, f->name);
+	struct txn *t = s->t;
+	buf_set_path(&t->rel, s->dist_info_rel, f->name);
+	buf_set_path(&t->path, t->newdir, t->rel.ptr);
 	/* a private env is staged in place, with no stage to hold the copy
 	 * (txn_begin): written as any file */
-	char *shared = s->t->stage ? path_join(s->t->stage, f->name) : NULL;
-	char *path = path_join(s->t->newdir, rel);
+	if (t->stage)
+		buf_set_path(&t->src, t->stage, f->name);
+	const char *rel = t->rel.ptr, *path = t->path.ptr;
+	const char *shared = t->stage ? t->src.ptr : NULL;
 	int r = 1;
 	if (shared && !(s->t->shared_made & (1u << i)) &&
 	    os_write_new(shared, f->text, len, 0644) == 0)
@@ -715,11 +730,8 @@ static int stage_fixed(struct staging *s, size_t i)
 	}
 	if (!r)
 		note_file(s, rel, f->hash, len);
-	else if (r > 0)
+	else if (r > 0) /* reuses t->path */
 		r = stage_bytes(s, rel, f->text, len, 0644, f->hash);
-	free(path);
-	free(shared);
-	free(rel);
 	return r;
 }
 
@@ -727,8 +739,8 @@ static int stage_fixed(struct staging *s, size_t i)
 static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 				const char *entry)
 {
-	char *rel = NULL, *rp = NULL, *path = NULL;
-	struct buf j = BUF_INIT, text = BUF_INIT;
+	struct txn *t = s->t;
+	struct buf j = BUF_INIT;
 	int r = stage_fixed(s, 0);
 	if (!r && o->requested)
 		r = stage_fixed(s, 1);
@@ -742,30 +754,28 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 			r = record_file_digest(s->w->path, "sha256", &hex);
 		direct_url_archive_json(&j, o->direct_url, hex.ptr);
 		buf_free(&hex);
-		free(rel);
-		rel = path_join(s->dist_info_rel, "direct_url.json");
+		buf_set_path(&t->rel, s->dist_info_rel, "direct_url.json");
 		if (!r)
-			r = stage_bytes(s, rel, j.ptr, j.len, 0644, NULL);
+			r = stage_bytes(s, t->rel.ptr, j.ptr, j.len, 0644, NULL);
 	}
 	if (r)
 		goto out;
-	free(rel);
-	rel = path_join(s->dist_info_rel, "RECORD");
-	rp = record_path(s->e, rel);
-	add_row(s, rp, "", 0, false);
-	format_rows(s, &text);
-	path = path_join(s->t->newdir, rel);
+	/* RECORD's own row (its path in t->src while the rows are formatted
+	 * into t->record) */
+	buf_set_path(&t->rel, s->dist_info_rel, "RECORD");
+	record_path(s->e, t->rel.ptr, &t->src);
+	add_row(s, t->src.ptr, "", 0, false);
+	buf_reset(&t->record);
+	format_rows(s, &t->record);
+	buf_set_path(&t->path, t->newdir, t->rel.ptr);
+	const char *path = t->path.ptr;
 	int fd = os_create_file(path, 0644);
-	if (fd < 0 || os_write_full(fd, text.ptr, text.len) < 0 || os_close_file(fd) < 0)
+	if (fd < 0 || os_write_full(fd, t->record.ptr, t->record.len) < 0 || os_close_file(fd) < 0)
 		r = error_errno("cannot write '%s'", path);
 	else
-		strvec_push(&s->t->adds, rel);
+		txn_add(t, t->rel.ptr, t->rel.len);
 out:
-	free(path);
-	free(rp);
-	free(rel);
 	buf_free(&j);
-	buf_free(&text);
 	return r;
 }
 
@@ -775,10 +785,11 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 		struct wheel *w, const struct install_opts *o)
 {
 	const struct dist *old = dist_set_lookup(have, w->meta_name);
-	struct staging s = { e, t, w, NULL, 0, 0, STRVEC_INIT, NULL, STRVEC_INIT,
+	struct staging s = { e, t, w, NULL, 0, 0, NULL, STRVEC_INIT,
 			     strchr(e->libdir, '/') && !path_is_under(e->libdir, "bin", false) &&
 				     !path_is_under(e->libdir, ".cvenv", false) };
-	char *rec_member = NULL, *entry = NULL, *a = NULL, *b = NULL;
+	const char *rec_member = NULL;
+	char *entry = NULL, *a = NULL, *b = NULL;
 	int r = 0;
 	if (old && !o->force_reinstall) {
 		a = pep440_normalize(old->dir_version);
@@ -790,8 +801,11 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 			goto out;
 		}
 	}
-	s.dist_info_rel = path_join(e->libdir, w->dist_info);
-	rec_member = path_join(w->dist_info, "RECORD");
+	/* for as long as the txn, with its other strings (no free per wheel) */
+	buf_set_path(&t->rel, e->libdir, w->dist_info);
+	s.dist_info_rel = arena_strndup(&t->names, t->rel.ptr, t->rel.len);
+	buf_set_path(&t->rel, w->dist_info, "RECORD");
+	rec_member = arena_strndup(&t->names, t->rel.ptr, t->rel.len);
 	if (e->cache_dir)
 		r = wheelcache_entry(e, w, &entry);
 	if (!r && entry)
@@ -817,9 +831,6 @@ out:
 	free(entry);
 	free(a);
 	free(b);
-	free(rec_member);
-	free(s.dist_info_rel);
 	free(s.rows);
-	strvec_clear(&s.owned);
 	return r;
 }

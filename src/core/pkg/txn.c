@@ -18,12 +18,17 @@ int txn_begin(struct install_env *e, struct txn *t)
 	memset(t, 0, sizeof(*t));
 	t->e = e;
 	strvec_init(&t->dirs);
-	strvec_init(&t->adds);
 	strvec_init(&t->dels);
 	strvec_init(&t->foreign);
-	strvec_init(&t->link_from);
 	strvec_init(&t->tops_made);
 	t->links = (struct os_linkbatch)OS_LINKBATCH_INIT;
+	buf_init(&t->path);
+	buf_init(&t->rel);
+	buf_init(&t->src);
+	buf_init(&t->dst);
+	buf_init(&t->record);
+	for (size_t i = 0; i < TXN_RECENT_DIRS; i++)
+		buf_init(&t->made[i]);
 	if (e->private_dir) { /* staged in place: nothing to move, nothing to undo */
 		t->newdir = xstrdup(e->v.dir);
 		goto out;
@@ -52,19 +57,26 @@ void txn_free(struct txn *t)
 	free(t->stage);
 	free(t->newdir);
 	free(t->olddir);
-	for (size_t i = 0; i < t->n; i++)
-		free(t->steps[i].rel);
-	free(t->steps);
+	free(t->steps); /* their paths are in names */
 	strvec_clear(&t->dirs);
-	strvec_clear(&t->adds);
+	free(t->adds.v);
+	arena_free(&t->names);
 	strvec_clear(&t->dels);
-	strvec_clear(&t->link_from);
+	free(t->link_from.v);
 	strvec_clear(&t->tops_made);
 	os_linkbatch_clear(&t->links);
+	buf_free(&t->path);
+	buf_free(&t->rel);
+	buf_free(&t->src);
+	buf_free(&t->dst);
+	buf_free(&t->record);
+	for (size_t i = 0; i < TXN_RECENT_DIRS; i++)
+		buf_free(&t->made[i]);
 	memset(t, 0, sizeof(*t));
 }
 
-static void add_step(struct txn *t, enum step_kind k, const char *rel)
+/* Adds a step for the first n bytes of rel. */
+static void add_step_n(struct txn *t, enum step_kind k, const char *rel, size_t n)
 {
 	/* doubled at each power of two: a journal of a million steps costs
 	 * a few copies, not one per step */
@@ -72,8 +84,27 @@ static void add_step(struct txn *t, enum step_kind k, const char *rel)
 		t->steps = xrealloc(t->steps,
 					  (t->n ? 2 * t->n : 1) * sizeof(*t->steps));
 	t->steps[t->n].kind = k;
-	t->steps[t->n].rel = xstrdup(rel);
+	t->steps[t->n].rel = arena_strndup(&t->names, rel, n);
 	t->n++;
+}
+
+const char *pathvec_add(struct pathvec *pv, struct arena *a, const char *s, size_t n)
+{
+	if (pv->n == pv->cap) {
+		pv->cap = pv->cap ? 2 * pv->cap : 256;
+		pv->v = xrealloc(pv->v, pv->cap * sizeof(*pv->v));
+	}
+	return pv->v[pv->n++] = arena_strndup(a, s, n);
+}
+
+const char *txn_add(struct txn *t, const char *rel, size_t n)
+{
+	return pathvec_add(&t->adds, &t->names, rel, n);
+}
+
+static void add_step(struct txn *t, enum step_kind k, const char *rel)
+{
+	add_step_n(t, k, rel, strlen(rel));
 }
 
 /* Where a path of the env is reached: beneath site-packages or bin (which
@@ -213,9 +244,11 @@ static int cmp_prefix(const char *unit, const char *p, size_t n)
  * for a length n < 256; longer ones are always searched): a prefix of a
  * path whose length no unit has needs no search (the parents of every
  * launcher and of every unit's first file were searched for in vain, one
- * binary search each, issue 18). */
+ * binary search each, issue 18). The strings are borrowed: the steps' own
+ * (or struct commit_scan's owned). */
 struct units {
-	struct strvec v;
+	const char **v;
+	size_t n, cap;
 	uint64_t lens[4];
 	bool long_ones;
 };
@@ -225,7 +258,7 @@ static bool may_have_len(const struct units *u, size_t n)
 	return n < 256 ? (u->lens[n / 64] >> (n % 64)) & 1 : u->long_ones;
 }
 
-static bool has_unit(const struct strvec *units, const char *p, size_t n, size_t *at)
+static bool has_unit(const struct units *units, const char *p, size_t n, size_t *at)
 {
 	size_t lo = 0, hi = units->n;
 	while (lo < hi) {
@@ -267,25 +300,28 @@ static bool under_any(const struct units *units, const char *rel, const char *la
 	}
 	for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/'))
 		if (may_have_len(units, (size_t)(s - rel)) &&
-		    has_unit(&units->v, rel, (size_t)(s - rel), &at)) {
+		    has_unit(units, rel, (size_t)(s - rel), &at)) {
 			last[1] = last[0];
-			last[0] = units->v.v[at];
+			last[0] = units->v[at];
 			return true;
 		}
 	return false;
 }
 
-/* Adds unit (taken) to units; returns the copy units holds. */
-static const char *add_unit(struct units *units, char *unit)
+/* Adds unit (borrowed: it must outlive units) to units; returns the copy
+ * units holds. */
+static const char *add_unit(struct units *units, const char *unit)
 {
 	size_t at, n = strlen(unit);
-	if (has_unit(&units->v, unit, n, &at)) {
-		free(unit);
-		return units->v.v[at];
+	if (has_unit(units, unit, n, &at))
+		return units->v[at];
+	if (units->n == units->cap) {
+		units->cap = units->cap ? 2 * units->cap : 64;
+		units->v = xrealloc(units->v, units->cap * sizeof(*units->v));
 	}
-	strvec_push_take(&units->v, unit);
-	memmove(&units->v.v[at + 1], &units->v.v[at], (units->v.n - 1 - at) * sizeof(*units->v.v));
-	units->v.v[at] = unit;
+	memmove(&units->v[at + 1], &units->v[at], (units->n - at) * sizeof(*units->v));
+	units->v[at] = unit;
+	units->n++;
 	if (n < 256)
 		units->lens[n / 64] |= (uint64_t)1 << (n % 64);
 	else
@@ -293,50 +329,53 @@ static const char *add_unit(struct units *units, char *unit)
 	return unit;
 }
 
-static bool known_dir(struct units *have, const char *rel)
-{
-	size_t at, n = strlen(rel);
-	return may_have_len(have, n) && has_unit(&have->v, rel, n, &at);
-}
+/* What txn_commit's walk over the added files keeps: the new directories
+ * (units), those the env has (have, their strings in owned) and one buffer
+ * for the absolute paths it asks about (no allocation per file, issue 18). */
+struct commit_scan {
+	const struct txn *t;
+	struct units units, have;
+	struct strvec owned;
+	struct buf abs;
+};
 
-static void add_known_dir(struct units *have, const char *rel)
+/* Whether the env has the directory made of rel's first n bytes (n == 0:
+ * the env itself); site-packages and bin, asked about for every wheel, are
+ * looked at once. */
+static bool env_has_dir(struct commit_scan *c, const char *rel, size_t n)
 {
-	add_unit(have, xstrdup(rel));
-}
-
-/* Whether the env has the directory rel ("." is the env itself); have holds
- * the directories found so far (site-packages and bin, asked about for
- * every wheel, are looked at once). */
-static bool env_has_dir(const struct txn *t, const char *rel, struct units *have)
-{
-	if (!strcmp(rel, ".") || known_dir(have, rel))
+	size_t at;
+	if (!n || (may_have_len(&c->have, n) && has_unit(&c->have, rel, n, &at)))
 		return true;
-	char *abs = path_join(t->e->v.dir, rel);
-	bool r = os_is_dir(abs);
-	free(abs);
-	if (r)
-		add_known_dir(have, rel);
+	buf_set_path(&c->abs, c->t->e->v.dir, "");
+	buf_addch(&c->abs, '/');
+	buf_add(&c->abs, rel, n);
+	bool r = os_is_dir(c->abs.ptr);
+	if (r) {
+		strvec_push_take(&c->owned, xstrndup(rel, n));
+		add_unit(&c->have, c->owned.v[c->owned.n - 1]);
+	}
 	return r;
 }
 
-/* The highest directory of rel's parents that the env lacks (so the whole of
- * it can be moved in with one rename), or NULL when rel's parent exists. */
-static char *new_unit(const struct txn *t, const char *rel, struct units *have)
+/* The length of the highest directory of rel's parents that the env lacks
+ * (so the whole of it can be moved in with one rename), or 0 when rel's
+ * parent exists. rel is an env-relative path, spelled canonically. */
+static size_t new_unit(struct commit_scan *c, const char *rel)
 {
-	char *r = NULL, *dir = os_dirname(rel), *up = NULL;
-	if (env_has_dir(t, dir, have))
-		goto out;
-	while (!env_has_dir(t, (up = os_dirname(dir)), have)) {
-		free(dir);
-		dir = up;
-		up = NULL;
+	const char *slash = strrchr(rel, '/');
+	size_t n = slash ? (size_t)(slash - rel) : 0;
+	if (env_has_dir(c, rel, n))
+		return 0;
+	for (;;) {
+		size_t up = n;
+		while (up > 0 && rel[up - 1] != '/')
+			up--;
+		up = up ? up - 1 : 0; /* the parent's length, 0 for the env */
+		if (env_has_dir(c, rel, up))
+			return n;
+		n = up;
 	}
-	r = dir;
-	dir = NULL;
-out:
-	free(dir);
-	free(up);
-	return r;
 }
 
 static char *journal_path(const struct install_env *e)
@@ -511,6 +550,14 @@ static int stage_per_device(struct txn *t)
 	return r;
 }
 
+static bool adds_has(const struct txn *t, const char *rel)
+{
+	for (size_t i = 0; i < t->adds.n; i++)
+		if (!strcmp(t->adds.v[i], rel))
+			return true;
+	return false;
+}
+
 /* Moves everything into place; on failure undoes it all. */
 int txn_commit(struct txn *t)
 {
@@ -520,26 +567,30 @@ int txn_commit(struct txn *t)
 		return 0;
 	}
 	for (size_t i = 0; i < t->dels.n; i++)
-		if (!strvec_contains(&t->adds, t->dels.v[i]))
+		if (!adds_has(t, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
-	struct units units = { STRVEC_INIT, { 0 }, false }, have = units;
+	struct commit_scan sc = { t, { NULL, 0, 0, { 0 }, false }, { NULL, 0, 0, { 0 }, false },
+				  STRVEC_INIT, BUF_INIT };
 	const char *last[2] = { NULL, NULL };
 	for (size_t i = 0; i < t->adds.n; i++) {
-		if (under_any(&units, t->adds.v[i], last))
+		const char *rel = t->adds.v[i];
+		if (under_any(&sc.units, rel, last))
 			continue;
-		char *unit = new_unit(t, t->adds.v[i], &have);
-		if (unit) {
-			add_step(t, STEP_ADD, unit);
+		size_t un = new_unit(&sc, rel);
+		if (un) {
+			/* the unit is the step's string, borrowed by units */
+			add_step_n(t, STEP_ADD, rel, un);
 			last[1] = last[0];
-			last[0] = add_unit(&units, unit);
+			last[0] = add_unit(&sc.units, t->steps[t->n - 1].rel);
 			continue;
 		}
-		char *dst = path_join(t->e->v.dir, t->adds.v[i]);
-		add_step(t, os_exists(dst) ? STEP_REPLACE : STEP_ADD, t->adds.v[i]);
-		free(dst);
+		buf_set_path(&sc.abs, t->e->v.dir, rel);
+		add_step(t, os_exists(sc.abs.ptr) ? STEP_REPLACE : STEP_ADD, rel);
 	}
-	strvec_clear(&units.v);
-	strvec_clear(&have.v);
+	free(sc.units.v);
+	free(sc.have.v);
+	strvec_clear(&sc.owned);
+	buf_free(&sc.abs);
 	if (stage_per_device(t) < 0)
 		return -1;
 	return commit_shielded(t);

@@ -21,6 +21,15 @@
 #include "core/pkg/install.h"
 #include "core/pkg/journal.h"
 #include "os/linkbatch.h"
+#include "util/arena.h"
+
+/* Strings held elsewhere (the txn's arena), in order; not owned. */
+struct pathvec {
+	const char **v;
+	size_t n, cap;
+};
+
+#define TXN_RECENT_DIRS 8 /* a power of two: stage.c counts back from made_next modulo it */
 
 struct txn {
 	struct install_env *e;
@@ -30,16 +39,29 @@ struct txn {
 	struct step *steps;
 	size_t n;
 	struct strvec dirs; /* directories made, parents first */
-	struct strvec adds; /* env-relative paths staged under newdir */
+	/* the strings of adds, link_from, the steps and what stage.c keeps
+	 * for a wheel: a block at a time, not an allocation each (issue 18) */
+	struct arena names;
+	struct pathvec adds; /* env-relative paths staged under newdir (txn_add) */
 	struct strvec dels; /* env-relative paths to remove */
 	struct strvec foreign; /* stages on other file systems (absolute) */
 	struct os_linkbatch links; /* cached files to link under newdir (stage.c) */
-	struct strvec link_from;   /* per tag of links: its cache entry, its wheel */
+	struct pathvec link_from;  /* per tag of links: its cache entry, its wheel */
 	/* stage.c: the stage's site-packages and bin once made (every wheel
 	 * shares them), and which of its shared files (INSTALLER, REQUESTED:
 	 * <stage>/<name>, linked into each .dist-info) are written, by bit */
 	struct strvec tops_made;
 	unsigned shared_made;
+	/* stage.c's path buffers, reused from member to member and wheel to
+	 * wheel (set, appended to, cut back): no allocation per path (issue
+	 * 18). path: a file in the stage; rel: its env-relative path; src: a
+	 * cache entry's file or a stage-wide one; dst: newdir's prefix;
+	 * record: the text of the RECORD being written. */
+	struct buf path, rel, src, dst, record;
+	/* stage.c: the stage's directories made last, reused in turn (see
+	 * ensure_dir there) */
+	struct buf made[TXN_RECENT_DIRS];
+	size_t made_next;
 };
 
 /* Where the env-relative path rel is reached: beneath site-packages or bin
@@ -47,6 +69,12 @@ struct txn {
  * directory (absolute, new), the return value the path beneath it. No link
  * below a root is followed by the transaction (os/beneath.h). */
 const char *txn_env_root(const struct install_env *e, const char *rel, char **root);
+
+/* Appends a copy of s[0..n) made in a; returns the copy. */
+const char *pathvec_add(struct pathvec *pv, struct arena *a, const char *s, size_t n);
+/* Adds the first n bytes of rel to t's adds; returns the txn's copy, which
+ * lives as long as t. */
+const char *txn_add(struct txn *t, const char *rel, size_t n);
 
 /* Makes the stage directory; on failure (reported) t is still safe to free. */
 int txn_begin(struct install_env *e, struct txn *t);
