@@ -251,7 +251,7 @@ FUZZ_OBJ_wheel := src/core/env/activate.o src/core/env/env_owned.o src/core/env/
 	src/core/env/venv.o \
 	src/core/std/pep440.o gen/embedded_data.o src/os/beneath.o src/os/fs.o src/os/interrupt.o \
 	src/os/link.o src/os/linkbatch.o src/os/readhead.o src/os/sealfs.o src/os/sidework.o \
-	src/os/spawn.o src/util/buf.o src/util/embedded.o \
+	src/os/spawn.o src/util/arena.o src/util/buf.o src/util/embedded.o \
 	src/util/error.o src/util/relpath.o src/util/strvec.o \
 	src/core/std/pyversion.o
 FUZZ_OBJ_wheelname := src/core/pkg/record.o src/core/pkg/scripts.o src/core/pkg/wheel.o src/os/readhead.o \
