@@ -1,9 +1,12 @@
+#define _GNU_SOURCE 1 /* clone() for os_run_shielded */
 #include "util/common.h"
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <limits.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -460,29 +463,118 @@ int os_run(const char *const *argv, const struct os_run_opts *opts, int *status)
 	return run_wait(&r, status);
 }
 
-int os_run_shielded(int (*fn)(void *), void *arg)
+/* Sanitizers keep per-thread state that a child sharing our memory on a
+ * stack they never saw would confuse: those builds fork. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SHIELD_FORKS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+	__has_feature(memory_sanitizer)
+#define SHIELD_FORKS 1
+#endif
+#endif
+#if !defined(__linux__)
+#define SHIELD_FORKS 1
+#endif
+
+struct shield {
+	int (*fn)(void *);
+	void *arg;
+	volatile int ran; /* set by the child: seen here only if memory is shared */
+};
+
+static bool last_shared;
+
+/* The child's side: out of the terminal's reach and deaf to the signals
+ * that would stop it half-way, then fn. */
+static int shield_child(void *p)
 {
-	fflush(NULL); /* or the child would write the buffered output again */
-	pid_t pid = fork();
-	if (pid < 0)
+	struct shield *s = p;
+	s->ran = 1;
+	/* its own session: not in the group a terminal's Ctrl-C or a
+	 * `kill -- -PGID` reaches; and no signal that ends it half-way */
+	setsid();
+	static const int quiet[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP };
+	for (size_t i = 0; i < ARRAY_SIZE(quiet); i++)
+		signal(quiet[i], SIG_IGN);
+	int r = s->fn(s->arg);
+	fflush(NULL);
+	_exit(r >= 0 && r < 127 ? r : 126);
+}
+
+#ifndef SHIELD_FORKS
+#define SHIELD_STACK (1u << 20) /* touched pages only are paid for */
+
+/* fn in a child that shares this process's memory while this one sleeps
+ * (CLONE_VFORK): no page table to copy and no page copied on a later
+ * write, which a fork pays for (milliseconds in a VM, where every page
+ * fault traps). The pid, or -1 with errno (nothing ran). *stack is the
+ * child's stack, for the caller to unmap once the child is reaped. */
+static pid_t shield_clone(struct shield *s, void **stack, size_t *len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	*len = SHIELD_STACK + page;
+	*stack = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (*stack == MAP_FAILED) {
+		*stack = NULL;
 		return -1;
-	if (pid == 0) {
-		/* its own session: not in the group a terminal's Ctrl-C or a
-		 * `kill -- -PGID` reaches; and no signal that ends it half-way */
-		setsid();
-		static const int quiet[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP };
-		for (size_t i = 0; i < ARRAY_SIZE(quiet); i++)
-			signal(quiet[i], SIG_IGN);
-		int r = fn(arg);
-		fflush(NULL);
-		_exit(r >= 0 && r < 127 ? r : 126);
 	}
-	int ws;
+	/* a guard page below: an overflow faults instead of writing our heap */
+	if (mprotect(*stack, page, PROT_NONE) < 0) {
+		int e = errno;
+		munmap(*stack, *len);
+		*stack = NULL;
+		errno = e;
+		return -1;
+	}
+	return clone(shield_child, (char *)*stack + *len, CLONE_VM | CLONE_VFORK | SIGCHLD, s);
+}
+#endif
+
+bool os_run_shielded_shares_memory(void)
+{
+	return last_shared;
+}
+
+int os_run_shielded(int (*fn)(void *), void *arg, const char *on_kill, size_t on_kill_len)
+{
+	struct shield s = { fn, arg, 0 };
+	void *stack = NULL;
+	size_t stack_len = 0;
+	bool shared = false;
+	pid_t pid = -1;
+	fflush(NULL); /* or the child would write the buffered output again */
+#ifndef SHIELD_FORKS
+	pid = shield_clone(&s, &stack, &stack_len);
+#endif
+	if (pid < 0) {
+		if (stack)
+			munmap(stack, stack_len);
+		stack = NULL;
+		pid = fork();
+		if (pid < 0)
+			return -1;
+		if (pid == 0)
+			shield_child(&s);
+	}
+	int ws, code = 127; /* its end unknown (SIGCHLD ignored?): as if killed */
 	while (waitpid(pid, &ws, 0) < 0) {
 		if (errno != EINTR)
-			return 127; /* its end unknown (SIGCHLD ignored?): as if killed */
+			goto out;
 	}
 	if (WIFEXITED(ws))
-		return WEXITSTATUS(ws);
-	return 127; /* killed all the same (SIGKILL to it, the OOM killer) */
+		code = WEXITSTATUS(ws);
+out:
+	if (stack)
+		munmap(stack, stack_len);
+	/* a clone that valgrind turned into a fork shares nothing */
+	last_shared = shared = stack && s.ran;
+	if (code == 127 && shared && on_kill) {
+		/* killed (SIGKILL to it, the OOM killer) in our memory: the heap
+		 * and stdio may be half-updated, so nothing of them is touched */
+		ssize_t w = on_kill_len ? write(2, on_kill, on_kill_len) : 0;
+		(void)w;
+		_exit(1); /* EXIT_FAIL */
+	}
+	return code;
 }

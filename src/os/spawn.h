@@ -70,8 +70,24 @@ void os_group_forget(long pgid);
  * returns fn's result (fn returns 0 to 125; anything else becomes 126), 127
  * when the child was killed all the same (SIGKILL sent to it, the OOM
  * killer) or when its end cannot be learnt, and -1 with errno only when no
- * child could be made (fn has not run: the caller may run it itself). */
-int os_run_shielded(int (*fn)(void *), void *arg);
+ * child could be made (fn has not run: the caller may run it itself).
+ *
+ * On Linux the child shares this process's memory (clone with CLONE_VM and
+ * CLONE_VFORK: this process sleeps until it ends), so fn's changes to memory
+ * are seen afterwards, as if fn had run here, and no fork is paid for (page
+ * tables copied, then a copy-on-write fault per page written: milliseconds
+ * in a VM). A child killed half-way may leave that memory half-updated (the
+ * heap, stdio's buffers and locks): then, when on_kill is not NULL, this
+ * process writes its on_kill_len bytes to stderr and _exits with status 1
+ * (EXIT_FAIL) without touching anything else -- the one place os/ prints
+ * or exits, because nothing else is safe then. With on_kill NULL it returns
+ * 127 (for an fn that neither allocates nor locks). Sanitizer builds and
+ * other systems fork, as does Linux when clone fails. */
+int os_run_shielded(int (*fn)(void *), void *arg, const char *on_kill, size_t on_kill_len);
+/* Whether the last os_run_shielded ran fn in this process's memory (false
+ * when it forked: a sanitizer build, another system, a clone that failed or
+ * that valgrind made a fork). */
+bool os_run_shielded_shares_memory(void);
 
 /* Builds an environment from the current one without the named variables
  * (NULL-terminated list) and with the given NAME=VALUE entries added. */

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "os/spawn.h"
@@ -215,7 +216,7 @@ static void run_probe(int action, int want_code, bool want_report)
 	int fds[2];
 	assert_int_equal(pipe(fds), 0);
 	struct probe p = { getpid(), getsid(0), fds[1], action };
-	assert_int_equal(os_run_shielded(child_fn, &p), want_code);
+	assert_int_equal(os_run_shielded(child_fn, &p, NULL, 0), want_code);
 	close(fds[1]);
 	long seen[2] = { 0, 0 };
 	ssize_t n = read(fds[0], seen, sizeof(seen));
@@ -239,6 +240,66 @@ static void test_shielded(void **state)
 	run_probe(3, 126, false);
 }
 
+static int set_flag(void *arg)
+{
+	*(int *)arg = 7;
+	return 0;
+}
+
+/* Where the child shares our memory, what fn wrote is seen afterwards (as
+ * if it had run here); where it forks, it is not. */
+static void test_shielded_memory(void **state)
+{
+	(void)state;
+	int flag = 0;
+	assert_int_equal(os_run_shielded(set_flag, &flag, NULL, 0), 0);
+	assert_int_equal(flag, os_run_shielded_shares_memory() ? 7 : 0);
+#if defined(__linux__) && !defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
+	/* an ordinary gcc build on Linux shares (the suite's plain phase) */
+	assert_true(os_run_shielded_shares_memory());
+#endif
+}
+
+static int killed_fn(void *arg)
+{
+	(void)arg;
+	raise(SIGKILL);
+	return 0;
+}
+
+/* A child killed in our memory: the prepared message, then exit 1 at once
+ * (in a test process of its own); a forked one is reported as 127. */
+static void test_shielded_killed_message(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		static const char msg[] = "cvenv: error: killed\n";
+		int r = os_run_shielded(killed_fn, NULL, msg, sizeof(msg) - 1);
+		_exit(r == 127 ? 99 : 98);
+	}
+	close(fds[1]);
+	char got[64] = "";
+	ssize_t n = read(fds[0], got, sizeof(got) - 1);
+	close(fds[0]);
+	int ws;
+	assert_int_equal(waitpid(pid, &ws, 0), pid);
+	assert_true(WIFEXITED(ws));
+	if (os_run_shielded_shares_memory()) {
+		assert_int_equal(WEXITSTATUS(ws), 1);
+		assert_true(n > 0);
+		got[n] = '\0';
+		assert_string_equal(got, "cvenv: error: killed\n");
+	} else {
+		assert_int_equal(WEXITSTATUS(ws), 99);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +309,8 @@ int main(void)
 		cmocka_unit_test(test_run_deadline_kills_group),
 		cmocka_unit_test(test_run_stops_at_answer),
 		cmocka_unit_test(test_shielded),
+		cmocka_unit_test(test_shielded_memory),
+		cmocka_unit_test(test_shielded_killed_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -472,7 +472,15 @@ static int commit_child(void *arg)
  * power cut) leaves the journal for that recovery. */
 static int commit_shielded(struct txn *t)
 {
-	int code = os_run_shielded(commit_child, t);
+	/* the message for a child killed in our memory, made beforehand:
+	 * after such a kill nothing may allocate (os_run_shielded) */
+	struct buf *saved = error_capture, killed = BUF_INIT;
+	error_capture = &killed;
+	error("the process moving files into '%s' was killed", t->e->v.dir);
+	hint("the next cvenv command on this environment restores it");
+	error_capture = saved;
+	int code = os_run_shielded(commit_child, t, killed.ptr, killed.len);
+	buf_free(&killed);
 	if (code < 0) /* no process to be had: the commit runs here */
 		code = commit_child(t);
 	if (code == 0)
