@@ -216,6 +216,14 @@ static int undo_steps(const struct install_env *e, const char *stage, struct ste
 				failed++;
 		} else {
 			int k = os_beneath_kind(w.oldroot, w.ssub);
+			/* a replacement in place goes back to the stage first: a
+			 * directory (an empty site-packages replaced whole) cannot
+			 * be renamed over */
+			if (k > OS_KIND_NONE && steps[i].kind == STEP_REPLACE &&
+			    os_beneath_kind(w.newroot, w.ssub) == OS_KIND_NONE &&
+			    os_beneath_kind(w.root, w.sub) > OS_KIND_NONE &&
+			    os_beneath_rename(w.root, w.sub, w.newroot, w.ssub) < 0)
+				k = -1;
 			if (k < 0 || (k != OS_KIND_NONE &&
 				      os_beneath_rename(w.oldroot, w.ssub, w.root, w.sub) < 0))
 				failed++;
@@ -566,6 +574,39 @@ static bool adds_has(const struct txn *t, const char *rel)
 	return false;
 }
 
+/* Whether the env's site-packages is an empty directory (a new env's)
+ * that the staged one can replace whole: one step of two renames instead
+ * of one rename per top-level name installed (two per wheel). Then adds
+ * that step. Only when nothing is deleted, on the stage's file system,
+ * for an install of two names or more. */
+static bool fill_empty_libdir(struct txn *t)
+{
+	struct os_file_id sid, lid;
+	struct strvec names = STRVEC_INIT;
+	char *abs = NULL, *staged = NULL;
+	size_t beneath_lib = 0, n = strlen(t->e->libdir);
+	bool r = false;
+	for (size_t i = 0; i < t->adds.n && beneath_lib < 2; i++)
+		if (!strncmp(t->adds.v[i], t->e->libdir, n) && t->adds.v[i][n] == '/')
+			beneath_lib++;
+	if (t->dels.n || beneath_lib < 2)
+		goto out;
+	abs = path_join(t->e->v.dir, t->e->libdir);
+	staged = path_join(t->newdir, t->e->libdir);
+	/* a real directory (no link on the way), on the stage's device */
+	if (os_beneath_kind(t->e->v.dir, t->e->libdir) != OS_KIND_DIR || !os_is_dir(staged) ||
+	    os_file_id(abs, &lid) < 0 || os_file_id(t->stage, &sid) < 0 || lid.dev != sid.dev ||
+	    os_list_dir(abs, &names) < 0 || names.n)
+		goto out;
+	add_step(t, STEP_REPLACE, t->e->libdir);
+	r = true;
+out:
+	strvec_clear(&names);
+	free(abs);
+	free(staged);
+	return r;
+}
+
 /* Moves everything into place; on failure undoes it all. */
 int txn_commit(struct txn *t)
 {
@@ -580,6 +621,8 @@ int txn_commit(struct txn *t)
 	struct commit_scan sc = { t, { NULL, 0, 0, { 0 }, false }, { NULL, 0, 0, { 0 }, false },
 				  STRVEC_INIT, BUF_INIT };
 	const char *last[2] = { NULL, NULL };
+	if (fill_empty_libdir(t)) /* every add beneath it goes in with it */
+		add_unit(&sc.units, t->steps[t->n - 1].rel);
 	for (size_t i = 0; i < t->adds.n; i++) {
 		const char *rel = t->adds.v[i];
 		if (under_any(&sc.units, rel, last))
