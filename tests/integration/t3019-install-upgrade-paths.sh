@@ -9,7 +9,6 @@
 py=$(python_for 3.12)
 [ -z "$py" ] && test_skip "no Python 3.12"
 SP=lib/python3.12/site-packages
-export CVENV_CACHE_DIR="$TRASH/cache"
 
 # no_output FILE: fails, showing FILE, unless it is empty (no warning, no error)
 no_output() {
