@@ -195,13 +195,47 @@ void buf_addch(struct buf *b, char c)
 	buf_add(b, &c, 1);
 }
 
+/* The length is found first (from the highest bit set, log10(2) being about
+ * 1233/4096, then one comparison), so that the digits are written in place
+ * from the end, two at a time from a table: a division by 100 per pair, not
+ * one by 10 per digit, and no copy. */
+size_t dec_u64(char out[DEC_U64_MAX], uint64_t v)
+{
+	static const char pairs[] = "0001020304050607080910111213141516171819"
+				    "2021222324252627282930313233343536373839"
+				    "4041424344454647484950515253545556575859"
+				    "6061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
+	static const uint64_t pow10[DEC_U64_MAX] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+		10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+		100000000000ull, 1000000000000ull, 10000000000000ull,
+		100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+		100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull
+	};
+	/* v | 1 has v's digits (only a 9...9 ends a length, and it is odd) and
+	 * a bit set */
+	uint64_t odd = v | 1;
+	size_t n = (size_t)(64 - __builtin_clzll(odd)) * 1233 >> 12;
+	n += odd >= pow10[n];
+	char *o = out + n;
+	while (v >= 100) {
+		o -= 2;
+		memcpy(o, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(o - 2, pairs + 2 * v, 2);
+	else
+		o[-1] = (char)('0' + v);
+	return n;
+}
+
 void buf_add_u64(struct buf *b, uint64_t v)
 {
-	char digits[20], *p = digits + sizeof(digits);
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
+	buf_grow(b, DEC_U64_MAX);
+	b->len += dec_u64(b->ptr + b->len, v);
+	b->ptr[b->len] = '\0';
 }
 
 void buf_set(struct buf *b, const char *s)

@@ -30,8 +30,15 @@ void buf_addch(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 void buf_set(struct buf *b, const char *s);
-/* Appends v in decimal, without printf (RECORD sizes, line numbers: one per
- * file or requirement of an install, issue 18). */
+/* The most digits a uint64_t has in decimal (UINT64_MAX has 20). */
+#define DEC_U64_MAX 20
+/* Writes v in decimal at out (no sign, no leading zero, no NUL) and returns
+ * the number of digits, 1 to DEC_U64_MAX. cvenv's one decimal formatter,
+ * without printf: RECORD sizes, the wheel index's file identities,
+ * requirement line numbers and interpreter versions are written per file,
+ * wheel or launcher of an install (issue 18). */
+size_t dec_u64(char out[DEC_U64_MAX], uint64_t v);
+/* Appends v in decimal (dec_u64). */
 void buf_add_u64(struct buf *b, uint64_t v);
 /* Remove trailing bytes that are in `chars`. */
 void buf_rtrim(struct buf *b, const char *chars);

@@ -83,6 +83,47 @@ static void test_buf_set_path(void **state)
 	buf_free(&b);
 }
 
+/* dec_u64(v) as printf's %llu writes it, the bytes around it untouched. */
+static void check_dec_u64(uint64_t v)
+{
+	char got[DEC_U64_MAX + 2], want[32];
+	memset(got, '#', sizeof(got));
+	size_t n = dec_u64(got + 1, v);
+	int wn = snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+	if (n != (size_t)wn || memcmp(got + 1, want, n))
+		fail_msg("dec_u64(%s) wrote '%.*s'", want, (int)(n <= DEC_U64_MAX ? n : 0), got + 1);
+	assert_int_equal(got[0], '#');
+	for (size_t i = n + 1; i < sizeof(got); i++)
+		assert_int_equal(got[i], '#');
+}
+
+static void test_dec_u64(void **state)
+{
+	(void)state;
+	static const uint64_t v[] = { 0, 1, 9, 10, 11, 99, 100, 101, 12345, 4294967295ull,
+				      4294967296ull, UINT64_MAX - 1, UINT64_MAX };
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+		check_dec_u64(v[i]);
+	/* every power of ten and its neighbours, and the 9s and 5s between */
+	for (uint64_t p = 1;; p *= 10) {
+		check_dec_u64(p - 1);
+		check_dec_u64(p);
+		check_dec_u64(p + 1);
+		check_dec_u64(p * 5);
+		if (p > UINT64_MAX / 10)
+			break;
+	}
+	/* a pseudo-random sweep (xorshift64, fixed seed): every length, each
+	 * width from 1 to 64 bits */
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		check_dec_u64(x >> (i % 64));
+	}
+}
+
 static void test_buf_add_u64(void **state)
 {
 	(void)state;
@@ -97,6 +138,15 @@ static void test_buf_add_u64(void **state)
 		assert_int_equal(b.len, strlen(want));
 		buf_free(&b);
 	}
+	/* appended at a full buffer's end: it grows */
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < 1000; i++) {
+		buf_add_u64(&b, UINT64_MAX);
+		buf_addch(&b, ',');
+	}
+	assert_int_equal(b.len, 21000);
+	assert_true(starts_with(b.ptr, "18446744073709551615,18446744073709551615,"));
+	buf_free(&b);
 }
 
 static void test_strvec(void **state)
@@ -158,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_buf_embedded_nul),
 		cmocka_unit_test(test_path_join),
 		cmocka_unit_test(test_buf_set_path),
+		cmocka_unit_test(test_dec_u64),
 		cmocka_unit_test(test_buf_add_u64),
 		cmocka_unit_test(test_strvec),
 		cmocka_unit_test(test_printable),

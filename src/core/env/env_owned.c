@@ -24,11 +24,10 @@ static bool versioned(const char *n, const char *stem, int major, int minor)
 	n += k;
 	for (int part = 0; part < 2; part++) {
 		int want = part ? minor : major;
-		char digits[16], *d = digits + sizeof(digits);
-		do
-			*--d = (char)('0' + want % 10);
-		while ((want /= 10) > 0);
-		size_t dn = (size_t)(digits + sizeof(digits) - d);
+		char d[DEC_U64_MAX];
+		if (want < 0)
+			return false;
+		size_t dn = dec_u64(d, (uint64_t)want);
 		if (strncmp(n, d, dn))
 			return false;
 		n += dn;

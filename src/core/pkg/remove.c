@@ -12,10 +12,11 @@
 
 #define MAX_RECORD (256u << 20)
 
+/* A path listed twice (a RECORD row and a bytecode file found beside its
+ * source, say) is removed once: txn_commit drops the repeats. */
 static void add_del(struct txn *t, const char *rel)
 {
-	if (!strvec_contains(&t->dels, rel))
-		strvec_push(&t->dels, rel);
+	strvec_push(&t->dels, rel);
 }
 
 /* What rel is, reached beneath its root without links (os/beneath.h); when

@@ -202,15 +202,9 @@ static void format_rows(struct staging *s, struct buf *text)
 	buf_grow(text, s->nrows * 160);
 	for (size_t i = 0; i < s->nrows; i++) {
 		const struct out_row *r = &s->rows[i];
-		char sz[24], *p = sz + sizeof(sz);
-		uint64_t size = r->size;
-		*--p = '\0';
-		if (r->sized) {
-			do
-				*--p = (char)('0' + size % 10);
-			while (size /= 10);
-		}
-		record_format_row(text, r->path, r->hash, p);
+		char sz[DEC_U64_MAX + 1];
+		sz[r->sized ? dec_u64(sz, r->size) : 0] = '\0';
+		record_format_row(text, r->path, r->hash, sz);
 	}
 }
 

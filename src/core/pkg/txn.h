@@ -43,7 +43,7 @@ struct txn {
 	 * for a wheel: a block at a time, not an allocation each (issue 18) */
 	struct arena names;
 	struct pathvec adds; /* env-relative paths staged under newdir (txn_add) */
-	struct strvec dels; /* env-relative paths to remove */
+	struct strvec dels; /* env-relative paths to remove (a repeat is removed once) */
 	struct strvec foreign; /* stages on other file systems (absolute) */
 	struct os_linkbatch links; /* cached files to link under newdir (stage.c) */
 	struct pathvec link_from;  /* per tag of links: its cache entry, its wheel */

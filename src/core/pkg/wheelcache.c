@@ -47,32 +47,13 @@ static int cache_key(const char *path, struct buf *key)
 #define IDENT_MAX (7 * 22)
 
 /* A decimal number (negative when neg) and sep at t: the bytes written
- * (a printf per number showed in a warm install's profile; two digits a
- * step from a table, written from the end, then copied once). */
+ * (a printf per number showed in a warm install's profile). */
 static size_t put_num(char *t, unsigned long long u, bool neg, char sep)
 {
-	static const char pairs[] = "0001020304050607080910111213141516171819"
-				    "2021222324252627282930313233343536373839"
-				    "4041424344454647484950515253545556575859"
-				    "6061626364656667686970717273747576777879"
-				    "8081828384858687888990919293949596979899";
-	char d[20];
-	size_t i = sizeof(d), k = 0;
-	while (u >= 100) {
-		i -= 2;
-		memcpy(d + i, pairs + 2 * (u % 100), 2);
-		u /= 100;
-	}
-	if (u >= 10) {
-		i -= 2;
-		memcpy(d + i, pairs + 2 * u, 2);
-	} else {
-		d[--i] = (char)('0' + u);
-	}
+	size_t k = 0;
 	if (neg)
 		t[k++] = '-';
-	memcpy(t + k, d + i, sizeof(d) - i);
-	k += sizeof(d) - i;
+	k += dec_u64(t + k, u);
 	t[k++] = sep;
 	return k;
 }
