@@ -286,6 +286,27 @@ static void test_info_refused(void **state)
 	refused(HEAD INFO TAIL "444 1 2 3.4 sha256=x a\nentry-point console t m f\nend\n");
 }
 
+/* A parsed seal's rows array holds its rows and no more (a seal is parsed
+ * per wheel of a warm install: 64 rows reserved per seal were most of the
+ * heap, each page of it a page fault, issue 18). */
+static void test_rows_sized(void **state)
+{
+	struct manifest m = MANIFEST_INIT;
+	const char three[] = HEAD INFO "requires-dist a\n" TAIL "entry-point console t m f\n"
+			     "444 1 2 3.4 sha256=x a\n444 1 2 3.4 sha256=x b\n"
+			     "444 1 2 3.4 sha256=x c/d\nend\n";
+	assert_int_equal(manifest_parse(three, sizeof(three) - 1, &m), 0);
+	assert_int_equal(m.n, 3);
+	assert_int_equal(m.cap, 3);
+	assert_string_equal(m.rows[2].path, "c/d");
+	manifest_free(&m);
+	const char none[] = HEAD "end\n";
+	assert_int_equal(manifest_parse(none, sizeof(none) - 1, &m), 0);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(m.cap, 0);
+	manifest_free(&m);
+}
+
 static void test_path_ok(void **state)
 {
 	assert_true(manifest_path_ok("a"));
@@ -324,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_bad_byte_anywhere),
 		cmocka_unit_test(test_info_roundtrip),
 		cmocka_unit_test(test_info_refused),
+		cmocka_unit_test(test_rows_sized),
 		cmocka_unit_test(test_path_ok),
 		cmocka_unit_test(test_is_key),
 	};

@@ -534,6 +534,16 @@ int manifest_parse_buf(struct buf *text, struct manifest *out)
 	struct cursor c = { t + mn, t + len, memchr(t + mn, '\n', len - mn) };
 	if (!parse_key(&c, m.key) || (!v1 && !parse_info(&c, &m.info)))
 		goto out;
+	/* the rows array sized to the seal once (a row a line, then "end"):
+	 * a capacity of 64 per seal was most of a warm install's heap, every
+	 * page of it a page fault (issue 18) */
+	size_t lines = 0;
+	for (const char *p = c.p; (p = memchr(p, '\n', (size_t)(c.end - p))); p++)
+		lines++;
+	if (lines > 1) {
+		m.cap = lines - 1;
+		m.rows = xmalloc(m.cap * sizeof(*m.rows));
+	}
 	while (c.end - c.p != 4 || memcmp(c.p, "end\n", 4)) {
 		struct manifest_row row;
 		if (!parse_row(&c, &row) || (m.n && strcmp(m.rows[m.n - 1].path, row.path) >= 0))
