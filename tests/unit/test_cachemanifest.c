@@ -286,9 +286,10 @@ static void test_info_refused(void **state)
 	refused(HEAD INFO TAIL "444 1 2 3.4 sha256=x a\nentry-point console t m f\nend\n");
 }
 
-/* A parsed seal's rows array holds its rows and no more (a seal is parsed
- * per wheel of a warm install: 64 rows reserved per seal were most of the
- * heap, each page of it a page fault, issue 18). */
+/* A parsed seal's rows array holds its rows and no more, and of its text
+ * only the rows' hashes and paths are kept (a seal is parsed per wheel of
+ * a warm install: 64 rows reserved per seal were most of the heap, each
+ * page of it a page fault, issue 18). */
 static void test_rows_sized(void **state)
 {
 	struct manifest m = MANIFEST_INIT;
@@ -299,6 +300,17 @@ static void test_rows_sized(void **state)
 	assert_int_equal(m.n, 3);
 	assert_int_equal(m.cap, 3);
 	assert_string_equal(m.rows[2].path, "c/d");
+	/* the text kept is the rows' hash and path, packed from its start */
+	const char *at = m.block;
+	for (size_t i = 0; i < 3; i++) {
+		assert_ptr_equal(m.rows[i].hash, at);
+		assert_string_equal(m.rows[i].hash, "sha256=x");
+		assert_ptr_equal(m.rows[i].path, at + strlen("sha256=x") + 1);
+		at = m.rows[i].path + strlen(m.rows[i].path) + 1;
+	}
+	assert_string_equal(m.rows[0].path, "a");
+	assert_string_equal(m.rows[1].path, "b");
+	assert_non_null(manifest_find(&m, "c/d"));
 	manifest_free(&m);
 	const char none[] = HEAD "end\n";
 	assert_int_equal(manifest_parse(none, sizeof(none) - 1, &m), 0);
