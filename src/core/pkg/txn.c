@@ -432,7 +432,12 @@ static int step_error(const struct txn *t, const struct step *s, const char *how
 	return r;
 }
 
-/* One step's moves: one renameat each, through the directories mv keeps. */
+/* One step's moves: one renameat each, through the directories mv keeps.
+ * The move into place never replaces: what is there was moved aside (a
+ * replace) or was not there when txn_commit looked (an add), so an entry
+ * that appeared since -- another program writing into the env -- fails
+ * the commit (EEXIST, undone) instead of being overwritten, then deleted
+ * by the undo of an add. */
 static int do_step(struct txn *t, struct step *s, struct moves *mv)
 {
 	struct where w;
@@ -441,12 +446,12 @@ static int do_step(struct txn *t, struct step *s, struct moves *mv)
 	if (s->kind != STEP_ADD) {
 		char *bd = os_dirname(w.ssub);
 		if ((strcmp(bd, ".") && os_beneath_mkdir_p(w.oldroot, bd, 0755) < 0) ||
-		    os_beneath_rename_kept(&mv->kept, w.root, w.sub, w.oldroot, w.ssub) < 0)
+		    os_beneath_rename_kept(&mv->kept, w.root, w.sub, w.oldroot, w.ssub, false) < 0)
 			r = step_error(t, s, "aside");
 		free(bd);
 	}
 	if (!r && s->kind != STEP_DEL &&
-	    os_beneath_rename_kept(&mv->kept, w.newroot, w.ssub, w.root, w.sub) < 0)
+	    os_beneath_rename_kept(&mv->kept, w.newroot, w.ssub, w.root, w.sub, true) < 0)
 		r = step_error(t, s, "into place");
 	where_free(&w);
 	return r;
