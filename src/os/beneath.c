@@ -12,7 +12,6 @@
 #if __has_include(<linux/openat2.h>)
 #include <linux/openat2.h>
 #endif
-#include <linux/fs.h>
 #endif
 
 #include "os/beneath.h"
@@ -409,25 +408,6 @@ static void forget_moved(struct os_beneath_dirs *kept, const char *root, const c
 	}
 }
 
-/* renameat, or with noreplace one that never replaces tleaf. */
-static int rename_at(int fd, const char *fleaf, int td, const char *tleaf, bool noreplace)
-{
-	if (!noreplace)
-		return renameat(fd, fleaf, td, tleaf);
-#if defined(__linux__) && defined(SYS_renameat2) && defined(RENAME_NOREPLACE)
-	if (syscall(SYS_renameat2, fd, fleaf, td, tleaf, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != ENOSYS && errno != EINVAL)
-		return -1;
-#endif
-	struct stat st;
-	if (fstatat(td, tleaf, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		errno = EEXIST;
-		return -1;
-	}
-	return renameat(fd, fleaf, td, tleaf);
-}
-
 int os_beneath_rename_kept(struct os_beneath_dirs *kept, const char *from_root, const char *from,
 			   const char *to_root, const char *to, bool noreplace)
 {
@@ -438,7 +418,9 @@ int os_beneath_rename_kept(struct os_beneath_dirs *kept, const char *from_root, 
 	int td = kept_parent(kept, to_root, to, &tleaf);
 	if (td < 0)
 		return -1;
-	if (rename_at(fd, fleaf, td, tleaf, noreplace) < 0)
+	int r = noreplace ? os_renameat_noreplace(fd, fleaf, td, tleaf)
+			  : renameat(fd, fleaf, td, tleaf);
+	if (r < 0)
 		return -1;
 	forget_moved(kept, from_root, from);
 	forget_moved(kept, to_root, to);
