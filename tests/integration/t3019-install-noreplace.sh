@@ -4,7 +4,9 @@
 # replace (RENAME_NOREPLACE), so another program writing bin/demo while the
 # commit moves site-packages/demo* in makes the install fail and be undone,
 # and that program's file stays as it wrote it (a plain rename replaced it,
-# and the undo of the add then deleted it).
+# and the undo of the add then deleted it); and the checks that decide
+# between adding and replacing still find what the env has when they are
+# answered from one listing of a directory.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIR/lib-install.sh"
 
@@ -44,6 +46,34 @@ test_expect_success 'without a newcomer the same install commits' '
 	cvenv install --venv v wh/demo-1.0-py3-none-any.whl &&
 	test -x v/bin/demo &&
 	test -f v/lib/python3.12/site-packages/demo/m.py
+'
+
+# Many names checked at once are answered from one listing of site-packages
+# and of bin (txn.c, listed_has): what the env has there is still found, so
+# a file is replaced and a directory merged into, as one stat each found it.
+test_expect_success 'many new names: what the env has is still replaced or merged into' '
+	python3 - "$TEST_DIR/mkwheel.py" >/dev/null <<-\EOF &&
+	import importlib.util, sys
+	spec = importlib.util.spec_from_file_location("mkwheel", sys.argv[1])
+	mk = importlib.util.module_from_spec(spec)
+	spec.loader.exec_module(mk)
+	names = ["w%02d" % i for i in range(20)]
+	for n in names:  # one Python for the 20 wheels
+	    sys.argv = ["mkwheel", "wh", n, "1.0", "--console", "%s=%s:main" % (n, n),
+	                "--file", n + "/m.py=X=1"]
+	    mk.main()
+	with open("req.txt", "w") as f:
+	    f.write("".join(n + "==1.0\n" for n in names))
+	EOF
+	cvenv create --without-pip -p "$py" many &&
+	echo foreign >many/bin/w19 &&
+	mkdir many/lib/python3.12/site-packages/w18 &&
+	echo "OLD = 1" >many/lib/python3.12/site-packages/w18/old.py &&
+	cvenv install --venv many -r req.txt --find-links wh &&
+	! grep -q foreign many/bin/w19 && test -x many/bin/w19 &&
+	test -f many/lib/python3.12/site-packages/w18/old.py &&
+	test -f many/lib/python3.12/site-packages/w18/m.py &&
+	test $(ls many/bin | grep -c "^w[0-9]*$") = 20
 '
 
 test_done

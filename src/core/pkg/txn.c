@@ -329,15 +329,105 @@ static const char *add_unit(struct units *units, const char *unit)
 	return unit;
 }
 
+/* A directory of the env whose entries the commit's checks ask about: once
+ * asked about LIST_AFTER times, and again at each power of two, its size
+ * (one stat) tells whether a listing pays: about an entry per 24 bytes,
+ * each read far cheaper than a stat of a missing name (taken as 32 times);
+ * then it is listed once and answered from that (a warm install of 100
+ * wheels made 300 failed stats, one per new entry of site-packages and
+ * bin; issue 18). A listing is a snapshot: an entry made after it is not
+ * overwritten all the same, as every move into place never replaces
+ * (do_step). */
+#define LIST_AFTER 8
+#define LISTS 4
+
+struct dirlist {
+	char *rel;     /* env-relative, NULL: the slot is free */
+	size_t checks; /* asked about so far */
+	bool listed;
+	struct strvec names; /* sorted, when listed */
+};
+
 /* What txn_commit's walk over the added files keeps: the new directories
- * (units), those the env has (have, their strings in owned) and one buffer
- * for the absolute paths it asks about (no allocation per file, issue 18). */
+ * (units), those the env has (have, their strings in owned), one buffer
+ * for the absolute paths it asks about (no allocation per file, issue 18)
+ * and the last directories asked about (lists, the newest at next - 1). */
 struct commit_scan {
 	const struct txn *t;
 	struct units units, have;
 	struct strvec owned;
 	struct buf abs;
+	struct dirlist lists[LISTS];
+	size_t next;
 };
+
+static void scan_free(struct commit_scan *c)
+{
+	free(c->units.v);
+	free(c->have.v);
+	strvec_clear(&c->owned);
+	buf_free(&c->abs);
+	for (size_t i = 0; i < LISTS; i++) {
+		free(c->lists[i].rel);
+		strvec_clear(&c->lists[i].names);
+	}
+}
+
+/* Whether name[0..n) is in the sorted names. */
+static bool names_have(const struct strvec *names, const char *name, size_t n)
+{
+	size_t lo = 0, hi = names->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_prefix(names->v[mid], name, n);
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Whether the env has an entry (of any kind, links not followed) at rel's
+ * first n bytes, from its directory's listing: 1 or 0, or -1 when that
+ * directory is not listed (the caller asks the file system). */
+static int listed_has(struct commit_scan *c, const char *rel, size_t n)
+{
+	size_t dn = n;
+	while (dn > 0 && rel[dn - 1] != '/')
+		dn--;
+	const char *slash = dn ? rel + --dn : NULL;
+	struct dirlist *d = NULL;
+	for (size_t i = 0; i < LISTS && !d; i++) {
+		struct dirlist *x = &c->lists[(c->next + LISTS - 1 - i) % LISTS];
+		if (x->rel && strlen(x->rel) == dn && !memcmp(x->rel, rel, dn))
+			d = x;
+	}
+	if (!d) { /* the oldest slot */
+		d = &c->lists[c->next];
+		c->next = (c->next + 1) % LISTS;
+		free(d->rel);
+		strvec_clear(&d->names);
+		d->rel = xstrndup(rel, dn);
+		d->checks = 0;
+		d->listed = false;
+	}
+	d->checks++;
+	/* at LIST_AFTER checks, then at each power of two */
+	if (!d->listed && d->checks >= LIST_AFTER && !(d->checks & (d->checks - 1))) {
+		struct os_file_id id;
+		buf_set_path(&c->abs, c->t->e->v.dir, d->rel);
+		if (os_file_id(c->abs.ptr, &id) == 0 && id.size / 24 <= 32 * d->checks)
+			d->listed = os_list_dir(c->abs.ptr, &d->names) == 0;
+		if (!d->listed)
+			strvec_clear(&d->names);
+	}
+	if (!d->listed)
+		return -1;
+	return names_have(&d->names, slash ? slash + 1 : rel, slash ? n - dn - 1 : n);
+}
 
 /* Whether the env has the directory made of rel's first n bytes (n == 0:
  * the env itself); site-packages and bin, asked about for every wheel, are
@@ -347,6 +437,8 @@ static bool env_has_dir(struct commit_scan *c, const char *rel, size_t n)
 	size_t at;
 	if (!n || (may_have_len(&c->have, n) && has_unit(&c->have, rel, n, &at)))
 		return true;
+	if (listed_has(c, rel, n) == 0)
+		return false;
 	buf_set_path(&c->abs, c->t->e->v.dir, "");
 	buf_addch(&c->abs, '/');
 	buf_add(&c->abs, rel, n);
@@ -575,7 +667,9 @@ int txn_commit(struct txn *t)
 		if (!adds_has(t, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
 	struct commit_scan sc = { t, { NULL, 0, 0, { 0 }, false }, { NULL, 0, 0, { 0 }, false },
-				  STRVEC_INIT, BUF_INIT };
+				  STRVEC_INIT, BUF_INIT, { { NULL, 0, false, STRVEC_INIT } }, 0 };
+	for (size_t i = 0; i < LISTS; i++)
+		strvec_init(&sc.lists[i].names);
 	const char *last[2] = { NULL, NULL };
 	for (size_t i = 0; i < t->adds.n; i++) {
 		const char *rel = t->adds.v[i];
@@ -589,13 +683,14 @@ int txn_commit(struct txn *t)
 			last[0] = add_unit(&sc.units, t->steps[t->n - 1].rel);
 			continue;
 		}
-		buf_set_path(&sc.abs, t->e->v.dir, rel);
-		add_step(t, os_exists(sc.abs.ptr) ? STEP_REPLACE : STEP_ADD, rel);
+		int has = listed_has(&sc, rel, strlen(rel));
+		if (has < 0) {
+			buf_set_path(&sc.abs, t->e->v.dir, rel);
+			has = os_exists(sc.abs.ptr);
+		}
+		add_step(t, has ? STEP_REPLACE : STEP_ADD, rel);
 	}
-	free(sc.units.v);
-	free(sc.have.v);
-	strvec_clear(&sc.owned);
-	buf_free(&sc.abs);
+	scan_free(&sc);
 	if (stage_per_device(t) < 0)
 		return -1;
 	return commit_shielded(t);
