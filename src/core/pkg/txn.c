@@ -258,12 +258,14 @@ static bool may_have_len(const struct units *u, size_t n)
 	return n < 256 ? (u->lens[n / 64] >> (n % 64)) & 1 : u->long_ones;
 }
 
-static bool has_unit(const struct units *units, const char *p, size_t n, size_t *at)
+/* Whether p[0..n) is one of the sorted strings v[0..count); *at receives
+ * where it is, or where it would go. */
+static bool find_sorted(const char *const *v, size_t count, const char *p, size_t n, size_t *at)
 {
-	size_t lo = 0, hi = units->n;
+	size_t lo = 0, hi = count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_prefix(units->v[mid], p, n);
+		int c = cmp_prefix(v[mid], p, n);
 		if (!c) {
 			*at = mid;
 			return true;
@@ -275,6 +277,11 @@ static bool has_unit(const struct units *units, const char *p, size_t n, size_t 
 	}
 	*at = lo;
 	return false;
+}
+
+static bool has_unit(const struct units *units, const char *p, size_t n, size_t *at)
+{
+	return find_sorted(units->v, units->n, p, n, at);
 }
 
 static bool beneath(const char *rel, const char *unit)
@@ -373,23 +380,6 @@ static void scan_free(struct commit_scan *c)
 	}
 }
 
-/* Whether name[0..n) is in the sorted names. */
-static bool names_have(const struct strvec *names, const char *name, size_t n)
-{
-	size_t lo = 0, hi = names->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_prefix(names->v[mid], name, n);
-		if (!c)
-			return true;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
 /* Whether the env has an entry (of any kind, links not followed) at rel's
  * first n bytes, from its directory's listing: 1 or 0, or -1 when that
  * directory is not listed (the caller asks the file system). */
@@ -426,7 +416,9 @@ static int listed_has(struct commit_scan *c, const char *rel, size_t n)
 	}
 	if (!d->listed)
 		return -1;
-	return names_have(&d->names, slash ? slash + 1 : rel, slash ? n - dn - 1 : n);
+	size_t at;
+	return find_sorted((const char *const *)d->names.v, d->names.n, slash ? slash + 1 : rel,
+			   slash ? n - dn - 1 : n, &at);
 }
 
 /* Whether the env has the directory made of rel's first n bytes (n == 0:
