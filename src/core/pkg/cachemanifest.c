@@ -522,27 +522,28 @@ static bool parse_key(struct cursor *c, char key[65])
 }
 
 /* Keeps of a parsed seal's text only what its rows point to, each row's
- * "hash\0path\0" (cut in place, adjacent), moved to the start of the text,
- * and gives the rest back: the header, the wheel block (decoded into
- * copies) and the numbers were half of the text, kept per wheel of a warm
- * install until its end (a page fault per 4 KiB of heap, issue 18). */
+ * "hash\0path\0" (cut in place, adjacent), copied into one allocation of
+ * their size, and gives the read text back (the next seal's read takes the
+ * same block again): the header, the wheel block (decoded into copies) and
+ * the numbers were half of the text, kept per wheel of a warm install until
+ * its end (a page fault per 4 KiB of heap, issue 18). */
 static void compact(struct manifest *m)
 {
-	char *w = m->block;
+	size_t used = 1;
+	for (size_t i = 0; i < m->n; i++)
+		used += (size_t)(m->rows[i].path - m->rows[i].hash) + strlen(m->rows[i].path) + 1;
+	char *p = xmalloc(used), *w = p;
 	for (size_t i = 0; i < m->n; i++) {
 		struct manifest_row *row = &m->rows[i];
-		size_t n = (size_t)(row->path - row->hash) + strlen(row->path) + 1;
-		memmove(w, row->hash, n);
+		size_t hn = (size_t)(row->path - row->hash), n = hn + strlen(row->path) + 1;
+		memcpy(w, row->hash, n);
+		row->hash = w;
+		row->path = w + hn;
 		w += n;
 	}
-	/* shrunk: the pointers set from where the text is now */
-	char *p = m->block = xrealloc(m->block, (size_t)(w - m->block) + 1);
-	for (size_t i = 0; i < m->n; i++) {
-		m->rows[i].hash = p;
-		p += strlen(p) + 1;
-		m->rows[i].path = p;
-		p += strlen(p) + 1;
-	}
+	*w = '\0';
+	free(m->block);
+	m->block = p;
 }
 
 int manifest_parse_buf(struct buf *text, struct manifest *out)
