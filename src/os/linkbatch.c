@@ -134,16 +134,26 @@ struct path_maker {
 
 #define PATH_MAKER(dst) { BUF_INIT, SIZE_MAX, 0, (dst) }
 
+/* The length of request i's source or destination name: the names are
+ * stored one after the other, each with its NUL. */
+static size_t name_len(const struct os_linkbatch *b, size_t i, bool dst)
+{
+	const struct os_linkreq *q = &b->v[i];
+	if (!dst)
+		return q->dst - q->src - 1;
+	return (i + 1 < b->n ? b->v[i + 1].src : b->names.len) - q->dst - 1;
+}
+
 static const char *make_path(const struct os_linkbatch *b, size_t i, struct path_maker *pm)
 {
 	if (b->v[i].base != pm->base) {
 		os_linkbatch_path(b, i, pm->dst, &pm->buf);
 		pm->base = b->v[i].base;
-		pm->keep = pm->buf.len - strlen(os_linkbatch_name(b, i, pm->dst));
+		pm->keep = pm->buf.len - name_len(b, i, pm->dst);
 		return pm->buf.ptr;
 	}
 	buf_setlen(&pm->buf, pm->keep);
-	buf_addstr(&pm->buf, os_linkbatch_name(b, i, pm->dst));
+	buf_add(&pm->buf, os_linkbatch_name(b, i, pm->dst), name_len(b, i, pm->dst));
 	return pm->buf.ptr;
 }
 
