@@ -350,6 +350,7 @@ static const char *add_unit(struct units *units, const char *unit)
 
 struct dirlist {
 	char *rel;     /* env-relative, NULL: the slot is free */
+	size_t reln;   /* its length */
 	size_t checks; /* asked about so far */
 	bool listed;
 	struct strvec names; /* sorted, when listed */
@@ -392,7 +393,7 @@ static int listed_has(struct commit_scan *c, const char *rel, size_t n)
 	struct dirlist *d = NULL;
 	for (size_t i = 0; i < LISTS && !d; i++) {
 		struct dirlist *x = &c->lists[(c->next + LISTS - 1 - i) % LISTS];
-		if (x->rel && strlen(x->rel) == dn && !memcmp(x->rel, rel, dn))
+		if (x->rel && x->reln == dn && !memcmp(x->rel, rel, dn))
 			d = x;
 	}
 	if (!d) { /* the oldest slot */
@@ -401,6 +402,7 @@ static int listed_has(struct commit_scan *c, const char *rel, size_t n)
 		free(d->rel);
 		strvec_clear(&d->names);
 		d->rel = xstrndup(rel, dn);
+		d->reln = dn;
 		d->checks = 0;
 		d->listed = false;
 	}
@@ -659,7 +661,7 @@ int txn_commit(struct txn *t)
 		if (!adds_has(t, t->dels.v[i]))
 			add_step(t, STEP_DEL, t->dels.v[i]);
 	struct commit_scan sc = { t, { NULL, 0, 0, { 0 }, false }, { NULL, 0, 0, { 0 }, false },
-				  STRVEC_INIT, BUF_INIT, { { NULL, 0, false, STRVEC_INIT } }, 0 };
+				  STRVEC_INIT, BUF_INIT, { { NULL, 0, 0, false, STRVEC_INIT } }, 0 };
 	for (size_t i = 0; i < LISTS; i++)
 		strvec_init(&sc.lists[i].names);
 	const char *last[2] = { NULL, NULL };
