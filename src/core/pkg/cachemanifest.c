@@ -310,7 +310,7 @@ static bool clean(const char *s, size_t n)
 /* "<mode> <size> <inode> <sec>.<nsec> <hash> <path>\n": hash and path are
  * checked as manifest_path_ok() says and cut in place (NUL-terminated in
  * the seal's copy), never copied. */
-static bool parse_row(struct cursor *c, struct manifest_row *r)
+static bool parse_row(struct cursor *c, struct manifest_row *r, size_t *span)
 {
 	uint64_t mode, ms, mns;
 	if (!take_num(c, 8, 07777, ' ', &mode) || !take_num(c, 10, UINT64_MAX, ' ', &r->size) ||
@@ -337,6 +337,7 @@ static bool parse_row(struct cursor *c, struct manifest_row *r)
 	}
 	*sp = '\0';
 	*nl = '\0';
+	*span = (size_t)(nl - h) + 1;
 	next_line(c);
 	r->mode = (unsigned)mode;
 	r->mtime_sec = (int64_t)ms;
@@ -521,27 +522,23 @@ static bool parse_key(struct cursor *c, char key[65])
 	return true;
 }
 
-/* Keeps of a parsed seal's text only what its rows point to, each row's
- * "hash\0path\0" (cut in place, adjacent), copied into one allocation of
- * their size, and gives the read text back (the next seal's read takes the
- * same block again): the header, the wheel block (decoded into copies) and
- * the numbers were half of the text, kept per wheel of a warm install until
- * its end (a page fault per 4 KiB of heap, issue 18). */
-static void compact(struct manifest *m)
+/* Keeps of a parsed seal's text only what its rows point to: each row's
+ * "hash\0path\0" was moved as it was parsed to the text's start, up to
+ * end; that part is copied into one allocation of its size and the read
+ * text freed (the next seal's read takes the same block again). The
+ * header, the wheel block (decoded into copies) and the numbers were half
+ * of the text, kept per wheel of a warm install until its end (a page
+ * fault per 4 KiB of heap, issue 18). */
+static void compact(struct manifest *m, const char *end)
 {
-	size_t used = 1;
-	for (size_t i = 0; i < m->n; i++)
-		used += (size_t)(m->rows[i].path - m->rows[i].hash) + strlen(m->rows[i].path) + 1;
-	char *p = xmalloc(used), *w = p;
+	size_t used = (size_t)(end - m->block);
+	char *p = xmalloc(used + 1);
+	memcpy(p, m->block, used);
+	p[used] = '\0';
 	for (size_t i = 0; i < m->n; i++) {
-		struct manifest_row *row = &m->rows[i];
-		size_t hn = (size_t)(row->path - row->hash), n = hn + strlen(row->path) + 1;
-		memcpy(w, row->hash, n);
-		row->hash = w;
-		row->path = w + hn;
-		w += n;
+		m->rows[i].hash = p + (m->rows[i].hash - m->block);
+		m->rows[i].path = p + (m->rows[i].path - m->block);
 	}
-	*w = '\0';
 	free(m->block);
 	m->block = p;
 }
@@ -569,13 +566,21 @@ int manifest_parse_buf(struct buf *text, struct manifest *out)
 		m.cap = lines - 1;
 		m.rows = xmalloc(m.cap * sizeof(*m.rows));
 	}
+	/* each row's hash and path moved behind the cursor, to w */
+	char *w = t;
 	while (c.end - c.p != 4 || memcmp(c.p, "end\n", 4)) {
 		struct manifest_row row;
-		if (!parse_row(&c, &row) || (m.n && strcmp(m.rows[m.n - 1].path, row.path) >= 0))
+		size_t span;
+		if (!parse_row(&c, &row, &span) ||
+		    (m.n && strcmp(m.rows[m.n - 1].path, row.path) >= 0))
 			goto out;
+		memmove(w, row.hash, span);
+		row.path = w + (row.path - row.hash);
+		row.hash = w;
+		w += span;
 		manifest_take(&m, &row);
 	}
-	compact(&m);
+	compact(&m, w);
 	r = 0;
 	*out = m;
 	memset(&m, 0, sizeof(m));
