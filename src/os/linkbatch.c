@@ -152,8 +152,12 @@ static const char *make_path(const struct os_linkbatch *b, size_t i, struct path
 		pm->keep = pm->buf.len - name_len(b, i, pm->dst);
 		return pm->buf.ptr;
 	}
+	size_t n = name_len(b, i, pm->dst);
 	buf_setlen(&pm->buf, pm->keep);
-	buf_add(&pm->buf, os_linkbatch_name(b, i, pm->dst), name_len(b, i, pm->dst));
+	buf_grow(&pm->buf, n);
+	/* the name with its NUL: one copy per path (two links per file) */
+	memcpy(pm->buf.ptr + pm->keep, os_linkbatch_name(b, i, pm->dst), n + 1);
+	pm->buf.len = pm->keep + n;
 	return pm->buf.ptr;
 }
 
