@@ -409,7 +409,7 @@ static void forget_moved(struct os_beneath_dirs *kept, const char *root, const c
 }
 
 int os_beneath_rename_kept(struct os_beneath_dirs *kept, const char *from_root, const char *from,
-			   const char *to_root, const char *to)
+			   const char *to_root, const char *to, bool noreplace)
 {
 	const char *fleaf, *tleaf;
 	int fd = kept_parent(kept, from_root, from, &fleaf);
@@ -418,7 +418,9 @@ int os_beneath_rename_kept(struct os_beneath_dirs *kept, const char *from_root, 
 	int td = kept_parent(kept, to_root, to, &tleaf);
 	if (td < 0)
 		return -1;
-	if (renameat(fd, fleaf, td, tleaf) < 0)
+	int r = noreplace ? os_renameat_noreplace(fd, fleaf, td, tleaf)
+			  : renameat(fd, fleaf, td, tleaf);
+	if (r < 0)
 		return -1;
 	forget_moved(kept, from_root, from);
 	forget_moved(kept, to_root, to);

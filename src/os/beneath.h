@@ -59,9 +59,11 @@ struct os_beneath_dirs {
 /* Closes every kept directory; the set may be used again. */
 void os_beneath_dirs_close(struct os_beneath_dirs *kept);
 /* os_beneath_rename, with the directories of from and to taken from (and
- * added to) kept. */
+ * added to) kept; with noreplace, an existing to (of any kind) is not
+ * replaced: EEXIST (renameat2's RENAME_NOREPLACE, in one step; where the
+ * kernel or the file system lacks it, a check then the rename). */
 int os_beneath_rename_kept(struct os_beneath_dirs *kept, const char *from_root, const char *from,
-			   const char *to_root, const char *to);
+			   const char *to_root, const char *to, bool noreplace);
 
 /* Reads the regular file rel (appended to out; EFBIG beyond max bytes,
  * EINVAL when it is not a regular file); *mode (if not NULL) receives its

@@ -265,20 +265,26 @@ int os_rename(const char *from, const char *to)
 	return rename(from, to);
 }
 
-int os_rename_noreplace(const char *from, const char *to)
+int os_renameat_noreplace(int fromfd, const char *from, int tofd, const char *to)
 {
 #if defined(__linux__) && defined(SYS_renameat2) && defined(RENAME_NOREPLACE)
-	if (syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+	if (syscall(SYS_renameat2, fromfd, from, tofd, to, RENAME_NOREPLACE) == 0)
 		return 0;
 	if (errno != ENOSYS && errno != EINVAL)
 		return -1;
 #endif
-	/* Fallback: a hard-link-free check, racy only on kernels without renameat2. */
-	if (os_exists(to)) {
+	/* Fallback: a check, racy only on kernels without renameat2. */
+	struct stat st;
+	if (fstatat(tofd, to, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		errno = EEXIST;
 		return -1;
 	}
-	return rename(from, to);
+	return renameat(fromfd, from, tofd, to);
+}
+
+int os_rename_noreplace(const char *from, const char *to)
+{
+	return os_renameat_noreplace(AT_FDCWD, from, AT_FDCWD, to);
 }
 
 int os_rename_exchange(const char *a, const char *b)

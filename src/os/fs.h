@@ -53,6 +53,8 @@ int os_rename(const char *from, const char *to);
 /* Renames from onto to only if to does not exist (EEXIST otherwise),
  * atomically where the kernel supports it. */
 int os_rename_noreplace(const char *from, const char *to);
+/* The same between directory fds (renameat's arguments). */
+int os_renameat_noreplace(int fromfd, const char *from, int tofd, const char *to);
 /* Atomically swaps two existing paths where supported (ENOSYS otherwise). */
 int os_rename_exchange(const char *a, const char *b);
 int os_unlink(const char *path);

@@ -46,6 +46,31 @@ bool os_linkbatch_has_uring(void)
 #endif
 }
 
+/* The offset in b->dirs of dir: the last base's (same side) when equal. */
+static size_t base_dir(struct os_linkbatch *b, const char *dir, bool dst)
+{
+	if (b->nbases) {
+		const struct os_linkbase *last = &b->bases[b->nbases - 1];
+		size_t at = dst ? last->dst : last->src;
+		if (!strcmp(b->dirs.ptr + at, dir))
+			return at;
+	}
+	size_t at = b->dirs.len;
+	buf_add(&b->dirs, dir, strlen(dir) + 1);
+	return at;
+}
+
+void os_linkbatch_base(struct os_linkbatch *b, const char *src_dir, const char *dst_dir)
+{
+	struct os_linkbase nb = { base_dir(b, src_dir, false), base_dir(b, dst_dir, true) };
+	if (b->nbases && b->bases[b->nbases - 1].src == nb.src &&
+	    b->bases[b->nbases - 1].dst == nb.dst)
+		return;
+	if (!(b->nbases & (b->nbases - 1)))
+		b->bases = xrealloc(b->bases, (b->nbases ? 2 * b->nbases : 1) * sizeof(*b->bases));
+	b->bases[b->nbases++] = nb;
+}
+
 void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, mode_t mode,
 		      size_t tag)
 {
@@ -58,6 +83,7 @@ void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, 
 	buf_add(&b->names, src, strlen(src) + 1);
 	q->dst = b->names.len;
 	buf_add(&b->names, dst, strlen(dst) + 1);
+	q->base = b->nbases;
 	q->tag = tag;
 	q->mode = mode;
 	q->err = 0;
@@ -72,19 +98,76 @@ void os_linkbatch_reserve(struct os_linkbatch *b, size_t n, size_t bytes)
 	buf_grow(&b->names, bytes);
 }
 
-const char *os_linkbatch_src(const struct os_linkbatch *b, size_t i)
+const char *os_linkbatch_name(const struct os_linkbatch *b, size_t i, bool dst)
 {
-	return b->names.ptr + b->v[i].src;
+	return b->names.ptr + (dst ? b->v[i].dst : b->v[i].src);
 }
 
-const char *os_linkbatch_dst(const struct os_linkbatch *b, size_t i)
+/* Request i's base directory on one side, "" for none. */
+static const char *req_dir(const struct os_linkbatch *b, size_t i, bool dst)
 {
-	return b->names.ptr + b->v[i].dst;
+	size_t k = b->v[i].base;
+	if (!k)
+		return "";
+	return b->dirs.ptr + (dst ? b->bases[k - 1].dst : b->bases[k - 1].src);
+}
+
+const char *os_linkbatch_path(const struct os_linkbatch *b, size_t i, bool dst, struct buf *out)
+{
+	const char *dir = req_dir(b, i, dst);
+	buf_reset(out);
+	if (*dir) {
+		buf_addstr(out, dir);
+		buf_addch(out, '/');
+	}
+	buf_addstr(out, os_linkbatch_name(b, i, dst));
+	return out->ptr;
+}
+
+/* Whole paths made one request after another: the base's directory is
+ * written again only when the base changes. */
+struct path_maker {
+	struct buf buf;
+	size_t base, keep; /* the base in buf (SIZE_MAX: none yet), its length */
+	bool dst;
+};
+
+#define PATH_MAKER(dst) { BUF_INIT, SIZE_MAX, 0, (dst) }
+
+/* The length of request i's source or destination name: the names are
+ * stored one after the other, each with its NUL. */
+static size_t name_len(const struct os_linkbatch *b, size_t i, bool dst)
+{
+	const struct os_linkreq *q = &b->v[i];
+	if (!dst)
+		return q->dst - q->src - 1;
+	return (i + 1 < b->n ? b->v[i + 1].src : b->names.len) - q->dst - 1;
+}
+
+static const char *make_path(const struct os_linkbatch *b, size_t i, struct path_maker *pm)
+{
+	if (b->v[i].base != pm->base) {
+		os_linkbatch_path(b, i, pm->dst, &pm->buf);
+		pm->base = b->v[i].base;
+		pm->keep = pm->buf.len - name_len(b, i, pm->dst);
+		return pm->buf.ptr;
+	}
+	size_t n = name_len(b, i, pm->dst);
+	buf_setlen(&pm->buf, pm->keep);
+	buf_grow(&pm->buf, n);
+	/* the name with its NUL: one copy per path (two links per file) */
+	memcpy(pm->buf.ptr + pm->keep, os_linkbatch_name(b, i, pm->dst), n + 1);
+	pm->buf.len = pm->keep + n;
+	return pm->buf.ptr;
 }
 
 void os_linkbatch_clear(struct os_linkbatch *b)
 {
 	buf_free(&b->names);
+	buf_free(&b->dirs);
+	free(b->bases);
+	b->bases = NULL;
+	b->nbases = 0;
 	free(b->v);
 	b->v = NULL;
 	b->n = b->alloc = 0;
@@ -101,16 +184,19 @@ struct span {
 static void link_span(struct span *s)
 {
 	enum os_link_mode used;
+	struct path_maker src = PATH_MAKER(false), dst = PATH_MAKER(true);
 	for (size_t i = s->from; i < s->to; i++) {
 		if (atomic_load_explicit(s->failed, memory_order_relaxed))
-			return;
+			break;
 		struct os_linkreq *q = &s->b->v[i];
-		if (os_link_file(os_linkbatch_src(s->b, i), os_linkbatch_dst(s->b, i), q->mode,
+		if (os_link_file(make_path(s->b, i, &src), make_path(s->b, i, &dst), q->mode,
 				 s->how, &used) < 0) {
 			q->err = errno ? errno : EIO;
 			atomic_store(s->failed, true);
 		}
 	}
+	buf_free(&src.buf);
+	buf_free(&dst.buf);
 }
 
 static void *link_span_thread(void *arg)
@@ -122,10 +208,12 @@ static void *link_span_thread(void *arg)
 /* Whether requests i-1 and i are in the same directory. */
 static bool same_dir(const struct os_linkbatch *b, size_t i)
 {
-	const char *a = os_linkbatch_dst(b, i - 1), *c = os_linkbatch_dst(b, i);
+	const char *a = os_linkbatch_name(b, i - 1, true), *c = os_linkbatch_name(b, i, true);
 	const char *sa = strrchr(a, '/'), *sc = strrchr(c, '/');
 	size_t na = sa ? (size_t)(sa - a) : 0, nc = sc ? (size_t)(sc - c) : 0;
-	return na == nc && !memcmp(a, c, na);
+	return na == nc && !memcmp(a, c, na) &&
+	       (b->v[i - 1].base == b->v[i].base ||
+		!strcmp(req_dir(b, i - 1, true), req_dir(b, i, true)));
 }
 
 /* The first request at or after i (before to) that starts a directory's
@@ -181,7 +269,9 @@ static bool copy_instead(int e)
  * was tried: the caller then runs the plain loop. Otherwise 0, each
  * request's result in its err; a request the kernel answers as link()
  * would before os_link_file copies (copy_instead) keeps that error for the
- * caller to copy. Stops submitting at the first other failure. */
+ * caller to copy. Stops submitting at the first other failure. The whole
+ * paths are made first, all of them (the kernel may read a request's
+ * paths at any time until it completes). */
 static int link_uring(struct os_linkbatch *b, size_t from, size_t to)
 {
 	struct io_uring ring;
@@ -190,13 +280,22 @@ static int link_uring(struct os_linkbatch *b, size_t from, size_t to)
 		errno = -e;
 		return -1;
 	}
+	struct buf all = BUF_INIT, one = BUF_INIT;
+	size_t *at = xmalloc(2 * (to - from) * sizeof(*at));
+	for (size_t k = from; k < to; k++)
+		for (int d = 0; d < 2; d++) {
+			at[2 * (k - from) + (size_t)d] = all.len;
+			os_linkbatch_path(b, k, d, &one);
+			buf_add(&all, one.ptr, one.len + 1);
+		}
+	buf_free(&one);
 	size_t i = from, inflight = 0;
 	bool stop = false;
 	while ((i < to && !stop) || inflight) {
 		struct io_uring_sqe *sqe;
 		while (i < to && !stop && (sqe = io_uring_get_sqe(&ring))) {
-			io_uring_prep_linkat(sqe, AT_FDCWD, os_linkbatch_src(b, i), AT_FDCWD,
-					     os_linkbatch_dst(b, i), 0);
+			io_uring_prep_linkat(sqe, AT_FDCWD, all.ptr + at[2 * (i - from)], AT_FDCWD,
+					     all.ptr + at[2 * (i - from) + 1], 0);
 			io_uring_sqe_set_data64(sqe, i++);
 			inflight++;
 		}
@@ -222,6 +321,8 @@ static int link_uring(struct os_linkbatch *b, size_t from, size_t to)
 		inflight -= seen;
 	}
 	io_uring_queue_exit(&ring);
+	free(at);
+	buf_free(&all);
 	return 0;
 }
 
@@ -229,6 +330,7 @@ static int link_uring(struct os_linkbatch *b, size_t from, size_t to)
 static bool link_uring_all(struct os_linkbatch *b, size_t from, size_t to)
 {
 	enum os_link_mode used;
+	struct path_maker src = PATH_MAKER(false), dst = PATH_MAKER(true);
 	if (link_uring(b, from, to) < 0)
 		return false;
 	for (size_t i = from; i < to; i++) {
@@ -236,13 +338,15 @@ static bool link_uring_all(struct os_linkbatch *b, size_t from, size_t to)
 			break;
 		if (b->v[i].err) {
 			b->v[i].err = 0;
-			if (os_link_file(os_linkbatch_src(b, i), os_linkbatch_dst(b, i), b->v[i].mode,
+			if (os_link_file(make_path(b, i, &src), make_path(b, i, &dst), b->v[i].mode,
 					 OS_LINK_COPY, &used) < 0) {
 				b->v[i].err = errno;
 				break;
 			}
 		}
 	}
+	buf_free(&src.buf);
+	buf_free(&dst.buf);
 	return true;
 }
 #endif
@@ -250,12 +354,17 @@ static bool link_uring_all(struct os_linkbatch *b, size_t from, size_t to)
 int os_linkbatch_run(struct os_linkbatch *b, enum os_link_mode *how, size_t *failed)
 {
 	enum os_link_mode used;
+	struct buf src = BUF_INIT, dst = BUF_INIT;
 	if (!b->n)
 		return 0;
 	/* the first link tells what the file system can do */
-	if (os_link_file(os_linkbatch_src(b, 0), os_linkbatch_dst(b, 0), b->v[0].mode, *how,
-			 &used) < 0) {
-		b->v[0].err = errno;
+	int r = os_link_file(os_linkbatch_path(b, 0, false, &src), os_linkbatch_path(b, 0, true, &dst),
+			     b->v[0].mode, *how, &used);
+	int e = errno;
+	buf_free(&src);
+	buf_free(&dst);
+	if (r < 0) {
+		b->v[0].err = errno = e;
 		*failed = 0;
 		return -1;
 	}

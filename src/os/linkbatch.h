@@ -18,29 +18,49 @@
 #include "util/buf.h"
 
 struct os_linkreq {
-	size_t src, dst; /* offsets of the two paths in the batch's names */
+	size_t src, dst; /* offsets of the two names in the batch's names */
+	size_t base;     /* 1 + the index of its base in bases; 0: none */
 	size_t tag;      /* the caller's, to name the request in a message */
 	mode_t mode;
 	int err;         /* errno of the failure, 0 when made or not tried */
 };
 
+/* A base: the offsets of its source and destination directories in dirs. */
+struct os_linkbase {
+	size_t src, dst;
+};
+
+/* A request's names are kept relative to the base (a source and a
+ * destination directory) it was added under, each directory kept once:
+ * whole paths, a cache entry's and a stage's prefix repeated per file,
+ * were most of the batch (a page fault per 4 KiB of it, issue 18). The
+ * whole paths are made as the links are. */
 struct os_linkbatch {
 	struct buf names; /* "src\0dst\0" per request */
+	struct buf dirs;  /* "dir\0" per directory of a base */
+	struct os_linkbase *bases;
+	size_t nbases;
 	struct os_linkreq *v;
 	size_t n, alloc;
 };
-#define OS_LINKBATCH_INIT { BUF_INIT, NULL, 0, 0 }
+#define OS_LINKBATCH_INIT { BUF_INIT, BUF_INIT, NULL, 0, NULL, 0, 0 }
 
+/* The requests added from now on have their paths relative to src_dir
+ * and dst_dir (src is src_dir/src...); the same pair as the last one set
+ * is kept once. Before any call, paths are taken as they are. */
+void os_linkbatch_base(struct os_linkbatch *b, const char *src_dir, const char *dst_dir);
 /* Adds a request: src placed at dst (which must not exist, and whose
  * directory must exist when the batch runs) with mode, by os_link_file. */
 void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, mode_t mode,
 		      size_t tag);
-/* Makes room for n more requests whose paths take bytes in all (their
- * NULs included), so that adding them moves nothing: the names grown by
- * doubling were copied on every step (issue 18). */
+/* Makes room for n more requests whose names (as added, relative to their
+ * base) take bytes in all, their NULs included, so that adding them moves
+ * nothing: the names grown by doubling were copied on every step (issue 18). */
 void os_linkbatch_reserve(struct os_linkbatch *b, size_t n, size_t bytes);
-const char *os_linkbatch_src(const struct os_linkbatch *b, size_t i);
-const char *os_linkbatch_dst(const struct os_linkbatch *b, size_t i);
+/* Request i's source (dst false) or destination as added (relative to its
+ * base), and as a whole path, made in out (which it returns). */
+const char *os_linkbatch_name(const struct os_linkbatch *b, size_t i, bool dst);
+const char *os_linkbatch_path(const struct os_linkbatch *b, size_t i, bool dst, struct buf *out);
 
 /* Makes every link of b, the first by *how (which is then narrowed as
  * os_link_file's used mode tells: a file system without reflinks is not

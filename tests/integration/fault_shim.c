@@ -7,18 +7,20 @@
  * raised (once) at the first write to a path containing FAULT_SIGINT_PATH,
  * as if the user pressed Ctrl-C then; each rename whose destination contains
  * FAULT_RENAME_SLOW_PATH first sleeps FAULT_RENAME_SLOW_MS milliseconds (a
- * commit slow enough to be killed half-way on purpose); renameat counts as
- * rename, by its destination's full path. Unset variables
- * disable that fault. */
+ * commit slow enough to be killed half-way on purpose); renameat, and
+ * renameat2 through syscall(), count as rename, by their destination's full
+ * path. Unset variables disable that fault. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static long counter(const char *name)
@@ -82,13 +84,10 @@ int rename(const char *from, const char *to)
 	return real(from, to);
 }
 
-/* renameat, as the transaction calls it (os/beneath.c): the destination's
- * path is its directory's (from /proc/self/fd) and its name. */
-int renameat(int fromfd, const char *from, int tofd, const char *to)
+/* The faults of a rename to to in the directory tofd: its path is the
+ * directory's (from /proc/self/fd) and its name. */
+static int renameat_fault(int tofd, const char *to)
 {
-	static int (*real)(int, const char *, int, const char *);
-	if (!real)
-		real = (int (*)(int, const char *, int, const char *))dlsym(RTLD_NEXT, "renameat");
 	char link[64], path[PATH_MAX + 256] = "";
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", tofd);
 	ssize_t l = to[0] == '/' ? -1 : readlink(link, path, PATH_MAX);
@@ -96,7 +95,36 @@ int renameat(int fromfd, const char *from, int tofd, const char *to)
 		path[l] = '\0';
 		snprintf(path + l, sizeof(path) - (size_t)l, "/%s", to);
 	}
-	if (rename_fault(l > 0 ? path : to) < 0)
+	return rename_fault(l > 0 ? path : to);
+}
+
+/* renameat2, which the transaction calls through syscall() (os/beneath.c,
+ * RENAME_NOREPLACE): the same faults as renameat; any other call as asked. */
+long syscall(long n, ...)
+{
+	static long (*real)(long, ...);
+	if (!real)
+		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	va_list ap;
+	long a[6];
+	va_start(ap, n);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+#ifdef SYS_renameat2
+	if (n == SYS_renameat2 && renameat_fault((int)a[2], (const char *)a[3]) < 0)
+		return -1;
+#endif
+	return real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* renameat, as the transaction calls it (os/beneath.c). */
+int renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+	static int (*real)(int, const char *, int, const char *);
+	if (!real)
+		real = (int (*)(int, const char *, int, const char *))dlsym(RTLD_NEXT, "renameat");
+	if (renameat_fault(tofd, to) < 0)
 		return -1;
 	return real(fromfd, from, tofd, to);
 }

@@ -171,34 +171,34 @@ static void test_root_link(void **state)
 static void kept(const struct tree *t)
 {
 	struct os_beneath_dirs k = OS_BENEATH_DIRS_INIT;
-	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "out/victim"), -1);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "out/victim", false), -1);
 	assert_int_equal(errno, ELOOP);
-	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "../OUT/victim"), -1);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "../OUT/victim", false), -1);
 	assert_int_equal(errno, EXDEV);
-	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/in/f", t->root, "a/g"), -1);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/in/f", t->root, "a/g", false), -1);
 	assert_int_equal(errno, ELOOP);
 	/* moves back and forth between the same two directories */
 	assert_int_equal(os_beneath_mkdir_p(t->root, "a/b", 0755), 0);
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "a/b/g"), 0);
-		assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/b/g", t->root, "a/f"), 0);
+		assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "a/b/g", false), 0);
+		assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/b/g", t->root, "a/f", false), 0);
 	}
 	assert_int_equal(os_beneath_kind(t->root, "a/f"), OS_KIND_FILE);
 	/* a/b (kept) moved to c by a kept rename: a new a/b is the one used */
 	char *z = path_join(t->root, "a/b/z"), *nb = path_join(t->root, "a/b");
 	assert_int_equal(os_write_new(z, "old", 3, 0644), 0);
-	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/b", t->root, "c"), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/b", t->root, "c", false), 0);
 	assert_int_equal(os_mkdir(nb, 0755), 0);
 	assert_int_equal(os_write_new(z, "new", 3, 0644), 0);
-	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/b/z", t->root, "z"), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/b/z", t->root, "z", false), 0);
 	assert_int_equal(os_beneath_kind(t->root, "c/z"), OS_KIND_FILE);
 	assert_int_equal(os_beneath_kind(t->root, "a/b/z"), OS_KIND_NONE);
 	/* a/b (kept again) replaced behind our back by a link out: the link is
 	 * not followed, OUT/victim stays (free_tree checks) */
-	assert_int_equal(os_beneath_rename_kept(&k, t->root, "z", t->root, "a/b/z"), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "z", t->root, "a/b/z", false), 0);
 	assert_int_equal(os_beneath_rename(t->root, "a/b", t->root, "d"), 0);
 	assert_int_equal(os_symlink(t->out, nb), 0);
-	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "a/b/victim"), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/f", t->root, "a/b/victim", false), 0);
 	assert_int_equal(os_beneath_kind(t->root, "d/victim"), OS_KIND_FILE);
 	free(z);
 	free(nb);
@@ -208,13 +208,35 @@ static void kept(const struct tree *t)
 		char *fa = path_join(t->root, f);
 		assert_int_equal(os_beneath_mkdir(t->root, d, 0755), 0);
 		assert_int_equal(os_write_new(fa, "f", 1, 0644), 0);
-		assert_int_equal(os_beneath_rename_kept(&k, t->root, f, t->root, g), 0);
-		assert_int_equal(os_beneath_rename_kept(&k, t->root, "d/victim", t->root, "d/v2"),
+		assert_int_equal(os_beneath_rename_kept(&k, t->root, f, t->root, g, false), 0);
+		assert_int_equal(os_beneath_rename_kept(&k, t->root, "d/victim", t->root, "d/v2", false),
 				 0);
-		assert_int_equal(os_beneath_rename_kept(&k, t->root, "d/v2", t->root, "d/victim"),
+		assert_int_equal(os_beneath_rename_kept(&k, t->root, "d/v2", t->root, "d/victim", false),
 				 0);
 		free(d), free(f), free(g), free(fa);
 	}
+	/* noreplace: an existing file, directory or link is not replaced
+	 * (EEXIST), a free name is */
+	char *x = path_join(t->root, "a/x"), *y = path_join(t->root, "a/y");
+	struct buf got = BUF_INIT;
+	assert_int_equal(os_write_new(x, "x", 1, 0644), 0);
+	assert_int_equal(os_write_new(y, "y", 1, 0644), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/x", t->root, "a/y", true), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(os_read_file(y, 16, &got), 0);
+	assert_string_equal(got.ptr, "y");
+	assert_int_equal(os_beneath_kind(t->root, "a/x"), OS_KIND_FILE);
+	assert_int_equal(os_beneath_mkdir(t->root, "a/emptydir", 0755), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/x", t->root, "a/emptydir", true),
+			 -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(os_beneath_kind(t->root, "a/emptydir"), OS_KIND_DIR);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/x", t->root, "a/free", true), 0);
+	assert_int_equal(os_beneath_kind(t->root, "a/x"), OS_KIND_NONE);
+	assert_int_equal(os_beneath_kind(t->root, "a/free"), OS_KIND_FILE);
+	buf_free(&got);
+	free(x);
+	free(y);
 	os_beneath_dirs_close(&k);
 	assert_int_equal(k.n, 0);
 }

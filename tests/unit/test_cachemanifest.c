@@ -286,6 +286,39 @@ static void test_info_refused(void **state)
 	refused(HEAD INFO TAIL "444 1 2 3.4 sha256=x a\nentry-point console t m f\nend\n");
 }
 
+/* A parsed seal's rows array holds its rows and no more, and of its text
+ * only the rows' hashes and paths are kept (a seal is parsed per wheel of
+ * a warm install: 64 rows reserved per seal were most of the heap, each
+ * page of it a page fault, issue 18). */
+static void test_rows_sized(void **state)
+{
+	struct manifest m = MANIFEST_INIT;
+	const char three[] = HEAD INFO "requires-dist a\n" TAIL "entry-point console t m f\n"
+			     "444 1 2 3.4 sha256=x a\n444 1 2 3.4 sha256=x b\n"
+			     "444 1 2 3.4 sha256=x c/d\nend\n";
+	assert_int_equal(manifest_parse(three, sizeof(three) - 1, &m), 0);
+	assert_int_equal(m.n, 3);
+	assert_int_equal(m.cap, 3);
+	assert_string_equal(m.rows[2].path, "c/d");
+	/* the text kept is the rows' hash and path, packed from its start */
+	const char *at = m.block;
+	for (size_t i = 0; i < 3; i++) {
+		assert_ptr_equal(m.rows[i].hash, at);
+		assert_string_equal(m.rows[i].hash, "sha256=x");
+		assert_ptr_equal(m.rows[i].path, at + strlen("sha256=x") + 1);
+		at = m.rows[i].path + strlen(m.rows[i].path) + 1;
+	}
+	assert_string_equal(m.rows[0].path, "a");
+	assert_string_equal(m.rows[1].path, "b");
+	assert_non_null(manifest_find(&m, "c/d"));
+	manifest_free(&m);
+	const char none[] = HEAD "end\n";
+	assert_int_equal(manifest_parse(none, sizeof(none) - 1, &m), 0);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(m.cap, 0);
+	manifest_free(&m);
+}
+
 static void test_path_ok(void **state)
 {
 	assert_true(manifest_path_ok("a"));
@@ -324,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_bad_byte_anywhere),
 		cmocka_unit_test(test_info_roundtrip),
 		cmocka_unit_test(test_info_refused),
+		cmocka_unit_test(test_rows_sized),
 		cmocka_unit_test(test_path_ok),
 		cmocka_unit_test(test_is_key),
 	};

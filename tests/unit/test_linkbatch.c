@@ -11,7 +11,9 @@
 #define PER_DIR 40
 
 /* src/dN/fK for every N, K, and dst/dN made (empty); the batch holds
- * src/dN/fK -> dst/dN/fK in that order. */
+ * src/dN/fK -> dst/dN/fK in that order, the even directories added under
+ * a base per directory (names "fK"), the odd ones under the base top
+ * (names "src/dN/fK" and "dst/dN/fK"). */
 static char *make_batch(struct os_linkbatch *b)
 {
 	char *top = unit_scratch_dir("linkbatch-");
@@ -23,14 +25,18 @@ static char *make_batch(struct os_linkbatch *b)
 		buf_addf(&d, "%s/dst/d%d", top, n);
 		assert_int_equal(os_mkdir_p(s.ptr, 0755), 0);
 		assert_int_equal(os_mkdir_p(d.ptr, 0755), 0);
-		size_t sn = s.len, dn = d.len;
+		if (n % 2 == 0)
+			os_linkbatch_base(b, s.ptr, d.ptr);
+		else
+			os_linkbatch_base(b, top, top);
+		size_t sn = s.len, dn = d.len, base = n % 2 ? strlen(top) + 1 : sn + 1;
 		for (int k = 0; k < PER_DIR; k++) {
 			buf_setlen(&s, sn);
 			buf_setlen(&d, dn);
 			buf_addf(&s, "/f%d", k);
 			buf_addf(&d, "/f%d", k);
 			assert_int_equal(os_write_new(s.ptr, "x", 1, 0644), 0);
-			os_linkbatch_add(b, s.ptr, d.ptr, 0644, (size_t)n);
+			os_linkbatch_add(b, s.ptr + base, d.ptr + base, 0644, (size_t)n);
 		}
 	}
 	buf_free(&s);
@@ -38,11 +44,18 @@ static char *make_batch(struct os_linkbatch *b)
 	return top;
 }
 
+/* Request i's whole destination (a buffer per call site's need). */
+static const char *dst_of(const struct os_linkbatch *b, size_t i)
+{
+	static struct buf p = BUF_INIT;
+	return os_linkbatch_path(b, i, true, &p);
+}
+
 static void check_all_made(const struct os_linkbatch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct stat st;
-		assert_int_equal(lstat(os_linkbatch_dst(b, i), &st), 0);
+		assert_int_equal(lstat(dst_of(b, i), &st), 0);
 		assert_int_equal(st.st_nlink, 2);
 	}
 }
@@ -110,7 +123,7 @@ static void test_failure_is_named(void **state)
 			char *top = make_batch(&b);
 			enum os_link_mode how = OS_LINK_HARDLINK;
 			size_t failed = 99999;
-			assert_int_equal(os_write_new(os_linkbatch_dst(&b, at[a]), "y", 1, 0644), 0);
+			assert_int_equal(os_write_new(dst_of(&b, at[a]), "y", 1, 0644), 0);
 			os_linkbatch_configure(ways[w][0], ways[w][1]);
 			errno = 0;
 			assert_int_equal(os_linkbatch_run(&b, &how, &failed), -1);
@@ -133,7 +146,9 @@ static void test_missing_source(void **state)
 		char *top = make_batch(&b);
 		enum os_link_mode how = OS_LINK_HARDLINK;
 		size_t failed = 0;
-		assert_int_equal(os_unlink(os_linkbatch_src(&b, 300)), 0);
+		struct buf src = BUF_INIT;
+		assert_int_equal(os_unlink(os_linkbatch_path(&b, 300, false, &src)), 0);
+		buf_free(&src);
 		os_linkbatch_configure(ways[w][0], ways[w][1]);
 		assert_int_equal(os_linkbatch_run(&b, &how, &failed), -1);
 		assert_int_equal(errno, ENOENT);
@@ -162,6 +177,7 @@ static void test_reserve(void **state)
 {
 	(void)state;
 	struct os_linkbatch b = OS_LINKBATCH_INIT;
+	struct buf p = BUF_INIT;
 	os_linkbatch_add(&b, "first-src", "first-dst", 0644, 0);
 	os_linkbatch_reserve(&b, 500, 500 * 2 * 24);
 	const char *names = b.names.ptr;
@@ -175,12 +191,57 @@ static void test_reserve(void **state)
 	assert_ptr_equal(b.names.ptr, names);
 	assert_ptr_equal(b.v, v);
 	assert_int_equal(b.n, 501);
-	assert_string_equal(os_linkbatch_src(&b, 0), "first-src");
-	assert_string_equal(os_linkbatch_dst(&b, 500), "dst/500");
+	assert_string_equal(os_linkbatch_path(&b, 0, false, &p), "first-src");
+	assert_string_equal(os_linkbatch_path(&b, 500, true, &p), "dst/500");
 	assert_int_equal(b.v[500].tag, 500);
 	os_linkbatch_reserve(&b, 0, 0); /* nothing more: nothing changes */
 	assert_ptr_equal(b.names.ptr, names);
 	os_linkbatch_clear(&b);
+	buf_free(&p);
+}
+
+/* Under a base, a request keeps its two names as added, the base's
+ * directories are kept once however many requests share them (a warm
+ * install's batch held every whole path: a page fault per 4 KiB of it,
+ * issue 18), and the whole paths read back as the directory, '/', name. */
+static void test_names_under_base(void **state)
+{
+	(void)state;
+	struct os_linkbatch b = OS_LINKBATCH_INIT;
+	struct buf p = BUF_INIT;
+	const char *entry = "/cache/wheels-v2/0123456789abcdef0123456789abcdef/files";
+	const char *stage = "/env/.cvenv/stage-XXXXXX/new";
+	size_t names = 0;
+	for (size_t w = 0; w < 3; w++) {
+		os_linkbatch_base(&b, entry, stage);
+		for (size_t i = 0; i < 100; i++) {
+			char m[32], rel[64];
+			snprintf(m, sizeof(m), "pkg/m%zu.py", i);
+			snprintf(rel, sizeof(rel), "lib/site-packages/pkg/m%zu.py", i);
+			os_linkbatch_add(&b, m, rel, 0644, w);
+			names += strlen(m) + strlen(rel) + 2;
+		}
+	}
+	assert_int_equal(b.names.len, names);
+	assert_int_equal(b.dirs.len, strlen(entry) + strlen(stage) + 2);
+	assert_int_equal(b.nbases, 1);
+	assert_string_equal(os_linkbatch_name(&b, 250, false), "pkg/m50.py");
+	assert_string_equal(os_linkbatch_name(&b, 250, true), "lib/site-packages/pkg/m50.py");
+	assert_string_equal(os_linkbatch_path(&b, 250, false, &p),
+			    "/cache/wheels-v2/0123456789abcdef0123456789abcdef/files/pkg/m50.py");
+	assert_string_equal(os_linkbatch_path(&b, 250, true, &p),
+			    "/env/.cvenv/stage-XXXXXX/new/lib/site-packages/pkg/m50.py");
+	/* another entry, the same stage: one more directory kept */
+	os_linkbatch_base(&b, "/other", stage);
+	os_linkbatch_add(&b, "x", "y", 0644, 3);
+	assert_int_equal(b.nbases, 2);
+	assert_int_equal(b.dirs.len, strlen(entry) + strlen(stage) + 2 + strlen("/other") + 1);
+	assert_string_equal(os_linkbatch_path(&b, 300, false, &p), "/other/x");
+	assert_string_equal(os_linkbatch_path(&b, 300, true, &p), "/env/.cvenv/stage-XXXXXX/new/y");
+	assert_string_equal(os_linkbatch_path(&b, 0, false, &p),
+			    "/cache/wheels-v2/0123456789abcdef0123456789abcdef/files/pkg/m0.py");
+	os_linkbatch_clear(&b);
+	buf_free(&p);
 }
 
 int main(void)
@@ -193,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_missing_source),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_reserve),
+		cmocka_unit_test(test_names_under_base),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

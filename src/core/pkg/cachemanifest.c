@@ -310,7 +310,7 @@ static bool clean(const char *s, size_t n)
 /* "<mode> <size> <inode> <sec>.<nsec> <hash> <path>\n": hash and path are
  * checked as manifest_path_ok() says and cut in place (NUL-terminated in
  * the seal's copy), never copied. */
-static bool parse_row(struct cursor *c, struct manifest_row *r)
+static bool parse_row(struct cursor *c, struct manifest_row *r, size_t *span)
 {
 	uint64_t mode, ms, mns;
 	if (!take_num(c, 8, 07777, ' ', &mode) || !take_num(c, 10, UINT64_MAX, ' ', &r->size) ||
@@ -337,6 +337,7 @@ static bool parse_row(struct cursor *c, struct manifest_row *r)
 	}
 	*sp = '\0';
 	*nl = '\0';
+	*span = (size_t)(nl - h) + 1;
 	next_line(c);
 	r->mode = (unsigned)mode;
 	r->mtime_sec = (int64_t)ms;
@@ -521,6 +522,27 @@ static bool parse_key(struct cursor *c, char key[65])
 	return true;
 }
 
+/* Keeps of a parsed seal's text only what its rows point to: each row's
+ * "hash\0path\0" was moved as it was parsed to the text's start, up to
+ * end; that part is copied into one allocation of its size and the read
+ * text freed (the next seal's read takes the same block again). The
+ * header, the wheel block (decoded into copies) and the numbers were half
+ * of the text, kept per wheel of a warm install until its end (a page
+ * fault per 4 KiB of heap, issue 18). */
+static void compact(struct manifest *m, const char *end)
+{
+	size_t used = (size_t)(end - m->block);
+	char *p = xmalloc(used + 1);
+	memcpy(p, m->block, used);
+	p[used] = '\0';
+	for (size_t i = 0; i < m->n; i++) {
+		m->rows[i].hash = p + (m->rows[i].hash - m->block);
+		m->rows[i].path = p + (m->rows[i].path - m->block);
+	}
+	free(m->block);
+	m->block = p;
+}
+
 int manifest_parse_buf(struct buf *text, struct manifest *out)
 {
 	struct manifest m = MANIFEST_INIT;
@@ -534,12 +556,31 @@ int manifest_parse_buf(struct buf *text, struct manifest *out)
 	struct cursor c = { t + mn, t + len, memchr(t + mn, '\n', len - mn) };
 	if (!parse_key(&c, m.key) || (!v1 && !parse_info(&c, &m.info)))
 		goto out;
+	/* the rows array sized to the seal once (a row a line, then "end"):
+	 * a capacity of 64 per seal was most of a warm install's heap, every
+	 * page of it a page fault (issue 18) */
+	size_t lines = 0;
+	for (const char *p = c.p; (p = memchr(p, '\n', (size_t)(c.end - p))); p++)
+		lines++;
+	if (lines > 1) {
+		m.cap = lines - 1;
+		m.rows = xmalloc(m.cap * sizeof(*m.rows));
+	}
+	/* each row's hash and path moved behind the cursor, to w */
+	char *w = t;
 	while (c.end - c.p != 4 || memcmp(c.p, "end\n", 4)) {
 		struct manifest_row row;
-		if (!parse_row(&c, &row) || (m.n && strcmp(m.rows[m.n - 1].path, row.path) >= 0))
+		size_t span;
+		if (!parse_row(&c, &row, &span) ||
+		    (m.n && strcmp(m.rows[m.n - 1].path, row.path) >= 0))
 			goto out;
+		memmove(w, row.hash, span);
+		row.path = w + (row.path - row.hash);
+		row.hash = w;
+		w += span;
 		manifest_take(&m, &row);
 	}
+	compact(&m, w);
 	r = 0;
 	*out = m;
 	memset(&m, 0, sizeof(m));

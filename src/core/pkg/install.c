@@ -229,15 +229,14 @@ static void fill_ahead(struct install_env *e, struct wheel *const *ws, size_t n,
 }
 
 /* The link batch sized once from the seals of the wheels opened from the
- * cache: each row is linked from <cache>/wheels-v2/<key>/files/<path> to
- * <newdir>/<libdir>/<path> (or to a shorter destination). An estimate from
- * above; a wheel opened from its zip grows the batch as it goes. */
+ * cache: each row is added as its member's name and its env-relative
+ * destination, <libdir>/<path> (or a shorter one), each with its NUL
+ * (os/linkbatch.h: the batch keeps no whole paths). A wheel opened from its
+ * zip grows the batch as it goes. */
 static void reserve_links(const struct install_env *e, struct txn *t, struct wheel *const *ws,
 			  size_t n)
 {
-	size_t rows = 0, bytes = 0;
-	size_t fixed = strlen(e->cache_dir ? e->cache_dir : "") + strlen(t->newdir) +
-		       strlen(e->libdir) + 96; /* "/wheels-v2/<64 hex>/files/", slashes, NULs */
+	size_t rows = 0, bytes = 0, fixed = strlen(e->libdir) + 3;
 	for (size_t i = 0; i < n; i++) {
 		const struct manifest *m = ws[i]->seal;
 		for (size_t k = 0; m && k < m->n; k++)

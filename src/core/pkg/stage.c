@@ -553,7 +553,7 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 		r = error_errno("cannot link '%s' from the cache", dst->ptr);
 	} else {
 		/* linked with the rest of the install's files (stage_links) */
-		os_linkbatch_add(&s->t->links, src->ptr, dst->ptr, cm->mode, tag);
+		os_linkbatch_add(&s->t->links, cm->m, rel, cm->mode, tag);
 		note_file(s, rel, cm->hash, (size_t)cm->size);
 	}
 out:
@@ -578,6 +578,9 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 	size_t tag = s->t->link_from.n / 2;
 	pathvec_add(&s->t->link_from, &s->t->names, entry, strlen(entry));
 	pathvec_add(&s->t->link_from, &s->t->names, w->path, strlen(w->path));
+	/* the batch keeps each member's name and env-relative path, not
+	 * whole paths (os/linkbatch.h) */
+	os_linkbatch_base(&s->t->links, entry, s->t->newdir);
 	for (size_t i = 0; i < n && !r; i++) {
 		struct cached_member cm = { NULL, NULL, 0, 0 };
 		if (w->seal) {
@@ -599,23 +602,31 @@ int stage_links(struct txn *t)
 	if (os_linkbatch_run(&t->links, &t->e->link_mode, &i) == 0)
 		return 0;
 	int e = errno;
+	struct buf src = BUF_INIT, dst = BUF_INIT, other = BUF_INIT;
+	os_linkbatch_path(&t->links, i, true, &dst);
 	if (e == EEXIST) /* a path staged twice: named, as one by one, by the later */
 		for (size_t k = i + 1; k < t->links.n; k++)
-			if (!strcmp(os_linkbatch_dst(&t->links, k), os_linkbatch_dst(&t->links, i)))
+			if (!strcmp(os_linkbatch_path(&t->links, k, true, &other), dst.ptr))
 				i = k;
 	const char *entry = t->link_from.v[2 * t->links.v[i].tag];
 	const char *wheel = t->link_from.v[2 * t->links.v[i].tag + 1];
-	const char *src = os_linkbatch_src(&t->links, i), *dst = os_linkbatch_dst(&t->links, i);
-	const char *m = src + strlen(entry) + 1, *rel = dst + strlen(t->newdir) + 1;
+	/* the names as added: the member beneath entry, the env-relative path */
+	const char *m = os_linkbatch_name(&t->links, i, false);
+	const char *rel = os_linkbatch_name(&t->links, i, true);
+	os_linkbatch_path(&t->links, i, false, &src);
+	os_linkbatch_path(&t->links, i, true, &dst);
 	int r;
-	if (e == ENOENT && !os_exists(src)) /* a damaged entry, not the stage */
+	if (e == ENOENT && !os_exists(src.ptr)) /* a damaged entry, not the stage */
 		r = cache_lacks(t->e, entry, m);
 	else if (e == EEXIST)
 		r = error("wheel '%s' installs '%s' twice", wheel, rel);
 	else {
 		errno = e;
-		r = error_errno("cannot link '%s' from the cache", dst);
+		r = error_errno("cannot link '%s' from the cache", dst.ptr);
 	}
+	buf_free(&src);
+	buf_free(&dst);
+	buf_free(&other);
 	return r;
 }
 

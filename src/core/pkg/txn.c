@@ -266,12 +266,14 @@ static bool may_have_len(const struct units *u, size_t n)
 	return n < 256 ? (u->lens[n / 64] >> (n % 64)) & 1 : u->long_ones;
 }
 
-static bool has_unit(const struct units *units, const char *p, size_t n, size_t *at)
+/* Whether p[0..n) is one of the sorted strings v[0..count); *at receives
+ * where it is, or where it would go. */
+static bool find_sorted(const char *const *v, size_t count, const char *p, size_t n, size_t *at)
 {
-	size_t lo = 0, hi = units->n;
+	size_t lo = 0, hi = count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_prefix(units->v[mid], p, n);
+		int c = cmp_prefix(v[mid], p, n);
 		if (!c) {
 			*at = mid;
 			return true;
@@ -283,6 +285,11 @@ static bool has_unit(const struct units *units, const char *p, size_t n, size_t 
 	}
 	*at = lo;
 	return false;
+}
+
+static bool has_unit(const struct units *units, const char *p, size_t n, size_t *at)
+{
+	return find_sorted(units->v, units->n, p, n, at);
 }
 
 static bool beneath(const char *rel, const char *unit)
@@ -337,15 +344,92 @@ static const char *add_unit(struct units *units, const char *unit)
 	return unit;
 }
 
+/* A directory of the env whose entries the commit's checks ask about: once
+ * asked about LIST_AFTER times, and again at each power of two, its size
+ * (one stat) tells whether a listing pays: about an entry per 24 bytes,
+ * each read far cheaper than a stat of a missing name (taken as 32 times);
+ * then it is listed once and answered from that (a warm install of 100
+ * wheels made 300 failed stats, one per new entry of site-packages and
+ * bin; issue 18). A listing is a snapshot: an entry made after it is not
+ * overwritten all the same, as every move into place never replaces
+ * (do_step). */
+#define LIST_AFTER 8
+#define LISTS 4
+
+struct dirlist {
+	char *rel;     /* env-relative, NULL: the slot is free */
+	size_t reln;   /* its length */
+	size_t checks; /* asked about so far */
+	bool listed;
+	struct strvec names; /* sorted, when listed */
+};
+
 /* What txn_commit's walk over the added files keeps: the new directories
- * (units), those the env has (have, their strings in owned) and one buffer
- * for the absolute paths it asks about (no allocation per file, issue 18). */
+ * (units), those the env has (have, their strings in owned), one buffer
+ * for the absolute paths it asks about (no allocation per file, issue 18)
+ * and the last directories asked about (lists, the newest at next - 1). */
 struct commit_scan {
 	const struct txn *t;
 	struct units units, have;
 	struct strvec owned;
 	struct buf abs;
+	struct dirlist lists[LISTS];
+	size_t next;
 };
+
+static void scan_free(struct commit_scan *c)
+{
+	free(c->units.v);
+	free(c->have.v);
+	strvec_clear(&c->owned);
+	buf_free(&c->abs);
+	for (size_t i = 0; i < LISTS; i++) {
+		free(c->lists[i].rel);
+		strvec_clear(&c->lists[i].names);
+	}
+}
+
+/* Whether the env has an entry (of any kind, links not followed) at rel's
+ * first n bytes, from its directory's listing: 1 or 0, or -1 when that
+ * directory is not listed (the caller asks the file system). */
+static int listed_has(struct commit_scan *c, const char *rel, size_t n)
+{
+	size_t dn = n;
+	while (dn > 0 && rel[dn - 1] != '/')
+		dn--;
+	const char *slash = dn ? rel + --dn : NULL;
+	struct dirlist *d = NULL;
+	for (size_t i = 0; i < LISTS && !d; i++) {
+		struct dirlist *x = &c->lists[(c->next + LISTS - 1 - i) % LISTS];
+		if (x->rel && x->reln == dn && !memcmp(x->rel, rel, dn))
+			d = x;
+	}
+	if (!d) { /* the oldest slot */
+		d = &c->lists[c->next];
+		c->next = (c->next + 1) % LISTS;
+		free(d->rel);
+		strvec_clear(&d->names);
+		d->rel = xstrndup(rel, dn);
+		d->reln = dn;
+		d->checks = 0;
+		d->listed = false;
+	}
+	d->checks++;
+	/* at LIST_AFTER checks, then at each power of two */
+	if (!d->listed && d->checks >= LIST_AFTER && !(d->checks & (d->checks - 1))) {
+		struct os_file_id id;
+		buf_set_path(&c->abs, c->t->e->v.dir, d->rel);
+		if (os_file_id(c->abs.ptr, &id) == 0 && id.size / 24 <= 32 * d->checks)
+			d->listed = os_list_dir(c->abs.ptr, &d->names) == 0;
+		if (!d->listed)
+			strvec_clear(&d->names);
+	}
+	if (!d->listed)
+		return -1;
+	size_t at;
+	return find_sorted((const char *const *)d->names.v, d->names.n, slash ? slash + 1 : rel,
+			   slash ? n - dn - 1 : n, &at);
+}
 
 /* Whether the env has the directory made of rel's first n bytes (n == 0:
  * the env itself); site-packages and bin, asked about for every wheel, are
@@ -355,6 +439,8 @@ static bool env_has_dir(struct commit_scan *c, const char *rel, size_t n)
 	size_t at;
 	if (!n || (may_have_len(&c->have, n) && has_unit(&c->have, rel, n, &at)))
 		return true;
+	if (listed_has(c, rel, n) == 0)
+		return false;
 	buf_set_path(&c->abs, c->t->e->v.dir, "");
 	buf_addch(&c->abs, '/');
 	buf_add(&c->abs, rel, n);
@@ -440,7 +526,12 @@ static int step_error(const struct txn *t, const struct step *s, const char *how
 	return r;
 }
 
-/* One step's moves: one renameat each, through the directories mv keeps. */
+/* One step's moves: one renameat each, through the directories mv keeps.
+ * The move into place never replaces: what is there was moved aside (a
+ * replace) or was not there when txn_commit looked (an add), so an entry
+ * that appeared since -- another program writing into the env -- fails
+ * the commit (EEXIST, undone) instead of being overwritten, then deleted
+ * by the undo of an add. */
 static int do_step(struct txn *t, struct step *s, struct moves *mv)
 {
 	struct where w;
@@ -449,12 +540,12 @@ static int do_step(struct txn *t, struct step *s, struct moves *mv)
 	if (s->kind != STEP_ADD) {
 		char *bd = os_dirname(w.ssub);
 		if ((strcmp(bd, ".") && os_beneath_mkdir_p(w.oldroot, bd, 0755) < 0) ||
-		    os_beneath_rename_kept(&mv->kept, w.root, w.sub, w.oldroot, w.ssub) < 0)
+		    os_beneath_rename_kept(&mv->kept, w.root, w.sub, w.oldroot, w.ssub, false) < 0)
 			r = step_error(t, s, "aside");
 		free(bd);
 	}
 	if (!r && s->kind != STEP_DEL &&
-	    os_beneath_rename_kept(&mv->kept, w.newroot, w.ssub, w.root, w.sub) < 0)
+	    os_beneath_rename_kept(&mv->kept, w.newroot, w.ssub, w.root, w.sub, true) < 0)
 		r = step_error(t, s, "into place");
 	where_free(&w);
 	return r;
@@ -660,7 +751,9 @@ int txn_commit(struct txn *t)
 	}
 	add_del_steps(t);
 	struct commit_scan sc = { t, { NULL, 0, 0, { 0 }, false }, { NULL, 0, 0, { 0 }, false },
-				  STRVEC_INIT, BUF_INIT };
+				  STRVEC_INIT, BUF_INIT, { { NULL, 0, 0, false, STRVEC_INIT } }, 0 };
+	for (size_t i = 0; i < LISTS; i++)
+		strvec_init(&sc.lists[i].names);
 	const char *last[2] = { NULL, NULL };
 	if (fill_empty_libdir(t)) /* every add beneath it goes in with it */
 		add_unit(&sc.units, t->steps[t->n - 1].rel);
@@ -676,13 +769,14 @@ int txn_commit(struct txn *t)
 			last[0] = add_unit(&sc.units, t->steps[t->n - 1].rel);
 			continue;
 		}
-		buf_set_path(&sc.abs, t->e->v.dir, rel);
-		add_step(t, os_exists(sc.abs.ptr) ? STEP_REPLACE : STEP_ADD, rel);
+		int has = listed_has(&sc, rel, strlen(rel));
+		if (has < 0) {
+			buf_set_path(&sc.abs, t->e->v.dir, rel);
+			has = os_exists(sc.abs.ptr);
+		}
+		add_step(t, has ? STEP_REPLACE : STEP_ADD, rel);
 	}
-	free(sc.units.v);
-	free(sc.have.v);
-	strvec_clear(&sc.owned);
-	buf_free(&sc.abs);
+	scan_free(&sc);
 	if (stage_per_device(t) < 0)
 		return -1;
 	return commit_shielded(t);
