@@ -2,7 +2,7 @@
 # The commit never overwrites an entry that appears in the env after the
 # install looked (issue 18): every move into place is a rename that does not
 # replace (RENAME_NOREPLACE), so another program writing bin/demo while the
-# commit moves site-packages/demo* in makes the install fail and be undone,
+# commit moves site-packages in makes the install fail and be undone,
 # and that program's file stays as it wrote it (a plain rename replaced it,
 # and the undo of the add then deleted it); and the checks that decide
 # between adding and replacing still find what the env has when they are
@@ -25,9 +25,10 @@ test_expect_success 'setup: the fault shim, a wheel with a launcher, an env' '
 
 test_expect_success DYNAMIC 'an entry that appears during the commit is not overwritten' '
 	snap v >before &&
-	# each move into site-packages/demo* first waits 3 s: bin/demo, moved
-	# after them, is written meanwhile
-	FAULT_RENAME_SLOW_PATH=/site-packages/demo FAULT_RENAME_SLOW_MS=3000 \
+	# each move into site-packages (the new env'"'"'s empty one is replaced
+	# whole: aside, then in) first waits 3 s: bin/demo, moved after them,
+	# is written meanwhile
+	FAULT_RENAME_SLOW_PATH=/site-packages FAULT_RENAME_SLOW_MS=3000 \
 		LD_PRELOAD=$PWD/shim.so $CVENV_WRAPPER "$CVENV_BIN" install --venv v \
 		wh/demo-1.0-py3-none-any.whl 2>err &
 	pid=$! &&
