@@ -71,3 +71,50 @@ out:
 	errno = e;
 	return r;
 }
+
+int os_ranges_open(const char *path, struct os_ranges *f)
+{
+	struct stat st;
+	f->size = 0;
+	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 0) {
+		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
+		os_ranges_close(f);
+		errno = e;
+		return -1;
+	}
+	f->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+int os_ranges_read(const struct os_ranges *f, uint64_t off, size_t len, struct buf *out)
+{
+	size_t got = 0;
+	if (len > f->size || off > f->size - len) {
+		errno = EIO;
+		return -1;
+	}
+	buf_grow(out, len);
+	while (got < len) {
+		ssize_t n = pread(f->fd, out->ptr + out->len + got, len - got, (off_t)(off + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			out->ptr[out->len] = '\0';
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	buf_setlen(out, out->len + len);
+	return 0;
+}
+
+void os_ranges_close(struct os_ranges *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}

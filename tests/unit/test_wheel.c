@@ -118,6 +118,14 @@ static void test_headers(void **state)
 	buf_free(&out);
 }
 
+/* 100000 letters into data and a new file at path. */
+static void letters_file(const char *path, struct buf *data)
+{
+	for (int i = 0; i < 100000; i++)
+		buf_addch(data, (char)('a' + i % 26));
+	assert_int_equal(os_write_new(path, data->ptr, data->len, 0644), 0);
+}
+
 /* os_read_whole, which wheel_open reads a wheel with: the whole file after
  * what out held, or EFBIG and out as it was. */
 static void test_read_whole(void **state)
@@ -125,9 +133,7 @@ static void test_read_whole(void **state)
 	char *dir = unit_scratch_dir("readwhole");
 	char *path = path_join(dir, "f");
 	struct buf data = BUF_INIT, out = BUF_INIT;
-	for (int i = 0; i < 100000; i++)
-		buf_addch(&data, (char)('a' + i % 26));
-	assert_int_equal(os_write_new(path, data.ptr, data.len, 0644), 0);
+	letters_file(path, &data);
 	buf_addstr(&out, "x");
 	assert_int_equal(os_read_whole(path, data.len - 1, &out), -1);
 	assert_int_equal(errno, EFBIG);
@@ -149,6 +155,40 @@ static void test_read_whole(void **state)
 	free(dir);
 }
 
+/* os_ranges, which the index client reads a downloaded wheel's tail,
+ * central directory and METADATA with: exactly the bytes asked for,
+ * appended; a range past the end (as fstat saw it) fails with EIO and
+ * appends nothing; a directory is refused. */
+static void test_ranges(void **state)
+{
+	char *dir = unit_scratch_dir("ranges");
+	char *path = path_join(dir, "f");
+	struct buf data = BUF_INIT, out = BUF_INIT;
+	letters_file(path, &data);
+	struct os_ranges f;
+	assert_int_equal(os_ranges_open(path, &f), 0);
+	assert_int_equal(f.size, data.len);
+	buf_addstr(&out, "x");
+	assert_int_equal(os_ranges_read(&f, 70000, 30000, &out), 0);
+	assert_int_equal(out.len, 30001);
+	assert_memory_equal(out.ptr + 1, data.ptr + 70000, 30000);
+	assert_int_equal(os_ranges_read(&f, 0, 0, &out), 0);
+	assert_int_equal(out.len, 30001);
+	assert_int_equal(os_ranges_read(&f, 70000, 30001, &out), -1);
+	assert_int_equal(errno, EIO);
+	assert_int_equal(os_ranges_read(&f, UINT64_MAX, 2, &out), -1);
+	assert_int_equal(out.len, 30001);
+	os_ranges_close(&f);
+	os_ranges_close(&f); /* twice: nothing */
+	assert_int_equal(os_ranges_open(dir, &f), -1);
+	assert_int_equal(f.fd, -1);
+	assert_int_equal(os_rm_rf(dir), 0);
+	buf_free(&data);
+	buf_free(&out);
+	free(path);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_read_whole),
+		cmocka_unit_test(test_ranges),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
