@@ -349,18 +349,32 @@ bool os_dir_is_empty(const char *path)
 	return empty;
 }
 
+static void id_of(const struct stat *st, struct os_file_id *id)
+{
+	id->dev = (uint64_t)st->st_dev;
+	id->ino = (uint64_t)st->st_ino;
+	id->size = (uint64_t)st->st_size;
+	id->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+	id->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
+	id->ctime_sec = (int64_t)st->st_ctim.tv_sec;
+	id->ctime_nsec = (int64_t)st->st_ctim.tv_nsec;
+}
+
 int os_file_id(const char *path, struct os_file_id *id)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return -1;
-	id->dev = (uint64_t)st.st_dev;
-	id->ino = (uint64_t)st.st_ino;
-	id->size = (uint64_t)st.st_size;
-	id->mtime_sec = (int64_t)st.st_mtim.tv_sec;
-	id->mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
-	id->ctime_sec = (int64_t)st.st_ctim.tv_sec;
-	id->ctime_nsec = (int64_t)st.st_ctim.tv_nsec;
+	id_of(&st, id);
+	return 0;
+}
+
+int os_file_id_fd(int fd, struct os_file_id *id)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -1;
+	id_of(&st, id);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "os/fs.h"
 #include "os/readhead.h"
 #include "util/buf.h"
 
@@ -31,20 +32,38 @@ int os_read_head(const char *path, size_t max, struct buf *out)
 
 int os_read_whole(const char *path, size_t max, struct buf *out)
 {
+	struct os_file_id id;
+	return os_read_whole_id(path, max, NULL, out, &id);
+}
+
+/* The same file: device, inode, size and modification time (not the
+ * change time, which a hard link made to the file moves). */
+static bool same_file(const struct os_file_id *a, const struct os_file_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec;
+}
+
+int os_read_whole_id(const char *path, size_t max, const struct os_file_id *same,
+		     struct buf *out, struct os_file_id *id)
+{
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	struct stat st;
 	size_t start = out->len, got = 0;
 	int r = -1;
-	if (fstat(fd, &st) < 0)
+	if (os_file_id_fd(fd, id) < 0)
 		goto out;
-	if (st.st_size < 0 || (uint64_t)st.st_size > max) {
+	if (same && !same_file(same, id)) {
+		errno = ESTALE;
+		goto out;
+	}
+	if (id->size > max) {
 		errno = EFBIG;
 		goto out;
 	}
 	/* one byte more than the size: a file grown meanwhile shows at once */
-	size_t want = (size_t)st.st_size + 1;
+	size_t want = (size_t)id->size + 1;
 	for (;;) {
 		buf_grow(out, want);
 		ssize_t n = read(fd, out->ptr + start + got, want);
@@ -61,6 +80,12 @@ int os_read_whole(const char *path, size_t max, struct buf *out)
 			goto out;
 		}
 		want = (size_t)n < want ? want - (size_t)n : 65536;
+	}
+	/* the bytes read are the identity's: a file that changed size while
+	 * read is refused */
+	if (same && got != id->size) {
+		errno = ESTALE;
+		goto out;
 	}
 	r = 0;
 out:

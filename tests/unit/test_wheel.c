@@ -2,6 +2,8 @@
  * names), member name safety, header parsing and name normalisation. */
 #include "unit.h"
 
+#include <zip.h>
+
 #include "core/pkg/wheel.h"
 #include "core/std/metadata.h"
 #include "os/fs.h"
@@ -189,6 +191,78 @@ static void test_ranges(void **state)
 	free(dir);
 }
 
+/* A wheel of project name at path, whose module holds text (libzip, as a
+ * wheel builder writes one); written beside and renamed into place, so a
+ * rewrite is a new file. */
+static void write_wheel(const char *path, const char *name, const char *text)
+{
+	char *tmp = xstrfmt("%s.tmp", path);
+	int err;
+	zip_t *z = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	char *members[4][2] = {
+		{ xstrfmt("%s/m.py", name), xstrdup(text) },
+		{ xstrfmt("%s-1.0.dist-info/WHEEL", name), xstrdup("Wheel-Version: 1.0\n") },
+		{ xstrfmt("%s-1.0.dist-info/METADATA", name),
+		  xstrfmt("Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n", name) },
+		{ xstrfmt("%s-1.0.dist-info/RECORD", name),
+		  xstrfmt("%s/m.py,,\n%s-1.0.dist-info/RECORD,,\n", name, name) },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		zip_source_t *src = zip_source_buffer(z, members[i][1], strlen(members[i][1]), 0);
+		assert_true(zip_file_add(z, members[i][0], src, 0) >= 0);
+	}
+	assert_int_equal(zip_close(z), 0);
+	for (size_t i = 0; i < 4; i++) {
+		free(members[i][0]);
+		free(members[i][1]);
+	}
+	assert_int_equal(os_rename(tmp, path), 0);
+	free(tmp);
+}
+
+/* Open wheels share one image of this process (wheel.c's window): members
+ * of two wheels read in turn each come from their own file, and a file
+ * replaced after its wheel was opened is refused when read again, not read
+ * as another wheel's bytes under the first one's RECORD. */
+static void test_shared_image(void **state)
+{
+	char *dir = unit_scratch_dir("image");
+	char *p = path_join(dir, "p-1.0-py3-none-any.whl");
+	char *q = path_join(dir, "q-1.0-py3-none-any.whl");
+	write_wheel(p, "p", "P = 1\n");
+	write_wheel(q, "q", "Q = 2\n");
+	struct wheel wp, wq;
+	assert_int_equal(wheel_open(p, &wp), 0);
+	assert_int_equal(wheel_open(q, &wq), 0);
+	struct buf out = BUF_INIT;
+	for (int round = 0; round < 2; round++) {
+		buf_reset(&out);
+		assert_int_equal(wheel_read_member(&wp, "p/m.py", 100, &out), 0);
+		assert_string_equal(out.ptr, "P = 1\n");
+		buf_reset(&out);
+		assert_int_equal(wheel_read_member(&wq, "q/m.py", 100, &out), 0);
+		assert_string_equal(out.ptr, "Q = 2\n");
+	}
+	assert_string_equal(wp.meta_name, "p");
+	write_wheel(p, "p", "P = 3\n");
+	buf_reset(&out);
+	buf_reset(&unit_errors);
+	assert_int_equal(wheel_read_member(&wp, "p/m.py", 100, &out), -1);
+	assert_non_null(strstr(unit_errors.ptr, "cannot read 'p/m.py' in wheel"));
+	assert_non_null(strstr(unit_errors.ptr, strerror(ESTALE)));
+	buf_reset(&out);
+	assert_int_equal(wheel_read_member(&wq, "q/m.py", 100, &out), 0);
+	assert_string_equal(out.ptr, "Q = 2\n");
+	wheel_close(&wp);
+	wheel_close(&wq);
+	assert_int_equal(os_rm_rf(dir), 0);
+	buf_free(&out);
+	free(p);
+	free(q);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_read_whole),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_shared_image),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -41,7 +41,6 @@ struct wheel {
 	char *path;             /* the archive's path, as given */
 	struct wheel_name wn;
 	struct zip *zip;        /* open archive (libzip), read only */
-	struct buf *image;      /* the file's bytes zip reads, or NULL (read by path) */
 	char *dist_info;        /* "foo-1.0.dist-info" */
 	char *data_dir;         /* "foo-1.0.data" */
 	bool root_is_purelib;
