@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -99,16 +100,21 @@ int os_write_full(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/* The process's umask, read once (cvenv never changes it). */
+/* The process's umask, read once (cvenv never changes it; the read sets it
+ * for a moment, so only once, whatever thread asks first). */
+static mode_t umask_read;
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+
+static void read_umask(void)
+{
+	umask_read = umask(022);
+	umask(umask_read);
+}
+
 static mode_t current_umask(void)
 {
-	static int cached = -1;
-	if (cached < 0) {
-		mode_t m = umask(022);
-		umask(m);
-		cached = (int)m;
-	}
-	return (mode_t)cached;
+	(void)pthread_once(&umask_once, read_umask);
+	return umask_read;
 }
 
 /* Whether a file just opened with `mode` needs an fchmod to have it exactly:

@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <zip.h>
@@ -517,8 +518,17 @@ struct image_src {
 	int err[2];           /* libzip's error code and errno, for ZIP_SOURCE_ERROR */
 };
 
-static struct buf window = BUF_INIT;
-static unsigned long window_owner, serials; /* 0: the window holds nothing */
+/* One window per thread (wheelcache_fill_ahead's threads unpack wheels
+ * beside the main one); serials are unique across threads. */
+static _Thread_local struct buf window = BUF_INIT;
+static _Thread_local unsigned long window_owner; /* 0: the window holds nothing */
+static atomic_ulong serials;
+
+void wheel_window_free(void)
+{
+	buf_free(&window);
+	window_owner = 0;
+}
 
 /* The window holds s's file, loaded when it does not. */
 static int window_load(struct image_src *s)
@@ -613,7 +623,7 @@ static int open_zip(struct wheel *w)
 	zip_error_init(&ze);
 	struct image_src *s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(w->path);
-	s->serial = ++serials;
+	s->serial = atomic_fetch_add(&serials, 1) + 1;
 	window_owner = 0;
 	buf_reset(&window);
 	if (os_read_whole_id(w->path, WHEEL_IN_MEMORY, NULL, &window, &s->id) == 0) {

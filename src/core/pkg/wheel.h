@@ -80,6 +80,10 @@ void wheel_close(struct wheel *w);
  * releases it. */
 void wheel_init(struct wheel *w, const char *path);
 
+/* Frees this thread's wheel image (wheel.c's window, which the open wheels
+ * share): a thread that read wheels calls it before it ends. */
+void wheel_window_free(void);
+
 /* Reads one member into out (at most max bytes). */
 int wheel_read_member(const struct wheel *w, const char *member, size_t max, struct buf *out);
 
