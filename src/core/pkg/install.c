@@ -229,9 +229,12 @@ static void fill_ahead(struct install_env *e, struct wheel *const *ws, size_t n,
 }
 
 /* The link batch sized once from the seals of the wheels opened from the
- * cache: each row is linked from <cache>/wheels-v2/<key>/files/<path> to
+ * cache, and the members of those opened from their zip (a cold install:
+ * they are linked from the entries filled ahead; grown by doubling, the
+ * batch's copies were a tenth of a cold install's page faults): each row
+ * is linked from <cache>/wheels-v2/<key>/files/<path> to
  * <newdir>/<libdir>/<path> (or to a shorter destination). An estimate from
- * above; a wheel opened from its zip grows the batch as it goes. */
+ * above. */
 static void reserve_links(const struct install_env *e, struct txn *t, struct wheel *const *ws,
 			  size_t n)
 {
@@ -240,9 +243,12 @@ static void reserve_links(const struct install_env *e, struct txn *t, struct whe
 		       strlen(e->libdir) + 96; /* "/wheels-v2/<64 hex>/files/", slashes, NULs */
 	for (size_t i = 0; i < n; i++) {
 		const struct manifest *m = ws[i]->seal;
+		const struct strvec *zm = &ws[i]->members;
 		for (size_t k = 0; m && k < m->n; k++)
 			bytes += fixed + 2 * strlen(m->rows[k].path);
-		rows += m ? m->n : 0;
+		for (size_t k = 0; !m && e->cache_dir && k < zm->n; k++)
+			bytes += fixed + 2 * strlen(zm->v[k]);
+		rows += m ? m->n : e->cache_dir ? zm->n : 0;
 	}
 	if (rows)
 		os_linkbatch_reserve(&t->links, rows, bytes);
