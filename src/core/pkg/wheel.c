@@ -596,7 +596,7 @@ static zip_int64_t image_read(void *arg, void *data, zip_uint64_t len, zip_sourc
 				   : a->whence == SEEK_CUR ? (zip_int64_t)s->at
 				   : a->whence == SEEK_END ? (zip_int64_t)s->id.size
 							   : -1;
-		if (base < 0 || (a->offset < 0 && -a->offset > base) ||
+		if (base < 0 || (a->offset < 0 && a->offset < -base) ||
 		    (a->offset > 0 && (zip_uint64_t)a->offset > s->id.size - (zip_uint64_t)base))
 			break;
 		s->at = (zip_uint64_t)(base + a->offset);
