@@ -192,15 +192,32 @@ static char *cache_path(struct index_client *c, const char *sub, const char *key
 static void cache_store(const char *path, const struct httpcache_entry *e, const char *body,
 			size_t len)
 {
-	struct buf text = BUF_INIT;
+	/* one buffer for the run's entries: a fresh one per entry touched new
+	 * memory for every page and .metadata file stored (a page fault per
+	 * 4 KiB, 11-15 us on a VM) */
+	static struct buf text = BUF_INIT;
+	buf_reset(&text);
 	if (!path || httpcache_format(&text, e, body, len) < 0)
-		goto out;
+		return;
 	char *dir = os_dirname(path);
 	if (os_mkdir_p(dir, 0755) < 0 || os_write_atomic(path, text.ptr, text.len, 0644, false) < 0)
 		warning("cannot write the HTTP cache entry '%s': %s", path, strerror(errno));
 	free(dir);
-out:
-	buf_free(&text);
+}
+
+/* Appends a response's body to dst: the body's own buffer when dst is
+ * empty (no copy of what can be megabytes), else a copy. src is left
+ * empty. */
+static void take_body(struct buf *dst, struct buf *src)
+{
+	if (dst->len) {
+		buf_add(dst, src->ptr, src->len);
+	} else {
+		struct buf t = *dst;
+		*dst = *src;
+		*src = t;
+	}
+	buf_reset(src);
 }
 
 /* Reads and checks the entry at path; false when absent or bad (a bad
@@ -685,11 +702,11 @@ static void page_done(struct http_request *r, void *arg)
 			cache_store(j->cache_key, &j->cached, j->cached.body, j->cached.body_len);
 		}
 	} else if (r->status >= 200 && r->status < 300) {
-		buf_add(&j->body, r->body.ptr, r->body.len);
+		take_body(&j->body, &r->body);
 		j->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
 		int64_t age = httpcache_max_age(r->cache_control);
 		struct buf hex = BUF_INIT;
-		if (age >= 0 && j->cache_key && sha256_hex(r->body.ptr, r->body.len, &hex) == 0)
+		if (age >= 0 && j->cache_key && sha256_hex(j->body.ptr, j->body.len, &hex) == 0)
 			snprintf(j->body_sha256, sizeof(j->body_sha256), "%s", hex.ptr);
 		buf_free(&hex);
 		if (age >= 0 && j->cache_key) {
@@ -698,7 +715,7 @@ static void page_done(struct http_request *r, void *arg)
 						     .last_modified = r->last_modified,
 						     .content_type = r->content_type,
 						     .stored = now_s(), .max_age = age };
-			cache_store(j->cache_key, &e, r->body.ptr, r->body.len);
+			cache_store(j->cache_key, &e, j->body.ptr, j->body.len);
 			free(plain);
 		}
 	} else {
@@ -1516,7 +1533,7 @@ static void meta_pep658_done(struct http_request *r, void *arg)
 		goto out;
 	}
 	j->c->stats.bytes_downloaded += r->received;
-	buf_add(&j->result, r->body.ptr, r->body.len);
+	take_body(&j->result, &r->body);
 	metadata_store(j);
 	j->finished = true;
 out:
