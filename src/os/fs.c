@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -99,16 +100,21 @@ int os_write_full(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/* The process's umask, read once (cvenv never changes it). */
+/* The process's umask, read once (cvenv never changes it; the read sets it
+ * for a moment, so only once, whatever thread asks first). */
+static mode_t umask_read;
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+
+static void read_umask(void)
+{
+	umask_read = umask(022);
+	umask(umask_read);
+}
+
 static mode_t current_umask(void)
 {
-	static int cached = -1;
-	if (cached < 0) {
-		mode_t m = umask(022);
-		umask(m);
-		cached = (int)m;
-	}
-	return (mode_t)cached;
+	(void)pthread_once(&umask_once, read_umask);
+	return umask_read;
 }
 
 /* Whether a file just opened with `mode` needs an fchmod to have it exactly:
@@ -355,18 +361,32 @@ bool os_dir_is_empty(const char *path)
 	return empty;
 }
 
+static void id_of(const struct stat *st, struct os_file_id *id)
+{
+	id->dev = (uint64_t)st->st_dev;
+	id->ino = (uint64_t)st->st_ino;
+	id->size = (uint64_t)st->st_size;
+	id->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+	id->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
+	id->ctime_sec = (int64_t)st->st_ctim.tv_sec;
+	id->ctime_nsec = (int64_t)st->st_ctim.tv_nsec;
+}
+
 int os_file_id(const char *path, struct os_file_id *id)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return -1;
-	id->dev = (uint64_t)st.st_dev;
-	id->ino = (uint64_t)st.st_ino;
-	id->size = (uint64_t)st.st_size;
-	id->mtime_sec = (int64_t)st.st_mtim.tv_sec;
-	id->mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
-	id->ctime_sec = (int64_t)st.st_ctim.tv_sec;
-	id->ctime_nsec = (int64_t)st.st_ctim.tv_nsec;
+	id_of(&st, id);
+	return 0;
+}
+
+int os_file_id_fd(int fd, struct os_file_id *id)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -1;
+	id_of(&st, id);
 	return 0;
 }
 

@@ -74,6 +74,8 @@ struct os_file_id {
 	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
 };
 int os_file_id(const char *path, struct os_file_id *id);
+/* The same of an open file descriptor (fstat). */
+int os_file_id_fd(int fd, struct os_file_id *id);
 
 char *os_getcwd(void);
 /* realpath(3): resolves links; NULL with errno on failure. */

@@ -179,6 +179,9 @@ LAZY_VOID(libzip, zip_error_set, (zip_error_t *ze, int code, int sys), (ze, code
 LAZY(libzip, zip_source_t *, zip_source_buffer_create,
      (const void *data, zip_uint64_t len, int freep, zip_error_t *ze), (data, len, freep, ze),
      (zip_source_t *)zip_error_set_failed(ze, ZIP_ER_INTERNAL, 0))
+LAZY(libzip, zip_source_t *, zip_source_function_create,
+     (zip_source_callback cb, void *arg, zip_error_t *ze), (cb, arg, ze),
+     (zip_source_t *)zip_error_set_failed(ze, ZIP_ER_INTERNAL, 0))
 LAZY(libzip, zip_t *, zip_open_from_source, (zip_source_t *src, int flags, zip_error_t *ze),
      (src, flags, ze), (zip_t *)zip_error_set_failed(ze, ZIP_ER_INTERNAL, 0))
 LAZY_VOID(libzip, zip_source_free, (zip_source_t *src), (src), (void)0)

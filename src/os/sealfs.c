@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "os/fs.h"
@@ -68,8 +69,13 @@ out:
 
 int os_lock_owner(const char *path)
 {
-	char pid[32];
-	int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	char pid[48];
+#ifdef SYS_gettid
+	long tid = syscall(SYS_gettid);
+#else
+	long tid = (long)getpid();
+#endif
+	int n = snprintf(pid, sizeof(pid), "%ld %ld\n", (long)getpid(), tid);
 	int fd = os_lock_try(path);
 	if (fd >= 0 && os_write_full(fd, pid, (size_t)n) < 0) {
 		int e = errno;

@@ -29,8 +29,8 @@ int os_read_regular(const char *path, int (*fn)(void *ctx, const void *data, siz
 		    void *ctx);
 
 /* os_lock_try (os/link.h) on a new file at path, which then receives this
- * process's pid (for people: the lock alone tells a live owner from a dead
- * one). */
+ * process's pid and the thread's id, "PID TID\n" (for people: the lock
+ * alone tells a live owner from a dead one). */
 int os_lock_owner(const char *path);
 
 #endif

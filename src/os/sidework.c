@@ -6,26 +6,11 @@
 #ifdef __linux__
 #include <sched.h>
 #endif
-#include <signal.h>
-#include <stdio.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "os/sidework.h"
-
-void *os_shared_new(size_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
-}
-
-void os_shared_free(void *p, size_t size)
-{
-	if (p)
-		munmap(p, size);
-}
 
 long os_cpus(void)
 {
@@ -43,26 +28,40 @@ long os_cpus(void)
 	return n;
 }
 
-long os_sidework_start(int (*fn)(void *), void *arg)
+struct os_side {
+	pthread_t th;
+	int (*fn)(void *);
+	void *arg;
+	int result;
+};
+
+static void *side_main(void *arg)
 {
-	pid_t parent = getpid();
-	fflush(NULL); /* or the child's copy of the buffers could be written twice */
-	pid_t pid = fork();
-	if (pid != 0)
-		return pid;
-	/* dies with its parent; a parent gone before the prctl took effect
-	 * shows as a changed parent pid */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-		_exit(125);
-	int r = fn(arg);
-	_exit(r >= 0 && r < 126 ? r : 125);
+	struct os_side *s = arg;
+	s->result = s->fn(s->arg);
+	return NULL;
 }
 
-int os_sidework_wait(long pid)
+struct os_side *os_side_start(int (*fn)(void *), void *arg)
 {
-	int ws;
-	while (waitpid((pid_t)pid, &ws, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+	struct os_side *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->fn = fn;
+	s->arg = arg;
+	int e = pthread_create(&s->th, NULL, side_main, s);
+	if (e) {
+		free(s);
+		errno = e;
+		return NULL;
+	}
+	return s;
+}
+
+int os_side_wait(struct os_side *s)
+{
+	(void)pthread_join(s->th, NULL);
+	int r = s->result;
+	free(s);
+	return r;
 }

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 int verbosity;
-struct buf *error_capture;
+_Thread_local struct buf *error_capture;
 
 bool stderr_is_terminal(void)
 {

@@ -53,8 +53,9 @@ bool use_color(void);
 bool stderr_is_terminal(void);
 
 /* Lets tests capture messages: when set, messages are appended here instead of
- * being written to stderr. */
+ * being written to stderr. One per thread (wheelcache_fill_ahead's threads
+ * capture theirs). */
 struct buf;
-extern struct buf *error_capture;
+extern _Thread_local struct buf *error_capture;
 
 #endif

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Cold wheels unpacked into the cache two at a time (wheelcache_fill_ahead:
-# this process and a forked one take wheels in turn) before staging: every
+# two threads of this process take wheels in turn) before staging: every
 # entry whole and sealed, a bad wheel reported once by the install itself
 # and the env untouched, nothing half-made left in the cache.
 . "$(dirname "$0")/lib.sh"
@@ -18,11 +18,13 @@ test_expect_success 'setup' '
 	cvenv create --without-pip -p "$py" v
 '
 
-test_expect_success 'a cold install fills every entry, in two processes' '
+# each entry's owner file says "PID TID" of the thread that filled it
+test_expect_success 'a cold install fills every entry, on two threads of one process' '
 	cvenv install --venv v --cache-dir c wh/*.whl &&
 	test "$(ls c/wheels-v2 | wc -l)" = 6 &&
 	for s in c/wheels-v2/*/sealed; do test -s "$s" || return 1; done &&
 	test "$(cat c/wheels-v2/*/owner | sort -u | wc -l)" = 2 &&
+	test "$(cut -d" " -f1 c/wheels-v2/*/owner | sort -u | wc -l)" = 1 &&
 	! ls -a c/wheels-v2 | grep -q "^\.tmp-" &&
 	v/bin/python -c "import pka.m1, pkf.m2"
 '

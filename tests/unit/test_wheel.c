@@ -2,6 +2,8 @@
  * names), member name safety, header parsing and name normalisation. */
 #include "unit.h"
 
+#include <zip.h>
+
 #include "core/pkg/wheel.h"
 #include "core/std/metadata.h"
 #include "os/fs.h"
@@ -118,6 +120,14 @@ static void test_headers(void **state)
 	buf_free(&out);
 }
 
+/* 100000 letters into data and a new file at path. */
+static void letters_file(const char *path, struct buf *data)
+{
+	for (int i = 0; i < 100000; i++)
+		buf_addch(data, (char)('a' + i % 26));
+	assert_int_equal(os_write_new(path, data->ptr, data->len, 0644), 0);
+}
+
 /* os_read_whole, which wheel_open reads a wheel with: the whole file after
  * what out held, or EFBIG and out as it was. */
 static void test_read_whole(void **state)
@@ -125,9 +135,7 @@ static void test_read_whole(void **state)
 	char *dir = unit_scratch_dir("readwhole");
 	char *path = path_join(dir, "f");
 	struct buf data = BUF_INIT, out = BUF_INIT;
-	for (int i = 0; i < 100000; i++)
-		buf_addch(&data, (char)('a' + i % 26));
-	assert_int_equal(os_write_new(path, data.ptr, data.len, 0644), 0);
+	letters_file(path, &data);
 	buf_addstr(&out, "x");
 	assert_int_equal(os_read_whole(path, data.len - 1, &out), -1);
 	assert_int_equal(errno, EFBIG);
@@ -149,6 +157,112 @@ static void test_read_whole(void **state)
 	free(dir);
 }
 
+/* os_ranges, which the index client reads a downloaded wheel's tail,
+ * central directory and METADATA with: exactly the bytes asked for,
+ * appended; a range past the end (as fstat saw it) fails with EIO and
+ * appends nothing; a directory is refused. */
+static void test_ranges(void **state)
+{
+	char *dir = unit_scratch_dir("ranges");
+	char *path = path_join(dir, "f");
+	struct buf data = BUF_INIT, out = BUF_INIT;
+	letters_file(path, &data);
+	struct os_ranges f;
+	assert_int_equal(os_ranges_open(path, &f), 0);
+	assert_int_equal(f.size, data.len);
+	buf_addstr(&out, "x");
+	assert_int_equal(os_ranges_read(&f, 70000, 30000, &out), 0);
+	assert_int_equal(out.len, 30001);
+	assert_memory_equal(out.ptr + 1, data.ptr + 70000, 30000);
+	assert_int_equal(os_ranges_read(&f, 0, 0, &out), 0);
+	assert_int_equal(out.len, 30001);
+	assert_int_equal(os_ranges_read(&f, 70000, 30001, &out), -1);
+	assert_int_equal(errno, EIO);
+	assert_int_equal(os_ranges_read(&f, UINT64_MAX, 2, &out), -1);
+	assert_int_equal(out.len, 30001);
+	os_ranges_close(&f);
+	os_ranges_close(&f); /* twice: nothing */
+	assert_int_equal(os_ranges_open(dir, &f), -1);
+	assert_int_equal(f.fd, -1);
+	assert_int_equal(os_rm_rf(dir), 0);
+	buf_free(&data);
+	buf_free(&out);
+	free(path);
+	free(dir);
+}
+
+/* A wheel of project name at path, whose module holds text (libzip, as a
+ * wheel builder writes one); written beside and renamed into place, so a
+ * rewrite is a new file. */
+static void write_wheel(const char *path, const char *name, const char *text)
+{
+	char *tmp = xstrfmt("%s.tmp", path);
+	int err;
+	zip_t *z = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	char *members[4][2] = {
+		{ xstrfmt("%s/m.py", name), xstrdup(text) },
+		{ xstrfmt("%s-1.0.dist-info/WHEEL", name), xstrdup("Wheel-Version: 1.0\n") },
+		{ xstrfmt("%s-1.0.dist-info/METADATA", name),
+		  xstrfmt("Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n", name) },
+		{ xstrfmt("%s-1.0.dist-info/RECORD", name),
+		  xstrfmt("%s/m.py,,\n%s-1.0.dist-info/RECORD,,\n", name, name) },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		zip_source_t *src = zip_source_buffer(z, members[i][1], strlen(members[i][1]), 0);
+		assert_true(zip_file_add(z, members[i][0], src, 0) >= 0);
+	}
+	assert_int_equal(zip_close(z), 0);
+	for (size_t i = 0; i < 4; i++) {
+		free(members[i][0]);
+		free(members[i][1]);
+	}
+	assert_int_equal(os_rename(tmp, path), 0);
+	free(tmp);
+}
+
+/* Open wheels share one image of this process (wheel.c's window): members
+ * of two wheels read in turn each come from their own file, and a file
+ * replaced after its wheel was opened is refused when read again, not read
+ * as another wheel's bytes under the first one's RECORD. */
+static void test_shared_image(void **state)
+{
+	char *dir = unit_scratch_dir("image");
+	char *p = path_join(dir, "p-1.0-py3-none-any.whl");
+	char *q = path_join(dir, "q-1.0-py3-none-any.whl");
+	write_wheel(p, "p", "P = 1\n");
+	write_wheel(q, "q", "Q = 2\n");
+	struct wheel wp, wq;
+	assert_int_equal(wheel_open(p, &wp), 0);
+	assert_int_equal(wheel_open(q, &wq), 0);
+	struct buf out = BUF_INIT;
+	for (int round = 0; round < 2; round++) {
+		buf_reset(&out);
+		assert_int_equal(wheel_read_member(&wp, "p/m.py", 100, &out), 0);
+		assert_string_equal(out.ptr, "P = 1\n");
+		buf_reset(&out);
+		assert_int_equal(wheel_read_member(&wq, "q/m.py", 100, &out), 0);
+		assert_string_equal(out.ptr, "Q = 2\n");
+	}
+	assert_string_equal(wp.meta_name, "p");
+	write_wheel(p, "p", "P = 3\n");
+	buf_reset(&out);
+	buf_reset(&unit_errors);
+	assert_int_equal(wheel_read_member(&wp, "p/m.py", 100, &out), -1);
+	assert_non_null(strstr(unit_errors.ptr, "cannot read 'p/m.py' in wheel"));
+	assert_non_null(strstr(unit_errors.ptr, strerror(ESTALE)));
+	buf_reset(&out);
+	assert_int_equal(wheel_read_member(&wq, "q/m.py", 100, &out), 0);
+	assert_string_equal(out.ptr, "Q = 2\n");
+	wheel_close(&wp);
+	wheel_close(&wq);
+	assert_int_equal(os_rm_rf(dir), 0);
+	buf_free(&out);
+	free(p);
+	free(q);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +272,8 @@ int main(void)
 		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_read_whole),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_shared_image),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,6 +1,8 @@
 /* RECORD reading and writing, and the hashes it carries (see record.h). */
 #include "util/common.h"
 
+#include <stdatomic.h>
+
 #include <nettle/nettle-meta.h>
 #include <nettle/sha2.h>
 
@@ -310,7 +312,8 @@ static const struct {
 	{ "sha384", &nettle_sha384 },
 	{ "sha512", &nettle_sha512 },
 };
-static struct record_hash *spare;
+/* taken and put back atomically: wheelcache_fill_ahead hashes on two threads */
+static struct record_hash *_Atomic spare;
 
 struct record_hash {
 	const struct nettle_hash *hash;
@@ -328,8 +331,7 @@ struct record_hash *record_hash_new(const char *algo)
 		i++;
 	if (i == ARRAY_SIZE(algos))
 		return NULL;
-	struct record_hash *h = spare;
-	spare = NULL;
+	struct record_hash *h = atomic_exchange(&spare, NULL);
 	if (!h)
 		h = xmalloc(sizeof(*h));
 	h->hash = algos[i].hash;
@@ -360,9 +362,8 @@ static void finish_raw(struct record_hash *h, unsigned char *md, unsigned int *n
 {
 	*n = h->hash->digest_size;
 	h->hash->digest(&h->ctx, *n, md);
-	if (!spare)
-		spare = h;
-	else
+	struct record_hash *none = NULL;
+	if (!atomic_compare_exchange_strong(&spare, &none, h))
 		free(h);
 }
 

@@ -2,6 +2,7 @@
 #include "util/common.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <zip.h>
@@ -9,6 +10,7 @@
 #include "core/pkg/cachemanifest.h"
 #include "core/pkg/wheel.h"
 #include "core/std/metadata.h"
+#include "os/fs.h"
 #include "os/readhead.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -490,40 +492,163 @@ static int sort_members(struct wheel *w)
 	return 0;
 }
 
-/* Wheels up to WHEEL_IN_MEMORY are read whole into memory and unzipped
- * from there: libzip reading a file seeks and reads for every member
- * (18,104 lseeks and 7,086 reads in a cold install of 86 wheels, 1,040
- * reads after). An install holds its wheels open together, so the images
- * of all open wheels share a budget; a wheel over either bound is read by
- * path, as before. */
+/* Wheels up to WHEEL_IN_MEMORY are unzipped from memory: libzip reading
+ * a file seeks and reads for every member (18,104 lseeks and 7,086 reads in
+ * a cold install of 86 wheels, 1,040 reads from memory). But an install
+ * holds its wheels open together (the plan opens them all, then they are
+ * unpacked into the cache and staged), and an image of each would be fresh
+ * memory: every 4 KiB of every wheel one page fault (11-15 us on a VM),
+ * 11 MiB and 2,800 faults for the 86 wheels of the index bench's big set.
+ * So the open archives share one image, this process's window: libzip
+ * reads an archive through a source (image_read below) that serves its
+ * reads from the window, loading the wheel's file whole into it when the
+ * window holds another wheel. Each wheel is read whole about twice (when
+ * the plan opens it, when it is unpacked), one wheel after the other, and
+ * the window's pages are touched once per run. A file must still be the
+ * one first read (device, inode, size, mtime) when it is read again, or
+ * the read fails (ESTALE); what is extracted is held to RECORD as read
+ * first in any case (stage.c). A wheel over the bound is read by path. */
 #define WHEEL_IN_MEMORY ((size_t)32 << 20)
-#define IMAGES_BUDGET ((size_t)256 << 20)
-static size_t images_held; /* bytes of the open wheels' images */
 
-/* Opens w->path's archive into w->zip (from memory when it fits). */
+struct image_src {
+	char *path;
+	struct os_file_id id; /* of the file as first read; its size the bytes read */
+	unsigned long serial; /* the window's owner when it holds this file */
+	zip_uint64_t at;      /* the read offset */
+	int err[2];           /* libzip's error code and errno, for ZIP_SOURCE_ERROR */
+};
+
+/* One window per thread (wheelcache_fill_ahead's threads unpack wheels
+ * beside the main one); serials are unique across threads. */
+static _Thread_local struct buf window = BUF_INIT;
+static _Thread_local unsigned long window_owner; /* 0: the window holds nothing */
+static atomic_ulong serials;
+
+void wheel_window_free(void)
+{
+	buf_free(&window);
+	window_owner = 0;
+}
+
+/* The window holds s's file, loaded when it does not. */
+static int window_load(struct image_src *s)
+{
+	if (window_owner == s->serial)
+		return 0;
+	window_owner = 0;
+	buf_reset(&window);
+	struct os_file_id id;
+	if (os_read_whole_id(s->path, WHEEL_IN_MEMORY, &s->id, &window, &id) < 0) {
+		s->err[0] = ZIP_ER_READ;
+		s->err[1] = errno;
+		return -1;
+	}
+	window_owner = s->serial;
+	return 0;
+}
+
+static zip_int64_t image_read(void *arg, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+	struct image_src *s = arg;
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+		s->at = 0;
+		return 0;
+	case ZIP_SOURCE_READ: {
+		if (window_load(s) < 0)
+			return -1;
+		zip_uint64_t left = s->at < window.len ? window.len - s->at : 0;
+		zip_uint64_t n = len < left ? len : left;
+		if (n > INT64_MAX)
+			n = INT64_MAX;
+		if (n)
+			memcpy(data, window.ptr + s->at, (size_t)n);
+		s->at += n;
+		return (zip_int64_t)n;
+	}
+	case ZIP_SOURCE_CLOSE:
+		return 0;
+	case ZIP_SOURCE_STAT: {
+		if (len < sizeof(zip_stat_t))
+			break;
+		zip_stat_t *st = data;
+		memset(st, 0, sizeof(*st));
+		st->size = s->id.size;
+		st->valid = ZIP_STAT_SIZE;
+		return sizeof(*st);
+	}
+	case ZIP_SOURCE_ERROR:
+		if (len < sizeof(s->err))
+			break;
+		memcpy(data, s->err, sizeof(s->err));
+		return sizeof(s->err);
+	case ZIP_SOURCE_FREE:
+		if (window_owner == s->serial)
+			window_owner = 0;
+		free(s->path);
+		free(s);
+		return 0;
+	case ZIP_SOURCE_SEEK: {
+		if (len < sizeof(zip_source_args_seek_t))
+			break;
+		const zip_source_args_seek_t *a = data;
+		zip_int64_t base = a->whence == SEEK_SET   ? 0
+				   : a->whence == SEEK_CUR ? (zip_int64_t)s->at
+				   : a->whence == SEEK_END ? (zip_int64_t)s->id.size
+							   : -1;
+		if (base < 0 || (a->offset < 0 && a->offset < -base) ||
+		    (a->offset > 0 && (zip_uint64_t)a->offset > s->id.size - (zip_uint64_t)base))
+			break;
+		s->at = (zip_uint64_t)(base + a->offset);
+		return 0;
+	}
+	case ZIP_SOURCE_TELL:
+		return (zip_int64_t)s->at;
+	case ZIP_SOURCE_SUPPORTS:
+		return ZIP_SOURCE_SUPPORTS_SEEKABLE;
+	default:
+		s->err[0] = ZIP_ER_OPNOTSUPP;
+		s->err[1] = 0;
+		return -1;
+	}
+	s->err[0] = ZIP_ER_INVAL;
+	s->err[1] = 0;
+	return -1;
+}
+
+/* Opens w->path's archive into w->zip (through the window when it fits). */
 static int open_zip(struct wheel *w)
 {
 	zip_error_t ze;
 	zip_error_init(&ze);
-	w->image = xcalloc(1, sizeof(*w->image));
-	buf_init(w->image);
-	size_t left = IMAGES_BUDGET - images_held;
-	if (os_read_whole(w->path, left < WHEEL_IN_MEMORY ? left : WHEEL_IN_MEMORY, w->image) == 0) {
-		images_held += w->image->len;
-		zip_source_t *src = zip_source_buffer_create(w->image->ptr, w->image->len, 0, &ze);
-		if (src && !(w->zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)))
+	struct image_src *s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(w->path);
+	s->serial = atomic_fetch_add(&serials, 1) + 1;
+	window_owner = 0;
+	buf_reset(&window);
+	if (os_read_whole_id(w->path, WHEEL_IN_MEMORY, NULL, &window, &s->id) == 0) {
+		s->id.size = window.len; /* what was read, if the file changed meanwhile */
+		window_owner = s->serial;
+		zip_source_t *src = zip_source_function_create(image_read, s, &ze);
+		if (!src) {
+			free(s->path);
+			free(s);
+		} else if (!(w->zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze))) {
 			zip_source_free(src);
-	} else if (errno == EFBIG) {
-		buf_free(w->image);
-		free(w->image);
-		w->image = NULL;
-		int zerr = 0;
-		if (!(w->zip = zip_open(w->path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr)))
-			zip_error_set(&ze, zerr, 0);
+		}
 	} else {
-		/* the codes zip_open() gives for a file it cannot open */
-		zip_error_set(&ze, errno == ENOENT ? ZIP_ER_NOENT : ZIP_ER_OPEN,
-			      errno == ENOENT ? 0 : errno);
+		int e = errno;
+		free(s->path);
+		free(s);
+		if (e == EFBIG) {
+			int zerr = 0;
+			if (!(w->zip = zip_open(w->path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr)))
+				zip_error_set(&ze, zerr, 0);
+		} else {
+			/* the codes zip_open() gives for a file it cannot open */
+			zip_error_set(&ze, e == ENOENT ? ZIP_ER_NOENT : ZIP_ER_OPEN,
+				      e == ENOENT ? 0 : e);
+		}
 	}
 	int r = 0;
 	if (!w->zip)
@@ -567,11 +692,6 @@ void wheel_close(struct wheel *w)
 {
 	if (w->zip)
 		zip_discard(w->zip);
-	if (w->image) {
-		images_held -= w->image->len;
-		buf_free(w->image);
-		free(w->image);
-	}
 	wheel_name_free(&w->wn);
 	free(w->path);
 	free(w->dist_info);

@@ -41,7 +41,6 @@ struct wheel {
 	char *path;             /* the archive's path, as given */
 	struct wheel_name wn;
 	struct zip *zip;        /* open archive (libzip), read only */
-	struct buf *image;      /* the file's bytes zip reads, or NULL (read by path) */
 	char *dist_info;        /* "foo-1.0.dist-info" */
 	char *data_dir;         /* "foo-1.0.data" */
 	bool root_is_purelib;
@@ -80,6 +79,10 @@ void wheel_close(struct wheel *w);
 /* An empty wheel of path (nothing read), for wheelcache_open(); wheel_close()
  * releases it. */
 void wheel_init(struct wheel *w, const char *path);
+
+/* Frees this thread's wheel image (wheel.c's window, which the open wheels
+ * share): a thread that read wheels calls it before it ends. */
+void wheel_window_free(void);
 
 /* Reads one member into out (at most max bytes). */
 int wheel_read_member(const struct wheel *w, const char *member, size_t max, struct buf *out);

@@ -169,10 +169,9 @@ static bool is_temp(const char *name)
  * N wheels into a cache of M entries read N * M names). */
 static void sweep_temps(const char *wheels)
 {
-	static bool swept;
-	if (swept)
+	static atomic_bool swept; /* fill_ahead's threads may race here */
+	if (atomic_exchange(&swept, true))
 		return;
-	swept = true;
 	char *lock = path_join(wheels, ".sweep");
 	struct strvec names = STRVEC_INIT;
 	int sweep = os_lock_try(lock);
@@ -674,9 +673,9 @@ static int reopen(struct wheel *w, const char *wheels, const char *entry)
 	return r;
 }
 
-/* ---- filling ahead, in two processes ------------------------------- */
+/* ---- filling ahead, on two threads -------------------------------- */
 
-/* At most this many processes fill at once (one per CPU below that): file
+/* At most this many threads fill at once (one per CPU below that): file
  * creation on one file system gains little past a few. */
 #define FILL_PROCS 4
 
@@ -695,7 +694,7 @@ struct ahead_job {
 	struct wheel *const *ws;
 	size_t *order, n;
 	struct ahead *sh;
-	size_t self; /* this process's first wheel: order[self] (the parent's is 0) */
+	size_t self; /* this thread's first wheel: order[self] (the caller's is 0) */
 };
 
 /* One wheel: its key, and a new entry when there is none (an existing
@@ -727,9 +726,9 @@ out:
 	return ok;
 }
 
-/* Takes wheels in turn until none is left (every process runs this): its
- * own first one, order[self], then the next one no process has taken. So
- * each process fills at least one wheel however late it starts. */
+/* Takes wheels in turn until none is left (every thread runs this): its
+ * own first one, order[self], then the next one no thread has taken. So
+ * each thread fills at least one wheel however late it starts. */
 static int fill_turns(void *arg)
 {
 	struct ahead_job *j = arg;
@@ -750,6 +749,16 @@ static int fill_turns(void *arg)
 	return 0;
 }
 
+/* fill_turns on a thread of its own: the copy of j with its first wheel,
+ * and the thread's wheel image freed at its end. */
+static int fill_turns_side(void *arg)
+{
+	fill_turns(arg);
+	wheel_window_free();
+	free(arg);
+	return 0;
+}
+
 static const struct wheel *const *sort_ws;
 
 static int by_members_desc(const void *a, const void *b)
@@ -767,25 +776,31 @@ void wheelcache_fill_ahead(struct install_env *e, struct wheel *const *ws, const
 		if (want[i] && !ws[i]->seal && ws[i]->zip && !ws[i]->filled)
 			j.order[j.n++] = i;
 	size_t size = sizeof(struct ahead) + n * sizeof(struct ahead_slot);
-	if (!e->cache_dir || e->verify_cache || j.n < 2 || os_cpus() < 2 ||
-	    !(j.sh = os_shared_new(size)))
+	if (!e->cache_dir || e->verify_cache || j.n < 2 || os_cpus() < 2)
 		goto out;
+	j.sh = xcalloc(1, size);
 	sort_ws = (const struct wheel *const *)ws;
 	qsort(j.order, j.n, sizeof(*j.order), by_members_desc);
-	long pids[FILL_PROCS - 1], cpus = os_cpus();
+	struct os_side *sides[FILL_PROCS - 1];
+	long cpus = os_cpus();
 	size_t kids = 0, procs = 1;
 	while (procs < FILL_PROCS && (long)procs < cpus && procs < j.n)
 		procs++;
-	/* order[0..procs-1] are the processes' first wheels (one a child that
+	/* order[0..procs-1] are the threads' first wheels (one a thread that
 	 * could not start was to take is left to the install's own path) */
 	atomic_store(&j.sh->next, procs);
-	for (j.self = 1; j.self < procs; j.self++)
-		if ((pids[kids] = os_sidework_start(fill_turns, &j)) > 0)
+	for (j.self = 1; j.self < procs; j.self++) {
+		struct ahead_job *mine = xmalloc(sizeof(*mine));
+		*mine = j;
+		if ((sides[kids] = os_side_start(fill_turns_side, mine)))
 			kids++;
+		else
+			free(mine);
+	}
 	j.self = 0;
 	fill_turns(&j);
 	for (size_t k = 0; k < kids; k++)
-		(void)os_sidework_wait(pids[k]);
+		(void)os_side_wait(sides[k]);
 	char *wheels = path_join(e->cache_dir, WHEELS);
 	for (size_t i = 0; i < n; i++) {
 		struct ahead_slot *s = &j.sh->slot[i];
@@ -797,7 +812,7 @@ void wheelcache_fill_ahead(struct install_env *e, struct wheel *const *ws, const
 	}
 	free(wheels);
 out:
-	os_shared_free(j.sh, size);
+	free(j.sh);
 	free(j.order);
 }
 
