@@ -463,17 +463,9 @@ int os_run(const char *const *argv, const struct os_run_opts *opts, int *status)
 	return run_wait(&r, status);
 }
 
-/* Sanitizers keep per-thread state that a child sharing our memory on a
- * stack they never saw would confuse: those builds fork. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SHIELD_FORKS 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-	__has_feature(memory_sanitizer)
-#define SHIELD_FORKS 1
-#endif
-#endif
-#if !defined(__linux__)
+/* ASan keeps per-thread state that a child sharing our memory on a stack
+ * it never saw would confuse: that build forks, as other systems do. */
+#if defined(CVENV_ASAN) || !defined(__linux__)
 #define SHIELD_FORKS 1
 #endif
 
@@ -541,7 +533,6 @@ int os_run_shielded(int (*fn)(void *), void *arg, const char *on_kill, size_t on
 	struct shield s = { fn, arg, 0 };
 	void *stack = NULL;
 	size_t stack_len = 0;
-	bool shared = false;
 	pid_t pid = -1;
 	fflush(NULL); /* or the child would write the buffered output again */
 #ifndef SHIELD_FORKS
@@ -568,8 +559,8 @@ out:
 	if (stack)
 		munmap(stack, stack_len);
 	/* a clone that valgrind turned into a fork shares nothing */
-	last_shared = shared = stack && s.ran;
-	if (code == 127 && shared && on_kill) {
+	last_shared = stack && s.ran;
+	if (code == 127 && last_shared && on_kill) {
 		/* killed (SIGKILL to it, the OOM killer) in our memory: the heap
 		 * and stdio may be half-updated, so nothing of them is touched */
 		ssize_t w = on_kill_len ? write(2, on_kill, on_kill_len) : 0;

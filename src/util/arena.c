@@ -2,15 +2,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ARENA_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_ASAN 1
-#endif
-#endif
-
-#ifdef ARENA_ASAN
+#ifdef CVENV_ASAN
 #include <sanitizer/asan_interface.h>
 #define GAP 8 /* one shadow granule, poisoned, after every string */
 #else

@@ -42,6 +42,16 @@ static inline uint64_t fnv1a_str(const char *s)
 #define NORETURN
 #endif
 
+/* CVENV_ASAN: built with AddressSanitizer (gcc says so by a macro, clang
+ * by __has_feature). */
+#if defined(__SANITIZE_ADDRESS__)
+#define CVENV_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CVENV_ASAN 1
+#endif
+#endif
+
 #include "util/banned.h"
 
 #endif

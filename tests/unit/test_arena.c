@@ -4,14 +4,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
-#ifdef TEST_ASAN
+#ifdef CVENV_ASAN
 #include <sanitizer/asan_interface.h>
 #endif
 
@@ -57,7 +50,7 @@ static void test_arena_strings_stay(void **state)
 static void test_arena_asan_gap(void **state)
 {
 	(void)state;
-#ifdef TEST_ASAN
+#ifdef CVENV_ASAN
 	struct arena a = ARENA_INIT;
 	for (size_t n = 0; n < 40; n++) {
 		char *s = arena_strndup(&a, "0123456789012345678901234567890123456789", n);
