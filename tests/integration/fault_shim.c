@@ -7,7 +7,10 @@
  * raised (once) at the first write to a path containing FAULT_SIGINT_PATH,
  * as if the user pressed Ctrl-C then; each rename whose destination contains
  * FAULT_RENAME_SLOW_PATH first sleeps FAULT_RENAME_SLOW_MS milliseconds (a
- * commit slow enough to be killed half-way on purpose); renameat, and
+ * commit slow enough to be killed half-way on purpose); each rename whose
+ * destination contains FAULT_RENAME_HOLD_PATH first waits until the file
+ * FAULT_RENAME_HOLD_UNTIL exists (at most 120 s: a test lets the commit go
+ * on once it has done what must land mid-commit); renameat, and
  * renameat2 through syscall(), count as rename, by their destination's full
  * path. Unset variables disable that fault. */
 #define _GNU_SOURCE
@@ -71,6 +74,10 @@ static int rename_fault(const char *to)
 	const char *slow = getenv("FAULT_RENAME_SLOW_PATH");
 	if (slow && strstr(to, slow))
 		usleep((useconds_t)counter("FAULT_RENAME_SLOW_MS") * 1000);
+	const char *hold = getenv("FAULT_RENAME_HOLD_PATH");
+	const char *until = getenv("FAULT_RENAME_HOLD_UNTIL");
+	for (int i = 0; hold && until && strstr(to, hold) && access(until, F_OK) < 0 && i < 12000; i++)
+		usleep(10000);
 	return 0;
 }
 

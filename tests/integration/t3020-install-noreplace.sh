@@ -24,17 +24,17 @@ test_expect_success 'setup: the fault shim, a wheel with a launcher, an env' '
 '
 
 test_expect_success DYNAMIC 'an entry that appears during the commit is not overwritten' '
-	snap v >before &&
+	snap v >before && rm -f go &&
 	# each move into site-packages (the new env'"'"'s empty one is replaced
-	# whole: aside, then in) first waits 3 s: bin/demo, moved after them,
-	# is written meanwhile
-	FAULT_RENAME_SLOW_PATH=/site-packages FAULT_RENAME_SLOW_MS=3000 \
+	# whole: aside, then in) waits for the file go: bin/demo, moved after
+	# them, is written first, then go lets the commit on
+	FAULT_RENAME_HOLD_PATH=/site-packages FAULT_RENAME_HOLD_UNTIL=$PWD/go \
 		LD_PRELOAD=$PWD/shim.so $CVENV_WRAPPER "$CVENV_BIN" install --venv v \
 		wh/demo-1.0-py3-none-any.whl 2>err &
 	pid=$! &&
-	i=0 && while ! test -f v/.cvenv/journal && test $i -lt 400; do sleep 0.05; i=$((i + 1)); done &&
+	i=0 && while ! test -f v/.cvenv/journal && test $i -lt 1200; do sleep 0.05; i=$((i + 1)); done &&
 	test -f v/.cvenv/journal &&
-	echo mine >v/bin/demo &&
+	echo mine >v/bin/demo && touch go &&
 	{ wait $pid; test $? = 1; } &&
 	expect_grep "/v/bin/demo" err && expect_grep "into place: File exists" err &&
 	test "$(cat v/bin/demo)" = mine &&
