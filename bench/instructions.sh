@@ -11,12 +11,14 @@
 #
 #   sh bench/instructions.sh [PYTHON]      default: pyenv 3.12
 #   CVENV=path/to/cvenv sh bench/instructions.sh
+#   KEEP=1 sh bench/instructions.sh        keeps its directory (printed at the
+#                                          end) to profile one command again
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CVENV=${CVENV:-$ROOT/build/cvenv}
 PY=${1:-$(ls "$HOME"/.pyenv/versions/3.12*/bin/python3 2>/dev/null | head -n 1)}
 W=$(mktemp -d "${TMPDIR:-/tmp}/cvenv-bench-instr.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$W"' EXIT
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
 export CVENV_CACHE_DIR="$W/cache"
 
@@ -76,3 +78,4 @@ valgrind --tool=callgrind --callgrind-out-file="$W/cg" "$CVENV" install --venv "
 n=$(($(files "$W/env") - before))
 report "warm install, 100 wheels" "$(instr "$W/log")" "$n"
 measure "freeze (100 wheels)" "$n" "$CVENV" freeze --venv "$W/env"
+if [ -n "${KEEP:-}" ]; then echo "kept: $W"; fi

@@ -13,6 +13,10 @@
 #include "os/linkbatch.h"
 #include "os/sidework.h"
 
+#ifndef O_PATH
+#define O_PATH O_RDONLY
+#endif
+
 #define MAX_THREADS 8
 /* The way of a batch of more than OS_LINKBATCH_MIN links when no setting
  * forces one: two threads where two CPUs are ours, no io_uring
@@ -181,20 +185,59 @@ struct span {
 	atomic_bool *failed;
 };
 
+/* A base directory held open on one side of a span's hard links: each
+ * link then walks only its names, not the cache entry's and the stage's
+ * paths again (a sixth of a link here, issue 18). */
+struct dir_side {
+	size_t at; /* the directory's offset in b->dirs (SIZE_MAX: none open) */
+	int fd;    /* -1: could not be opened (whole paths for this base) */
+};
+
+/* The descriptor of request i's base directory on one side: opened when
+ * the base's directory changes; AT_FDCWD for a request without a base. */
+static int side_fd(const struct os_linkbatch *b, size_t i, bool dst, struct dir_side *d)
+{
+	size_t k = b->v[i].base;
+	if (!k)
+		return AT_FDCWD;
+	size_t at = dst ? b->bases[k - 1].dst : b->bases[k - 1].src;
+	if (at != d->at) {
+		if (d->fd >= 0)
+			close(d->fd);
+		d->fd = open(b->dirs.ptr + at, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		d->at = at;
+	}
+	return d->fd;
+}
+
 static void link_span(struct span *s)
 {
 	enum os_link_mode used;
 	struct path_maker src = PATH_MAKER(false), dst = PATH_MAKER(true);
+	struct dir_side sd = { SIZE_MAX, -1 }, dd = { SIZE_MAX, -1 };
 	for (size_t i = s->from; i < s->to; i++) {
 		if (atomic_load_explicit(s->failed, memory_order_relaxed))
 			break;
 		struct os_linkreq *q = &s->b->v[i];
+		if (s->how == OS_LINK_HARDLINK) {
+			/* a hard link by names beneath the two bases; whatever
+			 * fails is tried again by whole paths, below */
+			int sf = side_fd(s->b, i, false, &sd), df = side_fd(s->b, i, true, &dd);
+			if (sf != -1 && df != -1 &&
+			    linkat(sf, os_linkbatch_name(s->b, i, false), df,
+				   os_linkbatch_name(s->b, i, true), 0) == 0)
+				continue;
+		}
 		if (os_link_file(make_path(s->b, i, &src), make_path(s->b, i, &dst), q->mode,
 				 s->how, &used) < 0) {
 			q->err = errno ? errno : EIO;
 			atomic_store(s->failed, true);
 		}
 	}
+	if (sd.fd >= 0)
+		close(sd.fd);
+	if (dd.fd >= 0)
+		close(dd.fd);
 	buf_free(&src.buf);
 	buf_free(&dst.buf);
 }

@@ -11,21 +11,50 @@
 #include "os/link.h"
 #include "os/sealfs.h"
 
+static void fill_lstat(const struct stat *st, struct os_lstat *out)
+{
+	out->kind = S_ISREG(st->st_mode) ? OS_KIND_FILE
+		    : S_ISDIR(st->st_mode) ? OS_KIND_DIR
+		    : S_ISLNK(st->st_mode) ? OS_KIND_LINK
+					   : OS_KIND_OTHER;
+	out->mode = (unsigned)(st->st_mode & 07777);
+	out->size = (uint64_t)st->st_size;
+	out->ino = (uint64_t)st->st_ino;
+	out->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+	out->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
+	out->nlink = (uint64_t)st->st_nlink;
+}
+
 int os_lstat(const char *path, struct os_lstat *out)
 {
 	struct stat st;
 	if (lstat(path, &st) < 0)
 		return -1;
-	out->kind = S_ISREG(st.st_mode) ? OS_KIND_FILE
-		    : S_ISDIR(st.st_mode) ? OS_KIND_DIR
-		    : S_ISLNK(st.st_mode) ? OS_KIND_LINK
-					  : OS_KIND_OTHER;
-	out->mode = (unsigned)(st.st_mode & 07777);
-	out->size = (uint64_t)st.st_size;
-	out->ino = (uint64_t)st.st_ino;
-	out->mtime_sec = (int64_t)st.st_mtim.tv_sec;
-	out->mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
-	out->nlink = (uint64_t)st.st_nlink;
+	fill_lstat(&st, out);
+	return 0;
+}
+
+int os_dir_handle(const char *path)
+{
+#ifdef O_PATH
+	return open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+#else
+	return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+#endif
+}
+
+void os_dir_handle_close(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+int os_lstat_at(int dirfd, const char *rel, struct os_lstat *out)
+{
+	struct stat st;
+	if (fstatat(dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	fill_lstat(&st, out);
 	return 0;
 }
 

@@ -87,4 +87,37 @@ test_expect_success 'a damaged entry is rebuilt once: the next install finds it 
 	test -z "$(find "$(entry $W)/files" "$(entry $W)/sealed" -type f -perm /222)"
 '
 
+# Seals of 80 files each: more rows than one thread checks (CHECK_AHEAD_MIN
+# in wheelcache.c), so with two CPUs each half of them is lstat-ed on its own
+# thread before the staging (wheelcache_check_ahead). A damaged file in
+# either half, in either wheel, is found all the same.
+test_expect_success 'setup: two wheels of 80 files in the cache' '
+	mkdir big && for p in one two; do
+		set -- && i=0 && while [ $i -lt 80 ]; do
+			set -- "$@" --file "$p/f$i.py=$p$i$GOOD" && i=$((i + 1))
+		done && mkwheel big $p 1.0 "$@" >/dev/null || return 1
+	done &&
+	fresh b0 && cvenv install --venv b0 big/one-1.0-py3-none-any.whl big/two-1.0-py3-none-any.whl
+'
+# big_ok ENV: every file of both wheels in ENV has its own bytes
+big_ok() {
+	for p in one two; do
+		i=0 && while [ $i -lt 80 ]; do
+			test "$(cat "$1/$SP/$p/f$i.py")" = "$p$i$GOOD" || return 1
+			i=$((i + 1))
+		done
+	done
+}
+for victim in one/f0.py one/f79.py two/f0.py two/f79.py; do
+	export victim
+	test_expect_success "checked ahead on two threads: a damaged $victim is not installed" '
+		p=${victim%%/*} && e=b-$p-$(basename $victim .py) &&
+		f=$(cached big/$p-1.0-py3-none-any.whl $victim) && chmod u+w "$f" &&
+		printf "EVIL%s" "$GOOD" >"$f" && fresh "$e" &&
+		cvenv install --venv "$e" big/one-1.0-py3-none-any.whl big/two-1.0-py3-none-any.whl \
+			2>err &&
+		grep -q "cache entry of .*$p-1.0-py3-none-any.whl. is damaged" err && big_ok "$e"
+	'
+done
+
 test_done

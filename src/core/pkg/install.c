@@ -225,6 +225,7 @@ static void fill_ahead(struct install_env *e, struct wheel *const *ws, size_t n,
 		}
 	}
 	wheelcache_fill_ahead(e, ws, want, n);
+	wheelcache_check_ahead(e, ws, want, n);
 	free(want);
 }
 

@@ -64,6 +64,9 @@ struct wheel {
 	 * rows (every member but RECORD, with hash, size and mode) stand for
 	 * them. NULL for a wheel opened by wheel_open(). */
 	struct manifest *seal;
+	/* Whether wheelcache_check_ahead() found the seal's files as its rows
+	 * say (seal_checked: it looked, so wheelcache_entry() need not). */
+	bool seal_checked, seal_sound;
 	/* The members directory of the cache entry wheelcache_fill_ahead()
 	 * filled for this wheel in this run, or NULL. */
 	char *filled;

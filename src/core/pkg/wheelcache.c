@@ -523,24 +523,111 @@ void wheelcache_key_of(const char *files, struct buf *key)
 
 /* ---- a cache hit without the zip (issue 18) ---------------------------- */
 
-/* Whether every file of a sealed entry is as its row says: one lstat each,
- * the paths built in one buffer. */
-static bool seal_sound(const struct manifest *seal, const char *entry)
+/* Whether the files of rows from..to of a sealed entry are as the rows
+ * say: one lstat each, beneath the entry's files directory held open (its
+ * path built once) when there are enough rows to pay for the open. */
+static bool rows_sound(const struct manifest *seal, const char *entry, size_t from, size_t to)
 {
 	struct buf path = BUF_INIT;
 	struct os_lstat st;
 	bool ok = true;
 	buf_grow(&path, 512); /* one allocation, not one per doubling */
 	buf_addstr(&path, entry);
-	buf_addstr(&path, "/files/");
+	buf_addstr(&path, "/files");
+	int dir = to - from >= 8 ? os_dir_handle(path.ptr) : -1;
+	buf_addch(&path, '/');
 	size_t base = path.len;
-	for (size_t i = 0; i < seal->n && ok; i++) {
-		buf_setlen(&path, base);
-		buf_addstr(&path, seal->rows[i].path);
-		ok = os_lstat(path.ptr, &st) == 0 && row_matches(&seal->rows[i], &st);
+	for (size_t i = from; i < to && ok; i++) {
+		if (dir >= 0) {
+			ok = os_lstat_at(dir, seal->rows[i].path, &st) == 0;
+		} else {
+			buf_setlen(&path, base);
+			buf_addstr(&path, seal->rows[i].path);
+			ok = os_lstat(path.ptr, &st) == 0;
+		}
+		ok = ok && row_matches(&seal->rows[i], &st);
 	}
+	os_dir_handle_close(dir);
 	buf_free(&path);
 	return ok;
+}
+
+/* Whether every file of a sealed entry is as its row says. */
+static bool seal_sound(const struct manifest *seal, const char *entry)
+{
+	return rows_sound(seal, entry, 0, seal->n);
+}
+
+/* ---- checking ahead, on two threads ------------------------------------ */
+
+/* Fewer rows than this are checked where they are used: a thread's start
+ * and join cost about as much as 50 lstat calls here. */
+#define CHECK_AHEAD_MIN 64
+
+struct check_job {
+	const char *wheels;
+	struct wheel *const *ws;
+	const size_t *pick; /* the wheels to check, by index into ws */
+	size_t npick;
+	size_t from, to; /* this thread's rows, counted over the picked seals in order */
+	atomic_bool *bad; /* per picked wheel */
+};
+
+static int check_rows(void *arg)
+{
+	struct check_job *j = arg;
+	struct buf entry = BUF_INIT;
+	size_t at = 0; /* the first row of seal k, counted over all */
+	for (size_t k = 0; k < j->npick && at < j->to; k++) {
+		const struct manifest *seal = j->ws[j->pick[k]]->seal;
+		size_t lo = j->from > at ? j->from - at : 0;
+		size_t hi = j->to - at < seal->n ? j->to - at : seal->n;
+		at += seal->n;
+		if (lo >= hi || atomic_load(&j->bad[k]))
+			continue;
+		buf_reset(&entry);
+		buf_addstr(&entry, j->wheels);
+		buf_addch(&entry, '/');
+		buf_addstr(&entry, seal->key);
+		if (!rows_sound(seal, entry.ptr, lo, hi))
+			atomic_store(&j->bad[k], true);
+	}
+	buf_free(&entry);
+	return 0;
+}
+
+void wheelcache_check_ahead(struct install_env *e, struct wheel *const *ws, const bool *want,
+			    size_t n)
+{
+	size_t *pick = xcalloc(n + 1, sizeof(*pick)), npick = 0, rows = 0;
+	for (size_t i = 0; i < n; i++)
+		if (want[i] && ws[i]->seal && !ws[i]->seal_checked) {
+			pick[npick++] = i;
+			rows += ws[i]->seal->n;
+		}
+	if (!e->cache_dir || e->verify_cache || rows < CHECK_AHEAD_MIN || os_cpus() < 2) {
+		free(pick);
+		return;
+	}
+	char *wheels = path_join(e->cache_dir, WHEELS);
+	atomic_bool *bad = xcalloc(npick, sizeof(*bad));
+	for (size_t k = 0; k < npick; k++)
+		atomic_init(&bad[k], false);
+	struct check_job mine = { wheels, ws, pick, npick, 0, rows / 2, bad };
+	struct check_job side = { wheels, ws, pick, npick, rows / 2, rows, bad };
+	struct os_side *t = os_side_start(check_rows, &side);
+	check_rows(&mine);
+	if (t)
+		(void)os_side_wait(t);
+	else
+		check_rows(&side); /* no thread: the other half here */
+	for (size_t k = 0; k < npick; k++) {
+		ws[pick[k]]->seal_checked = true;
+		ws[pick[k]]->seal_sound = !atomic_load(&bad[k]);
+	}
+	free(bad);
+	free(wheels);
+	free(pick);
 }
 
 static bool same_project(const char *a, size_t an, const char *b)
@@ -833,7 +920,7 @@ int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 	 * to look the entry up in the index (issue 18) */
 	if (w->seal) {
 		entry = path_join(wheels, w->seal->key);
-		if (seal_sound(w->seal, entry))
+		if (w->seal_checked ? w->seal_sound : seal_sound(w->seal, entry))
 			goto out;
 		r = reopen(w, wheels, entry);
 		free(entry);

@@ -55,6 +55,16 @@ int wheelcache_open_wheel_named(struct install_env *e, const char *path, const c
  * temp directories of dead fills first). *files receives the directory that
  * holds the members. Returns 0, or -1 (reported). */
 int wheelcache_entry(struct install_env *e, struct wheel *w, char **files);
+/* Checks the files of the sealed entries of those of the n wheels wanted
+ * (want[i] true, opened from a seal) on two threads, each lstat-ing half
+ * of all their rows, and gives each wheel seal_checked and seal_sound, which
+ * wheelcache_entry() then takes instead of checking the entry itself. A
+ * check made on one thread is the same check, made earlier: a few
+ * milliseconds before the links, against 700 lstat calls that were a tenth
+ * of a seeded create (issue 18). Does nothing with one CPU, with
+ * --verify-cache, or for fewer rows than a thread is worth. */
+void wheelcache_check_ahead(struct install_env *e, struct wheel *const *ws, const bool *want,
+			    size_t n);
 /* Fills, several at a time, the cache entries of those of the n wheels
  * that have none yet (want[i] true, opened from the zip): this process and
  * forked ones (os/sidework; one per further CPU, four processes at most)
