@@ -59,8 +59,11 @@ static size_t base_dir(struct os_linkbatch *b, const char *dir, bool dst)
 		if (!strcmp(b->dirs.ptr + at, dir))
 			return at;
 	}
+	size_t n = strlen(dir) + 1;
+	if (b->ahead && b->dirs.len + n + 1 > b->dirs.cap)
+		os_linkbatch_settle(b); /* the thread ahead reads the directories */
 	size_t at = b->dirs.len;
-	buf_add(&b->dirs, dir, strlen(dir) + 1);
+	buf_add(&b->dirs, dir, n);
 	return at;
 }
 
@@ -70,31 +73,56 @@ void os_linkbatch_base(struct os_linkbatch *b, const char *src_dir, const char *
 	if (b->nbases && b->bases[b->nbases - 1].src == nb.src &&
 	    b->bases[b->nbases - 1].dst == nb.dst)
 		return;
-	if (!(b->nbases & (b->nbases - 1)))
-		b->bases = xrealloc(b->bases, (b->nbases ? 2 * b->nbases : 1) * sizeof(*b->bases));
+	if (b->nbases == b->bases_alloc) {
+		os_linkbatch_settle(b); /* the thread ahead reads the bases */
+		b->bases_alloc = b->bases_alloc ? 2 * b->bases_alloc : 1;
+		b->bases = xrealloc(b->bases, b->bases_alloc * sizeof(*b->bases));
+	}
 	b->bases[b->nbases++] = nb;
+}
+
+void os_linkbatch_reserve_bases(struct os_linkbatch *b, size_t n, size_t bytes)
+{
+	if (b->nbases + n > b->bases_alloc) {
+		os_linkbatch_settle(b);
+		b->bases_alloc = b->nbases + n;
+		b->bases = xrealloc(b->bases, b->bases_alloc * sizeof(*b->bases));
+	}
+	if (b->ahead && b->dirs.len + bytes + 1 > b->dirs.cap)
+		os_linkbatch_settle(b);
+	buf_grow(&b->dirs, bytes);
 }
 
 void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, mode_t mode,
 		      size_t tag)
 {
+	size_t sn = strlen(src) + 1, dn = strlen(dst) + 1;
+	/* the thread ahead reads the requests and their names: stopped
+	 * before either moves */
+	if (b->ahead && (b->n == b->alloc || b->names.len + sn + dn + 1 > b->names.cap))
+		os_linkbatch_settle(b);
 	if (b->n == b->alloc) {
 		b->alloc = b->alloc ? 2 * b->alloc : 64;
 		b->v = xrealloc(b->v, b->alloc * sizeof(*b->v));
 	}
-	struct os_linkreq *q = &b->v[b->n++];
+	struct os_linkreq *q = &b->v[b->n];
 	q->src = b->names.len;
-	buf_add(&b->names, src, strlen(src) + 1);
+	buf_add(&b->names, src, sn);
 	q->dst = b->names.len;
-	buf_add(&b->names, dst, strlen(dst) + 1);
+	buf_add(&b->names, dst, dn);
 	q->base = b->nbases;
 	q->tag = tag;
 	q->mode = mode;
 	q->err = 0;
+	b->n++;
+	if (b->ahead && !(b->n % 32))
+		os_linkbatch_publish(b);
 }
 
 void os_linkbatch_reserve(struct os_linkbatch *b, size_t n, size_t bytes)
 {
+	if (b->ahead && (b->n + n > b->alloc || b->names.len + bytes + 1 > b->names.cap))
+		os_linkbatch_settle(b);
 	if (b->n + n > b->alloc) {
 		b->alloc = b->n + n;
 		b->v = xrealloc(b->v, b->alloc * sizeof(*b->v));
@@ -167,6 +195,9 @@ static const char *make_path(const struct os_linkbatch *b, size_t i, struct path
 
 void os_linkbatch_clear(struct os_linkbatch *b)
 {
+	os_linkbatch_settle(b);
+	b->done = 0;
+	b->bases_alloc = 0;
 	buf_free(&b->names);
 	buf_free(&b->dirs);
 	free(b->bases);
@@ -210,36 +241,61 @@ static int side_fd(const struct os_linkbatch *b, size_t i, bool dst, struct dir_
 	return d->fd;
 }
 
-static void link_span(struct span *s)
+/* What one thread keeps from one request to the next. */
+struct linker {
+	struct path_maker src, dst;
+	struct dir_side sd, dd;
+};
+
+#define LINKER_INIT { PATH_MAKER(false), PATH_MAKER(true), { SIZE_MAX, -1 }, { SIZE_MAX, -1 } }
+
+/* Makes request i by how: a hard link by names beneath the two bases held
+ * open, anything else (or what that fails) by whole paths. whole: the
+ * whole paths made from the names alone (the thread ahead: the next
+ * request, which make_path() reads, may be being written). */
+static int link_req(const struct os_linkbatch *b, size_t i, enum os_link_mode how,
+		    struct linker *l, bool whole)
 {
 	enum os_link_mode used;
-	struct path_maker src = PATH_MAKER(false), dst = PATH_MAKER(true);
-	struct dir_side sd = { SIZE_MAX, -1 }, dd = { SIZE_MAX, -1 };
+	const struct os_linkreq *q = &b->v[i];
+	if (how == OS_LINK_HARDLINK) {
+		int sf = side_fd(b, i, false, &l->sd), df = side_fd(b, i, true, &l->dd);
+		if (sf != -1 && df != -1 &&
+		    linkat(sf, os_linkbatch_name(b, i, false), df, os_linkbatch_name(b, i, true),
+			   0) == 0)
+			return 0;
+	}
+	const char *sp = whole ? os_linkbatch_path(b, i, false, &l->src.buf)
+			       : make_path(b, i, &l->src);
+	const char *dp = whole ? os_linkbatch_path(b, i, true, &l->dst.buf)
+			       : make_path(b, i, &l->dst);
+	if (whole)
+		l->src.base = l->dst.base = SIZE_MAX; /* make_path's cache is gone */
+	return os_link_file(sp, dp, q->mode, how, &used);
+}
+
+static void linker_free(struct linker *l)
+{
+	if (l->sd.fd >= 0)
+		close(l->sd.fd);
+	if (l->dd.fd >= 0)
+		close(l->dd.fd);
+	buf_free(&l->src.buf);
+	buf_free(&l->dst.buf);
+}
+
+static void link_span(struct span *s)
+{
+	struct linker l = LINKER_INIT;
 	for (size_t i = s->from; i < s->to; i++) {
 		if (atomic_load_explicit(s->failed, memory_order_relaxed))
 			break;
-		struct os_linkreq *q = &s->b->v[i];
-		if (s->how == OS_LINK_HARDLINK) {
-			/* a hard link by names beneath the two bases; whatever
-			 * fails is tried again by whole paths, below */
-			int sf = side_fd(s->b, i, false, &sd), df = side_fd(s->b, i, true, &dd);
-			if (sf != -1 && df != -1 &&
-			    linkat(sf, os_linkbatch_name(s->b, i, false), df,
-				   os_linkbatch_name(s->b, i, true), 0) == 0)
-				continue;
-		}
-		if (os_link_file(make_path(s->b, i, &src), make_path(s->b, i, &dst), q->mode,
-				 s->how, &used) < 0) {
-			q->err = errno ? errno : EIO;
+		if (link_req(s->b, i, s->how, &l, false) < 0) {
+			s->b->v[i].err = errno ? errno : EIO;
 			atomic_store(s->failed, true);
 		}
 	}
-	if (sd.fd >= 0)
-		close(sd.fd);
-	if (dd.fd >= 0)
-		close(dd.fd);
-	buf_free(&src.buf);
-	buf_free(&dst.buf);
+	linker_free(&l);
 }
 
 static void *link_span_thread(void *arg)
@@ -296,6 +352,118 @@ static void link_threads(struct os_linkbatch *b, size_t from, size_t to, enum os
 		else
 			link_span(&sp[k]);
 	}
+}
+
+/* ---- linking ahead ------------------------------------------------------ */
+
+struct os_linkahead {
+	struct os_linkbatch *b;
+	enum os_link_mode how;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	atomic_size_t avail;  /* requests published: the thread may make those */
+	atomic_bool waiting;  /* the thread waits (or is about to) for more */
+	atomic_bool stop;
+	size_t made;          /* the thread's: the next request to make */
+};
+
+static void *ahead_thread(void *arg)
+{
+	struct os_linkahead *a = arg;
+	struct linker l = LINKER_INIT;
+	for (;;) {
+		size_t avail = atomic_load(&a->avail);
+		while (a->made < avail && !atomic_load_explicit(&a->stop, memory_order_relaxed)) {
+			if (link_req(a->b, a->made, a->how, &l, true) < 0) {
+				a->b->v[a->made].err = errno ? errno : EIO;
+				goto out; /* made stays at the failed request */
+			}
+			a->made++;
+		}
+		pthread_mutex_lock(&a->mu);
+		/* waiting is set before avail is read again, and publish()
+		 * stores avail before it reads waiting: one of the two sees the
+		 * other, so no request is left unsignalled */
+		atomic_store(&a->waiting, true);
+		while (atomic_load(&a->avail) == a->made && !atomic_load(&a->stop))
+			pthread_cond_wait(&a->cv, &a->mu);
+		atomic_store(&a->waiting, false);
+		bool stop = atomic_load(&a->stop);
+		pthread_mutex_unlock(&a->mu);
+		if (stop)
+			break;
+	}
+out:
+	linker_free(&l);
+	return NULL;
+}
+
+bool os_linkbatch_ahead(struct os_linkbatch *b, enum os_link_mode *how)
+{
+	/* a way set by CVENV_LINK_THREADS or CVENV_IO_URING is kept exactly */
+	if (b->ahead || b->done >= b->n || cfg_threads || cfg_uring == 1 || os_cpus() < 2)
+		return false;
+	/* the first link tells what the file system can do, as in a run */
+	enum os_link_mode used;
+	struct buf src = BUF_INIT, dst = BUF_INIT;
+	size_t i = b->done;
+	int r = os_link_file(os_linkbatch_path(b, i, false, &src), os_linkbatch_path(b, i, true, &dst),
+			     b->v[i].mode, *how, &used);
+	buf_free(&src);
+	buf_free(&dst);
+	if (r < 0)
+		return false; /* made and reported again by os_linkbatch_run() */
+	if (*how == OS_LINK_AUTO && used != OS_LINK_CLONE)
+		*how = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
+	b->done = i + 1;
+	struct os_linkahead *a = xcalloc(1, sizeof(*a));
+	a->b = b;
+	a->how = *how;
+	a->made = b->done;
+	atomic_init(&a->avail, b->n);
+	atomic_init(&a->waiting, false);
+	atomic_init(&a->stop, false);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	if (pthread_create(&a->th, NULL, ahead_thread, a) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->cv);
+		free(a);
+		return false;
+	}
+	b->ahead = a;
+	return true;
+}
+
+void os_linkbatch_publish(struct os_linkbatch *b)
+{
+	struct os_linkahead *a = b->ahead;
+	if (!a)
+		return;
+	atomic_store(&a->avail, b->n);
+	if (atomic_load(&a->waiting)) {
+		pthread_mutex_lock(&a->mu);
+		pthread_cond_signal(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+	}
+}
+
+void os_linkbatch_settle(struct os_linkbatch *b)
+{
+	struct os_linkahead *a = b->ahead;
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	atomic_store(&a->stop, true);
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->th, NULL);
+	b->done = a->made;
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	free(a);
+	b->ahead = NULL;
 }
 
 #ifdef CVENV_HAVE_LIBURING
@@ -398,40 +566,49 @@ int os_linkbatch_run(struct os_linkbatch *b, enum os_link_mode *how, size_t *fai
 {
 	enum os_link_mode used;
 	struct buf src = BUF_INIT, dst = BUF_INIT;
-	if (!b->n)
+	os_linkbatch_settle(b);
+	size_t from = b->done;
+	if (from >= b->n)
 		return 0;
+	if (b->v[from].err) { /* where the thread ahead stopped */
+		errno = b->v[from].err;
+		*failed = from;
+		return -1;
+	}
 	/* the first link tells what the file system can do */
-	int r = os_link_file(os_linkbatch_path(b, 0, false, &src), os_linkbatch_path(b, 0, true, &dst),
-			     b->v[0].mode, *how, &used);
+	int r = os_link_file(os_linkbatch_path(b, from, false, &src),
+			     os_linkbatch_path(b, from, true, &dst), b->v[from].mode, *how, &used);
 	int e = errno;
 	buf_free(&src);
 	buf_free(&dst);
 	if (r < 0) {
-		b->v[0].err = errno = e;
-		*failed = 0;
+		b->v[from].err = errno = e;
+		*failed = from;
 		return -1;
 	}
 	if (*how == OS_LINK_AUTO && used != OS_LINK_CLONE)
 		*how = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
 	/* a setting forces its way; unset, a small batch is not worth a
 	 * thread, nor is a second thread where there is one CPU */
-	bool big = b->n > OS_LINKBATCH_MIN;
+	size_t left = b->n - from;
+	bool big = left > OS_LINKBATCH_MIN;
 	int threads = cfg_threads;
 	if (!threads) /* the CPUs asked only for a batch that may use them */
-		threads = big ? os_linkbatch_default_threads(b->n, (int)os_cpus()) : 1;
+		threads = big ? os_linkbatch_default_threads(left, (int)os_cpus()) : 1;
 	bool done = false;
 #ifdef CVENV_HAVE_LIBURING
 	bool uring = cfg_uring == 1 || (cfg_uring < 0 && !cfg_threads && DEFAULT_URING && big);
-	if (uring && *how == OS_LINK_HARDLINK && b->n > 1)
-		done = link_uring_all(b, 1, b->n);
+	if (uring && *how == OS_LINK_HARDLINK && left > 1)
+		done = link_uring_all(b, from + 1, b->n);
 #endif
 	if (!done)
-		link_threads(b, 1, b->n, *how, threads);
-	for (size_t i = 1; i < b->n; i++)
+		link_threads(b, from + 1, b->n, *how, threads);
+	for (size_t i = from + 1; i < b->n; i++)
 		if (b->v[i].err) {
 			*failed = i;
 			errno = b->v[i].err;
 			return -1;
 		}
+	b->done = b->n;
 	return 0;
 }

@@ -35,15 +35,18 @@ struct os_linkbase {
  * whole paths, a cache entry's and a stage's prefix repeated per file,
  * were most of the batch (a page fault per 4 KiB of it, issue 18). The
  * whole paths are made as the links are. */
+struct os_linkahead;
 struct os_linkbatch {
 	struct buf names; /* "src\0dst\0" per request */
 	struct buf dirs;  /* "dir\0" per directory of a base */
 	struct os_linkbase *bases;
-	size_t nbases;
+	size_t nbases, bases_alloc;
 	struct os_linkreq *v;
 	size_t n, alloc;
+	size_t done; /* requests 0..done-1 are made (by the thread ahead) */
+	struct os_linkahead *ahead; /* the thread making links ahead, or NULL */
 };
-#define OS_LINKBATCH_INIT { BUF_INIT, BUF_INIT, NULL, 0, NULL, 0, 0 }
+#define OS_LINKBATCH_INIT { BUF_INIT, BUF_INIT, NULL, 0, 0, NULL, 0, 0, 0, NULL }
 
 /* The requests added from now on have their paths relative to src_dir
  * and dst_dir (src is src_dir/src...); the same pair as the last one set
@@ -57,6 +60,30 @@ void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, 
  * base) take bytes in all, their NULs included, so that adding them moves
  * nothing: the names grown by doubling were copied on every step (issue 18). */
 void os_linkbatch_reserve(struct os_linkbatch *b, size_t n, size_t bytes);
+/* Makes room for n more bases whose directories take bytes in all (NULs
+ * included): with a thread ahead, a base array or directory text that
+ * would move stops that thread first (os_linkbatch_settle). */
+void os_linkbatch_reserve_bases(struct os_linkbatch *b, size_t n, size_t bytes);
+
+/* Links ahead (issue 18): while the caller goes on staging (making the
+ * directories, adding requests), a thread makes the links already added
+ * and published, so that the install's links overlap its mkdirs and file
+ * writes instead of following them. os_linkbatch_ahead() makes the first
+ * request not yet made itself (narrowing *how, as os_linkbatch_run() does)
+ * and starts the thread; false when it did not (one CPU, the batch's way
+ * set by CVENV_LINK_THREADS or to io_uring, no thread, or that first link failed:
+ * os_linkbatch_run() then makes and reports everything as before).
+ * os_linkbatch_publish() hands the thread every request added so far: their
+ * directories must exist by then. os_linkbatch_settle() stops the thread
+ * (it finishes the link it is making) and records how far it got in done;
+ * os_linkbatch_run(), os_linkbatch_clear(), and adding what would move the
+ * batch's memory settle first. The thread stops at its first failure,
+ * leaving that request's err set and done just before it, for
+ * os_linkbatch_run() to report. Requests are made in order either way. */
+bool os_linkbatch_ahead(struct os_linkbatch *b, enum os_link_mode *how);
+void os_linkbatch_publish(struct os_linkbatch *b);
+void os_linkbatch_settle(struct os_linkbatch *b);
+
 /* Request i's source (dst false) or destination as added (relative to its
  * base), and as a whole path, made in out (which it returns). */
 const char *os_linkbatch_name(const struct os_linkbatch *b, size_t i, bool dst);

@@ -114,10 +114,14 @@ test_expect_success TRACE,TWO_CPUS 'unset, a big batch on two CPUs is linked fro
 	fresh &&
 	default big 0,1 install -q --venv e big==1.0 --no-index -f wh &&
 	tree e >actual && diff -u expect.big actual &&
-	test "$(link_pids big | wc -l)" = 2 && test "$(links_made big)" -ge 320
+	test "$(link_pids big | wc -l)" -ge 2 && test "$(links_made big)" -ge 320
 '
 
-test_expect_success TRACE,TWO_CPUS 'unset, a big batch on one CPU, or a small one, from one thread' '
+# On two CPUs a batch of 16 links or more is also linked ahead, while the
+# staging goes on (os_linkbatch_ahead): by one more thread, however far it
+# gets before the rest is linked (tests/unit/test_linkbatch.c shows it
+# linking while its caller stages).
+test_expect_success TRACE,TWO_CPUS 'unset, a big batch on one CPU from one thread; on two, a small one by two at most' '
 	fresh &&
 	default one 0 install -q --venv e big==1.0 --no-index -f wh &&
 	tree e >actual && diff -u expect.big actual &&
@@ -125,7 +129,7 @@ test_expect_success TRACE,TWO_CPUS 'unset, a big batch on one CPU, or a small on
 	fresh &&
 	default small 0,1 install -q --venv e -r req.txt --no-index -f wh &&
 	tree e >actual && diff -u expect actual &&
-	test "$(link_pids small | wc -l)" = 1 && test "$(links_made small)" -ge 100
+	test "$(link_pids small | wc -l)" -le 2 && test "$(links_made small)" -ge 100
 '
 
 test_expect_success TRACE,URING 'CVENV_IO_URING=1: the links go through one io_uring' '

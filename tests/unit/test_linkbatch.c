@@ -4,8 +4,10 @@
 #include "unit.h"
 
 #include <sys/stat.h>
+#include <time.h>
 
 #include "os/linkbatch.h"
+#include "os/sidework.h"
 
 #define DIRS 12
 #define PER_DIR 40
@@ -244,6 +246,170 @@ static void test_names_under_base(void **state)
 	buf_free(&p);
 }
 
+/* ---- linking ahead ---- */
+
+/* src/dN/fK and dst/dN for every N, K, nothing added yet. */
+static char *make_tree(void)
+{
+	char *top = unit_scratch_dir("linkahead-");
+	struct buf p = BUF_INIT;
+	for (int n = 0; n < DIRS; n++) {
+		buf_reset(&p);
+		buf_addf(&p, "%s/dst/d%d", top, n);
+		assert_int_equal(os_mkdir_p(p.ptr, 0755), 0);
+		buf_reset(&p);
+		buf_addf(&p, "%s/src/d%d", top, n);
+		assert_int_equal(os_mkdir_p(p.ptr, 0755), 0);
+		size_t len = p.len;
+		for (int k = 0; k < PER_DIR; k++) {
+			buf_setlen(&p, len);
+			buf_addf(&p, "/f%d", k);
+			assert_int_equal(os_write_new(p.ptr, "x", 1, 0644), 0);
+		}
+	}
+	buf_free(&p);
+	return top;
+}
+
+/* Adds directory n's requests under a base of its own. */
+static void add_dir(struct os_linkbatch *b, const char *top, int n)
+{
+	struct buf s = BUF_INIT, d = BUF_INIT, name = BUF_INIT;
+	buf_addf(&s, "%s/src/d%d", top, n);
+	buf_addf(&d, "%s/dst/d%d", top, n);
+	os_linkbatch_base(b, s.ptr, d.ptr);
+	for (int k = 0; k < PER_DIR; k++) {
+		buf_reset(&name);
+		buf_addf(&name, "f%d", k);
+		os_linkbatch_add(b, name.ptr, name.ptr, 0644, (size_t)n);
+	}
+	buf_free(&s);
+	buf_free(&d);
+	buf_free(&name);
+}
+
+/* Waits (at most a minute, whatever the machine's speed) until path exists. */
+static bool appears(const char *path)
+{
+	struct stat st;
+	for (int i = 0; i < 60000; i++) {
+		if (lstat(path, &st) == 0)
+			return true;
+		struct timespec ms = { 0, 1000000 };
+		nanosleep(&ms, NULL);
+	}
+	return false;
+}
+
+/* The thread ahead links what was published while its caller goes on:
+ * directory 0's last link appears before the caller adds directory 1,
+ * and the run then makes the rest. */
+static void test_ahead_links_while_staging(void **state)
+{
+	(void)state;
+	if (os_cpus() < 2)
+		skip();
+	os_linkbatch_configure(0, -1);
+	struct os_linkbatch b = OS_LINKBATCH_INIT;
+	char *top = make_tree();
+	os_linkbatch_reserve(&b, DIRS * PER_DIR, DIRS * PER_DIR * 8);
+	os_linkbatch_reserve_bases(&b, DIRS, 2 * DIRS * (strlen(top) + 16));
+	add_dir(&b, top, 0);
+	enum os_link_mode how = OS_LINK_HARDLINK;
+	assert_true(os_linkbatch_ahead(&b, &how));
+	assert_non_null(b.ahead);
+	assert_true(appears(dst_of(&b, PER_DIR - 1)));
+	for (int n = 1; n < DIRS; n++) {
+		add_dir(&b, top, n);
+		os_linkbatch_publish(&b);
+		assert_non_null(b.ahead); /* reserved: nothing moved, never stopped */
+	}
+	size_t failed;
+	assert_int_equal(os_linkbatch_run(&b, &how, &failed), 0);
+	assert_null(b.ahead);
+	check_all_made(&b);
+	os_linkbatch_clear(&b);
+	os_rm_rf(top);
+	free(top);
+}
+
+/* Adding past what was reserved stops the thread ahead first (the requests
+ * move); the run makes the rest. */
+static void test_ahead_settles_on_growth(void **state)
+{
+	(void)state;
+	if (os_cpus() < 2)
+		skip();
+	struct os_linkbatch b = OS_LINKBATCH_INIT;
+	char *top = make_tree();
+	add_dir(&b, top, 0);
+	enum os_link_mode how = OS_LINK_HARDLINK;
+	assert_true(os_linkbatch_ahead(&b, &how));
+	for (int n = 1; n < DIRS; n++)
+		add_dir(&b, top, n);
+	assert_null(b.ahead); /* 64 requests were room for fewer than two directories */
+	assert_true(b.done >= 1 && b.done <= (size_t)(2 * PER_DIR));
+	size_t failed;
+	assert_int_equal(os_linkbatch_run(&b, &how, &failed), 0);
+	check_all_made(&b);
+	os_linkbatch_clear(&b);
+	os_rm_rf(top);
+	free(top);
+}
+
+/* A failure the thread ahead meets (or the run, had it not got there) is
+ * named as any: the first failing request in order, with its errno. */
+static void test_ahead_failure_named(void **state)
+{
+	(void)state;
+	if (os_cpus() < 2)
+		skip();
+	for (int wait = 0; wait < 2; wait++) {
+		struct os_linkbatch b = OS_LINKBATCH_INIT;
+		char *top = make_tree();
+		os_linkbatch_reserve(&b, DIRS * PER_DIR, DIRS * PER_DIR * 8);
+		os_linkbatch_reserve_bases(&b, DIRS, 2 * DIRS * (strlen(top) + 16));
+		for (int n = 0; n < DIRS; n++)
+			add_dir(&b, top, n);
+		size_t at = 3 * PER_DIR + 7;
+		assert_int_equal(os_write_new(dst_of(&b, at), "y", 1, 0644), 0);
+		enum os_link_mode how = OS_LINK_HARDLINK;
+		assert_true(os_linkbatch_ahead(&b, &how));
+		if (wait) /* the thread has met the failure: the request before it is made */
+			assert_true(appears(dst_of(&b, at - 1)));
+		size_t failed = 99999;
+		errno = 0;
+		assert_int_equal(os_linkbatch_run(&b, &how, &failed), -1);
+		assert_int_equal(errno, EEXIST);
+		assert_int_equal(failed, at);
+		os_linkbatch_clear(&b);
+		os_rm_rf(top);
+		free(top);
+	}
+}
+
+/* A batch cleared with its thread ahead still running (a staging that
+ * failed): the thread is stopped and joined, nothing leaks. */
+static void test_ahead_cleared(void **state)
+{
+	(void)state;
+	if (os_cpus() < 2)
+		skip();
+	struct os_linkbatch b = OS_LINKBATCH_INIT;
+	char *top = make_tree();
+	os_linkbatch_reserve(&b, DIRS * PER_DIR, DIRS * PER_DIR * 8);
+	os_linkbatch_reserve_bases(&b, DIRS, 2 * DIRS * (strlen(top) + 16));
+	for (int n = 0; n < DIRS; n++)
+		add_dir(&b, top, n);
+	enum os_link_mode how = OS_LINK_HARDLINK;
+	assert_true(os_linkbatch_ahead(&b, &how));
+	os_linkbatch_clear(&b);
+	assert_null(b.ahead);
+	assert_int_equal(b.n, 0);
+	os_rm_rf(top);
+	free(top);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +421,10 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_names_under_base),
+		cmocka_unit_test(test_ahead_links_while_staging),
+		cmocka_unit_test(test_ahead_settles_on_growth),
+		cmocka_unit_test(test_ahead_failure_named),
+		cmocka_unit_test(test_ahead_cleared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -251,6 +251,12 @@ static void reserve_links(const struct install_env *e, struct txn *t, struct whe
 	}
 	if (rows)
 		os_linkbatch_reserve(&t->links, rows, bytes);
+	/* a base per wheel: its entry's files directory, and the stage's (so
+	 * that the thread making links ahead never sees them move) */
+	if (n && e->cache_dir)
+		os_linkbatch_reserve_bases(&t->links, n,
+					   n * (strlen(e->cache_dir) + sizeof("/wheels-v2//files") + 64) +
+						   strlen(t->newdir) + 1);
 }
 
 int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,

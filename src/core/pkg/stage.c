@@ -562,6 +562,10 @@ out:
 	return r;
 }
 
+/* Fewer links than this are not worth a thread of their own while the
+ * staging goes on (they are made with the rest, by stage_links). */
+#define LINK_AHEAD_MIN 16
+
 /* Every member (RECORD aside) from the cache entry: the seal's rows for a
  * wheel opened from its seal (no zip), else the wheel's members. */
 static int stage_members_cached(struct staging *s, const char *entry, const char *rec_member)
@@ -569,6 +573,7 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 	struct wheel *w = s->w;
 	/* the txn's buffers: allocated for the first wheel, reused after */
 	struct buf *src = &s->t->src, *dst = &s->t->dst;
+	struct os_linkbatch *b = &s->t->links;
 	int r = 0;
 	buf_set_path(src, entry, "");
 	buf_addch(src, '/');
@@ -592,7 +597,17 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 			continue;
 		}
 		r = stage_member_cached(s, entry, src, dst, &cm, tag);
+		/* the links added so far are made on a thread of their own
+		 * while the staging goes on: their directories exist
+		 * (os_linkbatch_ahead; the batch publishes every 32 more) */
+		if (!r && !b->ahead && !s->t->links_ahead_tried &&
+		    b->n - b->done >= LINK_AHEAD_MIN) {
+			s->t->links_ahead_tried = true;
+			(void)os_linkbatch_ahead(b, &s->e->link_mode);
+		}
 	}
+	if (!r)
+		os_linkbatch_publish(b); /* the wheel's last links */
 	return r;
 }
 

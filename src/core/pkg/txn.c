@@ -48,6 +48,8 @@ out:
 
 void txn_free(struct txn *t)
 {
+	/* no link is made into the stage while it is removed */
+	os_linkbatch_settle(&t->links);
 	if (t->stage) {
 		os_rm_rf(t->stage);
 		for (size_t i = 0; i < t->foreign.n; i++)

@@ -46,6 +46,7 @@ struct txn {
 	struct strvec dels; /* env-relative paths to remove (a repeat is removed once) */
 	struct strvec foreign; /* stages on other file systems (absolute) */
 	struct os_linkbatch links; /* cached files to link under newdir (stage.c) */
+	bool links_ahead_tried;    /* os_linkbatch_ahead() was asked (stage.c) */
 	struct pathvec link_from;  /* per tag of links: its cache entry, its wheel */
 	/* stage.c: the stage's site-packages and bin once made (every wheel
 	 * shares them), and which of its shared files (INSTALLER, REQUESTED:
