@@ -74,15 +74,28 @@ void os_linkbatch_base(struct os_linkbatch *b, const char *src_dir, const char *
 void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, mode_t mode,
 		      size_t tag)
 {
+	os_linkbatch_add_n(b, src, strlen(src), dst, strlen(dst), mode, tag);
+}
+
+void os_linkbatch_add_n(struct os_linkbatch *b, const char *src, size_t sn, const char *dst,
+			size_t dn, mode_t mode, size_t tag)
+{
 	if (b->n == b->alloc) {
 		b->alloc = b->alloc ? 2 * b->alloc : 64;
 		b->v = xrealloc(b->v, b->alloc * sizeof(*b->v));
 	}
 	struct os_linkreq *q = &b->v[b->n++];
+	/* both names, NULs included, in one grow and two copies */
+	buf_grow(&b->names, sn + dn + 2);
+	char *o = b->names.ptr + b->names.len;
 	q->src = b->names.len;
-	buf_add(&b->names, src, strlen(src) + 1);
-	q->dst = b->names.len;
-	buf_add(&b->names, dst, strlen(dst) + 1);
+	memcpy(o, src, sn);
+	o[sn] = '\0';
+	q->dst = q->src + sn + 1;
+	memcpy(o + sn + 1, dst, dn);
+	o[sn + 1 + dn] = '\0';
+	b->names.len += sn + dn + 2;
+	b->names.ptr[b->names.len] = '\0';
 	q->base = b->nbases;
 	q->tag = tag;
 	q->mode = mode;

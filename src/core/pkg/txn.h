@@ -58,6 +58,10 @@ struct txn {
 	 * cache entry's file or a stage-wide one; dst: newdir's prefix;
 	 * record: the text of the RECORD being written. */
 	struct buf path, rel, src, dst, record;
+	/* stage.c: the run's launcher head (its first launcher_head bytes, 0
+	 * until the first launcher), each launcher written after it in turn */
+	struct buf launcher;
+	size_t launcher_head;
 	/* stage.c: the stage's directories made last, reused in turn (see
 	 * ensure_dir there) */
 	struct buf made[TXN_RECENT_DIRS];
