@@ -523,23 +523,30 @@ void wheelcache_key_of(const char *files, struct buf *key)
 
 /* ---- a cache hit without the zip (issue 18) ---------------------------- */
 
-/* Whether every file of a sealed entry is as its row says: one lstat each,
- * the paths built in one buffer. */
-static bool seal_sound(const struct manifest *seal, const char *entry)
+/* Whether every file of the entry sealed by seal, in cache_dir, is as its
+ * row says: one lstat each, the paths built in one buffer, path, which is
+ * left holding the entry's files/ directory with a '/' after it; *entry_len
+ * is the length of the entry's own path in it. The paths of the wheels
+ * directory, the entry and its files/ are not joined each in an allocation
+ * of its own (issue 18). */
+static bool seal_sound(const char *cache_dir, const struct manifest *seal, struct buf *path,
+		       size_t *entry_len)
 {
-	struct buf path = BUF_INIT;
 	struct os_lstat st;
 	bool ok = true;
-	buf_grow(&path, 512); /* one allocation, not one per doubling */
-	buf_addstr(&path, entry);
-	buf_addstr(&path, "/files/");
-	size_t base = path.len;
+	buf_grow(path, 512); /* one allocation, not one per doubling */
+	buf_set_path(path, cache_dir, WHEELS);
+	buf_addch(path, '/');
+	buf_addstr(path, seal->key);
+	*entry_len = path->len;
+	buf_add(path, "/files/", 7);
+	size_t base = path->len;
 	for (size_t i = 0; i < seal->n && ok; i++) {
-		buf_setlen(&path, base);
-		buf_addstr(&path, seal->rows[i].path);
-		ok = os_lstat(path.ptr, &st) == 0 && row_matches(&seal->rows[i], &st);
+		buf_setlen(path, base);
+		buf_addstr(path, seal->rows[i].path);
+		ok = os_lstat(path->ptr, &st) == 0 && row_matches(&seal->rows[i], &st);
 	}
-	buf_free(&path);
+	buf_setlen(path, base);
 	return ok;
 }
 
@@ -822,9 +829,8 @@ int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 		*files = xstrdup(w->filled);
 		return 0;
 	}
-	struct buf key = BUF_INIT;
-	char *wheels = path_join(e->cache_dir, WHEELS);
-	char *entry = NULL, *rec_member = NULL, *abs = NULL;
+	struct buf key = BUF_INIT, sealed = BUF_INIT;
+	char *wheels = NULL, *entry = NULL, *rec_member = NULL, *abs = NULL;
 	struct os_file_id id;
 	bool have_id = false;
 	int r = 0;
@@ -832,15 +838,21 @@ int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 	/* a sound seal needs nothing else: the wheel's identity is asked only
 	 * to look the entry up in the index (issue 18) */
 	if (w->seal) {
-		entry = path_join(wheels, w->seal->key);
-		if (seal_sound(w->seal, entry))
+		size_t en;
+		if (seal_sound(e->cache_dir, w->seal, &sealed, &en)) {
+			*files = xstrndup(sealed.ptr, sealed.len - 1); /* without its '/' */
 			goto out;
+		}
+		entry = xstrndup(sealed.ptr, en);
+		wheels = path_join(e->cache_dir, WHEELS);
 		r = reopen(w, wheels, entry);
 		free(entry);
 		entry = NULL;
 		if (r < 0)
 			goto out;
 	}
+	if (!wheels)
+		wheels = path_join(e->cache_dir, WHEELS);
 	abs = os_abspath(w->path);
 	have_id = abs && os_file_id(abs, &id) == 0;
 	rec_member = xstrfmt("%s/RECORD", w->dist_info);
@@ -869,5 +881,6 @@ out:
 	free(wheels);
 	free(abs);
 	buf_free(&key);
+	buf_free(&sealed);
 	return r;
 }
