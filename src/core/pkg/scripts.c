@@ -131,8 +131,18 @@ static bool is_versioned(const char *name, const char *base, bool dash)
 	return !*p;
 }
 
+bool script_names_just(const char *name)
+{
+	return strcmp(name, "pip") && strcmp(name, "easy_install") &&
+	       !is_versioned(name, "pip", false) && !is_versioned(name, "easy_install", true);
+}
+
 bool script_names(const char *name, int major, int minor, struct strvec *out)
 {
+	if (script_names_just(name)) {
+		strvec_push(out, name);
+		return true;
+	}
 	if (!strcmp(name, "pip")) {
 		strvec_push(out, "pip");
 		strvec_pushf(out, "pip%d", major);
@@ -144,10 +154,7 @@ bool script_names(const char *name, int major, int minor, struct strvec *out)
 		strvec_pushf(out, "easy_install-%d.%d", major, minor);
 		return true;
 	}
-	if (is_versioned(name, "pip", false) || is_versioned(name, "easy_install", true))
-		return false;
-	strvec_push(out, name);
-	return true;
+	return false; /* a versioned pip or easy_install */
 }
 
 void entry_points_free(struct entry_points *eps)

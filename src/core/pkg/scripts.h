@@ -63,5 +63,8 @@ bool script_rewrite_python(struct buf *out, const char *python, const char *data
  * pip drops. */
 struct strvec;
 bool script_names(const char *name, int major, int minor, struct strvec *out);
+/* Whether script_names(name) is name alone (not pip's or easy_install's
+ * own names): a launcher staged under its name with no list made. */
+bool script_names_just(const char *name);
 
 #endif

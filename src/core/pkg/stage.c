@@ -31,7 +31,7 @@ static void record_path(const struct install_env *e, const char *rel, struct buf
 		return;
 	}
 	for (const char *p = e->libdir; p; p = strchr(p + 1, '/'))
-		buf_addstr(out, "../");
+		buf_add(out, "../", 3);
 	buf_addstr(out, rel);
 }
 
@@ -114,7 +114,9 @@ static int stage_dir(struct staging *s, const char *dir, size_t n)
 		return 0;
 	if (os_mkdir_p(dir, 0755) < 0)
 		return -1;
-	buf_set(&t->made[t->made_next++ % RECENT_DIRS], dir);
+	struct buf *m = &t->made[t->made_next++ % RECENT_DIRS];
+	buf_reset(m);
+	buf_add(m, dir, n);
 	if (top)
 		strvec_push(&t->tops_made, dir);
 	return 0;
@@ -153,6 +155,15 @@ static void note_file_n(struct staging *s, const char *rel, size_t n, const char
 			size_t size)
 {
 	record_file(s, txn_add(s->t, rel, n), n, hash, size);
+}
+
+/* note_file_n for a file known to be beneath site-packages (a member
+ * member_dest put there, a .dist-info's file): its RECORD path is the
+ * suffix of the txn's copy, no test. */
+static void note_lib_file(struct staging *s, const char *rel, size_t n, const char *hash,
+			  size_t size)
+{
+	add_row(s, txn_add(s->t, rel, n) + s->libn + 1, hash, size, true);
 }
 
 static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
@@ -591,7 +602,10 @@ static int stage_member_cached(struct staging *s, struct buf *src, struct buf *d
 	} else {
 		/* linked with the rest of the install's files (stage_links) */
 		os_linkbatch_add_n(&s->t->links, cm->m, mn, rel, reln, cm->mode, tag);
-		note_file_n(s, rel, reln, cm->hash, (size_t)cm->size);
+		if (s->data_member)
+			note_file_n(s, rel, reln, cm->hash, (size_t)cm->size);
+		else
+			note_lib_file(s, rel, reln, cm->hash, (size_t)cm->size);
 	}
 out:
 	buf_setlen(src, sn);
@@ -607,13 +621,14 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 	/* the txn's buffers: allocated for the first wheel, reused after */
 	struct buf *src = &s->t->src, *dst = &s->t->dst;
 	int r = 0;
-	buf_set_path(src, entry, "");
-	buf_addch(src, '/');
-	buf_set_path(dst, s->t->newdir, "");
-	buf_addch(dst, '/');
+	size_t en = strlen(entry);
+	buf_set_join(src, entry, en, "", 0);
+	buf_add(src, "/", 1);
+	buf_set_join(dst, s->t->newdir, s->newn, "", 0);
+	buf_add(dst, "/", 1);
 	size_t n = w->seal ? w->seal->n : w->members.n;
 	size_t tag = s->t->link_from.n / 2;
-	pathvec_add(&s->t->link_from, &s->t->names, entry, strlen(entry));
+	pathvec_add(&s->t->link_from, &s->t->names, entry, en);
 	pathvec_add(&s->t->link_from, &s->t->names, w->path, strlen(w->path));
 	/* the batch keeps each member's name and env-relative path, not
 	 * whole paths (os/linkbatch.h) */
@@ -674,6 +689,17 @@ int stage_links(struct txn *t)
 	return r;
 }
 
+/* Stages the launcher in t->launcher as bin/name, after hash. */
+static int stage_launcher_as(struct staging *s, const char *name, const char *hash)
+{
+	struct buf *rel = &s->t->rel, *body = &s->t->launcher;
+	buf_set_path(rel, s->e->bindir, name);
+	int r = refuse_env_owned(s, rel->ptr);
+	if (!r)
+		r = stage_bytes(s, rel->ptr, body->ptr, body->len, 0755, hash);
+	return r;
+}
+
 static int stage_launchers(struct staging *s)
 {
 	const struct entry_points *eps = &s->w->eps;
@@ -691,7 +717,10 @@ static int stage_launchers(struct staging *s)
 		s->e->launcher_head = record_head_hash_new(body->ptr, s->t->launcher_head);
 	for (size_t i = 0; i < eps->n && !r; i++) {
 		struct strvec names = STRVEC_INIT;
-		script_names(eps->v[i].name, s->e->v.major, s->e->v.minor, &names);
+		/* most launchers have just their own name: no list made */
+		bool just = script_names_just(eps->v[i].name);
+		if (!just)
+			script_names(eps->v[i].name, s->e->v.major, s->e->v.minor, &names);
 		struct buf *h = &s->t->src;
 		const char *hash = NULL;
 		buf_setlen(body, s->t->launcher_head);
@@ -701,13 +730,10 @@ static int stage_launchers(struct staging *s)
 		r = record_hash_data_head(s->e->launcher_head, body->ptr, body->len, h);
 		if (!r)
 			hash = arena_strndup(&s->t->names, h->ptr, h->len);
-		for (size_t k = 0; k < names.n && !r; k++) {
-			struct buf *rel = &s->t->rel;
-			buf_set_path(rel, s->e->bindir, names.v[k]);
-			r = refuse_env_owned(s, rel->ptr);
-			if (!r)
-				r = stage_bytes(s, rel->ptr, body->ptr, body->len, 0755, hash);
-		}
+		if (just && !r)
+			r = stage_launcher_as(s, eps->v[i].name, hash);
+		for (size_t k = 0; k < names.n && !r; k++)
+			r = stage_launcher_as(s, names.v[k], hash);
 		strvec_clear(&names);
 	}
 	return r;
@@ -744,6 +770,9 @@ static struct fixed_file fixed_files[] = {
 	{ "INSTALLER", "cvenv\n", NULL },
 	{ "REQUESTED", "", NULL },
 };
+_Static_assert(sizeof(fixed_files) / sizeof(fixed_files[0]) <=
+		       sizeof(((struct txn *)0)->shared_path) / sizeof(const char *),
+	       "a txn keeps the path of each fixed file's shared copy");
 
 /* Stages fixed_files[i] as a hard link to one copy of it per run,
  * <stage>/<name>: one link per wheel, not a file created, written and
@@ -767,10 +796,12 @@ static int stage_fixed(struct staging *s, size_t i)
 	buf_set_join(&t->path, t->newdir, s->newn, t->rel.ptr, t->rel.len);
 	/* a private env is staged in place, with no stage to hold the copy
 	 * (txn_begin): written as any file */
-	if (t->stage)
+	if (t->stage && !t->shared_path[i]) {
 		buf_set_path(&t->src, t->stage, f->name);
+		t->shared_path[i] = arena_strndup(&t->names, t->src.ptr, t->src.len);
+	}
 	const char *rel = t->rel.ptr, *path = t->path.ptr;
-	const char *shared = t->stage ? t->src.ptr : NULL;
+	const char *shared = t->stage ? t->shared_path[i] : NULL;
 	int r = 1;
 	if (shared && !(s->t->shared_made & (1u << i)) &&
 	    os_write_new(shared, f->text, len, 0644) == 0)
@@ -784,7 +815,7 @@ static int stage_fixed(struct staging *s, size_t i)
 			r = error("wheel '%s' installs '%s' twice", s->w->path, rel);
 	}
 	if (!r)
-		note_file_n(s, rel, t->rel.len, f->hash, len);
+		note_lib_file(s, rel, t->rel.len, f->hash, len);
 	else if (r > 0) /* reuses t->path */
 		r = stage_bytes(s, rel, f->text, len, 0644, f->hash);
 	return r;
@@ -840,7 +871,8 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 		struct wheel *w, const struct install_opts *o)
 {
 	const struct dist *old = dist_set_lookup(have, w->meta_name);
-	struct staging s = { e, t, w, NULL, 0, 0, NULL, STRVEC_INIT,
+	/* the rows' array is the txn's, reused from wheel to wheel */
+	struct staging s = { e, t, w, t->rows, 0, t->caprows, NULL, STRVEC_INIT,
 			     strchr(e->libdir, '/') && !path_is_under(e->libdir, "bin", false) &&
 				     !path_is_under(e->libdir, ".cvenv", false),
 			     strlen(e->libdir), strlen(t->newdir), strlen(w->data_dir), 0, 0, false };
@@ -858,10 +890,11 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 		}
 	}
 	/* for as long as the txn, with its other strings (no free per wheel) */
-	buf_set_path(&t->rel, e->libdir, w->dist_info);
+	size_t din = strlen(w->dist_info);
+	buf_set_join(&t->rel, e->libdir, s.libn, w->dist_info, din);
 	s.dist_info_rel = arena_strndup(&t->names, t->rel.ptr, t->rel.len);
 	s.dist_info_n = t->rel.len;
-	buf_set_path(&t->rel, w->dist_info, "RECORD");
+	buf_set_join(&t->rel, w->dist_info, din, "RECORD", 6);
 	rec_member = arena_strndup(&t->names, t->rel.ptr, t->rel.len);
 	if (e->cache_dir)
 		r = wheelcache_entry(e, w, &entry);
@@ -888,6 +921,7 @@ out:
 	free(entry);
 	free(a);
 	free(b);
-	free(s.rows);
+	t->rows = s.rows;
+	t->caprows = s.caprows;
 	return r;
 }

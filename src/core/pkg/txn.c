@@ -73,6 +73,7 @@ void txn_free(struct txn *t)
 	buf_free(&t->dst);
 	buf_free(&t->record);
 	buf_free(&t->launcher);
+	free(t->rows);
 	for (size_t i = 0; i < TXN_RECENT_DIRS; i++)
 		buf_free(&t->made[i]);
 	memset(t, 0, sizeof(*t));
