@@ -133,6 +133,10 @@ static bool is_versioned(const char *name, const char *base, bool dash)
 
 bool script_names_just(const char *name)
 {
+	/* the names below all begin with one of these: most names are
+	 * settled by their first bytes */
+	if (strncmp(name, "pip", 3) && strncmp(name, "easy_install", 12))
+		return true;
 	return strcmp(name, "pip") && strcmp(name, "easy_install") &&
 	       !is_versioned(name, "pip", false) && !is_versioned(name, "easy_install", true);
 }

@@ -588,10 +588,15 @@ static int stage_member_cached(struct staging *s, struct buf *src, struct buf *d
 	}
 	buf_add(dst, rel, reln);
 	/* the member's directory, made once per run (stage_dir): rel's last
-	 * '/', looked for from the end (a file name is short) */
+	 * '/' (beneath site-packages, rel is libdir/m: m's last one, or the
+	 * one after libdir), cut is the length up to and with it */
 	size_t cut = dst->len;
-	while (cut > dn && dst->ptr[cut - 1] != '/')
-		cut--;
+	const char *ms = s->data_member ? NULL : strrchr(cm->m, '/');
+	if (s->data_member)
+		while (cut > dn && dst->ptr[cut - 1] != '/')
+			cut--;
+	else
+		cut = dn + s->libn + 1 + (ms ? (size_t)(ms - cm->m) + 1 : 0);
 	if (cut > dn) {
 		dst->ptr[cut - 1] = '\0';
 		r = stage_dir(s, dst->ptr, cut - 1);

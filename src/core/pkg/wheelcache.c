@@ -542,8 +542,14 @@ static bool seal_sound(const char *cache_dir, const struct manifest *seal, struc
 	buf_add(path, "/files/", 7);
 	size_t base = path->len;
 	for (size_t i = 0; i < seal->n && ok; i++) {
-		buf_setlen(path, base);
-		buf_addstr(path, seal->rows[i].path);
+		/* the row's path copied with its NUL after base: no setlen and
+		 * append per file */
+		const char *p = seal->rows[i].path;
+		size_t pn = strlen(p);
+		path->len = base;
+		buf_grow(path, pn);
+		memcpy(path->ptr + base, p, pn + 1);
+		path->len = base + pn;
 		ok = os_lstat(path->ptr, &st) == 0 && row_matches(&seal->rows[i], &st);
 	}
 	buf_setlen(path, base);
