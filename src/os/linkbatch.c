@@ -96,20 +96,32 @@ void os_linkbatch_reserve_bases(struct os_linkbatch *b, size_t n, size_t bytes)
 void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, mode_t mode,
 		      size_t tag)
 {
-	size_t sn = strlen(src) + 1, dn = strlen(dst) + 1;
+	os_linkbatch_add_n(b, src, strlen(src), dst, strlen(dst), mode, tag);
+}
+
+void os_linkbatch_add_n(struct os_linkbatch *b, const char *src, size_t sn, const char *dst,
+			size_t dn, mode_t mode, size_t tag)
+{
 	/* the thread ahead reads the requests and their names: stopped
 	 * before either moves */
-	if (b->ahead && (b->n == b->alloc || b->names.len + sn + dn + 1 > b->names.cap))
+	if (b->ahead && (b->n == b->alloc || b->names.len + sn + dn + 3 > b->names.cap))
 		os_linkbatch_settle(b);
 	if (b->n == b->alloc) {
 		b->alloc = b->alloc ? 2 * b->alloc : 64;
 		b->v = xrealloc(b->v, b->alloc * sizeof(*b->v));
 	}
 	struct os_linkreq *q = &b->v[b->n];
+	/* both names, NULs included, in one grow and two copies */
+	buf_grow(&b->names, sn + dn + 2);
+	char *o = b->names.ptr + b->names.len;
 	q->src = b->names.len;
-	buf_add(&b->names, src, sn);
-	q->dst = b->names.len;
-	buf_add(&b->names, dst, dn);
+	memcpy(o, src, sn);
+	o[sn] = '\0';
+	q->dst = q->src + sn + 1;
+	memcpy(o + sn + 1, dst, dn);
+	o[sn + 1 + dn] = '\0';
+	b->names.len += sn + dn + 2;
+	b->names.ptr[b->names.len] = '\0';
 	q->base = b->nbases;
 	q->tag = tag;
 	q->mode = mode;
@@ -161,10 +173,11 @@ const char *os_linkbatch_path(const struct os_linkbatch *b, size_t i, bool dst, 
 struct path_maker {
 	struct buf buf;
 	size_t base, keep; /* the base in buf (SIZE_MAX: none yet), its length */
+	size_t dir;        /* the offset in dirs of that base's directory */
 	bool dst;
 };
 
-#define PATH_MAKER(dst) { BUF_INIT, SIZE_MAX, 0, (dst) }
+#define PATH_MAKER(dst) { BUF_INIT, SIZE_MAX, 0, SIZE_MAX, (dst) }
 
 /* The length of request i's source or destination name: the names are
  * stored one after the other, each with its NUL. */
@@ -178,14 +191,24 @@ static size_t name_len(const struct os_linkbatch *b, size_t i, bool dst)
 
 static const char *make_path(const struct os_linkbatch *b, size_t i, struct path_maker *pm)
 {
-	if (b->v[i].base != pm->base) {
-		os_linkbatch_path(b, i, pm->dst, &pm->buf);
-		pm->base = b->v[i].base;
-		pm->keep = pm->buf.len - name_len(b, i, pm->dst);
-		return pm->buf.ptr;
+	size_t k = b->v[i].base;
+	if (k != pm->base) {
+		/* a new base whose directory on this side is the last one's (the
+		 * stage's, for every wheel of an install) keeps the prefix */
+		size_t dir = k ? (pm->dst ? b->bases[k - 1].dst : b->bases[k - 1].src) : SIZE_MAX;
+		if (pm->base == SIZE_MAX || dir != pm->dir) {
+			buf_reset(&pm->buf);
+			if (k && b->dirs.ptr[dir]) {
+				buf_addstr(&pm->buf, b->dirs.ptr + dir);
+				buf_addch(&pm->buf, '/');
+			}
+			pm->keep = pm->buf.len;
+			pm->dir = dir;
+		}
+		pm->base = k;
 	}
 	size_t n = name_len(b, i, pm->dst);
-	buf_setlen(&pm->buf, pm->keep);
+	pm->buf.len = pm->keep; /* (no setlen call per path) */
 	buf_grow(&pm->buf, n);
 	/* the name with its NUL: one copy per path (two links per file) */
 	memcpy(pm->buf.ptr + pm->keep, os_linkbatch_name(b, i, pm->dst), n + 1);

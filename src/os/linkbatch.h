@@ -56,6 +56,9 @@ void os_linkbatch_base(struct os_linkbatch *b, const char *src_dir, const char *
  * directory must exist when the batch runs) with mode, by os_link_file. */
 void os_linkbatch_add(struct os_linkbatch *b, const char *src, const char *dst, mode_t mode,
 		      size_t tag);
+/* The same, with the names' lengths (sn and dn bytes, no NUL among them). */
+void os_linkbatch_add_n(struct os_linkbatch *b, const char *src, size_t sn, const char *dst,
+			size_t dn, mode_t mode, size_t tag);
 /* Makes room for n more requests whose names (as added, relative to their
  * base) take bytes in all, their NULs included, so that adding them moves
  * nothing: the names grown by doubling were copied on every step (issue 18). */

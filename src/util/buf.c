@@ -95,6 +95,11 @@ void buf_set_path(struct buf *out, const char *a, const char *b)
 	size_t lb = strlen(b);
 	if (lb && la == 1 && a[0] == '/')
 		la = 0;
+	buf_set_join(out, a, la, b, lb);
+}
+
+void buf_set_join(struct buf *out, const char *a, size_t la, const char *b, size_t lb)
+{
 	/* copied, not printed: installs join a path per member (issue 18) */
 	buf_reset(out);
 	buf_grow(out, la + lb + 1);

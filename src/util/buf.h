@@ -74,5 +74,9 @@ char *path_join(const char *a, const char *b);
  * one comes, never once per path (issue 18). a and b must not point into
  * out. */
 void buf_set_path(struct buf *out, const char *a, const char *b);
+/* Sets out to a[0..la), '/' and b[0..lb) (just a when lb is 0), as they
+ * are: for parts whose lengths the caller knows and that need no trimming
+ * (no trailing '/' on a, no leading one on b). Neither may point into out. */
+void buf_set_join(struct buf *out, const char *a, size_t la, const char *b, size_t lb);
 
 #endif

@@ -30,8 +30,9 @@ const char *activate_script_name(size_t i)
 
 bool activate_is_script(const char *name)
 {
+	/* the first byte first: every launcher's name is asked (issue 18) */
 	for (size_t i = 0; i < ARRAY_SIZE(script_names); i++)
-		if (!strcmp(name, script_names[i]))
+		if (name[0] == script_names[i][0] && !strcmp(name, script_names[i]))
 			return true;
 	return false;
 }

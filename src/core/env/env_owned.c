@@ -42,9 +42,13 @@ static bool versioned(const char *n, const char *stem, int major, int minor)
 static bool interpreter_name(const struct venv *v, const char *n)
 {
 	const char *exe = base_of(pyvenvcfg_get(&v->cfg, "executable"));
+	if ((exe && !strcmp(n, exe)) || (v->python && !strcmp(n, base_of(v->python))))
+		return true;
+	/* the fixed names all begin "py": a launcher's name mostly does not */
+	if (n[0] != 'p' || n[1] != 'y')
+		return false;
 	if (!strcmp(n, "python") || !strcmp(n, "python3") || !strcmp(n, "pypy") ||
-	    !strcmp(n, "pypy3") || (exe && !strcmp(n, exe)) ||
-	    (v->python && !strcmp(n, base_of(v->python))))
+	    !strcmp(n, "pypy3"))
 		return true;
 	return versioned(n, "python", v->major, v->minor) ||
 	       versioned(n, "pypy", v->major, v->minor);
@@ -53,11 +57,15 @@ static bool interpreter_name(const struct venv *v, const char *n)
 bool env_owned(const struct venv *v, const char *rel)
 {
 	static const char *const top[] = { "pyvenv.cfg", ".gitignore", "lib64", ".cvenv" };
-	for (size_t i = 0; i < ARRAY_SIZE(top); i++)
-		if (!strcmp(rel, top[i]))
+	/* a path of bin/ (every launcher asks) is none of the top names nor
+	 * beneath .cvenv: those tests skipped on its first byte (issue 18) */
+	if (rel[0] != 'b') {
+		for (size_t i = 0; i < ARRAY_SIZE(top); i++)
+			if (!strcmp(rel, top[i]))
+				return true;
+		if (path_is_under(rel, ".cvenv", false))
 			return true;
-	if (path_is_under(rel, ".cvenv", false))
-		return true;
+	}
 	if (!path_is_under(rel, "bin", false) || strchr(rel + 4, '/'))
 		return false;
 	return interpreter_name(v, rel + 4) || activate_is_script(rel + 4);

@@ -167,6 +167,34 @@ static int check_requires_python(const struct install_env *e, const struct wheel
 	return r;
 }
 
+/* tags_wheel_rank(pure, wn), the last answer kept for a wheel of one tag:
+ * most wheels of an install share theirs ("py3-none-any"), each ranked by
+ * the plan and again before staging (a tag built and compared with every
+ * pure tag each time, issue 18). pure must not change while kept (the
+ * caller clears memo when it does). */
+static struct buf memo = BUF_INIT; /* "python-abi-platform" ranked last */
+static long memo_rank;
+
+static long pure_rank(const struct strvec *pure, const struct wheel_name *wn)
+{
+	if (wn->pythons.n != 1 || wn->abis.n != 1 || wn->platforms.n != 1)
+		return tags_wheel_rank(pure, wn);
+	const char *p = wn->pythons.v[0], *a = wn->abis.v[0], *pl = wn->platforms.v[0];
+	size_t pn = strlen(p), an = strlen(a), pln = strlen(pl);
+	const char *m = memo.ptr;
+	if (memo.len == pn + an + pln + 2 && !memcmp(m, p, pn) && m[pn] == '-' &&
+	    !memcmp(m + pn + 1, a, an) && m[pn + 1 + an] == '-' && !memcmp(m + pn + an + 2, pl, pln))
+		return memo_rank;
+	memo_rank = tags_wheel_rank(pure, wn);
+	buf_reset(&memo);
+	buf_add(&memo, p, pn);
+	buf_addch(&memo, '-');
+	buf_add(&memo, a, an);
+	buf_addch(&memo, '-');
+	buf_add(&memo, pl, pln);
+	return memo_rank;
+}
+
 long install_tag_rank(struct install_env *e, const struct wheel_name *wn)
 {
 	/* the pure tags of the last env asked about, made once: a rank per
@@ -177,9 +205,10 @@ long install_tag_rank(struct install_env *e, const struct wheel_name *wn)
 	if (memcmp(key, made_for, sizeof(key))) {
 		strvec_clear(&pure);
 		pure_tags(e, &pure);
+		buf_reset(&memo);
 		memcpy(made_for, key, sizeof(key));
 	}
-	long rank = tags_wheel_rank(&pure, wn);
+	long rank = pure_rank(&pure, wn);
 	if (rank >= 0)
 		return 100000 + rank; /* after every platform-specific tag */
 	if (install_need_interp(e) < 0)

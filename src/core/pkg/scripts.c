@@ -47,18 +47,31 @@ void script_launcher_head(struct buf *out, const char *python)
 			"from ");
 }
 
+/* A string literal appended by its known length (no strlen per launcher) */
+#define ADD_LITERAL(out, lit) buf_add((out), (lit), sizeof(lit) - 1)
+
+void script_launcher_rest(struct buf *out, const struct entry_point *ep)
+{
+	static const char mid[] = "\nif __name__ == '__main__':\n"
+				  "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', "
+				  "sys.argv[0])\n"
+				  "    sys.exit(";
+	size_t mn = strlen(ep->module), an = strlen(ep->attr);
+	size_t imp = strcspn(ep->attr, ".");
+	/* one grow for the whole rest, then plain copies */
+	buf_grow(out, mn + imp + an + sizeof(mid) + 16);
+	buf_add(out, ep->module, mn);
+	ADD_LITERAL(out, " import ");
+	buf_add(out, ep->attr, imp);
+	ADD_LITERAL(out, mid);
+	buf_add(out, ep->attr, an);
+	ADD_LITERAL(out, "())\n");
+}
+
 void script_render_launcher(struct buf *out, const char *python, const struct entry_point *ep)
 {
-	size_t imp = strcspn(ep->attr, ".");
 	script_launcher_head(out, python);
-	buf_addstr(out, ep->module);
-	buf_addstr(out, " import ");
-	buf_add(out, ep->attr, imp);
-	buf_addstr(out, "\nif __name__ == '__main__':\n"
-			"    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
-			"    sys.exit(");
-	buf_addstr(out, ep->attr);
-	buf_addstr(out, "())\n");
+	script_launcher_rest(out, ep);
 }
 
 bool script_rewrite_python(struct buf *out, const char *python, const char *data, size_t len)
@@ -118,8 +131,22 @@ static bool is_versioned(const char *name, const char *base, bool dash)
 	return !*p;
 }
 
+bool script_names_just(const char *name)
+{
+	/* the names below all begin with one of these: most names are
+	 * settled by their first bytes */
+	if (strncmp(name, "pip", 3) && strncmp(name, "easy_install", 12))
+		return true;
+	return strcmp(name, "pip") && strcmp(name, "easy_install") &&
+	       !is_versioned(name, "pip", false) && !is_versioned(name, "easy_install", true);
+}
+
 bool script_names(const char *name, int major, int minor, struct strvec *out)
 {
+	if (script_names_just(name)) {
+		strvec_push(out, name);
+		return true;
+	}
 	if (!strcmp(name, "pip")) {
 		strvec_push(out, "pip");
 		strvec_pushf(out, "pip%d", major);
@@ -131,10 +158,7 @@ bool script_names(const char *name, int major, int minor, struct strvec *out)
 		strvec_pushf(out, "easy_install-%d.%d", major, minor);
 		return true;
 	}
-	if (is_versioned(name, "pip", false) || is_versioned(name, "easy_install", true))
-		return false;
-	strvec_push(out, name);
-	return true;
+	return false; /* a versioned pip or easy_install */
 }
 
 void entry_points_free(struct entry_points *eps)

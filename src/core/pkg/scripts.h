@@ -48,7 +48,9 @@ void script_shebang(struct buf *out, const char *python);
 /* Appends what every launcher for `python` begins with: its shebang and
  * the header before the entry point's module. */
 void script_launcher_head(struct buf *out, const char *python);
-/* Appends a whole launcher for an entry point. */
+/* Appends what follows script_launcher_head() in the launcher for ep. */
+void script_launcher_rest(struct buf *out, const struct entry_point *ep);
+/* Appends a whole launcher for an entry point: the head, then the rest. */
 void script_render_launcher(struct buf *out, const char *python, const struct entry_point *ep);
 /* If data starts with "#!python" (or "#!pythonw"), appends the script with that
  * line replaced by the shebang for `python` and returns true; otherwise
@@ -61,5 +63,8 @@ bool script_rewrite_python(struct buf *out, const char *python, const char *data
  * pip drops. */
 struct strvec;
 bool script_names(const char *name, int major, int minor, struct strvec *out);
+/* Whether script_names(name) is name alone (not pip's or easy_install's
+ * own names): a launcher staged under its name with no list made. */
+bool script_names_just(const char *name);
 
 #endif

@@ -31,7 +31,7 @@ static void record_path(const struct install_env *e, const char *rel, struct buf
 		return;
 	}
 	for (const char *p = e->libdir; p; p = strchr(p + 1, '/'))
-		buf_addstr(out, "../");
+		buf_add(out, "../", 3);
 	buf_addstr(out, rel);
 }
 
@@ -59,6 +59,13 @@ struct staging {
 	/* nothing beneath site-packages is the env's own (env_owned: top-level
 	 * names, .cvenv/ and bin/'s own): asked once per wheel, not per member */
 	bool lib_unowned;
+	/* the lengths of e->libdir, t->newdir, w->data_dir and dist_info_rel,
+	 * taken once per wheel: a strlen of each per member showed (issue 18) */
+	size_t libn, newn, datan, dist_info_n;
+	/* rows[0..sorted) are known to be in order (a seal's rows, sorted by
+	 * its parser, each member's RECORD path its own): not compared again */
+	size_t sorted;
+	bool data_member; /* member_dest's last member was beneath .data */
 };
 
 /* os_mkdir_p, skipped for directories this run has made lately (on a slow
@@ -79,32 +86,37 @@ static int ensure_dir(struct strvec *made, const char *dir)
 	return 0;
 }
 
-/* Whether dir is the stage's site-packages or bin: made once per run, not
- * once per wheel (a failing mkdir and a stat each, issue 18). */
-static bool stage_top(const struct txn *t, const char *dir)
+/* Whether dir (n bytes) is the stage's site-packages or bin: made once per
+ * run, not once per wheel (a failing mkdir and a stat each, issue 18). */
+static bool stage_top(const struct staging *s, const char *dir, size_t n)
 {
-	size_t n = strlen(t->newdir);
-	return !strncmp(dir, t->newdir, n) && dir[n] == '/' &&
-	       (!strcmp(dir + n + 1, t->e->libdir) || !strcmp(dir + n + 1, t->e->bindir));
+	size_t nn = s->newn;
+	if (n <= nn || dir[nn] != '/' || memcmp(dir, s->t->newdir, nn))
+		return false;
+	return (n - nn - 1 == s->libn && !memcmp(dir + nn + 1, s->e->libdir, s->libn)) ||
+	       !strcmp(dir + nn + 1, s->e->bindir);
 }
 
-/* ensure_dir for a directory of the stage, the last few remembered in the
- * txn's buffers, reused in turn: no copy kept per directory (issue 18). */
-static int stage_dir(struct staging *s, const char *dir)
+/* ensure_dir for a directory of the stage (dir, n bytes), the last few
+ * remembered in the txn's buffers, reused in turn: no copy kept per
+ * directory (issue 18). Those are looked at first, by length and last
+ * byte before the bytes (sibling directories share most of theirs). */
+static int stage_dir(struct staging *s, const char *dir, size_t n)
 {
 	struct txn *t = s->t;
-	bool top = stage_top(t, dir);
-	if (top && strvec_contains(&t->tops_made, dir))
-		return 0;
-	size_t n = strlen(dir);
 	for (size_t k = 1; k <= RECENT_DIRS; k++) { /* the newest first */
 		const struct buf *m = &t->made[(t->made_next - k) % RECENT_DIRS];
-		if (m->len == n && !memcmp(m->ptr, dir, n))
+		if (m->len == n && n && m->ptr[n - 1] == dir[n - 1] && !memcmp(m->ptr, dir, n))
 			return 0;
 	}
+	bool top = stage_top(s, dir, n);
+	if (top && strvec_contains(&t->tops_made, dir))
+		return 0;
 	if (os_mkdir_p(dir, 0755) < 0)
 		return -1;
-	buf_set(&t->made[t->made_next++ % RECENT_DIRS], dir);
+	struct buf *m = &t->made[t->made_next++ % RECENT_DIRS];
+	buf_reset(m);
+	buf_add(m, dir, n);
 	if (top)
 		strvec_push(&t->tops_made, dir);
 	return 0;
@@ -120,14 +132,16 @@ static void add_row(struct staging *s, const char *path, const char *hash, uint6
 	s->rows[s->nrows++] = (struct out_row){ path, hash, size, sized };
 }
 
-/* Records a file placed at stage/new/rel under hash (see struct out_row
- * for what must outlive the staging). */
-static void record_file(struct staging *s, const char *rel, const char *hash, size_t size)
+/* Records a file placed at stage/new/rel (n bytes) under hash (see struct
+ * out_row for what must outlive the staging). */
+static void record_file(struct staging *s, const char *rel, size_t n, const char *hash,
+			size_t size)
 {
-	const char *lib = s->e->libdir;
-	/* most files are under site-packages: their RECORD path is a suffix */
-	if (path_is_under(rel, lib, false)) {
-		add_row(s, rel + strlen(lib) + 1, hash, size, true);
+	size_t ln = s->libn;
+	/* most files are under site-packages: their RECORD path is a suffix
+	 * (path_is_under(rel, libdir), the length known) */
+	if (n > ln + 1 && rel[ln] == '/' && !memcmp(rel, s->e->libdir, ln)) {
+		add_row(s, rel + ln + 1, hash, size, true);
 	} else {
 		/* the file is placed: the txn's path buffer is free */
 		struct buf *b = &s->t->path;
@@ -136,9 +150,25 @@ static void record_file(struct staging *s, const char *rel, const char *hash, si
 	}
 }
 
+/* Adds the staged file rel (n bytes) to the txn and the RECORD. */
+static void note_file_n(struct staging *s, const char *rel, size_t n, const char *hash,
+			size_t size)
+{
+	record_file(s, txn_add(s->t, rel, n), n, hash, size);
+}
+
+/* note_file_n for a file known to be beneath site-packages (a member
+ * member_dest put there, a .dist-info's file): its RECORD path is the
+ * suffix of the txn's copy, no test. */
+static void note_lib_file(struct staging *s, const char *rel, size_t n, const char *hash,
+			  size_t size)
+{
+	add_row(s, txn_add(s->t, rel, n) + s->libn + 1, hash, size, true);
+}
+
 static void note_file(struct staging *s, const char *rel, const char *hash, size_t size)
 {
-	record_file(s, txn_add(s->t, rel, strlen(rel)), hash, size);
+	note_file_n(s, rel, strlen(rel), hash, size);
 }
 
 static int cmp_out_rows(const void *a, const void *b)
@@ -165,18 +195,28 @@ static int cmp_out_rows(const void *a, const void *b)
 static void sort_rows(struct staging *s)
 {
 	struct out_row *r = s->rows;
-	size_t n = s->nrows, k = 1;
+	size_t n = s->nrows, k = s->sorted > 1 ? s->sorted : 1;
 	while (k < n && cmp_out_rows(&r[k - 1], &r[k]) <= 0)
 		k++;
 	if (k >= n)
 		return;
 	size_t t = n - k, i = k, o = n;
-	if (t <= 8) { /* a wheel's few generated files: inserted, no qsort */
+	if (t <= 8) {
+		/* a wheel's few generated files: each put after the last row not
+		 * above it, found by halving (a launcher's "../" path goes first:
+		 * a step back per row was most of the compares, issue 18) */
 		for (size_t j = k; j < n; j++) {
 			struct out_row x = r[j];
-			for (i = j; i > 0 && cmp_out_rows(&r[i - 1], &x) > 0; i--)
-				r[i] = r[i - 1];
-			r[i] = x;
+			size_t lo = 0, hi = j;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (cmp_out_rows(&r[mid], &x) > 0)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			memmove(&r[lo + 1], &r[lo], (j - lo) * sizeof(*r));
+			r[lo] = x;
 		}
 		return;
 	}
@@ -219,7 +259,7 @@ static int stage_bytes(struct staging *s, const char *rel, const void *data, siz
 	char *slash = strrchr(pb->ptr, '/'); /* path's directory, cut in place */
 	int r = 0, fd = -1;
 	*slash = '\0';
-	int made = stage_dir(s, path);
+	int made = stage_dir(s, path, (size_t)(slash - path));
 	*slash = '/';
 	if (made < 0 || (fd = os_create_file(path, mode)) < 0) {
 		if (errno == EEXIST)
@@ -250,26 +290,29 @@ static int refuse_env_owned(struct staging *s, const char *rel)
 	return error("wheel '%s' would overwrite the environment's own file '%s'", s->w->path, rel);
 }
 
-/* Where a member goes, relative to the env, set in out (the txn's rel
- * buffer: no allocation per member); -1 (reported) when nowhere. */
-static int member_dest(struct staging *s, const char *m, bool *is_script, struct buf *out)
+/* Where member m (mn bytes) goes, relative to the env, set in out (the
+ * txn's rel buffer: no allocation per member); -1 (reported) when nowhere. */
+static int member_dest(struct staging *s, const char *m, size_t mn, bool *is_script,
+		       struct buf *out)
 {
 	struct wheel *w = s->w;
-	size_t dn = strlen(w->data_dir);
+	size_t dn = s->datan;
 	char *base = NULL, *r = NULL;
 	int ret = -1;
 	*is_script = false;
-	if (strncmp(m, w->data_dir, dn) || m[dn] != '/') {
+	s->data_member = false;
+	if (mn <= dn || m[dn] != '/' || memcmp(m, w->data_dir, dn)) {
 		/* a member name is relative with no empty, "." or ".." part
 		 * (wheel_member_name_safe, or manifest_path_ok for a seal): joined
 		 * as it is, no normalising per member (issue 18) */
-		buf_set_path(out, s->e->libdir, m);
+		buf_set_join(out, s->e->libdir, s->libn, m, mn);
 		if (s->lib_unowned)
 			return 0;
 		goto check;
 	}
 	const char *key = m + dn + 1;
 	const char *slash = strchr(key, '/');
+	s->data_member = true;
 	if (!slash || !slash[1]) {
 		error("wheel '%s' has a file '%s' outside any .data scheme directory", w->path, m);
 		goto out;
@@ -458,7 +501,7 @@ static int stage_member(struct staging *s, const char *m)
 {
 	struct wheel *w = s->w;
 	bool is_script;
-	if (member_dest(s, m, &is_script, &s->t->rel) < 0)
+	if (member_dest(s, m, strlen(m), &is_script, &s->t->rel) < 0)
 		return -1;
 	const char *rel = s->t->rel.ptr;
 	const struct record_row *row = record_find(&w->record, m);
@@ -523,19 +566,19 @@ static int zip_member_facts(struct staging *s, const char *entry, const char *m,
  * its link (or copy) added to the txn's batch, tagged tag (stage_links).
  * src and dst are the caller's buffers: the entry's files/ and the stage's
  * new/ directory, truncated back to their length on return. */
-static int stage_member_cached(struct staging *s, const char *entry, struct buf *src,
-			       struct buf *dst, const struct cached_member *cm, size_t tag)
+static int stage_member_cached(struct staging *s, struct buf *src, struct buf *dst,
+			       const struct cached_member *cm, size_t tag)
 {
 	bool is_script;
-	if (member_dest(s, cm->m, &is_script, &s->t->rel) < 0)
+	size_t mn = strlen(cm->m);
+	if (member_dest(s, cm->m, mn, &is_script, &s->t->rel) < 0)
 		return -1;
 	const char *rel = s->t->rel.ptr;
-	size_t sn = src->len, dn = dst->len;
-	buf_addstr(src, cm->m);
-	buf_addstr(dst, rel);
+	size_t reln = s->t->rel.len, sn = src->len, dn = dst->len;
 	int r = 0;
 	if (is_script) {
 		struct buf data = BUF_INIT;
+		buf_add(src, cm->m, mn);
 		if (os_read_file(src->ptr, MAX_SCRIPT, &data) < 0)
 			r = error_errno("cannot read '%s'", src->ptr);
 		else
@@ -543,18 +586,31 @@ static int stage_member_cached(struct staging *s, const char *entry, struct buf 
 		buf_free(&data);
 		goto out;
 	}
-	char *slash = strrchr(dst->ptr + dn, '/');
-	if (slash) /* the member's directory, made once per run (ensure_dir) */
-		*slash = '\0';
-	r = slash ? stage_dir(s, dst->ptr) : 0;
-	if (slash)
-		*slash = '/';
+	buf_add(dst, rel, reln);
+	/* the member's directory, made once per run (stage_dir): rel's last
+	 * '/' (beneath site-packages, rel is libdir/m: m's last one, or the
+	 * one after libdir), cut is the length up to and with it */
+	size_t cut = dst->len;
+	const char *ms = s->data_member ? NULL : strrchr(cm->m, '/');
+	if (s->data_member)
+		while (cut > dn && dst->ptr[cut - 1] != '/')
+			cut--;
+	else
+		cut = dn + s->libn + 1 + (ms ? (size_t)(ms - cm->m) + 1 : 0);
+	if (cut > dn) {
+		dst->ptr[cut - 1] = '\0';
+		r = stage_dir(s, dst->ptr, cut - 1);
+		dst->ptr[cut - 1] = '/';
+	}
 	if (r < 0) {
 		r = error_errno("cannot link '%s' from the cache", dst->ptr);
 	} else {
 		/* linked with the rest of the install's files (stage_links) */
-		os_linkbatch_add(&s->t->links, cm->m, rel, cm->mode, tag);
-		note_file(s, rel, cm->hash, (size_t)cm->size);
+		os_linkbatch_add_n(&s->t->links, cm->m, mn, rel, reln, cm->mode, tag);
+		if (s->data_member)
+			note_file_n(s, rel, reln, cm->hash, (size_t)cm->size);
+		else
+			note_lib_file(s, rel, reln, cm->hash, (size_t)cm->size);
 	}
 out:
 	buf_setlen(src, sn);
@@ -575,17 +631,22 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 	struct buf *src = &s->t->src, *dst = &s->t->dst;
 	struct os_linkbatch *b = &s->t->links;
 	int r = 0;
-	buf_set_path(src, entry, "");
-	buf_addch(src, '/');
-	buf_set_path(dst, s->t->newdir, "");
-	buf_addch(dst, '/');
+	size_t en = strlen(entry);
+	buf_set_join(src, entry, en, "", 0);
+	buf_add(src, "/", 1);
+	buf_set_join(dst, s->t->newdir, s->newn, "", 0);
+	buf_add(dst, "/", 1);
 	size_t n = w->seal ? w->seal->n : w->members.n;
 	size_t tag = s->t->link_from.n / 2;
-	pathvec_add(&s->t->link_from, &s->t->names, entry, strlen(entry));
+	pathvec_add(&s->t->link_from, &s->t->names, entry, en);
 	pathvec_add(&s->t->link_from, &s->t->names, w->path, strlen(w->path));
 	/* the batch keeps each member's name and env-relative path, not
 	 * whole paths (os/linkbatch.h) */
 	os_linkbatch_base(&s->t->links, entry, s->t->newdir);
+	/* a seal's rows are sorted by path: the RECORD rows of members that
+	 * all go beneath site-packages (their RECORD path is their name) are
+	 * sorted too */
+	bool in_order = w->seal && !s->nrows;
 	for (size_t i = 0; i < n && !r; i++) {
 		struct cached_member cm = { NULL, NULL, 0, 0 };
 		if (w->seal) {
@@ -596,7 +657,8 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 			   (r = zip_member_facts(s, entry, w->members.v[i], &cm)) < 0) {
 			continue;
 		}
-		r = stage_member_cached(s, entry, src, dst, &cm, tag);
+		r = stage_member_cached(s, src, dst, &cm, tag);
+		in_order = in_order && !s->data_member;
 		/* the links added so far are made on a thread of their own
 		 * while the staging goes on: their directories exist
 		 * (os_linkbatch_ahead; the batch publishes every 32 more) */
@@ -608,6 +670,8 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 	}
 	if (!r)
 		os_linkbatch_publish(b); /* the wheel's last links */
+	if (!r && in_order && s->nrows == n)
+		s->sorted = n;
 	return r;
 }
 
@@ -645,36 +709,51 @@ int stage_links(struct txn *t)
 	return r;
 }
 
+/* Stages the launcher in t->launcher as bin/name, after hash. */
+static int stage_launcher_as(struct staging *s, const char *name, const char *hash)
+{
+	struct buf *rel = &s->t->rel, *body = &s->t->launcher;
+	buf_set_path(rel, s->e->bindir, name);
+	int r = refuse_env_owned(s, rel->ptr);
+	if (!r)
+		r = stage_bytes(s, rel->ptr, body->ptr, body->len, 0755, hash);
+	return r;
+}
+
 static int stage_launchers(struct staging *s)
 {
 	const struct entry_points *eps = &s->w->eps;
-	const char *python = venv_script_python(&s->e->v);
+	struct buf *body = &s->t->launcher;
 	int r = 0;
-	if (eps->n && !s->e->launcher_head) {
-		struct buf head = BUF_INIT;
-		script_launcher_head(&head, python);
-		s->e->launcher_head = record_head_hash_new(head.ptr, head.len);
-		buf_free(&head);
+	if (!eps->n)
+		return 0;
+	/* the head is the same for every launcher of the env: written once
+	 * per run, each launcher's rest written after it (issue 18) */
+	if (!s->t->launcher_head) {
+		script_launcher_head(body, venv_script_python(&s->e->v));
+		s->t->launcher_head = body->len;
 	}
+	if (!s->e->launcher_head)
+		s->e->launcher_head = record_head_hash_new(body->ptr, s->t->launcher_head);
 	for (size_t i = 0; i < eps->n && !r; i++) {
 		struct strvec names = STRVEC_INIT;
-		script_names(eps->v[i].name, s->e->v.major, s->e->v.minor, &names);
-		struct buf body = BUF_INIT, *h = &s->t->src;
+		/* most launchers have just their own name: no list made */
+		bool just = script_names_just(eps->v[i].name);
+		if (!just)
+			script_names(eps->v[i].name, s->e->v.major, s->e->v.minor, &names);
+		struct buf *h = &s->t->src;
 		const char *hash = NULL;
-		script_render_launcher(&body, python, &eps->v[i]);
+		buf_setlen(body, s->t->launcher_head);
+		script_launcher_rest(body, &eps->v[i]);
 		/* hashed once for all its names, from the run's head (issue 18) */
 		buf_reset(h);
-		r = record_hash_data_head(s->e->launcher_head, body.ptr, body.len, h);
+		r = record_hash_data_head(s->e->launcher_head, body->ptr, body->len, h);
 		if (!r)
 			hash = arena_strndup(&s->t->names, h->ptr, h->len);
-		for (size_t k = 0; k < names.n && !r; k++) {
-			struct buf *rel = &s->t->rel;
-			buf_set_path(rel, s->e->bindir, names.v[k]);
-			r = refuse_env_owned(s, rel->ptr);
-			if (!r)
-				r = stage_bytes(s, rel->ptr, body.ptr, body.len, 0755, hash);
-		}
-		buf_free(&body);
+		if (just && !r)
+			r = stage_launcher_as(s, eps->v[i].name, hash);
+		for (size_t k = 0; k < names.n && !r; k++)
+			r = stage_launcher_as(s, names.v[k], hash);
 		strvec_clear(&names);
 	}
 	return r;
@@ -690,7 +769,8 @@ static int stage_signatures(struct staging *s)
 	for (size_t i = 0; i < w->signatures.n && !r; i++) {
 		struct buf data = BUF_INIT;
 		bool is_script;
-		if (member_dest(s, w->signatures.v[i], &is_script, &s->t->rel) < 0)
+		if (member_dest(s, w->signatures.v[i], strlen(w->signatures.v[i]), &is_script,
+				&s->t->rel) < 0)
 			r = -1;
 		else if (!(r = wheel_read_member(w, w->signatures.v[i], MAX_SCRIPT, &data)))
 			r = stage_bytes(s, s->t->rel.ptr, data.ptr, data.len, 0644, NULL);
@@ -710,6 +790,9 @@ static struct fixed_file fixed_files[] = {
 	{ "INSTALLER", "cvenv\n", NULL },
 	{ "REQUESTED", "", NULL },
 };
+_Static_assert(sizeof(fixed_files) / sizeof(fixed_files[0]) <=
+		       sizeof(((struct txn *)0)->shared_path) / sizeof(const char *),
+	       "a txn keeps the path of each fixed file's shared copy");
 
 /* Stages fixed_files[i] as a hard link to one copy of it per run,
  * <stage>/<name>: one link per wheel, not a file created, written and
@@ -728,14 +811,17 @@ static int stage_fixed(struct staging *s, size_t i)
 		f->hash = buf_detach(&h);
 	}
 	struct txn *t = s->t;
-	buf_set_path(&t->rel, s->dist_info_rel, f->name);
-	buf_set_path(&t->path, t->newdir, t->rel.ptr);
+	size_t fn = strlen(f->name);
+	buf_set_join(&t->rel, s->dist_info_rel, s->dist_info_n, f->name, fn);
+	buf_set_join(&t->path, t->newdir, s->newn, t->rel.ptr, t->rel.len);
 	/* a private env is staged in place, with no stage to hold the copy
 	 * (txn_begin): written as any file */
-	if (t->stage)
+	if (t->stage && !t->shared_path[i]) {
 		buf_set_path(&t->src, t->stage, f->name);
+		t->shared_path[i] = arena_strndup(&t->names, t->src.ptr, t->src.len);
+	}
 	const char *rel = t->rel.ptr, *path = t->path.ptr;
-	const char *shared = t->stage ? t->src.ptr : NULL;
+	const char *shared = t->stage ? t->shared_path[i] : NULL;
 	int r = 1;
 	if (shared && !(s->t->shared_made & (1u << i)) &&
 	    os_write_new(shared, f->text, len, 0644) == 0)
@@ -749,7 +835,7 @@ static int stage_fixed(struct staging *s, size_t i)
 			r = error("wheel '%s' installs '%s' twice", s->w->path, rel);
 	}
 	if (!r)
-		note_file(s, rel, f->hash, len);
+		note_lib_file(s, rel, t->rel.len, f->hash, len);
 	else if (r > 0) /* reuses t->path */
 		r = stage_bytes(s, rel, f->text, len, 0644, f->hash);
 	return r;
@@ -805,9 +891,11 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 		struct wheel *w, const struct install_opts *o)
 {
 	const struct dist *old = dist_set_lookup(have, w->meta_name);
-	struct staging s = { e, t, w, NULL, 0, 0, NULL, STRVEC_INIT,
+	/* the rows' array is the txn's, reused from wheel to wheel */
+	struct staging s = { e, t, w, t->rows, 0, t->caprows, NULL, STRVEC_INIT,
 			     strchr(e->libdir, '/') && !path_is_under(e->libdir, "bin", false) &&
-				     !path_is_under(e->libdir, ".cvenv", false) };
+				     !path_is_under(e->libdir, ".cvenv", false),
+			     strlen(e->libdir), strlen(t->newdir), strlen(w->data_dir), 0, 0, false };
 	const char *rec_member = NULL;
 	char *entry = NULL, *a = NULL, *b = NULL;
 	int r = 0;
@@ -822,9 +910,11 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 		}
 	}
 	/* for as long as the txn, with its other strings (no free per wheel) */
-	buf_set_path(&t->rel, e->libdir, w->dist_info);
+	size_t din = strlen(w->dist_info);
+	buf_set_join(&t->rel, e->libdir, s.libn, w->dist_info, din);
 	s.dist_info_rel = arena_strndup(&t->names, t->rel.ptr, t->rel.len);
-	buf_set_path(&t->rel, w->dist_info, "RECORD");
+	s.dist_info_n = t->rel.len;
+	buf_set_join(&t->rel, w->dist_info, din, "RECORD", 6);
 	rec_member = arena_strndup(&t->names, t->rel.ptr, t->rel.len);
 	if (e->cache_dir)
 		r = wheelcache_entry(e, w, &entry);
@@ -851,6 +941,7 @@ out:
 	free(entry);
 	free(a);
 	free(b);
-	free(s.rows);
+	t->rows = s.rows;
+	t->caprows = s.caprows;
 	return r;
 }

@@ -27,6 +27,8 @@ int txn_begin(struct install_env *e, struct txn *t)
 	buf_init(&t->src);
 	buf_init(&t->dst);
 	buf_init(&t->record);
+	buf_init(&t->launcher);
+	t->launcher_head = 0;
 	for (size_t i = 0; i < TXN_RECENT_DIRS; i++)
 		buf_init(&t->made[i]);
 	if (e->private_dir) { /* staged in place: nothing to move, nothing to undo */
@@ -72,6 +74,8 @@ void txn_free(struct txn *t)
 	buf_free(&t->src);
 	buf_free(&t->dst);
 	buf_free(&t->record);
+	buf_free(&t->launcher);
+	free(t->rows);
 	for (size_t i = 0; i < TXN_RECENT_DIRS; i++)
 		buf_free(&t->made[i]);
 	memset(t, 0, sizeof(*t));

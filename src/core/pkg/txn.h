@@ -23,6 +23,8 @@
 #include "os/linkbatch.h"
 #include "util/arena.h"
 
+struct out_row;
+
 /* Strings held elsewhere (the txn's arena), in order; not owned. */
 struct pathvec {
 	const char **v;
@@ -53,12 +55,20 @@ struct txn {
 	 * <stage>/<name>, linked into each .dist-info) are written, by bit */
 	struct strvec tops_made;
 	unsigned shared_made;
+	const char *shared_path[2]; /* <stage>/<name> of each, in names */
 	/* stage.c's path buffers, reused from member to member and wheel to
 	 * wheel (set, appended to, cut back): no allocation per path (issue
 	 * 18). path: a file in the stage; rel: its env-relative path; src: a
 	 * cache entry's file or a stage-wide one; dst: newdir's prefix;
 	 * record: the text of the RECORD being written. */
 	struct buf path, rel, src, dst, record;
+	/* stage.c: the run's launcher head (its first launcher_head bytes, 0
+	 * until the first launcher), each launcher written after it in turn */
+	struct buf launcher;
+	size_t launcher_head;
+	/* stage.c: the rows of the RECORD being written, reused per wheel */
+	struct out_row *rows;
+	size_t caprows;
 	/* stage.c: the stage's directories made last, reused in turn (see
 	 * ensure_dir there) */
 	struct buf made[TXN_RECENT_DIRS];

@@ -523,39 +523,65 @@ void wheelcache_key_of(const char *files, struct buf *key)
 
 /* ---- a cache hit without the zip (issue 18) ---------------------------- */
 
-/* Whether the files of rows from..to of a sealed entry are as the rows
- * say: one lstat each, beneath the entry's files directory held open (its
- * path built once) when there are enough rows to pay for the open. */
-static bool rows_sound(const struct manifest *seal, const char *entry, size_t from, size_t to)
+/* Whether the files of rows from..to of a seal are as the rows say: one
+ * lstat each. path holds the entry's files directory with a '/' after it
+ * (base bytes): the rows' paths are copied after it with their NULs (no
+ * setlen and append per file), or, for 8 rows or more, looked up beneath
+ * that directory held open (each lstat then walks only the row's path). */
+static bool rows_sound(struct buf *path, size_t base, const struct manifest *seal, size_t from,
+		       size_t to)
 {
-	struct buf path = BUF_INIT;
 	struct os_lstat st;
 	bool ok = true;
-	buf_grow(&path, 512); /* one allocation, not one per doubling */
-	buf_addstr(&path, entry);
-	buf_addstr(&path, "/files");
-	int dir = to - from >= 8 ? os_dir_handle(path.ptr) : -1;
-	buf_addch(&path, '/');
-	size_t base = path.len;
+	int dir = -1;
+	if (to - from >= 8) {
+		path->ptr[base - 1] = '\0';
+		dir = os_dir_handle(path->ptr);
+		path->ptr[base - 1] = '/';
+	}
 	for (size_t i = from; i < to && ok; i++) {
+		const char *p = seal->rows[i].path;
 		if (dir >= 0) {
-			ok = os_lstat_at(dir, seal->rows[i].path, &st) == 0;
+			ok = os_lstat_at(dir, p, &st) == 0;
 		} else {
-			buf_setlen(&path, base);
-			buf_addstr(&path, seal->rows[i].path);
-			ok = os_lstat(path.ptr, &st) == 0;
+			size_t pn = strlen(p);
+			path->len = base;
+			buf_grow(path, pn);
+			memcpy(path->ptr + base, p, pn + 1);
+			path->len = base + pn;
+			ok = os_lstat(path->ptr, &st) == 0;
 		}
 		ok = ok && row_matches(&seal->rows[i], &st);
 	}
 	os_dir_handle_close(dir);
-	buf_free(&path);
+	buf_setlen(path, base);
 	return ok;
 }
 
-/* Whether every file of a sealed entry is as its row says. */
-static bool seal_sound(const struct manifest *seal, const char *entry)
+/* path: <cache_dir>/<WHEELS>/<key>/files/ for seal; *entry_len is the
+ * length of the entry's own path in it. The paths of the wheels directory,
+ * the entry and its files/ are not joined each in an allocation of its own
+ * (issue 18). Returns the length of path. */
+static size_t files_path(const char *cache_dir, const struct manifest *seal, struct buf *path,
+			 size_t *entry_len)
 {
-	return rows_sound(seal, entry, 0, seal->n);
+	buf_grow(path, 512); /* one allocation, not one per doubling */
+	buf_set_path(path, cache_dir, WHEELS);
+	buf_addch(path, '/');
+	buf_addstr(path, seal->key);
+	*entry_len = path->len;
+	buf_add(path, "/files/", 7);
+	return path->len;
+}
+
+/* Whether every file of w's sealed entry, in cache_dir, is as its row says
+ * (the verdict of wheelcache_check_ahead() when it looked), path left
+ * holding the entry's files/ directory with a '/' after it. */
+static bool seal_sound(const char *cache_dir, const struct wheel *w, struct buf *path,
+		       size_t *entry_len)
+{
+	size_t base = files_path(cache_dir, w->seal, path, entry_len);
+	return w->seal_checked ? w->seal_sound : rows_sound(path, base, w->seal, 0, w->seal->n);
 }
 
 /* ---- checking ahead, on two threads ------------------------------------ */
@@ -565,7 +591,7 @@ static bool seal_sound(const struct manifest *seal, const char *entry)
 #define CHECK_AHEAD_MIN 64
 
 struct check_job {
-	const char *wheels;
+	const char *cache_dir;
 	struct wheel *const *ws;
 	const size_t *pick; /* the wheels to check, by index into ws */
 	size_t npick;
@@ -576,7 +602,7 @@ struct check_job {
 static int check_rows(void *arg)
 {
 	struct check_job *j = arg;
-	struct buf entry = BUF_INIT;
+	struct buf path = BUF_INIT;
 	size_t at = 0; /* the first row of seal k, counted over all */
 	for (size_t k = 0; k < j->npick && at < j->to; k++) {
 		const struct manifest *seal = j->ws[j->pick[k]]->seal;
@@ -585,14 +611,11 @@ static int check_rows(void *arg)
 		at += seal->n;
 		if (lo >= hi || atomic_load(&j->bad[k]))
 			continue;
-		buf_reset(&entry);
-		buf_addstr(&entry, j->wheels);
-		buf_addch(&entry, '/');
-		buf_addstr(&entry, seal->key);
-		if (!rows_sound(seal, entry.ptr, lo, hi))
+		size_t en, base = files_path(j->cache_dir, seal, &path, &en);
+		if (!rows_sound(&path, base, seal, lo, hi))
 			atomic_store(&j->bad[k], true);
 	}
-	buf_free(&entry);
+	buf_free(&path);
 	return 0;
 }
 
@@ -609,12 +632,11 @@ void wheelcache_check_ahead(struct install_env *e, struct wheel *const *ws, cons
 		free(pick);
 		return;
 	}
-	char *wheels = path_join(e->cache_dir, WHEELS);
 	atomic_bool *bad = xcalloc(npick, sizeof(*bad));
 	for (size_t k = 0; k < npick; k++)
 		atomic_init(&bad[k], false);
-	struct check_job mine = { wheels, ws, pick, npick, 0, rows / 2, bad };
-	struct check_job side = { wheels, ws, pick, npick, rows / 2, rows, bad };
+	struct check_job mine = { e->cache_dir, ws, pick, npick, 0, rows / 2, bad };
+	struct check_job side = { e->cache_dir, ws, pick, npick, rows / 2, rows, bad };
 	struct os_side *t = os_side_start(check_rows, &side);
 	check_rows(&mine);
 	if (t)
@@ -626,7 +648,6 @@ void wheelcache_check_ahead(struct install_env *e, struct wheel *const *ws, cons
 		ws[pick[k]]->seal_sound = !atomic_load(&bad[k]);
 	}
 	free(bad);
-	free(wheels);
 	free(pick);
 }
 
@@ -909,9 +930,8 @@ int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 		*files = xstrdup(w->filled);
 		return 0;
 	}
-	struct buf key = BUF_INIT;
-	char *wheels = path_join(e->cache_dir, WHEELS);
-	char *entry = NULL, *rec_member = NULL, *abs = NULL;
+	struct buf key = BUF_INIT, sealed = BUF_INIT;
+	char *wheels = NULL, *entry = NULL, *rec_member = NULL, *abs = NULL;
 	struct os_file_id id;
 	bool have_id = false;
 	int r = 0;
@@ -919,15 +939,21 @@ int wheelcache_entry(struct install_env *e, struct wheel *w, char **files)
 	/* a sound seal needs nothing else: the wheel's identity is asked only
 	 * to look the entry up in the index (issue 18) */
 	if (w->seal) {
-		entry = path_join(wheels, w->seal->key);
-		if (w->seal_checked ? w->seal_sound : seal_sound(w->seal, entry))
+		size_t en;
+		if (seal_sound(e->cache_dir, w, &sealed, &en)) {
+			*files = xstrndup(sealed.ptr, sealed.len - 1); /* without its '/' */
 			goto out;
+		}
+		entry = xstrndup(sealed.ptr, en);
+		wheels = path_join(e->cache_dir, WHEELS);
 		r = reopen(w, wheels, entry);
 		free(entry);
 		entry = NULL;
 		if (r < 0)
 			goto out;
 	}
+	if (!wheels)
+		wheels = path_join(e->cache_dir, WHEELS);
 	abs = os_abspath(w->path);
 	have_id = abs && os_file_id(abs, &id) == 0;
 	rec_member = xstrfmt("%s/RECORD", w->dist_info);
@@ -956,5 +982,6 @@ out:
 	free(wheels);
 	free(abs);
 	buf_free(&key);
+	buf_free(&sealed);
 	return r;
 }
