@@ -1,4 +1,5 @@
 /* A batch of links made together (see os/linkbatch.h). */
+#define _GNU_SOURCE 1 /* O_PATH */
 #include "util/common.h"
 
 #include <fcntl.h>
@@ -53,9 +54,12 @@ bool os_linkbatch_has_uring(void)
 /* The offset in b->dirs of dir: the last base's (same side) when equal. */
 static size_t base_dir(struct os_linkbatch *b, const char *dir, bool dst)
 {
-	if (b->nbases) {
-		const struct os_linkbase *last = &b->bases[b->nbases - 1];
-		size_t at = dst ? last->dst : last->src;
+	/* the last two bases: a directory taken up again after one other
+	 * (the stage's copies of INSTALLER and REQUESTED, between two cache
+	 * entries) keeps its one copy, and its descriptor (side_fd) */
+	for (size_t k = b->nbases, seen = 0; k > 0 && seen < 2; k--, seen++) {
+		const struct os_linkbase *base = &b->bases[k - 1];
+		size_t at = dst ? base->dst : base->src;
 		if (!strcmp(b->dirs.ptr + at, dir))
 			return at;
 	}
@@ -243,25 +247,32 @@ struct span {
  * link then walks only its names, not the cache entry's and the stage's
  * paths again (a sixth of a link here, issue 18). */
 struct dir_side {
-	size_t at; /* the directory's offset in b->dirs (SIZE_MAX: none open) */
-	int fd;    /* -1: could not be opened (whole paths for this base) */
+	size_t at[2]; /* the directories' offsets in b->dirs (SIZE_MAX: none) */
+	int fd[2];    /* -1: could not be opened (whole paths for this base) */
+	int last;     /* the slot used last */
 };
 
-/* The descriptor of request i's base directory on one side: opened when
- * the base's directory changes; AT_FDCWD for a request without a base. */
+#define DIR_SIDE_INIT { { SIZE_MAX, SIZE_MAX }, { -1, -1 }, 0 }
+
+/* The descriptor of request i's base directory on one side: the two
+ * directories used last are kept open (a cache entry's, and the stage's
+ * between two entries); AT_FDCWD for a request without a base. */
 static int side_fd(const struct os_linkbatch *b, size_t i, bool dst, struct dir_side *d)
 {
 	size_t k = b->v[i].base;
 	if (!k)
 		return AT_FDCWD;
 	size_t at = dst ? b->bases[k - 1].dst : b->bases[k - 1].src;
-	if (at != d->at) {
-		if (d->fd >= 0)
-			close(d->fd);
-		d->fd = open(b->dirs.ptr + at, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		d->at = at;
-	}
-	return d->fd;
+	for (int j = 0; j < 2; j++)
+		if (d->at[j] == at)
+			return d->fd[d->last = j];
+	int j = !d->last; /* the older slot */
+	if (d->fd[j] >= 0)
+		close(d->fd[j]);
+	d->fd[j] = open(b->dirs.ptr + at, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	d->at[j] = at;
+	d->last = j;
+	return d->fd[j];
 }
 
 /* What one thread keeps from one request to the next. */
@@ -270,7 +281,7 @@ struct linker {
 	struct dir_side sd, dd;
 };
 
-#define LINKER_INIT { PATH_MAKER(false), PATH_MAKER(true), { SIZE_MAX, -1 }, { SIZE_MAX, -1 } }
+#define LINKER_INIT { PATH_MAKER(false), PATH_MAKER(true), DIR_SIDE_INIT, DIR_SIDE_INIT }
 
 /* Makes request i by how: a hard link by names beneath the two bases held
  * open, anything else (or what that fails) by whole paths. whole: the
@@ -299,10 +310,12 @@ static int link_req(const struct os_linkbatch *b, size_t i, enum os_link_mode ho
 
 static void linker_free(struct linker *l)
 {
-	if (l->sd.fd >= 0)
-		close(l->sd.fd);
-	if (l->dd.fd >= 0)
-		close(l->dd.fd);
+	for (int j = 0; j < 2; j++) {
+		if (l->sd.fd[j] >= 0)
+			close(l->sd.fd[j]);
+		if (l->dd.fd[j] >= 0)
+			close(l->dd.fd[j]);
+	}
 	buf_free(&l->src.buf);
 	buf_free(&l->dst.buf);
 }

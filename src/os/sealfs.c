@@ -1,5 +1,6 @@
 /* File status, no-follow reads and owner locks for the wheel cache (see
  * os/sealfs.h). */
+#define _GNU_SOURCE 1 /* O_PATH */
 #include "util/common.h"
 
 #include <fcntl.h>

@@ -277,15 +277,21 @@ static void reserve_links(const struct install_env *e, struct txn *t, struct whe
 		for (size_t k = 0; !m && e->cache_dir && k < zm->n; k++)
 			bytes += fixed + 2 * strlen(zm->v[k]);
 		rows += m ? m->n : e->cache_dir ? zm->n : 0;
+		/* INSTALLER and REQUESTED, linked from the stage's copies */
+		if (e->cache_dir && ws[i]->dist_info) {
+			rows += 2;
+			bytes += 2 * (fixed + sizeof("REQUESTED") * 2 + strlen(ws[i]->dist_info));
+		}
 	}
 	if (rows)
 		os_linkbatch_reserve(&t->links, rows, bytes);
-	/* a base per wheel: its entry's files directory, and the stage's (so
-	 * that the thread making links ahead never sees them move) */
+	/* two bases per wheel: its entry's files directory and the stage's
+	 * own (so that the thread making links ahead never sees them move) */
 	if (n && e->cache_dir)
-		os_linkbatch_reserve_bases(&t->links, n,
+		os_linkbatch_reserve_bases(&t->links, 2 * n + 1,
 					   n * (strlen(e->cache_dir) + sizeof("/wheels-v2//files") + 64) +
-						   strlen(t->newdir) + 1);
+						   strlen(t->newdir) + 1 +
+						   (t->stage ? strlen(t->stage) + 1 : 0));
 }
 
 int install_apply(struct install_env *e, struct wheel *const *ws, size_t n,

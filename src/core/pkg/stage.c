@@ -66,6 +66,10 @@ struct staging {
 	 * its parser, each member's RECORD path its own): not compared again */
 	size_t sorted;
 	bool data_member; /* member_dest's last member was beneath .data */
+	/* the wheel's tag in the link batch (its entry and wheel in the txn's
+	 * link_from), when its members were added there */
+	size_t tag;
+	bool tagged;
 };
 
 /* os_mkdir_p, skipped for directories this run has made lately (on a slow
@@ -638,6 +642,8 @@ static int stage_members_cached(struct staging *s, const char *entry, const char
 	buf_add(dst, "/", 1);
 	size_t n = w->seal ? w->seal->n : w->members.n;
 	size_t tag = s->t->link_from.n / 2;
+	s->tag = tag;
+	s->tagged = true;
 	pathvec_add(&s->t->link_from, &s->t->names, entry, en);
 	pathvec_add(&s->t->link_from, &s->t->names, w->path, strlen(w->path));
 	/* the batch keeps each member's name and env-relative path, not
@@ -695,7 +701,9 @@ int stage_links(struct txn *t)
 	os_linkbatch_path(&t->links, i, false, &src);
 	os_linkbatch_path(&t->links, i, true, &dst);
 	int r;
-	if (e == ENOENT && !os_exists(src.ptr)) /* a damaged entry, not the stage */
+	/* a damaged entry, not the stage (whose INSTALLER and REQUESTED are
+	 * linked from the stage's own copies) */
+	if (e == ENOENT && !os_exists(src.ptr) && path_is_under(src.ptr, entry, false))
 		r = cache_lacks(t->e, entry, m);
 	else if (e == EEXIST)
 		r = error("wheel '%s' installs '%s' twice", wheel, rel);
@@ -827,8 +835,14 @@ static int stage_fixed(struct staging *s, size_t i)
 	    os_write_new(shared, f->text, len, 0644) == 0)
 		s->t->shared_made |= 1u << i;
 	/* the .dist-info is made by then (its METADATA is staged first; if
-	 * not, ENOENT: written as any file, which makes it) */
-	if (s->t->shared_made & (1u << i)) {
+	 * not, ENOENT: written as any file, which makes it). A wheel whose
+	 * members are in the link batch has the link made there too (by the
+	 * thread linking ahead, not here: stage_links reports a failure) */
+	if ((s->t->shared_made & (1u << i)) && s->tagged) {
+		os_linkbatch_base(&t->links, t->stage, t->newdir);
+		os_linkbatch_add_n(&t->links, f->name, fn, rel, t->rel.len, 0644, s->tag);
+		r = 0;
+	} else if (s->t->shared_made & (1u << i)) {
 		if (os_hardlink(shared, path) == 0)
 			r = 0;
 		else if (errno == EEXIST)
@@ -895,7 +909,7 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 	struct staging s = { e, t, w, t->rows, 0, t->caprows, NULL, STRVEC_INIT,
 			     strchr(e->libdir, '/') && !path_is_under(e->libdir, "bin", false) &&
 				     !path_is_under(e->libdir, ".cvenv", false),
-			     strlen(e->libdir), strlen(t->newdir), strlen(w->data_dir), 0, 0, false };
+			     strlen(e->libdir), strlen(t->newdir), strlen(w->data_dir), 0, 0, false, 0, false };
 	const char *rec_member = NULL;
 	char *entry = NULL, *a = NULL, *b = NULL;
 	int r = 0;
