@@ -20,10 +20,13 @@
 struct buf;
 
 struct wheel_name {
-	char *name;    /* as in the file name ("foo_bar"); owns the next two */
+	char *name;    /* as in the file name ("foo_bar") */
 	char *version;
 	char *build;   /* NULL when absent; starts with a digit */
-	struct strvec pythons, abis, platforms; /* the expanded tag sets */
+	/* the expanded tag sets: read only (their strings and arrays are
+	 * mem's, not the vectors': never strvec_clear() them) */
+	struct strvec pythons, abis, platforms;
+	void *mem;     /* the one allocation that holds all the above */
 };
 
 /* Parses a wheel file name (a basename, or a path whose basename is used).
@@ -64,6 +67,9 @@ struct wheel {
 	 * rows (every member but RECORD, with hash, size and mode) stand for
 	 * them. NULL for a wheel opened by wheel_open(). */
 	struct manifest *seal;
+	/* dist_info, meta_name, meta_version, requires_python, requires_dist
+	 * and eps are the seal's (in its block, read only): opened from it */
+	bool seal_strings;
 	/* The members directory of the cache entry wheelcache_fill_ahead()
 	 * filled for this wheel in this run, or NULL. */
 	char *filled;

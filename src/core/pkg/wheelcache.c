@@ -576,6 +576,7 @@ static bool take_info(struct wheel *w, struct manifest_info *in)
 	w->requires_python = in->requires_python;
 	strvec_clear(&w->requires_dist);
 	w->requires_dist = in->requires_dist;
+	w->seal_strings = true; /* a parsed seal's block holds them all */
 	w->wheel_version[0] = in->wheel_version[0];
 	w->wheel_version[1] = in->wheel_version[1];
 	w->root_is_purelib = in->root_is_purelib;
