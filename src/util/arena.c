@@ -41,6 +41,11 @@ static char *carve(struct arena *a, size_t n)
 	return p;
 }
 
+void *arena_alloc(struct arena *a, size_t n)
+{
+	return carve(a, n);
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = carve(a, n + 1);
