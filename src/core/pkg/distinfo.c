@@ -241,6 +241,8 @@ const struct dist *dist_set_find(const struct dist_set *set, const char *canonic
 
 const struct dist *dist_set_lookup(const struct dist_set *set, const char *name)
 {
+	if (!set->n) /* a new env: no name made per question (issue 18) */
+		return NULL;
 	char *c = name_canonicalize(name);
 	const struct dist *d = dist_set_find(set, c);
 	free(c);

@@ -288,9 +288,49 @@ static void trim(const char **s, size_t *len)
 		(*len) -= k;
 }
 
+/* A version of release numbers only, as most are ("1.0", "2024.10.3"):
+ * digits between single dots, no white space, no number past 19 digits
+ * (10^19 - 1 < 2^64), into *v as the grammar makes it (leading zeros
+ * dropped by the value). False (nothing made) for anything else, which
+ * the grammar then reads: a wheel's version is parsed per wheel of every
+ * find-links directory (issue 18). */
+static bool parse_plain(const char *s, size_t len, struct pep440_version *v)
+{
+	size_t parts = 1, digits = 0;
+	if (!len || len > PEP440_MAX_LEN)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (!digits)
+				return false;
+			parts++;
+			digits = 0;
+		} else if (!is_digit((unsigned char)s[i]) || ++digits > 19) {
+			return false;
+		}
+	}
+	if (!digits)
+		return false;
+	v->release = xmalloc(parts * sizeof(*v->release));
+	v->nrelease = parts;
+	uint64_t x = 0;
+	for (size_t i = 0, k = 0; i < len; i++) {
+		if (s[i] == '.') {
+			v->release[k++] = x;
+			x = 0;
+		} else {
+			x = x * 10 + (uint64_t)(s[i] - '0');
+		}
+	}
+	v->release[parts - 1] = x;
+	return true;
+}
+
 int pep440_parse(const char *s, size_t len, struct pep440_version *v)
 {
 	memset(v, 0, sizeof(*v));
+	if (parse_plain(s, len, v))
+		return 0;
 	trim(&s, &len);
 	struct cur c = { s, 0, len };
 	if (len > PEP440_MAX_LEN || !parse_version_at(&c, v) || c.i != c.n) {
