@@ -170,10 +170,11 @@ const struct manifest_row *manifest_find(const struct manifest *m, const char *p
 
 void manifest_free(struct manifest *m)
 {
-	if (!m->block) /* else the rows point into it */
+	if (!m->block) { /* else the rows and what they point to are in it */
 		for (size_t i = 0; i < m->n; i++)
 			free(m->rows[i].path);
-	free(m->rows);
+		free(m->rows);
+	}
 	if (!m->info_in_block)
 		manifest_info_free(m->info);
 	free(m->block);
@@ -421,18 +422,37 @@ static bool take_small(const char **p, const char *end, char stop, int *out)
 }
 
 /* The wheel block's lists while it is parsed: pointers into the seal's
- * text, moved into the manifest's block by compact(). */
+ * text, moved into the manifest's block by compact(); on the stack up to
+ * what most wheels have. */
 struct info_lists {
 	char **rd;
 	size_t nrd, caprd;
 	struct entry_point *ep;
 	size_t nep, capep;
+	char *rd_local[16];
+	struct entry_point ep_local[8];
 };
 
 static void lists_free(struct info_lists *l)
 {
-	free(l->rd);
-	free(l->ep);
+	if (l->rd != l->rd_local)
+		free(l->rd);
+	if (l->ep != l->ep_local)
+		free(l->ep);
+}
+
+/* Room for one more item in *v (n used of *cap, on the stack while it is
+ * local, which most wheel blocks' lists fit in): the heap past that. */
+static void *list_room(void *v, size_t n, size_t *cap, size_t size, const void *local)
+{
+	if (n < *cap)
+		return v;
+	void *nv = xmalloc(2 * *cap * size);
+	memcpy(nv, v, n * size);
+	if (v != local)
+		free(v);
+	*cap *= 2;
+	return nv;
 }
 
 /* "entry-point <kind> <name> <module> <attr>": 1 taken, 0 another line,
@@ -460,10 +480,7 @@ static int take_entry_point(struct cursor *c, struct info_lists *l, char **w)
 	    !(ep.module = take_text(f[2], fn[2], false, w)) ||
 	    !(ep.attr = take_text(f[3], fn[3], true, w)))
 		return -1;
-	if (l->nep == l->capep) {
-		l->capep = l->capep ? 2 * l->capep : 4;
-		l->ep = xrealloc(l->ep, l->capep * sizeof(*l->ep));
-	}
+	l->ep = list_room(l->ep, l->nep, &l->capep, sizeof(*l->ep), l->ep_local);
 	l->ep[l->nep++] = ep;
 	next_line(c);
 	return 1;
@@ -493,10 +510,7 @@ static bool parse_info(struct cursor *c, struct manifest_info *in, struct info_l
 	if (!r)
 		in->requires_python = NULL;
 	while ((r = take_field(c, "requires-dist", w, &v)) == 1) {
-		if (l->nrd == l->caprd) {
-			l->caprd = l->caprd ? 2 * l->caprd : 8;
-			l->rd = xrealloc(l->rd, l->caprd * sizeof(*l->rd));
-		}
+		l->rd = list_room(l->rd, l->nrd, &l->caprd, sizeof(*l->rd), l->rd_local);
 		l->rd[l->nrd++] = v;
 	}
 	const char *p = r < 0 ? NULL : KEYED(c, "wheel-version");
@@ -549,35 +563,65 @@ static bool parse_key(struct cursor *c, char key[65])
 	return true;
 }
 
+/* A parsed seal's rows while it is parsed: on the stack up to a size most
+ * wheels fit in, then on the heap; compact() puts them in the seal's block
+ * (no line count before the rows, no rows array of their own: issue 18). */
+#define ROWS_ON_STACK 32
+struct rows_tmp {
+	struct manifest_row *v;
+	size_t n, cap;
+	struct manifest_row local[ROWS_ON_STACK];
+};
+
+static void rows_push(struct rows_tmp *t, const struct manifest_row *row)
+{
+	if (t->n == t->cap) {
+		struct manifest_row *v = xmalloc(2 * t->cap * sizeof(*v));
+		memcpy(v, t->v, t->n * sizeof(*v));
+		if (t->v != t->local)
+			free(t->v);
+		t->v = v;
+		t->cap *= 2;
+	}
+	t->v[t->n++] = *row;
+}
+
 /* Keeps of a parsed seal's text only what its rows and wheel block point
  * to: the block's values were decoded to the text's start, up to mid, then
  * each row's "hash\0path\0" moved there as it was parsed, up to end. One
  * allocation of their size takes the rows' part (from its start), the
- * values, then the wheel block's struct and lists, and the read text is
- * freed (the next seal's read takes the same block again). The header,
- * the keys and the numbers were half of the text, kept per wheel of a warm
- * install until its end (a page fault per 4 KiB of heap); one allocation
- * for the wheel block, not one per value and list (issue 18). */
+ * values, then the rows array and the wheel block's struct and lists, and
+ * the read text is freed (the next seal's read takes the same block
+ * again). The header, the keys and the numbers were half of the text,
+ * kept per wheel of a warm install until its end (a page fault per 4 KiB
+ * of heap); one allocation for the rows and the wheel block, not one per
+ * value, list and array (issue 18). */
 static void compact(struct manifest *m, const char *mid, const char *end,
-		    const struct manifest_info *in, const struct info_lists *l)
+		    const struct rows_tmp *rt, const struct manifest_info *in,
+		    const struct info_lists *l)
 {
 	char *old = m->block;
 	size_t vals = (size_t)(mid - old), rows = (size_t)(end - mid);
-	size_t at = (rows + vals + 1 + 7) & ~(size_t)7; /* the struct, aligned */
-	size_t size = in ? at + sizeof(*in) + l->nep * sizeof(*l->ep) +
-				   (l->nrd + 1) * sizeof(char *)
-			 : rows + vals + 1;
+	size_t at = (rows + vals + 1 + 7) & ~(size_t)7; /* the structs, aligned */
+	size_t size = at + rt->n * sizeof(*rt->v);
+	size_t info_at = size;
+	if (in)
+		size += sizeof(*in) + l->nep * sizeof(*l->ep) + (l->nrd + 1) * sizeof(char *);
 	char *p = xmalloc(size);
 	memcpy(p, mid, rows);
 	memcpy(p + rows, old, vals);
 	p[rows + vals] = '\0';
-	for (size_t i = 0; i < m->n; i++) {
-		m->rows[i].hash = p + (m->rows[i].hash - mid);
-		m->rows[i].path = p + (m->rows[i].path - mid);
+	struct manifest_row *r = (struct manifest_row *)(void *)(p + at);
+	for (size_t i = 0; i < rt->n; i++) {
+		r[i] = rt->v[i];
+		r[i].hash = p + (r[i].hash - mid);
+		r[i].path = p + (r[i].path - mid);
 	}
+	m->rows = rt->n ? r : NULL;
+	m->n = m->cap = rt->n;
 	if (in) {
 #define MOVED(s) ((s) ? p + rows + ((s) - old) : NULL)
-		struct manifest_info *ni = (struct manifest_info *)(void *)(p + at);
+		struct manifest_info *ni = (struct manifest_info *)(void *)(p + info_at);
 		struct entry_point *ep = (struct entry_point *)(ni + 1);
 		char **rd = (char **)(ep + l->nep);
 		*ni = *in;
@@ -606,10 +650,19 @@ int manifest_parse_buf(struct buf *text, struct manifest *out)
 {
 	struct manifest m = MANIFEST_INIT;
 	struct manifest_info in = { 0 };
-	struct info_lists l = { 0 };
+	struct info_lists l;
+	l.rd = l.rd_local;
+	l.ep = l.ep_local;
+	l.nrd = l.nep = 0;
+	l.caprd = ARRAY_SIZE(l.rd_local);
+	l.capep = ARRAY_SIZE(l.ep_local);
+	struct rows_tmp rt;
 	bool has_info = false;
 	size_t mn = strlen(MAGIC), len = text->len;
 	int r = -1;
+	rt.v = rt.local;
+	rt.n = 0;
+	rt.cap = ROWS_ON_STACK;
 	/* the read text itself, no copy: values are decoded and rows cut in it */
 	char *t = m.block = buf_detach(text), *w = t;
 	bool v1 = len >= mn && !memcmp(t, MAGIC_1, mn);
@@ -619,34 +672,26 @@ int manifest_parse_buf(struct buf *text, struct manifest *out)
 	if (!parse_key(&c, m.key) || (!v1 && !parse_info(&c, &in, &l, &has_info, &w)))
 		goto out;
 	char *mid = w; /* the wheel block's values end, the rows' start */
-	/* the rows array sized to the seal once (a row a line, then "end"):
-	 * a capacity of 64 per seal was most of a warm install's heap, every
-	 * page of it a page fault (issue 18) */
-	size_t lines = 0;
-	for (const char *p = c.p; (p = memchr(p, '\n', (size_t)(c.end - p))); p++)
-		lines++;
-	if (lines > 1) {
-		m.cap = lines - 1;
-		m.rows = xmalloc(m.cap * sizeof(*m.rows));
-	}
 	/* each row's hash and path moved behind the cursor, to w */
 	while (c.end - c.p != 4 || memcmp(c.p, "end\n", 4)) {
 		struct manifest_row row;
 		size_t span;
 		if (!parse_row(&c, &row, &span) ||
-		    (m.n && strcmp(m.rows[m.n - 1].path, row.path) >= 0))
+		    (rt.n && strcmp(rt.v[rt.n - 1].path, row.path) >= 0))
 			goto out;
 		memmove(w, row.hash, span);
 		row.path = w + (row.path - row.hash);
 		row.hash = w;
 		w += span;
-		manifest_take(&m, &row);
+		rows_push(&rt, &row);
 	}
-	compact(&m, mid, w, has_info ? &in : NULL, &l);
+	compact(&m, mid, w, &rt, has_info ? &in : NULL, &l);
 	r = 0;
 	*out = m;
 	memset(&m, 0, sizeof(m));
 out:
+	if (rt.v != rt.local)
+		free(rt.v);
 	lists_free(&l);
 	manifest_free(&m);
 	return r;

@@ -74,9 +74,10 @@ struct manifest {
 	struct manifest_info *info; /* NULL: the seal has no wheel block */
 	/* A parsed seal: one allocation that holds, from its start, the part
 	 * of its text the rows' path and hash point into, then its wheel
-	 * block (the values, the struct and its lists: read only, never
-	 * strvec_clear() or entry_points_free() them). NULL for rows made by
-	 * manifest_add(), which must not be mixed with parsed ones. */
+	 * block's values, the rows array and the wheel block's struct and
+	 * lists (read only, never strvec_clear() or entry_points_free()
+	 * them). NULL for rows made by manifest_add(), which must not be
+	 * mixed with parsed ones. */
 	char *block;
 	bool info_in_block; /* info is block's (a parsed seal's), not its own */
 };

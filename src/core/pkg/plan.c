@@ -38,8 +38,7 @@ void plan_init(struct plan *p, struct install_env *e)
 void plan_free(struct plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
-		wheel_close(p->v[i].w);
-		free(p->v[i].w);
+		wheel_close(p->v[i].w); /* the struct is p->strings' */
 		free((char *)p->v[i].opts.direct_url);
 		strvec_clear(&p->v[i].extras);
 	}
@@ -113,7 +112,6 @@ static int add_opened(struct plan *p, struct wheel *w, bool requested, const cha
 		int r = error("'%s' and '%s' are both wheels of '%s'", dup->w->path, w->path,
 			      w->meta_name);
 		wheel_close(w);
-		free(w);
 		return r;
 	}
 	if (p->n == p->cap) {
@@ -143,11 +141,11 @@ static int open_and_add(struct plan *p, const char *path, const char *given_abs,
 			struct wheel_name *wn, bool requested, bool direct,
 			const struct strvec *extras)
 {
-	struct wheel *w = xcalloc(1, sizeof(*w));
-	if (wheelcache_open_wheel_named(p->e, path, given_abs, wn, w) < 0) {
-		free(w);
+	/* in the plan's arena, as long as the plan (not one allocation each) */
+	struct wheel *w = arena_alloc(&p->strings, sizeof(*w));
+	memset(w, 0, sizeof(*w));
+	if (wheelcache_open_wheel_named(p->e, path, given_abs, wn, w) < 0)
 		return -1;
-	}
 	char *url = NULL;
 	if (direct) {
 		char *abs = os_abspath(path);
@@ -225,7 +223,9 @@ static int scan(struct plan *p)
 			struct pep440_version v;
 			if (pep440_parse_str(wn.version, &v) == 0) {
 				if (p->ncands == p->capcands) {
-					p->capcands = p->capcands ? 2 * p->capcands : 64;
+					/* room for the directory's names at once */
+					p->capcands = p->capcands ? 2 * p->capcands
+								  : names.n > 64 ? names.n : 64;
 					p->cands = xrealloc(p->cands,
 							    p->capcands * sizeof(*p->cands));
 				}

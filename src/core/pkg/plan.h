@@ -47,8 +47,8 @@ struct plan {
 	/* the env's distributions, listed once per plan (the env is locked:
 	 * the plan does not change it), NULL until first asked */
 	struct dist_set *installed;
-	/* the candidates' paths and names and the items' names (freed with
-	 * the plan, not one by one: issue 18) */
+	/* the candidates' paths and names, the items' names and their struct
+	 * wheels (freed with the plan, not one by one: issue 18) */
 	struct arena strings;
 	struct buf cn; /* a name asked about, canonical (reused) */
 };

@@ -740,10 +740,8 @@ void wheel_close(struct wheel *w)
 	strvec_clear(&w->signatures);
 	strvec_clear(&w->wrappers);
 	record_free(&w->record);
-	if (w->seal) {
+	if (w->seal) /* &w->seal_store */
 		manifest_free(w->seal);
-		free(w->seal);
-	}
 	free(w->filled);
 	memset(w, 0, sizeof(*w));
 }

@@ -14,6 +14,7 @@
 
 #include "util/common.h"
 #include "util/strvec.h"
+#include "core/pkg/cachemanifest.h"
 #include "core/pkg/record.h"
 #include "core/pkg/scripts.h"
 
@@ -38,7 +39,6 @@ void wheel_name_tags(const struct wheel_name *wn, struct buf *out);
 
 
 struct zip;
-struct manifest;
 
 struct wheel {
 	char *path;             /* the archive's path, as given */
@@ -66,7 +66,8 @@ struct wheel {
 	 * zip: zip, metadata, record and members are then empty, and the seal's
 	 * rows (every member but RECORD, with hash, size and mode) stand for
 	 * them. NULL for a wheel opened by wheel_open(). */
-	struct manifest *seal;
+	struct manifest *seal; /* &seal_store, or NULL */
+	struct manifest seal_store; /* not an allocation of its own (issue 18) */
 	/* dist_info, meta_name, meta_version, requires_python, requires_dist
 	 * and eps are the seal's (in its block, read only): opened from it */
 	bool seal_strings;

@@ -616,7 +616,7 @@ int wheelcache_open_named(struct install_env *e, const char *path, const char *g
 	/* the index's path, then the seal's, in one buffer (its text: the
 	 * seal's read gets a new one, of its size, which the seal keeps) */
 	struct buf itext = BUF_INIT, text = BUF_INIT, sp = BUF_INIT, quiet = BUF_INIT;
-	struct manifest *seal = NULL;
+	struct manifest sealed = MANIFEST_INIT, *seal = NULL;
 	char *own_abs = NULL, key[65];
 	const char *abs = given_abs;
 	int r = 0;
@@ -628,7 +628,7 @@ int wheelcache_open_named(struct install_env *e, const char *path, const char *g
 	buf_addstr(&sp, "/" WHEELS "/");
 	buf_add(&sp, key, 64);
 	buf_addstr(&sp, "/sealed");
-	seal = xcalloc(1, sizeof(*seal));
+	seal = &sealed;
 	if (os_read_small(sp.ptr, MAX_SEAL, &text) < 0 || manifest_parse_buf(&text, seal) < 0 ||
 	    strcmp(seal->key, key) || !seal->info)
 		goto out;
@@ -651,14 +651,13 @@ int wheelcache_open_named(struct install_env *e, const char *path, const char *g
 		wheel_close(w);
 		goto out;
 	}
-	w->seal = seal;
+	w->seal_store = sealed; /* the rows and block do not move */
+	w->seal = &w->seal_store;
 	seal = NULL;
 	r = 1;
 out:
-	if (seal) {
+	if (seal)
 		manifest_free(seal);
-		free(seal);
-	}
 	buf_free(&quiet);
 	buf_free(&itext);
 	buf_free(&text);
