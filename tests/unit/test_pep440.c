@@ -525,6 +525,15 @@ static void test_plain_path(void **state)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		same_as_grammar(cases[i]);
+	/* the parts a caller fills itself (an arena's array) */
+	assert_int_equal(pep440_plain_parts("2024.10.03", 10), 3);
+	uint64_t rel[3];
+	pep440_plain_release("2024.10.03", 10, rel);
+	assert_true(rel[0] == 2024 && rel[1] == 10 && rel[2] == 3);
+	assert_int_equal(pep440_plain_parts("1.0", 2), 0); /* "1." */
+	assert_int_equal(pep440_plain_parts(" 1", 2), 0);
+	assert_int_equal(pep440_plain_parts("1.0a1", 5), 0);
+	assert_int_equal(pep440_plain_parts("12345678901234567890", 20), 0);
 	struct buf t = BUF_INIT;
 	for (int i = 0; i < 600; i++)
 		buf_addstr(&t, i ? ".1" : "1"); /* 1199 bytes: past PEP440_MAX_LEN */

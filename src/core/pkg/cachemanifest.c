@@ -384,7 +384,8 @@ static char *take_text(const char *s, size_t n, bool may_be_empty, char **w)
 }
 
 /* The line at c is "<key> <something>": where that starts, else NULL. */
-static const char *keyed(const struct cursor *c, const char *key, size_t kn)
+static inline __attribute__((always_inline)) const char *keyed(const struct cursor *c,
+								   const char *key, size_t kn)
 {
 	return c->nl && (size_t)(c->nl - c->p) > kn && !memcmp(c->p, key, kn) && c->p[kn] == ' '
 		       ? c->p + kn + 1
@@ -397,7 +398,8 @@ static const char *keyed(const struct cursor *c, const char *key, size_t kn)
  * another line (the cursor then stays), -1 for a bad value (the seal is
  * refused: its text behind the cursor may have been written over). */
 #define take_field(c, key, w, out) take_field_n((c), key, sizeof(key) - 1, (w), (out))
-static int take_field_n(struct cursor *c, const char *key, size_t kn, char **w, char **out)
+static inline __attribute__((always_inline)) int take_field_n(struct cursor *c, const char *key,
+							       size_t kn, char **w, char **out)
 {
 	const char *v = keyed(c, key, kn);
 	if (!v)

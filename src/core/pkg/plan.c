@@ -19,7 +19,8 @@
 struct candidate {
 	const char *path;  /* p->strings */
 	const char *cname; /* p->strings */
-	struct pep440_version v;
+	struct pep440_version v; /* its release in p->strings when v_plain */
+	bool v_plain;
 	long rank;    /* -3: not computed yet */
 	size_t order; /* place in the directory listings */
 	size_t dir, base; /* its find-links directory; where its name starts in path */
@@ -45,7 +46,8 @@ void plan_free(struct plan *p)
 	free(p->v);
 	free(p->slots);
 	for (size_t i = 0; i < p->ncands; i++) {
-		pep440_version_free(&p->cands[i].v);
+		if (!p->cands[i].v_plain)
+			pep440_version_free(&p->cands[i].v);
 		wheel_name_free(&p->cands[i].wn);
 	}
 	free(p->cands);
@@ -107,7 +109,10 @@ static struct plan_item *find_item(struct plan *p, const char *name)
 static int add_opened(struct plan *p, struct wheel *w, bool requested, const char *direct_url,
 		      const struct strvec *extras)
 {
-	struct plan_item *dup = find_item(p, w->meta_name);
+	/* its name made canonical once: looked up, then kept */
+	name_canonicalize_buf(&p->cn, w->meta_name, strlen(w->meta_name));
+	size_t k = p->n ? *find_slot(p, p->cn.ptr) : 0;
+	struct plan_item *dup = k ? &p->v[k - 1] : NULL;
 	if (dup) {
 		int r = error("'%s' and '%s' are both wheels of '%s'", dup->w->path, w->path,
 			      w->meta_name);
@@ -121,7 +126,6 @@ static int add_opened(struct plan *p, struct wheel *w, bool requested, const cha
 	struct plan_item *it = &p->v[p->n++];
 	memset(it, 0, sizeof(*it));
 	it->w = w;
-	name_canonicalize_buf(&p->cn, w->meta_name, strlen(w->meta_name));
 	it->cname = arena_strndup(&p->strings, p->cn.ptr, p->cn.len);
 	index_item(p, p->n - 1);
 	it->opts.force_reinstall = p->force;
@@ -221,7 +225,14 @@ static int scan(struct plan *p)
 			if (bad < 0)
 				continue;
 			struct pep440_version v;
-			if (pep440_parse_str(wn.version, &v) == 0) {
+			size_t vn = strlen(wn.version), parts = pep440_plain_parts(wn.version, vn);
+			if (parts) { /* as most are: its numbers in the arena */
+				memset(&v, 0, sizeof(v));
+				v.release = arena_alloc(&p->strings, parts * sizeof(*v.release));
+				v.nrelease = parts;
+				pep440_plain_release(wn.version, vn, v.release);
+			}
+			if (parts || pep440_parse(wn.version, vn, &v) == 0) {
 				if (p->ncands == p->capcands) {
 					/* room for the directory's names at once */
 					p->capcands = p->capcands ? 2 * p->capcands
@@ -235,6 +246,7 @@ static int scan(struct plan *p)
 				name_canonicalize_buf(&p->cn, wn.name, strlen(wn.name));
 				c->cname = arena_strndup(&p->strings, p->cn.ptr, p->cn.len);
 				c->v = v;
+				c->v_plain = parts > 0;
 				c->rank = -3;
 				c->order = p->ncands - 1;
 				c->wn = wn;

@@ -457,24 +457,13 @@ static size_t plain_pin(const char *s, size_t n)
  * decides. */
 static bool plain_version(const char *v, size_t n, struct arena *a, struct pep440_version *out)
 {
-	size_t parts = 1, digits = 0, k = 0;
-	if (n > PEP440_MAX_LEN)
+	size_t parts = pep440_plain_parts(v, n);
+	if (!parts)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == '.')
-			parts++, digits = 0;
-		else if (++digits > 19) /* 10^19 - 1 < 2^64 */
-			return false;
 	memset(out, 0, sizeof(*out));
 	out->release = arena_alloc(a, parts * sizeof(*out->release));
 	out->nrelease = parts;
-	uint64_t x = 0;
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == '.')
-			out->release[k++] = x, x = 0;
-		else
-			x = x * 10 + (uint64_t)(v[i] - '0');
-	out->release[k] = x;
+	pep440_plain_release(v, n, out->release);
 	return true;
 }
 

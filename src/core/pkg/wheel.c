@@ -27,13 +27,20 @@
 #define RATIO_FLOOR (1u << 20)
 #define MAX_UNPACKED (32ull << 30)
 
+/* An ASCII letter or digit (isalnum() in the C locale, without a call per
+ * byte: every name of a find-links directory is checked, issue 18). */
+static inline bool alnum(unsigned char c)
+{
+	return (unsigned)(c - '0') < 10 || (unsigned)((c | 0x20) - 'a') < 26;
+}
+
 static bool valid_name_part(const char *s, size_t n)
 {
 	if (!n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (!(isalnum(c) || c == '_' || c == '.' || c == '+' || c == '!'))
+		if (!(alnum(c) || c == '_' || c == '.' || c == '+' || c == '!'))
 			return false;
 	}
 	return true;
@@ -47,7 +54,7 @@ static long count_tags(const char *s, size_t n)
 	size_t from = 0;
 	for (size_t i = 0; i <= n; i++) {
 		if (i < n && s[i] != '.') {
-			if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			if (!alnum((unsigned char)s[i]) && s[i] != '_')
 				return -1;
 			continue;
 		}

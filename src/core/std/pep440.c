@@ -288,41 +288,50 @@ static void trim(const char **s, size_t *len)
 		(*len) -= k;
 }
 
-/* A version of release numbers only, as most are ("1.0", "2024.10.3"):
- * digits between single dots, no white space, no number past 19 digits
- * (10^19 - 1 < 2^64), into *v as the grammar makes it (leading zeros
- * dropped by the value). False (nothing made) for anything else, which
- * the grammar then reads: a wheel's version is parsed per wheel of every
- * find-links directory (issue 18). */
-static bool parse_plain(const char *s, size_t len, struct pep440_version *v)
+size_t pep440_plain_parts(const char *s, size_t len)
 {
 	size_t parts = 1, digits = 0;
 	if (!len || len > PEP440_MAX_LEN)
-		return false;
+		return 0;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '.') {
 			if (!digits)
-				return false;
+				return 0;
 			parts++;
 			digits = 0;
 		} else if (!is_digit((unsigned char)s[i]) || ++digits > 19) {
-			return false;
+			return 0;
 		}
 	}
-	if (!digits)
-		return false;
-	v->release = xmalloc(parts * sizeof(*v->release));
-	v->nrelease = parts;
+	return digits ? parts : 0;
+}
+
+void pep440_plain_release(const char *s, size_t len, uint64_t *release)
+{
 	uint64_t x = 0;
-	for (size_t i = 0, k = 0; i < len; i++) {
+	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '.') {
-			v->release[k++] = x;
+			*release++ = x;
 			x = 0;
 		} else {
 			x = x * 10 + (uint64_t)(s[i] - '0');
 		}
 	}
-	v->release[parts - 1] = x;
+	*release = x;
+}
+
+/* A version of release numbers only, as most are, into *v as the grammar
+ * makes it (leading zeros dropped by the value). False (nothing made) for
+ * anything else, which the grammar then reads: a wheel's version is parsed
+ * per wheel of every find-links directory (issue 18). */
+static bool parse_plain(const char *s, size_t len, struct pep440_version *v)
+{
+	size_t parts = pep440_plain_parts(s, len);
+	if (!parts)
+		return false;
+	v->release = xmalloc(parts * sizeof(*v->release));
+	v->nrelease = parts;
+	pep440_plain_release(s, len, v->release);
 	return true;
 }
 
