@@ -11,6 +11,11 @@
 #define GAP 0
 #endif
 
+/* Blocks start small and double up to BLOCK_SIZE: a small owner (a
+ * requirements file's entries) takes one small block, and glibc's free()
+ * of a chunk of 64 KiB or more consolidates every fast bin (65k
+ * instructions at the end of a warm install, issue 18). */
+#define FIRST_BLOCK (4u << 10)
 #define BLOCK_SIZE (64u << 10)
 
 struct arena_block {
@@ -25,7 +30,10 @@ static char *carve(struct arena *a, size_t n)
 {
 	size_t need = (n + GAP + 7) & ~(size_t)7;
 	if (need > a->left) {
-		size_t size = need > BLOCK_SIZE ? need : BLOCK_SIZE;
+		size_t size = !a->blocks ? FIRST_BLOCK
+			      : a->blocks->size >= BLOCK_SIZE / 2 ? BLOCK_SIZE : 2 * a->blocks->size;
+		if (size < need)
+			size = need;
 		struct arena_block *b = xmalloc(sizeof(*b) + size);
 		b->next = a->blocks;
 		b->size = size;
@@ -39,6 +47,11 @@ static char *carve(struct arena *a, size_t n)
 	a->left -= need;
 	ASAN_UNPOISON_MEMORY_REGION(p, n);
 	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	return carve(a, n);
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)

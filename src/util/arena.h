@@ -1,4 +1,5 @@
-/* Strings that live exactly as long as one owner (a transaction's paths),
+/* Strings that live exactly as long as one owner (a transaction's paths, a
+ * requirements file's entries),
  * carved from large blocks and freed all at once: no malloc and free per
  * string (a warm install kept one allocation per installed file, issue 18).
  *
@@ -24,6 +25,9 @@ struct arena {
 
 #define ARENA_INIT { NULL, NULL, 0 }
 
+/* n bytes (uninitialised), aligned for any object of the structs that hold
+ * them: 8 bytes (issue 18: a requirement's parsed parts in one owner). */
+void *arena_alloc(struct arena *a, size_t n);
 /* s[0..n) and a NUL, copied into a. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);

@@ -45,6 +45,31 @@ static void test_arena_strings_stay(void **state)
 	free(p);
 }
 
+/* arena_alloc: room for structs among strings, each aligned to 8 bytes and
+ * its own (written whole, the others keep their bytes), and of any size. */
+static void test_arena_alloc(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	enum { N = 3000 };
+	uint64_t **p = xcalloc(N, sizeof(*p));
+	for (size_t i = 0; i < N; i++) {
+		(void)arena_strndup(&a, "odd", i % 5);
+		p[i] = arena_alloc(&a, (i % 7 + 1) * sizeof(uint64_t));
+		assert_int_equal((uintptr_t)p[i] % 8, 0);
+		for (size_t k = 0; k <= i % 7; k++)
+			p[i][k] = i * 8 + k;
+	}
+	for (size_t i = 0; i < N; i++)
+		for (size_t k = 0; k <= i % 7; k++)
+			assert_int_equal(p[i][k], i * 8 + k);
+	char *big = arena_alloc(&a, 200000);
+	memset(big, 'x', 200000);
+	assert_non_null(arena_alloc(&a, 0));
+	arena_free(&a);
+	free(p);
+}
+
 /* Built with ASan, the byte after each string's NUL is poisoned: an
  * overflow into the next string is reported as for a string of its own. */
 static void test_arena_asan_gap(void **state)
@@ -67,6 +92,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena_strings_stay),
+		cmocka_unit_test(test_arena_alloc),
 		cmocka_unit_test(test_arena_asan_gap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -286,6 +286,107 @@ static void test_info_refused(void **state)
 	refused(HEAD INFO TAIL "444 1 2 3.4 sha256=x a\nentry-point console t m f\nend\n");
 }
 
+/* The wheel block's values are decoded in the seal's own text, behind the
+ * line read (issue 18): values longer than the header before them, full of
+ * escapes, come back whole, and a value bad past the header's length is
+ * refused, not read again over what its decoding wrote. */
+static void test_info_in_place(void **state)
+{
+	struct manifest m = sample(), again = MANIFEST_INIT;
+	struct buf t = BUF_INIT, longv = BUF_INIT;
+	for (int i = 0; i < 300; i++)
+		buf_addstr(&longv, i % 3 ? "a" : "% \x01");
+	m.info = sample_info();
+	free(m.info->name);
+	m.info->name = xstrdup(longv.ptr);
+	strvec_push(&m.info->requires_dist, longv.ptr);
+	free(m.info->eps.v[0].attr);
+	m.info->eps.v[0].attr = xstrdup(longv.ptr);
+	manifest_format(&m, &t);
+	assert_int_equal(manifest_parse(t.ptr, t.len, &again), 0);
+	assert_string_equal(again.info->name, longv.ptr);
+	assert_string_equal(again.info->dist_info, "my_pkg-1.0.dist-info");
+	assert_int_equal(again.info->requires_dist.n, 3);
+	assert_string_equal(again.info->requires_dist.v[1], "odd%\x01\x7f\xc3\xa9");
+	assert_string_equal(again.info->requires_dist.v[2], longv.ptr);
+	assert_string_equal(again.info->eps.v[0].attr, longv.ptr);
+	assert_string_equal(again.info->eps.v[1].name, "gui-tool");
+	assert_string_equal(again.rows[0].path, "pkg/a file.py");
+	assert_string_equal(again.rows[1].hash, "sha256=zz");
+	manifest_free(&again);
+	/* each of those values bad at its end, after 200 good bytes */
+	static const char *const lines[] = { "name ", "requires-python ", "requires-dist ",
+					     "entry-point console t m " };
+	for (size_t k = 0; k < ARRAY_SIZE(lines); k++) {
+		buf_reset(&t);
+		buf_addstr(&t, HEAD);
+		buf_addstr(&t, k ? INFO : "dist-info p-1.dist-info\n");
+		if (k == 3)
+			buf_addstr(&t, TAIL);
+		buf_addstr(&t, lines[k]);
+		for (int i = 0; i < 200; i++)
+			buf_addstr(&t, "b%25");
+		buf_addstr(&t, "%0a\n");
+		if (k == 0)
+			buf_addstr(&t, "version 1\n");
+		if (k && k < 3)
+			buf_addstr(&t, TAIL);
+		buf_addstr(&t, "end\n");
+		refused(t.ptr);
+	}
+	manifest_free(&m);
+	buf_free(&t);
+	buf_free(&longv);
+}
+
+/* The parse keeps the rows and the wheel block's lists on the stack up to
+ * what most wheels have, then on the heap (issue 18): past those sizes,
+ * every row, Requires-Dist and entry point still comes back in order. */
+static void test_many(void **state)
+{
+	struct manifest m = MANIFEST_INIT, again = MANIFEST_INIT;
+	struct buf t = BUF_INIT;
+	char path[32], v[32];
+	memcpy(m.key, KEY, 65);
+	for (int i = 0; i < 100; i++) {
+		snprintf(path, sizeof(path), "p/m%03d.py", i);
+		struct manifest_row r = { path, "sha256=x", 0444, (uint64_t)i, 7, 1, 2 };
+		manifest_add(&m, &r);
+	}
+	manifest_sort(&m);
+	m.info = sample_info();
+	entry_points_free(&m.info->eps);
+	m.info->eps.v = xcalloc(40, sizeof(*m.info->eps.v));
+	for (int i = 0; i < 40; i++) {
+		snprintf(v, sizeof(v), "dep%d>=1", i);
+		strvec_push(&m.info->requires_dist, v);
+		snprintf(v, sizeof(v), "tool%d", i);
+		m.info->eps.v[i] = (struct entry_point){ xstrdup(v), xstrdup("m"), xstrdup("f"),
+							 i % 2 == 1 };
+	}
+	m.info->eps.n = 40;
+	manifest_format(&m, &t);
+	assert_int_equal(manifest_parse(t.ptr, t.len, &again), 0);
+	assert_int_equal(again.n, 100);
+	for (size_t i = 0; i < 100; i++) {
+		assert_string_equal(again.rows[i].path, m.rows[i].path);
+		assert_int_equal(again.rows[i].size, m.rows[i].size);
+		assert_ptr_equal(manifest_find(&again, m.rows[i].path), &again.rows[i]);
+	}
+	assert_int_equal(again.info->requires_dist.n, 42);
+	assert_null(again.info->requires_dist.v[42]);
+	for (size_t i = 0; i < 42; i++)
+		assert_string_equal(again.info->requires_dist.v[i], m.info->requires_dist.v[i]);
+	assert_int_equal(again.info->eps.n, 40);
+	for (size_t i = 0; i < 40; i++) {
+		assert_string_equal(again.info->eps.v[i].name, m.info->eps.v[i].name);
+		assert_int_equal(again.info->eps.v[i].gui, m.info->eps.v[i].gui);
+	}
+	manifest_free(&again);
+	manifest_free(&m);
+	buf_free(&t);
+}
+
 /* A parsed seal's rows array holds its rows and no more, and of its text
  * only the rows' hashes and paths are kept (a seal is parsed per wheel of
  * a warm install: 64 rows reserved per seal were most of the heap, each
@@ -357,6 +458,8 @@ int main(void)
 		cmocka_unit_test(test_bad_byte_anywhere),
 		cmocka_unit_test(test_info_roundtrip),
 		cmocka_unit_test(test_info_refused),
+		cmocka_unit_test(test_info_in_place),
+		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_rows_sized),
 		cmocka_unit_test(test_path_ok),
 		cmocka_unit_test(test_is_key),

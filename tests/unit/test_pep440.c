@@ -481,6 +481,73 @@ static void test_length_bound(void **state)
 	buf_free(&s);
 }
 
+/* Release-only versions take a short path (issue 18): each makes exactly
+ * what the grammar makes of the same text with white space around it
+ * (which the short path leaves to the grammar), and every near miss is
+ * still the grammar's to accept or refuse. */
+static void same_as_grammar(const char *text)
+{
+	struct pep440_version a, b;
+	char *spaced = xstrfmt(" %s\t", text);
+	int ra = pep440_parse_str(text, &a), rb = pep440_parse_str(spaced, &b);
+	if (ra != rb)
+		fail_msg("'%s': %d, '%s': %d", text, ra, spaced, rb);
+	if (ra == 0) {
+		bool same = a.nrelease == b.nrelease && a.epoch == b.epoch && a.pre == b.pre &&
+			    a.has_post == b.has_post && a.has_dev == b.has_dev &&
+			    !a.local == !b.local && !a.release_big == !b.release_big &&
+			    pep440_cmp(&a, &b) == 0;
+		for (size_t i = 0; same && i < a.nrelease; i++)
+			same = a.release[i] == b.release[i] &&
+			       (!a.release_big || !a.release_big[i] == !b.release_big[i]);
+		struct buf fa = BUF_INIT, fb = BUF_INIT;
+		pep440_format(&fa, &a);
+		pep440_format(&fb, &b);
+		if (!same || strcmp(fa.ptr, fb.ptr))
+			fail_msg("'%s' (%s) parses unlike '%s' (%s)", text, fa.ptr, spaced, fb.ptr);
+		buf_free(&fa);
+		buf_free(&fb);
+		pep440_version_free(&a);
+		pep440_version_free(&b);
+	}
+	free(spaced);
+}
+
+static void test_plain_path(void **state)
+{
+	(void)state;
+	static const char *const cases[] = {
+		"0", "1", "1.0", "01.002", "0000", "10.20.30.40.50.60", "2024.10.3",
+		"9999999999999999999", "18446744073709551615", "18446744073709551616",
+		"99999999999999999999999999.1", "1.99999999999999999999",
+		"1.", ".1", "1..0", "1.0.", "", ".", "1.0a1", "1.0.post1", "1.0+x", "1!1.0",
+		"v1.0", "1.0-1", "1,0", "1.0\xef\xbc\x8e", "1.0 .1", "-1",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		same_as_grammar(cases[i]);
+	/* the parts a caller fills itself (an arena's array) */
+	assert_int_equal(pep440_plain_parts("2024.10.03", 10), 3);
+	uint64_t rel[3];
+	pep440_plain_release("2024.10.03", 10, rel);
+	assert_true(rel[0] == 2024 && rel[1] == 10 && rel[2] == 3);
+	assert_int_equal(pep440_plain_parts("1.0", 2), 0); /* "1." */
+	assert_int_equal(pep440_plain_parts(" 1", 2), 0);
+	assert_int_equal(pep440_plain_parts("1.0a1", 5), 0);
+	assert_int_equal(pep440_plain_parts("12345678901234567890", 20), 0);
+	struct buf t = BUF_INIT;
+	for (int i = 0; i < 600; i++)
+		buf_addstr(&t, i ? ".1" : "1"); /* 1199 bytes: past PEP440_MAX_LEN */
+	same_as_grammar(t.ptr);
+	struct pep440_version v;
+	assert_int_equal(pep440_parse_str(t.ptr, &v), -1);
+	buf_setlen(&t, PEP440_MAX_LEN - (PEP440_MAX_LEN % 2 == 0));
+	same_as_grammar(t.ptr);
+	assert_int_equal(pep440_parse_str(t.ptr, &v), 0);
+	assert_int_equal(v.nrelease, (PEP440_MAX_LEN + 1) / 2);
+	pep440_version_free(&v);
+	buf_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_spec_parse),
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_length_bound),
+		cmocka_unit_test(test_plain_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

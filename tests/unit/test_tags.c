@@ -185,9 +185,43 @@ static void test_musl_pypy_and_glibc(void **state)
 	strvec_clear(&sv);
 }
 
+/* A wheel's tag triple is compared part by part with each supported tag
+ * (issue 18: not built as a string): a part that is a prefix of the
+ * supported one, or the other way round, is no match; the best (lowest)
+ * index over the compressed sets wins. */
+static void test_rank_exact(void **state)
+{
+	(void)state;
+	struct strvec sv = STRVEC_INIT;
+	static const char *const tags[] = { "py31-none-any", "py3-none-anyx", "py3-nonex-any",
+					    "py-none-any", "py3-none-any", "py3-abi3-any", "" };
+	for (size_t i = 0; i < ARRAY_SIZE(tags); i++)
+		strvec_push(&sv, tags[i]);
+	static const struct {
+		const char *file;
+		long rank;
+	} cases[] = {
+		{ "x-1-py3-none-any.whl", 4 },      { "x-1-py3.py31-none-any.whl", 0 },
+		{ "x-1-py3-abi3.none-any.whl", 4 }, { "x-1-py3-abi3-any.whl", 5 },
+		{ "x-1-py3-none-anyx.whl", 1 },     { "x-1-py-none-any.whl", 3 },
+		{ "x-1-py3-none-an.whl", -1 },      { "x-1-py30-none-any.whl", -1 },
+		{ "x-1-py3-non-any.whl", -1 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct wheel_name wn;
+		assert_int_equal(wheel_name_parse(cases[i].file, &wn), 0);
+		if (tags_wheel_rank(&sv, &wn) != cases[i].rank)
+			fail_msg("%s: rank %ld, not %ld", cases[i].file, tags_wheel_rank(&sv, &wn),
+				 cases[i].rank);
+		wheel_name_free(&wn);
+	}
+	strvec_clear(&sv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rank_exact),
 		cmocka_unit_test(test_cpython312),
 		cmocka_unit_test(test_cpython37_debug),
 		cmocka_unit_test(test_pypy),

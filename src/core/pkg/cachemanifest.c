@@ -170,12 +170,14 @@ const struct manifest_row *manifest_find(const struct manifest *m, const char *p
 
 void manifest_free(struct manifest *m)
 {
-	if (!m->block) /* else the rows point into it */
+	if (!m->block) { /* else the rows and what they point to are in it */
 		for (size_t i = 0; i < m->n; i++)
 			free(m->rows[i].path);
+		free(m->rows);
+	}
+	if (!m->info_in_block)
+		manifest_info_free(m->info);
 	free(m->block);
-	free(m->rows);
-	manifest_info_free(m->info);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -352,38 +354,38 @@ static int unhex(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* Decodes n bytes of a <text>; NULL unless it is spelled exactly as
- * add_text() spells some value (no NUL, no raw escaped byte, upper-case
- * hex), and not empty unless may_be_empty. */
-static char *take_text(const char *s, size_t n, bool may_be_empty)
+/* Decodes n bytes of a <text> at s to *w, with a NUL, and moves *w past it:
+ * the start, or NULL unless it is spelled exactly as add_text() spells
+ * some value (no NUL, no raw escaped byte, upper-case hex), and not empty
+ * unless may_be_empty. In place: *w is behind s in the seal's own text
+ * (see parse_info()), and a decoded byte is never written past the bytes
+ * read so far (no allocation per value: issue 18). */
+static char *take_text(const char *s, size_t n, bool may_be_empty, char **w)
 {
-	/* never longer than its text: decoded into one allocation, not a
-	 * buf_addch per byte (issue 18) */
-	char *r = xmalloc(n + 1), *o = r;
+	char *r = *w, *o = r;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%') {
 			int hi = i + 2 < n ? unhex(s[i + 1]) : -1, lo = hi >= 0 ? unhex(s[i + 2]) : -1;
 			c = (unsigned char)(hi * 16 + lo);
 			if (hi < 0 || lo < 0 || !c || !escaped(c))
-				goto bad;
+				return NULL;
 			i += 2;
 		} else if (escaped(c)) {
-			goto bad;
+			return NULL;
 		}
 		*o++ = (char)c;
 	}
-	*o = '\0';
 	if (o == r && !may_be_empty)
-		goto bad;
+		return NULL;
+	*o = '\0';
+	*w = o + 1;
 	return r;
-bad:
-	free(r);
-	return NULL;
 }
 
 /* The line at c is "<key> <something>": where that starts, else NULL. */
-static const char *keyed(const struct cursor *c, const char *key, size_t kn)
+static inline __attribute__((always_inline)) const char *keyed(const struct cursor *c,
+								   const char *key, size_t kn)
 {
 	return c->nl && (size_t)(c->nl - c->p) > kn && !memcmp(c->p, key, kn) && c->p[kn] == ' '
 		       ? c->p + kn + 1
@@ -392,16 +394,20 @@ static const char *keyed(const struct cursor *c, const char *key, size_t kn)
 
 #define KEYED(c, key) keyed((c), key, sizeof(key) - 1)
 
-/* A line "<key> <text>": *out receives the value (false: another line,
- * or a bad value; the cursor then stays). */
-#define take_field(c, key, out) take_field_n((c), key, sizeof(key) - 1, (out))
-static bool take_field_n(struct cursor *c, const char *key, size_t kn, char **out)
+/* A line "<key> <text>", its value decoded to *w: 1 with *out set, 0 for
+ * another line (the cursor then stays), -1 for a bad value (the seal is
+ * refused: its text behind the cursor may have been written over). */
+#define take_field(c, key, w, out) take_field_n((c), key, sizeof(key) - 1, (w), (out))
+static inline __attribute__((always_inline)) int take_field_n(struct cursor *c, const char *key,
+							       size_t kn, char **w, char **out)
 {
 	const char *v = keyed(c, key, kn);
-	if (!v || !(*out = take_text(v, (size_t)(c->nl - v), false)))
-		return false;
+	if (!v)
+		return 0;
+	if (!(*out = take_text(v, (size_t)(c->nl - v), false, w)))
+		return -1;
 	next_line(c);
-	return true;
+	return 1;
 }
 
 static bool take_small(const char **p, const char *end, char stop, int *out)
@@ -417,75 +423,112 @@ static bool take_small(const char **p, const char *end, char stop, int *out)
 	return true;
 }
 
-/* "entry-point <kind> <name> <module> <attr>" */
-static bool take_entry_point(struct cursor *c, struct entry_points *eps)
+/* The wheel block's lists while it is parsed: pointers into the seal's
+ * text, moved into the manifest's block by compact(); on the stack up to
+ * what most wheels have. */
+struct info_lists {
+	char **rd;
+	size_t nrd, caprd;
+	struct entry_point *ep;
+	size_t nep, capep;
+	char *rd_local[16];
+	struct entry_point ep_local[8];
+};
+
+static void lists_free(struct info_lists *l)
+{
+	if (l->rd != l->rd_local)
+		free(l->rd);
+	if (l->ep != l->ep_local)
+		free(l->ep);
+}
+
+/* Room for one more item in *v (n used of *cap, on the stack while it is
+ * local, which most wheel blocks' lists fit in): the heap past that. */
+static void *list_room(void *v, size_t n, size_t *cap, size_t size, const void *local)
+{
+	if (n < *cap)
+		return v;
+	void *nv = xmalloc(2 * *cap * size);
+	memcpy(nv, v, n * size);
+	if (v != local)
+		free(v);
+	*cap *= 2;
+	return nv;
+}
+
+/* "entry-point <kind> <name> <module> <attr>": 1 taken, 0 another line,
+ * -1 a bad one (no other line starts so: the seal is refused). */
+static int take_entry_point(struct cursor *c, struct info_lists *l, char **w)
 {
 	const char *f[4], *p = KEYED(c, "entry-point"), *end = c->nl;
 	size_t fn[4];
 	if (!p)
-		return false;
+		return 0;
 	for (int i = 0; i < 4; i++) {
 		const char *sp = i < 3 ? memchr(p, ' ', (size_t)(end - p)) : end;
 		if (!sp)
-			return false;
+			return -1;
 		f[i] = p;
 		fn[i] = (size_t)(sp - p);
 		p = sp + (i < 3);
 	}
 	bool gui = fn[0] == 3 && !memcmp(f[0], "gui", 3);
 	if (!gui && (fn[0] != 7 || memcmp(f[0], "console", 7)))
-		return false;
-	struct entry_point ep = { take_text(f[1], fn[1], false), take_text(f[2], fn[2], false),
-				  take_text(f[3], fn[3], true), gui };
-	if (!ep.name || !ep.module || !ep.attr) {
-		free(ep.name);
-		free(ep.module);
-		free(ep.attr);
-		return false;
-	}
-	eps->v = xrealloc(eps->v, (eps->n + 1) * sizeof(*eps->v));
-	eps->v[eps->n++] = ep;
+		return -1;
+	/* the fields decoded in order: each written behind the next */
+	struct entry_point ep = { NULL, NULL, NULL, gui };
+	if (!(ep.name = take_text(f[1], fn[1], false, w)) ||
+	    !(ep.module = take_text(f[2], fn[2], false, w)) ||
+	    !(ep.attr = take_text(f[3], fn[3], true, w)))
+		return -1;
+	l->ep = list_room(l->ep, l->nep, &l->capep, sizeof(*l->ep), l->ep_local);
+	l->ep[l->nep++] = ep;
 	next_line(c);
-	return true;
+	return 1;
 }
 
-/* The wheel block, when the seal has one (it starts with "dist-info "). */
-static bool parse_info(struct cursor *c, struct manifest_info **out)
+/* The wheel block, when the seal has one (it starts with "dist-info "),
+ * into *in and l, its values decoded to *w. The writes stay behind the
+ * cursor: *w starts at the text's start, at least the magic and the key
+ * line (89 bytes) behind the first value, and each value takes at most its
+ * text and a NUL, its key and space (or the line's '\n') left behind. A
+ * bad value refuses the seal at once (a line is never read again after a
+ * value of it was decoded over the text). */
+static bool parse_info(struct cursor *c, struct manifest_info *in, struct info_lists *l,
+		       bool *has, char **w)
 {
+	*has = false;
 	if (c->end - c->p < 10 || memcmp(c->p, "dist-info ", 10))
 		return true;
-	struct manifest_info *in = manifest_info_new();
+	*has = true;
 	const char *line;
 	char *v = NULL;
-	bool ok = take_field(c, "dist-info", &in->dist_info) && take_field(c, "name", &in->name) &&
-		  take_field(c, "version", &in->version);
-	if (ok && !take_field(c, "requires-python", &in->requires_python))
-		in->requires_python = NULL;
-	while (ok && take_field(c, "requires-dist", &v))
-		strvec_push_take(&in->requires_dist, v);
-	const char *p = ok ? KEYED(c, "wheel-version") : NULL;
-	if ((ok = p != NULL)) {
-		/* c->nl is the line's '\n': the second stop */
-		const char *end = c->nl + 1;
-		ok = take_small(&p, end, ' ', &in->wheel_version[0]) &&
-		     take_small(&p, end, '\n', &in->wheel_version[1]) && p == end;
-	}
-	if (ok)
-		next_line(c);
-	ok = ok && (line = KEYED(c, "root-is-purelib")) && c->nl == line + 1 &&
-	     (line[0] == '0' || line[0] == '1');
-	if (ok) {
-		in->root_is_purelib = line[0] == '1';
-		next_line(c);
-	}
-	while (ok && take_entry_point(c, &in->eps))
-		;
-	if (!ok) {
-		manifest_info_free(in);
+	int r;
+	if (take_field(c, "dist-info", w, &in->dist_info) < 1 ||
+	    take_field(c, "name", w, &in->name) < 1 || take_field(c, "version", w, &in->version) < 1 ||
+	    (r = take_field(c, "requires-python", w, &in->requires_python)) < 0)
 		return false;
+	if (!r)
+		in->requires_python = NULL;
+	while ((r = take_field(c, "requires-dist", w, &v)) == 1) {
+		l->rd = list_room(l->rd, l->nrd, &l->caprd, sizeof(*l->rd), l->rd_local);
+		l->rd[l->nrd++] = v;
 	}
-	*out = in;
-	return true;
+	const char *p = r < 0 ? NULL : KEYED(c, "wheel-version");
+	/* c->nl is the line's '\n': the second stop */
+	if (!p || !take_small(&p, c->nl + 1, ' ', &in->wheel_version[0]) ||
+	    !take_small(&p, c->nl + 1, '\n', &in->wheel_version[1]) || p != c->nl + 1)
+		return false;
+	next_line(c);
+	if (!(line = KEYED(c, "root-is-purelib")) || c->nl != line + 1 ||
+	    (line[0] != '0' && line[0] != '1'))
+		return false;
+	in->root_is_purelib = line[0] == '1';
+	next_line(c);
+	while ((r = take_entry_point(c, l, w)) == 1)
+		;
+	return r == 0;
 }
 
 /* The bytes of x (all below 0x80) from lo to hi: their high bits. */
@@ -522,69 +565,136 @@ static bool parse_key(struct cursor *c, char key[65])
 	return true;
 }
 
-/* Keeps of a parsed seal's text only what its rows point to: each row's
- * "hash\0path\0" was moved as it was parsed to the text's start, up to
- * end; that part is copied into one allocation of its size and the read
- * text freed (the next seal's read takes the same block again). The
- * header, the wheel block (decoded into copies) and the numbers were half
- * of the text, kept per wheel of a warm install until its end (a page
- * fault per 4 KiB of heap, issue 18). */
-static void compact(struct manifest *m, const char *end)
+/* A parsed seal's rows while it is parsed: on the stack up to a size most
+ * wheels fit in, then on the heap; compact() puts them in the seal's block
+ * (no line count before the rows, no rows array of their own: issue 18). */
+#define ROWS_ON_STACK 32
+struct rows_tmp {
+	struct manifest_row *v;
+	size_t n, cap;
+	struct manifest_row local[ROWS_ON_STACK];
+};
+
+static void rows_push(struct rows_tmp *t, const struct manifest_row *row)
 {
-	size_t used = (size_t)(end - m->block);
-	char *p = xmalloc(used + 1);
-	memcpy(p, m->block, used);
-	p[used] = '\0';
-	for (size_t i = 0; i < m->n; i++) {
-		m->rows[i].hash = p + (m->rows[i].hash - m->block);
-		m->rows[i].path = p + (m->rows[i].path - m->block);
+	if (t->n == t->cap) {
+		struct manifest_row *v = xmalloc(2 * t->cap * sizeof(*v));
+		memcpy(v, t->v, t->n * sizeof(*v));
+		if (t->v != t->local)
+			free(t->v);
+		t->v = v;
+		t->cap *= 2;
 	}
-	free(m->block);
+	t->v[t->n++] = *row;
+}
+
+/* Keeps of a parsed seal's text only what its rows and wheel block point
+ * to: the block's values were decoded to the text's start, up to mid, then
+ * each row's "hash\0path\0" moved there as it was parsed, up to end. One
+ * allocation of their size takes the rows' part (from its start), the
+ * values, then the rows array and the wheel block's struct and lists, and
+ * the read text is freed (the next seal's read takes the same block
+ * again). The header, the keys and the numbers were half of the text,
+ * kept per wheel of a warm install until its end (a page fault per 4 KiB
+ * of heap); one allocation for the rows and the wheel block, not one per
+ * value, list and array (issue 18). */
+static void compact(struct manifest *m, const char *mid, const char *end,
+		    const struct rows_tmp *rt, const struct manifest_info *in,
+		    const struct info_lists *l)
+{
+	char *old = m->block;
+	size_t vals = (size_t)(mid - old), rows = (size_t)(end - mid);
+	size_t at = (rows + vals + 1 + 7) & ~(size_t)7; /* the structs, aligned */
+	size_t size = at + rt->n * sizeof(*rt->v);
+	size_t info_at = size;
+	if (in)
+		size += sizeof(*in) + l->nep * sizeof(*l->ep) + (l->nrd + 1) * sizeof(char *);
+	char *p = xmalloc(size);
+	memcpy(p, mid, rows);
+	memcpy(p + rows, old, vals);
+	p[rows + vals] = '\0';
+	struct manifest_row *r = (struct manifest_row *)(void *)(p + at);
+	for (size_t i = 0; i < rt->n; i++) {
+		r[i] = rt->v[i];
+		r[i].hash = p + (r[i].hash - mid);
+		r[i].path = p + (r[i].path - mid);
+	}
+	m->rows = rt->n ? r : NULL;
+	m->n = m->cap = rt->n;
+	if (in) {
+#define MOVED(s) ((s) ? p + rows + ((s) - old) : NULL)
+		struct manifest_info *ni = (struct manifest_info *)(void *)(p + info_at);
+		struct entry_point *ep = (struct entry_point *)(ni + 1);
+		char **rd = (char **)(ep + l->nep);
+		*ni = *in;
+		ni->dist_info = MOVED(in->dist_info);
+		ni->name = MOVED(in->name);
+		ni->version = MOVED(in->version);
+		ni->requires_python = MOVED(in->requires_python);
+		for (size_t i = 0; i < l->nrd; i++)
+			rd[i] = MOVED(l->rd[i]);
+		rd[l->nrd] = NULL;
+		/* read only: cap 0, the strings the block's (never strvec_clear) */
+		ni->requires_dist = (struct strvec){ rd, l->nrd, 0 };
+		for (size_t i = 0; i < l->nep; i++)
+			ep[i] = (struct entry_point){ MOVED(l->ep[i].name), MOVED(l->ep[i].module),
+						      MOVED(l->ep[i].attr), l->ep[i].gui };
+		ni->eps = (struct entry_points){ ep, l->nep };
+		m->info = ni;
+		m->info_in_block = true;
+#undef MOVED
+	}
+	free(old);
 	m->block = p;
 }
 
 int manifest_parse_buf(struct buf *text, struct manifest *out)
 {
 	struct manifest m = MANIFEST_INIT;
+	struct manifest_info in = { 0 };
+	struct info_lists l;
+	l.rd = l.rd_local;
+	l.ep = l.ep_local;
+	l.nrd = l.nep = 0;
+	l.caprd = ARRAY_SIZE(l.rd_local);
+	l.capep = ARRAY_SIZE(l.ep_local);
+	struct rows_tmp rt;
+	bool has_info = false;
 	size_t mn = strlen(MAGIC), len = text->len;
 	int r = -1;
-	/* the read text itself, no copy: rows are cut in it */
-	char *t = m.block = buf_detach(text);
+	rt.v = rt.local;
+	rt.n = 0;
+	rt.cap = ROWS_ON_STACK;
+	/* the read text itself, no copy: values are decoded and rows cut in it */
+	char *t = m.block = buf_detach(text), *w = t;
 	bool v1 = len >= mn && !memcmp(t, MAGIC_1, mn);
 	if (len < mn || (memcmp(t, MAGIC, mn) && !v1))
 		goto out;
 	struct cursor c = { t + mn, t + len, memchr(t + mn, '\n', len - mn) };
-	if (!parse_key(&c, m.key) || (!v1 && !parse_info(&c, &m.info)))
+	if (!parse_key(&c, m.key) || (!v1 && !parse_info(&c, &in, &l, &has_info, &w)))
 		goto out;
-	/* the rows array sized to the seal once (a row a line, then "end"):
-	 * a capacity of 64 per seal was most of a warm install's heap, every
-	 * page of it a page fault (issue 18) */
-	size_t lines = 0;
-	for (const char *p = c.p; (p = memchr(p, '\n', (size_t)(c.end - p))); p++)
-		lines++;
-	if (lines > 1) {
-		m.cap = lines - 1;
-		m.rows = xmalloc(m.cap * sizeof(*m.rows));
-	}
+	char *mid = w; /* the wheel block's values end, the rows' start */
 	/* each row's hash and path moved behind the cursor, to w */
-	char *w = t;
 	while (c.end - c.p != 4 || memcmp(c.p, "end\n", 4)) {
 		struct manifest_row row;
 		size_t span;
 		if (!parse_row(&c, &row, &span) ||
-		    (m.n && strcmp(m.rows[m.n - 1].path, row.path) >= 0))
+		    (rt.n && strcmp(rt.v[rt.n - 1].path, row.path) >= 0))
 			goto out;
 		memmove(w, row.hash, span);
 		row.path = w + (row.path - row.hash);
 		row.hash = w;
 		w += span;
-		manifest_take(&m, &row);
+		rows_push(&rt, &row);
 	}
-	compact(&m, w);
+	compact(&m, mid, w, &rt, has_info ? &in : NULL, &l);
 	r = 0;
 	*out = m;
 	memset(&m, 0, sizeof(m));
 out:
+	if (rt.v != rt.local)
+		free(rt.v);
+	lists_free(&l);
 	manifest_free(&m);
 	return r;
 }

@@ -45,7 +45,7 @@ struct buf;
 
 /* Rows made by manifest_add() hold path and hash in one allocation (path's);
  * a parsed seal's rows point into the seal's text, which the manifest holds
- * (no allocation per row: a seal is parsed per wheel of every warm
+ * (no allocation per row or value: a seal is parsed per wheel of every warm
  * install, issue 18). */
 struct manifest_row {
 	char *path;
@@ -72,13 +72,17 @@ struct manifest {
 	struct manifest_row *rows;
 	size_t n, cap;
 	struct manifest_info *info; /* NULL: the seal has no wheel block */
-	/* A parsed seal: its text (rows' path and hash point into it). NULL
-	 * for rows made by manifest_add(), which must not be mixed with parsed
-	 * ones. */
+	/* A parsed seal: one allocation that holds, from its start, the part
+	 * of its text the rows' path and hash point into, then its wheel
+	 * block's values, the rows array and the wheel block's struct and
+	 * lists (read only, never strvec_clear() or entry_points_free()
+	 * them). NULL for rows made by manifest_add(), which must not be
+	 * mixed with parsed ones. */
 	char *block;
+	bool info_in_block; /* info is block's (a parsed seal's), not its own */
 };
 
-#define MANIFEST_INIT { { 0 }, NULL, 0, 0, NULL, NULL }
+#define MANIFEST_INIT { { 0 }, NULL, 0, 0, NULL, NULL, false }
 
 /* Parses a seal; -1 (nothing reported) when it is not one. */
 int manifest_parse(const char *text, size_t len, struct manifest *out);

@@ -17,9 +17,10 @@
 #include "util/error.h"
 
 struct candidate {
-	char *path;
-	char *cname;
-	struct pep440_version v;
+	const char *path;  /* p->strings */
+	const char *cname; /* p->strings */
+	struct pep440_version v; /* its release in p->strings when v_plain */
+	bool v_plain;
 	long rank;    /* -3: not computed yet */
 	size_t order; /* place in the directory listings */
 	size_t dir, base; /* its find-links directory; where its name starts in path */
@@ -32,23 +33,21 @@ void plan_init(struct plan *p, struct install_env *e)
 	p->e = e;
 	strvec_init(&p->find_links);
 	strvec_init(&p->links_abs);
+	buf_init(&p->cn);
 }
 
 void plan_free(struct plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
-		wheel_close(p->v[i].w);
-		free(p->v[i].w);
+		wheel_close(p->v[i].w); /* the struct is p->strings' */
 		free((char *)p->v[i].opts.direct_url);
-		free(p->v[i].cname);
 		strvec_clear(&p->v[i].extras);
 	}
 	free(p->v);
 	free(p->slots);
 	for (size_t i = 0; i < p->ncands; i++) {
-		free(p->cands[i].path);
-		free(p->cands[i].cname);
-		pep440_version_free(&p->cands[i].v);
+		if (!p->cands[i].v_plain)
+			pep440_version_free(&p->cands[i].v);
 		wheel_name_free(&p->cands[i].wn);
 	}
 	free(p->cands);
@@ -59,6 +58,8 @@ void plan_free(struct plan *p)
 	}
 	strvec_clear(&p->find_links);
 	strvec_clear(&p->links_abs);
+	arena_free(&p->strings);
+	buf_free(&p->cn);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -101,21 +102,21 @@ static struct plan_item *find_item(struct plan *p, const char *name)
 {
 	if (!p->n)
 		return NULL;
-	char *cn = name_canonicalize_n(name, strlen(name));
-	size_t k = *find_slot(p, cn);
-	free(cn);
+	size_t k = *find_slot(p, name_canonicalize_buf(&p->cn, name, strlen(name)));
 	return k ? &p->v[k - 1] : NULL;
 }
 
 static int add_opened(struct plan *p, struct wheel *w, bool requested, const char *direct_url,
 		      const struct strvec *extras)
 {
-	struct plan_item *dup = find_item(p, w->meta_name);
+	/* its name made canonical once: looked up, then kept */
+	name_canonicalize_buf(&p->cn, w->meta_name, strlen(w->meta_name));
+	size_t k = p->n ? *find_slot(p, p->cn.ptr) : 0;
+	struct plan_item *dup = k ? &p->v[k - 1] : NULL;
 	if (dup) {
 		int r = error("'%s' and '%s' are both wheels of '%s'", dup->w->path, w->path,
 			      w->meta_name);
 		wheel_close(w);
-		free(w);
 		return r;
 	}
 	if (p->n == p->cap) {
@@ -125,7 +126,7 @@ static int add_opened(struct plan *p, struct wheel *w, bool requested, const cha
 	struct plan_item *it = &p->v[p->n++];
 	memset(it, 0, sizeof(*it));
 	it->w = w;
-	it->cname = name_canonicalize_n(w->meta_name, strlen(w->meta_name));
+	it->cname = arena_strndup(&p->strings, p->cn.ptr, p->cn.len);
 	index_item(p, p->n - 1);
 	it->opts.force_reinstall = p->force;
 	it->opts.requested = requested;
@@ -144,11 +145,11 @@ static int open_and_add(struct plan *p, const char *path, const char *given_abs,
 			struct wheel_name *wn, bool requested, bool direct,
 			const struct strvec *extras)
 {
-	struct wheel *w = xcalloc(1, sizeof(*w));
-	if (wheelcache_open_wheel_named(p->e, path, given_abs, wn, w) < 0) {
-		free(w);
+	/* in the plan's arena, as long as the plan (not one allocation each) */
+	struct wheel *w = arena_alloc(&p->strings, sizeof(*w));
+	memset(w, 0, sizeof(*w));
+	if (wheelcache_open_wheel_named(p->e, path, given_abs, wn, w) < 0)
 		return -1;
-	}
 	char *url = NULL;
 	if (direct) {
 		char *abs = os_abspath(path);
@@ -163,6 +164,24 @@ static int open_and_add(struct plan *p, const char *path, const char *given_abs,
 int plan_add_wheel_file(struct plan *p, const char *path, bool direct, const struct strvec *extras)
 {
 	return open_and_add(p, path, NULL, NULL, true, direct, extras);
+}
+
+/* dir/name (dn bytes of dir) in a, as path_join() makes it; *base: where
+ * name starts in it. */
+static const char *join_at(struct arena *a, const char *dir, size_t dn, const char *name,
+			   size_t *base)
+{
+	size_t nn = strlen(name);
+	while (dn > 1 && dir[dn - 1] == '/')
+		dn--;
+	if (dn == 1 && dir[0] == '/')
+		dn = 0;
+	char *r = arena_alloc(a, dn + nn + 2);
+	memcpy(r, dir, dn);
+	r[dn] = '/';
+	memcpy(r + dn + 1, name, nn + 1);
+	*base = dn + 1;
+	return r;
 }
 
 /* By canonical name, then in listing order (which decides between equals). */
@@ -188,6 +207,7 @@ static int scan(struct plan *p)
 		/* made absolute once here, not once per wheel (a getcwd each) */
 		char *abs = os_abspath(dir);
 		strvec_push_take(&p->links_abs, abs ? abs : xstrdup(""));
+		size_t dn = strlen(dir);
 		struct strvec names = STRVEC_INIT;
 		if (os_list_dir(dir, &names) < 0) {
 			strvec_clear(&names);
@@ -205,18 +225,28 @@ static int scan(struct plan *p)
 			if (bad < 0)
 				continue;
 			struct pep440_version v;
-			if (pep440_parse_str(wn.version, &v) == 0) {
+			size_t vn = strlen(wn.version), parts = pep440_plain_parts(wn.version, vn);
+			if (parts) { /* as most are: its numbers in the arena */
+				memset(&v, 0, sizeof(v));
+				v.release = arena_alloc(&p->strings, parts * sizeof(*v.release));
+				v.nrelease = parts;
+				pep440_plain_release(wn.version, vn, v.release);
+			}
+			if (parts || pep440_parse(wn.version, vn, &v) == 0) {
 				if (p->ncands == p->capcands) {
-					p->capcands = p->capcands ? 2 * p->capcands : 64;
+					/* room for the directory's names at once */
+					p->capcands = p->capcands ? 2 * p->capcands
+								  : names.n > 64 ? names.n : 64;
 					p->cands = xrealloc(p->cands,
 							    p->capcands * sizeof(*p->cands));
 				}
 				struct candidate *c = &p->cands[p->ncands++];
-				c->path = path_join(dir, names.v[i]);
+				c->path = join_at(&p->strings, dir, dn, names.v[i], &c->base);
 				c->dir = d;
-				c->base = strlen(c->path) - strlen(names.v[i]);
-				c->cname = name_canonicalize_n(wn.name, strlen(wn.name));
+				name_canonicalize_buf(&p->cn, wn.name, strlen(wn.name));
+				c->cname = arena_strndup(&p->strings, p->cn.ptr, p->cn.len);
 				c->v = v;
+				c->v_plain = parts > 0;
 				c->rank = -3;
 				c->order = p->ncands - 1;
 				c->wn = wn;
@@ -227,7 +257,12 @@ static int scan(struct plan *p)
 		strvec_clear(&names);
 	}
 	buf_free(&quiet);
-	if (p->ncands > 1)
+	/* a directory listed in name order is mostly in canonical name order
+	 * already: checked in one pass before a sort (issue 18) */
+	size_t k = 1;
+	while (k < p->ncands && cmp_cands(&p->cands[k - 1], &p->cands[k]) < 0)
+		k++;
+	if (k < p->ncands)
 		qsort(p->cands, p->ncands, sizeof(*p->cands), cmp_cands);
 	return 0;
 }
@@ -251,7 +286,7 @@ static const struct req_entry *broken_constraint(const struct plan *p, const cha
 static struct candidate *best_candidate(struct plan *p, const char *name,
 					const struct pep440_specset *spec, bool constrained)
 {
-	char *cn = name_canonicalize_n(name, strlen(name));
+	const char *cn = name_canonicalize_buf(&p->cn, name, strlen(name));
 	struct candidate *best = NULL;
 	struct buf quiet = BUF_INIT;
 	size_t lo = 0, hi = p->ncands;
@@ -280,7 +315,6 @@ static struct candidate *best_candidate(struct plan *p, const char *name,
 			best = c;
 	}
 	buf_free(&quiet);
-	free(cn);
 	return best;
 }
 
@@ -356,14 +390,30 @@ static int check_hashes(const char *path, const struct strvec *hashes, const cha
 	return r;
 }
 
-static int add_from_wheelhouse(struct plan *p, const struct pep508_req *req, bool requested,
-			       const struct strvec *hashes, const char *where)
+/* "file:line" of r for messages, appended to out (not printed: issue 18). */
+static const char *where_of(const struct req_entry *r, struct buf *out)
+{
+	buf_addstr(out, r->file);
+	buf_addch(out, ':');
+	if (r->line < 0)
+		buf_addch(out, '-');
+	buf_add_u64(out, r->line < 0 ? -(uint64_t)r->line : (uint64_t)r->line);
+	return out->ptr;
+}
+
+/* The best wheel of the wheelhouses for req into the plan; wb takes the
+ * "file:line" of from when a message or a --hash check needs it. */
+static int add_found(struct plan *p, const struct pep508_req *req, bool requested,
+		     const struct strvec *hashes, const struct req_entry *from, struct buf *wb)
 {
 	if (scan(p) < 0)
 		return -1;
 	struct candidate *c = best_candidate(p, req->name, &req->spec, true);
 	const struct candidate *unc = c || !p->ncons ? NULL
 						     : best_candidate(p, req->name, &req->spec, false);
+	const char *where = NULL;
+	if (from && (unc || !c || hashes->n))
+		where = where_of(from, wb);
 	if (unc) {
 		const struct req_entry *con = broken_constraint(p, req->name, &unc->v);
 		char *in = where ? xstrfmt(" (%s)", where) : xstrdup("");
@@ -381,13 +431,24 @@ static int add_from_wheelhouse(struct plan *p, const struct pep508_req *req, boo
 				     : "give the directory of the wheels with --find-links DIR");
 		return -1;
 	}
-	if (check_hashes(c->path, hashes, where ? where : req->name) < 0)
+	if (hashes->n && check_hashes(c->path, hashes, where ? where : req->name) < 0)
 		return -1;
 	/* its rank is known by now: its parsed name is not needed again */
 	const char *dir = p->links_abs.v[c->dir];
 	char *abs = *dir ? path_join(dir, c->path + c->base) : NULL;
 	int r = open_and_add(p, c->path, abs, &c->wn, requested, false, &req->extras);
 	free(abs);
+	return r;
+}
+
+/* from: the requirements file's entry, or NULL for a dependency; its
+ * "file:line" is made only for a message or a --hash check. */
+static int add_from_wheelhouse(struct plan *p, const struct pep508_req *req, bool requested,
+			       const struct strvec *hashes, const struct req_entry *from)
+{
+	struct buf wb = BUF_INIT;
+	int r = add_found(p, req, requested, hashes, from, &wb);
+	buf_free(&wb);
 	return r;
 }
 
@@ -479,43 +540,47 @@ static int add_direct(struct plan *p, const char *target, const struct strvec *h
 	return ret;
 }
 
+static int add_given(struct plan *p, const struct req_entry *r, const char *where);
+
 int plan_add_requirement(struct plan *p, const struct req_entry *r)
 {
-	/* "file:line" for messages, appended, not printed (one per
-	 * requirement of a warm install, issue 18) */
+	/* "file:line" for messages, made when one is said */
 	struct buf wb = BUF_INIT;
-	buf_addstr(&wb, r->file);
-	buf_addch(&wb, ':');
-	if (r->line < 0)
-		buf_addch(&wb, '-');
-	buf_add_u64(&wb, r->line < 0 ? -(uint64_t)r->line : (uint64_t)r->line);
-	const char *where = wb.ptr;
 	int ret = 0;
 	if (r->constraint)
 		goto out;
-	if (r->editable) {
-		ret = error("%s: editable requirements (-e) cannot be installed by cvenv", where);
-		hint("building a project needs its build backend: make a wheel of it "
-		     "(pip wheel --no-deps -w DIR PATH) and install that, or use pip install -e");
-		goto out;
-	}
-	if (!r->is_pep508) {
-		ret = add_direct(p, r->path_or_url, &r->hashes, NULL, where);
+	if (!r->is_pep508 || r->editable || r->req.url) {
+		ret = add_given(p, r, where_of(r, &wb));
 		goto out;
 	}
 	bool holds = true;
 	if ((ret = marker_holds(p, r->req.marker, NULL, &holds)) < 0 || !holds)
 		goto out;
-	if (r->req.url) {
-		ret = add_direct(p, r->req.url, &r->hashes, &r->req.extras, where);
-		goto out;
-	}
 	if (!p->upgrade && !p->force && installed_satisfies(p, r->req.name, &r->req.spec))
 		goto out; /* already satisfied, as pip says */
-	ret = add_from_wheelhouse(p, &r->req, true, &r->hashes, where);
+	ret = add_from_wheelhouse(p, &r->req, true, &r->hashes, r);
 out:
 	buf_free(&wb);
 	return ret;
+}
+
+/* An editable requirement (refused), a wheel path or URL line, or a
+ * "name @ URL" requirement. */
+static int add_given(struct plan *p, const struct req_entry *r, const char *where)
+{
+	int ret = 0;
+	if (r->editable) {
+		ret = error("%s: editable requirements (-e) cannot be installed by cvenv", where);
+		hint("building a project needs its build backend: make a wheel of it "
+		     "(pip wheel --no-deps -w DIR PATH) and install that, or use pip install -e");
+		return ret;
+	}
+	if (!r->is_pep508)
+		return add_direct(p, r->path_or_url, &r->hashes, NULL, where);
+	bool holds = true;
+	if ((ret = marker_holds(p, r->req.marker, NULL, &holds)) < 0 || !holds)
+		return ret;
+	return add_direct(p, r->req.url, &r->hashes, &r->req.extras, where);
 }
 
 static bool marker_needs_interp(const struct pep508_marker *m)

@@ -13,6 +13,8 @@
 #define CVENV_PLAN_H
 
 #include "util/common.h"
+#include "util/arena.h"
+#include "util/buf.h"
 #include "util/strvec.h"
 #include "core/pkg/install.h"
 
@@ -23,7 +25,7 @@ struct plan_item {
 	struct wheel *w;
 	struct install_opts opts;
 	struct strvec extras; /* extras asked for, for Requires-Dist markers */
-	char *cname;          /* w's METADATA name, PEP 503 normalised */
+	const char *cname;    /* w's METADATA name, PEP 503 normalised (p->strings) */
 };
 
 struct candidate;
@@ -45,6 +47,10 @@ struct plan {
 	/* the env's distributions, listed once per plan (the env is locked:
 	 * the plan does not change it), NULL until first asked */
 	struct dist_set *installed;
+	/* the candidates' paths and names, the items' names and their struct
+	 * wheels (freed with the plan, not one by one: issue 18) */
+	struct arena strings;
+	struct buf cn; /* a name asked about, canonical (reused) */
 };
 
 void plan_init(struct plan *p, struct install_env *e);

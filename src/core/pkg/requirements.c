@@ -24,13 +24,14 @@ static int parse_text(struct ctx *cx, const char *text, size_t len, const char *
 
 static void entry_free(struct req_entry *e)
 {
-	free(e->text);
-	if (e->is_pep508)
-		pep508_req_free(&e->req);
+	if (!e->plain) { /* else they are the arena's */
+		free(e->text);
+		if (e->is_pep508)
+			pep508_req_free(&e->req);
+	}
 	free(e->path_or_url);
 	free(e->marker_text);
 	strvec_clear(&e->hashes);
-	free(e->file);
 }
 
 void reqs_free(struct reqs *r)
@@ -44,6 +45,7 @@ void reqs_free(struct reqs *r)
 	strvec_clear(&r->trusted_hosts);
 	strvec_clear(&r->only_binary);
 	strvec_clear(&r->no_binary);
+	arena_free(&r->strings);
 	memset(r, 0, sizeof(*r));
 	struct reqs empty = REQS_INIT;
 	*r = empty;
@@ -164,7 +166,7 @@ static struct req_entry *new_entry(struct reqs *r, const char *file, int line, b
 	memset(e, 0, sizeof(*e));
 	strvec_init(&e->hashes);
 	strvec_init(&e->req.extras);
-	e->file = xstrdup(file);
+	e->file = file; /* parse_text()'s copy */
 	e->line = line;
 	e->constraint = constraint;
 	return e;
@@ -449,60 +451,88 @@ static size_t plain_pin(const char *s, size_t n)
 }
 
 /* The version of a plain line (digits between single dots, as plain_pin()
- * checked) into *out, as pep440_parse() makes it: its release numbers, all
- * else zero. False (nothing made) for a number of more than 19 digits or a
- * version longer than PEP 440 allows: pep440_parse() then decides. */
-static bool plain_version(const char *v, size_t n, struct pep440_version *out)
+ * checked) into *out, as pep440_parse() makes it: its release numbers (in
+ * a), all else zero. False (nothing made) for a number of more than 19
+ * digits or a version longer than PEP 440 allows: pep440_parse() then
+ * decides. */
+static bool plain_version(const char *v, size_t n, struct arena *a, struct pep440_version *out)
 {
-	size_t parts = 1, digits = 0, k = 0;
-	if (n > PEP440_MAX_LEN)
+	size_t parts = pep440_plain_parts(v, n);
+	if (!parts)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == '.')
-			parts++, digits = 0;
-		else if (++digits > 19) /* 10^19 - 1 < 2^64 */
-			return false;
 	memset(out, 0, sizeof(*out));
-	out->release = xmalloc(parts * sizeof(*out->release));
+	out->release = arena_alloc(a, parts * sizeof(*out->release));
 	out->nrelease = parts;
-	uint64_t x = 0;
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == '.')
-			out->release[k++] = x, x = 0;
-		else
-			x = x * 10 + (uint64_t)(v[i] - '0');
-	out->release[k] = x;
+	pep440_plain_release(v, n, out->release);
 	return true;
 }
 
+/* The version of a plain line plain_version() leaves (a number past 64
+ * bits, or too long) as pep440_parse() makes it, moved into a: false
+ * (nothing made) when that parser refuses it (the general parser then reads
+ * the line, and reports). Digits and dots make only release numbers. */
+static bool big_version(const char *v, size_t n, struct arena *a, struct pep440_version *out)
+{
+	struct pep440_version p;
+	if (pep440_parse(v, n, &p) < 0)
+		return false;
+	bool only_release = !p.local && !p.epoch_big && !p.pre_big && !p.post_big && !p.dev_big;
+	if (only_release) {
+		*out = p;
+		out->release = arena_alloc(a, p.nrelease * sizeof(*p.release));
+		memcpy(out->release, p.release, p.nrelease * sizeof(*p.release));
+		if (p.release_big) {
+			out->release_big = arena_alloc(a, p.nrelease * sizeof(*p.release_big));
+			for (size_t i = 0; i < p.nrelease; i++)
+				out->release_big[i] = p.release_big[i]
+							      ? arena_strdup(a, p.release_big[i])
+							      : NULL;
+		}
+	}
+	pep440_version_free(&p);
+	return only_release;
+}
+
 /* Reads a plain "name==version" line (see requirements.h) into a new entry
- * holding what requirement_line() would make of it: false (nothing done)
- * for any other line, or a version the PEP 440 parser refuses (too long):
- * the general parser then reads it and reports. */
+ * holding what requirement_line() would make of it, its parts in the reqs'
+ * arena (e->plain): false (nothing done) for any other line, or a version
+ * plain_version() leaves to the general parser (which reads and reports
+ * it). */
 static bool plain_line(struct ctx *cx, const char *s, size_t n, const char *file, int line,
 		       bool constraint)
 {
+	struct arena *a = &cx->out->strings;
 	size_t name = cx->out->full_parse ? 0 : plain_pin(s, n);
 	struct pep440_spec sp = { PEP440_OP_EQ, false, { 0 }, NULL };
 	const char *v = s + name + 2;
-	if (!name || (!plain_version(v, n - name - 2, &sp.v) && pep440_parse(v, n - name - 2, &sp.v) < 0))
+	if (!name || (!plain_version(v, n - name - 2, a, &sp.v) && !big_version(v, n - name - 2, a, &sp.v)))
 		return false;
 	struct req_entry *e = new_entry(cx->out, file, line, constraint);
-	e->text = xstrndup(s, n);
+	/* the text once: the name, the specifier and its version are parts
+	 * of it ("name==1.0" is "name" "==1.0" "1.0") */
+	char *t = arena_alloc(a, 2 * n + 2);
+	memcpy(t, s, n);
+	t[n] = '\0';
+	memcpy(t + n + 1, s, name);
+	t[n + 1 + name] = '\0';
+	e->text = t;
+	e->plain = true;
 	e->is_pep508 = true;
-	e->req.name = xstrndup(s, name);
-	e->req.spec_text = xstrndup(s + name, n - name);
-	sp.text = xstrndup(v, n - name - 2);
-	e->req.spec.items = xmalloc(sizeof(sp));
+	e->req.name = t + n + 1;
+	e->req.spec_text = t + name;
+	sp.text = t + name + 2;
+	e->req.spec.items = arena_alloc(a, sizeof(sp));
 	e->req.spec.items[0] = sp;
 	e->req.spec.n = 1;
 	cx->out->fast_lines++;
 	return true;
 }
 
-static int parse_text(struct ctx *cx, const char *text, size_t len, const char *file,
+static int parse_text(struct ctx *cx, const char *text, size_t len, const char *file_arg,
 		      bool constraint)
 {
+	/* the file's name once, for every entry of it (not a copy each) */
+	const char *file = arena_strdup(&cx->out->strings, file_arg);
 	/* A UTF-8 byte order mark is dropped, as pip's auto_decode does. */
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		text += 3, len -= 3;

@@ -17,6 +17,7 @@
 
 #include "util/common.h"
 #include "core/std/pep508.h"
+#include "util/arena.h"
 #include "util/strvec.h"
 
 struct req_entry {
@@ -28,8 +29,12 @@ struct req_entry {
 	char *path_or_url;      /* a wheel path, directory or URL line (not PEP 508) */
 	char *marker_text;      /* "; marker" after a path or URL, else NULL */
 	struct strvec hashes;   /* "sha256:hex", per --hash */
-	char *file;             /* where it was written */
+	const char *file;       /* where it was written (the reqs' strings) */
 	int line;
+	/* a plain "name==version" line (see below): text and req's strings,
+	 * specifier and version are the reqs' strings too (one arena, not
+	 * seven allocations a line: issue 18) */
+	bool plain;
 };
 
 struct reqs {
@@ -55,9 +60,10 @@ struct reqs {
 	 * read the short way. */
 	bool full_parse;
 	size_t fast_lines;
+	struct arena strings; /* each file's name, the plain lines' parts */
 };
 
-#define REQS_INIT { NULL, 0, 0, NULL, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, false, false, false, false, NULL, false, 0 }
+#define REQS_INIT { NULL, 0, 0, NULL, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, false, false, false, false, NULL, false, 0, ARENA_INIT }
 
 /* Largest requirements file read. */
 #define REQS_FILE_MAX (16u << 20)

@@ -27,44 +27,73 @@
 #define RATIO_FLOOR (1u << 20)
 #define MAX_UNPACKED (32ull << 30)
 
+/* An ASCII letter or digit (isalnum() in the C locale, without a call per
+ * byte: every name of a find-links directory is checked, issue 18). */
+static inline bool alnum(unsigned char c)
+{
+	return (unsigned)(c - '0') < 10 || (unsigned)((c | 0x20) - 'a') < 26;
+}
+
 static bool valid_name_part(const char *s, size_t n)
 {
 	if (!n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (!(isalnum(c) || c == '_' || c == '.' || c == '+' || c == '!'))
+		if (!(alnum(c) || c == '_' || c == '.' || c == '+' || c == '!'))
 			return false;
 	}
 	return true;
 }
 
-/* One tag part: a '.'-separated set of non-empty alphanumeric/underscore tags. */
-static int split_tags(const char *s, size_t n, struct strvec *out)
+/* One tag part: a '.'-separated set of non-empty alphanumeric/underscore
+ * tags. Returns how many, or -1. */
+static long count_tags(const char *s, size_t n)
 {
-	size_t i = 0;
-	while (i <= n) {
-		size_t j = i;
-		while (j < n && s[j] != '.')
-			j++;
-		if (j == i)
-			return -1;
-		for (size_t k = i; k < j; k++)
-			if (!isalnum((unsigned char)s[k]) && s[k] != '_')
+	long k = 1;
+	size_t from = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.') {
+			if (!alnum((unsigned char)s[i]) && s[i] != '_')
 				return -1;
-		strvec_push_take(out, xstrndup(s + i, j - i));
-		i = j + 1;
+			continue;
+		}
+		if (i == from)
+			return -1;
+		k += i < n;
+		from = i + 1;
 	}
-	return 0;
+	return k;
+}
+
+/* Copies the k tags of s[0..n) (count_tags() checked them) to *text, each
+ * with its NUL, and makes sv a vector of them over v (k + 1 slots): the
+ * wheel name's allocation owns both (sv->cap stays 0). */
+static void put_tags(const char *s, size_t n, size_t k, char **v, char **text, struct strvec *sv)
+{
+	char *t = *text;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	v[0] = t;
+	for (size_t i = 0, j = 1; i < n; i++)
+		if (t[i] == '.') {
+			t[i] = '\0';
+			v[j++] = t + i + 1;
+		}
+	v[k] = NULL;
+	sv->v = v;
+	sv->n = k;
+	sv->cap = 0;
+	*text = t + n + 1;
 }
 
 void wheel_name_free(struct wheel_name *wn)
 {
-	free(wn->name); /* version and build live in its allocation */
-	strvec_clear(&wn->pythons);
-	strvec_clear(&wn->abis);
-	strvec_clear(&wn->platforms);
+	free(wn->mem); /* every string and tag vector lives in it */
 	memset(wn, 0, sizeof(*wn));
+	strvec_init(&wn->pythons);
+	strvec_init(&wn->abis);
+	strvec_init(&wn->platforms);
 }
 
 int wheel_name_parse(const char *filename, struct wheel_name *out)
@@ -101,16 +130,17 @@ int wheel_name_parse(const char *filename, struct wheel_name *out)
 		       !valid_name_part(part[2], plen[2])))
 		return error("invalid wheel file name '%s': a build tag must start with a digit", base);
 	int t = n - 3;
-	if (split_tags(part[t], plen[t], &out->pythons) < 0 ||
-	    split_tags(part[t + 1], plen[t + 1], &out->abis) < 0 ||
-	    split_tags(part[t + 2], plen[t + 2], &out->platforms) < 0) {
-		wheel_name_free(out);
-		return error("invalid wheel file name '%s': bad compatibility tags", base);
-	}
-	/* name, version and build in one allocation (every wheel of a
-	 * find-links directory is parsed: issue 18) */
-	size_t bn = n == 6 ? plen[2] + 1 : 0;
-	char *b = xmalloc(plen[0] + plen[1] + bn + 2);
+	long k[3];
+	for (int i = 0; i < 3; i++)
+		if ((k[i] = count_tags(part[t + i], plen[t + i])) < 0)
+			return error("invalid wheel file name '%s': bad compatibility tags", base);
+	/* the tag vectors, then name, version, build and the tags, in one
+	 * allocation (every wheel of a find-links directory is parsed, once
+	 * per run: issue 18); the parts are at most len bytes, and a NUL each */
+	size_t slots = (size_t)(k[0] + k[1] + k[2]) + 3;
+	char **v = xmalloc(slots * sizeof(*v) + len + 7);
+	char *b = (char *)(v + slots);
+	out->mem = v;
 	memcpy(b, part[0], plen[0]);
 	b[plen[0]] = '\0';
 	out->name = b;
@@ -118,11 +148,17 @@ int wheel_name_parse(const char *filename, struct wheel_name *out)
 	memcpy(b, part[1], plen[1]);
 	b[plen[1]] = '\0';
 	out->version = b;
+	b += plen[1] + 1;
 	if (n == 6) {
-		b += plen[1] + 1;
 		memcpy(b, part[2], plen[2]);
 		b[plen[2]] = '\0';
 		out->build = b;
+		b += plen[2] + 1;
+	}
+	struct strvec *sets[3] = { &out->pythons, &out->abis, &out->platforms };
+	for (int i = 0; i < 3; i++) {
+		put_tags(part[t + i], plen[t + i], (size_t)k[i], v, &b, sets[i]);
+		v += k[i] + 1;
 	}
 	return 0;
 }
@@ -694,25 +730,25 @@ void wheel_close(struct wheel *w)
 		zip_discard(w->zip);
 	wheel_name_free(&w->wn);
 	free(w->path);
-	free(w->dist_info);
 	free(w->data_dir);
 	if (w->metadata) {
 		buf_free(w->metadata);
 		free(w->metadata);
 	}
-	free(w->meta_name);
-	free(w->meta_version);
-	free(w->requires_python);
-	strvec_clear(&w->requires_dist);
+	if (!w->seal_strings) { /* else the seal's, freed with it */
+		free(w->dist_info);
+		free(w->meta_name);
+		free(w->meta_version);
+		free(w->requires_python);
+		strvec_clear(&w->requires_dist);
+		entry_points_free(&w->eps);
+	}
 	strvec_clear(&w->members);
 	strvec_clear(&w->signatures);
 	strvec_clear(&w->wrappers);
-	entry_points_free(&w->eps);
 	record_free(&w->record);
-	if (w->seal) {
+	if (w->seal) /* &w->seal_store */
 		manifest_free(w->seal);
-		free(w->seal);
-	}
 	free(w->filled);
 	memset(w, 0, sizeof(*w));
 }

@@ -14,16 +14,20 @@
 
 #include "util/common.h"
 #include "util/strvec.h"
+#include "core/pkg/cachemanifest.h"
 #include "core/pkg/record.h"
 #include "core/pkg/scripts.h"
 
 struct buf;
 
 struct wheel_name {
-	char *name;    /* as in the file name ("foo_bar"); owns the next two */
+	char *name;    /* as in the file name ("foo_bar") */
 	char *version;
 	char *build;   /* NULL when absent; starts with a digit */
-	struct strvec pythons, abis, platforms; /* the expanded tag sets */
+	/* the expanded tag sets: read only (their strings and arrays are
+	 * mem's, not the vectors': never strvec_clear() them) */
+	struct strvec pythons, abis, platforms;
+	void *mem;     /* the one allocation that holds all the above */
 };
 
 /* Parses a wheel file name (a basename, or a path whose basename is used).
@@ -35,7 +39,6 @@ void wheel_name_tags(const struct wheel_name *wn, struct buf *out);
 
 
 struct zip;
-struct manifest;
 
 struct wheel {
 	char *path;             /* the archive's path, as given */
@@ -63,7 +66,11 @@ struct wheel {
 	 * zip: zip, metadata, record and members are then empty, and the seal's
 	 * rows (every member but RECORD, with hash, size and mode) stand for
 	 * them. NULL for a wheel opened by wheel_open(). */
-	struct manifest *seal;
+	struct manifest *seal; /* &seal_store, or NULL */
+	struct manifest seal_store; /* not an allocation of its own (issue 18) */
+	/* dist_info, meta_name, meta_version, requires_python, requires_dist
+	 * and eps are the seal's (in its block, read only): opened from it */
+	bool seal_strings;
 	/* Whether wheelcache_check_ahead() found the seal's files as its rows
 	 * say (seal_checked: it looked, so wheelcache_entry() need not). */
 	bool seal_checked, seal_sound;

@@ -90,7 +90,8 @@ static void index_format(struct buf *b, const char *abs, const struct os_file_id
 	buf_addch(b, '\n');
 }
 
-static char *index_path(const struct install_env *e, const char *abs)
+/* The index file of abs into b (its text replaced). */
+static void index_path_buf(const struct install_env *e, const char *abs, struct buf *b)
 {
 	uint64_t h = fnv1a_str(abs);
 	/* built by hand: a printf per wheel showed in a warm install (issue 18) */
@@ -98,39 +99,56 @@ static char *index_path(const struct install_env *e, const char *abs)
 	char name[16];
 	for (int i = 15; i >= 0; i--, h >>= 4)
 		name[i] = hex[h & 15];
+	buf_reset(b);
+	buf_grow(b, strlen(e->cache_dir) + 40); /* one allocation */
+	buf_addstr(b, e->cache_dir);
+	buf_addstr(b, "/wheel-index-v1/");
+	buf_add(b, name, sizeof(name));
+}
+
+static char *index_path(const struct install_env *e, const char *abs)
+{
 	struct buf b = BUF_INIT;
-	buf_grow(&b, strlen(e->cache_dir) + 40); /* one allocation */
-	buf_addstr(&b, e->cache_dir);
-	buf_addstr(&b, "/wheel-index-v1/");
-	buf_add(&b, name, sizeof(name));
+	index_path_buf(e, abs, &b);
 	return buf_detach(&b);
 }
 
 /* The key the index holds for this wheel file, when it is still valid:
  * the text must be exactly what index_format() makes of abs and id, then
- * a key (compared in place, nothing formatted on the heap). */
-static bool index_lookup(const struct install_env *e, const char *abs,
-			 const struct os_file_id *id, char key[65])
+ * a key (compared in place, nothing formatted on the heap). ip and text
+ * are the caller's buffers (their texts replaced): a warm install reuses
+ * ip for the seal's path (issue 18). */
+static bool index_lookup_in(const struct install_env *e, const char *abs,
+			    const struct os_file_id *id, char key[65], struct buf *ip,
+			    struct buf *text)
 {
 	static const char magic[] = INDEX_MAGIC "\n";
-	char *ip = index_path(e, abs);
-	struct buf text = BUF_INIT;
 	char ident[IDENT_MAX];
 	bool ok = false;
-	if (os_read_small(ip, 1 << 16, &text) == 0) {
+	index_path_buf(e, abs, ip);
+	buf_reset(text);
+	if (os_read_small(ip->ptr, 1 << 16, text) == 0) {
 		size_t mn = sizeof(magic) - 1, an = strlen(abs), in = ident_text(ident, id);
 		size_t n = mn + an + 1 + in; /* where the key starts */
-		const char *t = text.ptr;
-		if (text.len == n + 65 && !memcmp(t, magic, mn) && !memcmp(t + mn, abs, an) &&
+		const char *t = text->ptr;
+		if (text->len == n + 65 && !memcmp(t, magic, mn) && !memcmp(t + mn, abs, an) &&
 		    t[mn + an] == '\n' && !memcmp(t + mn + an + 1, ident, in) &&
-		    t[text.len - 1] == '\n' && manifest_is_key(t + n, 64)) {
+		    t[text->len - 1] == '\n' && manifest_is_key(t + n, 64)) {
 			memcpy(key, t + n, 64);
 			key[64] = '\0';
 			ok = true;
 		}
 	}
+	return ok;
+}
+
+static bool index_lookup(const struct install_env *e, const char *abs,
+			 const struct os_file_id *id, char key[65])
+{
+	struct buf ip = BUF_INIT, text = BUF_INIT;
+	bool ok = index_lookup_in(e, abs, id, key, &ip, &text);
+	buf_free(&ip);
 	buf_free(&text);
-	free(ip);
 	return ok;
 }
 
@@ -684,6 +702,7 @@ static bool take_info(struct wheel *w, struct manifest_info *in)
 	w->requires_python = in->requires_python;
 	strvec_clear(&w->requires_dist);
 	w->requires_dist = in->requires_dist;
+	w->seal_strings = true; /* a parsed seal's block holds them all */
 	w->wheel_version[0] = in->wheel_version[0];
 	w->wheel_version[1] = in->wheel_version[1];
 	w->root_is_purelib = in->root_is_purelib;
@@ -702,22 +721,23 @@ int wheelcache_open_named(struct install_env *e, const char *path, const char *g
 			  struct wheel_name *wn, struct wheel *w)
 {
 	struct os_file_id id;
-	struct buf text = BUF_INIT, quiet = BUF_INIT;
-	struct manifest *seal = xcalloc(1, sizeof(*seal));
-	char *abs = NULL, *sp = NULL, key[65];
+	/* the index's path, then the seal's, in one buffer (its text: the
+	 * seal's read gets a new one, of its size, which the seal keeps) */
+	struct buf itext = BUF_INIT, text = BUF_INIT, sp = BUF_INIT, quiet = BUF_INIT;
+	struct manifest sealed = MANIFEST_INIT, *seal = NULL;
+	char *own_abs = NULL, key[65];
+	const char *abs = given_abs;
 	int r = 0;
-	if (!e->cache_dir || e->verify_cache ||
-	    !(abs = given_abs ? xstrdup(given_abs) : os_abspath(path)) ||
-	    os_file_id(abs, &id) < 0 || !index_lookup(e, abs, &id, key))
+	if (!e->cache_dir || e->verify_cache || (!abs && !(abs = own_abs = os_abspath(path))) ||
+	    os_file_id(abs, &id) < 0 || !index_lookup_in(e, abs, &id, key, &sp, &itext))
 		goto out;
-	struct buf spb = BUF_INIT;
-	buf_grow(&spb, strlen(e->cache_dir) + sizeof("/" WHEELS "//sealed") + 64);
-	buf_addstr(&spb, e->cache_dir);
-	buf_addstr(&spb, "/" WHEELS "/");
-	buf_add(&spb, key, 64);
-	buf_addstr(&spb, "/sealed");
-	sp = buf_detach(&spb);
-	if (os_read_small(sp, MAX_SEAL, &text) < 0 || manifest_parse_buf(&text, seal) < 0 ||
+	buf_reset(&sp);
+	buf_addstr(&sp, e->cache_dir);
+	buf_addstr(&sp, "/" WHEELS "/");
+	buf_add(&sp, key, 64);
+	buf_addstr(&sp, "/sealed");
+	seal = &sealed;
+	if (os_read_small(sp.ptr, MAX_SEAL, &text) < 0 || manifest_parse_buf(&text, seal) < 0 ||
 	    strcmp(seal->key, key) || !seal->info)
 		goto out;
 	wheel_init(w, path);
@@ -739,18 +759,18 @@ int wheelcache_open_named(struct install_env *e, const char *path, const char *g
 		wheel_close(w);
 		goto out;
 	}
-	w->seal = seal;
+	w->seal_store = sealed; /* the rows and block do not move */
+	w->seal = &w->seal_store;
 	seal = NULL;
 	r = 1;
 out:
-	if (seal) {
+	if (seal)
 		manifest_free(seal);
-		free(seal);
-	}
 	buf_free(&quiet);
+	buf_free(&itext);
 	buf_free(&text);
-	free(sp);
-	free(abs);
+	buf_free(&sp);
+	free(own_abs);
 	return r;
 }
 

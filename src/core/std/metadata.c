@@ -158,12 +158,13 @@ static bool is_sep(char c)
 	return c == '-' || c == '_' || c == '.';
 }
 
-char *name_canonicalize_n(const char *name, size_t len)
+/* The canonical name of name[0..len) at r (len + 1 bytes: never longer
+ * than name, written in place, not a buf_addch per character; a warm
+ * install canonicalises a name several times per wheel, issue 18): its
+ * length. */
+static size_t canonicalize_at(char *r, const char *name, size_t len)
 {
-	/* never longer than name: written in place, not a buf_addch per
-	 * character (a warm install canonicalises a name several times per
-	 * wheel, issue 18) */
-	char *r = xmalloc(len + 1), *o = r;
+	char *o = r;
 	for (const char *p = name, *end = name + len; p < end;) {
 		if (is_sep(*p)) {
 			while (p < end && is_sep(*p))
@@ -174,7 +175,22 @@ char *name_canonicalize_n(const char *name, size_t len)
 		}
 	}
 	*o = '\0';
+	return (size_t)(o - r);
+}
+
+char *name_canonicalize_n(const char *name, size_t len)
+{
+	char *r = xmalloc(len + 1);
+	canonicalize_at(r, name, len);
 	return r;
+}
+
+const char *name_canonicalize_buf(struct buf *out, const char *name, size_t len)
+{
+	buf_reset(out);
+	buf_grow(out, len + 1);
+	buf_setlen(out, canonicalize_at(out->ptr, name, len));
+	return out->ptr;
 }
 
 /* The next byte of a name's canonical spelling at *p (before end), or -1. */

@@ -13,6 +13,8 @@
 
 #include "util/common.h"
 
+struct buf;
+
 struct metadata_field {
 	char *name;  /* as written, e.g. "Requires-Dist" */
 	char *value; /* first line stripped of leading blanks; continuation lines kept */
@@ -49,6 +51,9 @@ const char *metadata_description(const struct metadata *md);
 char *name_canonicalize(const char *name);
 /* The same for the first len bytes of name ("foo_bar" of "foo_bar-1.0"). */
 char *name_canonicalize_n(const char *name, size_t len);
+/* The same into out (its text replaced), for a name asked about and
+ * dropped: no allocation once out has room. Returns out->ptr. */
+const char *name_canonicalize_buf(struct buf *out, const char *name, size_t len);
 /* Whether two names (an and bn bytes) have one canonical name, compared
  * without making either (no allocation: asked per wheel of a warm install). */
 bool name_same_n(const char *a, size_t an, const char *b, size_t bn);

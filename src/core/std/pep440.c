@@ -288,9 +288,58 @@ static void trim(const char **s, size_t *len)
 		(*len) -= k;
 }
 
+size_t pep440_plain_parts(const char *s, size_t len)
+{
+	size_t parts = 1, digits = 0;
+	if (!len || len > PEP440_MAX_LEN)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (!digits)
+				return 0;
+			parts++;
+			digits = 0;
+		} else if (!is_digit((unsigned char)s[i]) || ++digits > 19) {
+			return 0;
+		}
+	}
+	return digits ? parts : 0;
+}
+
+void pep440_plain_release(const char *s, size_t len, uint64_t *release)
+{
+	uint64_t x = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			*release++ = x;
+			x = 0;
+		} else {
+			x = x * 10 + (uint64_t)(s[i] - '0');
+		}
+	}
+	*release = x;
+}
+
+/* A version of release numbers only, as most are, into *v as the grammar
+ * makes it (leading zeros dropped by the value). False (nothing made) for
+ * anything else, which the grammar then reads: a wheel's version is parsed
+ * per wheel of every find-links directory (issue 18). */
+static bool parse_plain(const char *s, size_t len, struct pep440_version *v)
+{
+	size_t parts = pep440_plain_parts(s, len);
+	if (!parts)
+		return false;
+	v->release = xmalloc(parts * sizeof(*v->release));
+	v->nrelease = parts;
+	pep440_plain_release(s, len, v->release);
+	return true;
+}
+
 int pep440_parse(const char *s, size_t len, struct pep440_version *v)
 {
 	memset(v, 0, sizeof(*v));
+	if (parse_plain(s, len, v))
+		return 0;
 	trim(&s, &len);
 	struct cur c = { s, 0, len };
 	if (len > PEP440_MAX_LEN || !parse_version_at(&c, v) || c.i != c.n) {

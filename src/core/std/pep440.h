@@ -53,6 +53,15 @@ struct pep440_version {
  * message: callers know the context). *v is cleared first. */
 int pep440_parse(const char *s, size_t len, struct pep440_version *v);
 int pep440_parse_str(const char *s, struct pep440_version *v);
+/* A release-only version, as most are ("1.0", "2024.10.3"): digits between
+ * single dots, no white space, no number past 19 digits (10^19 - 1 <
+ * 2^64), at most PEP440_MAX_LEN bytes. Returns its number of parts, or 0
+ * when s[0..len) is not one (pep440_parse() may still accept it). */
+size_t pep440_plain_parts(const char *s, size_t len);
+/* Its numbers, as pep440_parse() makes them, into release (as many as
+ * pep440_plain_parts() said): for a caller that owns the array (an arena)
+ * and sets the rest of a version to zero. */
+void pep440_plain_release(const char *s, size_t len, uint64_t *release);
 void pep440_version_free(struct pep440_version *v);
 void pep440_version_copy(struct pep440_version *dst, const struct pep440_version *src);
 

@@ -212,28 +212,36 @@ void tags_supported(const struct tag_facts *f, struct strvec *out)
 	strvec_clear(&plats);
 }
 
+/* Whether tag is "py-abi-plat" (the three parts joined by '-'): compared
+ * in place, not built (a rank per wheel and per candidate of a warm
+ * install, issue 18). */
+static bool is_triple(const char *tag, const char *py, const char *abi, const char *plat)
+{
+	const char *parts[3] = { py, abi, plat };
+	for (int i = 0; i < 3; i++) {
+		/* a byte at a time: the parts are a few bytes, and most tags
+		 * differ in the first */
+		const char *q = parts[i];
+		while (*q && *tag == *q)
+			tag++, q++;
+		if (*q || *tag != (i < 2 ? '-' : '\0'))
+			return false;
+		tag++;
+	}
+	return true;
+}
+
 long tags_wheel_rank(const struct strvec *supported, const struct wheel_name *wn)
 {
 	long best = -1;
-	struct buf t = BUF_INIT;
 	for (size_t a = 0; a < wn->pythons.n; a++)
 		for (size_t b = 0; b < wn->abis.n; b++)
-			for (size_t c = 0; c < wn->platforms.n; c++) {
-				/* appended, not printed: a printf per tag of every
-				 * wheel ranked showed in a warm install (issue 18) */
-				buf_reset(&t);
-				buf_addstr(&t, wn->pythons.v[a]);
-				buf_addch(&t, '-');
-				buf_addstr(&t, wn->abis.v[b]);
-				buf_addch(&t, '-');
-				buf_addstr(&t, wn->platforms.v[c]);
-				for (size_t i = 0; i < supported->n; i++)
-					if (!strcmp(supported->v[i], t.ptr)) {
-						if (best < 0 || (long)i < best)
-							best = (long)i;
+			for (size_t c = 0; c < wn->platforms.n; c++)
+				for (size_t i = 0; i < supported->n && (best < 0 || (long)i < best); i++)
+					if (is_triple(supported->v[i], wn->pythons.v[a], wn->abis.v[b],
+						      wn->platforms.v[c])) {
+						best = (long)i;
 						break;
 					}
-			}
-	buf_free(&t);
 	return best;
 }
