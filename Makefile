@@ -242,8 +242,8 @@ FUZZ_OBJ_pyvenvcfg := src/core/env/pyvenvcfg.o src/util/buf.o
 FUZZ_OBJ_record := src/core/pkg/record.o src/core/pkg/scripts.o src/os/fs.o src/util/buf.o \
 	src/util/error.o src/util/strvec.o
 FUZZ_OBJ_requirements := src/core/pkg/requirements.o src/core/std/metadata.o \
-	src/core/std/pep440.o src/core/std/pep508.o src/os/fs.o src/util/buf.o src/util/error.o \
-	src/util/strvec.o
+	src/core/std/pep440.o src/core/std/pep508.o src/os/fs.o src/util/arena.o src/util/buf.o \
+	src/util/error.o src/util/strvec.o
 FUZZ_OBJ_wheel := src/core/env/activate.o src/core/env/env_owned.o src/core/env/pyvenvcfg.o \
 	src/core/pkg/cachemanifest.o src/core/pkg/distinfo.o src/core/pkg/journal.o \
 	src/core/pkg/record.o src/core/pkg/remove.o src/core/pkg/scripts.o src/core/pkg/stage.o \
