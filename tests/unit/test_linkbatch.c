@@ -271,6 +271,13 @@ static char *make_tree(void)
 	return top;
 }
 
+static void drop_tree(struct os_linkbatch *b, char *top)
+{
+	os_linkbatch_clear(b);
+	os_rm_rf(top);
+	free(top);
+}
+
 /* Adds directory n's requests under a base of its own. */
 static void add_dir(struct os_linkbatch *b, const char *top, int n)
 {
@@ -286,6 +293,15 @@ static void add_dir(struct os_linkbatch *b, const char *top, int n)
 	buf_free(&s);
 	buf_free(&d);
 	buf_free(&name);
+}
+
+/* The way unset (a thread ahead allowed), and room for every request and
+ * base of the tree, so that nothing the thread ahead reads moves. */
+static void reserve_tree(struct os_linkbatch *b, const char *top)
+{
+	os_linkbatch_configure(0, -1);
+	os_linkbatch_reserve(b, DIRS * PER_DIR, DIRS * PER_DIR * 8);
+	os_linkbatch_reserve_bases(b, DIRS, 2 * DIRS * (strlen(top) + 16));
 }
 
 /* Waits (at most a minute, whatever the machine's speed) until path exists. */
@@ -309,11 +325,9 @@ static void test_ahead_links_while_staging(void **state)
 	(void)state;
 	if (os_cpus() < 2)
 		skip();
-	os_linkbatch_configure(0, -1);
 	struct os_linkbatch b = OS_LINKBATCH_INIT;
 	char *top = make_tree();
-	os_linkbatch_reserve(&b, DIRS * PER_DIR, DIRS * PER_DIR * 8);
-	os_linkbatch_reserve_bases(&b, DIRS, 2 * DIRS * (strlen(top) + 16));
+	reserve_tree(&b, top);
 	add_dir(&b, top, 0);
 	enum os_link_mode how = OS_LINK_HARDLINK;
 	assert_true(os_linkbatch_ahead(&b, &how));
@@ -328,9 +342,7 @@ static void test_ahead_links_while_staging(void **state)
 	assert_int_equal(os_linkbatch_run(&b, &how, &failed), 0);
 	assert_null(b.ahead);
 	check_all_made(&b);
-	os_linkbatch_clear(&b);
-	os_rm_rf(top);
-	free(top);
+	drop_tree(&b, top);
 }
 
 /* Adding past what was reserved stops the thread ahead first (the requests
@@ -342,6 +354,7 @@ static void test_ahead_settles_on_growth(void **state)
 		skip();
 	struct os_linkbatch b = OS_LINKBATCH_INIT;
 	char *top = make_tree();
+	os_linkbatch_configure(0, -1);
 	add_dir(&b, top, 0);
 	enum os_link_mode how = OS_LINK_HARDLINK;
 	assert_true(os_linkbatch_ahead(&b, &how));
@@ -352,9 +365,7 @@ static void test_ahead_settles_on_growth(void **state)
 	size_t failed;
 	assert_int_equal(os_linkbatch_run(&b, &how, &failed), 0);
 	check_all_made(&b);
-	os_linkbatch_clear(&b);
-	os_rm_rf(top);
-	free(top);
+	drop_tree(&b, top);
 }
 
 /* A failure the thread ahead meets (or the run, had it not got there) is
@@ -367,8 +378,7 @@ static void test_ahead_failure_named(void **state)
 	for (int wait = 0; wait < 2; wait++) {
 		struct os_linkbatch b = OS_LINKBATCH_INIT;
 		char *top = make_tree();
-		os_linkbatch_reserve(&b, DIRS * PER_DIR, DIRS * PER_DIR * 8);
-		os_linkbatch_reserve_bases(&b, DIRS, 2 * DIRS * (strlen(top) + 16));
+		reserve_tree(&b, top);
 		for (int n = 0; n < DIRS; n++)
 			add_dir(&b, top, n);
 		size_t at = 3 * PER_DIR + 7;
@@ -382,9 +392,7 @@ static void test_ahead_failure_named(void **state)
 		assert_int_equal(os_linkbatch_run(&b, &how, &failed), -1);
 		assert_int_equal(errno, EEXIST);
 		assert_int_equal(failed, at);
-		os_linkbatch_clear(&b);
-		os_rm_rf(top);
-		free(top);
+		drop_tree(&b, top);
 	}
 }
 
@@ -397,8 +405,7 @@ static void test_ahead_cleared(void **state)
 		skip();
 	struct os_linkbatch b = OS_LINKBATCH_INIT;
 	char *top = make_tree();
-	os_linkbatch_reserve(&b, DIRS * PER_DIR, DIRS * PER_DIR * 8);
-	os_linkbatch_reserve_bases(&b, DIRS, 2 * DIRS * (strlen(top) + 16));
+	reserve_tree(&b, top);
 	for (int n = 0; n < DIRS; n++)
 		add_dir(&b, top, n);
 	enum os_link_mode how = OS_LINK_HARDLINK;
