@@ -1,5 +1,4 @@
 /* A batch of links made together (see os/linkbatch.h). */
-#define _GNU_SOURCE 1 /* O_PATH */
 #include "util/common.h"
 
 #include <fcntl.h>
@@ -12,11 +11,8 @@
 #endif
 
 #include "os/linkbatch.h"
+#include "os/sealfs.h"
 #include "os/sidework.h"
-
-#ifndef O_PATH
-#define O_PATH O_RDONLY
-#endif
 
 #define MAX_THREADS 8
 /* The way of a batch of more than OS_LINKBATCH_MIN links when no setting
@@ -267,9 +263,8 @@ static int side_fd(const struct os_linkbatch *b, size_t i, bool dst, struct dir_
 		if (d->at[j] == at)
 			return d->fd[d->last = j];
 	int j = !d->last; /* the older slot */
-	if (d->fd[j] >= 0)
-		close(d->fd[j]);
-	d->fd[j] = open(b->dirs.ptr + at, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	os_dir_handle_close(d->fd[j]);
+	d->fd[j] = os_dir_handle(b->dirs.ptr + at);
 	d->at[j] = at;
 	d->last = j;
 	return d->fd[j];
@@ -311,10 +306,8 @@ static int link_req(const struct os_linkbatch *b, size_t i, enum os_link_mode ho
 static void linker_free(struct linker *l)
 {
 	for (int j = 0; j < 2; j++) {
-		if (l->sd.fd[j] >= 0)
-			close(l->sd.fd[j]);
-		if (l->dd.fd[j] >= 0)
-			close(l->dd.fd[j]);
+		os_dir_handle_close(l->sd.fd[j]);
+		os_dir_handle_close(l->dd.fd[j]);
 	}
 	buf_free(&l->src.buf);
 	buf_free(&l->dst.buf);
@@ -435,24 +428,35 @@ out:
 	return NULL;
 }
 
+/* Makes request i by *how, the first of a run or of the links ahead: what
+ * it used tells what the file system can do, and *how is narrowed to it (a
+ * file system without reflinks is not asked again per file). -1 with errno. */
+static int first_link(struct os_linkbatch *b, size_t i, enum os_link_mode *how)
+{
+	enum os_link_mode used;
+	struct buf src = BUF_INIT, dst = BUF_INIT;
+	int r = os_link_file(os_linkbatch_path(b, i, false, &src), os_linkbatch_path(b, i, true, &dst),
+			     b->v[i].mode, *how, &used);
+	int e = errno;
+	buf_free(&src);
+	buf_free(&dst);
+	if (r < 0) {
+		errno = e;
+		return -1;
+	}
+	if (*how == OS_LINK_AUTO && used != OS_LINK_CLONE)
+		*how = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
+	return 0;
+}
+
 bool os_linkbatch_ahead(struct os_linkbatch *b, enum os_link_mode *how)
 {
 	/* a way set by CVENV_LINK_THREADS or CVENV_IO_URING is kept exactly */
 	if (b->ahead || b->done >= b->n || cfg_threads || cfg_uring == 1 || os_cpus() < 2)
 		return false;
-	/* the first link tells what the file system can do, as in a run */
-	enum os_link_mode used;
-	struct buf src = BUF_INIT, dst = BUF_INIT;
-	size_t i = b->done;
-	int r = os_link_file(os_linkbatch_path(b, i, false, &src), os_linkbatch_path(b, i, true, &dst),
-			     b->v[i].mode, *how, &used);
-	buf_free(&src);
-	buf_free(&dst);
-	if (r < 0)
+	if (first_link(b, b->done, how) < 0)
 		return false; /* made and reported again by os_linkbatch_run() */
-	if (*how == OS_LINK_AUTO && used != OS_LINK_CLONE)
-		*how = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
-	b->done = i + 1;
+	b->done++;
 	struct os_linkahead *a = xcalloc(1, sizeof(*a));
 	a->b = b;
 	a->how = *how;
@@ -600,8 +604,6 @@ static bool link_uring_all(struct os_linkbatch *b, size_t from, size_t to)
 
 int os_linkbatch_run(struct os_linkbatch *b, enum os_link_mode *how, size_t *failed)
 {
-	enum os_link_mode used;
-	struct buf src = BUF_INIT, dst = BUF_INIT;
 	os_linkbatch_settle(b);
 	size_t from = b->done;
 	if (from >= b->n)
@@ -611,19 +613,11 @@ int os_linkbatch_run(struct os_linkbatch *b, enum os_link_mode *how, size_t *fai
 		*failed = from;
 		return -1;
 	}
-	/* the first link tells what the file system can do */
-	int r = os_link_file(os_linkbatch_path(b, from, false, &src),
-			     os_linkbatch_path(b, from, true, &dst), b->v[from].mode, *how, &used);
-	int e = errno;
-	buf_free(&src);
-	buf_free(&dst);
-	if (r < 0) {
-		b->v[from].err = errno = e;
+	if (first_link(b, from, how) < 0) {
+		b->v[from].err = errno;
 		*failed = from;
 		return -1;
 	}
-	if (*how == OS_LINK_AUTO && used != OS_LINK_CLONE)
-		*how = used == OS_LINK_HARDLINK ? OS_LINK_HARDLINK : OS_LINK_COPY;
 	/* a setting forces its way; unset, a small batch is not worth a
 	 * thread, nor is a second thread where there is one CPU */
 	size_t left = b->n - from;
