@@ -372,7 +372,7 @@ static void link_threads(struct os_linkbatch *b, size_t from, size_t to, enum os
 	}
 	for (int k = 1; k < nthreads; k++)
 		if (sp[k].from < sp[k].to)
-			started[k] = pthread_create(&th[k], NULL, link_span_thread, &sp[k]) == 0;
+			started[k] = os_thread_start(&th[k], link_span_thread, &sp[k]) == 0;
 	link_span(&sp[0]);
 	/* a thread that could not start: its share is made here */
 	for (int k = 1; k < nthreads; k++) {
@@ -466,7 +466,7 @@ bool os_linkbatch_ahead(struct os_linkbatch *b, enum os_link_mode *how)
 	atomic_init(&a->stop, false);
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
-	if (pthread_create(&a->th, NULL, ahead_thread, a) != 0) {
+	if (os_thread_start(&a->th, ahead_thread, a) != 0) {
 		pthread_mutex_destroy(&a->mu);
 		pthread_cond_destroy(&a->cv);
 		free(a);

@@ -87,10 +87,11 @@ test_expect_success 'a damaged entry is rebuilt once: the next install finds it 
 	test -z "$(find "$(entry $W)/files" "$(entry $W)/sealed" -type f -perm /222)"
 '
 
-# Seals of 80 files each: more rows than one thread checks (CHECK_AHEAD_MIN
-# in wheelcache.c), so with two CPUs each half of them is lstat-ed on its own
-# thread before the staging (wheelcache_check_ahead). A damaged file in
-# either half, in either wheel, is found all the same.
+# Seals of 80 files each: more rows than a thread is started for
+# (CHECK_AHEAD_MIN in wheelcache.c), so with two CPUs they are lstat-ed in
+# chunks of 32 on a second thread as the plan opens each seal, the rest on
+# both threads before the staging (wheelcache_check_ahead). A damaged file
+# in the first or the last chunk, in either wheel, is found all the same.
 test_expect_success 'setup: two wheels of 80 files in the cache' '
 	mkdir big && for p in one two; do
 		set -- && i=0 && while [ $i -lt 80 ]; do
@@ -117,6 +118,33 @@ for victim in one/f0.py one/f79.py two/f0.py two/f79.py; do
 		cvenv install --venv "$e" big/one-1.0-py3-none-any.whl big/two-1.0-py3-none-any.whl \
 			2>err &&
 		grep -q "cache entry of .*$p-1.0-py3-none-any.whl. is damaged" err && big_ok "$e"
+	'
+done
+
+# Twelve wheels of 7 files (4 modules, __init__.py, METADATA, WHEEL): the
+# thread starts only at the tenth seal (64 rows queued), so the first
+# wheels' checks wait in the queue and the last are pushed to a running
+# thread. A damage in the first wheel and in the last
+# is found all the same.
+test_expect_success 'setup: twelve wheels of 7 files in the cache' '
+	mkdir small && : >small/req && i=10 && while [ $i -lt 22 ]; do
+		set -- && k=0 && while [ $k -lt 4 ]; do
+			set -- "$@" --file "s$i/m$k.py=s$i$k$GOOD" && k=$((k + 1))
+		done && mkwheel small s$i 1.0 "$@" >/dev/null && echo "s$i==1.0" >>small/req &&
+		i=$((i + 1)) || return 1
+	done &&
+	fresh s0 && cvenv install --venv s0 -r small/req --find-links small &&
+	test "$(find "$(entry small/s10-1.0-py3-none-any.whl)/files" -type f ! -name RECORD | wc -l)" = 7
+'
+for victim in s10/m0.py s21/m3.py; do
+	export victim
+	test_expect_success "checked while planning: a damaged $victim is not installed" '
+		p=${victim%%/*} && e=q-$p &&
+		f=$(cached small/$p-1.0-py3-none-any.whl $victim) && chmod u+w "$f" &&
+		printf "EVIL%s" "$GOOD" >"$f" && fresh "$e" &&
+		cvenv install --venv "$e" -r small/req --find-links small 2>err &&
+		grep -q "cache entry of .*$p-1.0-py3-none-any.whl. is damaged" err &&
+		test "$(cat "$e/$SP/$victim")" = "${victim%%/*}$(basename $victim .py | tr -d m)$GOOD"
 	'
 done
 

@@ -74,6 +74,7 @@ void install_env_close(struct install_env *e)
 	strvec_clear(&e->tags);
 	free(e->cache_dir);
 	record_head_hash_free(e->launcher_head);
+	wheelcache_check_stop(e);
 	memset(e, 0, sizeof(*e));
 	e->lock_fd = -1;
 }

@@ -30,6 +30,7 @@
 #include "core/env/venv.h"
 #include "os/link.h"
 
+struct os_sidequeue;
 struct wheel;
 struct wheel_name;
 
@@ -48,6 +49,10 @@ struct install_env {
 	bool verify_cache; /* re-hash every cached file before use */
 	/* the launchers' common head, hashed once per run (stage.c) */
 	struct record_head_hash *launcher_head;
+	/* the checks of the seals opened so far, made on a second thread while
+	 * the install plans (wheelcache.c), and how many rows they have */
+	struct os_sidequeue *checker;
+	size_t checker_rows;
 	/* no other process sees the env (a new env's build directory, which
 	 * is dropped whole if cvenv dies or fails): the transaction stages
 	 * the files in place, and its commit has nothing to move (txn.c) */

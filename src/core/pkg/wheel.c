@@ -747,6 +747,8 @@ void wheel_close(struct wheel *w)
 	strvec_clear(&w->signatures);
 	strvec_clear(&w->wrappers);
 	record_free(&w->record);
+	if (w->check) /* before the rows it reads go */
+		w->check->drop(w->check);
 	if (w->seal) /* &w->seal_store */
 		manifest_free(w->seal);
 	free(w->filled);

@@ -40,6 +40,12 @@ void wheel_name_tags(const struct wheel_name *wn, struct buf *out);
 
 struct zip;
 
+/* A check of a wheel's seal made elsewhere (wheelcache.c): drop() stops
+ * it from reading the seal and frees it. */
+struct wheel_check {
+	void (*drop)(struct wheel_check *c);
+};
+
 struct wheel {
 	char *path;             /* the archive's path, as given */
 	struct wheel_name wn;
@@ -74,6 +80,10 @@ struct wheel {
 	/* Whether wheelcache_check_ahead() found the seal's files as its rows
 	 * say (seal_checked: it looked, so wheelcache_entry() need not). */
 	bool seal_checked, seal_sound;
+	/* The check of the seal's files queued when it was opened, made on a
+	 * second thread while the install plans (wheelcache.c); NULL: none.
+	 * wheel_close() drops it (first: it reads the seal's rows). */
+	struct wheel_check *check;
 	/* The members directory of the cache entry wheelcache_fill_ahead()
 	 * filled for this wheel in this run, or NULL. */
 	char *filled;

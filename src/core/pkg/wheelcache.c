@@ -602,71 +602,126 @@ static bool seal_sound(const char *cache_dir, const struct wheel *w, struct buf 
 	return w->seal_checked ? w->seal_sound : rows_sound(path, base, w->seal, 0, w->seal->n);
 }
 
-/* ---- checking ahead, on two threads ------------------------------------ */
+/* ---- checking while the install plans ---------------------------------- */
 
-/* Fewer rows than this are checked where they are used: a thread's start
- * and join cost about as much as 50 lstat calls here. */
+/* While fewer rows than this are queued no thread is started (its start
+ * and join cost about as much as 50 lstat calls here): the entries are
+ * checked where they are used. */
 #define CHECK_AHEAD_MIN 64
 
-struct check_job {
-	const char *cache_dir;
-	struct wheel *const *ws;
-	const size_t *pick; /* the wheels to check, by index into ws */
-	size_t npick;
-	size_t from, to; /* this thread's rows, counted over the picked seals in order */
-	atomic_bool *bad; /* per picked wheel */
+/* A seal's rows are checked in chunks of this many: the thread and, once
+ * the plan is done, the main thread take chunks in turn (a seeded create's
+ * one large seal is checked on both). */
+#define CHECK_CHUNK 32
+
+struct check_chunk {
+	struct seal_ticket *t;
+	size_t from, to, slot;
 };
 
-static int check_rows(void *arg)
+/* The queued check of one wheel's seal: owned by the wheel (w->check),
+ * its chunks queued in e->checker. */
+struct seal_ticket {
+	struct wheel_check base; /* first: the wheel's pointer is to it */
+	struct os_sidequeue *q;  /* NULL once the queue is freed */
+	const char *cache_dir;   /* e's: the queue stops before it goes */
+	struct manifest view;    /* the seal's key and rows (the wheel's, borrowed) */
+	atomic_bool bad;
+	atomic_size_t left; /* chunks not yet run */
+	size_t nchunks;
+	struct check_chunk chunks[];
+};
+
+/* The queue's context: a path buffer per runner (os/sidework.h). */
+struct check_ctx {
+	struct buf path[2];
+};
+
+static void check_chunk(void *ctx, void *item, unsigned runner)
 {
-	struct check_job *j = arg;
-	struct buf path = BUF_INIT;
-	size_t at = 0; /* the first row of seal k, counted over all */
-	for (size_t k = 0; k < j->npick && at < j->to; k++) {
-		const struct manifest *seal = j->ws[j->pick[k]]->seal;
-		size_t lo = j->from > at ? j->from - at : 0;
-		size_t hi = j->to - at < seal->n ? j->to - at : seal->n;
-		at += seal->n;
-		if (lo >= hi || atomic_load(&j->bad[k]))
-			continue;
-		size_t en, base = files_path(j->cache_dir, seal, &path, &en);
-		if (!rows_sound(&path, base, seal, lo, hi))
-			atomic_store(&j->bad[k], true);
+	struct check_chunk *c = item;
+	struct seal_ticket *t = c->t;
+	if (!atomic_load(&t->bad)) {
+		struct buf *path = &((struct check_ctx *)ctx)->path[runner];
+		size_t en, base = files_path(t->cache_dir, &t->view, path, &en);
+		if (!rows_sound(path, base, &t->view, c->from, c->to))
+			atomic_store(&t->bad, true);
 	}
-	buf_free(&path);
-	return 0;
+	atomic_fetch_sub(&t->left, 1);
+}
+
+static void ticket_drop(struct wheel_check *wc)
+{
+	struct seal_ticket *t = (struct seal_ticket *)wc;
+	for (size_t i = 0; t->q && i < t->nchunks; i++)
+		(void)os_sidequeue_forget(t->q, t->chunks[i].slot);
+	free(t);
+}
+
+static void chunk_detach(void *item)
+{
+	((struct check_chunk *)item)->t->q = NULL;
+}
+
+/* Queues the check of w's sealed entry (just opened), started on the
+ * thread once the seals opened have enough rows to pay for it. */
+static void queue_check(struct install_env *e, struct wheel *w)
+{
+	const struct manifest *seal = w->seal;
+	if (!seal->n || !e->cache_dir || e->verify_cache || w->check || os_cpus() < 2)
+		return;
+	size_t nc = (seal->n + CHECK_CHUNK - 1) / CHECK_CHUNK;
+	struct seal_ticket *t = xcalloc(1, sizeof(*t) + nc * sizeof(t->chunks[0]));
+	t->base.drop = ticket_drop;
+	if (!e->checker)
+		e->checker = os_sidequeue_new(check_chunk, xcalloc(1, sizeof(struct check_ctx)));
+	t->q = e->checker;
+	t->cache_dir = e->cache_dir;
+	memcpy(t->view.key, seal->key, sizeof(t->view.key));
+	t->view.rows = seal->rows;
+	t->view.n = seal->n;
+	atomic_init(&t->bad, false);
+	atomic_init(&t->left, nc);
+	t->nchunks = nc;
+	e->checker_rows += seal->n;
+	bool start = e->checker_rows >= CHECK_AHEAD_MIN;
+	for (size_t k = 0; k < nc; k++) {
+		struct check_chunk *c = &t->chunks[k];
+		c->t = t;
+		c->from = k * CHECK_CHUNK;
+		c->to = c->from + CHECK_CHUNK < seal->n ? c->from + CHECK_CHUNK : seal->n;
+		c->slot = os_sidequeue_push(e->checker, c, start);
+	}
+	w->check = &t->base;
+}
+
+void wheelcache_check_stop(struct install_env *e)
+{
+	struct check_ctx *ctx = e->checker ? os_sidequeue_ctx(e->checker) : NULL;
+	os_sidequeue_free(e->checker, chunk_detach);
+	if (ctx) {
+		buf_free(&ctx->path[0]);
+		buf_free(&ctx->path[1]);
+		free(ctx);
+	}
+	e->checker = NULL;
+	e->checker_rows = 0;
 }
 
 void wheelcache_check_ahead(struct install_env *e, struct wheel *const *ws, const bool *want,
 			    size_t n)
 {
-	size_t *pick = xcalloc(n + 1, sizeof(*pick)), npick = 0, rows = 0;
-	for (size_t i = 0; i < n; i++)
-		if (want[i] && ws[i]->seal && !ws[i]->seal_checked) {
-			pick[npick++] = i;
-			rows += ws[i]->seal->n;
-		}
-	if (!e->cache_dir || e->verify_cache || rows < CHECK_AHEAD_MIN || os_cpus() < 2) {
-		free(pick);
+	/* the checks queued while planning: finished here, on both threads */
+	if (!e->checker || !os_sidequeue_started(e->checker))
 		return;
+	os_sidequeue_finish(e->checker);
+	for (size_t i = 0; i < n; i++) {
+		struct seal_ticket *t = (struct seal_ticket *)ws[i]->check;
+		if (want[i] && t && ws[i]->seal && !ws[i]->seal_checked && !atomic_load(&t->left)) {
+			ws[i]->seal_checked = true;
+			ws[i]->seal_sound = !atomic_load(&t->bad);
+		}
 	}
-	atomic_bool *bad = xcalloc(npick, sizeof(*bad));
-	for (size_t k = 0; k < npick; k++)
-		atomic_init(&bad[k], false);
-	struct check_job mine = { e->cache_dir, ws, pick, npick, 0, rows / 2, bad };
-	struct check_job side = { e->cache_dir, ws, pick, npick, rows / 2, rows, bad };
-	struct os_side *t = os_side_start(check_rows, &side);
-	check_rows(&mine);
-	if (t)
-		(void)os_side_wait(t);
-	else
-		check_rows(&side); /* no thread: the other half here */
-	for (size_t k = 0; k < npick; k++) {
-		ws[pick[k]]->seal_checked = true;
-		ws[pick[k]]->seal_sound = !atomic_load(&bad[k]);
-	}
-	free(bad);
-	free(pick);
 }
 
 static bool same_project(const char *a, size_t an, const char *b)
@@ -762,6 +817,7 @@ int wheelcache_open_named(struct install_env *e, const char *path, const char *g
 	w->seal_store = sealed; /* the rows and block do not move */
 	w->seal = &w->seal_store;
 	seal = NULL;
+	queue_check(e, w);
 	r = 1;
 out:
 	if (seal)

@@ -55,16 +55,23 @@ int wheelcache_open_wheel_named(struct install_env *e, const char *path, const c
  * temp directories of dead fills first). *files receives the directory that
  * holds the members. Returns 0, or -1 (reported). */
 int wheelcache_entry(struct install_env *e, struct wheel *w, char **files);
-/* Checks the files of the sealed entries of those of the n wheels wanted
- * (want[i] true, opened from a seal) on two threads, each lstat-ing half
- * of all their rows, and gives each wheel seal_checked and seal_sound, which
- * wheelcache_entry() then takes instead of checking the entry itself. A
- * check made on one thread is the same check, made earlier: a few
- * milliseconds before the links, against 700 lstat calls that were a tenth
- * of a seeded create (issue 18). Does nothing with one CPU, with
- * --verify-cache, or for fewer rows than a thread is worth. */
+/* Finishes the checks of the sealed entries' files that wheelcache_open()
+ * queued as it opened each seal (one lstat a row, made on a second thread
+ * while the install plans; here the rest on both threads), and gives each
+ * of the n wheels wanted (want[i] true) whose check was made seal_checked
+ * and seal_sound, which wheelcache_entry() then takes instead of checking
+ * the entry itself. The same check, made earlier: before the plan ends
+ * rather than before the links (700 lstat calls were a tenth of a seeded
+ * create, issue 18). Nothing was queued with one CPU or --verify-cache, and
+ * no thread started for fewer rows than one is worth: those entries are
+ * checked where they are used. */
 void wheelcache_check_ahead(struct install_env *e, struct wheel *const *ws, const bool *want,
 			    size_t n);
+/* Stops the checks queued as seals were opened (wheelcache_open_named()
+ * queues each seal's, made on a second thread while the install plans;
+ * wheelcache_check_ahead() finishes them and takes their verdicts), and
+ * frees the queue; install_env_close() calls it. */
+void wheelcache_check_stop(struct install_env *e);
 /* Fills, several at a time, the cache entries of those of the n wheels
  * that have none yet (want[i] true, opened from the zip): this process and
  * forked ones (os/sidework; one per further CPU, four processes at most)
