@@ -5,6 +5,7 @@
 #include "cmd/cmd.h"
 #include "core/env/activate.h"
 #include "core/env/create.h"
+#include "core/env/seed.h"
 #include "core/interp/discover.h"
 #include "os/fs.h"
 #include "os/interrupt.h"
@@ -170,6 +171,7 @@ static int cmd_create(int argc, const char **argv)
 		code = EXIT_INTERRUPTED;
 	} else if (rr == 0 && create_check_interp(&ip, &o) == 0) {
 		code = EXIT_OK;
+		o.seed_ahead = create_seed_ahead(&ip, &o);
 		os_defer_interrupts();
 		for (int i = 0; i < n && code == EXIT_OK; i++)
 			if (create_env(&ip, &o, argv[i], i == 0 ? head : NULL) < 0)
@@ -179,6 +181,7 @@ static int cmd_create(int argc, const char **argv)
 	} else if (rr == -1 && os_interrupted()) {
 		code = EXIT_INTERRUPTED;
 	}
+	seed_ahead_free(o.seed_ahead);
 	create_head_free(head);
 	strvec_clear(&default_reqs);
 	free(origin);

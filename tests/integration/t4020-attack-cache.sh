@@ -148,4 +148,19 @@ for victim in s10/m0.py s21/m3.py; do
 	'
 done
 
+# A seeded create opens pip's sealed entry before it makes the env, and its
+# files are checked on a second thread while the env's directories, links
+# and scripts are written (seed_open_ahead): a damaged file is found all the
+# same, and the env gets pip's own bytes.
+test_expect_success 'a seeded create: a damaged cached pip file is not installed' '
+	cvenv create -p "$py" seeded0 >/dev/null &&
+	pipwhl=$("$py" -c "import ensurepip, glob, os; print(sorted(glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), \"_bundled\", \"pip-*.whl\")))[-1])") &&
+	f=$(cached "$pipwhl" pip/__init__.py) && test -n "$f" && chmod u+w "$f" &&
+	good=$(cat "$f") && printf "raise SystemExit(\"EVIL\")\n" >"$f" &&
+	cvenv create -p "$py" seeded1 2>err >/dev/null &&
+	grep -q "cache entry of .*pip-.*is damaged" err &&
+	test "$(cat seeded1/$SP/pip/__init__.py)" = "$good" &&
+	seeded1/bin/python -m pip --version >/dev/null
+'
+
 test_done

@@ -397,9 +397,23 @@ static int seed_pip(const struct interp *ip, const char *env_dir, const char *fi
 		.no_cache = o->no_cache,
 		.link_mode = o->link_mode,
 		.private_dir = private,
+		.ahead = o->seed_ahead,
 	};
 	info(1, "installing pip into '%s'", final_dir);
 	return seed_install(ip, env_dir, final_dir, &so);
+}
+
+struct seed_ahead *create_seed_ahead(const struct interp *ip, const struct create_opts *o)
+{
+	if (!o->with_pip)
+		return NULL;
+	struct seed_opts so = {
+		.wheel_dir = o->seed_wheels,
+		.cache_dir = o->cache_dir,
+		.no_cache = o->no_cache,
+		.link_mode = o->link_mode,
+	};
+	return seed_open_ahead(ip, &so);
 }
 
 int create_seed_pip(const struct interp *ip, const char *env_dir, const struct create_opts *o)

@@ -28,6 +28,8 @@
 
 struct interp;
 
+struct seed_ahead;
+
 struct create_opts {
 	bool copies;
 	bool system_site_packages;
@@ -43,6 +45,7 @@ struct create_opts {
 	const char *cache_dir;   /* --cache-dir, or NULL */
 	bool no_cache;
 	const char *link_mode;   /* --link-mode, or NULL */
+	struct seed_ahead *seed_ahead; /* create_seed_ahead()'s, or NULL */
 	/* where the interpreter request came from when not -p (".python-version
 	 * file", "$CVENV_PYTHON"), named in errors about it; or NULL */
 	const char *request_origin;
@@ -52,6 +55,12 @@ struct create_opts {
  * interpreter and these options (Python 3.3+, ensurepip when pip is wanted).
  * Reports the problem and returns -1. */
 int create_check_interp(const struct interp *ip, const struct create_opts *o);
+
+/* The seed wheels opened from the cache and their entries' check started
+ * (core/env/seed.h) before the first env is made, so that the check runs
+ * while its directories, links and scripts are written; NULL when they
+ * are not in the cache. seed_ahead_free() it after the last create_env(). */
+struct seed_ahead *create_seed_ahead(const struct interp *ip, const struct create_opts *o);
 
 /* A head start on a new env while the interpreter is queried (see
  * create.c): create_head_new() for the first DIR, create_head_start() as the

@@ -106,6 +106,83 @@ static void aim_launchers_at(struct install_env *e, const char *final_dir)
 	e->v.python = python;
 }
 
+struct seed_ahead {
+	struct install_env e; /* the cache only: no env is open */
+	struct strvec paths;
+	struct wheel *ws[2];
+	size_t n;
+};
+
+void seed_ahead_free(struct seed_ahead *a)
+{
+	if (!a)
+		return;
+	/* the checks first: they read the wheels' seals */
+	wheelcache_check_stop(&a->e);
+	for (size_t i = 0; i < a->n; i++) {
+		wheel_close(a->ws[i]);
+		free(a->ws[i]);
+	}
+	free(a->e.cache_dir);
+	strvec_clear(&a->paths);
+	free(a);
+}
+
+struct seed_ahead *seed_open_ahead(const struct interp *ip, const struct seed_opts *o)
+{
+	if (o->no_cache || !o->cache_dir)
+		return NULL;
+	struct seed_ahead *a = xcalloc(1, sizeof(*a));
+	a->e.lock_fd = -1;
+	struct buf *saved = error_capture;
+	struct buf quiet = BUF_INIT;
+	error_capture = &quiet; /* seed_install() says what is wrong, if anything */
+	bool ok = seed_find_wheels(ip, o->wheel_dir, &a->paths) == 0 &&
+		  install_env_set_cache(&a->e, o->cache_dir, o->link_mode) == 0;
+	error_capture = saved;
+	buf_free(&quiet);
+	for (size_t i = 0; ok && i < a->paths.n && i < ARRAY_SIZE(a->ws); i++) {
+		a->ws[i] = xcalloc(1, sizeof(*a->ws[i]));
+		if (wheelcache_open_named(&a->e, a->paths.v[i], NULL, NULL, a->ws[i]) != 1) {
+			free(a->ws[i]);
+			a->ws[i] = NULL;
+			ok = false;
+		} else {
+			a->n++;
+		}
+	}
+	if (!ok || !a->n) {
+		seed_ahead_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Takes the wheels opened ahead into ws, and their checks into e, when they
+ * are the n paths, in e's cache. */
+static bool take_ahead(struct seed_ahead *a, const struct strvec *paths, struct install_env *e,
+		       struct wheel **ws)
+{
+	if (!a || a->n != paths->n || !e->cache_dir || strcmp(a->e.cache_dir, e->cache_dir) ||
+	    e->checker)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->paths.v[i], paths->v[i]))
+			return false;
+	for (size_t i = 0; i < a->n; i++) {
+		ws[i] = a->ws[i];
+		a->ws[i] = NULL;
+	}
+	/* the queue's checks read a->e.cache_dir, which stays until
+	 * seed_ahead_free(), after e's close has stopped them */
+	e->checker = a->e.checker;
+	e->checker_rows = a->e.checker_rows;
+	a->e.checker = NULL;
+	a->e.checker_rows = 0;
+	a->n = 0;
+	return true;
+}
+
 int seed_install(const struct interp *ip, const char *env_dir, const char *final_dir,
 		 const struct seed_opts *o)
 {
@@ -129,7 +206,11 @@ int seed_install(const struct interp *ip, const char *env_dir, const char *final
 	memset(opts, 0, sizeof(opts));
 	size_t n = 0;
 	bool tz = os_tz_pin();
-	for (size_t i = 0; i < paths.n && i < 2 && !r; i++) {
+	if (!r && take_ahead(o->ahead, &paths, &e, ws)) {
+		for (; n < paths.n; n++)
+			opts[n].requested = true;
+	}
+	for (size_t i = n; i < paths.n && i < 2 && !r; i++) {
 		ws[i] = xcalloc(1, sizeof(*ws[i]));
 		if (wheelcache_open_wheel(&e, paths.v[i], ws[i]) < 0) {
 			free(ws[i]);

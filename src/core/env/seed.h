@@ -12,12 +12,15 @@
 struct interp;
 struct strvec;
 
+struct seed_ahead;
+
 struct seed_opts {
 	const char *wheel_dir;  /* --seed-wheels, or NULL */
 	const char *cache_dir;  /* --cache-dir, or NULL for the default */
 	bool no_cache;
 	const char *link_mode;  /* --link-mode, or NULL */
 	bool private_dir;       /* a build directory no other process sees */
+	struct seed_ahead *ahead; /* seed_open_ahead()'s, or NULL */
 };
 
 /* Appends the wheels to seed for ip. Returns -1 (reported, with a hint)
@@ -30,5 +33,14 @@ int seed_find_wheels(const struct interp *ip, const char *wheel_dir, struct strv
  * the launchers name (NULL: env_dir). */
 int seed_install(const struct interp *ip, const char *env_dir, const char *final_dir,
 		 const struct seed_opts *o);
+
+/* The seed wheels opened ahead, before the env is made: from their cache
+ * entries' seals only (NULL when one is not sealed in the cache, or there
+ * is no cache), their entries' check started on a second thread
+ * (wheelcache.c) while the env's directories, links and scripts are made.
+ * seed_install() takes them (o->ahead) when they are the wheels it seeds;
+ * seed_ahead_free() after the last seed_install() that may. */
+struct seed_ahead *seed_open_ahead(const struct interp *ip, const struct seed_opts *o);
+void seed_ahead_free(struct seed_ahead *a);
 
 #endif
