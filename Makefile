@@ -17,7 +17,10 @@
 VERSION   := 0.1.0
 CC        ?= cc
 BUILD     ?= build
-PKGS      := jansson nettle libzip libcurl zlib
+# nettle first: it binds its ~550 symbols at load (BIND_NOW) and the loader
+# looks each up in this order, so they are found one library sooner (20k
+# instructions of every run's start-up, BENCHMARKS.md)
+PKGS      := nettle jansson libzip libcurl zlib
 # LINK=dynamic: cvenv itself links these; libcurl only its HTTP helper.
 CVENV_PKGS := $(filter-out libcurl,$(PKGS))
 TEST_PKGS := cmocka
