@@ -24,8 +24,31 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/cvenv-bench-instr.XXXXXX")
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
 export CVENV_CACHE_DIR="$W/cache"
 
-# instr LOG: the instruction count callgrind wrote in LOG's summary
-instr() { sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$1" | tail -n 1; }
+# cg CMD...: runs CMD under callgrind, its profile left in $W/cg, its
+# summary in $W/log. An install's commit runs in a child sharing the
+# parent's memory (os_run_shielded), which valgrind makes a fork: that child
+# writes a profile and a count of its own, which start from the parent's
+# counts at the fork, so its own part is the inclusive count of
+# shield_child, where it starts. Before 2026-12-06 the bench took the
+# parent's count alone, without the commit.
+cg() {
+	rm -f "$W"/cg.*
+	valgrind --tool=callgrind --callgrind-out-file="$W/cg.%p" "$@" >/dev/null 2>"$W/log"
+	ppid=$(sed -n '1s/^==\([0-9]*\)==.*/\1/p' "$W/log")
+	mv "$W/cg.$ppid" "$W/cg"
+}
+# instr: the instruction count of the last cg run, its children's own
+# parts included
+instr() {
+	n=$(sed -n "s/^==$ppid== Collected : *\([0-9]*\).*/\1/p" "$W/log")
+	for f in "$W"/cg.*; do
+		[ -f "$f" ] || continue
+		c=$(callgrind_annotate --inclusive=yes "$f" 2>/dev/null |
+			sed -n 's/^ *\([0-9,]*\) .*:shield_child \[.*/\1/p' | head -n 1 | tr -d ,)
+		n=$((n + ${c:-0}))
+	done
+	echo "$n"
+}
 # below_main: the inclusive count of main() in the last profile ($W/cg)
 below_main() {
 	callgrind_annotate --inclusive=yes "$W/cg" 2>/dev/null |
@@ -69,8 +92,8 @@ files() { find "$1" \( -type f -o -type l \) | wc -l; }
 measure() {
 	name=$1 n=$2
 	shift 2
-	valgrind --tool=callgrind --callgrind-out-file="$W/cg" "$@" >/dev/null 2>"$W/log"
-	report "$name" "$(instr "$W/log")" "$n"
+	cg "$@"
+	report "$name" "$(instr)" "$n"
 }
 
 mkdir "$W/wh"
@@ -98,12 +121,10 @@ echo "cvenv: $CVENV; interpreter: $PY"
 "$CVENV" create -p "$PY" --without-pip "$W/env" >/dev/null
 before=$(files "$W/env")
 
-valgrind --tool=callgrind --callgrind-out-file="$W/cg" "$CVENV" create -p "$PY" "$W/seeded" \
-	>/dev/null 2>"$W/log"
-report "seeded create (warm)" "$(instr "$W/log")" "$(files "$W/seeded")"
-valgrind --tool=callgrind --callgrind-out-file="$W/cg" "$CVENV" install --venv "$W/env" \
-	-r "$W/req.txt" --find-links "$W/wh" >/dev/null 2>"$W/log"
+cg "$CVENV" create -p "$PY" "$W/seeded"
+report "seeded create (warm)" "$(instr)" "$(files "$W/seeded")"
+cg "$CVENV" install --venv "$W/env" -r "$W/req.txt" --find-links "$W/wh"
 n=$(($(files "$W/env") - before))
-report "warm install, 100 wheels" "$(instr "$W/log")" "$n"
+report "warm install, 100 wheels" "$(instr)" "$n"
 measure "freeze (100 wheels)" "$n" "$CVENV" freeze --venv "$W/env"
 if [ -n "${KEEP:-}" ]; then echo "kept: $W"; fi

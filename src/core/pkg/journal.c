@@ -132,13 +132,20 @@ int journal_format(const char *stage, const struct strvec *dirs, const struct st
 	if ((r = check_path(stage)) < 0)
 		goto out;
 	buf_addf(&j, "%s\nstage %s\n", JOURNAL_MAGIC, stage);
+	/* appended, not printed: a printf per step was a quarter of a
+	 * commit's instructions (issue 18) */
 	for (size_t i = 0; i < dirs->n && !r; i++) {
 		r = check_path(dirs->v[i]);
-		buf_addf(&j, "dir %s\n", dirs->v[i]);
+		buf_add(&j, "dir ", 4);
+		buf_addstr(&j, dirs->v[i]);
+		buf_addch(&j, '\n');
 	}
 	for (size_t i = 0; i < n && !r; i++) {
 		r = check_path(steps[i].rel);
-		buf_addf(&j, "%s %s\n", verbs[steps[i].kind], steps[i].rel);
+		buf_addstr(&j, verbs[steps[i].kind]);
+		buf_addch(&j, ' ');
+		buf_addstr(&j, steps[i].rel);
+		buf_addch(&j, '\n');
 	}
 	if (!r)
 		buf_add(out, j.ptr, j.len);

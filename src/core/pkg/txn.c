@@ -169,11 +169,21 @@ static void moves_free(struct moves *mv)
 
 /* Whether root (not the env) has the stage fs of its own; mv (or NULL)
  * remembers the answer. */
-static bool has_foreign_stage(struct moves *mv, const char *root, const char *fs)
+/* What mv remembers of root: 1 it has a stage of its own, 0 not, -1 not
+ * asked yet (or no mv). */
+static int known_foreign(const struct moves *mv, const char *root)
 {
 	for (size_t i = 0; mv && i < mv->nroots; i++)
 		if (!strcmp(mv->roots[i], root))
 			return mv->foreign[i];
+	return -1;
+}
+
+static bool has_foreign_stage(struct moves *mv, const char *root, const char *fs)
+{
+	int k = known_foreign(mv, root);
+	if (k >= 0)
+		return k;
 	bool r = os_is_dir(fs);
 	if (mv && mv->nroots < ARRAY_SIZE(mv->roots)) {
 		mv->roots[mv->nroots] = xstrdup(root);
@@ -186,7 +196,11 @@ static void where_is(const struct install_env *e, const char *stage, const char 
 		     struct where *w, struct moves *mv)
 {
 	w->sub = txn_env_root(e, rel, &w->root);
-	char *fs = strcmp(w->root, e->v.dir) ? foreign_stage(w->root, stage) : NULL;
+	/* a root mv knows has no stage of its own needs no name for one (a
+	 * name formatted per move was a third of a commit's instructions) */
+	char *fs = strcmp(w->root, e->v.dir) && known_foreign(mv, w->root) != 0
+			   ? foreign_stage(w->root, stage)
+			   : NULL;
 	if (fs && has_foreign_stage(mv, w->root, fs)) {
 		w->newroot = path_join(fs, "new");
 		w->oldroot = path_join(fs, "old");
