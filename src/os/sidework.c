@@ -202,11 +202,6 @@ size_t os_sidequeue_push(struct os_sidequeue *q, void *item, bool start)
 	return slot;
 }
 
-void *os_sidequeue_ctx(struct os_sidequeue *q)
-{
-	return q->ctx;
-}
-
 bool os_sidequeue_started(struct os_sidequeue *q)
 {
 	pthread_mutex_lock(&q->mu);
@@ -255,10 +250,11 @@ void os_sidequeue_finish(struct os_sidequeue *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
-void os_sidequeue_free(struct os_sidequeue *q, void (*detach)(void *item))
+void *os_sidequeue_free(struct os_sidequeue *q, void (*detach)(void *item))
 {
 	if (!q)
-		return;
+		return NULL;
+	void *ctx = q->ctx;
 	pthread_mutex_lock(&q->mu);
 	if (q->started)
 		stop_thread(q);
@@ -271,4 +267,5 @@ void os_sidequeue_free(struct os_sidequeue *q, void (*detach)(void *item))
 	pthread_cond_destroy(&q->ran);
 	free(q->v);
 	free(q);
+	return ctx;
 }

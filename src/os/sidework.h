@@ -52,8 +52,6 @@ struct os_sidequeue *os_sidequeue_new(void (*fn)(void *ctx, void *item, unsigned
  * thread is started if it is not running yet; without (or when no thread
  * can be made), items wait for a later push that starts it. */
 size_t os_sidequeue_push(struct os_sidequeue *q, void *item, bool start);
-/* The ctx given to os_sidequeue_new(). */
-void *os_sidequeue_ctx(struct os_sidequeue *q);
 /* Whether the thread is running. */
 bool os_sidequeue_started(struct os_sidequeue *q);
 /* After this returns, fn is not running on the item pushed into slot and
@@ -65,8 +63,9 @@ bool os_sidequeue_forget(struct os_sidequeue *q, size_t slot);
  * starts it again). Without a started thread, does nothing. */
 void os_sidequeue_finish(struct os_sidequeue *q);
 /* Stops the thread after its current item (the rest are not run), calls
- * detach(item) for each item pushed and not forgotten (run or not), and
- * frees the queue. NULL: nothing. */
-void os_sidequeue_free(struct os_sidequeue *q, void (*detach)(void *item));
+ * detach(item) for each item pushed and not forgotten (run or not), frees
+ * the queue and returns the ctx given to os_sidequeue_new(), the caller's
+ * to free. NULL: nothing (returns NULL). */
+void *os_sidequeue_free(struct os_sidequeue *q, void (*detach)(void *item));
 
 #endif

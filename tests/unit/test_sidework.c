@@ -74,8 +74,8 @@ static void test_each_item_once(void **state)
 	os_sidequeue_finish(q);
 	for (size_t i = N; i < N + 10; i++)
 		assert_int_equal(atomic_load(&v[i].runs), 1);
-	/* every item is still the queue's: each detached once */
-	os_sidequeue_free(q, detach_item);
+	/* every item is still the queue's: each detached once; the ctx back */
+	assert_ptr_equal(os_sidequeue_free(q, detach_item), &total);
 	for (size_t i = 0; i < N + 10; i++)
 		assert_int_equal(atomic_load(&v[i].detached), 1);
 }
@@ -184,7 +184,7 @@ static void test_free_stops(void **state)
 		assert_true(atomic_load(&v[i].runs) <= 1);
 		assert_int_equal(atomic_load(&v[i].detached), 1);
 	}
-	os_sidequeue_free(NULL, detach_item); /* nothing */
+	assert_null(os_sidequeue_free(NULL, detach_item)); /* nothing */
 }
 
 struct affinity {

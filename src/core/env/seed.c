@@ -204,12 +204,10 @@ int seed_install(const struct interp *ip, const char *env_dir, const char *final
 	struct wheel *ws[2] = { NULL, NULL };
 	struct install_opts opts[2];
 	memset(opts, 0, sizeof(opts));
-	size_t n = 0;
+	/* as `pip install pip setuptools` in ensurepip */
+	opts[0].requested = opts[1].requested = true;
 	bool tz = os_tz_pin();
-	if (!r && take_ahead(o->ahead, &paths, &e, ws)) {
-		for (; n < paths.n; n++)
-			opts[n].requested = true;
-	}
+	size_t n = !r && take_ahead(o->ahead, &paths, &e, ws) ? paths.n : 0;
 	for (size_t i = n; i < paths.n && i < 2 && !r; i++) {
 		ws[i] = xcalloc(1, sizeof(*ws[i]));
 		if (wheelcache_open_wheel(&e, paths.v[i], ws[i]) < 0) {
@@ -218,7 +216,6 @@ int seed_install(const struct interp *ip, const char *env_dir, const char *final
 			r = -1;
 			break;
 		}
-		opts[i].requested = true; /* as `pip install pip setuptools` in ensurepip */
 		n++;
 	}
 	if (!r)

@@ -167,8 +167,6 @@ static void moves_free(struct moves *mv)
 	mv->nroots = 0;
 }
 
-/* Whether root (not the env) has the stage fs of its own; mv (or NULL)
- * remembers the answer. */
 /* What mv remembers of root: 1 it has a stage of its own, 0 not, -1 not
  * asked yet (or no mv). */
 static int known_foreign(const struct moves *mv, const char *root)
@@ -179,6 +177,8 @@ static int known_foreign(const struct moves *mv, const char *root)
 	return -1;
 }
 
+/* Whether root (not the env) has the stage fs of its own; mv (or NULL)
+ * remembers the answer. */
 static bool has_foreign_stage(struct moves *mv, const char *root, const char *fs)
 {
 	int k = known_foreign(mv, root);

@@ -663,12 +663,14 @@ static void chunk_detach(void *item)
 	((struct check_chunk *)item)->t->q = NULL;
 }
 
-/* Queues the check of w's sealed entry (just opened), started on the
- * thread once the seals opened have enough rows to pay for it. */
+/* Queues the check of w's sealed entry, just opened by
+ * wheelcache_open_named() (so with a cache and without --verify-cache),
+ * started on the thread once the seals opened have enough rows to pay for
+ * it. */
 static void queue_check(struct install_env *e, struct wheel *w)
 {
 	const struct manifest *seal = w->seal;
-	if (!seal->n || !e->cache_dir || e->verify_cache || w->check || os_cpus() < 2)
+	if (!seal->n || os_cpus() < 2)
 		return;
 	size_t nc = (seal->n + CHECK_CHUNK - 1) / CHECK_CHUNK;
 	struct seal_ticket *t = xcalloc(1, sizeof(*t) + nc * sizeof(t->chunks[0]));
@@ -697,8 +699,7 @@ static void queue_check(struct install_env *e, struct wheel *w)
 
 void wheelcache_check_stop(struct install_env *e)
 {
-	struct check_ctx *ctx = e->checker ? os_sidequeue_ctx(e->checker) : NULL;
-	os_sidequeue_free(e->checker, chunk_detach);
+	struct check_ctx *ctx = os_sidequeue_free(e->checker, chunk_detach);
 	if (ctx) {
 		buf_free(&ctx->path[0]);
 		buf_free(&ctx->path[1]);
