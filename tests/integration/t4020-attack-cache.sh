@@ -53,6 +53,17 @@ test_expect_success 'a cache file replaced by a symlink to a file outside is not
 	test "$(cat outside)" = EVILEVILEVILEVIL
 '
 
+# A directory of the entry replaced by a link to a copy outside, v.py
+# rewritten there with the same size and mtime: each row's lstat reaches a
+# file through the link, but not the inode the seal names.
+test_expect_success 'a cache directory replaced by a symlink to a copy outside is not installed' '
+	d=$(dirname "$(cached $W demo/v.py)") && mkdir outdir && cp -p "$d"/* outdir/ &&
+	chmod u+w outdir/v.py && printf EVILEVILEVILEVIL >outdir/v.py && touch -r "$d/v.py" outdir/v.py &&
+	chmod u+w "$d" "$(dirname "$d")" && rm -rf "$d" && ln -s "$TRASH/outdir" "$d" &&
+	fresh e3d && cvenv install --venv e3d $W 2>err && grep -q "is damaged" err &&
+	installed_ok e3d && rebuilt && test "$(cat outdir/v.py)" = EVILEVILEVILEVIL
+'
+
 test_expect_success 'an extra file in an entry: never installed, removed by --verify-cache' '
 	d=$(dirname "$(cached $W demo/v.py)") && chmod u+w "$d" && echo evil >"$d/evil.py" &&
 	fresh e4 && cvenv install --venv e4 --verify-cache $W && installed_ok e4 &&
