@@ -333,7 +333,7 @@ int os_beneath_rename(const char *from_root, const char *from, const char *to_ro
 
 struct os_beneath_dir {
 	char *path; /* root "/" dir (root alone for its own entries) */
-	size_t rootlen;
+	size_t rootlen, len;
 	int fd;
 };
 
@@ -390,8 +390,9 @@ static int kept_parent(struct os_beneath_dirs *kept, const char *root, const cha
 	memcpy(path, root, rn);
 	path[rn] = '/';
 	memcpy(path + rn + 1, rel, dn);
-	path[dn ? rn + 1 + dn : rn] = '\0';
-	kept->v[kept->n++] = (struct os_beneath_dir){ path, rn, fd };
+	size_t len = dn ? rn + 1 + dn : rn;
+	path[len] = '\0';
+	kept->v[kept->n++] = (struct os_beneath_dir){ path, rn, len, fd };
 	return fd;
 }
 
@@ -401,8 +402,12 @@ static void forget_moved(struct os_beneath_dirs *kept, const char *root, const c
 {
 	size_t rn = strlen(root), n = strlen(rel);
 	for (size_t i = kept->n; i-- > 0;) {
+		/* most kept directories are the moves' parents, shorter than
+		 * root/rel: told by their length alone (a kept path beneath
+		 * another root, as an env's site-packages is beneath the env,
+		 * is compared whole) */
 		const char *p = kept->v[i].path;
-		if (!strncmp(p, root, rn) && p[rn] == '/' && !strncmp(p + rn + 1, rel, n) &&
+		if (kept->v[i].len >= rn + 1 + n && !memcmp(p, root, rn) && p[rn] == '/' && !memcmp(p + rn + 1, rel, n) &&
 		    (!p[rn + 1 + n] || p[rn + 1 + n] == '/'))
 			drop_kept(kept, i);
 	}

@@ -237,6 +237,24 @@ static void kept(const struct tree *t)
 	buf_free(&got);
 	free(x);
 	free(y);
+	/* a directory kept beneath one root (root/a as the root, its b) is
+	 * dropped when a move through another root (root itself) takes a
+	 * directory above it away: as a commit kept site-packages' entries
+	 * through the site-packages root, then moved an env's directory by
+	 * the env's root. The new a/b is the one used after. */
+	char *ra = path_join(t->root, "a"), *bf = path_join(t->root, "a/nb/f");
+	assert_int_equal(os_beneath_mkdir_p(t->root, "a/nb", 0755), 0);
+	assert_int_equal(os_write_new(bf, "1", 1, 0644), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, ra, "nb/f", ra, "nb/g", false), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, t->root, "a/nb", t->root, "moved", false), 0);
+	assert_int_equal(os_beneath_mkdir(t->root, "a/nb", 0755), 0);
+	assert_int_equal(os_write_new(bf, "2", 1, 0644), 0);
+	assert_int_equal(os_beneath_rename_kept(&k, ra, "nb/f", ra, "nb/h", false), 0);
+	assert_int_equal(os_beneath_kind(t->root, "a/nb/h"), OS_KIND_FILE);
+	assert_int_equal(os_beneath_kind(t->root, "moved/g"), OS_KIND_FILE);
+	assert_int_equal(os_beneath_kind(t->root, "moved/h"), OS_KIND_NONE);
+	free(ra);
+	free(bf);
 	os_beneath_dirs_close(&k);
 	assert_int_equal(k.n, 0);
 }

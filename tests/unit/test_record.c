@@ -133,6 +133,43 @@ static void test_format_roundtrip(void **state)
 	buf_free(&out);
 }
 
+/* record_format_row_sized writes what record_format_row does with the size
+ * in decimal (or no size), quoting included. */
+static void test_format_row_sized(void **state)
+{
+	static const struct {
+		const char *path, *hash;
+		uint64_t size;
+		bool sized;
+	} rows[] = {
+		{ "pkg/a.py", "sha256=x", 5, true },
+		{ "pkg/a.py", "sha256=x", 0, true },
+		{ "pkg/RECORD", "", 0, false },
+		{ "a,b", "sha256=x", 18446744073709551615ull, true },
+		{ "a\"b", "", 12, true },
+		{ "pkg/x", "h,1", 7, true },
+		{ "line\nbreak", "h", 1, false },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct buf a = BUF_INIT, b = BUF_INIT;
+		char sz[32] = "";
+		if (rows[i].sized)
+			snprintf(sz, sizeof(sz), "%llu", (unsigned long long)rows[i].size);
+		buf_addstr(&a, "x");
+		buf_addstr(&b, "x");
+		record_format_row(&a, rows[i].path, rows[i].hash, sz);
+		record_format_row_sized(&b, rows[i].path, rows[i].hash, rows[i].size, rows[i].sized);
+		assert_string_equal(a.ptr, b.ptr);
+		assert_int_equal(a.len, b.len);
+		buf_free(&a);
+		buf_free(&b);
+	}
+	struct buf c = BUF_INIT;
+	record_format_row_sized(&c, "a,b", "sha256=x", 42, true);
+	assert_string_equal(c.ptr, "\"a,b\",sha256=x,42\r\n");
+	buf_free(&c);
+}
+
 static void test_hashes(void **state)
 {
 	struct buf h = BUF_INIT;
@@ -296,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_find_any_order),
 		cmocka_unit_test(test_find_cost_linear),
 		cmocka_unit_test(test_format_roundtrip),
+		cmocka_unit_test(test_format_row_sized),
 		cmocka_unit_test(test_sort_merges_tail),
 		cmocka_unit_test(test_hashes),
 		cmocka_unit_test(test_digest_vectors),

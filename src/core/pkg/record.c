@@ -258,27 +258,40 @@ static void format_field(struct buf *out, const char *s)
 	buf_addch(out, '"');
 }
 
+/* The common row, nothing to quote (path and hash pn and hn bytes): one
+ * grow and the copies, not a buf_add per field and separator (a warm
+ * install writes one per file); the size is size (sn bytes) or, with
+ * size NULL, num in decimal, or nothing when !sized. */
+static inline __attribute__((always_inline)) void
+plain_row(struct buf *out, const char *path, size_t pn, const char *hash, size_t hn,
+	  const char *size, size_t sn, uint64_t num, bool sized)
+{
+	buf_grow(out, pn + hn + (size ? sn : DEC_U64_MAX) + 4);
+	char *o = out->ptr + out->len;
+	memcpy(o, path, pn);
+	o += pn;
+	*o++ = ',';
+	memcpy(o, hash, hn);
+	o += hn;
+	*o++ = ',';
+	if (size) {
+		memcpy(o, size, sn);
+		o += sn;
+	} else if (sized) {
+		o += dec_u64(o, num);
+	}
+	*o++ = '\r';
+	*o++ = '\n';
+	*o = '\0';
+	out->len = (size_t)(o - out->ptr);
+}
+
 void record_format_row(struct buf *out, const char *path, const char *hash, const char *size)
 {
-	/* the common row, nothing to quote: one grow and three copies, not a
-	 * buf_add per field and separator (a warm install writes one per file) */
 	size_t pn = strcspn(path, ",\"\r\n"), hn = strcspn(hash, ",\"\r\n");
 	size_t sn = strcspn(size, ",\"\r\n");
 	if (!path[pn] && !hash[hn] && !size[sn]) {
-		buf_grow(out, pn + hn + sn + 4);
-		char *o = out->ptr + out->len;
-		memcpy(o, path, pn);
-		o += pn;
-		*o++ = ',';
-		memcpy(o, hash, hn);
-		o += hn;
-		*o++ = ',';
-		memcpy(o, size, sn);
-		o += sn;
-		*o++ = '\r';
-		*o++ = '\n';
-		*o = '\0';
-		out->len = (size_t)(o - out->ptr);
+		plain_row(out, path, pn, hash, hn, size, sn, 0, true);
 		return;
 	}
 	format_field(out, path);
@@ -287,6 +300,19 @@ void record_format_row(struct buf *out, const char *path, const char *hash, cons
 	buf_addch(out, ',');
 	format_field(out, size);
 	buf_add(out, "\r\n", 2);
+}
+
+void record_format_row_sized(struct buf *out, const char *path, const char *hash, uint64_t size,
+			     bool sized)
+{
+	size_t pn = strcspn(path, ",\"\r\n"), hn = strcspn(hash, ",\"\r\n");
+	if (!path[pn] && !hash[hn]) {
+		plain_row(out, path, pn, hash, hn, NULL, 0, size, sized);
+		return;
+	}
+	char sz[DEC_U64_MAX + 1];
+	sz[sized ? dec_u64(sz, size) : 0] = '\0';
+	record_format_row(out, path, hash, sz);
 }
 
 void record_format(const struct record *r, struct buf *out)

@@ -54,6 +54,11 @@ void record_sort(struct record *r);
 void record_format(const struct record *r, struct buf *out);
 /* One row of RECORD's text, as record_format() writes each. */
 void record_format_row(struct buf *out, const char *path, const char *hash, const char *size);
+/* record_format_row() with the size a number (no size field unless sized):
+ * its digits are written as they are made, never scanned for a byte to
+ * quote (an install writes a row per file, issue 18). */
+void record_format_row_sized(struct buf *out, const char *path, const char *hash, uint64_t size,
+			     bool sized);
 
 /* Incremental hashing for RECORD entries, --hash options and cache keys (GNU
  * Nettle behind this interface: no other file names the library). */

@@ -246,9 +246,7 @@ static void format_rows(struct staging *s, struct buf *text)
 	buf_grow(text, s->nrows * 160);
 	for (size_t i = 0; i < s->nrows; i++) {
 		const struct out_row *r = &s->rows[i];
-		char sz[DEC_U64_MAX + 1];
-		sz[r->sized ? dec_u64(sz, r->size) : 0] = '\0';
-		record_format_row(text, r->path, r->hash, sz);
+		record_format_row_sized(text, r->path, r->hash, r->size, r->sized);
 	}
 }
 

@@ -123,18 +123,33 @@ struct where {
 	const char *sub;       /* the path beneath root */
 	char *newroot, *oldroot; /* the stage's new/ and old/ for it */
 	const char *ssub;      /* the path beneath them */
+	bool borrowed;         /* the three paths are a struct moves' */
 };
+
+/* The root rel is beneath: 0 the env's site-packages, 1 its bin, 2 the env
+ * itself; *sub the rest of rel beneath it. */
+static int env_top(const struct install_env *e, const char *rel, const char **sub)
+{
+	const char *tops[] = { e->libdir, e->bindir };
+	for (int i = 0; i < 2; i++)
+		if (path_is_under(rel, tops[i], false)) {
+			*sub = rel + strlen(tops[i]) + 1;
+			return i;
+		}
+	*sub = rel;
+	return 2;
+}
+
+static char *top_root(const struct install_env *e, int top)
+{
+	return top < 2 ? path_join(e->v.dir, top ? e->bindir : e->libdir) : xstrdup(e->v.dir);
+}
 
 const char *txn_env_root(const struct install_env *e, const char *rel, char **root)
 {
-	const char *tops[] = { e->libdir, e->bindir };
-	for (size_t i = 0; i < 2; i++)
-		if (path_is_under(rel, tops[i], false)) {
-			*root = path_join(e->v.dir, tops[i]);
-			return rel + strlen(tops[i]) + 1;
-		}
-	*root = xstrdup(e->v.dir);
-	return rel;
+	const char *sub;
+	*root = top_root(e, env_top(e, rel, &sub));
+	return sub;
 }
 
 /* The stage of a root on another file system: "<root>/.cvenv-<stage name>". */
@@ -147,74 +162,69 @@ static char *foreign_stage(const char *root, const char *stage)
 }
 
 /* What a commit's moves keep from one to the next: the directories they
- * resolved (os/beneath, kept open), and for each root whether it has a
- * stage of its own (one stat per root, not per move; the foreign stages are
- * made before the commit and stay until it is over). */
+ * resolved (os/beneath, kept open), and per env_top() the root's paths
+ * once worked out: the root, the stage's new/ and old/ for it, and whether
+ * those are the root's own stage (one stat per root, not per move; the
+ * foreign stages are made before the commit and stay until it is over).
+ * Three paths joined and freed, and a stage's name formatted, per move were
+ * half of a commit's instructions (issue 18). */
 struct moves {
 	struct os_beneath_dirs kept;
-	char *roots[2];
-	bool foreign[2];
-	size_t nroots;
+	struct {
+		char *root, *newroot, *oldroot;
+		bool foreign;
+	} top[3];
 };
 
-#define MOVES_INIT { OS_BENEATH_DIRS_INIT, { NULL, NULL }, { false, false }, 0 }
+#define MOVES_INIT { OS_BENEATH_DIRS_INIT, { { 0 } } }
 
 static void moves_free(struct moves *mv)
 {
 	os_beneath_dirs_close(&mv->kept);
-	for (size_t i = 0; i < mv->nroots; i++)
-		free(mv->roots[i]);
-	mv->nroots = 0;
-}
-
-/* What mv remembers of root: 1 it has a stage of its own, 0 not, -1 not
- * asked yet (or no mv). */
-static int known_foreign(const struct moves *mv, const char *root)
-{
-	for (size_t i = 0; mv && i < mv->nroots; i++)
-		if (!strcmp(mv->roots[i], root))
-			return mv->foreign[i];
-	return -1;
-}
-
-/* Whether root (not the env) has the stage fs of its own; mv (or NULL)
- * remembers the answer. */
-static bool has_foreign_stage(struct moves *mv, const char *root, const char *fs)
-{
-	int k = known_foreign(mv, root);
-	if (k >= 0)
-		return k;
-	bool r = os_is_dir(fs);
-	if (mv && mv->nroots < ARRAY_SIZE(mv->roots)) {
-		mv->roots[mv->nroots] = xstrdup(root);
-		mv->foreign[mv->nroots++] = r;
+	for (size_t i = 0; i < ARRAY_SIZE(mv->top); i++) {
+		free(mv->top[i].root);
+		free(mv->top[i].newroot);
+		free(mv->top[i].oldroot);
+		mv->top[i].root = mv->top[i].newroot = mv->top[i].oldroot = NULL;
 	}
-	return r;
 }
 
 static void where_is(const struct install_env *e, const char *stage, const char *rel,
 		     struct where *w, struct moves *mv)
 {
-	w->sub = txn_env_root(e, rel, &w->root);
-	/* a root mv knows has no stage of its own needs no name for one (a
-	 * name formatted per move was a third of a commit's instructions) */
-	char *fs = strcmp(w->root, e->v.dir) && known_foreign(mv, w->root) != 0
-			   ? foreign_stage(w->root, stage)
-			   : NULL;
-	if (fs && has_foreign_stage(mv, w->root, fs)) {
-		w->newroot = path_join(fs, "new");
-		w->oldroot = path_join(fs, "old");
-		w->ssub = w->sub;
-	} else {
-		w->newroot = path_join(stage, "new");
-		w->oldroot = path_join(stage, "old");
-		w->ssub = rel;
+	int top = env_top(e, rel, &w->sub);
+	w->borrowed = false;
+	if (mv && mv->top[top].root) {
+		w->root = mv->top[top].root;
+		w->newroot = mv->top[top].newroot;
+		w->oldroot = mv->top[top].oldroot;
+		w->ssub = mv->top[top].foreign ? w->sub : rel;
+		w->borrowed = true;
+		return;
 	}
+	w->root = top_root(e, top);
+	/* a root other than the env's on another file system has a stage of
+	 * its own (txn_commit makes it) */
+	char *fs = strcmp(w->root, e->v.dir) ? foreign_stage(w->root, stage) : NULL;
+	bool foreign = fs && os_is_dir(fs);
+	const char *sd = foreign ? fs : stage;
+	w->newroot = path_join(sd, "new");
+	w->oldroot = path_join(sd, "old");
+	w->ssub = foreign ? w->sub : rel;
 	free(fs);
+	if (mv) {
+		mv->top[top].root = w->root;
+		mv->top[top].newroot = w->newroot;
+		mv->top[top].oldroot = w->oldroot;
+		mv->top[top].foreign = foreign;
+		w->borrowed = true;
+	}
 }
 
 static void where_free(struct where *w)
 {
+	if (w->borrowed)
+		return;
 	free(w->root);
 	free(w->newroot);
 	free(w->oldroot);
