@@ -67,8 +67,12 @@ void pyvenvcfg_parse(struct pyvenvcfg *cfg, const char *text, size_t len)
 
 static struct pyvenvcfg_entry *find(const struct pyvenvcfg *cfg, const char *key)
 {
+	/* the first bytes told apart before the whole keys are compared: a
+	 * launcher's staging asks for "executable" (issue 18); two bytes that
+	 * compare equal ignoring case are equal with their 0x20 bit set */
+	unsigned char k0 = (unsigned char)key[0] | 0x20;
 	for (size_t i = 0; i < cfg->n; i++)
-		if (!strcasecmp(cfg->v[i].key, key))
+		if (((unsigned char)cfg->v[i].key[0] | 0x20) == k0 && !strcasecmp(cfg->v[i].key, key))
 			return &cfg->v[i];
 	return NULL;
 }

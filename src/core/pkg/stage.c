@@ -25,14 +25,21 @@
  * set in out. */
 static void record_path(const struct install_env *e, const char *rel, struct buf *out)
 {
+	size_t ln = strlen(e->libdir), n = strlen(rel), up = 1;
 	buf_reset(out);
-	if (path_is_under(rel, e->libdir, false)) {
-		buf_addstr(out, rel + strlen(e->libdir) + 1);
+	if (n > ln + 1 && rel[ln] == '/' && !memcmp(rel, e->libdir, ln)) {
+		buf_add(out, rel + ln + 1, n - ln - 1);
 		return;
 	}
-	for (const char *p = e->libdir; p; p = strchr(p + 1, '/'))
-		buf_add(out, "../", 3);
-	buf_addstr(out, rel);
+	/* one "../" per part of libdir, then rel: in one grow (every
+	 * launcher's row, issue 18) */
+	for (size_t i = 0; i < ln; i++)
+		up += e->libdir[i] == '/';
+	buf_grow(out, 3 * up + n);
+	for (size_t i = 0; i < up; i++)
+		memcpy(out->ptr + 3 * i, "../", 3);
+	memcpy(out->ptr + 3 * up, rel, n + 1);
+	out->len = 3 * up + n;
 }
 
 
