@@ -62,13 +62,19 @@ self() {
 }
 # valgrind hides SHA-NI from the program, so nettle hashes the launchers
 # with its generic compression function (about 3,000 instructions a 64-byte
-# block). Where this CPU has SHA-NI, nettle's own SHA-NI function runs
-# instead: ni_block is its length in instructions (straight-line code, one
-# block a call), read from the library itself; 0 where it does not apply.
+# block). Where nettle runs its SHA-NI function instead (it says so with
+# NETTLE_FAT_VERBOSE=1: "using sha_ni instructions", natively, and "not
+# using" under valgrind), ni_block is that function's length in
+# instructions (straight-line code, one block a call), read from libnettle
+# (the dynamic build) or from cvenv itself (the static build, which links
+# nettle in); 0 where it does not apply.
 ni_block=0
 lib=$(ldd "$CVENV" 2>/dev/null | sed -n 's/.*libnettle[^ ]* => \([^ ]*\).*/\1/p')
-if grep -qw sha_ni /proc/cpuinfo 2>/dev/null && [ -n "$lib" ] && command -v objdump >/dev/null; then
-	addr=$(nm -D "$lib" | sed -n 's/^\([0-9a-f]*\) T _nettle_sha256_compress_sha_ni.*/\1/p')
+if [ -n "$lib" ]; then nmflags=-D; else lib=$CVENV nmflags=; fi
+if NETTLE_FAT_VERBOSE=1 "$CVENV" --version 2>&1 | grep -q '^libnettle: using sha_ni' &&
+	command -v objdump >/dev/null; then
+	addr=$(nm $nmflags "$lib" 2>/dev/null |
+		sed -n 's/^\([0-9a-f]*\) T _nettle_sha256_compress_sha_ni.*/\1/p' | head -n 1)
 	[ -n "$addr" ] && ni_block=$(objdump -d "$lib" --start-address=0x$addr 2>/dev/null |
 		awk '/^ +[0-9a-f]+:/ { n++; if ($0 ~ /\tret/) { print n; exit } }')
 fi
