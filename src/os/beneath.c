@@ -407,8 +407,8 @@ static void forget_moved(struct os_beneath_dirs *kept, const char *root, const c
 		 * another root, as an env's site-packages is beneath the env,
 		 * is compared whole) */
 		const char *p = kept->v[i].path;
-		if (kept->v[i].len >= rn + 1 + n && !memcmp(p, root, rn) && p[rn] == '/' && !memcmp(p + rn + 1, rel, n) &&
-		    (!p[rn + 1 + n] || p[rn + 1 + n] == '/'))
+		if (kept->v[i].len >= rn + 1 + n && !memcmp(p, root, rn) && p[rn] == '/' &&
+		    !memcmp(p + rn + 1, rel, n) && (!p[rn + 1 + n] || p[rn + 1 + n] == '/'))
 			drop_kept(kept, i);
 	}
 }

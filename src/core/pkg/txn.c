@@ -161,6 +161,12 @@ static char *foreign_stage(const char *root, const char *stage)
 	return r;
 }
 
+/* A root's path and its stage's new/ and old/ (where_is). */
+struct root_paths {
+	char *root, *newroot, *oldroot;
+	bool foreign; /* newroot and oldroot are the root's own stage's */
+};
+
 /* What a commit's moves keep from one to the next: the directories they
  * resolved (os/beneath, kept open), and per env_top() the root's paths
  * once worked out: the root, the stage's new/ and old/ for it, and whether
@@ -170,10 +176,7 @@ static char *foreign_stage(const char *root, const char *stage)
  * half of a commit's instructions (issue 18). */
 struct moves {
 	struct os_beneath_dirs kept;
-	struct {
-		char *root, *newroot, *oldroot;
-		bool foreign;
-	} top[3];
+	struct root_paths top[3];
 };
 
 #define MOVES_INIT { OS_BENEATH_DIRS_INIT, { { 0 } } }
@@ -185,40 +188,32 @@ static void moves_free(struct moves *mv)
 		free(mv->top[i].root);
 		free(mv->top[i].newroot);
 		free(mv->top[i].oldroot);
-		mv->top[i].root = mv->top[i].newroot = mv->top[i].oldroot = NULL;
+		mv->top[i] = (struct root_paths){ 0 };
 	}
 }
 
+/* Where rel is reached. With mv, the root's paths are mv's (worked out at
+ * its first move); without, w's own (where_free). */
 static void where_is(const struct install_env *e, const char *stage, const char *rel,
 		     struct where *w, struct moves *mv)
 {
 	int top = env_top(e, rel, &w->sub);
-	w->borrowed = false;
-	if (mv && mv->top[top].root) {
-		w->root = mv->top[top].root;
-		w->newroot = mv->top[top].newroot;
-		w->oldroot = mv->top[top].oldroot;
-		w->ssub = mv->top[top].foreign ? w->sub : rel;
-		w->borrowed = true;
-		return;
+	struct root_paths own, *rp = mv ? &mv->top[top] : &own;
+	if (!mv || !rp->root) {
+		rp->root = top_root(e, top);
+		/* a root other than the env's on another file system has a
+		 * stage of its own (txn_commit makes it) */
+		char *fs = strcmp(rp->root, e->v.dir) ? foreign_stage(rp->root, stage) : NULL;
+		rp->foreign = fs && os_is_dir(fs);
+		rp->newroot = path_join(rp->foreign ? fs : stage, "new");
+		rp->oldroot = path_join(rp->foreign ? fs : stage, "old");
+		free(fs);
 	}
-	w->root = top_root(e, top);
-	/* a root other than the env's on another file system has a stage of
-	 * its own (txn_commit makes it) */
-	char *fs = strcmp(w->root, e->v.dir) ? foreign_stage(w->root, stage) : NULL;
-	bool foreign = fs && os_is_dir(fs);
-	const char *sd = foreign ? fs : stage;
-	w->newroot = path_join(sd, "new");
-	w->oldroot = path_join(sd, "old");
-	w->ssub = foreign ? w->sub : rel;
-	free(fs);
-	if (mv) {
-		mv->top[top].root = w->root;
-		mv->top[top].newroot = w->newroot;
-		mv->top[top].oldroot = w->oldroot;
-		mv->top[top].foreign = foreign;
-		w->borrowed = true;
-	}
+	w->root = rp->root;
+	w->newroot = rp->newroot;
+	w->oldroot = rp->oldroot;
+	w->ssub = rp->foreign ? w->sub : rel;
+	w->borrowed = mv != NULL;
 }
 
 static void where_free(struct where *w)
