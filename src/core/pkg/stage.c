@@ -21,28 +21,6 @@
 
 #define MAX_SCRIPT (64u << 20)
 
-/* The RECORD spelling of an env-relative path, relative to site-packages,
- * set in out. */
-static void record_path(const struct install_env *e, const char *rel, struct buf *out)
-{
-	size_t ln = strlen(e->libdir), n = strlen(rel), up = 1;
-	buf_reset(out);
-	if (n > ln + 1 && rel[ln] == '/' && !memcmp(rel, e->libdir, ln)) {
-		buf_add(out, rel + ln + 1, n - ln - 1);
-		return;
-	}
-	/* one "../" per part of libdir, then rel: in one grow (every
-	 * launcher's row, issue 18) */
-	for (size_t i = 0; i < ln; i++)
-		up += e->libdir[i] == '/';
-	buf_grow(out, 3 * up + n);
-	for (size_t i = 0; i < up; i++)
-		memcpy(out->ptr + 3 * i, "../", 3);
-	memcpy(out->ptr + 3 * up, rel, n + 1);
-	out->len = 3 * up + n;
-}
-
-
 /* A row of the RECORD being written: its strings are not copied (an
  * allocation per row, and its free, showed in a warm install, issue 18).
  * path is the txn's copy of the file's env-relative path (its suffix
@@ -150,20 +128,50 @@ static void add_row(struct staging *s, const char *path, const char *hash, uint6
 	s->rows[s->nrows++] = (struct out_row){ path, hash, size, sized };
 }
 
+/* The RECORD path of the env-relative rel (n bytes) when it is beneath
+ * site-packages: its suffix (path_is_under(rel, libdir), the length
+ * known); NULL otherwise. */
+static const char *lib_suffix(const struct staging *s, const char *rel, size_t n)
+{
+	size_t ln = s->libn;
+	return n > ln + 1 && rel[ln] == '/' && !memcmp(rel, s->e->libdir, ln) ? rel + ln + 1 : NULL;
+}
+
+/* The RECORD spelling of the env-relative rel (n bytes), relative to
+ * site-packages, set in out. */
+static void record_path(const struct staging *s, const char *rel, size_t n, struct buf *out)
+{
+	const char *sfx = lib_suffix(s, rel, n);
+	buf_reset(out);
+	if (sfx) {
+		buf_add(out, sfx, n - (size_t)(sfx - rel));
+		return;
+	}
+	/* one "../" per part of libdir, then rel: in one grow (every
+	 * launcher's row, issue 18) */
+	size_t up = 1;
+	for (size_t i = 0; i < s->libn; i++)
+		up += s->e->libdir[i] == '/';
+	buf_grow(out, 3 * up + n);
+	for (size_t i = 0; i < up; i++)
+		memcpy(out->ptr + 3 * i, "../", 3);
+	memcpy(out->ptr + 3 * up, rel, n + 1);
+	out->len = 3 * up + n;
+}
+
 /* Records a file placed at stage/new/rel (n bytes) under hash (see struct
  * out_row for what must outlive the staging). */
 static void record_file(struct staging *s, const char *rel, size_t n, const char *hash,
 			size_t size)
 {
-	size_t ln = s->libn;
-	/* most files are under site-packages: their RECORD path is a suffix
-	 * (path_is_under(rel, libdir), the length known) */
-	if (n > ln + 1 && rel[ln] == '/' && !memcmp(rel, s->e->libdir, ln)) {
-		add_row(s, rel + ln + 1, hash, size, true);
+	/* most files are under site-packages: their RECORD path is a suffix */
+	const char *sfx = lib_suffix(s, rel, n);
+	if (sfx) {
+		add_row(s, sfx, hash, size, true);
 	} else {
 		/* the file is placed: the txn's path buffer is free */
 		struct buf *b = &s->t->path;
-		record_path(s->e, rel, b);
+		record_path(s, rel, n, b);
 		add_row(s, arena_strndup(&s->t->names, b->ptr, b->len), hash, size, true);
 	}
 }
@@ -906,7 +914,7 @@ static int stage_metadata_files(struct staging *s, const struct install_opts *o,
 	/* RECORD's own row (its path in t->src while the rows are formatted
 	 * into t->record) */
 	buf_set_path(&t->rel, s->dist_info_rel, "RECORD");
-	record_path(s->e, t->rel.ptr, &t->src);
+	record_path(s, t->rel.ptr, t->rel.len, &t->src);
 	add_row(s, t->src.ptr, "", 0, false);
 	buf_reset(&t->record);
 	format_rows(s, &t->record);
