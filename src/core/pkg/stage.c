@@ -55,13 +55,6 @@ struct staging {
 	 * link_from), when its members were added there */
 	size_t tag;
 	bool tagged;
-	/* the directory (within site-packages) of the last cached member whose
-	 * directory was made: the first made_dirn bytes of made_dir, a member
-	 * name of the wheel's seal or members (NULL: none yet). The next
-	 * member in the same directory -- a seal's rows are sorted, so a
-	 * directory's files come together -- needs no stage_dir() */
-	const char *made_dir;
-	size_t made_dirn;
 };
 
 /* os_mkdir_p, skipped for directories this run has made lately (on a slow
@@ -610,33 +603,22 @@ static int stage_member_cached(struct staging *s, struct buf *src, struct buf *d
 		buf_free(&data);
 		goto out;
 	}
+	buf_add(dst, rel, reln);
 	/* the member's directory, made once per run (stage_dir): rel's last
 	 * '/' (beneath site-packages, rel is libdir/m: m's last one, or the
-	 * one after libdir), cut is the length up to and with it; not looked
-	 * at again for the next members in the directory of the last one */
-	const char *ms = s->data_member ? NULL : strrchr(cm->m, '/');
-	size_t mdn = ms ? (size_t)(ms - cm->m) : 0;
-	if (!s->data_member && s->made_dir && s->made_dirn == mdn &&
-	    !memcmp(s->made_dir, cm->m, mdn))
-		goto add;
-	s->made_dir = NULL;
-	buf_add(dst, rel, reln);
+	 * one after libdir), cut is the length up to and with it */
 	size_t cut = dst->len;
+	const char *ms = s->data_member ? NULL : strrchr(cm->m, '/');
 	if (s->data_member)
 		while (cut > dn && dst->ptr[cut - 1] != '/')
 			cut--;
 	else
-		cut = dn + s->libn + 1 + (ms ? mdn + 1 : 0);
+		cut = dn + s->libn + 1 + (ms ? (size_t)(ms - cm->m) + 1 : 0);
 	if (cut > dn) {
 		dst->ptr[cut - 1] = '\0';
 		r = stage_dir(s, dst->ptr, cut - 1);
 		dst->ptr[cut - 1] = '/';
 	}
-	if (r == 0 && !s->data_member) {
-		s->made_dir = cm->m;
-		s->made_dirn = mdn;
-	}
-add:
 	if (r < 0) {
 		r = error_errno("cannot link '%s' from the cache", dst->ptr);
 	} else {
@@ -940,8 +922,7 @@ int stage_wheel(struct install_env *e, struct txn *t, const struct dist_set *hav
 	struct staging s = { e, t, w, t->rows, 0, t->caprows, NULL, STRVEC_INIT,
 			     strchr(e->libdir, '/') && !path_is_under(e->libdir, "bin", false) &&
 				     !path_is_under(e->libdir, ".cvenv", false),
-			     strlen(e->libdir), strlen(t->newdir), strlen(w->data_dir), 0, 0, false, 0, false,
-			     NULL, 0 };
+			     strlen(e->libdir), strlen(t->newdir), strlen(w->data_dir), 0, 0, false, 0, false };
 	const char *rec_member = NULL;
 	char *entry = NULL, *a = NULL, *b = NULL;
 	int r = 0;
